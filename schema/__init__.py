@@ -1,0 +1,6 @@
+"""The claims dataset's schema: pydantic models, one per table (see tables.py), and vocabularies."""
+
+from .fields import ForeignKey, Row, TableMeta
+from .tables import MENTION_TARGETS, TABLES, TABLES_BY_NAME
+
+__all__ = ["ForeignKey", "MENTION_TARGETS", "Row", "TABLES", "TABLES_BY_NAME", "TableMeta"]

@@ -1,0 +1,271 @@
+-- Generated from schema/tables.py by `claims generate`. Do not edit.
+
+CREATE TABLE actors (
+    actor_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    actor_type TEXT NOT NULL CHECK (actor_type IN ('person', 'organization', 'government', 'government_body', 'media_outlet', 'platform', 'armed_forces', 'group')),
+    aliases TEXT,
+    role TEXT,
+    role_source_id TEXT,
+    affiliation_id TEXT,
+    country TEXT,
+    wikidata_id TEXT,
+    notes TEXT,
+    PRIMARY KEY (actor_id),
+    FOREIGN KEY (role_source_id) REFERENCES sources (source_id),
+    FOREIGN KEY (affiliation_id) REFERENCES actors (actor_id)
+);
+COMMENT ON TABLE actors IS 'People, governments, organisations, outlets and unnamed groups that appear in the sources.';
+COMMENT ON COLUMN actors.actor_id IS 'Stable identifier, lower-case words joined by hyphens. Never reused.';
+COMMENT ON COLUMN actors.name IS 'The name the dataset uses for the actor.';
+COMMENT ON COLUMN actors.actor_type IS 'What kind of actor this is.';
+COMMENT ON COLUMN actors.aliases IS 'Other spellings and transliterations, separated by ''|'' (e.g. Zelenskiy|Zelensky).';
+COMMENT ON COLUMN actors.role IS 'The actor''s role at the time, in the source''s words (verbatim from `role_source_id`).';
+COMMENT ON COLUMN actors.role_source_id IS 'The archived source whose text contains `role` verbatim.';
+COMMENT ON COLUMN actors.affiliation_id IS 'The actor this one belongs to or works for.';
+COMMENT ON COLUMN actors.country IS 'ISO 3166-1 alpha-2 country code, e.g. US, RU, UA.';
+COMMENT ON COLUMN actors.wikidata_id IS 'Wikidata item, only if confirmed in the archive''s wikidata.csv; empty otherwise.';
+COMMENT ON COLUMN actors.notes IS 'Curator''s notes: how the row was read from the source, caveats.';
+
+CREATE TABLE sources (
+    source_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    source_type TEXT NOT NULL CHECK (source_type IN ('news_article', 'transcript', 'recording', 'interview', 'social_media_post', 'press_remarks', 'official_statement')),
+    publisher_id TEXT,
+    author_id TEXT,
+    published_at TEXT,
+    url TEXT,
+    archive_sha256 TEXT,
+    body_char_start BIGINT,
+    body_char_end BIGINT,
+    republishes_id TEXT,
+    derived_from_id TEXT,
+    retrieved_at TEXT,
+    language TEXT,
+    notes TEXT,
+    PRIMARY KEY (source_id),
+    FOREIGN KEY (publisher_id) REFERENCES actors (actor_id),
+    FOREIGN KEY (author_id) REFERENCES actors (actor_id),
+    FOREIGN KEY (republishes_id) REFERENCES sources (source_id),
+    FOREIGN KEY (derived_from_id) REFERENCES sources (source_id)
+);
+COMMENT ON TABLE sources IS 'Articles, transcripts, recordings, interviews, posts and remarks that report or contain statements.';
+COMMENT ON COLUMN sources.source_id IS 'Stable identifier of the source. Never reused.';
+COMMENT ON COLUMN sources.title IS 'Title of the source, or a description where it has none.';
+COMMENT ON COLUMN sources.source_type IS 'What kind of source this is.';
+COMMENT ON COLUMN sources.publisher_id IS 'Who published it (an outlet, a platform).';
+COMMENT ON COLUMN sources.author_id IS 'Who wrote or said it, where that is a single actor.';
+COMMENT ON COLUMN sources.published_at IS 'Publication date (ISO 8601), with time and UTC offset where known.';
+COMMENT ON COLUMN sources.url IS 'Public address (http or https).';
+COMMENT ON COLUMN sources.archive_sha256 IS 'SHA-256 of the archived text''s bytes; the archive is content-addressed by it.';
+COMMENT ON COLUMN sources.body_char_start IS 'Offset where the article body begins in the archived text (the rest is page furniture).';
+COMMENT ON COLUMN sources.body_char_end IS 'Offset where the article body ends in the archived text (exclusive).';
+COMMENT ON COLUMN sources.republishes_id IS 'The source this one republishes.';
+COMMENT ON COLUMN sources.derived_from_id IS 'The source this one was made from (a transcript from its recording).';
+COMMENT ON COLUMN sources.retrieved_at IS 'When the archived copy was captured (EDTF; ''~'' marks an estimate).';
+COMMENT ON COLUMN sources.language IS 'Language of the source (ISO 639-1).';
+COMMENT ON COLUMN sources.notes IS 'Curator''s notes: how the row was read from the source, caveats.';
+
+CREATE TABLE places (
+    place_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    place_type TEXT NOT NULL CHECK (place_type IN ('country', 'region', 'city', 'venue', 'zone')),
+    aliases TEXT,
+    part_of_id TEXT,
+    country TEXT,
+    notes TEXT,
+    PRIMARY KEY (place_id),
+    FOREIGN KEY (part_of_id) REFERENCES places (place_id)
+);
+COMMENT ON TABLE places IS 'Countries, regions, cities, venues and zones mentioned in the sources.';
+COMMENT ON COLUMN places.place_id IS 'Stable identifier of the place. Never reused.';
+COMMENT ON COLUMN places.name IS 'Name of the place as the dataset writes it.';
+COMMENT ON COLUMN places.place_type IS 'What kind of place this is.';
+COMMENT ON COLUMN places.aliases IS 'Other spellings, separated by ''|''.';
+COMMENT ON COLUMN places.part_of_id IS 'The larger place this one lies in, where the source says so.';
+COMMENT ON COLUMN places.country IS 'ISO 3166-1 alpha-2 country code, e.g. US, RU, UA.';
+COMMENT ON COLUMN places.notes IS 'Curator''s notes: how the row was read from the source, caveats.';
+
+CREATE TABLE events (
+    event_id TEXT NOT NULL,
+    event_type TEXT NOT NULL CHECK (event_type IN ('phone_call', 'meeting', 'visit', 'summit', 'talks', 'address', 'press_remarks', 'social_media_post', 'interview', 'publication', 'proposal', 'agreement', 'release')),
+    title TEXT NOT NULL,
+    date TEXT,
+    date_text TEXT,
+    date_min DATE,
+    date_max DATE,
+    date_resolved_against TEXT,
+    location TEXT,
+    place_id TEXT,
+    duration_text TEXT,
+    description TEXT,
+    notes TEXT,
+    PRIMARY KEY (event_id),
+    FOREIGN KEY (place_id) REFERENCES places (place_id)
+);
+COMMENT ON TABLE events IS 'The dated timeline: calls, meetings, visits, posts, remarks and addresses.';
+COMMENT ON COLUMN events.event_id IS 'Stable identifier of the event. Never reused.';
+COMMENT ON COLUMN events.event_type IS 'What kind of event this is.';
+COMMENT ON COLUMN events.title IS 'Short neutral title, e.g. ''Witkoff–Ushakov phone call''.';
+COMMENT ON COLUMN events.date IS 'The date as EDTF (Extended Date/Time Format, ISO 8601-2): 2025-10-14, 2025-11, 2025-10-24/2025-10-26, 2025-10-16~.';
+COMMENT ON COLUMN events.date_text IS 'The source''s own wording of the date, e.g. "two days later", "this month", "Tuesday".';
+COMMENT ON COLUMN events.date_min IS 'Earliest calendar day the date can be (ISO date), within the EDTF value''s bounds.';
+COMMENT ON COLUMN events.date_max IS 'Latest calendar day the date can be (ISO date), within the EDTF value''s bounds.';
+COMMENT ON COLUMN events.date_resolved_against IS 'What the wording was resolved against, e.g. "article date 2025-11-25 (Tuesday)" or "event phone-call-2025-10-14".';
+COMMENT ON COLUMN events.location IS 'Where it happened, in the source''s words.';
+COMMENT ON COLUMN events.place_id IS 'The place where it happened.';
+COMMENT ON COLUMN events.duration_text IS 'How long it lasted, in the source''s words ("a little over five minutes").';
+COMMENT ON COLUMN events.description IS 'What happened, closely following the source.';
+COMMENT ON COLUMN events.notes IS 'Curator''s notes: how the row was read from the source, caveats.';
+
+CREATE TABLE event_participants (
+    event_id TEXT NOT NULL,
+    actor_id TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('caller', 'recipient', 'participant', 'host', 'guest', 'visitor', 'speaker', 'audience', 'author', 'interviewer', 'interviewee', 'subject')),
+    notes TEXT,
+    PRIMARY KEY (event_id, actor_id, role),
+    FOREIGN KEY (event_id) REFERENCES events (event_id),
+    FOREIGN KEY (actor_id) REFERENCES actors (actor_id)
+);
+COMMENT ON TABLE event_participants IS 'Who took part in each event, and in what role.';
+COMMENT ON COLUMN event_participants.event_id IS 'The event.';
+COMMENT ON COLUMN event_participants.actor_id IS 'The participant.';
+COMMENT ON COLUMN event_participants.role IS 'The participant''s role in the event.';
+COMMENT ON COLUMN event_participants.notes IS 'Curator''s notes: how the row was read from the source, caveats.';
+
+CREATE TABLE statements (
+    statement_id TEXT NOT NULL,
+    speaker_id TEXT NOT NULL,
+    addressee_id TEXT,
+    event_id TEXT,
+    date TEXT,
+    date_text TEXT,
+    date_min DATE,
+    date_max DATE,
+    date_resolved_against TEXT,
+    statement_type TEXT NOT NULL CHECK (statement_type IN ('direct_quote', 'partial_quote', 'paraphrase', 'outlet_claim', 'no_comment', 'no_response')),
+    text TEXT NOT NULL,
+    language TEXT,
+    translated BOOLEAN,
+    topics TEXT,
+    notes TEXT,
+    PRIMARY KEY (statement_id),
+    FOREIGN KEY (speaker_id) REFERENCES actors (actor_id),
+    FOREIGN KEY (addressee_id) REFERENCES actors (actor_id),
+    FOREIGN KEY (event_id) REFERENCES events (event_id)
+);
+COMMENT ON TABLE statements IS 'Who said what to whom and when: direct and partial quotes, paraphrases, the outlet''s own claims, and refusals to comment.';
+COMMENT ON COLUMN statements.statement_id IS 'Stable identifier of the statement. Never reused.';
+COMMENT ON COLUMN statements.speaker_id IS 'Who made the statement (the outlet itself for its own claims).';
+COMMENT ON COLUMN statements.addressee_id IS 'To whom it was said, where the source says so.';
+COMMENT ON COLUMN statements.event_id IS 'The event at which it was said (a call, remarks, a post).';
+COMMENT ON COLUMN statements.date IS 'The date as EDTF (Extended Date/Time Format, ISO 8601-2): 2025-10-14, 2025-11, 2025-10-24/2025-10-26, 2025-10-16~.';
+COMMENT ON COLUMN statements.date_text IS 'The source''s own wording of the date, e.g. "two days later", "this month", "Tuesday".';
+COMMENT ON COLUMN statements.date_min IS 'Earliest calendar day the date can be (ISO date), within the EDTF value''s bounds.';
+COMMENT ON COLUMN statements.date_max IS 'Latest calendar day the date can be (ISO date), within the EDTF value''s bounds.';
+COMMENT ON COLUMN statements.date_resolved_against IS 'What the wording was resolved against, e.g. "article date 2025-11-25 (Tuesday)" or "event phone-call-2025-10-14".';
+COMMENT ON COLUMN statements.statement_type IS 'How the source conveys the statement.';
+COMMENT ON COLUMN statements.text IS 'What was said. Direct quote: the quoted words verbatim (parts joined by '' […] ''). Partial quote: the claim with the quoted words in curly quotes. Otherwise: the claim as the source reports it.';
+COMMENT ON COLUMN statements.language IS 'Language the statement was originally made in (ISO 639-1), where the source shows it.';
+COMMENT ON COLUMN statements.translated IS 'true where the source''s words are a translation of the original.';
+COMMENT ON COLUMN statements.topics IS 'What the statement is about, separated by ''|''.';
+COMMENT ON COLUMN statements.notes IS 'Curator''s notes: how the row was read from the source, caveats.';
+
+CREATE TABLE attestations (
+    attestation_id TEXT NOT NULL,
+    statement_id TEXT,
+    event_id TEXT,
+    source_id TEXT NOT NULL,
+    excerpt TEXT NOT NULL,
+    char_start BIGINT NOT NULL,
+    char_end BIGINT NOT NULL,
+    via_source_id TEXT,
+    evidence_basis TEXT NOT NULL CHECK (evidence_basis IN ('recording_reviewed_by_outlet', 'public_remarks', 'social_media_post', 'interview_with_other_outlet', 'spokesperson', 'anonymous_officials', 'outlet_own_reporting', 'unattributed')),
+    notes TEXT,
+    PRIMARY KEY (attestation_id),
+    FOREIGN KEY (statement_id) REFERENCES statements (statement_id),
+    FOREIGN KEY (event_id) REFERENCES events (event_id),
+    FOREIGN KEY (source_id) REFERENCES sources (source_id),
+    FOREIGN KEY (via_source_id) REFERENCES sources (source_id)
+);
+COMMENT ON TABLE attestations IS 'Verbatim excerpts of archived sources, with character offsets, that back each statement and event.';
+COMMENT ON COLUMN attestations.attestation_id IS 'Stable identifier of the attestation. Never reused.';
+COMMENT ON COLUMN attestations.statement_id IS 'The statement this excerpt backs (exactly one of statement_id, event_id).';
+COMMENT ON COLUMN attestations.event_id IS 'The event this excerpt backs (exactly one of statement_id, event_id).';
+COMMENT ON COLUMN attestations.source_id IS 'The archived source the excerpt is taken from.';
+COMMENT ON COLUMN attestations.excerpt IS 'Verbatim span of the archived text, with its original characters (curly quotes included).';
+COMMENT ON COLUMN attestations.char_start IS 'Code-point offset of the excerpt''s first character in the archived text.';
+COMMENT ON COLUMN attestations.char_end IS 'Code-point offset just after the excerpt''s last character: archived[char_start:char_end] == excerpt.';
+COMMENT ON COLUMN attestations.via_source_id IS 'The source the reporting source relies on (a transcript, a recording, an interview).';
+COMMENT ON COLUMN attestations.evidence_basis IS 'What the reporting source says its knowledge rests on.';
+COMMENT ON COLUMN attestations.notes IS 'Curator''s notes: how the row was read from the source, caveats.';
+
+CREATE TABLE plans (
+    plan_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    aliases TEXT,
+    status TEXT NOT NULL CHECK (status IN ('proposed', 'agreed', 'suggested')),
+    point_count BIGINT,
+    proposed_by_id TEXT,
+    event_id TEXT,
+    description TEXT,
+    notes TEXT,
+    PRIMARY KEY (plan_id),
+    FOREIGN KEY (proposed_by_id) REFERENCES actors (actor_id),
+    FOREIGN KEY (event_id) REFERENCES events (event_id)
+);
+COMMENT ON TABLE plans IS 'Peace plans and proposals the sources discuss (the 28-point plan, the Gaza 20-point plan).';
+COMMENT ON COLUMN plans.plan_id IS 'Stable identifier of the plan. Never reused.';
+COMMENT ON COLUMN plans.title IS 'The plan''s name as the sources give it.';
+COMMENT ON COLUMN plans.aliases IS 'Other names the sources use, separated by ''|''.';
+COMMENT ON COLUMN plans.status IS 'How far the plan got, as the source reports it.';
+COMMENT ON COLUMN plans.point_count IS 'Number of points, where the source gives it.';
+COMMENT ON COLUMN plans.proposed_by_id IS 'Who drafted or proposed it, per the source.';
+COMMENT ON COLUMN plans.event_id IS 'The event at which it emerged or was agreed.';
+COMMENT ON COLUMN plans.description IS 'What the source says the plan is.';
+COMMENT ON COLUMN plans.notes IS 'Curator''s notes: how the row was read from the source, caveats.';
+
+CREATE TABLE provisions (
+    provision_id TEXT NOT NULL,
+    plan_id TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    topic TEXT NOT NULL CHECK (topic IN ('territory', 'ceasefire', 'security', 'weapons', 'sanctions', 'intelligence', 'peace_plan', 'negotiation_process', 'diplomacy', 'gaza')),
+    notes TEXT,
+    PRIMARY KEY (provision_id),
+    FOREIGN KEY (plan_id) REFERENCES plans (plan_id)
+);
+COMMENT ON TABLE provisions IS 'Terms of a plan, as the sources describe them.';
+COMMENT ON COLUMN provisions.provision_id IS 'Stable identifier of the provision. Never reused.';
+COMMENT ON COLUMN provisions.plan_id IS 'The plan the provision belongs to.';
+COMMENT ON COLUMN provisions.summary IS 'The term, closely following the source''s words.';
+COMMENT ON COLUMN provisions.topic IS 'What the term is about.';
+COMMENT ON COLUMN provisions.notes IS 'Curator''s notes: how the row was read from the source, caveats.';
+
+CREATE TABLE statement_mentions (
+    statement_id TEXT NOT NULL,
+    entity_type TEXT NOT NULL CHECK (entity_type IN ('actor', 'place', 'plan', 'provision', 'event')),
+    entity_id TEXT NOT NULL,
+    notes TEXT,
+    PRIMARY KEY (statement_id, entity_type, entity_id),
+    FOREIGN KEY (statement_id) REFERENCES statements (statement_id)
+);
+COMMENT ON TABLE statement_mentions IS 'Links from statements to the actors, places, plans, provisions and events they mention.';
+COMMENT ON COLUMN statement_mentions.statement_id IS 'The statement.';
+COMMENT ON COLUMN statement_mentions.entity_type IS 'Which table entity_id refers to.';
+COMMENT ON COLUMN statement_mentions.entity_id IS 'The key of the mentioned row in the table that entity_type names.';
+COMMENT ON COLUMN statement_mentions.notes IS 'Curator''s notes: how the row was read from the source, caveats.';
+
+CREATE TABLE statement_relations (
+    statement_id TEXT NOT NULL,
+    relation TEXT NOT NULL CHECK (relation IN ('responds_to', 'answers', 'agrees_with', 'acts_on', 'contradicts', 'confirms', 'repeats', 'elaborates')),
+    object_statement_id TEXT NOT NULL,
+    notes TEXT,
+    PRIMARY KEY (statement_id, relation, object_statement_id),
+    FOREIGN KEY (statement_id) REFERENCES statements (statement_id),
+    FOREIGN KEY (object_statement_id) REFERENCES statements (statement_id)
+);
+COMMENT ON TABLE statement_relations IS 'How statements relate: one responds to, answers, contradicts or confirms another.';
+COMMENT ON COLUMN statement_relations.statement_id IS 'The statement that relates (the subject).';
+COMMENT ON COLUMN statement_relations.relation IS 'How the subject relates to the object.';
+COMMENT ON COLUMN statement_relations.object_statement_id IS 'The statement related to.';
+COMMENT ON COLUMN statement_relations.notes IS 'Curator''s notes: how the row was read from the source, caveats.';

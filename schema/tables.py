@@ -1,0 +1,413 @@
+"""The tables of the claims dataset, one pydantic model per CSV file in data/.
+
+This file is the single source of truth: `datapackage.json`, the SQL DDL and the Datasette
+metadata are generated from it (`claims generate`), and a test fails when they drift.
+Column order here is column order in the CSV files.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, model_validator
+
+from .fields import (
+    COUNTRY_PATTERN,
+    LANGUAGE_PATTERN,
+    SHA256_PATTERN,
+    WIKIDATA_PATTERN,
+    Bool,
+    Edtf,
+    Id,
+    IsoDate,
+    Row,
+    TableMeta,
+    Text,
+    TextList,
+    Timestamp,
+    Url,
+    fk,
+    pipe_list,
+)
+from .rules import Broken, date_rules, quote_segments, quoted_fragments, raise_if
+from .vocab import (
+    ActorType,
+    EntityType,
+    EventType,
+    EvidenceBasis,
+    ParticipantRole,
+    PlaceType,
+    PlanStatus,
+    RelationType,
+    SourceType,
+    StatementType,
+    Topic,
+)
+
+Notes = Annotated[Text | None, Field(default=None, description="Curator's notes: how the row was read from the source, caveats.")]
+Country = Annotated[str | None, Field(default=None, pattern=COUNTRY_PATTERN, description="ISO 3166-1 alpha-2 country code, e.g. US, RU, UA.")]
+WikidataId = Annotated[
+    str | None,
+    Field(default=None, pattern=WIKIDATA_PATTERN, description="Wikidata item, only if confirmed in the archive's wikidata.csv; empty otherwise."),
+]
+# The five date columns shared by events and statements (rule 3: dates keep their wording).
+DateEdtf = Annotated[Edtf | None, Field(default=None, description="The date as EDTF (Extended Date/Time Format, ISO 8601-2): 2025-10-14, 2025-11, 2025-10-24/2025-10-26, 2025-10-16~.")]
+DateText = Annotated[Text | None, Field(default=None, description='The source\'s own wording of the date, e.g. "two days later", "this month", "Tuesday".')]
+DateMin = Annotated[IsoDate | None, Field(default=None, description="Earliest calendar day the date can be (ISO date), within the EDTF value's bounds.")]
+DateMax = Annotated[IsoDate | None, Field(default=None, description="Latest calendar day the date can be (ISO date), within the EDTF value's bounds.")]
+DateResolvedAgainst = Annotated[
+    Text | None,
+    Field(default=None, description='What the wording was resolved against, e.g. "article date 2025-11-25 (Tuesday)" or "event phone-call-2025-10-14".'),
+]
+
+
+def _meta(name: str, title: str, description: str, primary_key: tuple[str, ...], **kwargs) -> TableMeta:
+    return TableMeta(name=name, title=title, description=description, primary_key=primary_key, **kwargs)
+
+
+class Actor(Row):
+    """A person, organisation, government body, outlet or unnamed group that speaks, acts or is spoken to."""
+
+    meta = _meta(
+        "actors",
+        "Actors",
+        "People, governments, organisations, outlets and unnamed groups that appear in the sources.",
+        ("actor_id",),
+        label_column="name",
+        min_rows=1,
+        fill_rates={"role": 0.5},
+    )
+
+    actor_id: Id = Field(description="Stable identifier, lower-case words joined by hyphens. Never reused.")
+    name: Text = Field(description="The name the dataset uses for the actor.")
+    actor_type: ActorType = Field(description="What kind of actor this is.")
+    aliases: TextList | None = Field(default=None, description="Other spellings and transliterations, separated by '|' (e.g. Zelenskiy|Zelensky).")
+    role: Text | None = Field(default=None, description="The actor's role at the time, in the source's words (verbatim from `role_source_id`).")
+    role_source_id: Id | None = Field(default=None, description="The archived source whose text contains `role` verbatim.", json_schema_extra=fk("sources"))
+    affiliation_id: Id | None = Field(default=None, description="The actor this one belongs to or works for.", json_schema_extra=fk("actors"))
+    country: Country
+    wikidata_id: WikidataId
+    notes: Notes
+
+    @model_validator(mode="after")
+    def _rules(self):
+        broken = []
+        if (self.role is None) != (self.role_source_id is None):
+            column = "role_source_id" if self.role else "role"
+            broken.append(Broken(column, "role-source", "`role` and `role_source_id` go together", "give both the role wording and the source it is quoted from, or neither"))
+        if self.affiliation_id == self.actor_id:
+            broken.append(Broken("affiliation_id", "self-reference", "an actor cannot be affiliated with itself", "clear the cell or name another actor"))
+        raise_if(broken)
+        return self
+
+
+class Source(Row):
+    """A document or recording: the archived article, and the sources it relies on."""
+
+    meta = _meta(
+        "sources",
+        "Sources",
+        "Articles, transcripts, recordings, interviews, posts and remarks that report or contain statements.",
+        ("source_id",),
+        label_column="title",
+    )
+
+    source_id: Id = Field(description="Stable identifier of the source. Never reused.")
+    title: Text = Field(description="Title of the source, or a description where it has none.")
+    source_type: SourceType = Field(description="What kind of source this is.")
+    publisher_id: Id | None = Field(default=None, description="Who published it (an outlet, a platform).", json_schema_extra=fk("actors"))
+    author_id: Id | None = Field(default=None, description="Who wrote or said it, where that is a single actor.", json_schema_extra=fk("actors"))
+    published_at: Timestamp | None = Field(default=None, description="Publication date (ISO 8601), with time and UTC offset where known.")
+    url: Url | None = Field(default=None, description="Public address (http or https).")
+    archive_sha256: Annotated[str | None, Field(pattern=SHA256_PATTERN)] = Field(
+        default=None, description="SHA-256 of the archived text's bytes; the archive is content-addressed by it."
+    )
+    body_char_start: int | None = Field(default=None, ge=0, description="Offset where the article body begins in the archived text (the rest is page furniture).")
+    body_char_end: int | None = Field(default=None, ge=0, description="Offset where the article body ends in the archived text (exclusive).")
+    republishes_id: Id | None = Field(default=None, description="The source this one republishes.", json_schema_extra=fk("sources"))
+    derived_from_id: Id | None = Field(default=None, description="The source this one was made from (a transcript from its recording).", json_schema_extra=fk("sources"))
+    retrieved_at: Edtf | None = Field(default=None, description="When the archived copy was captured (EDTF; '~' marks an estimate).")
+    language: Annotated[str | None, Field(pattern=LANGUAGE_PATTERN)] = Field(default=None, description="Language of the source (ISO 639-1).")
+    notes: Notes
+
+    @model_validator(mode="after")
+    def _rules(self):
+        broken = []
+        has_start, has_end = self.body_char_start is not None, self.body_char_end is not None
+        if has_start != has_end:
+            broken.append(Broken("body_char_end" if has_start else "body_char_start", "body-span", "body offsets go in pairs", "set both body_char_start and body_char_end"))
+        if has_start and has_end and self.body_char_end <= self.body_char_start:
+            broken.append(Broken("body_char_end", "body-span", "must be greater than body_char_start", "check the offsets with `claims locate`"))
+        if has_start and self.archive_sha256 is None:
+            broken.append(Broken("archive_sha256", "body-span", "body offsets need an archived text", "add the archived file's SHA-256 or clear the body offsets"))
+        for column in ("republishes_id", "derived_from_id"):
+            if getattr(self, column) == self.source_id:
+                broken.append(Broken(column, "self-reference", "a source cannot refer to itself", "name another source or clear the cell"))
+        raise_if(broken)
+        return self
+
+
+class Place(Row):
+    """A place the sources mention: a country, region, city, venue or zone."""
+
+    meta = _meta(
+        "places",
+        "Places",
+        "Countries, regions, cities, venues and zones mentioned in the sources.",
+        ("place_id",),
+        label_column="name",
+    )
+
+    place_id: Id = Field(description="Stable identifier of the place. Never reused.")
+    name: Text = Field(description="Name of the place as the dataset writes it.")
+    place_type: PlaceType = Field(description="What kind of place this is.")
+    aliases: TextList | None = Field(default=None, description="Other spellings, separated by '|'.")
+    part_of_id: Id | None = Field(default=None, description="The larger place this one lies in, where the source says so.", json_schema_extra=fk("places"))
+    country: Country
+    notes: Notes
+
+    @model_validator(mode="after")
+    def _rules(self):
+        if self.part_of_id == self.place_id:
+            raise_if([Broken("part_of_id", "self-reference", "a place cannot be part of itself", "name the larger place or clear the cell")])
+        return self
+
+
+class Event(Row):
+    """Something that happened on a date: a call, meeting, visit, post, address, remarks."""
+
+    meta = _meta(
+        "events",
+        "Events",
+        "The dated timeline: calls, meetings, visits, posts, remarks and addresses.",
+        ("event_id",),
+        label_column="title",
+        fill_rates={"date": 0.8},
+    )
+
+    event_id: Id = Field(description="Stable identifier of the event. Never reused.")
+    event_type: EventType = Field(description="What kind of event this is.")
+    title: Text = Field(description="Short neutral title, e.g. 'Witkoff–Ushakov phone call'.")
+    date: DateEdtf
+    date_text: DateText
+    date_min: DateMin
+    date_max: DateMax
+    date_resolved_against: DateResolvedAgainst
+    location: Text | None = Field(default=None, description="Where it happened, in the source's words.")
+    place_id: Id | None = Field(default=None, description="The place where it happened.", json_schema_extra=fk("places"))
+    duration_text: Text | None = Field(default=None, description='How long it lasted, in the source\'s words ("a little over five minutes").')
+    description: Text | None = Field(default=None, description="What happened, closely following the source.")
+    notes: Notes
+
+    @model_validator(mode="after")
+    def _rules(self):
+        raise_if(date_rules(self))
+        return self
+
+
+class EventParticipant(Row):
+    """Who took part in an event, and in what role."""
+
+    meta = _meta(
+        "event_participants",
+        "Event participants",
+        "Who took part in each event, and in what role.",
+        ("event_id", "actor_id", "role"),
+        )
+
+    event_id: Id = Field(description="The event.", json_schema_extra=fk("events"))
+    actor_id: Id = Field(description="The participant.", json_schema_extra=fk("actors"))
+    role: ParticipantRole = Field(description="The participant's role in the event.")
+    notes: Notes
+
+
+class Statement(Row):
+    """One attributed statement: a quote, a paraphrase, or a claim the outlet makes itself."""
+
+    meta = _meta(
+        "statements",
+        "Statements",
+        "Who said what to whom and when: direct and partial quotes, paraphrases, the outlet's own claims, and refusals to comment.",
+        ("statement_id",),
+        label_column="text",
+        fill_rates={"date": 0.8, "event_id": 0.3},
+    )
+
+    statement_id: Id = Field(description="Stable identifier of the statement. Never reused.")
+    speaker_id: Id = Field(description="Who made the statement (the outlet itself for its own claims).", json_schema_extra=fk("actors"))
+    addressee_id: Id | None = Field(default=None, description="To whom it was said, where the source says so.", json_schema_extra=fk("actors"))
+    event_id: Id | None = Field(default=None, description="The event at which it was said (a call, remarks, a post).", json_schema_extra=fk("events"))
+    date: DateEdtf
+    date_text: DateText
+    date_min: DateMin
+    date_max: DateMax
+    date_resolved_against: DateResolvedAgainst
+    statement_type: StatementType = Field(description="How the source conveys the statement.")
+    text: Text = Field(
+        description="What was said. Direct quote: the quoted words verbatim (parts joined by ' […] '). Partial quote: the claim with the quoted words in curly quotes. Otherwise: the claim as the source reports it."
+    )
+    language: Annotated[str | None, Field(pattern=LANGUAGE_PATTERN)] = Field(
+        default=None, description="Language the statement was originally made in (ISO 639-1), where the source shows it."
+    )
+    translated: Bool | None = Field(default=None, description="true where the source's words are a translation of the original.")
+    topics: pipe_list(Topic) | None = Field(default=None, description="What the statement is about, separated by '|'.")
+    notes: Notes
+
+    @model_validator(mode="after")
+    def _rules(self):
+        broken = date_rules(self)
+        if self.addressee_id is not None and self.addressee_id == self.speaker_id:
+            broken.append(Broken("addressee_id", "speaker-is-addressee", "is the same actor as speaker_id", "clear addressee_id or correct the speaker"))
+        if self.translated and self.language is None:
+            broken.append(Broken("language", "translation-language", "is empty but translated is true", "give the original language (ISO 639-1)"))
+        if self.statement_type == StatementType.direct_quote:
+            if any(not segment.strip() for segment in quote_segments(self.text)):
+                broken.append(Broken("text", "quote-shape", "has an empty part around ' […] '", "join the quoted parts with ' […] '"))
+        if self.statement_type == StatementType.partial_quote and not quoted_fragments(self.text):
+            broken.append(Broken("text", "quote-shape", "is a partial quote without words in curly quotes “…”", "put the source's quoted words in “ ”, or use paraphrase"))
+        raise_if(broken)
+        return self
+
+
+class Attestation(Row):
+    """The evidence: a verbatim excerpt of an archived source that backs a statement or an event."""
+
+    meta = _meta(
+        "attestations",
+        "Attestations",
+        "Verbatim excerpts of archived sources, with character offsets, that back each statement and event.",
+        ("attestation_id",),
+        label_column="excerpt",
+        fill_rates={"statement_id": 0.5},
+    )
+
+    attestation_id: Id = Field(description="Stable identifier of the attestation. Never reused.")
+    statement_id: Id | None = Field(default=None, description="The statement this excerpt backs (exactly one of statement_id, event_id).", json_schema_extra=fk("statements"))
+    event_id: Id | None = Field(default=None, description="The event this excerpt backs (exactly one of statement_id, event_id).", json_schema_extra=fk("events"))
+    source_id: Id = Field(description="The archived source the excerpt is taken from.", json_schema_extra=fk("sources"))
+    excerpt: Text = Field(description="Verbatim span of the archived text, with its original characters (curly quotes included).")
+    char_start: int = Field(ge=0, description="Code-point offset of the excerpt's first character in the archived text.")
+    char_end: int = Field(ge=0, description="Code-point offset just after the excerpt's last character: archived[char_start:char_end] == excerpt.")
+    via_source_id: Id | None = Field(default=None, description="The source the reporting source relies on (a transcript, a recording, an interview).", json_schema_extra=fk("sources"))
+    evidence_basis: EvidenceBasis = Field(description="What the reporting source says its knowledge rests on.")
+    notes: Notes
+
+    @model_validator(mode="after")
+    def _rules(self):
+        broken = []
+        if (self.statement_id is None) == (self.event_id is None):
+            broken.append(Broken("statement_id", "attests-one", "give exactly one of statement_id and event_id", "an attestation backs one statement or one event"))
+        if self.char_end <= self.char_start:
+            broken.append(Broken("char_end", "offsets", "must be greater than char_start", "run `claims locate SOURCE_ID \"words\"` to get the offsets"))
+        elif self.char_end - self.char_start != len(self.excerpt):
+            broken.append(
+                Broken("char_end", "offsets", f"char_end - char_start = {self.char_end - self.char_start} but the excerpt has {len(self.excerpt)} characters", "run `claims locate` to get the offsets")
+            )
+        if self.via_source_id is not None and self.via_source_id == self.source_id:
+            broken.append(Broken("via_source_id", "self-reference", "is the same as source_id", "name the source the report relies on, or clear the cell"))
+        raise_if(broken)
+        return self
+
+
+class Plan(Row):
+    """A peace plan or proposal the sources discuss."""
+
+    meta = _meta(
+        "plans",
+        "Plans",
+        "Peace plans and proposals the sources discuss (the 28-point plan, the Gaza 20-point plan).",
+        ("plan_id",),
+        label_column="title",
+    )
+
+    plan_id: Id = Field(description="Stable identifier of the plan. Never reused.")
+    title: Text = Field(description="The plan's name as the sources give it.")
+    aliases: TextList | None = Field(default=None, description="Other names the sources use, separated by '|'.")
+    status: PlanStatus = Field(description="How far the plan got, as the source reports it.")
+    point_count: int | None = Field(default=None, ge=1, description="Number of points, where the source gives it.")
+    proposed_by_id: Id | None = Field(default=None, description="Who drafted or proposed it, per the source.", json_schema_extra=fk("actors"))
+    event_id: Id | None = Field(default=None, description="The event at which it emerged or was agreed.", json_schema_extra=fk("events"))
+    description: Text | None = Field(default=None, description="What the source says the plan is.")
+    notes: Notes
+
+
+class Provision(Row):
+    """A term of a plan, as a source describes it."""
+
+    meta = _meta(
+        "provisions",
+        "Plan provisions",
+        "Terms of a plan, as the sources describe them.",
+        ("provision_id",),
+        label_column="summary",
+    )
+
+    provision_id: Id = Field(description="Stable identifier of the provision. Never reused.")
+    plan_id: Id = Field(description="The plan the provision belongs to.", json_schema_extra=fk("plans"))
+    summary: Text = Field(description="The term, closely following the source's words.")
+    topic: Topic = Field(description="What the term is about.")
+    notes: Notes
+
+
+class StatementMention(Row):
+    """What a statement mentions or is about: an actor, place, plan, provision or event."""
+
+    meta = _meta(
+        "statement_mentions",
+        "Statement mentions",
+        "Links from statements to the actors, places, plans, provisions and events they mention.",
+        ("statement_id", "entity_type", "entity_id"),
+        )
+
+    statement_id: Id = Field(description="The statement.", json_schema_extra=fk("statements"))
+    entity_type: EntityType = Field(description="Which table entity_id refers to.")
+    entity_id: Id = Field(description="The key of the mentioned row in the table that entity_type names.")
+    notes: Notes
+
+
+class StatementRelation(Row):
+    """How one statement relates to another: responds to, contradicts, confirms…"""
+
+    meta = _meta(
+        "statement_relations",
+        "Statement relations",
+        "How statements relate: one responds to, answers, contradicts or confirms another.",
+        ("statement_id", "relation", "object_statement_id"),
+        )
+
+    statement_id: Id = Field(description="The statement that relates (the subject).", json_schema_extra=fk("statements"))
+    relation: RelationType = Field(description="How the subject relates to the object.")
+    object_statement_id: Id = Field(description="The statement related to.", json_schema_extra=fk("statements"))
+    notes: Notes
+
+    @model_validator(mode="after")
+    def _rules(self):
+        if self.statement_id == self.object_statement_id:
+            raise_if([Broken("object_statement_id", "self-reference", "a statement cannot relate to itself", "name another statement")])
+        return self
+
+
+# In dependency order: a table's foreign keys point only to tables listed before it or itself,
+# except actors.role_source_id (actors and sources refer to each other).
+TABLES: tuple[type[Row], ...] = (
+    Actor,
+    Source,
+    Place,
+    Event,
+    EventParticipant,
+    Statement,
+    Attestation,
+    Plan,
+    Provision,
+    StatementMention,
+    StatementRelation,
+)
+TABLES_BY_NAME: dict[str, type[Row]] = {model.meta.name: model for model in TABLES}
+# statement_mentions.entity_id is a foreign key into the table that entity_type names.
+MENTION_TARGETS: dict[str, tuple[str, str]] = {
+    "actor": ("actors", "actor_id"),
+    "place": ("places", "place_id"),
+    "plan": ("plans", "plan_id"),
+    "provision": ("provisions", "provision_id"),
+    "event": ("events", "event_id"),
+}

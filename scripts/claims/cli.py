@@ -1,0 +1,93 @@
+"""The `claims` command line. Each command mirrors a function of the Python API."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from claims import __version__
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_DATA = REPO / "data"
+
+
+def default_archive() -> Path | None:
+    """$CLAIMS_ARCHIVE, else ../shared/sources beside the repository, if it exists."""
+    if os.environ.get("CLAIMS_ARCHIVE"):
+        return Path(os.environ["CLAIMS_ARCHIVE"])
+    candidate = REPO.parent / "shared" / "sources"
+    return candidate if candidate.is_dir() else None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="claims")
+def cli() -> None:
+    """Validate, build and publish the source-anchored claims dataset."""
+
+
+@cli.command()
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
+@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of archived source texts (default: $CLAIMS_ARCHIVE or ../shared/sources).")
+@click.option("--no-archive", is_flag=True, help="Skip the provenance layer even if an archive is found.")
+@click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
+def validate(data_dir: Path, archive_dir: Path | None, no_archive: bool, quiet: bool) -> None:
+    """Check the CSV tables in layers: structure, rows, integrity, provenance.
+
+    Prints every finding as FILE:LINE: column: [rule] message, with a hint. Exits 0 when the data
+    is clean, 1 when there are findings, 2 on usage errors. Never modifies a file.
+    """
+    from claims.validate import validate as run_validation
+
+    if not data_dir.is_dir():
+        raise click.UsageError(f"--data {data_dir}: no such folder")
+    if archive_dir is not None and not archive_dir.is_dir():
+        raise click.UsageError(f"--archive {archive_dir}: no such folder")
+    archive = None if no_archive else (archive_dir or default_archive())
+    run = run_validation(data_dir, archive)
+    for finding in sorted(run.findings, key=lambda f: (f.path, f.line, f.column, f.rule)):
+        click.echo(finding.format())
+    if not quiet:
+        _summary(run)
+    sys.exit(0 if run.ok else 1)
+
+
+def _summary(run) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(stderr=True, highlight=False)
+    table = Table(title="claims validate", title_justify="left")
+    for column in ("layer", "findings", "seconds", "status"):
+        table.add_column(column, justify="right" if column in {"findings", "seconds"} else "left")
+    for layer, seconds in run.timings.items():
+        status = "skipped" if layer in run.skipped else ("ok" if run.counts[layer] == 0 else "failed")
+        table.add_row(layer, str(run.counts[layer]), f"{seconds:.2f}", status)
+    console.print(table)
+    for layer, why in run.skipped.items():
+        console.print(f"[yellow]{layer} layer skipped:[/] {why}")
+    for note in run.notes:
+        console.print(f"[yellow]note:[/] {note}")
+    rows = sum(len(t.rows) for t in run.tables.values())
+    verdict = "[green]valid[/]" if run.ok else f"[red]{len(run.findings)} finding(s)[/]"
+    console.print(f"{len(run.tables)} tables, {rows} rows in {run.data_dir}: {verdict}")
+
+
+@cli.command()
+@click.option("--check", is_flag=True, help="Exit 1 if a generated file differs from what the schema generates; write nothing.")
+def generate(check: bool) -> None:
+    """Regenerate datapackage.json and schema/ddl.sql from the pydantic schema."""
+    from claims import generate as gen
+
+    changed = gen.drifted() if check else gen.write()
+    for path in changed:
+        click.echo(f"{'drifted' if check else 'wrote'}: {os.path.relpath(path)}")
+    if check and changed:
+        click.echo("generated files are out of date: run `claims generate` and commit the result", err=True)
+        sys.exit(1)
+
+
+def main() -> None:
+    cli()

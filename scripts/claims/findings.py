@@ -1,0 +1,37 @@
+"""Findings: what validation reports, one per broken rule, in `FILE:LINE: column: [rule] message` form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str  # as shown to the user, e.g. data/statements.csv
+    line: int  # physical line in the file where the row starts (1 = header)
+    column: str  # the column to fix, or "-" for the whole row or file
+    rule: str  # short rule id, e.g. foreign-key
+    message: str
+    hint: str = ""
+    layer: str = ""
+
+    def format(self) -> str:
+        text = f"{self.path}:{self.line}: {self.column}: [{self.rule}] {self.message}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+
+class Findings(list):
+    """A list of findings that drops repeats of a cell already reported by an earlier layer."""
+
+    def __init__(self):
+        super().__init__()
+        self._cells: set[tuple[str, int, str]] = set()
+
+    def add(self, finding: Finding) -> None:
+        cell = (finding.path, finding.line, finding.column)
+        if finding.column != "-" and cell in self._cells:
+            return
+        self._cells.add(cell)
+        self.append(finding)

@@ -1,0 +1,197 @@
+"""Generate everything that is derived from the pydantic schema, and check it for drift.
+
+Generated files (committed, never edited by hand):
+- datapackage.json: the frictionless Data Package descriptor (Table Schema per CSV);
+- schema/ddl.sql: the SQL DDL used to build typed databases.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from claims import __version__
+from claims.schema import TABLES, Row
+
+REPO = Path(__file__).resolve().parents[2]
+
+PACKAGE_META: dict[str, Any] = {
+    "name": "peace-plan-claims",
+    "title": "Who said what: the autumn-2025 US–Russia–Ukraine peace-plan negotiations",
+    "description": (
+        "A source-anchored claims dataset: actors, events, statements and the verbatim evidence "
+        "(excerpts with character offsets into archived source texts) for who said what, to whom, "
+        "when, and according to which source, in the negotiations over the 28-point peace plan. "
+        "Excerpts are short quotations credited to their sources; full source texts are not redistributed."
+    ),
+    "homepage": "https://fortune.com/2025/11/25/ukraine-peace-plan-witkoff-call-with-russia-kremlin-official",
+    "keywords": ["claims", "attribution", "provenance", "Ukraine", "Russia", "peace plan", "EDTF"],
+    "licenses": [
+        {
+            "name": "CC-BY-4.0",
+            "path": "https://creativecommons.org/licenses/by/4.0/",
+            "title": "Creative Commons Attribution 4.0 (the data). Excerpts are short quotations credited to their sources, whose copyright remains with them.",
+        }
+    ],
+    "sources": [
+        {
+            "title": "Bloomberg, 'Witkoff advised Russia on how to pitch Ukraine plan to Trump', republished by Fortune, 2025-11-25",
+            "path": "https://fortune.com/2025/11/25/ukraine-peace-plan-witkoff-call-with-russia-kremlin-official",
+        }
+    ],
+    "contributors": [{"title": "claims dataset maintainers", "role": "author"}],
+}
+
+LIST_ITEM_TEXT = r"[^|\n]+"
+
+
+def _unwrap_optional(prop: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """pydantic writes `X | None` as anyOf [X, null]; return X and whether null was allowed."""
+    if "anyOf" in prop:
+        options = [option for option in prop["anyOf"] if option.get("type") != "null"]
+        if len(options) == 1:
+            merged = {**options[0], **{k: v for k, v in prop.items() if k != "anyOf"}}
+            return merged, True
+    return prop, False
+
+
+def _resolve(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    if "$ref" in prop:
+        return {**defs[prop["$ref"].split("/")[-1]], **{k: v for k, v in prop.items() if k != "$ref"}}
+    return prop
+
+
+def _strip_anchors(pattern: str) -> str:
+    return pattern.removeprefix("^").removesuffix("$")
+
+
+def frictionless_field(name: str, prop: dict[str, Any], defs: dict[str, Any], required: bool) -> dict[str, Any]:
+    """Translate one pydantic JSON-Schema property into a frictionless Table Schema field."""
+    prop, _nullable = _unwrap_optional(prop)
+    prop = _resolve(prop, defs)
+    field: dict[str, Any] = {"name": name, "description": prop.get("description", "")}
+    constraints: dict[str, Any] = {}
+    kind = prop.get("type")
+    if kind == "array":
+        item = _resolve(prop["items"], defs)
+        item_pattern = "(?:" + "|".join(item["enum"]) + ")" if "enum" in item else LIST_ITEM_TEXT
+        field["type"] = "string"
+        constraints["pattern"] = f"{item_pattern}(?:\\|{item_pattern})*"
+    elif kind == "integer":
+        field["type"] = "integer"
+        if "minimum" in prop:
+            constraints["minimum"] = prop["minimum"]
+    elif kind == "boolean":
+        field["type"] = "boolean"
+        field["trueValues"] = ["true"]
+        field["falseValues"] = ["false"]
+    elif kind == "string" and prop.get("format") == "date":
+        field["type"] = "date"
+    elif kind == "string":
+        field["type"] = "string"
+        if "enum" in prop:
+            constraints["enum"] = list(prop["enum"])
+        if "pattern" in prop:
+            constraints["pattern"] = _strip_anchors(prop["pattern"])
+        if "maxLength" in prop:
+            constraints["maxLength"] = prop["maxLength"]
+        if "minLength" in prop:
+            constraints["minLength"] = prop["minLength"]
+    else:
+        raise ValueError(f"schema field {name!r} has a type the generator does not know: {prop}")
+    if required:
+        constraints["required"] = True
+    if constraints:
+        field["constraints"] = constraints
+    return field
+
+
+def table_schema(model: type[Row]) -> dict[str, Any]:
+    json_schema = model.model_json_schema(mode="validation")
+    defs = json_schema.get("$defs", {})
+    required = set(json_schema.get("required", []))
+    fields = [frictionless_field(name, json_schema["properties"][name], defs, name in required) for name in model.columns()]
+    schema: dict[str, Any] = {"fields": fields, "missingValues": [""], "primaryKey": list(model.meta.primary_key)}
+    foreign_keys = []
+    for key in model.foreign_keys():
+        reference = {"resource": "" if key.table == model.meta.name else key.table, "fields": list(key.ref_fields)}
+        foreign_keys.append({"fields": list(key.fields), "reference": reference})
+    if foreign_keys:
+        schema["foreignKeys"] = foreign_keys
+    return schema
+
+
+def datapackage() -> dict[str, Any]:
+    resources = []
+    for model in TABLES:
+        meta = model.meta
+        resources.append(
+            {
+                "name": meta.name,
+                "title": meta.title,
+                "description": meta.description,
+                "path": meta.path,
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "dialect": {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True},
+                "schema": table_schema(model),
+            }
+        )
+    return {**PACKAGE_META, "version": __version__, "profile": "tabular-data-package", "resources": resources}
+
+
+SQL_TYPES = {"string": "TEXT", "integer": "BIGINT", "boolean": "BOOLEAN", "date": "DATE"}
+
+
+def _sql_quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def sql_ddl() -> str:
+    """CREATE TABLE statements (DuckDB dialect, also accepted by SQLite) with keys and enum CHECKs."""
+    lines = ["-- Generated from schema/tables.py by `claims generate`. Do not edit.", ""]
+    for model in TABLES:
+        schema = table_schema(model)
+        columns = []
+        for field in schema["fields"]:
+            constraints = field.get("constraints", {})
+            column = f"    {field['name']} {SQL_TYPES[field['type']]}"
+            if constraints.get("required"):
+                column += " NOT NULL"
+            if "enum" in constraints:
+                column += f" CHECK ({field['name']} IN ({', '.join(_sql_quote(v) for v in constraints['enum'])}))"
+            columns.append(column)
+        columns.append(f"    PRIMARY KEY ({', '.join(schema['primaryKey'])})")
+        for key in schema.get("foreignKeys", []):
+            target = key["reference"]["resource"] or model.meta.name
+            columns.append(f"    FOREIGN KEY ({', '.join(key['fields'])}) REFERENCES {target} ({', '.join(key['reference']['fields'])})")
+        lines.append(f"CREATE TABLE {model.meta.name} (\n" + ",\n".join(columns) + "\n);")
+        lines.append(f"COMMENT ON TABLE {model.meta.name} IS {_sql_quote(model.meta.description)};")
+        for field in schema["fields"]:
+            lines.append(f"COMMENT ON COLUMN {model.meta.name}.{field['name']} IS {_sql_quote(field['description'])};")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def generated_files() -> dict[Path, str]:
+    """Every generated file and the text it should have."""
+    return {
+        REPO / "datapackage.json": json.dumps(datapackage(), indent=2, ensure_ascii=False) + "\n",
+        REPO / "schema" / "ddl.sql": sql_ddl(),
+    }
+
+
+def drifted() -> list[Path]:
+    """Generated files whose committed text differs from what the schema generates now."""
+    return [path for path, text in generated_files().items() if not path.exists() or path.read_text(encoding="utf-8") != text]
+
+
+def write() -> list[Path]:
+    changed = drifted()
+    for path, text in generated_files().items():
+        if path in changed:
+            path.write_text(text, encoding="utf-8")
+    return changed

@@ -1,0 +1,108 @@
+"""Read a CSV table byte by byte, carefully: every problem becomes a finding, nothing is changed.
+
+Each row keeps the physical line where it starts, so that every later layer can point at it.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from claims.findings import Finding
+from claims.schema import Row
+
+LAYER = "structure"
+
+
+@dataclass
+class Table:
+    name: str
+    path: Path
+    shown: str  # path as printed in findings
+    columns: list[str]
+    rows: list[dict[str, str]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # start line of each row in `rows`
+    loaded: bool = False  # False when the file could not be read as a table at all
+
+
+def _finding(shown: str, line: int, column: str, rule: str, message: str, hint: str) -> Finding:
+    return Finding(shown, line, column, rule, message, hint, LAYER)
+
+
+def read_table(path: Path, model: type[Row], shown: str) -> tuple[Table, list[Finding]]:
+    """Read one CSV file; return the table (loaded=False if unusable) and the file-level findings."""
+    expected = model.columns()
+    table = Table(model.meta.name, path, shown, expected)
+    findings: list[Finding] = []
+
+    def report(line: int, column: str, rule: str, message: str, hint: str) -> None:
+        findings.append(_finding(shown, line, column, rule, message, hint))
+
+    if not path.is_file():
+        report(1, "-", "missing-file", f"the table file is missing ({model.meta.name} is required)", f"create it with the header: {','.join(expected)}")
+        return table, findings
+    raw = path.read_bytes()
+    if b"\x00" in raw:
+        position = raw.index(b"\x00")
+        report(raw.count(b"\n", 0, position) + 1, "-", "nul-byte", "contains a NUL byte, so it is binary or corrupt", "re-save the file as plain UTF-8 text")
+        return table, findings
+    if raw.startswith(b"\xef\xbb\xbf"):
+        report(1, "-", "encoding", "starts with a byte-order mark (BOM)", "save as UTF-8 without BOM")
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        report(line, "-", "encoding", f"is not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})", "re-save the file as UTF-8")
+        return table, findings
+    if not text.strip():
+        report(1, "-", "empty-file", "is empty: even an empty table needs its header row", f"write the header: {','.join(expected)}")
+        return table, findings
+    if "\r" in text:
+        report(text.count("\n", 0, text.index("\r")) + 1, "-", "line-endings", "uses CR or CRLF line endings", "save with LF (Unix) line endings")
+    if not text.endswith("\n"):
+        report(text.count("\n") + 1, "-", "line-endings", "does not end with a line break", "add a final newline")
+
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    previous_end = 0
+    try:
+        for record in reader:
+            records.append((previous_end + 1, record))
+            previous_end = reader.line_num
+    except csv.Error as error:
+        report(previous_end + 1, "-", "csv-quoting", f"broken CSV quoting ({error})", 'a cell with a comma, quote or line break must be wrapped in "…", with inner quotes doubled ("")')
+        return table, findings
+
+    header_line, header = records[0]
+    if header != expected:
+        unknown = [name for name in header if name not in expected]
+        missing = [name for name in expected if name not in header]
+        for name in unknown:
+            close = difflib.get_close_matches(name, expected, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else "remove the column or add it to schema/tables.py"
+            report(header_line, name or "(empty)", "unknown-column", f"unknown column {name!r}", hint)
+        for name in missing:
+            report(header_line, name, "missing-column", f"column {name!r} is missing from the header", f"the header must be: {','.join(expected)}")
+        duplicated = sorted({name for name in header if header.count(name) > 1})
+        for name in duplicated:
+            report(header_line, name, "duplicate-column", f"column {name!r} appears more than once", "keep one")
+        if not (unknown or missing or duplicated):
+            report(header_line, "-", "column-order", "columns are not in the schema's order", f"the header must be: {','.join(expected)}")
+        return table, findings
+
+    for line, record in records[1:]:
+        if not record or record == [""] * len(record) and len(record) <= 1:
+            report(line, "-", "blank-row", "is a blank line", "delete the line")
+            continue
+        if len(record) != len(expected):
+            which = "more" if len(record) > len(expected) else "fewer"
+            report(line, "-", "cell-count", f"has {len(record)} cells, {which} than the {len(expected)} columns", "check for an unquoted comma or a missing cell")
+            continue
+        table.rows.append(dict(zip(expected, record)))
+        table.lines.append(line)
+    table.loaded = True
+    return table, findings

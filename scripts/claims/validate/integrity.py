@@ -1,0 +1,160 @@
+"""Layer 3, integrity across tables, computed in DuckDB.
+
+Every CSV is loaded as text with its line numbers, so that each broken reference can be reported
+where it stands. Rules: primary keys, foreign keys (also the polymorphic mention links), every
+statement and event attested, evidence taken from archived sources, statements not dated after
+the sources that report them nor outside their event, speakers taking part in their event, and no
+statement recorded twice.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+
+import duckdb
+import pyarrow as pa
+
+from claims.findings import Finding
+from claims.schema import MENTION_TARGETS, TABLES
+
+LAYER = "integrity"
+
+STRAIGHTEN = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-"})
+
+
+def normalise_text(text: str) -> str:
+    """The comparison form of a statement's text: NFKC, case-folded, straight quotes, no punctuation."""
+    text = unicodedata.normalize("NFKC", text).translate(STRAIGHTEN).casefold()
+    text = re.sub(r"[^\w\s]", " ", text)
+    return " ".join(text.split())
+
+
+def connect(run) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with every loaded table as text columns plus `_line`."""
+    con = duckdb.connect(":memory:")
+    for model in TABLES:
+        table = run.tables[model.meta.name]
+        columns = {name: [row[name] or None for row in table.rows] for name in table.columns}
+        columns["_line"] = table.lines
+        if model.meta.name == "statements":
+            columns["_norm"] = [normalise_text(row["text"]) for row in table.rows]
+        arrow = pa.table({name: pa.array(values, type=pa.int64() if name == "_line" else pa.string()) for name, values in columns.items()})
+        con.register(f"_{model.meta.name}_arrow", arrow)
+        con.execute(f"CREATE TABLE {model.meta.name} AS SELECT * FROM _{model.meta.name}_arrow")
+        con.unregister(f"_{model.meta.name}_arrow")
+    return con
+
+
+def run(run) -> None:
+    con = connect(run)
+    add = run.findings.add
+
+    def shown(table: str) -> str:
+        return run.tables[table].shown
+
+    unusable = {name for name, table in run.tables.items() if not table.loaded}
+    for name in sorted(unusable):
+        run.notes.append(f"integrity checks that involve {name} were skipped: the file could not be read")
+
+    for model in TABLES:
+        name = model.meta.name
+        if name in unusable:
+            continue
+        key = ", ".join(model.meta.primary_key)
+        duplicates = con.execute(
+            f"""SELECT _line, first_line FROM (
+                  SELECT _line, min(_line) OVER (PARTITION BY {key}) AS first_line FROM {name}
+                  WHERE {' AND '.join(f'{c} IS NOT NULL' for c in model.meta.primary_key)})
+                WHERE _line <> first_line ORDER BY _line"""
+        ).fetchall()
+        for line, first in duplicates:
+            add(Finding(shown(name), line, ",".join(model.meta.primary_key), "primary-key", f"repeats the key of line {first}", "give each row its own key; never reuse a published ID", LAYER))
+
+        for key_def in model.foreign_keys():
+            (column,), (ref,) = key_def.fields, key_def.ref_fields
+            if key_def.table in unusable:
+                continue
+            dangling = con.execute(
+                f"SELECT c._line, c.{column} FROM {name} c WHERE c.{column} IS NOT NULL "
+                f"AND NOT EXISTS (SELECT 1 FROM {key_def.table} p WHERE p.{ref} = c.{column}) ORDER BY c._line"
+            ).fetchall()
+            if dangling:
+                known = [value for (value,) in con.execute(f"SELECT {ref} FROM {key_def.table} WHERE {ref} IS NOT NULL").fetchall()]
+            for line, value in dangling:
+                add(Finding(shown(name), line, column, "foreign-key", f"{value!r} is not a {ref} in {shown(key_def.table)}", _suggest(value, known, key_def.table), LAYER))
+
+    if "statement_mentions" not in unusable:
+        for entity_type, (target, ref) in MENTION_TARGETS.items():
+            if target in unusable:
+                continue
+            dangling = con.execute(
+                f"SELECT m._line, m.entity_id FROM statement_mentions m WHERE m.entity_type = ? AND m.entity_id IS NOT NULL "
+                f"AND NOT EXISTS (SELECT 1 FROM {target} t WHERE t.{ref} = m.entity_id) ORDER BY m._line",
+                [entity_type],
+            ).fetchall()
+            if dangling:
+                known = [value for (value,) in con.execute(f"SELECT {ref} FROM {target}").fetchall()]
+            for line, value in dangling:
+                add(Finding(shown("statement_mentions"), line, "entity_id", "foreign-key", f"{value!r} is not a {ref} in {shown(target)} (entity_type {entity_type})", _suggest(value, known, target), LAYER))
+
+    if not unusable & {"statements", "events", "attestations"}:
+        for subject, key in (("statements", "statement_id"), ("events", "event_id")):
+            for (line, value) in con.execute(
+                f"SELECT s._line, s.{key} FROM {subject} s WHERE s.{key} IS NOT NULL "
+                f"AND NOT EXISTS (SELECT 1 FROM attestations a WHERE a.{key} = s.{key}) ORDER BY s._line"
+            ).fetchall():
+                add(Finding(shown(subject), line, key, "unattested", f"{value!r} has no attestation: no fact without an excerpt", f"add a row to {shown('attestations')} quoting the source verbatim (find offsets with `claims locate`)", LAYER))
+
+    if not unusable & {"attestations", "sources"}:
+        for line, source in con.execute(
+            "SELECT a._line, a.source_id FROM attestations a JOIN sources s USING (source_id) WHERE s.archive_sha256 IS NULL ORDER BY a._line"
+        ).fetchall():
+            add(Finding(shown("attestations"), line, "source_id", "unarchived-source", f"source {source!r} has no archived text, so the excerpt's offsets cannot be checked", "quote the archived source that reports the statement; name the unarchived one in via_source_id", LAYER))
+
+    if not unusable & {"statements", "attestations", "sources"}:
+        for line, statement, date_min, source, published in con.execute(
+            """SELECT DISTINCT st._line, st.statement_id, st.date_min, src.source_id, src.published_at
+               FROM statements st JOIN attestations a USING (statement_id)
+               JOIN sources src ON src.source_id IN (a.source_id, a.via_source_id)
+               WHERE TRY_CAST(st.date_min AS DATE) > TRY_CAST(left(src.published_at, 10) AS DATE)
+               ORDER BY st._line, src.source_id"""
+        ).fetchall():
+            add(Finding(shown("statements"), line, "date_min", "dated-after-source", f"{statement!r} is dated from {date_min}, after source {source!r} was published ({published})", "a source cannot report what had not yet been said: check the date's resolution", LAYER))
+
+    if not unusable & {"statements", "events"}:
+        for line, statement, event, s_min, s_max, e_min, e_max in con.execute(
+            """SELECT st._line, st.statement_id, e.event_id, st.date_min, st.date_max, e.date_min, e.date_max
+               FROM statements st JOIN events e USING (event_id)
+               WHERE TRY_CAST(st.date_max AS DATE) < TRY_CAST(e.date_min AS DATE)
+                  OR TRY_CAST(st.date_min AS DATE) > TRY_CAST(e.date_max AS DATE)
+               ORDER BY st._line"""
+        ).fetchall():
+            add(Finding(shown("statements"), line, "date_min", "event-date", f"{statement!r} is dated {s_min}..{s_max} but its event {event!r} is {e_min}..{e_max}", "a statement made at an event shares its date: correct one of them", LAYER))
+
+    if not unusable & {"statements", "event_participants"}:
+        for line, speaker, event in con.execute(
+            """SELECT st._line, st.speaker_id, st.event_id FROM statements st
+               WHERE st.event_id IS NOT NULL AND st.speaker_id IS NOT NULL
+                 AND NOT EXISTS (SELECT 1 FROM event_participants p WHERE p.event_id = st.event_id AND p.actor_id = st.speaker_id)
+               ORDER BY st._line"""
+        ).fetchall():
+            add(Finding(shown("statements"), line, "speaker_id", "speaker-not-participant", f"{speaker!r} speaks at event {event!r} but is not one of its participants", f"add ({event}, {speaker}, role) to {shown('event_participants')} or correct event_id", LAYER))
+
+    if "statements" not in unusable:
+        for line, first_line, first_id in con.execute(
+            """SELECT _line, first_line, first_id FROM (
+                 SELECT _line, first_value(_line) OVER w AS first_line, first_value(statement_id) OVER w AS first_id
+                 FROM statements WINDOW w AS (PARTITION BY speaker_id, coalesce(date, ''), _norm ORDER BY _line))
+               WHERE _line <> first_line ORDER BY _line"""
+        ).fetchall():
+            add(Finding(shown("statements"), line, "text", "duplicate-statement", f"repeats statement {first_id!r} (line {first_line}): same speaker, date and text", "attest the existing statement again instead of adding a copy", LAYER))
+    con.close()
+
+
+def _suggest(value: str, known: list[str], table: str) -> str:
+    close = difflib.get_close_matches(value, known, n=1)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    return f"add the row to data/{table}.csv first, or correct the ID"

@@ -1,0 +1,55 @@
+"""Layer 1, structure and types: read each CSV carefully, then frictionless against the descriptor.
+
+Foreign keys are left to the integrity layer (DuckDB), which also sees tables that frictionless
+could not load; frictionless checks types, required cells, patterns, enums and primary keys.
+"""
+
+from __future__ import annotations
+
+from claims.findings import Finding
+from claims.generate import table_schema
+from claims.schema import TABLES
+from claims.tablefile import read_table
+
+LAYER = "structure"
+
+# frictionless error types → rule ids and hints printed with the finding
+HINTS = {
+    "type-error": "write the value in the column's type (see datapackage.json)",
+    "constraint-error": "see the column's constraints in datapackage.json",
+    "primary-key": "give each row its own key; never reuse a published ID",
+    "unique-error": "make the value unique",
+}
+
+
+def run(run) -> None:
+    for model in TABLES:
+        path = run.data_dir / f"{model.meta.name}.csv"
+        table, findings = read_table(path, model, run.shown(path))
+        run.tables[model.meta.name] = table
+        for finding in findings:
+            run.findings.add(finding)
+    _frictionless(run)
+
+
+def _frictionless(run) -> None:
+    from frictionless import Resource, Schema
+
+    for model in TABLES:
+        table = run.tables[model.meta.name]
+        if not table.loaded or not table.rows:
+            continue
+        descriptor = {key: value for key, value in table_schema(model).items() if key != "foreignKeys"}
+        data = [table.columns] + [[row[column] for column in table.columns] for row in table.rows]
+        resource = Resource(name=model.meta.name, data=data, schema=Schema.from_descriptor(descriptor))
+        report = resource.validate()
+        for task in report.tasks:
+            for error in task.errors:
+                row_number = getattr(error, "row_number", None)
+                line = table.lines[row_number - 2] if row_number and row_number >= 2 else 1
+                column = getattr(error, "field_name", None) or "-"
+                if error.type == "primary-key":
+                    column = ",".join(model.meta.primary_key)
+                cell = getattr(error, "cell", None)
+                message = f"{error.note}" + (f" (cell {cell!r})" if cell not in (None, "") else "")
+                run.findings.add(Finding(table.shown, line, column, error.type, message, HINTS.get(error.type, error.description), LAYER))
