@@ -58,7 +58,7 @@ def check_edtf(value: str) -> str:
         parse_edtf(value)
     except Exception:
         raise PydanticCustomError(
-            "edtf", "{value!r} is not a valid EDTF date; examples: 2025-10-14, 2025-11, 2025-10-24/2025-10-26, 2025-10-16~", {"value": value}
+            "edtf", "'{value}' is not a valid EDTF date; examples: 2025-10-14, 2025-11, 2025-10-24/2025-10-26, 2025-10-16~", {"value": value}
         ) from None
     return value
 
@@ -71,7 +71,7 @@ def check_timestamp(value: str) -> str:
     try:
         (date.fromisoformat if len(value) == 10 else datetime.fromisoformat)(value)
     except ValueError:
-        raise PydanticCustomError("timestamp", "{value!r} is not a real calendar date or time", {"value": value}) from None
+        raise PydanticCustomError("timestamp", "'{value}' is not a real calendar date or time", {"value": value}) from None
     return value
 
 

@@ -9,8 +9,9 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Quote marks a curator may type in place of the source's typographic ones.
-QUOTE_EQUIVALENTS = {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'"}
+# Characters a curator may type in place of the source's typographic ones: quote marks, and the
+# no-break spaces that web pages scatter between words.
+QUOTE_EQUIVALENTS = {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "\u00a0": " "}
 
 
 def sha256_file(path: Path) -> str:

@@ -89,5 +89,41 @@ def generate(check: bool) -> None:
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("source_id")
+@click.argument("words")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
+@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of archived source texts (default: $CLAIMS_ARCHIVE or ../shared/sources).")
+def locate(source_id: str, words: str, data_dir: Path, archive_dir: Path | None) -> None:
+    """Print where WORDS occur in the archived text of SOURCE_ID: offsets and the exact excerpt.
+
+    Straight and curly quotes in WORDS match either form in the source; the excerpt printed is
+    the source's own characters, ready to paste into data/attestations.csv.
+    """
+    import csv as csvlib
+    import json
+
+    from claims.archive import Archive, find_all
+
+    archive_dir = archive_dir or default_archive()
+    if archive_dir is None or not archive_dir.is_dir():
+        raise click.UsageError("no archive folder: pass --archive DIR or set CLAIMS_ARCHIVE")
+    sources_csv = data_dir / "sources.csv"
+    with sources_csv.open(encoding="utf-8", newline="") as handle:
+        sources = {row["source_id"]: row for row in csvlib.DictReader(handle)}
+    if source_id not in sources:
+        raise click.UsageError(f"{source_id!r} is not a source_id in {os.path.relpath(sources_csv)}")
+    sha256 = sources[source_id].get("archive_sha256")
+    text = Archive.open(archive_dir).text(sha256) if sha256 else None
+    if text is None:
+        raise click.UsageError(f"source {source_id!r} has no archived text in {archive_dir}")
+    spans = find_all(text, words)
+    if not spans:
+        click.echo(f"not found in {source_id}: {words!r}", err=True)
+        sys.exit(1)
+    for start, end in spans:
+        click.echo(json.dumps({"char_start": start, "char_end": end, "excerpt": text[start:end]}, ensure_ascii=False))
+
+
 def main() -> None:
     cli()

@@ -22,8 +22,12 @@ class Finding:
         return text
 
 
+# Layers that check single cells: a cell flagged by one of them is not flagged again by the next.
+CELL_LAYERS = {"structure", "rows"}
+
+
 class Findings(list):
-    """A list of findings that drops repeats of a cell already reported by an earlier layer."""
+    """A list of findings; a cell's type problem is reported once, by the first layer that sees it."""
 
     def __init__(self):
         super().__init__()
@@ -31,7 +35,8 @@ class Findings(list):
 
     def add(self, finding: Finding) -> None:
         cell = (finding.path, finding.line, finding.column)
-        if finding.column != "-" and cell in self._cells:
-            return
-        self._cells.add(cell)
+        if finding.layer in CELL_LAYERS:
+            if finding.column != "-" and cell in self._cells:
+                return
+            self._cells.add(cell)
         self.append(finding)

@@ -35,8 +35,9 @@ class Run:
 
     def shown(self, path: Path) -> str:
         """A path as findings print it: relative to the working directory where possible."""
+        path = Path(os.path.abspath(path))
         try:
-            return os.path.relpath(path)
+            return str(path.relative_to(Path.cwd()))
         except ValueError:
             return str(path)
 

@@ -83,7 +83,7 @@ def run(run) -> None:
             if dangling:
                 known = [value for (value,) in con.execute(f"SELECT {ref} FROM {key_def.table} WHERE {ref} IS NOT NULL").fetchall()]
             for line, value in dangling:
-                add(Finding(shown(name), line, column, "foreign-key", f"{value!r} is not a {ref} in {shown(key_def.table)}", _suggest(value, known, key_def.table), LAYER))
+                add(Finding(shown(name), line, column, "foreign-key", f"{value!r} is not among the {ref} values of {shown(key_def.table)}", _suggest(value, known, key_def.table), LAYER))
 
     if "statement_mentions" not in unusable:
         for entity_type, (target, ref) in MENTION_TARGETS.items():
@@ -97,7 +97,7 @@ def run(run) -> None:
             if dangling:
                 known = [value for (value,) in con.execute(f"SELECT {ref} FROM {target}").fetchall()]
             for line, value in dangling:
-                add(Finding(shown("statement_mentions"), line, "entity_id", "foreign-key", f"{value!r} is not a {ref} in {shown(target)} (entity_type {entity_type})", _suggest(value, known, target), LAYER))
+                add(Finding(shown("statement_mentions"), line, "entity_id", "foreign-key", f"{value!r} is not among the {ref} values of {shown(target)} (entity_type {entity_type})", _suggest(value, known, target), LAYER))
 
     if not unusable & {"statements", "events", "attestations"}:
         for subject, key in (("statements", "statement_id"), ("events", "event_id")):

@@ -6,20 +6,23 @@ could not load; frictionless checks types, required cells, patterns, enums and p
 
 from __future__ import annotations
 
+import re
+
 from claims.findings import Finding
+from claims.validate.rows import PATTERN_HINTS
 from claims.generate import table_schema
 from claims.schema import TABLES
 from claims.tablefile import read_table
 
 LAYER = "structure"
 
-# frictionless error types → rule ids and hints printed with the finding
+# frictionless error types → hints printed with the finding
 HINTS = {
     "type-error": "write the value in the column's type (see datapackage.json)",
-    "constraint-error": "see the column's constraints in datapackage.json",
     "primary-key": "give each row its own key; never reuse a published ID",
     "unique-error": "make the value unique",
 }
+CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"', re.S)
 
 
 def run(run) -> None:
@@ -51,5 +54,21 @@ def _frictionless(run) -> None:
                 if error.type == "primary-key":
                     column = ",".join(model.meta.primary_key)
                 cell = getattr(error, "cell", None)
-                message = f"{error.note}" + (f" (cell {cell!r})" if cell not in (None, "") else "")
-                run.findings.add(Finding(table.shown, line, column, error.type, message, HINTS.get(error.type, error.description), LAYER))
+                rule, message, hint = error.type, error.note, HINTS.get(error.type, error.description)
+                constraint = CONSTRAINT.match(error.note) if error.type == "constraint-error" else None
+                if constraint:
+                    rule, value = constraint.groups()
+                    message, hint = _constraint_message(rule, value, cell)
+                elif cell not in (None, ""):
+                    message = f"{message} (cell {cell!r})"
+                run.findings.add(Finding(table.shown, line, column, rule, message, hint, LAYER))
+
+
+def _constraint_message(rule: str, value: str, cell) -> tuple[str, str]:
+    if rule == "required":
+        return "is empty but required", "fill in the cell"
+    if rule == "pattern":
+        return f"{cell!r} does not match the column's pattern", PATTERN_HINTS.get(f"^{value}$", f"pattern: {value}")
+    if rule == "enum":
+        return f"{cell!r} is not an allowed value", f"use one of: {value.strip('[]')}"
+    return f"{cell!r} breaks the {rule} constraint ({value})", "see the column's constraints in datapackage.json"
