@@ -1,7 +1,7 @@
 """Layer 1, structure and types: read each CSV carefully, then frictionless against the descriptor.
 
-Foreign keys are left to the integrity layer (DuckDB), which also sees tables that frictionless
-could not load; frictionless checks types, required cells, patterns, enums and primary keys.
+Keys (primary and foreign) are left to the integrity layer (DuckDB), which reports each broken
+key once; frictionless checks types, required cells, lengths, patterns and enums.
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ LAYER = "structure"
 # frictionless error types → hints printed with the finding
 HINTS = {
     "type-error": "write the value in the column's type (see datapackage.json)",
-    "primary-key": "give each row its own key; never reuse a published ID",
-    "unique-error": "make the value unique",
 }
 CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"', re.S)
 
@@ -42,7 +40,7 @@ def _frictionless(run) -> None:
         table = run.tables[model.meta.name]
         if not table.loaded or not table.rows:
             continue
-        descriptor = {key: value for key, value in table_schema(model).items() if key != "foreignKeys"}
+        descriptor = {key: value for key, value in table_schema(model).items() if key not in {"foreignKeys", "primaryKey"}}
         data = [table.columns] + [[row[column] for column in table.columns] for row in table.rows]
         resource = Resource(name=model.meta.name, data=data, schema=Schema.from_descriptor(descriptor))
         report = resource.validate()
@@ -51,8 +49,6 @@ def _frictionless(run) -> None:
                 row_number = getattr(error, "row_number", None)
                 line = table.lines[row_number - 2] if row_number and row_number >= 2 else 1
                 column = getattr(error, "field_name", None) or "-"
-                if error.type == "primary-key":
-                    column = ",".join(model.meta.primary_key)
                 cell = getattr(error, "cell", None)
                 rule, message, hint = error.type, error.note, HINTS.get(error.type, error.description)
                 constraint = CONSTRAINT.match(error.note) if error.type == "constraint-error" else None

@@ -1,0 +1,87 @@
+"""Shared fixtures: a scratch copy of the curated data that a test breaks in one place."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from claims.cli import default_archive
+from claims.validate import validate
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "data"
+
+
+@pytest.fixture(scope="session")
+def archive() -> Path:
+    found = default_archive()
+    if found is None or not found.is_dir():
+        pytest.fail("the archive of source texts was not found: set CLAIMS_ARCHIVE or place shared/sources beside the repository")
+    return found
+
+
+class Dataset:
+    """A copy of data/ in a temporary folder, with helpers to break it."""
+
+    def __init__(self, root: Path, archive: Path):
+        self.dir = root / "data"
+        shutil.copytree(DATA, self.dir)
+        self.archive = archive
+
+    def path(self, table: str) -> Path:
+        return self.dir / f"{table}.csv"
+
+    def read(self, table: str) -> tuple[list[str], list[dict[str, str]]]:
+        with self.path(table).open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            return list(reader.fieldnames), list(reader)
+
+    def write(self, table: str, header: list[str], rows: list[dict[str, str]]) -> None:
+        with self.path(table).open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, header, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+
+    def row(self, table: str, **match: str) -> dict[str, str]:
+        _, rows = self.read(table)
+        return next(r for r in rows if all(r[k] == v for k, v in match.items()))
+
+    def line_of(self, table: str, **match: str) -> int:
+        """Physical line of the first row matching `match` (rows here have no embedded line breaks)."""
+        _, rows = self.read(table)
+        index = next(i for i, r in enumerate(rows) if all(r[k] == v for k, v in match.items()))
+        return index + 2
+
+    def edit(self, table: str, match: dict[str, str], **changes: str) -> int:
+        """Change cells of the first row matching `match`; return that row's line number."""
+        header, rows = self.read(table)
+        index = next(i for i, r in enumerate(rows) if all(r[k] == v for k, v in match.items()))
+        rows[index].update(changes)
+        self.write(table, header, rows)
+        return index + 2
+
+    def append(self, table: str, **cells: str) -> int:
+        header, rows = self.read(table)
+        rows.append({column: cells.get(column, "") for column in header})
+        self.write(table, header, rows)
+        return len(rows) + 1
+
+    def delete(self, table: str, **match: str) -> None:
+        header, rows = self.read(table)
+        self.write(table, header, [r for r in rows if not all(r[k] == v for k, v in match.items())])
+
+    def validate(self, with_archive: bool = True):
+        return validate(self.dir, self.archive if with_archive else None)
+
+    def findings(self, with_archive: bool = True) -> set[tuple[str, int, str, str]]:
+        """(file name, line, column, rule) of every finding."""
+        run = self.validate(with_archive)
+        return {(Path(f.path).name, f.line, f.column, f.rule) for f in run.findings}
+
+
+@pytest.fixture
+def dataset(tmp_path: Path, archive: Path) -> Dataset:
+    return Dataset(tmp_path, archive)

@@ -1,0 +1,112 @@
+"""Layer 1: files, encoding, CSV syntax, header, and frictionless types and constraints."""
+
+import pytest
+
+
+def test_curated_data_has_no_structure_findings(dataset):
+    run = dataset.validate()
+    assert [f for f in run.findings if f.layer == "structure"] == []
+
+
+def test_missing_file(dataset):
+    dataset.path("places").unlink()
+    assert ("places.csv", 1, "-", "missing-file") in dataset.findings()
+
+
+def test_nul_byte(dataset):
+    text = dataset.path("actors").read_bytes()
+    second_line_end = text.index(b"\n", text.index(b"\n") + 1)
+    dataset.path("actors").write_bytes(text[:second_line_end] + b"\x00" + text[second_line_end:])
+    assert ("actors.csv", 2, "-", "nul-byte") in dataset.findings()
+
+
+def test_non_utf8(dataset):
+    text = dataset.path("actors").read_bytes().replace("Putin’s".encode(), "Putin\x92s".encode("latin-1"), 1)
+    dataset.path("actors").write_bytes(text)
+    found = dataset.findings()
+    assert any(f[0] == "actors.csv" and f[3] == "encoding" for f in found)
+
+
+def test_byte_order_mark(dataset):
+    dataset.path("places").write_bytes(b"\xef\xbb\xbf" + dataset.path("places").read_bytes())
+    assert ("places.csv", 1, "-", "encoding") in dataset.findings()
+
+
+def test_crlf_line_endings(dataset):
+    dataset.path("places").write_bytes(dataset.path("places").read_bytes().replace(b"\n", b"\r\n"))
+    assert ("places.csv", 1, "-", "line-endings") in dataset.findings()
+
+
+def test_broken_quoting(dataset):
+    with dataset.path("places").open("a", encoding="utf-8") as handle:
+        handle.write('broken-place,"Unclosed,region,,,,\n')
+    assert any(f[:2] == ("places.csv", 18) and f[3] == "csv-quoting" for f in dataset.findings())
+
+
+def test_empty_file(dataset):
+    dataset.path("places").write_text("", encoding="utf-8")
+    assert ("places.csv", 1, "-", "empty-file") in dataset.findings()
+
+
+@pytest.mark.parametrize(
+    "header, column, rule",
+    [
+        ("place_id,name,place_type,aliases,part_of_id,country,notes,extra", "extra", "unknown-column"),
+        ("place_id,nam,place_type,aliases,part_of_id,country,notes", "nam", "unknown-column"),
+        ("place_id,name,place_type,aliases,part_of_id,country", "notes", "missing-column"),
+        ("place_id,name,place_type,aliases,part_of_id,country,notes,notes", "notes", "duplicate-column"),
+        ("name,place_id,place_type,aliases,part_of_id,country,notes", "-", "column-order"),
+    ],
+)
+def test_header_problems(dataset, header, column, rule):
+    lines = dataset.path("places").read_text(encoding="utf-8").split("\n")
+    dataset.path("places").write_text("\n".join([header] + lines[1:]), encoding="utf-8")
+    assert ("places.csv", 1, column, rule) in dataset.findings()
+
+
+def test_unknown_column_suggests_the_right_name(dataset):
+    lines = dataset.path("places").read_text(encoding="utf-8").split("\n")
+    dataset.path("places").write_text("\n".join(["place_id,nam,place_type,aliases,part_of_id,country,notes"] + lines[1:]), encoding="utf-8")
+    finding = next(f for f in dataset.validate().findings if f.rule == "unknown-column")
+    assert "'name'" in finding.hint
+
+
+def test_wrong_cell_count(dataset):
+    with dataset.path("places").open("a", encoding="utf-8") as handle:
+        handle.write("extra-place,Extra,city,,,,,\n")
+    assert ("places.csv", 18, "-", "cell-count") in dataset.findings()
+
+
+def test_blank_row(dataset):
+    with dataset.path("places").open("a", encoding="utf-8") as handle:
+        handle.write("\nanother-place,Another,city,,,,\n")
+    assert ("places.csv", 18, "-", "blank-row") in dataset.findings()
+
+
+def test_type_error_from_frictionless(dataset):
+    line = dataset.edit("attestations", {"attestation_id": "att-001"}, char_start="twelve")
+    assert ("attestations.csv", line, "char_start", "type-error") in dataset.findings()
+
+
+def test_required_cell_empty(dataset):
+    line = dataset.edit("actors", {"actor_id": "axios"}, name="")
+    assert ("actors.csv", line, "name", "required") in dataset.findings()
+
+
+def test_unknown_enum_value(dataset):
+    line = dataset.edit("actors", {"actor_id": "axios"}, actor_type="newspaper")
+    found = dataset.findings()
+    assert ("actors.csv", line, "actor_type", "enum") in found
+
+
+@pytest.mark.parametrize("bad_id", ["Axios", "axios outlet", "axios\u200b", "axios_", "-axios", "axios--x"])
+def test_ids_must_be_lower_case_hyphenated_ascii(dataset, bad_id):
+    line = dataset.edit("actors", {"actor_id": "axios"}, actor_id=bad_id)
+    assert ("actors.csv", line, "actor_id", "pattern") in dataset.findings()
+
+
+def test_duplicate_primary_key_reported_once_per_row(dataset):
+    line = dataset.append("places", place_id="gaza", name="Gaza again", place_type="region")
+    run = dataset.validate()
+    hits = [f for f in run.findings if f.path.endswith("places.csv") and f.line == line and f.rule == "primary-key"]
+    assert len(hits) == 1
