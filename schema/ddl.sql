@@ -30,7 +30,7 @@ COMMENT ON COLUMN actors.notes IS 'Curator''s notes: how the row was read from t
 CREATE TABLE sources (
     source_id TEXT NOT NULL,
     title TEXT NOT NULL,
-    source_type TEXT NOT NULL CHECK (source_type IN ('news_article', 'transcript', 'recording', 'interview', 'social_media_post', 'press_remarks', 'official_statement')),
+    source_type TEXT NOT NULL CHECK (source_type IN ('news_article', 'transcript', 'recording', 'interview', 'social_media_post', 'press_remarks', 'remarks', 'official_statement', 'photograph')),
     publisher_id TEXT,
     author_id TEXT,
     published_at TEXT,
@@ -88,7 +88,7 @@ COMMENT ON COLUMN places.notes IS 'Curator''s notes: how the row was read from t
 
 CREATE TABLE events (
     event_id TEXT NOT NULL,
-    event_type TEXT NOT NULL CHECK (event_type IN ('phone_call', 'meeting', 'visit', 'summit', 'talks', 'address', 'press_remarks', 'social_media_post', 'interview', 'publication', 'proposal', 'agreement', 'release')),
+    event_type TEXT NOT NULL CHECK (event_type IN ('phone_call', 'meeting', 'visit', 'summit', 'talks', 'address', 'press_remarks', 'remarks', 'social_media_post', 'interview', 'publication', 'proposal', 'agreement', 'release')),
     title TEXT NOT NULL,
     date TEXT,
     date_text TEXT,
@@ -180,7 +180,7 @@ CREATE TABLE attestations (
     char_start BIGINT NOT NULL,
     char_end BIGINT NOT NULL,
     via_source_id TEXT,
-    evidence_basis TEXT NOT NULL CHECK (evidence_basis IN ('recording_reviewed_by_outlet', 'public_remarks', 'social_media_post', 'interview_with_other_outlet', 'spokesperson', 'anonymous_officials', 'outlet_own_reporting', 'unattributed')),
+    evidence_basis TEXT NOT NULL CHECK (evidence_basis IN ('recording_reviewed_by_outlet', 'public_remarks', 'social_media_post', 'interview_with_other_outlet', 'spokesperson', 'anonymous_officials', 'outlet_own_reporting', 'photo_caption', 'unattributed')),
     notes TEXT,
     PRIMARY KEY (attestation_id),
     FOREIGN KEY (statement_id) REFERENCES statements (statement_id),
@@ -257,7 +257,7 @@ COMMENT ON COLUMN statement_mentions.notes IS 'Curator''s notes: how the row was
 
 CREATE TABLE statement_relations (
     statement_id TEXT NOT NULL,
-    relation TEXT NOT NULL CHECK (relation IN ('responds_to', 'answers', 'agrees_with', 'acts_on', 'contradicts', 'confirms', 'repeats', 'elaborates')),
+    relation TEXT NOT NULL CHECK (relation IN ('responds_to', 'answers', 'agrees_with', 'acts_on', 'contradicts', 'confirms', 'repeats', 'elaborates', 'same_utterance_as')),
     object_statement_id TEXT NOT NULL,
     notes TEXT,
     PRIMARY KEY (statement_id, relation, object_statement_id),

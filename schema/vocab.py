@@ -26,7 +26,9 @@ class SourceType(StrEnum):
     interview = "interview"
     social_media_post = "social_media_post"
     press_remarks = "press_remarks"
+    remarks = "remarks"
     official_statement = "official_statement"
+    photograph = "photograph"
 
 
 class EventType(StrEnum):
@@ -37,6 +39,7 @@ class EventType(StrEnum):
     talks = "talks"
     address = "address"
     press_remarks = "press_remarks"
+    remarks = "remarks"
     social_media_post = "social_media_post"
     interview = "interview"
     publication = "publication"
@@ -77,6 +80,7 @@ class EvidenceBasis(StrEnum):
     spokesperson = "spokesperson"
     anonymous_officials = "anonymous_officials"
     outlet_own_reporting = "outlet_own_reporting"
+    photo_caption = "photo_caption"
     unattributed = "unattributed"
 
 
@@ -124,9 +128,21 @@ class RelationType(StrEnum):
     confirms = "confirms"
     repeats = "repeats"
     elaborates = "elaborates"
+    same_utterance_as = "same_utterance_as"
 
 
 DESCRIPTIONS: dict[type[StrEnum], dict[str, str]] = {
+    RelationType: {
+        "responds_to": "The subject is a reply to the object (the source says so, e.g. \"replied\").",
+        "answers": "The subject answers a question put in the object.",
+        "agrees_with": "The subject agrees with the object.",
+        "acts_on": "The subject carries out what the object recommended (the source says so).",
+        "contradicts": "The subject contradicts the object.",
+        "confirms": "The subject confirms the object.",
+        "repeats": "The subject's speaker repeats what the object says.",
+        "elaborates": "The subject gives the detail of what the object summarises.",
+        "same_utterance_as": "The source renders one utterance twice, e.g. a paraphrase and then a quote of it.",
+    },
     StatementType: {
         "direct_quote": "The source quotes the speaker's words verbatim; `text` is those words.",
         "partial_quote": "The source paraphrases but quotes some words; `text` keeps the quoted fragments in curly quotes.",
@@ -143,6 +159,7 @@ DESCRIPTIONS: dict[type[StrEnum], dict[str, str]] = {
         "spokesperson": "Said by or about a spokesperson.",
         "anonymous_officials": "Rests on unnamed officials.",
         "outlet_own_reporting": "The outlet's own reporting, with no further attribution.",
+        "photo_caption": "The caption of a photograph published with the article (credited to the photographer or agency).",
         "unattributed": "The source gives no basis.",
     },
 }

@@ -125,5 +125,57 @@ def locate(source_id: str, words: str, data_dir: Path, archive_dir: Path | None)
         click.echo(json.dumps({"char_start": start, "char_end": end, "excerpt": text[start:end]}, ensure_ascii=False))
 
 
+@cli.command()
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
+def stats(data_dir: Path) -> None:
+    """Print row counts per table and statements by type."""
+    import csv as csvlib
+    from collections import Counter
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from claims.schema import TABLES
+
+    console = Console()
+    counts = Table(title="tables", title_justify="left")
+    counts.add_column("table")
+    counts.add_column("rows", justify="right")
+    statement_types: Counter[str] = Counter()
+    for model in TABLES:
+        path = data_dir / f"{model.meta.name}.csv"
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csvlib.DictReader(handle))
+        counts.add_row(model.meta.name, str(len(rows)))
+        if model.meta.name == "statements":
+            statement_types.update(row["statement_type"] for row in rows)
+    console.print(counts)
+    by_type = Table(title="statements by type", title_justify="left")
+    by_type.add_column("statement_type")
+    by_type.add_column("rows", justify="right")
+    for name, count in statement_types.most_common():
+        by_type.add_row(name, str(count))
+    console.print(by_type)
+
+
+@cli.command()
+@click.argument("source_id")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
+@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of archived source texts (default: $CLAIMS_ARCHIVE or ../shared/sources).")
+def coverage(source_id: str, data_dir: Path, archive_dir: Path | None) -> None:
+    """List each paragraph of SOURCE_ID's article body with the statements and events it attests.
+
+    Paragraphs that produced no row are marked; data/COVERAGE.md must give the reason for each.
+    """
+    from claims.coverage import paragraphs
+
+    archive_dir = archive_dir or default_archive()
+    if archive_dir is None:
+        raise click.UsageError("no archive folder: pass --archive DIR or set CLAIMS_ARCHIVE")
+    for paragraph in paragraphs(data_dir, archive_dir, source_id):
+        rows = ", ".join(paragraph.rows) or "— (no rows)"
+        click.echo(f"L{paragraph.line}\t{paragraph.text[:60]}\t{rows}")
+
+
 def main() -> None:
     cli()

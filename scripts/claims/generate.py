@@ -150,8 +150,12 @@ def _sql_quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def sql_ddl() -> str:
-    """CREATE TABLE statements (DuckDB dialect, also accepted by SQLite) with keys and enum CHECKs."""
+def sql_ddl(foreign_keys: bool = True) -> str:
+    """CREATE TABLE statements (DuckDB dialect) with keys, enum CHECKs and comments.
+
+    DuckDB cannot declare self-referencing or cyclic foreign keys (actors ↔ sources), so a DuckDB
+    build creates the tables with `foreign_keys=False` and relies on `claims validate`'s layer 3.
+    """
     lines = ["-- Generated from schema/tables.py by `claims generate`. Do not edit.", ""]
     for model in TABLES:
         schema = table_schema(model)
@@ -165,7 +169,7 @@ def sql_ddl() -> str:
                 column += f" CHECK ({field['name']} IN ({', '.join(_sql_quote(v) for v in constraints['enum'])}))"
             columns.append(column)
         columns.append(f"    PRIMARY KEY ({', '.join(schema['primaryKey'])})")
-        for key in schema.get("foreignKeys", []):
+        for key in schema.get("foreignKeys", []) if foreign_keys else []:
             target = key["reference"]["resource"] or model.meta.name
             columns.append(f"    FOREIGN KEY ({', '.join(key['fields'])}) REFERENCES {target} ({', '.join(key['reference']['fields'])})")
         lines.append(f"CREATE TABLE {model.meta.name} (\n" + ",\n".join(columns) + "\n);")

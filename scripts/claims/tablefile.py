@@ -95,7 +95,7 @@ def read_table(path: Path, model: type[Row], shown: str) -> tuple[Table, list[Fi
         return table, findings
 
     for line, record in records[1:]:
-        if not record or record == [""] * len(record) and len(record) <= 1:
+        if not record:
             report(line, "-", "blank-row", "is a blank line", "delete the line")
             continue
         if len(record) != len(expected):

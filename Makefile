@@ -1,0 +1,42 @@
+# The two commands of the README:
+#   make serve   set up, build, validate and serve the data
+#   make test    set up and run every check CI runs
+# Everything else here is a step of those two.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# The archive of captured source texts (not redistributed): ../shared/sources beside the repository.
+export CLAIMS_ARCHIVE ?= $(abspath ../shared/sources)
+
+.PHONY: serve test setup validate check-generated clean
+
+serve: setup
+	$(BIN)/claims validate
+	$(BIN)/claims stats
+
+test: setup check-generated
+	$(BIN)/claims validate
+	$(BIN)/python -m pytest
+
+setup: $(VENV)/.installed
+
+# Reinstall whenever the lock file or the package metadata changes.
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+check-generated: setup
+	$(BIN)/claims generate --check
+
+# Refresh the lock file after changing dependencies in pyproject.toml.
+lock:
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 --generate-hashes -o requirements.lock
+
+clean:
+	rm -rf $(VENV) build dist

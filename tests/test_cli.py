@@ -1,0 +1,93 @@
+"""The command line: exit codes, the finding format, no tracebacks, nothing modified."""
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from claims.cli import cli
+
+FINDING = re.compile(r"^(?P<path>[^:\n]+\.csv):(?P<line>\d+): (?P<column>[^:\n]+): \[(?P<rule>[a-z0-9-]+)\] .+$", re.M)
+
+
+def run_claims(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the installed CLI as a user would, in a separate process."""
+    return subprocess.run([sys.executable, "-m", "claims", *args], capture_output=True, text=True, cwd=cwd, env={**os.environ, "COLUMNS": "120"})
+
+
+def test_validate_clean_data_exits_0(archive):
+    result = run_claims("validate", "--archive", str(archive))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "valid" in result.stderr
+    assert "provenance" in result.stderr
+
+
+def test_validate_with_findings_exits_1_and_prints_file_line_column_rule(dataset):
+    line = dataset.edit("actors", {"actor_id": "axios"}, actor_type="newspaper")
+    result = run_claims("validate", "--data", str(dataset.dir), "--archive", str(dataset.archive))
+    assert result.returncode == 1
+    findings = [m.groupdict() for m in FINDING.finditer(result.stdout)]
+    assert {"path": str(dataset.path("actors")), "line": str(line), "column": "actor_type", "rule": "enum"} in findings
+    assert "hint: use one of:" in result.stdout
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run_claims("validate", "--data", str(tmp_path / "nowhere")).returncode == 2
+    assert run_claims("validate", "--bogus-option").returncode == 2
+    assert run_claims("no-such-command").returncode == 2
+
+
+def test_paths_are_shown_relative_to_the_working_directory(dataset):
+    dataset.edit("actors", {"actor_id": "axios"}, actor_type="newspaper")
+    result = run_claims("validate", "--data", "data", "--no-archive", cwd=dataset.dir.parent)
+    assert result.stdout.startswith("data/actors.csv:")
+
+
+GARBAGE = {
+    "binary": bytes(range(256)) * 4,
+    "only-newlines": b"\n\n\n",
+    "unclosed-quote": b'place_id,name,place_type,aliases,part_of_id,country,notes\n"gaza,Gaza,region,,,,\n',
+    "latin-1": "place_id,name,place_type,aliases,part_of_id,country,notes\nzurich,Z\u00fcrich,city,,,,\n".encode("latin-1"),
+    "one-cell": b"x\n",
+    "huge-cell": b"place_id,name,place_type,aliases,part_of_id,country,notes\ngaza," + b"A" * 200_000 + b",region,,,,\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(GARBAGE))
+def test_garbage_input_gets_findings_not_a_traceback(dataset, name):
+    dataset.path("places").write_bytes(GARBAGE[name])
+    result = run_claims("validate", "--data", str(dataset.dir), "--archive", str(dataset.archive))
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert FINDING.search(result.stdout)
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_validation_never_modifies_the_data(dataset):
+    dataset.path("places").write_bytes(b"\xef\xbb\xbfplace_id,name\r\n=cmd,x\r\n")
+    before = digest(dataset.dir)
+    run_claims("validate", "--data", str(dataset.dir), "--archive", str(dataset.archive))
+    assert digest(dataset.dir) == before
+
+
+def test_locate_prints_offsets_and_the_sources_own_characters(archive):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["locate", "fortune-2025-11-25-witkoff-advised-russia", "I'm thinking maybe we do the same thing with you", "--archive", str(archive)])
+    assert result.exit_code == 0, result.output
+    assert '"excerpt": "I’m thinking maybe we do the same thing with you"' in result.output
+    text = next(archive.glob("fortune-*.txt")).read_text(encoding="utf-8")
+    start = text.index("I’m thinking maybe")
+    assert f'"char_start": {start}' in result.output
+
+
+def test_locate_reports_words_not_found(archive):
+    result = CliRunner().invoke(cli, ["locate", "fortune-2025-11-25-witkoff-advised-russia", "words that are not there", "--archive", str(archive)])
+    assert result.exit_code == 1

@@ -1,0 +1,102 @@
+"""Layer 3: keys and references across tables, computed in DuckDB."""
+
+from claims.validate import integrity
+
+
+def test_curated_data_has_no_integrity_findings(dataset):
+    assert [f for f in dataset.validate().findings if f.layer == "integrity"] == []
+
+
+def test_duplicate_primary_key(dataset):
+    line = dataset.append("places", place_id="gaza", name="Gaza again", place_type="region")
+    assert ("places.csv", line, "place_id", "primary-key") in dataset.findings()
+
+
+def test_duplicate_composite_key(dataset):
+    line = dataset.append("event_participants", event_id="remarks-2025-10-14-trump", actor_id="donald-trump", role="speaker")
+    assert ("event_participants.csv", line, "event_id,actor_id,role", "primary-key") in dataset.findings()
+
+
+def test_dangling_foreign_key_with_suggestion(dataset):
+    line = dataset.edit("statements", {"statement_id": "st-007"}, speaker_id="steve-witkof")
+    run = dataset.validate()
+    finding = next(f for f in run.findings if f.rule == "foreign-key")
+    assert (finding.line, finding.column) == (line, "speaker_id")
+    assert "steve-witkoff" in finding.hint
+
+
+def test_every_declared_foreign_key_is_checked(dataset):
+    """Each single-column foreign key of the schema catches a dangling value."""
+    from claims.schema import TABLES
+
+    for model in TABLES:
+        table = model.meta.name
+        original = dataset.path(table).read_bytes()
+        for key in model.foreign_keys():
+            column = key.fields[0]
+            header, rows = dataset.read(table)
+            rows[0][column] = "no-such-row"
+            dataset.write(table, header, rows)
+            assert (f"{table}.csv", 2, column, "foreign-key") in dataset.findings(with_archive=False), (table, column)
+            dataset.path(table).write_bytes(original)
+
+
+def test_mention_targets_are_checked(dataset):
+    line = dataset.append("statement_mentions", statement_id="st-001", entity_type="place", entity_id="steve-witkoff")
+    assert ("statement_mentions.csv", line, "entity_id", "foreign-key") in dataset.findings()
+
+
+def test_unattested_statement(dataset):
+    dataset.delete("attestations", statement_id="st-041")
+    line = dataset.line_of("statements", statement_id="st-041")
+    assert ("statements.csv", line, "statement_id", "unattested") in dataset.findings()
+
+
+def test_unattested_event(dataset):
+    dataset.delete("attestations", event_id="remarks-2025-10-14-trump")
+    line = dataset.line_of("events", event_id="remarks-2025-10-14-trump")
+    assert ("events.csv", line, "event_id", "unattested") in dataset.findings()
+
+
+def test_evidence_must_come_from_an_archived_source(dataset):
+    line = dataset.edit("attestations", {"attestation_id": "att-001"}, source_id="bloomberg-2025-11-25-witkoff-advised-russia")
+    assert ("attestations.csv", line, "source_id", "unarchived-source") in dataset.findings()
+
+
+def test_statement_not_dated_after_its_source(dataset):
+    line = dataset.edit("statements", {"statement_id": "st-009"}, date="2025-11-26", date_min="2025-11-26", date_max="2025-11-26", event_id="")
+    assert ("statements.csv", line, "date_min", "dated-after-source") in dataset.findings()
+
+
+def test_statement_dated_within_its_event(dataset):
+    line = dataset.edit("statements", {"statement_id": "st-007"}, date="2025-10-15", date_min="2025-10-15", date_max="2025-10-15")
+    assert ("statements.csv", line, "date_min", "event-date") in dataset.findings()
+
+
+def test_speaker_takes_part_in_the_event(dataset):
+    line = dataset.edit("statements", {"statement_id": "st-021"}, event_id="phone-call-2025-10-14-witkoff-ushakov")
+    assert ("statements.csv", line, "speaker_id", "speaker-not-participant") in dataset.findings()
+
+
+def test_duplicate_statement_same_speaker_date_and_normalised_text(dataset):
+    original = dataset.row("statements", statement_id="st-030")
+    copy = dict(original, statement_id="st-999", text=original["text"].replace("’", "'").upper() + "!")
+    line = dataset.append("statements", **copy)
+    dataset.append("attestations", **dict(dataset.row("attestations", statement_id="st-030"), attestation_id="att-999", statement_id="st-999"))
+    assert ("statements.csv", line, "text", "duplicate-statement") in dataset.findings()
+
+
+def test_same_words_by_different_speakers_are_not_duplicates(dataset):
+    # st-057 and st-058: Ukraine and its European allies both insist on the same thing
+    assert not any(f[3] == "duplicate-statement" for f in dataset.findings())
+
+
+def test_normalise_text():
+    assert integrity.normalise_text("“He’s  GOT to,” — sell.") == integrity.normalise_text('"he\'s got to" sell')
+
+
+def test_unreadable_table_skips_its_checks_without_spurious_findings(dataset):
+    dataset.path("actors").write_bytes(b"\x00")
+    run = dataset.validate()
+    assert not [f for f in run.findings if f.rule == "foreign-key"]
+    assert any("actors" in note for note in run.notes)

@@ -1,0 +1,87 @@
+"""Layer 4: excerpts, quotes and roles against the archived source texts."""
+
+import shutil
+
+
+FORTUNE = "fortune-2025-11-25-witkoff-advised-russia"
+
+
+def test_curated_data_is_fully_attested_against_the_archive(dataset):
+    run = dataset.validate()
+    assert "provenance" not in run.skipped
+    assert run.findings == []
+
+
+def test_excerpt_must_sit_at_its_offsets(dataset):
+    row = dataset.row("attestations", attestation_id="att-004")
+    line = dataset.edit("attestations", {"attestation_id": "att-004"}, char_start=str(int(row["char_start"]) + 1), char_end=str(int(row["char_end"]) + 1))
+    run = dataset.validate()
+    finding = next(f for f in run.findings if f.rule == "excerpt-mismatch")
+    assert (finding.line, finding.column) == (line, "excerpt")
+    assert f"char_start={row['char_start']}" in finding.hint
+
+
+def test_excerpt_must_be_verbatim(dataset):
+    row = dataset.row("attestations", attestation_id="att-007")
+    line = dataset.edit("attestations", {"attestation_id": "att-007"}, excerpt=row["excerpt"].replace("’", "'"))
+    assert ("attestations.csv", line, "excerpt", "excerpt-mismatch") in dataset.findings()
+
+
+def test_excerpt_must_come_from_the_article_not_the_page_furniture(dataset, archive):
+    text = (archive / f"{FORTUNE}.txt").read_text(encoding="utf-8")
+    furniture = "Join us at the Fortune Workplace Innovation Summit"
+    start = text.index(furniture)
+    line = dataset.edit("attestations", {"attestation_id": "att-001"}, excerpt=furniture, char_start=str(start), char_end=str(start + len(furniture)))
+    assert ("attestations.csv", line, "char_start", "outside-article") in dataset.findings()
+
+
+def test_direct_quote_must_lie_inside_its_excerpt(dataset):
+    row = dataset.row("statements", statement_id="st-007")
+    line = dataset.edit("statements", {"statement_id": "st-007"}, text=row["text"].replace("I’m", "I am"))
+    assert ("statements.csv", line, "text", "quote-outside-excerpt") in dataset.findings()
+
+
+def test_every_part_of_a_joined_quote_is_checked(dataset):
+    row = dataset.row("statements", statement_id="st-009")
+    line = dataset.edit("statements", {"statement_id": "st-009"}, text=row["text"] + " […] And one more thing.")
+    assert ("statements.csv", line, "text", "quote-outside-excerpt") in dataset.findings()
+
+
+def test_partial_quote_fragments_lie_inside_the_excerpt(dataset):
+    line = dataset.edit("statements", {"statement_id": "st-027"}, text="Asked whether it would be “helpful” for Putin to call Trump.")
+    assert ("statements.csv", line, "text", "quote-outside-excerpt") in dataset.findings()
+
+
+def test_archived_file_must_be_present(dataset, tmp_path, archive):
+    empty = tmp_path / "empty-archive"
+    empty.mkdir()
+    dataset.archive = empty
+    line = dataset.line_of("sources", source_id=FORTUNE)
+    assert ("sources.csv", line, "archive_sha256", "archive-missing") in dataset.findings()
+
+
+def test_archive_is_content_addressed_not_named(dataset, tmp_path, archive):
+    renamed = tmp_path / "renamed-archive"
+    renamed.mkdir()
+    shutil.copy(archive / f"{FORTUNE}.txt", renamed / "any-name.bin")
+    dataset.archive = renamed
+    assert dataset.validate().findings == []
+
+
+def test_role_must_be_quoted_from_its_source(dataset):
+    line = dataset.edit("actors", {"actor_id": "yuri-ushakov"}, role="Putin's top foreign policy aide")
+    assert ("actors.csv", line, "role", "role-not-quoted") in dataset.findings()
+
+
+def test_wikidata_ids_only_from_the_confirmed_list(dataset):
+    line = dataset.edit("actors", {"actor_id": "steve-witkoff"}, wikidata_id="Q1234567")
+    assert ("actors.csv", line, "wikidata_id", "wikidata-unconfirmed") in dataset.findings()
+    line = dataset.edit("actors", {"actor_id": "steve-witkoff"}, wikidata_id="Q22686")  # Trump's
+    assert ("actors.csv", line, "wikidata_id", "wikidata-unconfirmed") in dataset.findings()
+
+
+def test_without_an_archive_the_layer_says_it_was_skipped(dataset):
+    run = dataset.validate(with_archive=False)
+    assert "provenance" in run.skipped
+    assert "does not redistribute" in run.skipped["provenance"]
+    assert run.findings == []
