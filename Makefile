@@ -9,15 +9,16 @@ BIN := $(VENV)/bin
 # The archive of captured source texts (not redistributed): ../shared/sources beside the repository.
 export CLAIMS_ARCHIVE ?= $(abspath ../shared/sources)
 
-.PHONY: serve test setup validate check-generated clean
+.PHONY: serve test setup check-generated lock clean
 
 serve: setup
 	$(BIN)/claims validate
 	$(BIN)/claims stats
 
+# CI and developers have the archive: tests that need it fail rather than skip without it.
 test: setup check-generated
 	$(BIN)/claims validate
-	$(BIN)/python -m pytest
+	CLAIMS_REQUIRE_ARCHIVE=1 $(BIN)/python -m pytest
 
 setup: $(VENV)/.installed
 
