@@ -6,8 +6,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# The archive of captured source texts (not redistributed): ../shared/sources beside the repository.
-export CLAIMS_ARCHIVE ?= $(abspath ../shared/sources)
+# The archive of captured source texts (not redistributed) is found at ../shared/sources beside the
+# repository, or wherever CLAIMS_ARCHIVE points.
 
 .PHONY: serve test setup check-generated lock clean
 

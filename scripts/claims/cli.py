@@ -46,6 +46,8 @@ def validate(data_dir: Path, archive_dir: Path | None, no_archive: bool, quiet: 
     if archive_dir is not None and not archive_dir.is_dir():
         raise click.UsageError(f"--archive {archive_dir}: no such folder")
     archive = None if no_archive else (archive_dir or default_archive())
+    if archive is not None and not archive.is_dir():
+        raise click.UsageError(f"CLAIMS_ARCHIVE={archive}: no such folder")
     run = run_validation(data_dir, archive)
     for finding in sorted(run.findings, key=lambda f: (f.path, f.line, f.column, f.rule)):
         click.echo(finding.format())
