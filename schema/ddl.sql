@@ -164,7 +164,7 @@ COMMENT ON COLUMN statements.date_text IS 'The source''s own wording of the date
 COMMENT ON COLUMN statements.date_min IS 'Earliest calendar day the date can be (ISO date), within the EDTF value''s bounds.';
 COMMENT ON COLUMN statements.date_max IS 'Latest calendar day the date can be (ISO date), within the EDTF value''s bounds.';
 COMMENT ON COLUMN statements.date_resolved_against IS 'What the wording was resolved against, e.g. "article date 2025-11-25 (Tuesday)" or "event phone-call-2025-10-14".';
-COMMENT ON COLUMN statements.statement_type IS 'How the source conveys the statement.';
+COMMENT ON COLUMN statements.statement_type IS 'How the source conveys the statement. Values: direct_quote: The source quotes the speaker''s words verbatim; `text` is those words.; partial_quote: The source paraphrases but quotes some words; `text` keeps the quoted fragments in curly quotes.; paraphrase: The source reports what the speaker said in its own words.; outlet_claim: The reporting outlet asserts something in its own voice (speaker is the outlet).; no_comment: The speaker declined to comment.; no_response: The speaker did not respond to a request for comment.';
 COMMENT ON COLUMN statements.text IS 'What was said. Direct quote: the quoted words verbatim (parts joined by '' […] ''). Partial quote: the claim with the quoted words in curly quotes. Otherwise: the claim as the source reports it.';
 COMMENT ON COLUMN statements.language IS 'Language the statement was originally made in (ISO 639-1), where the source shows it.';
 COMMENT ON COLUMN statements.translated IS 'true where the source''s words are a translation of the original.';
@@ -197,7 +197,7 @@ COMMENT ON COLUMN attestations.excerpt IS 'Verbatim span of the archived text, w
 COMMENT ON COLUMN attestations.char_start IS 'Code-point offset of the excerpt''s first character in the archived text.';
 COMMENT ON COLUMN attestations.char_end IS 'Code-point offset just after the excerpt''s last character: archived[char_start:char_end] == excerpt.';
 COMMENT ON COLUMN attestations.via_source_id IS 'The source the reporting source relies on (a transcript, a recording, an interview).';
-COMMENT ON COLUMN attestations.evidence_basis IS 'What the reporting source says its knowledge rests on.';
+COMMENT ON COLUMN attestations.evidence_basis IS 'What the reporting source says its knowledge rests on. Values: recording_reviewed_by_outlet: The outlet says it reviewed a recording of the conversation.; public_remarks: Said in public, e.g. to reporters or at a meeting reported publicly.; social_media_post: Posted by the speaker on a social-media platform.; interview_with_other_outlet: Said in an interview given to another outlet.; spokesperson: Said by or about a spokesperson.; anonymous_officials: Rests on unnamed officials.; outlet_own_reporting: The outlet''s own reporting, with no further attribution.; photo_caption: The caption of a photograph published with the article (credited to the photographer or agency).; unattributed: The source gives no basis.';
 COMMENT ON COLUMN attestations.notes IS 'Curator''s notes: how the row was read from the source, caveats.';
 
 CREATE TABLE plans (
@@ -266,6 +266,6 @@ CREATE TABLE statement_relations (
 );
 COMMENT ON TABLE statement_relations IS 'How statements relate: one responds to, answers, contradicts or confirms another.';
 COMMENT ON COLUMN statement_relations.statement_id IS 'The statement that relates (the subject).';
-COMMENT ON COLUMN statement_relations.relation IS 'How the subject relates to the object.';
+COMMENT ON COLUMN statement_relations.relation IS 'How the subject relates to the object. Values: responds_to: The subject is a reply to the object (the source says so, e.g. "replied").; answers: The subject answers a question put in the object.; agrees_with: The subject agrees with the object.; acts_on: The subject carries out what the object recommended (the source says so).; contradicts: The subject contradicts the object.; confirms: The subject confirms the object.; repeats: The subject''s speaker repeats what the object says.; elaborates: The subject gives the detail of what the object summarises.; same_utterance_as: The source renders one utterance twice, e.g. a paraphrase and then a quote of it.';
 COMMENT ON COLUMN statement_relations.object_statement_id IS 'The statement related to.';
 COMMENT ON COLUMN statement_relations.notes IS 'Curator''s notes: how the row was read from the source, caveats.';

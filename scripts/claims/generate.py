@@ -13,6 +13,10 @@ from typing import Any
 
 from claims import __version__
 from claims.schema import TABLES, Row
+from claims.schema.vocab import DESCRIPTIONS
+
+# Enum value descriptions by enum class name, as pydantic titles the enum's JSON-Schema definition.
+VALUE_DESCRIPTIONS = {enum.__name__: values for enum, values in DESCRIPTIONS.items()}
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -71,6 +75,9 @@ def frictionless_field(name: str, prop: dict[str, Any], defs: dict[str, Any], re
     prop, _nullable = _unwrap_optional(prop)
     prop = _resolve(prop, defs)
     field: dict[str, Any] = {"name": name, "description": prop.get("description", "")}
+    values = VALUE_DESCRIPTIONS.get(prop.get("title", ""))
+    if values:
+        field["description"] += " Values: " + "; ".join(f"{value}: {text}" for value, text in values.items())
     constraints: dict[str, Any] = {}
     kind = prop.get("type")
     if kind == "array":
