@@ -11,9 +11,7 @@ CREATE TABLE actors (
     country TEXT,
     wikidata_id TEXT,
     notes TEXT,
-    PRIMARY KEY (actor_id),
-    FOREIGN KEY (role_source_id) REFERENCES sources (source_id),
-    FOREIGN KEY (affiliation_id) REFERENCES actors (actor_id)
+    PRIMARY KEY (actor_id)
 );
 COMMENT ON TABLE actors IS 'People, governments, organisations, outlets and unnamed groups that appear in the sources.';
 COMMENT ON COLUMN actors.actor_id IS 'Stable identifier, lower-case words joined by hyphens. Never reused.';
@@ -45,9 +43,7 @@ CREATE TABLE sources (
     notes TEXT,
     PRIMARY KEY (source_id),
     FOREIGN KEY (publisher_id) REFERENCES actors (actor_id),
-    FOREIGN KEY (author_id) REFERENCES actors (actor_id),
-    FOREIGN KEY (republishes_id) REFERENCES sources (source_id),
-    FOREIGN KEY (derived_from_id) REFERENCES sources (source_id)
+    FOREIGN KEY (author_id) REFERENCES actors (actor_id)
 );
 COMMENT ON TABLE sources IS 'Articles, transcripts, recordings, interviews, posts and remarks that report or contain statements.';
 COMMENT ON COLUMN sources.source_id IS 'Stable identifier of the source. Never reused.';
@@ -74,8 +70,7 @@ CREATE TABLE places (
     part_of_id TEXT,
     country TEXT,
     notes TEXT,
-    PRIMARY KEY (place_id),
-    FOREIGN KEY (part_of_id) REFERENCES places (place_id)
+    PRIMARY KEY (place_id)
 );
 COMMENT ON TABLE places IS 'Countries, regions, cities, venues and zones mentioned in the sources.';
 COMMENT ON COLUMN places.place_id IS 'Stable identifier of the place. Never reused.';

@@ -45,9 +45,7 @@ def validate(data_dir: Path, archive_dir: Path | None, no_archive: bool, quiet: 
         raise click.UsageError(f"--data {data_dir}: no such folder")
     if archive_dir is not None and not archive_dir.is_dir():
         raise click.UsageError(f"--archive {archive_dir}: no such folder")
-    archive = None if no_archive else (archive_dir or default_archive())
-    if archive is not None and not archive.is_dir():
-        raise click.UsageError(f"CLAIMS_ARCHIVE={archive}: no such folder")
+    archive = _archive_option(archive_dir, no_archive)
     run = run_validation(data_dir, archive)
     for finding in sorted(run.findings, key=lambda f: (f.path, f.line, f.column, f.rule)):
         click.echo(finding.format())
@@ -75,6 +73,48 @@ def _summary(run) -> None:
     rows = sum(len(t.rows) for t in run.tables.values())
     verdict = "[green]valid[/]" if run.ok else f"[red]{len(run.findings)} finding(s)[/]"
     console.print(f"{len(run.tables)} tables, {rows} rows in {run.data_dir}: {verdict}")
+
+
+def _archive_option(archive_dir: Path | None, no_archive: bool = False) -> Path | None:
+    """The archive folder to use: --archive, else $CLAIMS_ARCHIVE or ../shared/sources; checked to exist."""
+    archive = None if no_archive else (archive_dir or default_archive())
+    if archive is not None and not archive.is_dir():
+        raise click.UsageError(f"archive folder {archive}: no such folder")
+    return archive
+
+
+@cli.command()
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=REPO / "build", show_default="build/", help="Folder to write the outputs to.")
+@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of archived source texts (default: $CLAIMS_ARCHIVE or ../shared/sources).")
+@click.option("--no-archive", is_flag=True, help="Build without the archive (skips the provenance layer and archived_texts).")
+def build(data_dir: Path, out_dir: Path, archive_dir: Path | None, no_archive: bool) -> None:
+    """Validate the CSVs, then write build/claims.duckdb, build/parquet/*.parquet and build/claims.db.
+
+    Refuses to build (exit 1, with the findings) from data that does not validate. Outputs are
+    written to a temporary folder and moved into place, so an interrupted build leaves the
+    previous one intact.
+    """
+    from rich.console import Console
+
+    from claims.build import BuildRefused
+    from claims.build import build as run_build
+
+    if not data_dir.is_dir():
+        raise click.UsageError(f"--data {data_dir}: no such folder")
+    archive = _archive_option(archive_dir, no_archive)
+    console = Console(stderr=True, highlight=False)
+    try:
+        with console.status("building…") as status:
+            _run, result = run_build(data_dir, out_dir, archive, progress=lambda step: status.update(f"building {step}…"))
+    except BuildRefused as refused:
+        for finding in sorted(refused.args[0].findings, key=lambda f: (f.path, f.line, f.column, f.rule)):
+            click.echo(finding.format())
+        console.print(f"[red]not built:[/] the data has {len(refused.args[0].findings)} finding(s); fix them and build again")
+        sys.exit(1)
+    for path in result.outputs:
+        console.print(f"wrote {os.path.relpath(path)}")
+    console.print(f"{sum(result.rows.values())} rows in {len(result.rows)} tables")
 
 
 @cli.command()

@@ -157,12 +157,18 @@ def _sql_quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def sql_ddl(foreign_keys: bool = True) -> str:
-    """CREATE TABLE statements (DuckDB dialect) with keys, enum CHECKs and comments.
+def declarable_foreign_keys(model: type[Row]) -> list:
+    """Foreign keys that can be declared when tables are created and filled in schema order: those
+    pointing to a table created before this one. Self-references (actors.affiliation_id, …) and the
+    one cycle (actors.role_source_id → sources → actors) are left out of the DDL, because DuckDB
+    checks them row by row while a table is being filled; the SQLite build adds them afterwards,
+    and validation (layer 3) checks every key all the same."""
+    earlier = {m.meta.name for m in TABLES[: TABLES.index(model)]}
+    return [key for key in model.foreign_keys() if key.table in earlier]
 
-    DuckDB cannot declare self-referencing or cyclic foreign keys (actors ↔ sources), so a DuckDB
-    build creates the tables with `foreign_keys=False` and relies on `claims validate`'s layer 3.
-    """
+
+def sql_ddl(foreign_keys: bool = True) -> str:
+    """CREATE TABLE statements (DuckDB dialect) with keys, enum CHECKs and comments."""
     lines = ["-- Generated from schema/tables.py by `claims generate`. Do not edit.", ""]
     for model in TABLES:
         schema = table_schema(model)
@@ -176,9 +182,8 @@ def sql_ddl(foreign_keys: bool = True) -> str:
                 column += f" CHECK ({field['name']} IN ({', '.join(_sql_quote(v) for v in constraints['enum'])}))"
             columns.append(column)
         columns.append(f"    PRIMARY KEY ({', '.join(schema['primaryKey'])})")
-        for key in schema.get("foreignKeys", []) if foreign_keys else []:
-            target = key["reference"]["resource"] or model.meta.name
-            columns.append(f"    FOREIGN KEY ({', '.join(key['fields'])}) REFERENCES {target} ({', '.join(key['reference']['fields'])})")
+        for key in declarable_foreign_keys(model) if foreign_keys else []:
+            columns.append(f"    FOREIGN KEY ({', '.join(key.fields)}) REFERENCES {key.table} ({', '.join(key.ref_fields)})")
         lines.append(f"CREATE TABLE {model.meta.name} (\n" + ",\n".join(columns) + "\n);")
         lines.append(f"COMMENT ON TABLE {model.meta.name} IS {_sql_quote(model.meta.description)};")
         for field in schema["fields"]:

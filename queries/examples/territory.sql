@@ -1,0 +1,11 @@
+-- title: What was said about territory
+-- description: Statements tagged with the topic territory or mentioning a plan provision about territory, with speaker and the places they mention.
+SELECT s.statement_id, sp.name AS speaker, s.statement_type, s.text,
+       (SELECT group_concat(p.name, ', ') FROM statement_mentions m JOIN places p ON p.place_id = m.entity_id
+         WHERE m.statement_id = s.statement_id AND m.entity_type = 'place') AS places
+FROM statements s
+JOIN actors sp ON sp.actor_id = s.speaker_id
+WHERE '|' || coalesce(s.topics, '') || '|' LIKE '%|territory|%'
+   OR EXISTS (SELECT 1 FROM statement_mentions m JOIN provisions v ON v.provision_id = m.entity_id
+              WHERE m.statement_id = s.statement_id AND m.entity_type = 'provision' AND v.topic = 'territory')
+ORDER BY s.statement_id;
