@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 .PHONY: serve test setup check-generated lock clean
 
 serve: setup
-	$(BIN)/claims validate
+	$(BIN)/claims build
 	$(BIN)/claims stats
 
 # CI and developers have the archive: tests that need it fail rather than skip without it.

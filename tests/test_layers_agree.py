@@ -1,13 +1,14 @@
-"""The structure layer (frictionless) and the row layer (pydantic) each catch the cell rules alone.
+"""The structure layer (frictionless), the row layer (pydantic) and the reference suites (Great
+Expectations) each catch the cell rules alone.
 
-Both layers read the same schema; a cell defect must be caught by each of them on its own, so that
-neither is a silent passenger of the other.
+All three are derived from the same schema; a cell defect must be caught by each of them on its
+own, so that none is a silent passenger of another.
 """
 
 import pytest
 
 from claims.schema import TABLES_BY_NAME
-from claims.validate import Run, rows, structure
+from claims.validate import Run, expectations, rows, structure
 
 DEFECTS = [
     ("actors", {"actor_id": "axios"}, "actor_type", "newspaper"),  # enum
@@ -31,6 +32,12 @@ def layer_findings(dataset, layer):
     run = Run(dataset.dir, None)
     if layer == "structure":
         structure.run(run)
+    elif layer == "expectations":
+        from claims.tablefile import read_table
+
+        for name, model in TABLES_BY_NAME.items():
+            run.tables[name], _ = read_table(dataset.path(name), model, str(dataset.path(name)))
+        expectations.run(run)
     else:
         from claims.tablefile import read_table
 
@@ -41,7 +48,7 @@ def layer_findings(dataset, layer):
 
 
 @pytest.mark.parametrize("table, match, column, value", DEFECTS, ids=[f"{d[0]}.{d[2]}={d[3]!r}" for d in DEFECTS])
-@pytest.mark.parametrize("layer", ["structure", "rows"])
+@pytest.mark.parametrize("layer", ["structure", "rows", "expectations"])
 def test_each_layer_alone_catches_the_defect(dataset, layer, table, match, column, value):
     line = dataset.edit(table, match, **{column: value})
     assert (line, column) in layer_findings(dataset, layer)

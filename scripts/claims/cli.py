@@ -32,21 +32,27 @@ def cli() -> None:
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
 @click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of archived source texts (default: $CLAIMS_ARCHIVE or ../shared/sources).")
 @click.option("--no-archive", is_flag=True, help="Skip the provenance layer even if an archive is found.")
+@click.option("--layers", default=None, metavar="NAMES", help="Comma-separated layers to run (structure always runs): structure,rows,integrity,provenance,expectations. Default: all.")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
-def validate(data_dir: Path, archive_dir: Path | None, no_archive: bool, quiet: bool) -> None:
+def validate(data_dir: Path, archive_dir: Path | None, no_archive: bool, layers: str | None, quiet: bool) -> None:
     """Check the CSV tables in layers: structure, rows, integrity, provenance.
 
     Prints every finding as FILE:LINE: column: [rule] message, with a hint. Exits 0 when the data
     is clean, 1 when there are findings, 2 on usage errors. Never modifies a file.
     """
+    from claims.validate import LAYER_NAMES
     from claims.validate import validate as run_validation
 
+    chosen = tuple(name.strip() for name in layers.split(",")) if layers else None
+    unknown = set(chosen or ()) - set(LAYER_NAMES)
+    if unknown:
+        raise click.UsageError(f"--layers: unknown layer(s) {', '.join(sorted(unknown))}; choose from {', '.join(LAYER_NAMES)}")
     if not data_dir.is_dir():
         raise click.UsageError(f"--data {data_dir}: no such folder")
     if archive_dir is not None and not archive_dir.is_dir():
         raise click.UsageError(f"--archive {archive_dir}: no such folder")
     archive = _archive_option(archive_dir, no_archive)
-    run = run_validation(data_dir, archive)
+    run = run_validation(data_dir, archive, layers=chosen)
     for finding in sorted(run.findings, key=lambda f: (f.path, f.line, f.column, f.rule)):
         click.echo(finding.format())
     if not quiet:
@@ -115,6 +121,20 @@ def build(data_dir: Path, out_dir: Path, archive_dir: Path | None, no_archive: b
     for path in result.outputs:
         console.print(f"wrote {os.path.relpath(path)}")
     console.print(f"{sum(result.rows.values())} rows in {len(result.rows)} tables")
+
+
+@cli.command()
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=REPO / "build", show_default="build/", help="Folder to write data_docs/ into.")
+@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of archived source texts (default: $CLAIMS_ARCHIVE or ../shared/sources).")
+def docs(data_dir: Path, out_dir: Path, archive_dir: Path | None) -> None:
+    """Build Great Expectations Data Docs (HTML) into build/data_docs/ for the current data."""
+    from claims.docs import build_docs
+
+    if not data_dir.is_dir():
+        raise click.UsageError(f"--data {data_dir}: no such folder")
+    index = build_docs(data_dir, out_dir, _archive_option(archive_dir))
+    click.echo(f"wrote {os.path.relpath(index)}")
 
 
 @cli.command()

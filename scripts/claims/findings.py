@@ -24,6 +24,8 @@ class Finding:
 
 # Layers that check single cells: a cell flagged by one of them is not flagged again by the next.
 CELL_LAYERS = {"structure", "rows"}
+# The reference suites repeat earlier checks: their findings on a cell already reported are dropped.
+REFERENCE_LAYERS = {"expectations"}
 
 
 class Findings(list):
@@ -31,12 +33,18 @@ class Findings(list):
 
     def __init__(self):
         super().__init__()
-        self._cells: set[tuple[str, int, str]] = set()
+        self._cells: set[tuple[str, int, str]] = set()  # cells reported by a cell layer
+        self._reported: set[tuple[str, int, str]] = set()  # cells reported by any other layer
 
     def add(self, finding: Finding) -> None:
         cell = (finding.path, finding.line, finding.column)
-        if finding.layer in CELL_LAYERS:
-            if finding.column != "-" and cell in self._cells:
+        if finding.column != "-":
+            if finding.layer in CELL_LAYERS and cell in self._cells:
                 return
+            if finding.layer in REFERENCE_LAYERS and (cell in self._cells or cell in self._reported):
+                return
+        if finding.layer in CELL_LAYERS:
             self._cells.add(cell)
+        elif finding.layer not in REFERENCE_LAYERS:
+            self._reported.add(cell)
         self.append(finding)

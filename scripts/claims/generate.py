@@ -2,7 +2,8 @@
 
 Generated files (committed, never edited by hand):
 - datapackage.json: the frictionless Data Package descriptor (Table Schema per CSV);
-- schema/ddl.sql: the SQL DDL used to build typed databases.
+- schema/ddl.sql: the SQL DDL used to build typed databases;
+- gx/expectations/columns.<table>.json: the column-level Great Expectations suites.
 """
 
 from __future__ import annotations
@@ -194,9 +195,12 @@ def sql_ddl(foreign_keys: bool = True) -> str:
 
 def generated_files() -> dict[Path, str]:
     """Every generated file and the text it should have."""
+    from claims.expectations import generated_suites
+
     return {
         REPO / "datapackage.json": json.dumps(datapackage(), indent=2, ensure_ascii=False) + "\n",
         REPO / "schema" / "ddl.sql": sql_ddl(),
+        **generated_suites(),
     }
 
 

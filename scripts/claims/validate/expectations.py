@@ -1,0 +1,130 @@
+"""Layer 5, expectations: the Great Expectations suites in gx/expectations/.
+
+Column and dataset suites run on pandas frames loaded through DuckDB/Arrow (cells as the CSV has
+them, indexed by line number, so that every unexpected value points at its line). The cross-table
+suite runs as SQL on the SQLite database that `claims build` writes, built here into a temporary
+folder by the same code, so that what is validated is what is served; it needs data that passed
+the earlier layers and is skipped, saying so, when it did not.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from claims.expectations import RULES, cross_table_suite, quiet_gx, suites_for, to_gx_suite
+from claims.findings import Finding
+from claims.schema import TABLES
+
+LAYER = "expectations"
+
+
+def run(run) -> None:
+    gx, context = quiet_gx()
+    frames = context.data_sources.add_pandas("frames")
+    for model in TABLES:
+        name = model.meta.name
+        table = run.tables[name]
+        if not table.loaded:
+            continue
+        frame = _frame(table)
+        batch = frames.add_dataframe_asset(name=name).add_batch_definition_whole_dataframe("all").get_batch(batch_parameters={"dataframe": frame})
+        for suite in suites_for(name):
+            result = batch.validate(to_gx_suite(gx, suite), result_format={"result_format": "COMPLETE", "unexpected_index_column_names": []})
+            for item in result.results:
+                if not item.success:
+                    for finding in _column_findings(item, table.shown, frame):
+                        run.findings.add(finding)
+    _cross_table(run, gx, context)
+
+
+def _frame(table):
+    """The table as a pandas frame of text cells (None where empty), indexed by line number."""
+    import pyarrow as pa
+
+    arrow = pa.table({column: pa.array([row[column] or None for row in table.rows], type=pa.string()) for column in table.columns})
+    frame = arrow.to_pandas()
+    frame.index = table.lines
+    return frame
+
+
+def _column_findings(item, shown: str, frame) -> list[Finding]:
+    config = item.expectation_config
+    meta = config.meta or {}
+    kind = config.type
+    rule = meta.get("rule") or RULES.get(kind, kind.removeprefix("expect_"))
+    column = config.kwargs.get("column") or meta.get("column") or ",".join(config.kwargs.get("column_list") or []) or "-"
+    if kind == "expect_table_columns_to_match_ordered_list":
+        column = "-"
+    hint = meta.get("hint") or f"expectation {kind}({_kwargs(config.kwargs)}) in gx/expectations/"
+    result = item.result or {}
+    raised = [info.get("exception_message", "") for info in (item.exception_info or {}).values() if isinstance(info, dict) and info.get("raised_exception")]
+    if raised:
+        return [Finding(shown, 1, column, "expectation-error", f"{kind} could not run: {raised[0][:300]}", "fix the expectation in gx/expectations/", LAYER)]
+    lines = result.get("unexpected_index_list")
+    if lines and not config.kwargs.get("mostly"):
+        values = result.get("unexpected_list") or [None] * len(lines)
+        return [
+            Finding(shown, int(line), column, rule, f"{value!r} fails {kind}" if value is not None else f"fails {kind}", hint, LAYER)
+            for line, value in zip(lines, values)
+        ]
+    observed = result.get("observed_value")
+    if kind == "expect_column_values_to_not_be_null" and config.kwargs.get("mostly"):
+        filled = 1 - (result.get("unexpected_percent") or 0) / 100
+        message = f"only {filled:.0%} of rows are filled; at least {config.kwargs['mostly']:.0%} expected"
+    elif observed is not None:
+        message = f"{kind}: observed {observed!r} ({_kwargs(config.kwargs)})"
+    else:
+        message = f"{kind} failed ({_kwargs(config.kwargs)})"
+    return [Finding(shown, 1, column, rule, message, hint, LAYER)]
+
+
+def _kwargs(kwargs: dict) -> str:
+    return ", ".join(f"{key}={value!r}" for key, value in kwargs.items() if key not in {"column", "batch_id"})
+
+
+def _cross_table(run, gx, context) -> None:
+    from claims.build import load_duckdb, write_sqlite
+
+    if any(f.layer in {"structure", "rows", "integrity"} for f in run.findings):
+        run.skipped["expectations (cross-table)"] = "the data has findings in earlier layers, so the SQLite database could not be built to run the cross-table SQL expectations on"
+        return
+    import duckdb
+
+    suite = cross_table_suite()
+    with tempfile.TemporaryDirectory(prefix="claims-gx-") as folder:
+        path = Path(folder) / "claims.db"
+        con = duckdb.connect()
+        try:
+            load_duckdb(con, run.data_dir)
+            write_sqlite(con, path, run.archive_dir)
+        except duckdb.Error as error:
+            run.skipped["expectations (cross-table)"] = f"the SQLite database could not be built from this data ({str(error).splitlines()[0]})"
+            return
+        finally:
+            con.close()
+        source = context.data_sources.add_sqlite("published", connection_string=f"sqlite:///{path}")
+        assets: dict[str, object] = {}
+        for number, item in enumerate(suite["expectations"]):
+            meta = item["meta"]
+            if meta.get("needs") == "archived_texts" and run.archive_dir is None:
+                run.notes.append(f"cross-table expectation skipped without an archive: {item['description']}")
+                continue
+            table = meta["table"]
+            if table not in assets:
+                assets[table] = source.add_table_asset(name=table, table_name=table).add_batch_definition_whole_table("all").get_batch()
+            single = to_gx_suite(gx, {"name": f"cross_table.{number}", "expectations": [item]})
+            result = assets[table].validate(single, result_format="COMPLETE").results[0]
+            if result.success:
+                continue
+            if "details" not in (result.result or {}):
+                errors = [info.get("exception_message", "") for info in (result.exception_info or {}).values() if isinstance(info, dict)]
+                run.findings.add(Finding("gx/expectations/cross_table.json", 1, "-", "expectation-error", f"“{item['description']}” could not run: {' '.join(errors)[:300]}", "fix the expectation's SQL", LAYER))
+                continue
+            locate = {tuple(str(row[k]) for k in meta["key"]): line for row, line in zip(run.tables[table].rows, run.tables[table].lines)}
+            for row in result.result["details"]["unexpected_rows"]:
+                key = tuple(str(row[k]) for k in meta["key"])
+                run.findings.add(
+                    Finding(run.tables[table].shown, locate.get(key, 1), meta["column"], meta["rule"], f"{', '.join(key)}: fails “{item['description']}”", meta["hint"], LAYER)
+                )
+        source.get_engine().dispose() if hasattr(source, "get_engine") else None

@@ -1,0 +1,114 @@
+"""`claims build`: DuckDB, Parquet and SQLite outputs from validated CSVs, atomically."""
+
+import csv
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from claims import build as build_module
+from claims.build import BuildRefused, build, build_all
+from claims.cli import cli
+from claims.schema import TABLES
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, archive) -> Path:
+    out = tmp_path_factory.mktemp("build")
+    build_all(REPO / "data", out, archive)
+    return out
+
+
+def csv_rows(table: str) -> int:
+    with (REPO / "data" / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
+        return sum(1 for _ in csv.DictReader(handle))
+
+
+def test_outputs_hold_every_row(built):
+    duck = duckdb.connect(str(built / "claims.duckdb"), read_only=True)
+    lite = sqlite3.connect(built / "claims.db")
+    for model in TABLES:
+        name = model.meta.name
+        expected = csv_rows(name)
+        assert duck.execute(f"SELECT count(*) FROM {name}").fetchone()[0] == expected
+        assert duck.execute(f"SELECT count(*) FROM '{built / 'parquet' / (name + '.parquet')}'").fetchone()[0] == expected
+        assert lite.execute(f"SELECT count(*) FROM {name}").fetchone()[0] == expected
+
+
+def test_duckdb_tables_are_typed_keyed_and_commented(built):
+    duck = duckdb.connect(str(built / "claims.duckdb"), read_only=True)
+    types = dict(duck.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'attestations'").fetchall())
+    assert types["char_start"] == "BIGINT" and types["excerpt"] == "VARCHAR"
+    assert dict(duck.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'statements'").fetchall())["date_min"] == "DATE"
+    constraints = duck.execute("SELECT constraint_type FROM duckdb_constraints() WHERE table_name = 'statements'").fetchall()
+    assert ("PRIMARY KEY",) in constraints and ("FOREIGN KEY",) in constraints
+    comment = duck.execute("SELECT comment FROM duckdb_columns() WHERE table_name = 'statements' AND column_name = 'date_text'").fetchone()[0]
+    assert "source's own wording" in comment
+
+
+def test_sqlite_has_foreign_keys_indexes_and_full_text_search(built):
+    lite = sqlite3.connect(built / "claims.db")
+    keys = {(row[2], row[3]) for row in lite.execute("PRAGMA foreign_key_list(actors)").fetchall()}
+    assert ("sources", "role_source_id") in keys and ("actors", "affiliation_id") in keys
+    indexed = {row[1] for row in lite.execute("PRAGMA index_list(statements)").fetchall()}
+    assert any("speaker_id" in name for name in indexed)
+    hits = lite.execute("SELECT statements.statement_id FROM statements_fts JOIN statements ON statements.rowid = statements_fts.rowid WHERE statements_fts MATCH 'dealmaker'").fetchall()
+    assert hits == [("st-009",)]
+    assert lite.execute("SELECT char_length FROM archived_texts").fetchone()[0] > 8000
+
+
+def test_views_in_both_databases(built):
+    duck = duckdb.connect(str(built / "claims.duckdb"), read_only=True)
+    lite = sqlite3.connect(built / "claims.db")
+    for view in ("timeline", "who_spoke_to_whom", "attribution_chain", "actor_summary"):
+        assert duck.execute(f"SELECT count(*) FROM {view}").fetchone()[0] > 0
+        assert lite.execute(f"SELECT count(*) FROM {view}").fetchone()[0] > 0
+    first = duck.execute("SELECT id FROM timeline LIMIT 1").fetchone()[0]
+    assert first == "visit-2025-09-07-us-open-final"
+    chain = duck.execute("SELECT speaker, event, reported_by, relies_on, relies_on_type, evidence_basis FROM attribution_chain WHERE statement_id = 'st-007'").fetchone()
+    assert chain == ("Steve Witkoff", "Witkoff–Ushakov phone call", "Witkoff advised Russia on how to pitch Ukraine plan to Trump",
+                     "Recording of the Witkoff–Ushakov phone call of 14 October 2025", "recording", "recording_reviewed_by_outlet")
+    pair = duck.execute("SELECT statements FROM who_spoke_to_whom WHERE speaker_id = 'steve-witkoff' AND addressee_id = 'yuri-ushakov'").fetchone()[0]
+    assert pair == duck.execute("SELECT count(*) FROM statements WHERE speaker_id = 'steve-witkoff' AND addressee_id = 'yuri-ushakov'").fetchone()[0]
+
+
+def test_build_refuses_data_that_does_not_validate(dataset, tmp_path):
+    dataset.edit("actors", {"actor_id": "axios"}, actor_type="newspaper")
+    with pytest.raises(BuildRefused):
+        build(dataset.dir, tmp_path / "out", dataset.archive)
+    assert not (tmp_path / "out" / "claims.db").exists()
+    result = CliRunner().invoke(cli, ["build", "--data", str(dataset.dir), "--out", str(tmp_path / "out"), "--archive", str(dataset.archive)])
+    assert result.exit_code == 1
+    assert "actor_type" in result.output
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_interrupted_build_leaves_the_previous_one_intact(tmp_path, archive, monkeypatch):
+    out = tmp_path / "out"
+    build_all(REPO / "data", out, archive)
+    before = {p.name: digest(p) for p in [out / "claims.db", out / "claims.duckdb", *sorted((out / "parquet").iterdir())]}
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt("killed midway")
+
+    monkeypatch.setattr(build_module, "write_sqlite", crash)
+    with pytest.raises(KeyboardInterrupt):
+        build_all(REPO / "data", out, archive)
+    after = {p.name: digest(p) for p in [out / "claims.db", out / "claims.duckdb", *sorted((out / "parquet").iterdir())]}
+    assert after == before
+    assert not list(out.glob(".building-*"))
+
+
+def test_two_builds_give_identical_parquet(tmp_path, archive):
+    build_all(REPO / "data", tmp_path / "a", archive)
+    build_all(REPO / "data", tmp_path / "b", archive)
+    for path in sorted((tmp_path / "a" / "parquet").iterdir()):
+        assert digest(path) == digest(tmp_path / "b" / "parquet" / path.name), path.name

@@ -1,0 +1,81 @@
+"""The example queries in queries/examples/ run on the built databases and return what they say."""
+
+import re
+import sqlite3
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from claims.build import build_all
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((REPO / "queries" / "examples").glob("*.sql"))
+
+
+@pytest.fixture(scope="module")
+def databases(tmp_path_factory, archive):
+    out = tmp_path_factory.mktemp("queries")
+    build_all(REPO / "data", out, archive)
+    return duckdb.connect(str(out / "claims.duckdb"), read_only=True), sqlite3.connect(out / "claims.db")
+
+
+def run(databases, name):
+    sql = (REPO / "queries" / "examples" / f"{name}.sql").read_text(encoding="utf-8")
+    duck, lite = databases
+    cursor = duck.execute(sql)
+    columns = [d[0] for d in cursor.description]
+    rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
+    lite_rows = lite.execute(sql).fetchall()
+    assert len(lite_rows) == len(rows), "DuckDB and SQLite disagree"
+    return rows
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_example_is_documented(path):
+    text = path.read_text(encoding="utf-8")
+    assert re.search(r"^-- title: .+", text, re.M) and re.search(r"^-- description: .+", text, re.M)
+
+
+def test_witkoff_to_ushakov(databases):
+    rows = run(databases, "witkoff_to_ushakov")
+    ids = {r["statement_id"] for r in rows}
+    assert {"st-007", "st-026", "st-030", "st-031", "st-060", "st-061", "st-003", "st-029"} <= ids
+    assert all(r["event"] == "Witkoff–Ushakov phone call" for r in rows)
+    assert "st-009" not in ids  # Trump to reporters
+
+
+def test_territory(databases):
+    rows = run(databases, "territory")
+    ids = {r["statement_id"] for r in rows}
+    assert {"st-053", "st-054", "st-055", "st-056", "st-060"} <= ids
+    donetsk = next(r for r in rows if r["statement_id"] == "st-055")
+    assert "Donetsk" in donetsk["places"] and "Crimea" in donetsk["places"]
+
+
+def test_resting_only_on_a_recording(databases):
+    rows = run(databases, "resting_only_on_a_recording")
+    ids = {r["statement_id"] for r in rows}
+    assert "st-007" in ids and "st-043" in ids
+    assert "st-009" not in ids  # public remarks
+    assert {r["recordings"] for r in rows} <= {"recording-2025-10-14-witkoff-ushakov-call", "recording-2025-10-29-dmitriev-ushakov-call"}
+
+
+def test_plan_terms(databases):
+    rows = run(databases, "plan_terms")
+    assert {r["provision_id"] for r in rows} == {"p28-withdraw-from-donbas", "p28-donbas-buffer-zone", "p28-recognition-crimea-luhansk-donetsk", "p28-freeze-front-line"}
+    assert {r["reported_by"] for r in rows} == {"Bloomberg"}
+
+
+def test_outlet_own_claims(databases):
+    rows = run(databases, "outlet_own_claims")
+    texts = [r["text"] for r in rows]
+    assert any(t.startswith("Bloomberg has been unable to confirm") for t in texts)
+    assert all(r["excerpt"] for r in rows)
+
+
+def test_undated(databases):
+    rows = run(databases, "undated")
+    ids = {r["statement_id"] for r in rows}
+    assert {"st-008", "st-016", "st-010"} <= ids
+    assert all(r["notes"] for r in rows)
