@@ -9,16 +9,20 @@ BIN := $(VENV)/bin
 # The archive of captured source texts (not redistributed) is found at ../shared/sources beside the
 # repository, or wherever CLAIMS_ARCHIVE points.
 
-.PHONY: serve test setup check-generated lock clean
+.PHONY: serve test setup check-generated browser lock clean
 
 serve: setup
-	$(BIN)/claims build
 	$(BIN)/claims stats
+	$(BIN)/claims serve
 
-# CI and developers have the archive: tests that need it fail rather than skip without it.
-test: setup check-generated
+# CI and developers have the archive and the browser: tests that need them fail rather than skip.
+test: setup check-generated browser
 	$(BIN)/claims validate
-	CLAIMS_REQUIRE_ARCHIVE=1 $(BIN)/python -m pytest
+	CLAIMS_REQUIRE_ARCHIVE=1 CLAIMS_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
+
+# Debian's chromium for the browser tests (Playwright drives it; it downloads no browser of its own).
+browser:
+	./scripts/install-browser.sh
 
 setup: $(VENV)/.installed
 
@@ -40,4 +44,4 @@ lock:
 	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 --generate-hashes -o requirements.lock
 
 clean:
-	rm -rf $(VENV) build dist
+	rm -rf $(VENV) build dist test-artifacts

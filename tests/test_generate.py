@@ -17,15 +17,15 @@ def test_generated_files_have_not_drifted():
     assert generate.drifted() == [], "run `claims generate` and commit the result"
 
 
-def test_drift_is_detected(tmp_path, monkeypatch):
-    shutil.copy(REPO / "datapackage.json", tmp_path / "datapackage.json")
-    (tmp_path / "schema").mkdir()
-    (tmp_path / "schema" / "ddl.sql").write_text(generate.sql_ddl(), encoding="utf-8")
-    descriptor = json.loads((tmp_path / "datapackage.json").read_text())
+def test_drift_is_detected(tmp_path):
+    generate.write(tmp_path)
+    assert generate.drifted(tmp_path) == []
+    descriptor_path = tmp_path / "datapackage.json"
+    descriptor = json.loads(descriptor_path.read_text())
     descriptor["resources"][0]["schema"]["fields"][0]["description"] = "edited by hand"
-    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor))
-    monkeypatch.setattr(generate, "REPO", tmp_path)
-    assert generate.drifted() == [tmp_path / "datapackage.json"]
+    descriptor_path.write_text(json.dumps(descriptor))
+    (tmp_path / "publish" / "metadata.json").unlink()
+    assert sorted(generate.drifted(tmp_path)) == [descriptor_path, tmp_path / "publish" / "metadata.json"]
 
 
 def test_every_column_is_described_and_every_table_has_a_key():

@@ -125,6 +125,32 @@ def build(data_dir: Path, out_dir: Path, archive_dir: Path | None, no_archive: b
 
 @cli.command()
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=REPO / "build", show_default="build/", help="Folder to build into.")
+@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of archived source texts (default: $CLAIMS_ARCHIVE or ../shared/sources).")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port on 127.0.0.1 (0 picks a free one).")
+@click.option("--no-build", is_flag=True, help="Serve the existing build/claims.db without rebuilding.")
+def serve(data_dir: Path, out_dir: Path, archive_dir: Path | None, port: int, no_build: bool) -> None:
+    """Validate, build and serve the data with Datasette on 127.0.0.1, read-only.
+
+    The database is served immutable, with a SQL time limit and a cap on returned rows; downloads
+    of the database and CSV export stay on. Stop with Ctrl-C.
+    """
+    from claims.publish import free_port, serve_command
+
+    if not no_build:
+        ctx = click.get_current_context()
+        ctx.invoke(build, data_dir=data_dir, out_dir=out_dir, archive_dir=archive_dir, no_archive=False)
+    database = out_dir / "claims.db"
+    if not database.is_file():
+        raise click.UsageError(f"{database} does not exist: run `claims build` first")
+    port = port or free_port()
+    command = serve_command(database, port)
+    click.echo(f"serving {os.path.relpath(database)} at http://127.0.0.1:{port}/  (Ctrl-C to stop)", err=True)
+    os.execv(command[0], command)
+
+
+@cli.command()
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=REPO / "build", show_default="build/", help="Folder to write data_docs/ into.")
 @click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of archived source texts (default: $CLAIMS_ARCHIVE or ../shared/sources).")
 def docs(data_dir: Path, out_dir: Path, archive_dir: Path | None) -> None:

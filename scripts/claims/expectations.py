@@ -78,10 +78,6 @@ def column_suite(model: type[Row]) -> dict[str, Any]:
     }
 
 
-def generated_suites() -> dict[Path, str]:
-    return {SUITES_DIR / f"columns.{m.meta.name}.json": json.dumps(column_suite(m), indent=2, ensure_ascii=False) + "\n" for m in TABLES}
-
-
 def load_suite_file(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 

@@ -3,7 +3,8 @@
 Generated files (committed, never edited by hand):
 - datapackage.json: the frictionless Data Package descriptor (Table Schema per CSV);
 - schema/ddl.sql: the SQL DDL used to build typed databases;
-- gx/expectations/columns.<table>.json: the column-level Great Expectations suites.
+- gx/expectations/columns.<table>.json: the column-level Great Expectations suites;
+- publish/metadata.json: the Datasette metadata.
 """
 
 from __future__ import annotations
@@ -193,25 +194,30 @@ def sql_ddl(foreign_keys: bool = True) -> str:
     return "\n".join(lines)
 
 
-def generated_files() -> dict[Path, str]:
-    """Every generated file and the text it should have."""
-    from claims.expectations import generated_suites
+def generated_files(root: Path = REPO) -> dict[Path, str]:
+    """Every generated file (under `root`) and the text it should have."""
+    from claims.expectations import column_suite
+    from claims.publish import datasette_metadata
 
-    return {
-        REPO / "datapackage.json": json.dumps(datapackage(), indent=2, ensure_ascii=False) + "\n",
-        REPO / "schema" / "ddl.sql": sql_ddl(),
-        **generated_suites(),
+    files = {
+        root / "datapackage.json": json.dumps(datapackage(), indent=2, ensure_ascii=False) + "\n",
+        root / "schema" / "ddl.sql": sql_ddl(),
+        root / "publish" / "metadata.json": json.dumps(datasette_metadata(), indent=2, ensure_ascii=False) + "\n",
     }
+    for model in TABLES:
+        files[root / "gx" / "expectations" / f"columns.{model.meta.name}.json"] = json.dumps(column_suite(model), indent=2, ensure_ascii=False) + "\n"
+    return files
 
 
-def drifted() -> list[Path]:
+def drifted(root: Path = REPO) -> list[Path]:
     """Generated files whose committed text differs from what the schema generates now."""
-    return [path for path, text in generated_files().items() if not path.exists() or path.read_text(encoding="utf-8") != text]
+    return [path for path, text in generated_files(root).items() if not path.exists() or path.read_text(encoding="utf-8") != text]
 
 
-def write() -> list[Path]:
-    changed = drifted()
-    for path, text in generated_files().items():
+def write(root: Path = REPO) -> list[Path]:
+    changed = drifted(root)
+    for path, text in generated_files(root).items():
         if path in changed:
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
     return changed

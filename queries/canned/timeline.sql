@@ -1,0 +1,3 @@
+-- title: Timeline
+-- description: Events and statements in date order, undated ones last.
+SELECT * FROM timeline

@@ -1,0 +1,165 @@
+"""Datasette plugin: two pictures, drawn on the server as SVG (no JavaScript, nothing fetched).
+
+- /-/timeline: events and statements on a time axis, one lane per speaker;
+- /-/who-spoke-to-whom: a speaker × addressee matrix, circle area by number of statements.
+
+Every mark links to its row or to the filtered table. All text is escaped.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from html import escape
+from urllib.parse import urlencode
+
+from datasette import hookimpl
+from datasette.utils.asgi import Response
+
+from claims.publish import DATABASE
+
+TYPE_COLOURS = {
+    "direct_quote": "#c0392b",
+    "partial_quote": "#e67e22",
+    "paraphrase": "#2980b9",
+    "outlet_claim": "#7f8c8d",
+    "no_comment": "#8e44ad",
+    "no_response": "#8e44ad",
+    "event": "#27ae60",
+}
+
+
+def _day(value) -> date | None:
+    if value in (None, ""):
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def timeline_svg(events: list[dict], statements: list[dict], width: int = 1100) -> str:
+    """SVG of dated events (top lane) and statements (a lane per speaker). Undated rows are left out."""
+    dated = [r for r in events + statements if _day(r["date_min"])]
+    if not dated:
+        return '<p>No dated rows.</p>'
+    start = min(_day(r["date_min"]) for r in dated) - timedelta(days=3)
+    end = max(_day(r["date_max"] or r["date_min"]) for r in dated) + timedelta(days=3)
+    lanes = ["Events"] + sorted({r["speaker"] for r in statements if _day(r["date_min"])})
+    left, top, lane_height = 250, 30, 28
+    height = top + lane_height * len(lanes) + 40
+    span = max((end - start).days, 1)
+
+    def x(day: date) -> float:
+        return left + (width - left - 20) * (day - start).days / span
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Timeline of events and statements" width="{width}" height="{height}" class="claims-chart">']
+    for index, lane in enumerate(lanes):
+        y = top + index * lane_height
+        parts.append(f'<text x="{left - 8}" y="{y + 17}" text-anchor="end" font-size="12">{escape(lane)}</text>')
+        parts.append(f'<line x1="{left}" x2="{width - 20}" y1="{y + 13}" y2="{y + 13}" stroke="#eee"/>')
+    month = date(start.year, start.month, 1)
+    parts.append(f'<text x="{left:.1f}" y="{height - 15}" font-size="11">{start:%-d %b %Y}</text>')
+    while month <= end:
+        if month > start + timedelta(days=10):  # keep clear of the start label
+            parts.append(f'<line x1="{x(month):.1f}" x2="{x(month):.1f}" y1="{top - 5}" y2="{height - 30}" stroke="#ccc"/>')
+            parts.append(f'<text x="{x(month) + 3:.1f}" y="{height - 15}" font-size="11">{month:%b %Y}</text>')
+        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    for row in events:
+        parts.append(_mark(row, 0, x, top, lane_height, f"/{DATABASE}/events/{row['id']}", "event"))
+    for row in statements:
+        if _day(row["date_min"]):
+            lane = lanes.index(row["speaker"])
+            parts.append(_mark(row, lane, x, top, lane_height, f"/{DATABASE}/statements/{row['id']}", row["type"]))
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def _mark(row, lane: int, x, top: int, lane_height: int, href: str, kind: str) -> str:
+    low, high = _day(row["date_min"]), _day(row["date_max"] or row["date_min"])
+    if low is None:
+        return ""
+    y = top + lane * lane_height + 13
+    colour = TYPE_COLOURS.get(kind, "#34495e")
+    label = f"{row['date_text'] or row['date'] or ''} — {row['title_or_text']}"
+    tooltip = f"<title>{escape(label)}</title>"
+    if (high - low).days >= 1:
+        shape = f'<rect x="{x(low):.1f}" y="{y - 4}" width="{max(x(high) - x(low), 3):.1f}" height="8" rx="3" fill="{colour}" fill-opacity="0.6"/>'
+    else:
+        shape = f'<circle cx="{x(low):.1f}" cy="{y}" r="5" fill="{colour}" fill-opacity="0.8"/>'
+    return f'<a href="{escape(href)}">{shape}{tooltip}</a>'
+
+
+def matrix_svg(pairs: list[dict]) -> str:
+    """SVG matrix of speaker × addressee with circle area proportional to the number of statements."""
+    if not pairs:
+        return "<p>No statements.</p>"
+    speakers = sorted({p["speaker"] for p in pairs})
+    addressees = sorted({p["addressee"] or "(no addressee named)" for p in pairs})
+    left, top, cell = 250, 150, 44
+    # room on the right for the last column's slanted label
+    width, height = left + cell * len(addressees) + 140, top + cell * len(speakers) + 20
+    biggest = max(p["statements"] for p in pairs)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Who spoke to whom" width="{width}" height="{height}" class="claims-chart">']
+    for column, name in enumerate(addressees):
+        cx = left + column * cell + cell / 2
+        parts.append(f'<text transform="translate({cx + 4:.1f},{top - 8}) rotate(-50)" font-size="12">{escape(name)}</text>')
+    for row, name in enumerate(speakers):
+        cy = top + row * cell + cell / 2
+        parts.append(f'<text x="{left - 8}" y="{cy + 4:.1f}" text-anchor="end" font-size="12">{escape(name)}</text>')
+        parts.append(f'<line x1="{left}" x2="{left + cell * len(addressees)}" y1="{cy:.1f}" y2="{cy:.1f}" stroke="#f0f0f0"/>')
+    for pair in pairs:
+        addressee = pair["addressee"] or "(no addressee named)"
+        cx = left + addressees.index(addressee) * cell + cell / 2
+        cy = top + speakers.index(pair["speaker"]) * cell + cell / 2
+        radius = 4 + 16 * (pair["statements"] / biggest) ** 0.5
+        query = {"speaker_id": pair["speaker_id"]}
+        query.update({"addressee_id": pair["addressee_id"]} if pair["addressee_id"] else {"addressee_id__isnull": "1"})
+        href = f"/{DATABASE}/statements?{urlencode(query)}"
+        tooltip = f"{pair['speaker']} → {addressee}: {pair['statements']} statement(s)"
+        parts.append(
+            f'<a href="{escape(href)}"><circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius:.1f}" fill="#2980b9" fill-opacity="0.7"/>'
+            f'<text x="{cx:.1f}" y="{cy + 4:.1f}" text-anchor="middle" font-size="11" fill="#fff">{pair["statements"]}</text>'
+            f"<title>{escape(tooltip)}</title></a>"
+        )
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+async def _rows(datasette, sql: str) -> list[dict]:
+    result = await datasette.get_database(DATABASE).execute(sql)
+    return [dict(row) for row in result.rows]
+
+
+async def timeline_page(datasette, request):
+    rows = await _rows(datasette, "SELECT kind, id, date, date_text, date_min, date_max, type, title_or_text, speaker FROM timeline")
+    events = [r for r in rows if r["kind"] == "event"]
+    statements = [r for r in rows if r["kind"] == "statement"]
+    undated = sum(1 for r in rows if not r["date_min"])
+    legend = [(kind.replace("_", " "), colour) for kind, colour in TYPE_COLOURS.items()]
+    html = await datasette.render_template(
+        "claims_chart.html",
+        {"title": "Timeline", "chart": timeline_svg(events, statements), "legend": legend, "undated": undated,
+         "intro": "Events (top lane) and statements by speaker, placed at the earliest day of their date; bars span uncertain or multi-day dates. Hover for the source's date wording; click for the row.",
+         "database": DATABASE},
+        request=request,
+    )
+    return Response.html(html)
+
+
+async def who_page(datasette, request):
+    pairs = await _rows(datasette, "SELECT speaker_id, speaker, addressee_id, addressee, statements FROM who_spoke_to_whom")
+    html = await datasette.render_template(
+        "claims_chart.html",
+        {"title": "Who spoke to whom", "chart": matrix_svg(pairs), "legend": [], "undated": None,
+         "intro": "Rows are speakers, columns the addressees the sources name; the circle's area is the number of statements. Click a circle for the statements.",
+         "database": DATABASE},
+        request=request,
+    )
+    return Response.html(html)
+
+
+@hookimpl
+def register_routes():
+    return [(r"^/-/timeline$", timeline_page), (r"^/-/who-spoke-to-whom$", who_page)]
+
+
+@hookimpl
+def menu_links(datasette):
+    return [{"href": datasette.urls.path("/-/timeline"), "label": "Timeline"}, {"href": datasette.urls.path("/-/who-spoke-to-whom"), "label": "Who spoke to whom"}]

@@ -1,0 +1,165 @@
+"""Publishing: the Datasette instance (settings, canned queries, limits) — without a browser."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from claims import publish
+from claims.build import build_all
+from claims.datasette_plugin import matrix_svg, timeline_svg
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}: {process.stderr.read()[-2000:] if process.stderr else ''}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.3)
+    raise TimeoutError(f"{url} did not answer within {seconds} s")
+
+
+class Server:
+    def __init__(self, database: Path):
+        self.port = publish.free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(publish.serve_command(database, self.port), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        wait_until_up(self.url + "/-/versions.json", self.process)
+
+    def get(self, path: str) -> tuple[int, dict | str]:
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=30) as response:
+                body = response.read().decode()
+                status = response.status
+        except urllib.error.HTTPError as error:
+            body, status = error.read().decode(), error.code
+        try:
+            return status, json.loads(body)
+        except json.JSONDecodeError:
+            return status, body
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def curated_db(tmp_path_factory, archive) -> Path:
+    out = tmp_path_factory.mktemp("published")
+    build_all(REPO / "data", out, archive)
+    return out / "claims.db"
+
+
+@pytest.fixture(scope="session")
+def server(curated_db):
+    running = Server(curated_db)
+    yield running
+    running.stop()
+
+
+def test_metadata_is_generated_from_the_schema():
+    metadata = publish.datasette_metadata()
+    tables = metadata["databases"]["claims"]["tables"]
+    assert tables["statements"]["label_column"] == "text"
+    assert tables["actors"]["label_column"] == "name"
+    assert "speaker_id" in tables["statements"]["facets"]
+    assert "source's own wording" in tables["statements"]["columns"]["date_text"]
+    assert metadata["license"] == "CC BY 4.0"
+    assert set(metadata["databases"]["claims"]["queries"]) >= {"statements_by_actor", "statements_between_dates", "search", "timeline", "attribution_of_statement"}
+
+
+def test_public_read_only_settings(server):
+    _, settings = server.get("/-/settings.json")
+    assert settings["sql_time_limit_ms"] == publish.SETTINGS["sql_time_limit_ms"]
+    assert settings["max_returned_rows"] == publish.SETTINGS["max_returned_rows"]
+    assert settings["allow_download"] is True and settings["allow_csv_stream"] is True
+    _, databases = server.get("/-/databases.json")
+    assert databases[0]["is_mutable"] is False
+
+
+def test_labels_show_names_for_foreign_keys(server):
+    _, page = server.get("/claims/statements.json?statement_id=st-007&_shape=objects&_labels=on")
+    speaker = page["rows"][0]["speaker_id"]
+    assert speaker == {"value": "steve-witkoff", "label": "Steve Witkoff"}
+
+
+def test_canned_queries_with_parameters(server):
+    _, rows = server.get("/claims/statements_by_actor.json?_shape=array&actor_id=yuri-ushakov")
+    assert any(r["text"] == "Ok […] That sounds good." for r in rows)
+    _, rows = server.get("/claims/statements_between_dates.json?_shape=array&start=2025-10-29&end=2025-10-29")
+    assert {"Yuri Ushakov", "Kirill Dmitriev"} <= {r["speaker"] for r in rows}
+    assert all(r["date_min"] <= "2025-10-29" <= r["date_max"] for r in rows)  # ranges that overlap the day count too
+    _, rows = server.get("/claims/attribution_of_statement.json?_shape=array&statement_id=st-007")
+    assert rows[0]["relies_on_type"] == "recording" and rows[0]["evidence_basis"] == "recording_reviewed_by_outlet"
+
+
+def test_search_tolerates_punctuation_and_finds_excerpts(server):
+    _, rows = server.get("/claims/search.json?_shape=array&q=" + urllib.parse.quote("I'm thinking"))
+    assert any(r["statement_id"] == "st-007" for r in rows)
+    _, rows = server.get("/claims/search.json?_shape=array&q=" + urllib.parse.quote('"peace man'))
+    assert any(r["statement_id"] == "st-033" for r in rows)
+
+
+def test_table_search_on_actor_aliases(server):
+    _, page = server.get("/claims/actors.json?_shape=array&_search=Zelensky")
+    assert [r["actor_id"] for r in page] == ["volodymyr-zelenskyy"]
+
+
+def test_csv_export_and_database_download(server):
+    status, body = server.get("/claims/statements.csv?_stream=on")
+    assert status == 200 and body.startswith("statement_id,")
+    with urllib.request.urlopen(server.url + "/claims.db", timeout=30) as response:
+        assert response.read(16) == b"SQLite format 3\x00"
+
+
+def test_runaway_query_is_stopped_by_the_time_limit(server):
+    runaway = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+    started = time.monotonic()
+    status, body = server.get("/claims.json?sql=" + urllib.parse.quote(runaway))
+    assert status == 400 and "too long" in json.dumps(body).lower()
+    assert time.monotonic() - started < 30
+
+
+@pytest.mark.parametrize("sql", ["DELETE FROM actors", "UPDATE actors SET name = 'x'", "DROP TABLE actors", "INSERT INTO places (place_id, name, place_type) VALUES ('a', 'b', 'city')"])
+def test_write_sql_is_refused(server, sql):
+    status, body = server.get("/claims.json?sql=" + urllib.parse.quote(sql))
+    assert status == 400
+    _, count = server.get("/claims.json?_shape=array&sql=" + urllib.parse.quote("SELECT count(*) AS n FROM actors"))
+    assert count[0]["n"] > 20
+
+
+def test_svg_charts_escape_text():
+    hostile = "<script>alert(1)</script>"
+    events = [{"id": "e", "date": "2025-10-14", "date_text": hostile, "date_min": "2025-10-14", "date_max": "2025-10-14", "type": "phone_call", "title_or_text": hostile, "speaker": None}]
+    statements = [dict(events[0], id="s", type="direct_quote", speaker=hostile)]
+    for svg in (timeline_svg(events, statements), matrix_svg([{"speaker_id": "a", "speaker": hostile, "addressee_id": None, "addressee": hostile, "statements": 2}])):
+        assert "<script>" not in svg and "&lt;script&gt;" in svg
+
+
+def test_claims_serve_builds_and_serves(tmp_path, archive):
+    port = publish.free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "claims", "serve", "--port", str(port), "--out", str(tmp_path), "--archive", str(archive)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env={**os.environ},
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/claims.json", process, seconds=120)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/timeline", timeout=30) as response:
+            assert "<svg" in response.read().decode()
+        assert (tmp_path / "claims.db").is_file()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
