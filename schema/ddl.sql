@@ -264,3 +264,31 @@ COMMENT ON COLUMN statement_relations.statement_id IS 'The statement that relate
 COMMENT ON COLUMN statement_relations.relation IS 'How the subject relates to the object. Values: responds_to: The subject is a reply to the object (the source says so, e.g. "replied").; answers: The subject answers a question put in the object.; agrees_with: The subject agrees with the object.; acts_on: The subject carries out what the object recommended (the source says so).; contradicts: The subject contradicts the object.; confirms: The subject confirms the object.; repeats: The subject''s speaker repeats what the object says.; elaborates: The subject gives the detail of what the object summarises.; same_utterance_as: The source renders one utterance twice, e.g. a paraphrase and then a quote of it.';
 COMMENT ON COLUMN statement_relations.object_statement_id IS 'The statement related to.';
 COMMENT ON COLUMN statement_relations.notes IS 'Curator''s notes: how the row was read from the source, caveats.';
+
+CREATE TABLE retired_ids (
+    table_name TEXT NOT NULL CHECK (table_name IN ('actors', 'sources', 'places', 'events', 'statements', 'attestations', 'plans', 'provisions')),
+    id TEXT NOT NULL,
+    retired_on DATE NOT NULL,
+    reason TEXT NOT NULL,
+    replaced_by TEXT,
+    notes TEXT,
+    PRIMARY KEY (table_name, id)
+);
+COMMENT ON TABLE retired_ids IS 'IDs removed from the dataset, with when and why; a retired ID is never used again.';
+COMMENT ON COLUMN retired_ids.table_name IS 'The table the ID belonged to.';
+COMMENT ON COLUMN retired_ids.id IS 'The retired ID.';
+COMMENT ON COLUMN retired_ids.retired_on IS 'When it was retired (ISO date).';
+COMMENT ON COLUMN retired_ids.reason IS 'Why it was removed (merged into another row, not supported by the source, …).';
+COMMENT ON COLUMN retired_ids.replaced_by IS 'The ID of the same table that replaces it, if any.';
+COMMENT ON COLUMN retired_ids.notes IS 'Curator''s notes: how the row was read from the source, caveats.';
+
+CREATE TABLE published_ids (
+    table_name TEXT NOT NULL CHECK (table_name IN ('actors', 'sources', 'places', 'events', 'statements', 'attestations', 'plans', 'provisions')),
+    id TEXT NOT NULL,
+    first_version TEXT NOT NULL,
+    PRIMARY KEY (table_name, id)
+);
+COMMENT ON TABLE published_ids IS 'Every ID a release has published, with the first version that did; written by `claims release`.';
+COMMENT ON COLUMN published_ids.table_name IS 'The table the ID belongs to.';
+COMMENT ON COLUMN published_ids.id IS 'The published ID.';
+COMMENT ON COLUMN published_ids.first_version IS 'The first release that published it (semantic version).';

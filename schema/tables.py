@@ -35,6 +35,7 @@ from .vocab import (
     EntityType,
     EventType,
     EvidenceBasis,
+    IdTable,
     ParticipantRole,
     PlaceType,
     PlanStatus,
@@ -387,6 +388,50 @@ class StatementRelation(Row):
         return self
 
 
+VERSION_PATTERN = r"^[0-9]+\.[0-9]+\.[0-9]+$"
+
+
+class RetiredId(Row):
+    """An ID that was removed from the dataset: it stays here so that it is never reused."""
+
+    meta = _meta(
+        "retired_ids",
+        "Retired IDs",
+        "IDs removed from the dataset, with when and why; a retired ID is never used again.",
+        ("table_name", "id"),
+        label_column="id",
+    )
+
+    table_name: IdTable = Field(description="The table the ID belonged to.")
+    id: Id = Field(description="The retired ID.")
+    retired_on: IsoDate = Field(description="When it was retired (ISO date).")
+    reason: Text = Field(description="Why it was removed (merged into another row, not supported by the source, …).")
+    replaced_by: Id | None = Field(default=None, description="The ID of the same table that replaces it, if any.")
+    notes: Notes
+
+    @model_validator(mode="after")
+    def _rules(self):
+        if self.replaced_by == self.id:
+            raise_if([Broken("replaced_by", "self-reference", "an ID cannot replace itself", "name the ID that replaces it, or clear the cell")])
+        return self
+
+
+class PublishedId(Row):
+    """An ID that a release published: it must stay in its table or be retired, never just vanish."""
+
+    meta = _meta(
+        "published_ids",
+        "Published IDs",
+        "Every ID a release has published, with the first version that did; written by `claims release`.",
+        ("table_name", "id"),
+        label_column="id",
+    )
+
+    table_name: IdTable = Field(description="The table the ID belongs to.")
+    id: Id = Field(description="The published ID.")
+    first_version: Annotated[str, Field(pattern=VERSION_PATTERN)] = Field(description="The first release that published it (semantic version).")
+
+
 # In dependency order: a table's foreign keys point only to tables listed before it or itself,
 # except actors.role_source_id (actors and sources refer to each other).
 TABLES: tuple[type[Row], ...] = (
@@ -401,9 +446,13 @@ TABLES: tuple[type[Row], ...] = (
     Provision,
     StatementMention,
     StatementRelation,
+    RetiredId,
+    PublishedId,
 )
 TABLES_BY_NAME: dict[str, type[Row]] = {model.meta.name: model for model in TABLES}
 # statement_mentions.entity_id is a foreign key into the table that entity_type names.
+# Tables whose single-column key is an ID that is published and never reused.
+ID_TABLES: dict[str, str] = {model.meta.name: model.meta.primary_key[0] for model in TABLES if model.meta.name in {t.value for t in IdTable}}
 MENTION_TARGETS: dict[str, tuple[str, str]] = {
     "actor": ("actors", "actor_id"),
     "place": ("places", "place_id"),

@@ -119,6 +119,19 @@ class EntityType(StrEnum):
     event = "event"
 
 
+class IdTable(StrEnum):
+    """Tables whose rows have a single ID, which is published and never reused."""
+
+    actors = "actors"
+    sources = "sources"
+    places = "places"
+    events = "events"
+    statements = "statements"
+    attestations = "attestations"
+    plans = "plans"
+    provisions = "provisions"
+
+
 class RelationType(StrEnum):
     responds_to = "responds_to"
     answers = "answers"

@@ -164,6 +164,26 @@ def docs(data_dir: Path, out_dir: Path, archive_dir: Path | None) -> None:
 
 
 @cli.command()
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 and list the files that would change.")
+def fmt(data_dir: Path, check: bool) -> None:
+    """Rewrite the CSV tables in canonical form: schema column order, rows sorted by key, LF,
+    minimal quoting, NFC text, no whitespace around IDs. Lossless and idempotent."""
+    from claims.fmt import format_tables
+
+    if not data_dir.is_dir():
+        raise click.UsageError(f"--data {data_dir}: no such folder")
+    changed, errors = format_tables(data_dir, check=check)
+    for path in changed:
+        click.echo(f"{'would reformat' if check else 'reformatted'} {os.path.relpath(path)}")
+    for path, why in errors.items():
+        click.echo(f"{os.path.relpath(path)}: cannot format: {why}", err=True)
+    if check and changed:
+        click.echo("run `claims fmt` to put the tables in canonical form", err=True)
+    sys.exit(1 if errors or (check and changed) else 0)
+
+
+@cli.command()
 @click.option("--check", is_flag=True, help="Exit 1 if a generated file differs from what the schema generates; write nothing.")
 def generate(check: bool) -> None:
     """Regenerate datapackage.json and schema/ddl.sql from the pydantic schema."""

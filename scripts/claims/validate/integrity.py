@@ -17,7 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from claims.findings import Finding
-from claims.schema import MENTION_TARGETS, TABLES
+from claims.schema import ID_TABLES, MENTION_TARGETS, TABLES
 
 LAYER = "integrity"
 
@@ -142,6 +142,9 @@ def run(run) -> None:
         ).fetchall():
             add(Finding(shown("statements"), line, "speaker_id", "speaker-not-participant", f"{speaker!r} speaks at event {event!r} but is not one of its participants", f"add ({event}, {speaker}, role) to {shown('event_participants')} or correct event_id", LAYER))
 
+    if not unusable & {"retired_ids", "published_ids"}:
+        _id_history(con, run, unusable, add, shown)
+
     if "statements" not in unusable:
         for line, first_line, first_id in con.execute(
             """SELECT _line, first_line, first_id FROM (
@@ -151,6 +154,32 @@ def run(run) -> None:
         ).fetchall():
             add(Finding(shown("statements"), line, "text", "duplicate-statement", f"repeats statement {first_id!r} (line {first_line}): same speaker, date and text", "attest the existing statement again instead of adding a copy", LAYER))
     con.close()
+
+
+def _id_history(con, run, unusable, add, shown) -> None:
+    """IDs are forever: a retired ID is not reused, a published ID does not silently disappear,
+    and a replacement names a row that exists."""
+    for table, key in ID_TABLES.items():
+        if table in unusable:
+            continue
+        for line, value, retired_on, reason in con.execute(
+            f"SELECT t._line, t.{key}, r.retired_on, r.reason FROM {table} t JOIN retired_ids r ON r.table_name = ? AND r.id = t.{key} ORDER BY t._line", [table]
+        ).fetchall():
+            add(Finding(shown(table), line, key, "retired-id-reused", f"{value!r} was retired on {retired_on} ({reason}) and cannot be used again", "give the row a new ID: IDs are never reused", LAYER))
+        for line, value, version in con.execute(
+            f"""SELECT p._line, p.id, p.first_version FROM published_ids p
+                WHERE p.table_name = ? AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{key} = p.id)
+                  AND NOT EXISTS (SELECT 1 FROM retired_ids r WHERE r.table_name = p.table_name AND r.id = p.id)
+                ORDER BY p._line""",
+            [table],
+        ).fetchall():
+            add(Finding(shown("published_ids"), line, "id", "published-id-removed", f"{table} {value!r} was published in {version} but is no longer in {shown(table)}", f"restore the row, or retire the ID: add ({table}, {value}, date, reason) to {shown('retired_ids')}", LAYER))
+        for line, value in con.execute(
+            f"""SELECT r._line, r.replaced_by FROM retired_ids r WHERE r.table_name = ? AND r.replaced_by IS NOT NULL
+                AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{key} = r.replaced_by) ORDER BY r._line""",
+            [table],
+        ).fetchall():
+            add(Finding(shown("retired_ids"), line, "replaced_by", "foreign-key", f"{value!r} is not among the {key} values of {shown(table)}", "name an existing row, or clear the cell", LAYER))
 
 
 def _suggest(value: str, known: list[str], table: str) -> str:

@@ -1,0 +1,88 @@
+"""`claims fmt`: rewrite the CSV tables in one canonical form, losing nothing.
+
+Canonical form: UTF-8 without BOM; LF line endings; the schema's column order; rows sorted by
+primary key; minimal quoting; text in Unicode NFC; no surrounding whitespace in ID cells. A file
+that cannot be read as a table, or that has a column the schema does not know, is left untouched
+and reported: formatting never drops data.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from pathlib import Path
+
+from claims.generate import table_schema
+from claims.schema import TABLES, Row
+from claims.schema.fields import ID_PATTERN
+
+
+class FormatError(Exception):
+    """The file cannot be formatted without losing data; says why."""
+
+
+def id_columns(model: type[Row]) -> set[str]:
+    return {f["name"] for f in table_schema(model)["fields"] if f.get("constraints", {}).get("pattern") == ID_PATTERN.strip("^$")}
+
+
+def canonical(text: str, model: type[Row]) -> str:
+    """The canonical form of one table's CSV text."""
+    text = text.removeprefix("\ufeff")
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as error:
+        raise FormatError(f"broken CSV quoting ({error}); fix it by hand first") from None
+    if not records:
+        raise FormatError("the file is empty; it needs at least the header row")
+    header, rows = records[0], [r for r in records[1:] if r]
+    columns = model.columns()
+    unknown = [name for name in header if name not in columns]
+    if unknown or len(set(header)) != len(header):
+        raise FormatError(f"unknown or repeated columns {unknown or header}; formatting would drop them")
+    for number, row in enumerate(rows, start=2):
+        if len(row) != len(header):
+            raise FormatError(f"record {number} has {len(row)} cells for {len(header)} columns")
+    ids = id_columns(model)
+
+    def cell(name: str, value: str) -> str:
+        value = unicodedata.normalize("NFC", value)
+        return value.strip() if name in ids else value
+
+    ordered = [[cell(name, dict(zip(header, row)).get(name, "")) for name in columns] for row in rows]
+    key = [columns.index(name) for name in model.meta.primary_key]
+    ordered.sort(key=lambda row: [row[i] for i in key])
+    return "".join(",".join(_quote(value) for value in row) + "\n" for row in [columns, *ordered])
+
+
+def _quote(value: str) -> str:
+    """Minimal quoting. Python's csv writer leaves a lone carriage return unquoted when lines end
+    in LF, which a reader then takes for a line break; so quoting is decided here."""
+    if any(ch in value for ch in ',"\r\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def format_tables(data_dir: Path, check: bool = False) -> tuple[list[Path], dict[Path, str]]:
+    """Format every table file; return (files changed or that would change, files that cannot be formatted)."""
+    changed, errors = [], {}
+    for model in TABLES:
+        path = data_dir / f"{model.meta.name}.csv"
+        if not path.is_file():
+            errors[path] = "missing"
+            continue
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+            formatted = canonical(text, model)
+        except UnicodeDecodeError:
+            errors[path] = "not valid UTF-8; re-save it as UTF-8"
+            continue
+        except FormatError as error:
+            errors[path] = str(error)
+            continue
+        if formatted.encode("utf-8") != raw:
+            changed.append(path)
+            if not check:
+                path.write_bytes(formatted.encode("utf-8"))
+    return changed, errors
