@@ -17,6 +17,7 @@ serve: setup
 
 # CI and developers have the archive and the browser: tests that need them fail rather than skip.
 test: setup check-generated browser
+	$(BIN)/claims fmt --check
 	$(BIN)/claims validate
 	CLAIMS_REQUIRE_ARCHIVE=1 CLAIMS_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
 

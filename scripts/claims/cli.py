@@ -22,7 +22,23 @@ def default_archive() -> Path | None:
     return candidate if candidate.is_dir() else None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class ClaimsGroup(click.Group):
+    """Turns an unexpected error into one clear line (exit 3) instead of a traceback;
+    CLAIMS_DEBUG=1 shows the traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as error:
+            if os.environ.get("CLAIMS_DEBUG"):
+                raise
+            click.echo(f"claims: error: {type(error).__name__}: {error} (this is a bug in claims; CLAIMS_DEBUG=1 shows the details)", err=True)
+            ctx.exit(3)
+
+
+@click.group(cls=ClaimsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="claims")
 def cli() -> None:
     """Validate, build and publish the source-anchored claims dataset."""
@@ -181,6 +197,51 @@ def fmt(data_dir: Path, check: bool) -> None:
     if check and changed:
         click.echo("run `claims fmt` to put the tables in canonical form", err=True)
     sys.exit(1 if errors or (check and changed) else 0)
+
+
+@cli.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option("--repo", type=click.Path(file_okay=False, path_type=Path), default=REPO, show_default="this repository", help="The git repository.")
+@click.option("--summary", is_flag=True, help="Print only the one-line summary.")
+def diff(base: str, head: str | None, repo: Path, summary: bool) -> None:
+    """Show the data changes from git revision BASE to HEAD (default: the working tree), as Markdown.
+
+    Per table: rows added, removed and changed (matched by primary key), with changed columns
+    as old → new. The pull-request workflow writes this to the job summary.
+    """
+    from claims.diff import RevisionError, markdown, summary_line
+    from claims.diff import diff as run_diff
+
+    try:
+        diffs = run_diff(repo, base, head)
+    except RevisionError as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(summary_line(diffs) if summary else markdown(diffs, base, head), nl=summary)
+
+
+@cli.command()
+@click.argument("version")
+@click.option("--dist", "dist_dir", type=click.Path(file_okay=False, path_type=Path), default=REPO / "dist", show_default="dist/", help="Folder to write the bundle into.")
+@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of archived source texts (default: $CLAIMS_ARCHIVE or ../shared/sources).")
+def release(version: str, dist_dir: Path, archive_dir: Path | None) -> None:
+    """Make the versioned bundle dist/peace-plan-claims-VERSION/ (zip of CSVs and datapackage.json,
+    Parquet, DuckDB, SQLite, JSON-LD and PROV exports, release notes, SHA256SUMS).
+
+    VERSION must be the newest section of CHANGELOG.md. Records the IDs it publishes in
+    data/published_ids.csv: commit that file with the release.
+    """
+    from claims.release import ReleaseRefused
+    from claims.release import release as make_release
+
+    try:
+        bundle = make_release(version, dist_dir=dist_dir, archive_dir=_archive_option(archive_dir))
+    except ReleaseRefused as refused:
+        click.echo(f"claims release: {refused}", err=True)
+        sys.exit(1)
+    for line in (bundle / "SHA256SUMS").read_text().splitlines():
+        click.echo(line)
+    click.echo(f"released {os.path.relpath(bundle)}; commit data/published_ids.csv", err=True)
 
 
 @cli.command()

@@ -10,10 +10,10 @@ Generated files (committed, never edited by hand):
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
-from claims import __version__
 from claims.schema import TABLES, Row
 from claims.schema.vocab import DESCRIPTIONS
 
@@ -50,6 +50,27 @@ PACKAGE_META: dict[str, Any] = {
 }
 
 LIST_ITEM_TEXT = r"[^|\n]+"
+CHANGELOG = REPO / "CHANGELOG.md"
+VERSION_HEADING = re.compile(r"^## ([0-9]+\.[0-9]+\.[0-9]+)\b.*$", re.M)
+
+
+def dataset_version() -> str:
+    """The dataset's version: the newest `## X.Y.Z` section of CHANGELOG.md."""
+    found = VERSION_HEADING.search(CHANGELOG.read_text(encoding="utf-8"))
+    if not found:
+        raise ValueError("CHANGELOG.md has no '## X.Y.Z' section")
+    return found.group(1)
+
+
+def changelog_entry(version: str) -> str | None:
+    """The text of CHANGELOG.md's section for `version`, heading included."""
+    text = CHANGELOG.read_text(encoding="utf-8")
+    headings = list(VERSION_HEADING.finditer(text))
+    for index, heading in enumerate(headings):
+        if heading.group(1) == version:
+            end = headings[index + 1].start() if index + 1 < len(headings) else len(text)
+            return text[heading.start() : end].strip()
+    return None
 
 
 def _unwrap_optional(prop: dict[str, Any]) -> tuple[dict[str, Any], bool]:
@@ -149,7 +170,7 @@ def datapackage() -> dict[str, Any]:
                 "schema": table_schema(model),
             }
         )
-    return {**PACKAGE_META, "version": __version__, "profile": "tabular-data-package", "resources": resources}
+    return {**PACKAGE_META, "version": dataset_version(), "profile": "tabular-data-package", "resources": resources}
 
 
 SQL_TYPES = {"string": "TEXT", "integer": "BIGINT", "boolean": "BOOLEAN", "date": "DATE"}

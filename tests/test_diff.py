@@ -1,0 +1,69 @@
+"""`claims diff`: per-table added, removed and changed rows between git revisions, on a fixture repo."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from claims.cli import cli
+from claims.diff import diff, markdown, summary_line
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), "-c", "user.name=test", "-c", "user.email=test@example.org", *args], check=True, capture_output=True)
+
+
+@pytest.fixture
+def history(tmp_path, dataset):
+    """A git repository whose second commit adds a statement, changes an actor and removes a relation."""
+    repo = tmp_path / "repo"
+    shutil.copytree(dataset.dir, repo / "data")
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "base")
+    dataset.dir = repo / "data"
+    dataset.append("statements", statement_id="st-900", speaker_id="donald-trump", statement_type="paraphrase", text="A new statement.", topics="diplomacy")
+    dataset.edit("actors", {"actor_id": "axios"}, notes="An outlet.")
+    dataset.delete("statement_relations", statement_id="st-028")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "change")
+    return repo
+
+
+def test_diff_finds_exactly_the_known_changes(history):
+    by_table = {d.table: d for d in diff(history, "HEAD~1", "HEAD")}
+    assert [r["statement_id"] for r in by_table["statements"].added] == ["st-900"]
+    assert by_table["actors"].changed == [{"key": "axios", "changes": {"notes": ["", "An outlet."]}}]
+    assert [r["object_statement_id"] for r in by_table["statement_relations"].removed] == ["st-027"]
+    untouched = [d for name, d in by_table.items() if name not in {"statements", "actors", "statement_relations"}]
+    assert all(d.empty for d in untouched)
+
+
+def test_markdown_and_one_line_summary(history):
+    diffs = diff(history, "HEAD~1", "HEAD")
+    assert summary_line(diffs) == "actors ~1; statements +1; statement_relations −1"
+    text = markdown(diffs, "HEAD~1", "HEAD")
+    assert "| statements | 1 | 0 | 0 |" in text
+    assert "- added `st-900` — A new statement." in text
+    assert "  - `notes`:  → An outlet." in text
+
+
+def test_working_tree_is_the_default_head(history, dataset):
+    dataset.edit("places", {"place_id": "miami"}, notes="Florida is not in the article.")
+    diffs = diff(history, "HEAD")
+    assert summary_line(diffs) == "places ~1"
+
+
+def test_a_pull_request_adding_one_statement_has_a_one_line_summary(history):
+    result = CliRunner().invoke(cli, ["diff", "HEAD~1", "HEAD", "--repo", str(history), "--summary"])
+    assert result.exit_code == 0
+    assert result.output.strip().count("\n") == 0
+
+
+def test_unknown_revision_is_a_usage_error(history):
+    result = CliRunner().invoke(cli, ["diff", "no-such-rev", "--repo", str(history)])
+    assert result.exit_code == 2 and "no-such-rev" in result.output
