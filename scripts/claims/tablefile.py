@@ -26,6 +26,7 @@ class Table:
     rows: list[dict[str, str]] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)  # start line of each row in `rows`
     loaded: bool = False  # False when the file could not be read as a table at all
+    count: int = 0  # rows read (the fast path reads them into DuckDB, not into `rows`)
 
 
 def _finding(shown: str, line: int, column: str, rule: str, message: str, hint: str) -> Finding:
@@ -104,5 +105,5 @@ def read_table(path: Path, model: type[Row], shown: str) -> tuple[Table, list[Fi
             continue
         table.rows.append(dict(zip(expected, record)))
         table.lines.append(line)
-    table.loaded = True
+    table.loaded, table.count = True, len(table.rows)
     return table, findings

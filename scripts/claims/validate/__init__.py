@@ -40,6 +40,8 @@ class Run:
     counts: dict[str, int] = field(default_factory=dict)  # findings per layer
     skipped: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    engine: str = "reference"
+    con: object = None  # the fast path's DuckDB connection while it runs
 
     def shown(self, path: Path) -> str:
         """A path as findings print it: relative to the working directory where possible."""
@@ -57,14 +59,34 @@ class Run:
 LAYER_NAMES = tuple(name for name, _ in LAYERS)
 
 
-def validate(data_dir: Path, archive_dir: Path | None = None, progress=None, layers: tuple[str, ...] | None = None) -> Run:
+# Above this many bytes of CSV, `engine="auto"` takes the fast path.
+FAST_PATH_BYTES = 20 << 20
+ENGINES = ("auto", "reference", "fast")
+
+
+def choose_engine(data_dir: Path, engine: str = "auto") -> str:
+    if engine != "auto":
+        return engine
+    size = sum(path.stat().st_size for path in Path(data_dir).glob("*.csv"))
+    return "fast" if size > FAST_PATH_BYTES else "reference"
+
+
+def validate(data_dir: Path, archive_dir: Path | None = None, progress=None, layers: tuple[str, ...] | None = None, engine: str = "auto") -> Run:
     """Run the layers (all by default, always in order) on the CSVs in `data_dir`.
 
     `archive_dir` holds the captured source texts. Layer 1 (structure) always runs: the others
-    read the tables it loads.
+    read the tables it loads. `engine`: "reference" (frictionless, pydantic, Great Expectations,
+    row by row), "fast" (the same rules compiled to DuckDB SQL, see fast.py) or "auto" (the
+    reference for small data such as the curated tables, the fast path for large data).
     """
     run = Run(Path(data_dir), Path(archive_dir) if archive_dir else None)
     wanted = set(layers or LAYER_NAMES) | {"structure"}
+    run.engine = choose_engine(data_dir, engine)
+    if run.engine == "fast":
+        from claims.validate.fast import validate_fast
+
+        validate_fast(run, wanted)
+        return run
     for name, layer in LAYERS:
         if name not in wanted:
             continue

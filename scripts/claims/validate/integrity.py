@@ -10,8 +10,6 @@ statement recorded twice.
 from __future__ import annotations
 
 import difflib
-import re
-import unicodedata
 
 import duckdb
 import pyarrow as pa
@@ -21,14 +19,10 @@ from claims.schema import ID_TABLES, MENTION_TARGETS, TABLES
 
 LAYER = "integrity"
 
-STRAIGHTEN = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-"})
-
-
-def normalise_text(text: str) -> str:
-    """The comparison form of a statement's text: NFKC, case-folded, straight quotes, no punctuation."""
-    text = unicodedata.normalize("NFKC", text).translate(STRAIGHTEN).casefold()
-    text = re.sub(r"[^\w\s]", " ", text)
-    return " ".join(text.split())
+# The comparison form of a statement's text, for finding duplicates: NFC, lower case, and every
+# run of characters that are not letters or digits (quote marks, dashes, spaces) made one space.
+# Written in SQL once, so that the reference and the fast path compare texts the same way.
+NORMALISED_TEXT = r"trim(regexp_replace(lower(nfc_normalize(text)), '[^\p{L}\p{N}]+', ' ', 'g'))"
 
 
 def connect(run) -> duckdb.DuckDBPyConnection:
@@ -38,8 +32,6 @@ def connect(run) -> duckdb.DuckDBPyConnection:
         table = run.tables[model.meta.name]
         columns = {name: [row[name] or None for row in table.rows] for name in table.columns}
         columns["_line"] = table.lines
-        if model.meta.name == "statements":
-            columns["_norm"] = [normalise_text(row["text"]) for row in table.rows]
         arrow = pa.table({name: pa.array(values, type=pa.int64() if name == "_line" else pa.string()) for name, values in columns.items()})
         con.register(f"_{model.meta.name}_arrow", arrow)
         con.execute(f"CREATE TABLE {model.meta.name} AS SELECT * FROM _{model.meta.name}_arrow")
@@ -48,7 +40,14 @@ def connect(run) -> duckdb.DuckDBPyConnection:
 
 
 def run(run) -> None:
-    con = connect(run)
+    con = getattr(run, "con", None) or connect(run)
+    check(con, run)
+    if getattr(run, "con", None) is None:
+        con.close()
+
+
+def check(con, run) -> None:
+    """The integrity rules, on tables named as in the schema with a `_line` column."""
     add = run.findings.add
 
     def shown(table: str) -> str:
@@ -147,13 +146,12 @@ def run(run) -> None:
 
     if "statements" not in unusable:
         for line, first_line, first_id in con.execute(
-            """SELECT _line, first_line, first_id FROM (
+            f"""SELECT _line, first_line, first_id FROM (
                  SELECT _line, first_value(_line) OVER w AS first_line, first_value(statement_id) OVER w AS first_id
-                 FROM statements WINDOW w AS (PARTITION BY speaker_id, coalesce(date, ''), _norm ORDER BY _line))
+                 FROM (SELECT *, {NORMALISED_TEXT} AS _norm FROM statements) WINDOW w AS (PARTITION BY speaker_id, coalesce(date, ''), _norm ORDER BY _line))
                WHERE _line <> first_line ORDER BY _line"""
         ).fetchall():
             add(Finding(shown("statements"), line, "text", "duplicate-statement", f"repeats statement {first_id!r} (line {first_line}): same speaker, date and text", "attest the existing statement again instead of adding a copy", LAYER))
-    con.close()
 
 
 def _id_history(con, run, unusable, add, shown) -> None:

@@ -35,6 +35,13 @@ def run(run) -> None:
         run.models[model.meta.name] = valid
 
 
+def rule_of(detail: dict) -> str:
+    """The rule id of one pydantic error (a cell's error; cross-field rules carry their own)."""
+    if detail["type"] == "missing" or detail.get("input") is None:
+        return "required"
+    return {"string_pattern_mismatch": "pattern", "enum": "enum"}.get(detail["type"], detail["type"].replace("_", "-"))
+
+
 def _translate(error: ValidationError, shown: str, line: int) -> list[Finding]:
     findings = []
     for detail in error.errors():
@@ -60,6 +67,6 @@ def _translate(error: ValidationError, shown: str, line: int) -> list[Finding]:
             hint = f"use one of: {context.get('expected')}"
         elif kind not in CUSTOM_RULES:
             message = f"{message} (got {value!r})"
-        rule = {"string_pattern_mismatch": "pattern", "enum": "enum"}.get(kind, kind.replace("_", "-"))
+        rule = rule_of(detail)
         findings.append(Finding(shown, line, column, rule, message, hint, LAYER))
     return findings

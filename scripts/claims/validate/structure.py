@@ -60,6 +60,12 @@ def _frictionless(run) -> None:
                 run.findings.add(Finding(table.shown, line, column, rule, message, hint, LAYER))
 
 
+def rule_of(notes: dict) -> str:
+    """The rule id frictionless's first note on a cell gives (as this layer reports it)."""
+    first = next(iter(notes))
+    return "type-error" if first == "type" else first
+
+
 def _constraint_message(rule: str, value: str, cell) -> tuple[str, str]:
     if rule == "required":
         return "is empty but required", "fill in the cell"

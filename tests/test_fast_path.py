@@ -1,0 +1,138 @@
+"""The fast path (rules compiled to DuckDB SQL) and the reference (frictionless, pydantic, Great
+Expectations, row by row) report the same findings, one by one, on every broken fixture."""
+
+from pathlib import Path
+
+import pytest
+
+from claims.validate import validate
+
+FORTUNE = "fortune-2025-11-25-witkoff-advised-russia"
+
+
+def edit(table, match, **changes):
+    return lambda d: d.edit(table, match, **changes)
+
+
+def append(table, **cells):
+    return lambda d: d.append(table, **cells)
+
+
+def raw(table, transform):
+    return lambda d: d.path(table).write_bytes(transform(d.path(table).read_bytes()))
+
+
+def shift(attestation_id, by):
+    def apply(d):
+        row = d.row("attestations", attestation_id=attestation_id)
+        d.edit("attestations", {"attestation_id": attestation_id}, char_start=str(int(row["char_start"]) + by), char_end=str(int(row["char_end"]) + by))
+    return apply
+
+
+S7 = {"statement_id": "st-007"}
+FIXTURES = {
+    "clean": lambda d: None,
+    "missing-file": lambda d: d.path("places").unlink(),
+    "nul-byte": raw("actors", lambda b: b.replace(b"\n", b"\x00\n", 2)),
+    "bom": raw("places", lambda b: b"\xef\xbb\xbf" + b),
+    "crlf": raw("places", lambda b: b.replace(b"\n", b"\r\n")),
+    "latin-1": raw("actors", lambda b: b.replace("Putin’s".encode(), b"Putin\x92s")),
+    "broken-quoting": raw("places", lambda b: b + b'x,"Unclosed,city,,,,\n'),
+    "cell-count": raw("places", lambda b: b + b"x,X,city,,,,,\n"),
+    "blank-row": raw("places", lambda b: b + b"\n"),
+    "unknown-column": raw("places", lambda b: b.replace(b"notes", b"note", 1)),
+    "empty-file": raw("places", lambda b: b""),
+    "type-error": edit("attestations", {"attestation_id": "att-001"}, char_start="twelve"),
+    "negative": edit("attestations", {"attestation_id": "att-001"}, char_start="-4"),
+    "required": edit("actors", {"actor_id": "axios"}, name=""),
+    "enum": edit("actors", {"actor_id": "axios"}, actor_type="newspaper"),
+    "id-capitals": edit("actors", {"actor_id": "axios"}, actor_id="Axios"),
+    "id-zero-width": edit("actors", {"actor_id": "axios"}, actor_id="axios\u200b"),
+    "id-too-long": edit("places", {"place_id": "gaza"}, place_id="g" * 90),
+    "bad-edtf": edit("statements", S7, date="2025-13-01"),
+    "date-bounds": edit("statements", S7, date_min="2025-10-13"),
+    "date-max-before-min": edit("statements", S7, date="2025-10", date_min="2025-10-20", date_max="2025-10-10"),
+    "date-wording": edit("statements", S7, date_text=""),
+    "date-missing": edit("statements", S7, date=""),
+    "bad-date-cell": edit("statements", S7, date_min="2025-10-32"),
+    "speaker-is-addressee": edit("statements", S7, addressee_id="steve-witkoff"),
+    "translation": edit("statements", S7, language="", translated="true"),
+    "boolean": edit("statements", S7, translated="yes"),
+    "partial-quote-shape": edit("statements", {"statement_id": "st-027"}, text="Asked whether it would be useful."),
+    "direct-quote-shape": edit("statements", {"statement_id": "st-030"}, text="From that […]  […] call"),
+    "attests-one": edit("attestations", {"attestation_id": "att-001"}, event_id="phone-call-2025-10-14-witkoff-ushakov"),
+    "offsets-length": edit("attestations", {"attestation_id": "att-001"}, char_end="99999"),
+    "url": edit("sources", {"source_id": FORTUNE}, url="ftp://example.org/x"),
+    "timestamp": edit("sources", {"source_id": FORTUNE}, published_at="2025-02-30"),
+    "formula": edit("actors", {"actor_id": "axios"}, notes="=SUM(A1)"),
+    "padding": edit("actors", {"actor_id": "axios"}, name=" Axios"),
+    "nbsp-padding": edit("actors", {"actor_id": "axios"}, name="Axios\u00a0"),
+    "control": edit("actors", {"actor_id": "axios"}, name="Ax\x07ios"),
+    "list-duplicates": edit("actors", {"actor_id": "vladimir-putin"}, aliases="Putin|Putin"),
+    "topics": edit("statements", S7, topics="peace_plan|weather"),
+    "role-source": edit("actors", {"actor_id": "dmitry-peskov"}, role_source_id=""),
+    "body-span": edit("sources", {"source_id": FORTUNE}, body_char_end=""),
+    "self-reference": edit("places", {"place_id": "queens"}, part_of_id="queens"),
+    "dangling": edit("statements", S7, speaker_id="steve-witkof"),
+    "duplicate-key": append("places", place_id="gaza", name="Gaza again", place_type="region"),
+    "mention-target": append("statement_mentions", statement_id="st-001", entity_type="place", entity_id="steve-witkoff"),
+    "unattested": lambda d: d.delete("attestations", statement_id="st-041"),
+    "dated-after-source": edit("statements", {"statement_id": "st-009"}, date="2025-11-26", date_min="2025-11-26", date_max="2025-11-26", event_id=""),
+    "event-date": edit("statements", S7, date="2025-10-15", date_min="2025-10-15", date_max="2025-10-15"),
+    "speaker-not-participant": edit("statements", {"statement_id": "st-021"}, event_id="phone-call-2025-10-14-witkoff-ushakov"),
+    "retired-reused": append("retired_ids", table_name="places", id="budapest", retired_on="2026-11-29", reason="test"),
+    "excerpt-shifted": shift("att-004", 1),
+    "excerpt-straight-quotes": lambda d: d.edit("attestations", {"attestation_id": "att-007"}, excerpt=d.row("attestations", attestation_id="att-007")["excerpt"].replace("’", "'")),
+    "quote-outside-excerpt": lambda d: d.edit("statements", S7, text=d.row("statements", **S7)["text"].replace("I’m", "I am")),
+    "role-not-quoted": edit("actors", {"actor_id": "yuri-ushakov"}, role="Putin's top foreign policy aide"),
+    "wikidata": edit("actors", {"actor_id": "steve-witkoff"}, wikidata_id="Q22686"),
+}
+
+
+def drop_participants(d):
+    d.delete("event_participants", event_id="remarks-2025-10-14-trump")
+    d.edit("statements", {"statement_id": "st-021"}, event_id="")
+
+
+def clear_topics(d):
+    header, rows = d.read("statements")
+    for row in rows[:20]:
+        row["topics"] = ""
+    d.write("statements", header, rows)
+
+
+# Fixtures that only the expectation suites catch: compared with that layer included.
+EXPECTATION_FIXTURES = {
+    "unreferenced-actor": append("actors", actor_id="nobody-at-all", name="Nobody", actor_type="person"),
+    "unreferenced-place": append("places", place_id="nowhere", name="Nowhere", place_type="city"),
+    "unattested-plan": append("plans", plan_id="plan-unmentioned", title="A plan no one mentions", status="proposed"),
+    "event-without-participants": drop_participants,
+    "study-window": edit("statements", {"statement_id": "st-010"}, date="2024-05-01", date_text="May 1", date_min="2024-05-01", date_max="2024-05-01", date_resolved_against="test"),
+    "fill-rate": clear_topics,
+    "row-count": lambda d: d.write("plans", d.read("plans")[0], d.read("plans")[1][:1]),
+}
+LAYERS = ("structure", "rows", "integrity", "provenance")
+
+
+def keys(run):
+    return sorted({(Path(f.path).name, f.line, f.column, f.rule) for f in run.findings})
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURES))
+def test_fast_path_equals_reference(dataset, name):
+    FIXTURES[name](dataset)
+    reference = validate(dataset.dir, dataset.archive, layers=LAYERS, engine="reference")
+    fast = validate(dataset.dir, dataset.archive, layers=LAYERS, engine="fast")
+    assert keys(fast) == keys(reference)
+    if name != "clean":
+        assert keys(reference), "the fixture must break something"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTATION_FIXTURES))
+def test_compiled_expectations_equal_great_expectations(dataset, name):
+    EXPECTATION_FIXTURES[name](dataset)
+    everything = LAYERS + ("expectations",)
+    reference = validate(dataset.dir, dataset.archive, layers=everything, engine="reference")
+    fast = validate(dataset.dir, dataset.archive, layers=everything, engine="fast")
+    assert keys(fast) == keys(reference)
+    assert any(f.layer == "expectations" for f in reference.findings)
