@@ -136,3 +136,14 @@ def test_compiled_expectations_equal_great_expectations(dataset, name):
     fast = validate(dataset.dir, dataset.archive, layers=everything, engine="fast")
     assert keys(fast) == keys(reference)
     assert any(f.layer == "expectations" for f in reference.findings)
+
+
+def test_clean_files_are_read_by_duckdb_not_the_reference_reader(dataset):
+    fast = validate(dataset.dir, dataset.archive, layers=LAYERS, engine="fast")
+    assert {name: table.read_by for name, table in fast.tables.items()} == {name: "duckdb" for name in fast.tables}
+
+
+def test_a_broken_file_falls_back_to_the_reference_reader(dataset):
+    FIXTURES["broken-quoting"](dataset)
+    fast = validate(dataset.dir, dataset.archive, layers=LAYERS, engine="fast")
+    assert fast.tables["places"].read_by == "python" and fast.tables["actors"].read_by == "duckdb"

@@ -27,6 +27,7 @@ class Table:
     lines: list[int] = field(default_factory=list)  # start line of each row in `rows`
     loaded: bool = False  # False when the file could not be read as a table at all
     count: int = 0  # rows read (the fast path reads them into DuckDB, not into `rows`)
+    read_by: str = "python"  # which reader read the file: "python" (the reference) or "duckdb"
 
 
 def _finding(shown: str, line: int, column: str, rule: str, message: str, hint: str) -> Finding:

@@ -104,20 +104,26 @@ def load(run, con) -> None:
             expected_header = ",".join(columns).encode()
             clean = not (facts["nul"] or facts["bom"] or not facts["utf8"] or facts["cr"] or not facts["final_newline"]) and facts["header"] == expected_header
         if clean:
-            spec = ", ".join(f"{_q(c)}: 'VARCHAR'" for c in columns)
+            # One column more than the schema, padding on, and no null string: a record with too
+            # many cells fills `_extra`, one with too few leaves its last column NULL (an empty
+            # cell reads as ''), so both are caught although DuckDB tolerates them.
+            spec = ", ".join(f"{_q(c)}: 'VARCHAR'" for c in [*columns, "_extra"])
             cells = ", ".join(f"NULLIF({c}, '') AS {c}" for c in columns)
             try:
                 con.execute(
-                    f"CREATE OR REPLACE TABLE {name} AS SELECT {cells}, CAST(rowid + 2 AS BIGINT) AS _line FROM "
-                    f"(SELECT * FROM read_csv({_q(str(path))}, header = true, auto_detect = false, columns = {{{spec}}}, delim = ',', quote = '\"', "
-                    f"escape = '\"', strict_mode = true, null_padding = false, parallel = false))"
+                    f"CREATE OR REPLACE TEMP TABLE _raw AS SELECT * FROM read_csv({_q(str(path))}, header = true, auto_detect = false, "
+                    f"columns = {{{spec}}}, delim = ',', quote = '\"', escape = '\"', strict_mode = true, null_padding = true, nullstr = chr(1))"
                 )
-                rows = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-                clean = rows == facts["newlines"] - 1  # one line per record: line numbers are exact
+                rows, odd = con.execute(f"SELECT count(*), count(*) FILTER (WHERE _extra IS NOT NULL OR {columns[-1]} IS NULL) FROM _raw").fetchone()
+                # one line per record and the right number of cells: the line numbers are exact
+                clean = odd == 0 and rows == facts["newlines"] - 1
+                if clean:  # a base table keeps the file's order, and its rowid is the record's index
+                    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT {cells}, CAST(rowid + 2 AS BIGINT) AS _line FROM _raw")
+                con.execute("DROP TABLE _raw")
             except duckdb.Error:
                 clean = False
         if clean:
-            table.loaded, table.count = True, rows
+            table.loaded, table.count, table.read_by = True, rows, "duckdb"
             continue
         # anything unusual: the reference reader decides, and its findings are the reference's
         table, findings = read_table(path, model, shown)
