@@ -33,9 +33,20 @@ def raise_if(broken: list[Broken]) -> None:
         raise RuleErrors(broken)
 
 
-@lru_cache(maxsize=4096)
+CALENDAR_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+@lru_cache(maxsize=65536)
 def edtf_bounds(value: str) -> tuple[date, date] | None:
     """The strict lower and upper calendar bounds of an EDTF value, or None if it has none."""
+    if CALENDAR_DAY.fullmatch(value):
+        # the commonest form, without the EDTF grammar (about 10 ms a value): a plain calendar day
+        # is its own bounds; what is not a real date goes to the library, which decides
+        try:
+            day = date.fromisoformat(value)
+            return day, day
+        except ValueError:
+            pass
     from edtf import parse_edtf
 
     try:

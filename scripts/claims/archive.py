@@ -36,14 +36,18 @@ class Archive:
                 archive.by_hash[sha256_file(path)] = path
         return archive
 
-    def text(self, sha256: str) -> str | None:
-        """The decoded text of the archived file with this hash, or None if it is not archived."""
-        if sha256 not in self._texts:
-            path = self.by_hash.get(sha256)
-            if path is None:
-                return None
-            self._texts[sha256] = path.read_bytes().decode("utf-8")
-        return self._texts[sha256]
+    def text(self, sha256: str, keep: bool = True) -> str | None:
+        """The decoded text of the archived file with this hash, or None if it is not archived.
+        `keep=False` reads it again next time instead of holding it in memory."""
+        if sha256 in self._texts:
+            return self._texts[sha256]
+        path = self.by_hash.get(sha256)
+        if path is None:
+            return None
+        text = path.read_bytes().decode("utf-8")
+        if keep:
+            self._texts[sha256] = text
+        return text
 
 
 def straighten(text: str) -> str:

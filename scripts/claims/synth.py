@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import itertools
 import json
 import random
 from datetime import date, timedelta
@@ -77,7 +78,7 @@ def synth(statements: int, out: Path, seed: int = 2025) -> dict[str, int]:
     actors = [f"actor-{i:06d}" for i in range(n_actors)]
     names = [f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST)) % len(LAST)]} {i}" for i in range(n_actors)]
     roles = [f"{ROLES[i % len(ROLES)]} number {i}" if i % 3 == 0 else None for i in range(n_actors)]
-    weights = [1 / (i + 1) ** 0.8 for i in range(n_actors)]  # a few prolific speakers
+    cumulative = list(itertools.accumulate(1 / (i + 1) ** 0.8 for i in range(n_actors)))  # a few prolific speakers
 
     places = [f"place-{i:05d}" for i in range(n_places)]
     for i, place in enumerate(places):
@@ -102,7 +103,7 @@ def synth(statements: int, out: Path, seed: int = 2025) -> dict[str, int]:
             speaker, addressee = event_people[event][0], event_people[event][1]
             day, event_id = event_date[event], f"event-{event:07d}"
         else:
-            speaker = rng.choices(actors, weights)[0]
+            speaker = rng.choices(actors, cum_weights=cumulative)[0]
             addressee = rng.choice(actors)
             addressee = None if addressee == speaker else addressee
             day, event_id = START + timedelta(days=rng.randrange(DAYS - 30)), None

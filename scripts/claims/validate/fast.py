@@ -23,6 +23,7 @@ from __future__ import annotations
 import codecs
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
@@ -37,6 +38,7 @@ from claims.schema.rules import edtf_bounds
 from claims.tablefile import Table, read_table
 
 CHUNK = 16 << 20
+PIECE = 512  # characters per piece of an archived text
 ID_SQL_PATTERN = ID_PATTERN.strip("^$")
 WS = char_class(WHITESPACE_RANGES, re2=True)
 INVISIBLE_SQL = char_class(INVISIBLE_RANGES, re2=True)
@@ -111,7 +113,7 @@ def load(run, con) -> None:
             cells = ", ".join(f"NULLIF({c}, '') AS {c}" for c in columns)
             try:
                 con.execute(
-                    f"CREATE OR REPLACE TEMP TABLE _raw AS SELECT * FROM read_csv({_q(str(path))}, header = true, auto_detect = false, "
+                    f"CREATE OR REPLACE TABLE _raw AS SELECT * FROM read_csv({_q(str(path))}, header = true, auto_detect = false, "
                     f"columns = {{{spec}}}, delim = ',', quote = '\"', escape = '\"', strict_mode = true, null_padding = true, nullstr = chr(1))"
                 )
                 rows, odd = con.execute(f"SELECT count(*), count(*) FILTER (WHERE _extra IS NOT NULL OR {columns[-1]} IS NULL) FROM _raw").fetchone()
@@ -153,14 +155,15 @@ def _kinds(model: type[Row]) -> dict[str, str]:
     return kinds
 
 
-def reference_verdict(model: type[Row], column: str, value: str | None, frictionless_field, adapter) -> str | None:
-    """The rule the reference layers report first for this cell value, or None if it is valid."""
+def reference_verdict(value: str | None, read_cell, adapter) -> str | None:
+    """The rule the reference layers report first for this cell value, or None if it is valid:
+    frictionless's cell reader first (layer 1), then the pydantic field (layer 2)."""
     from pydantic import ValidationError
 
     from claims.validate.rows import rule_of as pydantic_rule
     from claims.validate.structure import rule_of as frictionless_rule
 
-    _cell, notes = frictionless_field.read_cell(value)
+    _cell, notes = read_cell(value)
     if notes:
         return frictionless_rule(notes)
     try:
@@ -246,11 +249,19 @@ HINTS = {
 }
 
 
-def check_rows(run, con) -> None:
-    """Cell and cross-field rules for every loaded table, in SQL; `_bad_<table>` keeps failing lines."""
+@lru_cache(maxsize=None)
+def _judges(model: type[Row], column: str):
+    """frictionless's cell reader and a pydantic validator for one column, built once."""
     from frictionless import Field
     from pydantic import TypeAdapter
 
+    info = model.model_fields[column]
+    descriptor = next(f for f in table_schema(model)["fields"] if f["name"] == column)
+    return Field.from_descriptor(descriptor).create_cell_reader(), TypeAdapter(Annotated[info.annotation, info])
+
+
+def check_rows(run, con) -> None:
+    """Cell and cross-field rules for every loaded table, in SQL; `_bad_<table>` keeps failing lines."""
     edtf_values = set()
     for model in TABLES:
         if run.tables[model.meta.name].loaded and "date" in model.columns():
@@ -271,14 +282,13 @@ def check_rows(run, con) -> None:
         for index, (column, kind) in enumerate(kinds.items()):
             required = bool(schema[column].get("constraints", {}).get("required"))
             if kind == "distinct":
-                field, info = Field.from_descriptor(schema[column]), model.model_fields[column]
-                adapter = TypeAdapter(Annotated[info.annotation, info])
+                read_cell, adapter = _judges(model, column)
                 verdicts = []
                 for (value,) in con.execute(f"SELECT DISTINCT {column} FROM {name}").fetchall():
-                    rule = reference_verdict(model, column, value, field, adapter)
+                    rule = reference_verdict(value, read_cell, adapter)
                     if rule:
                         verdicts.append((value, rule))
-                con.execute(f"CREATE OR REPLACE TEMP TABLE _v{index} (value VARCHAR, rule VARCHAR)")
+                con.execute(f"CREATE OR REPLACE TABLE _v{index} (value VARCHAR, rule VARCHAR)")
                 if verdicts:
                     con.executemany(f"INSERT INTO _v{index} VALUES (?, ?)", verdicts)
                 joins.append(f"LEFT JOIN _v{index} ON _v{index}.value IS NOT DISTINCT FROM t.{column}")
@@ -327,32 +337,71 @@ def check_provenance(run, con) -> None:
     if any(not run.tables[t].loaded for t in needed):
         return
     for table in needed:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW _ok_{table} AS SELECT * FROM {table} WHERE _line NOT IN (SELECT _line FROM _bad_{table})")
+        con.execute(f"CREATE OR REPLACE VIEW _ok_{table} AS SELECT * FROM {table} WHERE _line NOT IN (SELECT _line FROM _bad_{table})")
     archive = Archive.open(run.archive_dir)
     add = run.findings.add
     shown = {t: run.tables[t].shown for t in needed}
-    texts = []
+    # Archived texts go into DuckDB a batch at a time, cut into pieces: DuckDB counts characters
+    # from the start of a string, so taking an excerpt from a short piece is much cheaper than
+    # from the whole text; and a batch bounds the memory, whatever the size of the archive.
+    con.execute("CREATE OR REPLACE TABLE _lengths (sha VARCHAR, length BIGINT)")
+    con.execute(
+        "CREATE OR REPLACE TABLE _evidence (_line BIGINT, statement_id VARCHAR, excerpt VARCHAR, cs BIGINT, ce BIGINT, bs BIGINT, be BIGINT, sha VARCHAR, matches BOOLEAN)"
+    )
+    batch: list[tuple[str, int, str]] = []
+    batch_shas: list[str] = []
+    seen: set[str] = set()
+
+    def flush() -> None:
+        if not batch_shas:
+            return
+        con.register("_batch", pa.table({"sha": [b[0] for b in batch], "no": pa.array([b[1] for b in batch], pa.int64()), "piece": [b[2] for b in batch]}))
+        con.execute("CREATE OR REPLACE TABLE _pieces AS SELECT * FROM _batch")
+        con.unregister("_batch")
+        con.register("_batch_shas", pa.table({"sha": batch_shas}))
+        con.execute(
+            f"""INSERT INTO _evidence
+               WITH a AS (
+                 SELECT a._line, a.statement_id, a.excerpt, CAST(a.char_start AS BIGINT) AS cs, CAST(a.char_end AS BIGINT) AS ce,
+                        CAST(s.body_char_start AS BIGINT) AS bs, CAST(s.body_char_end AS BIGINT) AS be, s.archive_sha256 AS sha
+                 FROM _ok_attestations a JOIN _ok_sources s ON s.source_id = a.source_id
+                 WHERE s.archive_sha256 IN (SELECT sha FROM _batch_shas))
+               SELECT a.*, CASE WHEN a.ce - a.cs <= {PIECE} THEN coalesce(substring(first.piece || coalesce(CASE WHEN last.no <> first.no THEN last.piece END, ''),
+                                                                   a.cs - first.no * {PIECE} + 1, a.ce - a.cs) = a.excerpt, FALSE) END
+               FROM a LEFT JOIN _pieces first ON first.sha = a.sha AND first.no = a.cs // {PIECE}
+                      LEFT JOIN _pieces last ON last.sha = a.sha AND last.no = (a.ce - 1) // {PIECE}"""
+        )
+        con.unregister("_batch_shas")
+        batch.clear()
+        batch_shas.clear()
+
+    lengths: list[tuple[str, int]] = []
     for line, sha, body_end in con.execute("SELECT _line, archive_sha256, CAST(body_char_end AS BIGINT) FROM _ok_sources WHERE archive_sha256 IS NOT NULL ORDER BY _line").fetchall():
-        text = archive.text(sha)
+        text = archive.text(sha, keep=False)
         if text is None:
             add(Finding(shown["sources"], line, "archive_sha256", "archive-missing", f"no file in {run.archive_dir} has SHA-256 {sha}", "put the captured text in the archive, or correct the hash (sha256sum FILE)", "provenance"))
             continue
-        texts.append((sha, text))
         if body_end is not None and body_end > len(text):
             add(Finding(shown["sources"], line, "body_char_end", "body-span", f"{body_end} is past the end of the archived text ({len(text)} characters)", "check the offsets with `claims locate`", "provenance"))
-    con.register("_texts_arrow", pa.table({"sha": pa.array([s for s, _ in texts], pa.string()), "text": pa.array([t for _, t in texts], pa.large_string())}))
-    con.execute("CREATE OR REPLACE TEMP TABLE _texts AS SELECT DISTINCT sha, CAST(text AS VARCHAR) AS text FROM _texts_arrow")
-    con.unregister("_texts_arrow")
-    con.execute(
-        """CREATE OR REPLACE TEMP TABLE _evidence AS
-           SELECT a._line, a.statement_id, a.excerpt, CAST(a.char_start AS BIGINT) AS cs, CAST(a.char_end AS BIGINT) AS ce,
-                  CAST(s.body_char_start AS BIGINT) AS bs, CAST(s.body_char_end AS BIGINT) AS be,
-                  substring(x.text, CAST(a.char_start AS BIGINT) + 1, CAST(a.char_end AS BIGINT) - CAST(a.char_start AS BIGINT)) = a.excerpt AS matches, s.archive_sha256 AS sha
-           FROM _ok_attestations a JOIN _ok_sources s ON s.source_id = a.source_id JOIN _texts x ON x.sha = s.archive_sha256"""
-    )
-    by_sha = dict(texts)
+        if sha in seen:
+            continue
+        seen.add(sha)
+        lengths.append((sha, len(text)))
+        batch_shas.append(sha)
+        batch.extend((sha, start // PIECE, text[start : start + PIECE]) for start in range(0, len(text), PIECE))
+        if len(batch) > 60_000:  # about 30 MB of text
+            flush()
+    flush()
+    if lengths:
+        con.register("_batch", pa.table({"sha": [x[0] for x in lengths], "length": pa.array([x[1] for x in lengths], pa.int64())}))
+        con.execute("INSERT INTO _lengths SELECT * FROM _batch")
+        con.unregister("_batch")
+    # excerpts longer than a piece (rare) are compared in Python
+    long = con.execute("SELECT _line, sha, cs, ce, excerpt FROM _evidence WHERE matches IS NULL").fetchall()
+    for line, sha, start, end, excerpt in long:
+        con.execute("UPDATE _evidence SET matches = ? WHERE _line = ?", [archive.text(sha, keep=False)[start:end] == excerpt, line])
     for line, excerpt, start, end, sha in con.execute("SELECT _line, excerpt, cs, ce, sha FROM _evidence WHERE NOT matches ORDER BY _line").fetchall():
-        spans = find_all(by_sha[sha], excerpt)
+        spans = find_all(archive.text(sha, keep=False), excerpt)
         hint = ("the excerpt is at " + ", ".join(f"char_start={s} char_end={e}" for s, e in spans[:3])) if spans else "the excerpt is not in the archived text: copy it verbatim (`claims locate` finds it)"
         add(Finding(shown["attestations"], line, "excerpt", "excerpt-mismatch", f"archived text at {start}:{end} is not the excerpt", hint, "provenance"))
     for (line,) in con.execute("SELECT _line FROM _evidence WHERE matches AND bs IS NOT NULL AND NOT (bs <= cs AND ce <= be) ORDER BY _line").fetchall():
@@ -366,17 +415,21 @@ def check_provenance(run, con) -> None:
             ORDER BY s._line"""
     ).fetchall():
         add(Finding(shown["statements"], line, "text", "quote-outside-excerpt", "quoted words are not inside the excerpt that attests them", "quote the source's words exactly (same quote marks and apostrophes), or widen the excerpt", "provenance"))
-    for (line,) in con.execute(
-        """SELECT a._line FROM _ok_actors a JOIN _ok_sources s ON s.source_id = a.role_source_id JOIN _texts x ON x.sha = s.archive_sha256
-           WHERE a.role IS NOT NULL AND NOT contains(
-             CASE WHEN s.body_char_start IS NULL THEN x.text
-                  ELSE substring(x.text, CAST(s.body_char_start AS BIGINT) + 1, greatest(CAST(s.body_char_end AS BIGINT) - CAST(s.body_char_start AS BIGINT), 0)) END, a.role)
-           ORDER BY a._line"""
-    ).fetchall():
+    roles = con.execute(
+        """SELECT a._line, a.role, s.archive_sha256, CAST(s.body_char_start AS BIGINT), CAST(s.body_char_end AS BIGINT)
+           FROM _ok_actors a JOIN _ok_sources s ON s.source_id = a.role_source_id
+           WHERE a.role IS NOT NULL AND s.archive_sha256 IN (SELECT sha FROM _lengths) ORDER BY s.archive_sha256, a._line"""
+    ).fetchall()
+    unquoted = []
+    for line, role, sha, body_start, body_end in roles:  # as the reference does, on the body's text
+        text = archive.text(sha, keep=False)
+        if role not in (text[body_start:body_end] if body_start is not None else text):
+            unquoted.append(line)
+    for line in sorted(unquoted):
         add(Finding(shown["actors"], line, "role", "role-not-quoted", "the role is not in the text of its source", "copy the role verbatim from the article", "provenance"))
     wikidata = run.archive_dir / "wikidata.csv"
     if wikidata.is_file():
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _wikidata AS SELECT * FROM read_csv({_q(str(wikidata))}, header = true, all_varchar = true)")
+        con.execute(f"CREATE OR REPLACE TABLE _wikidata AS SELECT * FROM read_csv({_q(str(wikidata))}, header = true, all_varchar = true)")
         for line, unknown in con.execute(
             """SELECT a._line, w.wikidata_id IS NULL FROM _ok_actors a LEFT JOIN _wikidata w ON w.wikidata_id = a.wikidata_id
                WHERE a.wikidata_id IS NOT NULL AND (w.wikidata_id IS NULL OR NOT (w.name = a.name OR list_contains(string_split(coalesce(a.aliases, ''), '|'), w.name)))
@@ -384,7 +437,7 @@ def check_provenance(run, con) -> None:
         ).fetchall():
             message = "the Wikidata ID is not in the archive's wikidata.csv" if unknown else "the Wikidata ID is confirmed for another name"
             add(Finding(shown["actors"], line, "wikidata_id", "wikidata-unconfirmed", message, "leave wikidata_id empty unless the ID is confirmed", "provenance"))
-    con.execute("CREATE OR REPLACE TABLE archived_texts AS SELECT sha AS archive_sha256, length(text) AS char_length FROM _texts")
+    con.execute("CREATE OR REPLACE TABLE archived_texts AS SELECT sha AS archive_sha256, length AS char_length FROM _lengths")
 
 
 # --- expectations, compiled ------------------------------------------------------------------------
@@ -435,9 +488,10 @@ def validate_fast(run, layers) -> None:
 
     with tempfile.TemporaryDirectory(prefix="claims-fast-") as folder:
         con = duckdb.connect(os.path.join(folder, "work.duckdb"))
-        con.execute("SET memory_limit = '1GB'")
+        con.execute("SET memory_limit = '1400MB'")
         con.execute(f"SET temp_directory = {_q(folder)}")
         con.execute("SET preserve_insertion_order = true")
+        con.execute("SET enable_progress_bar = false")
         run.con = con
         steps = [
             ("structure", lambda: load(run, con)),
