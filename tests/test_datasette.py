@@ -163,3 +163,25 @@ def test_claims_serve_builds_and_serves(tmp_path, archive):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_bounded_load_has_no_errors(server):
+    """A fixed number of requests from 4 threads, with a time limit; every answer must be 200."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    paths = ["/claims/statements", "/claims/search?q=peace", "/claims/statements_by_actor?actor_id=steve-witkoff", "/-/timeline", "/claims/actors.json"] * 20
+    deadline = time.monotonic() + 120
+
+    def fetch(path):
+        if time.monotonic() > deadline:
+            return "timeout"
+        try:
+            with urllib.request.urlopen(server.url + path, timeout=30) as response:
+                response.read()
+                return response.status
+        except Exception as error:  # noqa: BLE001 - every failure counts
+            return repr(error)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(fetch, paths))
+    assert answers == [200] * len(paths)

@@ -261,6 +261,44 @@ def synth(statements: int, out_dir: Path, seed: int) -> None:
 
 
 @cli.command()
+@click.option("--sizes", default="10000,100000,1000000", show_default=True, help="Comma-separated numbers of statements.")
+@click.option("--work", "work_dir", type=click.Path(file_okay=False, path_type=Path), default=REPO / "build" / "bench", show_default="build/bench/", help="Folder for the synthetic datasets (reused between runs).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=REPO / "docs", show_default="docs/", help="Where benchmark.md and benchmark.svg go.")
+@click.option("--frictionless-budget", default=300.0, show_default=True, help="Seconds frictionless may take at one size; beyond, it is stopped and extrapolated (0 skips it).")
+@click.option("--step-budget", default=1800.0, show_default=True, help="Seconds any other step may take.")
+@click.option("--no-datasette", is_flag=True, help="Skip the Datasette response times.")
+def bench(sizes: str, work_dir: Path, out_dir: Path, frictionless_budget: float, step_budget: float, no_datasette: bool) -> None:
+    """Measure validate, frictionless, the DuckDB floor, build and Datasette at several sizes.
+
+    Prints a Markdown table (wall time, peak memory, ratios to the floor and to frictionless) and
+    the targets met or not; writes OUT/benchmark.md and a log-log plot OUT/benchmark.svg.
+    """
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from claims import bench as benchmark
+
+    numbers = [int(size) for size in sizes.split(",")]
+    console = Console(stderr=True)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console) as progress:
+        task = progress.add_task("benchmark", total=None)
+        results = benchmark.bench(numbers, work_dir, frictionless_budget, step_budget, datasette=not no_datasette, progress=lambda text: progress.update(task, description=text))
+    table = benchmark.markdown(results)
+    goals = "\n".join(benchmark.targets(results))
+    click.echo(table)
+    click.echo(goals)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "benchmark.md").write_text(
+        f"# Benchmark\n\nMeasured by `claims bench --sizes {sizes}` on this machine ({os.cpu_count()} cores). "
+        f"Wall time and peak resident memory of each step in its own process; Datasette rows give the p95 latency.\n\n"
+        f"![time against rows, log-log](benchmark.svg)\n\n{table}\n## Targets\n\n{goals}\n",
+        encoding="utf-8",
+    )
+    (out_dir / "benchmark.svg").write_text(benchmark.plot_svg(results), encoding="utf-8")
+    console.print(f"wrote {os.path.relpath(out_dir / 'benchmark.md')} and benchmark.svg")
+
+
+@cli.command()
 @click.option("--check", is_flag=True, help="Exit 1 if a generated file differs from what the schema generates; write nothing.")
 def generate(check: bool) -> None:
     """Regenerate datapackage.json and schema/ddl.sql from the pydantic schema."""

@@ -27,7 +27,8 @@ SETTINGS = {
     "default_page_size": 50,
     "allow_download": True,  # the whole SQLite file can be downloaded
     "allow_csv_stream": True,  # CSV export of full tables and queries
-    "facet_time_limit_ms": 500,
+    "facet_time_limit_ms": 25,  # a facet too slow on a large table is skipped, not waited for
+    "suggest_facets": False,  # suggestions run a query per column: too slow on large tables
     "num_sql_threads": 3,
 }
 
@@ -121,6 +122,9 @@ def serve_command(database: Path, port: int, host: str = "127.0.0.1") -> list[st
 
     command = [sys.executable, "-m", "datasette", "serve", "--immutable", str(database), "--host", host, "--port", str(port),
                "--metadata", str(PUBLISH_DIR / "metadata.json"), "--template-dir", str(PUBLISH_DIR / "templates")]
+    counts = database.with_name("counts.json")
+    if counts.is_file():  # table sizes counted at build time: pages of large tables need not count rows
+        command += ["--inspect-file", str(counts)]
     for key, value in SETTINGS.items():
         command += ["--setting", key, str(value).lower() if isinstance(value, bool) else str(value)]
     return command
