@@ -8,7 +8,7 @@ annotation and metadata, so there is no second list to keep in step.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, ClassVar
 
@@ -147,9 +147,6 @@ class TableMeta:
     description: str
     primary_key: tuple[str, ...]
     label_column: str | None = None
-    # zavod-style dataset assertions that block a bad export: row counts and fill rates.
-    min_rows: int = 1
-    fill_rates: dict[str, float] = field(default_factory=dict)
 
     @property
     def path(self) -> str:

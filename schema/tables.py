@@ -75,8 +75,6 @@ class Actor(Row):
         "People, governments, organisations, outlets and unnamed groups that appear in the sources.",
         ("actor_id",),
         label_column="name",
-        min_rows=1,
-        fill_rates={"role": 0.5},
     )
 
     actor_id: Id = Field(description="Stable identifier, lower-case words joined by hyphens. Never reused.")
@@ -183,7 +181,6 @@ class Event(Row):
         "The dated timeline: calls, meetings, visits, posts, remarks and addresses.",
         ("event_id",),
         label_column="title",
-        fill_rates={"date": 0.8},
     )
 
     event_id: Id = Field(description="Stable identifier of the event. Never reused.")
@@ -231,7 +228,6 @@ class Statement(Row):
         "Who said what to whom and when: direct and partial quotes, paraphrases, the outlet's own claims, and refusals to comment.",
         ("statement_id",),
         label_column="text",
-        fill_rates={"date": 0.8, "event_id": 0.3},
     )
 
     statement_id: Id = Field(description="Stable identifier of the statement. Never reused.")
@@ -279,7 +275,6 @@ class Attestation(Row):
         "Verbatim excerpts of archived sources, with character offsets, that back each statement and event.",
         ("attestation_id",),
         label_column="excerpt",
-        fill_rates={"statement_id": 0.5},
     )
 
     attestation_id: Id = Field(description="Stable identifier of the attestation. Never reused.")

@@ -33,12 +33,17 @@ FAST_LAYERS = ("structure", "rows", "integrity", "provenance")
 
 
 class Dataset:
-    """A copy of data/ in a temporary folder, with helpers to break it."""
+    """A copy of data/ in a temporary folder, with helpers to break it. `archive` is None where
+    the archived texts are absent: then the provenance layer is skipped, and the tests that need
+    it ask for the `archive` fixture."""
 
-    def __init__(self, root: Path, archive: Path):
+    def __init__(self, root: Path, archive: Path | None):
         self.dir = root / "data"
         shutil.copytree(DATA, self.dir)
         self.archive = archive
+
+    def archive_args(self) -> list[str]:
+        return ["--archive", str(self.archive)] if self.archive else ["--no-archive"]
 
     def path(self, table: str) -> Path:
         return self.dir / f"{table}.csv"
@@ -91,6 +96,11 @@ class Dataset:
         return {(Path(f.path).name, f.line, f.column, f.rule) for f in run.findings}
 
 
+def archive_or_none() -> Path | None:
+    found = default_archive()
+    return found if found is not None and found.is_dir() else None
+
+
 @pytest.fixture
-def dataset(tmp_path: Path, archive: Path) -> Dataset:
-    return Dataset(tmp_path, archive)
+def dataset(tmp_path: Path) -> Dataset:
+    return Dataset(tmp_path, archive_or_none())

@@ -38,9 +38,11 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, archive):
+def site(tmp_path_factory):
+    from conftest import archive_or_none
+
     out = tmp_path_factory.mktemp("site")
-    build_all(REPO / "data", out, archive)
+    build_all(REPO / "data", out, archive_or_none())
     server = Server(out / "claims.db")
     yield server
     server.stop()

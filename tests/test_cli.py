@@ -34,7 +34,7 @@ def test_validate_clean_data_exits_0(archive):
 
 def test_validate_with_findings_exits_1_and_prints_file_line_column_rule(dataset):
     line = dataset.edit("actors", {"actor_id": "axios"}, actor_type="newspaper")
-    result = run_claims("validate", "--data", str(dataset.dir), "--archive", str(dataset.archive), *FAST)
+    result = run_claims("validate", "--data", str(dataset.dir), *dataset.archive_args(), *FAST)
     assert result.returncode == 1
     findings = [m.groupdict() for m in FINDING.finditer(result.stdout)]
     assert {"path": str(dataset.path("actors")), "line": str(line), "column": "actor_type", "rule": "enum"} in findings
@@ -67,7 +67,7 @@ GARBAGE = {
 @pytest.mark.parametrize("name", sorted(GARBAGE))
 def test_garbage_input_gets_findings_not_a_traceback(dataset, name):
     dataset.path("places").write_bytes(GARBAGE[name])
-    result = run_claims("validate", "--data", str(dataset.dir), "--archive", str(dataset.archive), *FAST)
+    result = run_claims("validate", "--data", str(dataset.dir), *dataset.archive_args(), *FAST)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert FINDING.search(result.stdout)
@@ -80,12 +80,12 @@ def digest(folder: Path) -> dict[str, str]:
 def test_validation_never_modifies_the_data(dataset):
     dataset.path("places").write_bytes(b"\xef\xbb\xbfplace_id,name\r\n=cmd,x\r\n")
     before = digest(dataset.dir)
-    run_claims("validate", "--data", str(dataset.dir), "--archive", str(dataset.archive))
+    run_claims("validate", "--data", str(dataset.dir), *dataset.archive_args())
     assert digest(dataset.dir) == before
     # clean data again, so that every layer runs (the expectations layer builds a database)
     shutil.copy(REPO / "data" / "places.csv", dataset.path("places"))
     before = digest(dataset.dir)
-    run_claims("validate", "--data", str(dataset.dir), "--archive", str(dataset.archive))
+    run_claims("validate", "--data", str(dataset.dir), *dataset.archive_args())
     assert digest(dataset.dir) == before
 
 

@@ -67,3 +67,29 @@ def test_a_pull_request_adding_one_statement_has_a_one_line_summary(history):
 def test_unknown_revision_is_a_usage_error(history):
     result = CliRunner().invoke(cli, ["diff", "no-such-rev", "--repo", str(history)])
     assert result.exit_code == 2 and "no-such-rev" in result.output
+
+
+def test_removing_a_published_id_with_its_record_is_caught_against_the_base(history, dataset):
+    dataset.delete("places", place_id="budapest")
+    dataset.delete("statement_mentions", entity_id="budapest")
+    dataset.delete("published_ids", table_name="places", id="budapest")
+    assert not any(f[3] == "published-id-removed" for f in dataset.findings())  # the working tree alone looks fine
+    result = CliRunner().invoke(cli, ["diff", "HEAD", "--repo", str(history), "--summary", "--strict-ids"])
+    assert result.exit_code == 1 and "places budapest" in result.output
+
+
+def test_adding_one_statement_with_its_evidence_passes_every_check(history, dataset):
+    dataset.delete("statements", statement_id="st-900")  # the fixture's unattested statement: a clean base first
+    git(history, "commit", "-q", "-am", "clean base")
+    text = "He’s got to sell this to Ukraine."
+    dataset.append("statements", statement_id="st-901", speaker_id="donald-trump", addressee_id="reporters", event_id="press-remarks-2025-11-25-trump",
+                   date="2025-11-25", date_text="Tuesday", date_min="2025-11-25", date_max="2025-11-25", date_resolved_against="article date 2025-11-25 (Tuesday)",
+                   statement_type="direct_quote", text=text, language="en", translated="false", topics="negotiation_process")
+    evidence = dataset.row("attestations", statement_id="st-009")
+    dataset.append("attestations", **dict(evidence, attestation_id="att-901", statement_id="st-901"))
+    header, rows = dataset.read("statements")
+    dataset.write("statements", header, sorted(rows, key=lambda r: r["statement_id"]))
+    result = CliRunner().invoke(cli, ["diff", "HEAD", "--repo", str(history), "--summary", "--strict-ids"])
+    assert result.exit_code == 0 and result.output.strip() == "statements +1; attestations +1"
+    assert CliRunner().invoke(cli, ["fmt", "--check", "--data", str(dataset.dir)]).exit_code == 0
+    assert [f.format() for f in dataset.validate().findings] == []

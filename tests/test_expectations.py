@@ -104,7 +104,7 @@ def test_statements_not_dated_after_their_sources(dataset):
     assert ("statements.csv", line, "date_min", "dated-after-source") in found
 
 
-def test_attestation_offsets_inside_the_archived_text(dataset):
+def test_attestation_offsets_inside_the_archived_text(dataset, archive):
     row = dataset.row("attestations", attestation_id="att-001")
     line = dataset.edit("attestations", {"attestation_id": "att-001"}, char_start=str(int(row["char_start"]) + 50_000), char_end=str(int(row["char_end"]) + 50_000))
     found, _ = gx_findings(dataset, WITHOUT_EARLIER_CHECKS)
@@ -122,3 +122,34 @@ def test_reference_findings_do_not_repeat_earlier_ones(dataset):
     run = dataset.validate(layers=ALL)
     hits = [f for f in run.findings if f.line == line and f.column == "actor_type"]
     assert len(hits) == 1 and hits[0].layer == "structure"
+
+
+def _hand_written():
+    for path in sorted(expectations.SUITES_DIR.glob("dataset.*.json")):
+        suite = json.loads(path.read_text())
+        for item in suite["expectations"]:
+            yield suite["meta"]["table"], item
+
+
+HAND_WRITTEN = list(_hand_written())
+
+
+@pytest.mark.parametrize("table, item", HAND_WRITTEN, ids=[f"{t}:{i['meta']['rule']}:{i['kwargs'].get('column', '')}" for t, i in HAND_WRITTEN])
+def test_each_dataset_assertion_blocks_a_fixture_that_breaks_it(dataset, table, item):
+    header, rows = dataset.read(table)
+    if item["type"] == "expect_table_row_count_to_be_between":
+        rows = rows[: item["kwargs"]["min_value"] - 1]
+        column = "-"
+    else:
+        column = item["kwargs"]["column"]
+        for row in rows:
+            row[column] = ""
+    dataset.write(table, header, rows)
+    found, _ = gx_findings(dataset)
+    assert (f"{table}.csv", 1, column, item["meta"]["rule"]) in found
+
+
+def test_event_dates_within_the_study_window(dataset):
+    line = dataset.edit("events", {"event_id": "release-hamas-final-living-hostages"}, date="2026-02-01", date_text="February 1", date_min="2026-02-01", date_max="2026-02-01", date_resolved_against="test")
+    found, _ = gx_findings(dataset)
+    assert ("events.csv", line, "date_min", "study-window") in found

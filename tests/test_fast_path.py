@@ -119,7 +119,7 @@ def keys(run):
 
 
 @pytest.mark.parametrize("name", sorted(FIXTURES))
-def test_fast_path_equals_reference(dataset, name):
+def test_fast_path_equals_reference(dataset, archive, name):
     FIXTURES[name](dataset)
     reference = validate(dataset.dir, dataset.archive, layers=LAYERS, engine="reference")
     fast = validate(dataset.dir, dataset.archive, layers=LAYERS, engine="fast")
@@ -129,7 +129,7 @@ def test_fast_path_equals_reference(dataset, name):
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTATION_FIXTURES))
-def test_compiled_expectations_equal_great_expectations(dataset, name):
+def test_compiled_expectations_equal_great_expectations(dataset, archive, name):
     EXPECTATION_FIXTURES[name](dataset)
     everything = LAYERS + ("expectations",)
     reference = validate(dataset.dir, dataset.archive, layers=everything, engine="reference")

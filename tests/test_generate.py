@@ -44,6 +44,7 @@ def test_descriptor_carries_licences_sources_version_and_constraints():
     assert "direct_quote" in fields["statement_type"]["constraints"]["enum"]
     assert fields["statement_id"]["constraints"]["pattern"]
     assert fields["statement_id"]["constraints"]["required"] is True
+    assert fields["statement_id"]["constraints"]["unique"] is True
     assert statements["schema"]["primaryKey"] == ["statement_id"]
     assert {"fields": ["speaker_id"], "reference": {"resource": "actors", "fields": ["actor_id"]}} in statements["schema"]["foreignKeys"]
 

@@ -2,8 +2,15 @@
 
 import shutil
 
+import pytest
+
 
 FORTUNE = "fortune-2025-11-25-witkoff-advised-russia"
+
+
+@pytest.fixture(autouse=True)
+def needs_archive(archive):
+    """Every test here checks against the archived texts."""
 
 
 def test_curated_data_is_fully_attested_against_the_archive(dataset):
@@ -85,3 +92,17 @@ def test_without_an_archive_the_layer_says_it_was_skipped(dataset):
     assert "provenance" in run.skipped
     assert "does not redistribute" in run.skipped["provenance"]
     assert run.findings == []
+
+
+def test_body_end_past_the_archived_text(dataset):
+    line = dataset.edit("sources", {"source_id": FORTUNE}, body_char_end="999999")
+    assert ("sources.csv", line, "body_char_end", "body-span") in dataset.findings()
+
+
+def test_without_a_wikidata_list_no_id_can_be_confirmed(dataset, tmp_path, archive):
+    partial = tmp_path / "archive-without-wikidata"
+    partial.mkdir()
+    shutil.copy(archive / f"{FORTUNE}.txt", partial / f"{FORTUNE}.txt")
+    dataset.archive = partial
+    run = dataset.validate()
+    assert any("wikidata.csv" in note for note in run.notes)

@@ -14,9 +14,11 @@ EXAMPLES = sorted((REPO / "queries" / "examples").glob("*.sql"))
 
 
 @pytest.fixture(scope="module")
-def databases(tmp_path_factory, archive):
+def databases(tmp_path_factory):
+    from conftest import archive_or_none
+
     out = tmp_path_factory.mktemp("queries")
-    build_all(REPO / "data", out, archive)
+    build_all(REPO / "data", out, archive_or_none())
     return duckdb.connect(str(out / "claims.duckdb"), read_only=True), sqlite3.connect(out / "claims.db")
 
 

@@ -15,12 +15,15 @@ VERSION = dataset_version()
 
 
 @pytest.fixture(scope="module")
-def two_releases(tmp_path_factory, archive):
+def two_releases(tmp_path_factory):
     import shutil
     from pathlib import Path
 
     root = tmp_path_factory.mktemp("release")
     shutil.copytree(Path(__file__).resolve().parents[1] / "data", root / "data")
+    from conftest import archive_or_none
+
+    archive = archive_or_none()
     first = release(VERSION, data_dir=root / "data", dist_dir=root / "one", archive_dir=archive)
     second = release(VERSION, data_dir=root / "data", dist_dir=root / "two", archive_dir=archive)
     return first, second

@@ -177,3 +177,31 @@ def test_body_offsets_go_in_pairs(dataset):
 def test_rows_do_not_refer_to_themselves(dataset, table, match, column, value):
     line = dataset.edit(table, match, **{column: value})
     assert (f"{table}.csv", line, column, "self-reference") in dataset.findings()
+
+
+def test_an_interval_ends_after_it_starts(dataset):
+    line = dataset.edit("events", {"event_id": "visit-2025-10-24-dmitriev-miami"}, date="2025-10-26/2025-10-24")
+    found = dataset.findings()
+    assert {("events.csv", line, "date", "edtf"), ("events.csv", line, "date_max", "date-bounds"), ("events.csv", line, "date_min", "date-bounds")} & found
+
+
+def test_body_offsets_need_an_archived_text(dataset):
+    line = dataset.edit("sources", {"source_id": "fortune-2025-11-25-witkoff-advised-russia"}, archive_sha256="")
+    assert ("sources.csv", line, "archive_sha256", "body-span") in dataset.findings()
+
+
+@pytest.mark.parametrize(
+    "table, match, column, value",
+    [
+        ("attestations", {"attestation_id": "att-007"}, "via_source_id", "fortune-2025-11-25-witkoff-advised-russia"),
+        ("sources", {"source_id": "bloomberg-transcript-2025-10-14-witkoff-ushakov-call"}, "derived_from_id", "bloomberg-transcript-2025-10-14-witkoff-ushakov-call"),
+    ],
+)
+def test_more_self_references(dataset, table, match, column, value):
+    line = dataset.edit(table, match, **{column: value})
+    assert (f"{table}.csv", line, column, "self-reference") in dataset.findings()
+
+
+def test_a_retired_id_cannot_replace_itself(dataset):
+    line = dataset.append("retired_ids", table_name="places", id="old-place", retired_on="2026-11-29", reason="test", replaced_by="old-place")
+    assert ("retired_ids.csv", line, "replaced_by", "self-reference") in dataset.findings()

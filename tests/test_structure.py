@@ -118,3 +118,9 @@ def test_duplicate_primary_key_reported_once_per_row(dataset):
     run = dataset.validate()
     hits = [f for f in run.findings if f.path.endswith("places.csv") and f.line == line and f.rule == "primary-key"]
     assert len(hits) == 1
+
+
+def test_missing_final_line_break(dataset):
+    text = dataset.path("places").read_bytes()
+    dataset.path("places").write_bytes(text.rstrip(b"\n"))
+    assert ("places.csv", text.count(b"\n"), "-", "line-endings") in dataset.findings()

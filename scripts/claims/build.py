@@ -114,11 +114,14 @@ def write_sqlite(con: duckdb.DuckDBPyConnection, path: Path, archive_dir: Path |
         for key in model.foreign_keys():
             if key.fields[0] not in primary_key[:1]:
                 db[name].create_index([key.fields[0]], if_not_exists=True)
-        # the columns Datasette sorts and facets by
+        # every key column (IDs, the polymorphic entity_id) and the columns Datasette sorts and facets by
+        from claims.fmt import id_columns
         from claims.publish import FACETS, SORT
 
-        for column in [*FACETS.get(name, []), *([SORT[name]] if name in SORT else [])]:
-            db[name].create_index([column], if_not_exists=True)
+        keyed = [c for c in model.columns() if c in id_columns(model) or c == "entity_id"]
+        for column in [*keyed, *FACETS.get(name, []), *([SORT[name]] if name in SORT else [])]:
+            if (column,) != tuple(primary_key):
+                db[name].create_index([column], if_not_exists=True)
     # keys that close a cycle between tables can only be added once both tables exist
     db.add_foreign_keys([(name, key.fields[0], key.table, key.ref_fields[0]) for name, key in deferred])
     for table, columns in FTS_COLUMNS.items():

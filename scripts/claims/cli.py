@@ -205,7 +205,8 @@ def fmt(data_dir: Path, check: bool) -> None:
 @click.argument("head", required=False)
 @click.option("--repo", type=click.Path(file_okay=False, path_type=Path), default=REPO, show_default="this repository", help="The git repository.")
 @click.option("--summary", is_flag=True, help="Print only the one-line summary.")
-def diff(base: str, head: str | None, repo: Path, summary: bool) -> None:
+@click.option("--strict-ids", is_flag=True, help="Exit 1 if a row of published_ids or retired_ids was removed or changed (the ID history only grows).")
+def diff(base: str, head: str | None, repo: Path, summary: bool, strict_ids: bool) -> None:
     """Show the data changes from git revision BASE to HEAD (default: the working tree), as Markdown.
 
     Per table: rows added, removed and changed (matched by primary key), with changed columns
@@ -219,6 +220,13 @@ def diff(base: str, head: str | None, repo: Path, summary: bool) -> None:
     except RevisionError as error:
         raise click.UsageError(str(error)) from None
     click.echo(summary_line(diffs) if summary else markdown(diffs, base, head), nl=summary)
+    from claims.diff import lost_ids
+
+    lost = lost_ids(diffs)
+    if lost and strict_ids:
+        for item in lost:
+            click.echo(f"claims diff: the ID history lost {item}: published and retired IDs are never removed", err=True)
+        sys.exit(1)
 
 
 @cli.command()

@@ -76,6 +76,17 @@ def diff(repo: Path, base: str, head: str | None = None, data_path: str = "data"
     return result
 
 
+def lost_ids(diffs: list[TableDiff]) -> list[str]:
+    """Rows removed from published_ids or retired_ids: the ID history may only grow, so a pull
+    request that deletes an ID together with its record of publication is caught here."""
+    lost = []
+    for d in diffs:
+        if d.table in {"published_ids", "retired_ids"}:
+            lost += [f"{d.table}: {row.get('table_name')} {row.get('id')}" for row in d.removed]
+            lost += [f"{d.table}: {change['key']} changed" for change in d.changed]
+    return lost
+
+
 def _compare(before: dict, after: dict) -> dict:
     """csv-diff's comparison; it needs rows on both sides, so a table that appears or disappears
     whole is handled here."""

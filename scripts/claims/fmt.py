@@ -1,7 +1,8 @@
 """`claims fmt`: rewrite the CSV tables in one canonical form, losing nothing.
 
 Canonical form: UTF-8 without BOM; LF line endings; the schema's column order; rows sorted by
-primary key; minimal quoting; text in Unicode NFC; no surrounding whitespace in ID cells. A file
+primary key; minimal quoting; text in Unicode NFC (except verbatim excerpts, which must match the
+archived text as it is); no surrounding whitespace in ID cells. A file
 that cannot be read as a table, or that has a column the schema does not know, is left untouched
 and reported: formatting never drops data.
 """
@@ -16,6 +17,11 @@ from pathlib import Path
 from claims.generate import table_schema
 from claims.schema import TABLES, Row
 from claims.schema.fields import ID_PATTERN
+
+
+# Columns copied from an archived text, which are compared with it code point by code point:
+# normalising them could break `archived[char_start:char_end] == excerpt`.
+VERBATIM = {"excerpt"}
 
 
 class FormatError(Exception):
@@ -46,6 +52,8 @@ def canonical(text: str, model: type[Row]) -> str:
     ids = id_columns(model)
 
     def cell(name: str, value: str) -> str:
+        if name in VERBATIM:  # must equal the archived text character for character
+            return value
         value = unicodedata.normalize("NFC", value)
         return value.strip() if name in ids else value
 

@@ -257,7 +257,9 @@ def _judges(model: type[Row], column: str):
 
     info = model.model_fields[column]
     descriptor = next(f for f in table_schema(model)["fields"] if f["name"] == column)
-    return Field.from_descriptor(descriptor).create_cell_reader(), TypeAdapter(Annotated[info.annotation, info])
+    from claims.validate.structure import _without_unique
+
+    return Field.from_descriptor(_without_unique(descriptor)).create_cell_reader(), TypeAdapter(Annotated[info.annotation, info])
 
 
 def check_rows(run, con) -> None:
@@ -428,7 +430,9 @@ def check_provenance(run, con) -> None:
     for line in sorted(unquoted):
         add(Finding(shown["actors"], line, "role", "role-not-quoted", "the role is not in the text of its source", "copy the role verbatim from the article", "provenance"))
     wikidata = run.archive_dir / "wikidata.csv"
-    if wikidata.is_file():
+    if not wikidata.is_file():
+        run.notes.append(f"Wikidata IDs were not checked: the archive {run.archive_dir} has no wikidata.csv")
+    else:
         con.execute(f"CREATE OR REPLACE TABLE _wikidata AS SELECT * FROM read_csv({_q(str(wikidata))}, header = true, all_varchar = true)")
         for line, unknown in con.execute(
             """SELECT a._line, w.wikidata_id IS NULL FROM _ok_actors a LEFT JOIN _wikidata w ON w.wikidata_id = a.wikidata_id

@@ -79,6 +79,8 @@ def run(run) -> None:
 
     shown_actors = run.tables["actors"].shown
     confirmed = _wikidata(run.archive_dir)
+    if confirmed is None:
+        run.notes.append(f"Wikidata IDs were not checked: the archive {run.archive_dir} has no wikidata.csv")
     for actor, line in run.models.get("actors", []):
         if actor.role and actor.role_source_id in texts:
             source, _ = sources[actor.role_source_id]

@@ -41,6 +41,7 @@ def _frictionless(run) -> None:
         if not table.loaded or not table.rows:
             continue
         descriptor = {key: value for key, value in table_schema(model).items() if key not in {"foreignKeys", "primaryKey"}}
+        descriptor["fields"] = [_without_unique(field) for field in descriptor["fields"]]
         data = [table.columns] + [[row[column] for column in table.columns] for row in table.rows]
         resource = Resource(name=model.meta.name, data=data, schema=Schema.from_descriptor(descriptor))
         report = resource.validate()
@@ -58,6 +59,12 @@ def _frictionless(run) -> None:
                 elif cell not in (None, ""):
                     message = f"{message} (cell {cell!r})"
                 run.findings.add(Finding(table.shown, line, column, rule, message, hint, LAYER))
+
+
+def _without_unique(field: dict) -> dict:
+    """Uniqueness is a key rule, checked once by the integrity layer."""
+    constraints = {k: v for k, v in field.get("constraints", {}).items() if k != "unique"}
+    return {**{k: v for k, v in field.items() if k != "constraints"}, **({"constraints": constraints} if constraints else {})}
 
 
 def rule_of(notes: dict) -> str:
