@@ -309,7 +309,8 @@ def bench(sizes: str, work_dir: Path, out_dir: Path, frictionless_budget: float,
 @cli.command()
 @click.option("--check", is_flag=True, help="Exit 1 if a generated file differs from what the schema generates; write nothing.")
 def generate(check: bool) -> None:
-    """Regenerate datapackage.json and schema/ddl.sql from the pydantic schema."""
+    """Regenerate everything derived from the schema: datapackage.json, schema/ddl.sql, the generated
+    GX suites, publish/metadata.json and docs/cli.md."""
     from claims import generate as gen
 
     changed = gen.drifted() if check else gen.write()

@@ -4,7 +4,8 @@ Generated files (committed, never edited by hand):
 - datapackage.json: the frictionless Data Package descriptor (Table Schema per CSV);
 - schema/ddl.sql: the SQL DDL used to build typed databases;
 - gx/expectations/columns.<table>.json: the column-level Great Expectations suites;
-- publish/metadata.json: the Datasette metadata.
+- publish/metadata.json: the Datasette metadata;
+- docs/cli.md: the command reference, from each command's --help.
 """
 
 from __future__ import annotations
@@ -218,6 +219,22 @@ def sql_ddl(foreign_keys: bool = True) -> str:
     return "\n".join(lines)
 
 
+def cli_reference() -> str:
+    """docs/cli.md: every command's --help, so that the reference cannot drift from the code."""
+    import click
+
+    from claims.cli import cli
+
+    parts = ["# `claims` command reference", "", "Generated from `claims COMMAND --help` by `claims generate`. Do not edit.", ""]
+    with click.Context(cli, info_name="claims", terminal_width=100, max_content_width=100, **cli.context_settings) as root:
+        parts += ["```", cli.get_help(root), "```", ""]
+        for name in sorted(cli.commands):
+            command = cli.commands[name]
+            with click.Context(command, parent=root, info_name=name, terminal_width=100) as context:
+                parts += [f"## claims {name}", "", "```", command.get_help(context), "```", ""]
+    return "\n".join(parts)
+
+
 def generated_files(root: Path = REPO) -> dict[Path, str]:
     """Every generated file (under `root`) and the text it should have."""
     from claims.expectations import column_suite
@@ -228,6 +245,7 @@ def generated_files(root: Path = REPO) -> dict[Path, str]:
         root / "schema" / "ddl.sql": sql_ddl(),
         root / "publish" / "metadata.json": json.dumps(datasette_metadata(), indent=2, ensure_ascii=False) + "\n",
     }
+    files[root / "docs" / "cli.md"] = cli_reference()
     for model in TABLES:
         files[root / "gx" / "expectations" / f"columns.{model.meta.name}.json"] = json.dumps(column_suite(model), indent=2, ensure_ascii=False) + "\n"
     return files
