@@ -67,7 +67,7 @@ def date_rules(row) -> list[Broken]:
     if row.date is None:
         for column in ("date_text", "date_min", "date_max", "date_resolved_against"):
             if getattr(row, column) is not None:
-                broken.append(Broken(column, "date-missing", f"is set but `date` is empty", "add the EDTF `date` or clear this cell"))
+                broken.append(Broken(column, "date-missing", "is set but `date` is empty", "add the EDTF `date` or clear this cell"))
         return broken
     if row.date_text is None:
         broken.append(Broken("date_text", "date-wording", "is empty: keep the source's own words for the date", 'copy the wording, e.g. "two days later"'))

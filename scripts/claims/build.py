@@ -128,7 +128,7 @@ def write_sqlite(con: duckdb.DuckDBPyConnection, path: Path, archive_dir: Path |
         db[table].enable_fts(columns, create_triggers=False, tokenize="porter")
     if archive_dir is not None:
         archive_lengths(con, db, archive_dir)
-    for name, statement in views():
+    for _name, statement in views():
         db.execute(statement)
     db.vacuum()
     db.close()
@@ -145,6 +145,17 @@ def inspect_counts(database: Path, path: Path) -> None:
     if result.returncode != 0:
         raise RuntimeError(f"datasette inspect failed: {result.stderr[-500:]}")
     json.loads(path.read_text())  # fail here, not at serve time, if it is not JSON
+
+
+def sqlite_from_csvs(data_dir: Path, path: Path, archive_dir: Path | None = None) -> None:
+    """The SQLite database `claims build` publishes, straight from the CSVs (no DuckDB file kept):
+    what the cross-table expectations and the Data Docs run on."""
+    con = duckdb.connect()
+    try:
+        load_duckdb(con, data_dir)
+        write_sqlite(con, path, archive_dir)
+    finally:
+        con.close()
 
 
 def archive_lengths(con, db, archive_dir: Path) -> None:

@@ -337,8 +337,8 @@ def locate(source_id: str, words: str, data_dir: Path, archive_dir: Path | None)
 
     from claims.archive import Archive, find_all
 
-    archive_dir = archive_dir or default_archive()
-    if archive_dir is None or not archive_dir.is_dir():
+    archive_dir = _archive_option(archive_dir)
+    if archive_dir is None:
         raise click.UsageError("no archive folder: pass --archive DIR or set CLAIMS_ARCHIVE")
     sources_csv = data_dir / "sources.csv"
     with sources_csv.open(encoding="utf-8", newline="") as handle:
@@ -401,7 +401,7 @@ def coverage(source_id: str, data_dir: Path, archive_dir: Path | None) -> None:
     """
     from claims.coverage import paragraphs
 
-    archive_dir = archive_dir or default_archive()
+    archive_dir = _archive_option(archive_dir)
     if archive_dir is None:
         raise click.UsageError("no archive folder: pass --archive DIR or set CLAIMS_ARCHIVE")
     for paragraph in paragraphs(data_dir, archive_dir, source_id):

@@ -11,9 +11,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import duckdb
-
-from claims.build import load_duckdb, write_sqlite
+from claims.build import sqlite_from_csvs
 from claims.expectations import GX_DIR, cross_table_suite, quiet_gx, suites_for, to_gx_suite
 from claims.schema import TABLES
 from claims.tablefile import read_table
@@ -41,10 +39,7 @@ def build_docs(data_dir: Path, out_dir: Path, archive_dir: Path | None = None) -
             for suite in suites_for(model.meta.name):
                 _run_checkpoint(context, gx, Checkpoint, UpdateDataDocsAction, suite, batch_definition, {"dataframe": frame})
         database = root / "claims.db"
-        con = duckdb.connect()
-        load_duckdb(con, data_dir)
-        write_sqlite(con, database, archive_dir)
-        con.close()
+        sqlite_from_csvs(data_dir, database, archive_dir)
         published = context.data_sources.add_sqlite("published", connection_string=f"sqlite:///{database}")
         by_table: dict[str, list] = {}
         for item in cross_table_suite()["expectations"]:

@@ -86,7 +86,7 @@ def synth(statements: int, out: Path, seed: int = 2025) -> dict[str, int]:
 
     # events: a date, a place, two to four participants
     event_date, event_people = [], []
-    for i in range(n_events):
+    for _ in range(n_events):
         day = START + timedelta(days=rng.randrange(DAYS - 30))
         people = rng.sample(actors[: max(4, n_actors // 2)], rng.randint(2, 4))
         event_date.append(day)
@@ -175,8 +175,7 @@ def synth(statements: int, out: Path, seed: int = 2025) -> dict[str, int]:
             basis = "recording_reviewed_by_outlet" if via else "outlet_own_reporting"
             emit("attestations", [f"att-{attestation_no:09d}", f"st-{i:08d}", None, f"article-{article:06d}", excerpt, start, end, via, basis, None])
             attestation_no += 1
-    # events are attested by the first article (a sentence naming them)
-    # (kept simple: events rest on a dedicated archived text of their own)
+    # events rest on an archived chronicle of their own, a sentence each
     event_text_parts, offset, event_spans = ["Events\n"], len("Events\n"), []
     for e in range(n_events):
         sentence = f"Synthetic event {e} took place on {event_date[e]:%B} {event_date[e].day}."

@@ -84,7 +84,7 @@ def _kwargs(kwargs: dict) -> str:
 
 
 def _cross_table(run, gx, context) -> None:
-    from claims.build import load_duckdb, write_sqlite
+    from claims.build import sqlite_from_csvs
 
     if any(f.layer in {"structure", "rows", "integrity"} for f in run.findings):
         run.skipped["expectations (cross-table)"] = "the data has findings in earlier layers, so the SQLite database could not be built to run the cross-table SQL expectations on"
@@ -94,15 +94,11 @@ def _cross_table(run, gx, context) -> None:
     suite = cross_table_suite()
     with tempfile.TemporaryDirectory(prefix="claims-gx-") as folder:
         path = Path(folder) / "claims.db"
-        con = duckdb.connect()
         try:
-            load_duckdb(con, run.data_dir)
-            write_sqlite(con, path, run.archive_dir)
+            sqlite_from_csvs(run.data_dir, path, run.archive_dir)
         except duckdb.Error as error:
             run.skipped["expectations (cross-table)"] = f"the SQLite database could not be built from this data ({str(error).splitlines()[0]})"
             return
-        finally:
-            con.close()
         source = context.data_sources.add_sqlite("published", connection_string=f"sqlite:///{path}")
         assets: dict[str, object] = {}
         for number, item in enumerate(suite["expectations"]):
@@ -127,4 +123,4 @@ def _cross_table(run, gx, context) -> None:
                 run.findings.add(
                     Finding(run.tables[table].shown, locate.get(key, 1), meta["column"], meta["rule"], f"{', '.join(key)}: fails “{item['description']}”", meta["hint"], LAYER)
                 )
-        source.get_engine().dispose() if hasattr(source, "get_engine") else None
+        source.get_engine().dispose()  # release the file before the folder is removed

@@ -33,7 +33,7 @@ import pyarrow as pa
 from claims.findings import Finding
 from claims.generate import table_schema
 from claims.schema import TABLES, Row
-from claims.schema.fields import CONTROL_RANGES, ID_PATTERN, INVISIBLE_RANGES, WHITESPACE_RANGES, char_class, check_cell_text
+from claims.schema.fields import CONTROL_RANGES, ID_PATTERN, INVISIBLE_RANGES, WHITESPACE_RANGES, char_class
 from claims.schema.rules import edtf_bounds
 from claims.tablefile import Table, read_table
 
@@ -328,12 +328,10 @@ def check_rows(run, con) -> None:
 
 def check_provenance(run, con) -> None:
     from claims.archive import Archive, find_all
+    from claims.validate.provenance import SKIPPED_WITHOUT_ARCHIVE, wikidata_not_checked
 
     if run.archive_dir is None:
-        run.skipped["provenance"] = (
-            "no archive of source texts was given; the dataset does not redistribute full source texts. "
-            "Pass --archive DIR (e.g. ../shared/sources) to check excerpts and offsets."
-        )
+        run.skipped["provenance"] = SKIPPED_WITHOUT_ARCHIVE
         return
     needed = {"sources", "attestations", "statements", "actors"}
     if any(not run.tables[t].loaded for t in needed):
@@ -431,7 +429,7 @@ def check_provenance(run, con) -> None:
         add(Finding(shown["actors"], line, "role", "role-not-quoted", "the role is not in the text of its source", "copy the role verbatim from the article", "provenance"))
     wikidata = run.archive_dir / "wikidata.csv"
     if not wikidata.is_file():
-        run.notes.append(f"Wikidata IDs were not checked: the archive {run.archive_dir} has no wikidata.csv")
+        run.notes.append(wikidata_not_checked(run.archive_dir))
     else:
         con.execute(f"CREATE OR REPLACE TABLE _wikidata AS SELECT * FROM read_csv({_q(str(wikidata))}, header = true, all_varchar = true)")
         for line, unknown in con.execute(

@@ -15,14 +15,19 @@ from claims.findings import Finding
 from claims.schema.rules import quote_segments, quoted_fragments
 
 LAYER = "provenance"
+SKIPPED_WITHOUT_ARCHIVE = (
+    "no archive of source texts was given; the dataset does not redistribute full source texts. "
+    "Pass --archive DIR (e.g. ../shared/sources) to check excerpts and offsets."
+)
+
+
+def wikidata_not_checked(archive_dir) -> str:
+    return f"Wikidata IDs were not checked: the archive {archive_dir} has no wikidata.csv"
 
 
 def run(run) -> None:
     if run.archive_dir is None:
-        run.skipped["provenance"] = (
-            "no archive of source texts was given; the dataset does not redistribute full source texts. "
-            "Pass --archive DIR (e.g. ../shared/sources) to check excerpts and offsets."
-        )
+        run.skipped["provenance"] = SKIPPED_WITHOUT_ARCHIVE
         return
     archive = Archive.open(run.archive_dir)
     add = run.findings.add
@@ -80,7 +85,7 @@ def run(run) -> None:
     shown_actors = run.tables["actors"].shown
     confirmed = _wikidata(run.archive_dir)
     if confirmed is None:
-        run.notes.append(f"Wikidata IDs were not checked: the archive {run.archive_dir} has no wikidata.csv")
+        run.notes.append(wikidata_not_checked(run.archive_dir))
     for actor, line in run.models.get("actors", []):
         if actor.role and actor.role_source_id in texts:
             source, _ = sources[actor.role_source_id]
