@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
+from claims import hardening
 from claims.publish import DATABASE
 
 TYPE_COLOURS = {
@@ -163,3 +164,19 @@ def register_routes():
 @hookimpl
 def menu_links(datasette):
     return [{"href": datasette.urls.path("/-/timeline"), "label": "Timeline"}, {"href": datasette.urls.path("/-/who-spoke-to-whom"), "label": "Who spoke to whom"}]
+
+
+# Bounded requests and security headers: scripts/claims/hardening.py.
+@hookimpl
+def prepare_connection(conn, database):
+    hardening.harden_connection(conn, database)
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    return lambda app: hardening.wrap_asgi(app, lambda: hardening.database_folders(datasette))
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    return hardening.bad_parameter_response(datasette, request, exception)
