@@ -35,14 +35,14 @@ import weakref
 from pathlib import Path
 
 # Each bound is written once here; the README quotes them and tests/test_hardening.py checks them.
-MAX_VALUE_BYTES = 1_000_000  # longest string or blob a query may make (the longest stored text is < 1 kB)
+MAX_VALUE_BYTES = 250_000  # longest string or blob a query may make (the longest stored text is < 1 kB)
 MAX_SQL_BYTES = 100_000
 MAX_RESULT_CHARS = 5_000_000  # characters and bytes in all cells of one query's result
 MAX_PRINTF_WIDTH = 1_000
 SQL_LIMITS = {
     sqlite3.SQLITE_LIMIT_LENGTH: MAX_VALUE_BYTES,
     sqlite3.SQLITE_LIMIT_SQL_LENGTH: MAX_SQL_BYTES,
-    sqlite3.SQLITE_LIMIT_COLUMN: 100,
+    sqlite3.SQLITE_LIMIT_COLUMN: 64,  # the widest view has 29 columns
     sqlite3.SQLITE_LIMIT_EXPR_DEPTH: 100,
     sqlite3.SQLITE_LIMIT_COMPOUND_SELECT: 50,
     sqlite3.SQLITE_LIMIT_VDBE_OP: 50_000,
@@ -239,13 +239,30 @@ def database_folders(datasette) -> list[str]:
 BAD_PARAMETER_ERRORS = ("Cannot sort table by", "Cannot use _sort and _sort_desc", "Invalid _through")
 
 
+def raised_parsing_filters(exception) -> bool:
+    """A ValueError or KeyError from Datasette's filter parsing (`?col__in=[`, `?_through=…` that is
+    not the expected JSON): the request's fault, not the server's."""
+    if not isinstance(exception, (ValueError, KeyError, TypeError)):
+        return False
+    frame = exception.__traceback__
+    while frame is not None:
+        if Path(frame.tb_frame.f_code.co_filename).parts[-2:] == ("datasette", "filters.py"):
+            return True
+        frame = frame.tb_next
+    return False
+
+
 def bad_parameter_response(datasette, request, exception):
-    """Datasette 0.65 answers these errors in a request's parameters with 500; answer 400 instead,
+    """Datasette 0.65 answers some errors in a request's parameters with 500; answer 400 instead,
     rendered by Datasette's own error handler. None leaves every other error to Datasette."""
     # imported here: Datasette loads plugins halfway through importing its own views
     from datasette.handle_exception import handle_exception
     from datasette.views.base import DatasetteError
 
     if isinstance(exception, DatasetteError) and exception.status == 500 and str(exception.message).startswith(BAD_PARAMETER_ERRORS):
-        return handle_exception(datasette, request, DatasetteError(exception.message, title="Bad parameter", status=400))
-    return None
+        message = exception.message
+    elif raised_parsing_filters(exception):
+        message = f"a filter parameter could not be read ({type(exception).__name__}: {exception})"
+    else:
+        return None
+    return handle_exception(datasette, request, DatasetteError(message, title="Bad parameter", status=400))
