@@ -161,3 +161,32 @@ def test_content_security_policy_allows_exactly_datasettes_inline_scripts():
         for script in re.findall(r"<script>(.*?)</script>", (templates / name).read_text(), re.S):
             assert hardening._script_hash(script) in policy, name
     assert hardening._script_hash("alert(1)") not in policy
+
+
+def test_datasettes_own_inline_scripts_run_under_the_policy(hardened_server):
+    """The SQL editor (CodeMirror, started by an inline script) and the "SQL Interrupted" page run
+    in Chromium with the policy on, and the console reports no violation."""
+    from test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium is not installed: run scripts/install-browser.sh")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            errors = []
+            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+            page.goto(hardened_server.url + "/claims?sql=" + urllib.parse.quote("select 1"))
+            assert page.locator(".CodeMirror").count() == 1
+            page.goto(hardened_server.url + "/claims?sql=" + urllib.parse.quote(HOSTILE_SQL["runaway-recursion"]))
+            assert "took too long" in page.content()
+            assert page.evaluate("document.querySelector('textarea').style.height") != ""
+            page.goto(hardened_server.url + "/claims/statements")
+            assert [e for e in errors if "Content Security Policy" in e] == [], errors
+            page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.__ran = 1'; document.body.appendChild(s); }")
+            assert page.evaluate("typeof window.__ran") == "undefined"  # an injected inline script is refused
+            assert len([e for e in errors if "Content Security Policy" in e]) == 1, errors
+        finally:
+            browser.close()
