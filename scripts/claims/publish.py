@@ -116,6 +116,17 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether a server could listen on host:port now (SO_REUSEADDR, as uvicorn binds)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def serve_command(database: Path, port: int, host: str = "127.0.0.1") -> list[str]:
     """The `datasette serve` command line for a public, read-only instance of `database`."""
     import sys

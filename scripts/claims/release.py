@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from claims.build import build_all
+from claims.build import build_outputs
 from claims.fmt import canonical
 from claims.generate import REPO, changelog_entry, dataset_version, drifted
 from claims.linked_data import write_exports
@@ -94,7 +94,7 @@ def release(version: str, data_dir: Path = REPO / "data", dist_dir: Path = REPO 
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        build_all(data_dir, staging, archive_dir)
+        build_outputs(data_dir, staging, archive_dir)
         members = [("datapackage.json", descriptor)] + [(f"data/{p.name}", p) for p in sorted(data_dir.glob("*.csv"))]
         deterministic_zip(staging / f"peace-plan-claims-{version}-csv.zip", members)
         con = duckdb.connect(str(staging / "claims.duckdb"), read_only=True)
