@@ -27,7 +27,12 @@ test: setup check-generated browser
 browser:
 	./scripts/install-browser.sh
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed $(VENV)/.vendored
+
+# The Data Docs' scripts, styles and fonts, from the npm registry (versions and hashes in vendor.py).
+$(VENV)/.vendored: $(VENV)/.installed scripts/claims/vendor.py
+	$(BIN)/python -m claims.vendor
+	touch $@
 
 # Reinstall whenever the lock file or the package metadata changes.
 $(VENV)/.installed: requirements.lock pyproject.toml

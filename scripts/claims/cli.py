@@ -209,12 +209,20 @@ def serve(data_dir: Path, out_dir: Path, archive_dir: Path | None, port: int, no
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=REPO / "build", show_default="build/", help="Folder to write data_docs/ into.")
 @click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of archived source texts (default: $CLAIMS_ARCHIVE or ../shared/sources).")
 def docs(data_dir: Path, out_dir: Path, archive_dir: Path | None) -> None:
-    """Build Great Expectations Data Docs (HTML) into build/data_docs/ for the current data."""
+    """Build Great Expectations Data Docs (HTML) into build/data_docs/ for the current data.
+
+    The pages load nothing from third parties: their scripts, styles and fonts are copies that
+    `make setup` vendored from the npm registry (pinned versions, checked hashes).
+    """
     from claims.docs import build_docs
+    from claims.vendor import VendorMissing
 
     if not data_dir.is_dir():
         raise click.UsageError(f"--data {data_dir}: no such folder")
-    index = build_docs(data_dir, out_dir, _archive_option(archive_dir))
+    try:
+        index = build_docs(data_dir, out_dir, _archive_option(archive_dir))
+    except VendorMissing as missing:
+        raise click.ClickException(str(missing)) from None
     click.echo(f"wrote {os.path.relpath(index)}")
 
 
