@@ -206,6 +206,34 @@ def serve(data_dir: Path, out_dir: Path, archive_dir: Path | None, port: int, no
 
 @cli.command()
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=REPO / "dist" / "site", show_default="dist/site/", help="Folder to write (replaced whole).")
+@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of archived source texts (default: $CLAIMS_ARCHIVE or ../shared/sources).")
+def publish(data_dir: Path, out_dir: Path, archive_dir: Path | None) -> None:
+    """Write a folder a hosting service can serve: the immutable database, metadata, settings,
+    templates, the claims plugin (as a wheel), pinned requirements, a Dockerfile and serve.sh.
+
+    Validates first and refuses (exit 1) data with findings. Serve the folder with
+    `datasette serve FOLDER` (or `FOLDER/serve.sh`, or `docker build FOLDER`): the same hardened
+    settings as `claims serve`.
+    """
+    from claims.deploy import publish as write_site
+    from claims.validate import validate as run_validation
+
+    if not data_dir.is_dir():
+        raise click.UsageError(f"--data {data_dir}: no such folder")
+    archive = _archive_option(archive_dir)
+    run = run_validation(data_dir, archive)
+    if not run.ok:
+        click.echo(f"claims publish: the data has {len(run.findings)} finding(s): run `claims validate` and fix them", err=True)
+        sys.exit(1)
+    files = write_site(data_dir, out_dir, archive)
+    for path in files:
+        click.echo(f"wrote {os.path.relpath(path)}")
+    click.echo(f"serve it with: datasette serve {os.path.relpath(out_dir)}   (or docker build {os.path.relpath(out_dir)})", err=True)
+
+
+@cli.command()
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=REPO / "build", show_default="build/", help="Folder to write data_docs/ into.")
 @click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of archived source texts (default: $CLAIMS_ARCHIVE or ../shared/sources).")
 def docs(data_dir: Path, out_dir: Path, archive_dir: Path | None) -> None:
