@@ -178,5 +178,10 @@ def asgi_wrapper(datasette):
 
 
 @hookimpl
+def startup(datasette):
+    hardening.take_over_exception_handling()
+
+
+@hookimpl
 def handle_exception(datasette, request, exception):
-    return hardening.bad_parameter_response(datasette, request, exception)
+    return hardening.client_error_response(datasette, request, exception)
