@@ -19,7 +19,7 @@ from claims import hardening
 from test_datasette import Server, curated_db  # noqa: F401 - the session fixture
 
 # The server's resident memory never exceeds this (VmHWM, the peak), hostile requests included.
-MAX_SERVER_RSS_MB = 400
+MAX_SERVER_RSS_MB = hardening.MAX_SERVER_RSS_MB
 ORDINARY_PAGE = "/claims/statements"
 
 # Each asks SQLite for seconds of work or gigabytes inside one step (measured before the
@@ -190,3 +190,11 @@ def test_datasettes_own_inline_scripts_run_under_the_policy(hardened_server):
             assert len([e for e in errors if "Content Security Policy" in e]) == 1, errors
         finally:
             browser.close()
+
+
+def test_readme_states_the_bounds():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for value in (hardening.MAX_VALUE_BYTES, hardening.MAX_RESULT_CHARS, hardening.MAX_SQL_BYTES, hardening.MAX_PRINTF_WIDTH):
+        assert f"{value:,}" in readme, value
+    assert f"{hardening.MAX_SERVER_RSS_MB} MB" in readme
+    assert all(name in readme for name in hardening.DENIED_FUNCTIONS if name in {"fts3_tokenizer", "randomblob", "zeroblob"})
