@@ -237,7 +237,13 @@ def wrap_asgi(app, folders):
 
 
 def database_folders(datasette) -> list[str]:
-    return sorted({str(Path(db.path).resolve().parent) + "/" for db in datasette.databases.values() if db.path})
+    """The folders of the served database files, as given and as resolved (build/claims.db is a
+    symlink), longest first so that no shorter one leaves part of a longer one behind."""
+    folders = set()
+    for db in datasette.databases.values():
+        if db.path:
+            folders |= {str(Path(db.path).absolute().parent) + "/", str(Path(db.path).resolve().parent) + "/"}
+    return sorted(folders, key=len, reverse=True)
 
 
 BAD_PARAMETER_ERRORS = ("Cannot sort table by", "Cannot use _sort and _sort_desc", "Invalid _through")
