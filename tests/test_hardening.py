@@ -28,6 +28,8 @@ HOSTILE_SQL = {
     "printf-precision": "select length(printf('%.*c', 300000000, 'x'))",
     "printf-width": "select length(printf('%300000000d', 1))",
     "format-precision": "select length(format('%.*c', 300000000, 'x'))",
+    "printf-blob-format": "select length(printf(cast('%.*c' as blob), '300000000abc', 'x'))",
+    "sort-big-cross-join": "select a.text, b.text, c.text from statements a, statements b, statements c, statements d, statements e order by random() limit 1",
     "randomblob": "select randomblob(400000000)",
     "randomblob-1e9": "select length(randomblob(1000000000))",
     "zeroblob": "select length(zeroblob(400000000))",
@@ -148,7 +150,7 @@ def test_a_connection_gets_every_bound():
     assert internal.getlimit(sqlite3.SQLITE_LIMIT_LENGTH) > hardening.MAX_VALUE_BYTES
 
 
-@pytest.mark.parametrize("fmt, args, widths", [("%.*c", (300, "x"), [300]), ("%5.2f %%", (1.0,), [5, 2]), ("%-*s|%d", (12, "a", 3), [12]), ("%!.20g", (1.5,), [20]), ("no conversions", (), [])])
+@pytest.mark.parametrize("fmt, args, widths", [("%.*c", (300, "x"), [300]), ("%.*c", ("300000000abc", "x"), [300000000]), ("%*d", (b"12", 1), [12]), ("%*d", (-5000, 1), [5000]), ("%5.2f %%", (1.0,), [5, 2]), ("%-*s|%d", (12, "a", 3), [12]), ("%!.20g", (1.5,), [20]), ("no conversions", (), [])])
 def test_printf_widths(fmt, args, widths):
     assert hardening.printf_widths(fmt, args) == widths
 

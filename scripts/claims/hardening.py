@@ -90,6 +90,30 @@ def _authorize(action, arg1, arg2, _database, _trigger):
     return sqlite3.SQLITE_OK
 
 
+# the numeric prefix SQLite reads from a text argument ("300000000abc" is 300000000)
+NUMERIC_PREFIX = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def _as_number(value) -> int:
+    """A printf argument as SQLite takes it for `*`: numbers as they are, text by its numeric prefix."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if isinstance(value, str):
+        match = NUMERIC_PREFIX.match(value)
+        value = float(match.group()) if match else 0
+    try:
+        return int(min(max(float(value or 0), -1e18), 1e18))
+    except (TypeError, ValueError, OverflowError):
+        return 0
+
+
+def _as_text(value) -> str | None:
+    """The format argument as SQLite reads it (a blob or a number is formatted by its text)."""
+    if value is None:
+        return None
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
 def printf_widths(fmt: str, args: tuple) -> list[int]:
     """Every width and precision `fmt` asks for, literal or taken from `args` by `*`."""
     widths, position = [], 0
@@ -99,12 +123,8 @@ def printf_widths(fmt: str, args: tuple) -> list[int]:
             continue
         for part in (width, precision):
             if part == "*":
-                value = args[position] if position < len(args) else 0
+                widths.append(abs(_as_number(args[position] if position < len(args) else 0)))
                 position += 1
-                try:
-                    widths.append(abs(int(float(value))))
-                except (TypeError, ValueError):
-                    widths.append(0)
             elif part:
                 widths.append(int(part))
         position += 1
@@ -120,7 +140,8 @@ def bounded_printf():
     def printf(*args):
         if not args:
             return None
-        if isinstance(args[0], str) and any(width > MAX_PRINTF_WIDTH for width in printf_widths(args[0], args[1:])):
+        fmt = _as_text(args[0])
+        if fmt is not None and any(width > MAX_PRINTF_WIDTH for width in printf_widths(fmt, args[1:])):
             raise TooBig(f"printf width or precision above {MAX_PRINTF_WIDTH}")
         marks = ", ".join("?" * len(args))
         return plain.execute(f"SELECT printf({marks})", args).fetchone()[0]
