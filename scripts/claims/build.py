@@ -10,8 +10,11 @@ build into the same folder.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+import signal
+import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -200,8 +203,6 @@ class OutputUnusable(Exception):
 
 def _step_done(name: str) -> None:
     if os.environ.get(KILL_AFTER_ENV) == name:
-        import signal
-
         os.kill(os.getpid(), signal.SIGKILL)
 
 
@@ -209,8 +210,6 @@ def _step_done(name: str) -> None:
 def output_lock(out_dir: Path):
     """Hold OUT/.build.lock (flock) for the whole build; a second build into OUT is refused at
     once. The kernel drops the lock when the process dies, so a killed build never blocks the next."""
-    import fcntl
-
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         handle = open(out_dir / LOCK, "a+")
@@ -242,8 +241,6 @@ def needed_bytes(data_dir: Path) -> int:
 
 def check_output_folder(out_dir: Path, data_dir: Path) -> None:
     """Before any slow work: the output folder is writable and has room for a build."""
-    import tempfile
-
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=out_dir, prefix=".write-test-"):

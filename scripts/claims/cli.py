@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from pathlib import Path
@@ -54,8 +55,6 @@ READ_ONLY = ("Read-only file system", "Permission denied", "attempt to write a r
 def environment_problem(error: BaseException) -> str | None:
     """One line saying what to do, if `error` (or what caused it) is a full disk or a folder that
     cannot be written; None for anything else (a bug)."""
-    import errno
-
     from claims.build import OutputUnusable
 
     while error is not None:
