@@ -94,9 +94,9 @@ def test_search_finds_a_known_quote(site, page):
 
 
 def test_canned_query_with_a_parameter(site, page):
-    page.goto(site.url + "/claims/statements_by_actor?actor_id=yuri-ushakov")
+    page.goto(site.url + "/claims/statements_by_actor?speaker=yuri-ushakov")
     assert page.locator("td", has_text="That sounds good.").count() >= 1
-    assert page.input_value("input[name=actor_id]") == "yuri-ushakov"
+    assert page.input_value("input[name=speaker]") == "yuri-ushakov"
     shot(page, "canned-statements-by-ushakov")
     assert page.errors == []
 
@@ -121,7 +121,7 @@ def test_quote_with_markup_is_shown_as_text_not_run(browser, dataset, tmp_path):
     context = browser.new_context()
     try:
         page = context.new_page()
-        for path in ("/claims/statements/st-030", "/claims/statements?statement_id=st-030", "/-/timeline", "/claims/statements_by_actor?actor_id=steve-witkoff"):
+        for path in ("/claims/statements/st-030", "/claims/statements?statement_id=st-030", "/-/timeline", "/claims/statements_by_actor?speaker=steve-witkoff"):
             page.goto(server.url + path)
             assert page.evaluate("typeof window.__pwned") == "undefined", path
         page.goto(server.url + "/claims/statements/st-030")

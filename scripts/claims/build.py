@@ -22,6 +22,7 @@ from claims.generate import REPO, declarable_foreign_keys, sql_ddl, table_schema
 from claims.schema import TABLES, Row
 
 VIEWS_DIR = REPO / "queries" / "views"
+DERIVED_DIR = REPO / "queries" / "derived"
 DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "boolean": "BOOLEAN", "date": "DATE"}
 SQLITE_TYPES = {"string": str, "integer": int, "boolean": int, "date": str}
 # Full-text search: the columns people search for words in.
@@ -120,7 +121,7 @@ def write_sqlite(con: duckdb.DuckDBPyConnection, path: Path, archive_dir: Path |
 
         keyed = [c for c in model.columns() if c in id_columns(model) or c == "entity_id"]
         for column in [*keyed, *FACETS.get(name, []), *([SORT[name]] if name in SORT else [])]:
-            if (column,) != tuple(primary_key):
+            if (column,) != tuple(primary_key) and column in types:  # derived columns are indexed in queries/derived/
                 db[name].create_index([column], if_not_exists=True)
     # keys that close a cycle between tables can only be added once both tables exist
     db.add_foreign_keys([(name, key.fields[0], key.table, key.ref_fields[0]) for name, key in deferred])
@@ -128,10 +129,18 @@ def write_sqlite(con: duckdb.DuckDBPyConnection, path: Path, archive_dir: Path |
         db[table].enable_fts(columns, create_triggers=False, tokenize="porter")
     if archive_dir is not None:
         archive_lengths(con, db, archive_dir)
+    derive_for_pages(db)
     for _name, statement in views():
         db.execute(statement)
     db.vacuum()
     db.close()
+
+
+def derive_for_pages(db) -> None:
+    """The columns the Datasette pages sort and facet by (queries/derived/): computed by SQLite from
+    the curated columns (generated columns), so nothing is stored or curated twice."""
+    for path in sorted(DERIVED_DIR.glob("*.sql")):
+        db.conn.executescript(path.read_text(encoding="utf-8"))
 
 
 def inspect_counts(database: Path, path: Path) -> None:
