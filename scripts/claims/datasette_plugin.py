@@ -1,5 +1,10 @@
-"""Datasette plugin: two pictures, drawn on the server as SVG (no JavaScript, nothing fetched).
+"""Datasette plugin: the claim cards, readable cells, the home page's facts, and two pictures
+drawn on the server as SVG (no JavaScript, nothing fetched from elsewhere).
 
+- row pages of statements, events, actors and sources get a card (claims.cards, templates
+  publish/templates/row-claims-*.html); their JSON stays Datasette's own;
+- booleans read yes/no; a mention's entity_id links to what it names;
+- /-/claims-static/claims.css: the project's stylesheet (a file, so that no inline style is needed);
 - /-/timeline: events and statements on a time axis, one lane per speaker;
 - /-/who-spoke-to-whom: a speaker × addressee matrix, circle area by number of statements.
 
@@ -13,9 +18,18 @@ from html import escape
 from urllib.parse import urlencode
 
 from datasette import hookimpl
-from datasette.utils.asgi import Response
+from datasette.utils import tilde_decode
+from datasette.utils.asgi import NotFound, Response
+from markupsafe import Markup
 
-from claims.publish import DATABASE
+from claims.cards import CARDS
+from claims.generate import table_schema
+from claims.publish import DATABASE, PUBLISH_DIR
+from claims.schema import MENTION_TARGETS, TABLES, TABLES_BY_NAME
+
+STATIC_DIR = PUBLISH_DIR / "static"
+# (table, column) of every boolean column in the schema: shown as yes/no.
+BOOLEAN_COLUMNS = {(model.meta.name, field["name"]) for model in TABLES for field in table_schema(model)["fields"] if field["type"] == "boolean"}
 
 TYPE_COLOURS = {
     "direct_quote": "#c0392b",
@@ -157,9 +171,59 @@ async def who_page(datasette, request):
 
 @hookimpl
 def register_routes():
-    return [(r"^/-/timeline$", timeline_page), (r"^/-/who-spoke-to-whom$", who_page)]
+    return [(r"^/-/timeline$", timeline_page), (r"^/-/who-spoke-to-whom$", who_page), (r"^/-/claims-static/(?P<name>[a-z0-9-]+\.css)$", static_file)]
 
 
 @hookimpl
 def menu_links(datasette):
     return [{"href": datasette.urls.path("/-/timeline"), "label": "Timeline"}, {"href": datasette.urls.path("/-/who-spoke-to-whom"), "label": "Who spoke to whom"}]
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    stamp = int(max(path.stat().st_mtime for path in STATIC_DIR.glob("*.css")))
+    return [datasette.urls.path(f"/-/claims-static/claims.css?{stamp}")]
+
+
+async def static_file(request):
+    """A file of publish/static/ (the stylesheet); nothing else is served from there."""
+    name = request.url_vars["name"]
+    path = STATIC_DIR / name
+    if not path.is_file() or path.parent != STATIC_DIR:
+        raise NotFound(f"no static file {name}")
+    return Response(path.read_text(encoding="utf-8"), content_type="text/css; charset=utf-8", headers={"Cache-Control": "max-age=3600"})
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    """yes/no for booleans; a mention's entity_id as a link to the row it names, with its name."""
+    if database != DATABASE:
+        return None
+    if (table, column) in BOOLEAN_COLUMNS and value in (0, 1):
+        return "yes" if value else "no"
+    if table == "statement_mentions" and column == "entity_id" and row["entity_type"] in MENTION_TARGETS:
+        target, key = MENTION_TARGETS[row["entity_type"]]
+        label_column = TABLES_BY_NAME[target].meta.label_column
+
+        async def linked():
+            found = await datasette.get_database(DATABASE).execute(f"SELECT {label_column} FROM {target} WHERE {key} = ?", [value])
+            label = found.rows[0][0] if found.rows else value
+            href = datasette.urls.row(DATABASE, target, value)
+            return Markup(f'<a href="{escape(href)}">{escape(label)}</a> <em class="claims-id">{escape(value)}</em>')
+
+        return linked
+    return None
+
+
+@hookimpl
+def extra_template_vars(template, database, table, view_name, request, datasette):
+    """The card of a statement, event, actor or source for its row page."""
+    if view_name != "row" or database != DATABASE or table not in CARDS or request is None:
+        return {}
+
+    async def card():
+        key = tilde_decode(request.url_vars["pks"])
+        url = datasette.absolute_url(request, datasette.urls.row(DATABASE, table, request.url_vars["pks"]))
+        return {"card": await CARDS[table](datasette.get_database(DATABASE), key, url)}
+
+    return card
