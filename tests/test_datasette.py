@@ -157,7 +157,7 @@ def test_write_sql_is_refused(server, sql):
 def test_svg_charts_escape_text():
     hostile = "<script>alert(1)</script>"
     events = [{"id": "e", "date": "2025-10-14", "date_text": hostile, "date_min": "2025-10-14", "date_max": "2025-10-14", "type": "phone_call", "title_or_text": hostile, "speaker": None}]
-    statements = [dict(events[0], id="s", type="direct_quote", speaker=hostile)]
+    statements = [dict(events[0], id="s", type="direct_quote", speaker=hostile, speaker_id="a")]
     for svg in (timeline_svg(events, statements), matrix_svg([{"speaker_id": "a", "speaker": hostile, "addressee_id": None, "addressee": hostile, "statements": 2}])):
         assert "<script>" not in svg and "&lt;script&gt;" in svg
 
