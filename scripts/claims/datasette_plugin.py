@@ -5,6 +5,8 @@ drawn on the server as SVG (no JavaScript, nothing fetched from elsewhere).
   publish/templates/row-claims-*.html); their JSON stays Datasette's own;
 - booleans read yes/no; a mention's entity_id links to what it names;
 - /-/claims-static/claims.css: the project's stylesheet (a file, so that no inline style is needed);
+- the home page's facts (what this is, downloads, citation, where to start) and
+  /-/download/…-csv.zip and …-parquet.zip (claims.downloads);
 - /-/timeline: events and statements on a time axis, one lane per speaker;
 - /-/who-spoke-to-whom: a speaker × addressee matrix, circle area by number of statements.
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from html import escape
+from pathlib import Path
 from urllib.parse import urlencode
 
 from datasette import hookimpl
@@ -22,9 +25,11 @@ from datasette.utils import tilde_decode
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
+from claims import downloads
 from claims.cards import CARDS
-from claims.generate import table_schema
-from claims.publish import DATABASE, PUBLISH_DIR
+from claims.citation import dataset_bibtex, dataset_plain
+from claims.generate import PACKAGE_META, table_schema
+from claims.publish import CANNED_DIR, DATABASE, PUBLISH_DIR, canned_queries, example_queries
 from claims.schema import MENTION_TARGETS, TABLES, TABLES_BY_NAME
 
 STATIC_DIR = PUBLISH_DIR / "static"
@@ -209,7 +214,8 @@ async def who_page(datasette, request):
 
 @hookimpl
 def register_routes():
-    return [(r"^/-/timeline$", timeline_page), (r"^/-/who-spoke-to-whom$", who_page), (r"^/-/claims-static/(?P<name>[a-z0-9-]+\.css)$", static_file)]
+    return [(r"^/-/timeline$", timeline_page), (r"^/-/who-spoke-to-whom$", who_page), (r"^/-/claims-static/(?P<name>[a-z0-9-]+\.css)$", static_file),
+            (r"^/-/download/(?P<name>[a-z0-9.-]+\.zip)$", download)]
 
 
 @hookimpl
@@ -253,9 +259,54 @@ def render_cell(row, value, column, table, database, datasette):
     return None
 
 
+def _database_file(datasette) -> Path:
+    return Path(datasette.get_database(DATABASE).path)
+
+
+async def download(request, datasette):
+    """The CSV tables or the Parquet files of the served build, as one zip each."""
+    name, database = request.url_vars["name"], _database_file(datasette)
+    if name == downloads.csv_name():
+        body = downloads.csv_zip(database, database.stat().st_mtime)
+    elif name == downloads.parquet_name():
+        folder = database.parent / "parquet"
+        body = downloads.parquet_zip(folder, folder.stat().st_mtime) if folder.is_dir() else None
+    else:
+        body = None
+    if body is None:
+        raise NotFound(f"no download {name}")
+    return Response(body, content_type="application/zip", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+async def home_facts(datasette, request) -> dict:
+    """What the home page says: the dataset's size (as `claims validate` counts it), the downloads,
+    the citation and where to start."""
+    db = datasette.get_database(DATABASE)
+    rows = {}
+    for model in TABLES:
+        result = await db.execute(f"SELECT count(*) FROM {model.meta.name}")
+        rows[model.meta.name] = result.rows[0][0]
+    hidden = [name for name, table in (datasette.metadata("tables", database=DATABASE) or {}).items() if table.get("hidden") and name in rows]
+    folder = _database_file(datasette).parent / "parquet"
+    home = datasette.absolute_url(request, datasette.urls.path("/"))
+    canned = canned_queries()
+    return {"claims_home": {
+        "description": PACKAGE_META["description"], "tables": len(rows), "rows": sum(rows.values()), "hidden": hidden,
+        "statements": rows["statements"], "actors": rows["actors"], "events": rows["events"], "sources": rows["sources"],
+        "csv_zip": datasette.urls.path(f"/-/download/{downloads.csv_name()}"),
+        "parquet_zip": datasette.urls.path(f"/-/download/{downloads.parquet_name()}") if folder.is_dir() else None,
+        "sqlite": datasette.urls.path(f"/{DATABASE}.db"),
+        "cite_plain": dataset_plain(home), "cite_bibtex": dataset_bibtex(home),
+        "research": [(name, canned[name]["title"], canned[name]["description"]) for name in example_queries()],
+        "tools": [(path.stem, canned[path.stem]["title"]) for path in sorted(CANNED_DIR.glob("*.sql"))],
+    }}
+
+
 @hookimpl
 def extra_template_vars(template, database, table, view_name, request, datasette):
-    """The card of a statement, event, actor or source for its row page."""
+    """The card of a statement, event, actor or source for its row page; the home page's facts."""
+    if view_name == "index" and request is not None:
+        return lambda: home_facts(datasette, request)
     if view_name != "row" or database != DATABASE or table not in CARDS or request is None:
         return {}
 
