@@ -218,11 +218,11 @@ def _move_into_place(new: Path, final: Path) -> Path:
     return final
 
 
-def build(data_dir: Path, out_dir: Path, archive_dir: Path | None = None, progress=None):
+def build(data_dir: Path, out_dir: Path, archive_dir: Path | None = None, progress=None, validation_progress=None):
     """Validate, then build; raise BuildRefused with the validation run if the data has findings."""
     from claims.validate import validate
 
-    run = validate(data_dir, archive_dir)
+    run = validate(data_dir, archive_dir, progress=validation_progress)
     if not run.ok:
         raise BuildRefused(run)
     return run, build_all(data_dir, out_dir, archive_dir, progress)
