@@ -29,7 +29,7 @@ from claims import downloads
 from claims.cards import CARDS
 from claims.citation import dataset_bibtex, dataset_plain
 from claims.generate import PACKAGE_META, table_schema
-from claims.publish import CANNED_DIR, DATABASE, PUBLISH_DIR, canned_queries, example_queries
+from claims.publish import CANNED_DIR, DATABASE, PUBLISH_DIR, READING_ORDER, canned_queries, example_queries
 from claims.schema import MENTION_TARGETS, TABLES, TABLES_BY_NAME
 
 STATIC_DIR = PUBLISH_DIR / "static"
@@ -307,6 +307,8 @@ def extra_template_vars(template, database, table, view_name, request, datasette
     """The card of a statement, event, actor or source for its row page; the home page's facts."""
     if view_name == "index" and request is not None:
         return lambda: home_facts(datasette, request)
+    if view_name == "table" and database == DATABASE and table in READING_ORDER:
+        return {"claims_reading_order": READING_ORDER[table]}
     if view_name != "row" or database != DATABASE or table not in CARDS or request is None:
         return {}
 

@@ -50,6 +50,12 @@ FACETS = {
 ARRAY_FACETS = {"statements": ["topic_list"]}
 # date_order (queries/derived/): dated rows first, by earliest day; undated rows last.
 SORT = {"statements": "date_order", "events": "date_order"}
+# The columns a reader wants first, in this order, on the table pages (the rest follow in schema order).
+READING_ORDER = {
+    "statements": ["statement_id", "date", "date_text", "speaker_id", "addressee_id", "statement_type", "text", "topics", "event_id"],
+    "events": ["event_id", "date", "date_text", "event_type", "title", "description", "location", "place_id"],
+    "attestations": ["attestation_id", "statement_id", "event_id", "excerpt", "source_id", "via_source_id", "evidence_basis"],
+}
 DATE_ORDER = "Derived from date_min for sorting: the earliest day, or 'undated' (sorted last)."
 DERIVED_COLUMNS = {
     "statements": {"date_order": DATE_ORDER, "topic_list": "Derived from topics: the same topics as a JSON array, to facet one topic at a time."},
