@@ -233,3 +233,21 @@ def test_housekeeping_tables_are_hidden_but_queryable(server):
     assert {"published_ids", "retired_ids", "statements_fts"} <= hidden
     _, rows = server.get("/claims/published_ids.json?_shape=array&_size=1")
     assert rows and set(rows[0]) >= {"table_name", "id"}
+
+
+def test_every_foreign_key_shows_a_label(server):
+    from claims.schema import TABLES
+
+    for model in TABLES:
+        for key in model.foreign_keys():
+            column = key.fields[0]
+            _, page = server.get(f"/claims/{model.meta.name}.json?_shape=objects&_labels=on&_size=1&{column}__notblank=1")
+            if not page["rows"]:
+                continue  # no row uses this key yet
+            cell = page["rows"][0][column]
+            assert isinstance(cell, dict) and cell["label"] and cell["label"] != cell["value"], (model.meta.name, column, cell)
+
+
+def test_mentions_link_to_what_they_name(server):
+    status, html = server.get("/claims/statement_mentions?statement_id=st-007&entity_type=actor")
+    assert status == 200 and '<a href="/claims/actors/donald-trump">Donald Trump</a>' in html

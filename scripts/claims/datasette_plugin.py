@@ -30,9 +30,11 @@ from claims.cards import CARDS
 from claims.citation import dataset_bibtex, dataset_plain
 from claims.generate import PACKAGE_META, table_schema
 from claims.publish import CANNED_DIR, DATABASE, PUBLISH_DIR, READING_ORDER, canned_queries, example_queries
-from claims.schema import MENTION_TARGETS, TABLES, TABLES_BY_NAME
+from claims.schema import ID_TABLES, MENTION_TARGETS, TABLES, TABLES_BY_NAME
 
 STATIC_DIR = PUBLISH_DIR / "static"
+# A key column in a query's or a view's results (statement_id, source_id, …) links to its row.
+KEY_TABLES = {key: table for table, key in ID_TABLES.items()}
 # (table, column) of every boolean column in the schema: shown as yes/no.
 BOOLEAN_COLUMNS = {(model.meta.name, field["name"]) for model in TABLES for field in table_schema(model)["fields"] if field["type"] == "boolean"}
 
@@ -245,6 +247,8 @@ def render_cell(row, value, column, table, database, datasette):
         return None
     if (table, column) in BOOLEAN_COLUMNS and value in (0, 1):
         return "yes" if value else "no"
+    if table not in TABLES_BY_NAME and column in KEY_TABLES and isinstance(value, str) and value:
+        return Markup(f'<a href="{escape(datasette.urls.row(DATABASE, KEY_TABLES[column], value))}">{escape(value)}</a>')
     if table == "statement_mentions" and column == "entity_id" and row["entity_type"] in MENTION_TARGETS:
         target, key = MENTION_TARGETS[row["entity_type"]]
         label_column = TABLES_BY_NAME[target].meta.label_column
