@@ -29,7 +29,7 @@ from claims import downloads
 from claims.cards import CARDS
 from claims.citation import dataset_bibtex, dataset_plain
 from claims.generate import PACKAGE_META, table_schema
-from claims.publish import CANNED_DIR, DATABASE, PUBLISH_DIR, READING_ORDER, canned_queries, example_queries
+from claims.publish import CANNED_DIR, DATABASE, EXAMPLES_DIR, PUBLISH_DIR, READING_ORDER, canned_queries, example_queries, example_values, sql_file
 from claims.schema import ID_TABLES, MENTION_TARGETS, TABLES, TABLES_BY_NAME
 
 STATIC_DIR = PUBLISH_DIR / "static"
@@ -301,7 +301,9 @@ async def home_facts(datasette, request) -> dict:
         "parquet_zip": datasette.urls.path(f"/-/download/{downloads.parquet_name()}") if folder.is_dir() else None,
         "sqlite": datasette.urls.path(f"/{DATABASE}.db"),
         "cite_plain": dataset_plain(home), "cite_bibtex": dataset_bibtex(home),
-        "research": [(name, canned[name]["title"], canned[name]["description"]) for name in example_queries()],
+        # each research question opens with the values of its `-- example:` header, so one click shows rows
+        "research": [(name, canned[name]["title"], canned[name]["description"], urlencode(example_values(sql_file(EXAMPLES_DIR / f"{name}.sql")[0])))
+                     for name in example_queries()],
         "tools": [(path.stem, canned[path.stem]["title"]) for path in sorted(CANNED_DIR.glob("*.sql"))],
     }}
 
