@@ -320,3 +320,16 @@ def test_quote_with_markup_is_shown_as_text_not_run(browser, dataset, tmp_path):
     finally:
         context.close()
         server.stop()
+
+
+@pytest.mark.parametrize("path, name", [
+    ("/claims", "database"), ("/claims/events", "events-table"), ("/claims/actors", "actors-table"),
+    ("/claims/attestations", "attestations-table"), ("/claims/timeline?date_min__isnull=1", "timeline-view-undated"),
+    ("/claims/statement_mentions?statement_id=st-007", "mentions-of-st-007"),
+])
+def test_other_pages_render_without_errors(site, page, path, name):
+    response = page.goto(site.url + path)
+    assert response.status == 200
+    assert page.locator("table.rows-and-columns, .claims-card-body, h2").count() >= 1
+    shot(page, name)
+    assert page.errors == []
