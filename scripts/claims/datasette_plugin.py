@@ -15,6 +15,7 @@ Every mark links to its row or to the filtered table. All text is escaped.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 from html import escape
 from pathlib import Path
@@ -270,11 +271,12 @@ def _database_file(datasette) -> Path:
 async def download(request, datasette):
     """The CSV tables or the Parquet files of the served build, as one zip each."""
     name, database = request.url_vars["name"], _database_file(datasette)
+    folder = database.parent / "parquet"
+    # made in a thread (once per file, then cached): the server goes on answering meanwhile
     if name == downloads.csv_name():
-        body = downloads.csv_zip(database, database.stat().st_mtime)
-    elif name == downloads.parquet_name():
-        folder = database.parent / "parquet"
-        body = downloads.parquet_zip(folder, folder.stat().st_mtime) if folder.is_dir() else None
+        body = await asyncio.to_thread(downloads.csv_zip, database, database.stat().st_mtime)
+    elif name == downloads.parquet_name() and folder.is_dir():
+        body = await asyncio.to_thread(downloads.parquet_zip, folder, folder.stat().st_mtime)
     else:
         body = None
     if body is None:

@@ -63,11 +63,7 @@ DERIVED_COLUMNS = {
 }
 HIDDEN_SUFFIXES = ("_fts", "_fts_config", "_fts_data", "_fts_docsize", "_fts_idx")
 # Tables kept for the ID history and the checks: queryable, but not listed on the home page.
-HOUSEKEEPING = {
-    "published_ids": "The ID history: every ID a release published.",
-    "retired_ids": "The ID history: IDs removed from the dataset, never to be reused.",
-    "archived_texts": "The length in characters of each archived source text (the texts themselves are not redistributed).",
-}
+HOUSEKEEPING = {"published_ids", "retired_ids", "archived_texts"}
 EXAMPLE_PARAMETER = re.compile(r"\$([a-z_]+)")
 
 
@@ -140,22 +136,19 @@ def datasette_metadata() -> dict[str, Any]:
     for suffix in HIDDEN_SUFFIXES:
         for name in ("statements", "attestations", "actors", "events"):
             tables[f"{name}{suffix}"] = {"hidden": True}
-    tables["archived_texts"] = {"description": HOUSEKEEPING["archived_texts"], "hidden": True}
+    tables["archived_texts"] = {"description": "The length in characters of each archived source text (the texts themselves are not redistributed).", "hidden": True}
     for path in sorted(VIEWS_DIR.glob("*.sql")):
         header, _sql = sql_file(path)
         tables[path.stem] = {"title": header["title"], "description": header["description"]}
-
     licence = PACKAGE_META["licenses"][0]
     source = PACKAGE_META["sources"][0]
     return {
         "title": PACKAGE_META["title"],
+        # the home page's lede (publish/templates/index.html)
         "description_html": (
             "<p>Who said what, to whom, when, and according to which source, in the autumn-2025 US–Russia–Ukraine "
             "peace-plan negotiations. Every statement is backed by a verbatim excerpt of an archived source, with "
-            "character offsets.</p>"
-            '<p>Start with the <a href="/-/timeline">timeline chart</a>, <a href="/-/who-spoke-to-whom">who spoke to whom</a>, '
-            f'<a href="/{DATABASE}/search">a search of statements and excerpts</a>, or the '
-            f'<a href="/{DATABASE}/statements">statements</a> table.</p>'
+            "character offsets, and dates keep the source's own wording.</p>"
         ),
         "license": licence["name"].replace("-", " "),
         "license_url": licence["path"],
