@@ -316,6 +316,7 @@ def test_quote_with_markup_is_shown_as_text_not_run(browser, dataset, tmp_path):
             assert page.evaluate("typeof window.__pwned") == "undefined", path
         page.goto(server.url + "/claims/statements/st-030")
         assert page.locator("td", has_text="<script>window.__pwned = 1</script>").count() >= 1
+        assert page.inner_text("blockquote.claims-text") == hostile  # the card shows it as text
         shot(page, "markup-shown-as-text")
     finally:
         context.close()
