@@ -105,11 +105,13 @@ def timeline_svg(events: list[dict], statements: list[dict], width: int = 1300) 
             parts.append(f'<line x1="{x(month):.1f}" x2="{x(month):.1f}" y1="{top - 5}" y2="{axis - 16}" stroke="#ccc"/>')
             parts.append(f'<text x="{x(month) + 3:.1f}" y="{axis}" font-size="{FONT}" class="claims-axis">{month:%b %Y}</text>')
         month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    marks = []  # (drawing order, svg): ranges under days, larger marks under smaller ones, so none is hidden
     for (_key, low, high), rows in event_groups.items():
-        parts.append(_mark(rows, low, high, 0, "Events", x, top, lane_height, biggest, "events", "event"))
+        marks.append(((low == high, -len(rows)), _mark(rows, low, high, 0, "Events", x, top, lane_height, biggest, "events", "event")))
     for (key, low, high), rows in statement_groups.items():
         kind = rows[0]["type"] if len({r["type"] for r in rows}) == 1 else "mixed"
-        parts.append(_mark(rows, low, high, lane_of[key], speakers[key], x, top, lane_height, biggest, "statements", kind))
+        marks.append(((low == high, -len(rows)), _mark(rows, low, high, lane_of[key], speakers[key], x, top, lane_height, biggest, "statements", kind)))
+    parts += [svg for _order, svg in sorted(marks, key=lambda mark: mark[0])]
     parts.append("</svg>")
     return "\n".join(parts)
 
