@@ -251,3 +251,16 @@ def test_every_foreign_key_shows_a_label(server):
 def test_mentions_link_to_what_they_name(server):
     status, html = server.get("/claims/statement_mentions?statement_id=st-007&entity_type=actor")
     assert status == 200 and '<a href="/claims/actors/donald-trump">Donald Trump</a>' in html
+
+
+def test_citations_are_well_formed():
+    from claims.citation import StatementFacts, dataset_citation, statement_bibtex, statement_csl_json, statement_plain
+
+    facts = StatementFacts("st-999", "Steve Witkoff", "Yuri Ushakov", "2025-10-14", "Oct. 14", "A {braced} \\ quote “here”", "http://example.test/claims/statements/st-999", "Bloomberg, “Title”, Fortune, 2025-11-25", "characters 1–2")
+    bibtex = statement_bibtex(facts)
+    assert bibtex.count("{") == bibtex.count("}") and "\\" not in bibtex
+    assert bibtex.startswith("@misc{claims-st-999-") and "url = {http://example.test/claims/statements/st-999}" in bibtex
+    item = json.loads(statement_csl_json(facts))[0]
+    assert item["URL"] == facts.url and item["version"] == dataset_citation().version and item["issued"]["date-parts"][0][0] == int(dataset_citation().year)
+    plain = statement_plain(facts)
+    assert "Steve Witkoff to Yuri Ushakov, 2025-10-14 (“Oct. 14”)" in plain and facts.url in plain and "Bloomberg" in plain
