@@ -5,7 +5,6 @@ import json
 import os
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -59,18 +58,18 @@ def hardened_server(site):
 def test_the_folder_holds_what_a_host_needs(site):
     names = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
     assert {"claims.db", "inspect-data.json", "metadata.json", "settings.json", "templates/claims_chart.html", "requirements.txt", "Dockerfile", "serve.sh"} <= names
-    assert any(name.startswith("claims_dataset-") and name.endswith(".whl") for name in names)
+    # the plugin reads these at run time from beside the package
+    assert {"source/pyproject.toml", "source/scripts/claims/datasette_plugin.py", "source/scripts/claims/hardening.py", "source/publish/static/claims.css"} <= names
+    assert any(name.startswith("source/queries/canned/") for name in names) and not any(name.startswith("source/tests/") for name in names)
     assert json.loads((site / "settings.json").read_text()) == publish.SETTINGS
     assert json.loads((site / "inspect-data.json").read_text())["claims"]["file"] == "claims.db"
     requirements = (site / "requirements.txt").read_text()
     pins = [line for line in requirements.splitlines() if "==" in line]
     assert any(line.startswith("datasette==") for line in pins) and any(line.startswith("pydantic==") for line in pins)
     assert requirements.count("--hash=sha256:") >= len(pins)
-    assert 'CMD ["datasette", "serve", "/site"' in (site / "Dockerfile").read_text()
-    wheel = next(site.glob("*.whl"))
-    with zipfile.ZipFile(wheel) as archive:
-        assert {"claims/datasette_plugin.py", "claims/hardening.py"} <= set(archive.namelist())
-        assert "claims = claims.datasette_plugin" in archive.read(next(n for n in archive.namelist() if n.endswith("entry_points.txt"))).decode()
+    dockerfile = (site / "Dockerfile").read_text()
+    assert 'CMD ["datasette", "serve", "/site"' in dockerfile and "-e /site/source" in dockerfile
+    assert "claims = \"claims.datasette_plugin\"" in (site / "source" / "pyproject.toml").read_text()
 
 
 def test_no_local_path_in_the_folder(site):

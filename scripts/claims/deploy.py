@@ -7,8 +7,9 @@ The folder is a Datasette configuration directory (https://docs.datasette.io/en/
     metadata.json        titles, descriptions, licence, canned queries (publish/metadata.json)
     settings.json        the public read-only settings of claims.publish.SETTINGS
     templates/           the chart page template
-    claims_dataset-*.whl the claims package: its Datasette plugin draws the charts and applies
-                         claims/hardening.py (SQLite limits, authorizer, security headers)
+    source/              the project's tracked files (not tests/, docs/, CI), installed editable:
+                         the plugin (charts, cards, hardening) reads publish/ and queries/ at run
+                         time, so the package cannot live apart from them
     requirements.txt     what the plugin needs, pinned with hashes (a subset of requirements.lock)
     Dockerfile           installs those and serves the folder on port 8001
     serve.sh             the same serve command without a container ($HOST, $PORT)
@@ -22,7 +23,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 from importlib import metadata
 from pathlib import Path
@@ -45,11 +45,9 @@ DOCKERFILE = f"""\
 FROM python:3.11-slim
 WORKDIR /site
 COPY requirements.txt /tmp/requirements.txt
-COPY *.whl /tmp/
-RUN pip install --no-cache-dir --require-hashes -r /tmp/requirements.txt \\
- && pip install --no-cache-dir --no-deps /tmp/*.whl \\
- && rm /tmp/*.whl /tmp/requirements.txt
+RUN pip install --no-cache-dir --require-hashes -r /tmp/requirements.txt
 COPY . /site
+RUN pip install --no-cache-dir --no-deps --no-build-isolation -e /site/source
 USER nobody
 EXPOSE {PORT}
 CMD ["datasette", "serve", "/site", "--host", "0.0.0.0", "--port", "{PORT}"]
@@ -57,7 +55,8 @@ CMD ["datasette", "serve", "/site", "--host", "0.0.0.0", "--port", "{PORT}"]
 
 SERVE_SH = f"""\
 #!/bin/sh
-# Serve this folder with Datasette (installed from requirements.txt and the claims wheel).
+# Serve this folder with Datasette (pip install --require-hashes -r requirements.txt, then
+# pip install --no-deps --no-build-isolation -e source/).
 exec datasette serve "$(dirname "$0")" --host "${{HOST:-127.0.0.1}}" --port "${{PORT:-{PORT}}}"
 """
 
@@ -87,12 +86,20 @@ def pinned_requirements(names: set[str], lock: Path = LOCK) -> str:
     return "\n".join(kept) + "\n"
 
 
-def build_wheel(folder: Path) -> Path:
-    """The claims package as a wheel (no dependencies bundled)."""
-    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w", str(folder), str(REPO)], capture_output=True, text=True)
-    if result.returncode != 0:
-        raise RuntimeError(f"pip wheel failed: {result.stderr[-800:]}")
-    return next(folder.glob("claims_dataset-*.whl"))
+# Tracked files a server does not need.
+NOT_SERVED = ("tests/", "docs/", ".github/", ".ci/")
+
+
+def copy_source(folder: Path) -> None:
+    """The repository's tracked files, less NOT_SERVED, into `folder`."""
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, text=True)
+    if listed.returncode != 0:
+        raise RuntimeError(f"git ls-files failed in {REPO}: {listed.stderr.strip()}")
+    for name in filter(None, listed.stdout.split("\0")):
+        if name.startswith(NOT_SERVED) or not (REPO / name).is_file():
+            continue
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / name, folder / name)
 
 
 def publish(data_dir: Path, out_dir: Path, archive_dir: Path | None = None) -> list[Path]:
@@ -108,7 +115,7 @@ def publish(data_dir: Path, out_dir: Path, archive_dir: Path | None = None) -> l
         shutil.copytree(PUBLISH_DIR / "templates", staging / "templates")
         (staging / "settings.json").write_text(json.dumps(SETTINGS, indent=2) + "\n", encoding="utf-8")
         (staging / "requirements.txt").write_text(pinned_requirements(closure(SERVING_NEEDS)), encoding="utf-8")
-        build_wheel(staging)
+        copy_source(staging / "source")
         (staging / "Dockerfile").write_text(DOCKERFILE, encoding="utf-8")
         (staging / "serve.sh").write_text(SERVE_SH, encoding="utf-8")
         (staging / "serve.sh").chmod(0o755)
