@@ -232,6 +232,10 @@ def cli_reference() -> str:
             command = cli.commands[name]
             with click.Context(command, parent=root, info_name=name, terminal_width=100) as context:
                 parts += [f"## claims {name}", "", "```", command.get_help(context), "```", ""]
+                for sub_name in sorted(getattr(command, "commands", {})):  # a group's own commands
+                    sub = command.commands[sub_name]
+                    with click.Context(sub, parent=context, info_name=sub_name, terminal_width=100) as sub_context:
+                        parts += [f"### claims {name} {sub_name}", "", "```", sub.get_help(sub_context), "```", ""]
     return "\n".join(parts)
 
 
