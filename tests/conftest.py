@@ -16,6 +16,18 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
 
 
+# The slow tests, by file: `make check` leaves them out with -m "not (browser or spark or scale or
+# server)"; `make test` runs them. Markers are given here so that each rule is written once.
+SLOW_FILES = {"test_browser.py": "browser", "test_spark.py": "spark", "test_scale.py": "scale", "test_datasette.py": "server"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        marker = SLOW_FILES.get(item.path.name)
+        if marker:
+            item.add_marker(getattr(pytest.mark, marker))
+
+
 @pytest.fixture(scope="session")
 def archive() -> Path:
     found = default_archive()
