@@ -22,8 +22,9 @@ test: setup
 	$(BIN)/claims check
 	$(BIN)/python -m pytest
 
-# The slow tests (browser, Spark, scale, Datasette server) are left out by their pytest markers.
-SLOW_TESTS := browser or spark or scale or server
+# The slow tests (browser, Spark, scale, Datasette server, GX and engine comparisons) are left out
+# by their pytest markers (tests/conftest.py).
+SLOW_TESTS := browser or spark or scale or server or slow
 check: setup
 	$(BIN)/claims check
 	$(BIN)/python -m pytest -q -m "not ($(SLOW_TESTS))"
