@@ -84,3 +84,14 @@ def test_a_refused_token_fails_the_pull_request(runner_tree, store):
     assert result.returncode == 1
     assert "[archive-access-refused]" in result.stdout
     assert summary.splitlines()[-1].startswith("claims check FAILED")
+
+
+def test_a_version_tag_releases_the_bundle_with_its_checksums():
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "release.yml").read_text())
+    trigger = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert trigger["push"]["tags"] == ["v[0-9]+.[0-9]+.[0-9]+"]
+    assert workflow["permissions"] == {"contents": "write"}
+    steps = "\n".join(step.get("run", "") for step in workflow["jobs"]["release"]["steps"])
+    assert 'claims release "${TAG#v}"' in steps
+    assert "gh release create" in steps and "find \"$bundle\" -maxdepth 1 -type f" in steps  # every file of the bundle, SHA256SUMS included
+    assert "git diff --exit-code -- data/published_ids.csv" in steps
