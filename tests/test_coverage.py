@@ -75,3 +75,10 @@ def test_an_archived_source_without_a_checklist_gets_a_section_to_fill_in(datase
     assert coverage.write(dataset.dir, folder) is True
     assert [(f.rule, f.message[:3]) for f in coverage.check(dataset.dir, folder)] == [("coverage-no-reason", "L2 "), ("coverage-no-reason", "L4 ")]
     assert "Source: `example-capture`" in (dataset.dir / "COVERAGE.md").read_text(encoding="utf-8")
+
+
+def test_claims_coverage_prints_the_checklist_rows_ready_to_paste(archive):
+    result = CliRunner().invoke(cli, ["coverage", SOURCE, "--archive", str(archive)])
+    assert result.exit_code == 0, result.output
+    table = [line for line in (REPO / "data" / "COVERAGE.md").read_text(encoding="utf-8").splitlines() if coverage.ROW.match(line)]
+    assert result.output.splitlines() == table

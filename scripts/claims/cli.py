@@ -436,8 +436,11 @@ def coverage(source_id: str | None, data_dir: Path, archive_dir: Location | None
         found = checklist.paragraphs(data_dir, archive, source_id)
     except checklist.CoverageError as error:
         raise click.UsageError(str(error)) from None
+    path = data_dir / checklist.CHECKLIST_NAME
+    listed = checklist.read_checklists(path.read_text(encoding="utf-8")).get(source_id, []) if path.exists() else []
+    notes = {row.line: row.notes for row in listed}
     for paragraph in found:
-        click.echo(checklist.render_row(paragraph, "" if paragraph.rows else "(no rows: give the reason)"))
+        click.echo(checklist.render_row(paragraph, notes.get(paragraph.line) or ("" if paragraph.rows else "(no rows: give the reason)")))
 
 
 @cli.command()
