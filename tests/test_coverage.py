@@ -67,8 +67,10 @@ def test_a_paragraph_without_rows_and_without_a_reason_is_reported(dataset, arch
 def test_an_archived_source_without_a_checklist_gets_a_section_to_fill_in(dataset, archive, tmp_path):
     capture = tmp_path / "capture.txt"
     capture.write_text("Navigation\nA headline\n\nThe first paragraph.\nFooter\n", encoding="utf-8")
-    folder = tmp_path / "archive"  # a copy: the shared archive is not written to
-    shutil.copytree(archive, folder)
+    folder = tmp_path / "archive"  # a writable copy of the files: the shared archive is not written to
+    folder.mkdir()
+    for path in Path(archive).iterdir():
+        shutil.copyfile(path, folder / path.name)
     stored = add(capture, folder, "A headline", "The first paragraph.")
     dataset.append("sources", source_id="example-capture", title="An example", source_type="news_article", archive_sha256=stored.sha256, body_char_start=str(stored.body[0]), body_char_end=str(stored.body[1]))
     assert [f.rule for f in coverage.check(dataset.dir, folder)] == ["coverage-missing"]
