@@ -22,6 +22,7 @@ from claims.generate import REPO, declarable_foreign_keys, sql_ddl, table_schema
 from claims.schema import TABLES, Row
 
 VIEWS_DIR = REPO / "queries" / "views"
+DERIVED_DIR = REPO / "queries" / "derived"
 DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "boolean": "BOOLEAN", "date": "DATE"}
 SQLITE_TYPES = {"string": str, "integer": int, "boolean": int, "date": str}
 # Full-text search: the columns people search for words in.
@@ -134,7 +135,7 @@ def write_sqlite(con: duckdb.DuckDBPyConnection, path: Path, archive_dir: Path |
 
         keyed = [c for c in model.columns() if c in id_columns(model) or c == "entity_id"]
         for column in [*keyed, *FACETS.get(name, []), *([SORT[name]] if name in SORT else [])]:
-            if (column,) != tuple(primary_key):
+            if (column,) != tuple(primary_key) and column in types:  # derived columns are indexed in queries/derived/
                 db[name].create_index([column], if_not_exists=True)
     # keys that close a cycle between tables can only be added once both tables exist
     db.add_foreign_keys([(name, key.fields[0], key.table, key.ref_fields[0]) for name, key in deferred])
@@ -142,10 +143,18 @@ def write_sqlite(con: duckdb.DuckDBPyConnection, path: Path, archive_dir: Path |
         db[table].enable_fts(columns, create_triggers=False, tokenize="porter")
     if archive_dir is not None:
         archive_lengths(con, db, archive_dir)
+    derive_for_pages(db)
     for _name, statement in views():
         db.execute(statement)
     db.vacuum()
     db.close()
+
+
+def derive_for_pages(db) -> None:
+    """The columns the Datasette pages sort and facet by (queries/derived/): computed by SQLite from
+    the curated columns (generated columns), so nothing is stored or curated twice."""
+    for path in sorted(DERIVED_DIR.glob("*.sql")):
+        db.conn.executescript(path.read_text(encoding="utf-8"))
 
 
 def inspect_counts(database: Path, path: Path) -> None:
@@ -223,11 +232,11 @@ def _move_into_place(new: Path, final: Path) -> Path:
     return final
 
 
-def build(data_dir: Path, out_dir: Path, archive_dir: Path | None = None, progress=None):
+def build(data_dir: Path, out_dir: Path, archive_dir: Path | None = None, progress=None, validation_progress=None):
     """Validate, then build; raise BuildRefused with the validation run if the data has findings."""
     from claims.validate import validate
 
-    run = validate(data_dir, archive_dir)
+    run = validate(data_dir, archive_dir, progress=validation_progress)
     if not run.ok:
         raise BuildRefused(run)
     return run, build_all(data_dir, out_dir, archive_dir, progress)

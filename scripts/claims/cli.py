@@ -10,6 +10,7 @@ import click
 
 from claims import __version__
 from claims.archive import Location, is_url, parse_location
+from claims.progress import progress
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = REPO / "data"
@@ -82,7 +83,8 @@ def validate(data_dir: Path, archive_dir: Path | None, no_archive: bool, layers:
     if not data_dir.is_dir():
         raise click.UsageError(f"--data {data_dir}: no such folder")
     archive = _archive_option(archive_dir, no_archive)
-    run = run_validation(data_dir, archive, layers=chosen, engine=engine)
+    with progress("claims validate") as step:
+        run = run_validation(data_dir, archive, progress=lambda layer: step(f"{layer} layer"), layers=chosen, engine=engine)
     for finding in sorted(run.findings, key=lambda f: (f.path, f.line, f.column, f.rule)):
         click.echo(finding.format())
     if not quiet:
@@ -141,8 +143,9 @@ def build(data_dir: Path, out_dir: Path, archive_dir: Path | None, no_archive: b
     archive = _archive_option(archive_dir, no_archive)
     console = Console(stderr=True, highlight=False)
     try:
-        with console.status("building…") as status:
-            _run, result = run_build(data_dir, out_dir, archive, progress=lambda step: status.update(f"building {step}…"))
+        with progress("claims build", console) as step:
+            step("validating")
+            _run, result = run_build(data_dir, out_dir, archive, progress=lambda output: step(f"building {output}"), validation_progress=lambda layer: step(f"validating: {layer} layer"))
     except BuildRefused as refused:
         for finding in sorted(refused.args[0].findings, key=lambda f: (f.path, f.line, f.column, f.rule)):
             click.echo(finding.format())
@@ -174,7 +177,9 @@ def serve(data_dir: Path, out_dir: Path, archive_dir: Path | None, port: int, no
     if not database.is_file():
         raise click.UsageError(f"{database} does not exist: run `claims build` first")
     port = port or free_port()
-    command = serve_command(database, port)
+    with progress("claims serve") as step:
+        step("starting Datasette")
+        command = serve_command(database, port)
     click.echo(f"serving {os.path.relpath(database)} at http://127.0.0.1:{port}/  (Ctrl-C to stop)", err=True)
     os.execv(command[0], command)
 
@@ -257,7 +262,8 @@ def release(version: str, dist_dir: Path, archive_dir: Path | None) -> None:
     from claims.release import release as make_release
 
     try:
-        bundle = make_release(version, dist_dir=dist_dir, archive_dir=_archive_option(archive_dir))
+        with progress("claims release") as step:
+            bundle = make_release(version, dist_dir=dist_dir, archive_dir=_archive_option(archive_dir), progress=step)
     except ReleaseRefused as refused:
         click.echo(f"claims release: {refused}", err=True)
         sys.exit(1)
@@ -277,7 +283,8 @@ def synth(statements: int, out_dir: Path, seed: int) -> None:
     """
     from claims.synth import synth as make
 
-    counts = make(statements, out_dir, seed)
+    with progress("claims synth") as step:
+        counts = make(statements, out_dir, seed, progress=step)
     click.echo(f"wrote {sum(counts.values())} rows in {len(counts)} tables to {os.path.relpath(out_dir)}")
 
 
@@ -295,15 +302,13 @@ def bench(sizes: str, work_dir: Path, out_dir: Path, frictionless_budget: float,
     the targets met or not; writes OUT/benchmark.md and a log-log plot OUT/benchmark.svg.
     """
     from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from claims import bench as benchmark
 
     numbers = [int(size) for size in sizes.split(",")]
     console = Console(stderr=True)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console) as progress:
-        task = progress.add_task("benchmark", total=None)
-        results = benchmark.bench(numbers, work_dir, frictionless_budget, step_budget, datasette=not no_datasette, progress=lambda text: progress.update(task, description=text))
+    with progress("claims bench", console) as step:
+        results = benchmark.bench(numbers, work_dir, frictionless_budget, step_budget, datasette=not no_datasette, progress=step)
     table = benchmark.markdown(results)
     goals = "\n".join(benchmark.targets(results))
     click.echo(table)
