@@ -40,7 +40,7 @@ def run(run) -> None:
             continue
         text = archive.text(source.archive_sha256)
         if text is None:
-            add(Finding(shown_sources, line, "archive_sha256", "archive-missing", f"no file in {run.archive_dir} has SHA-256 {source.archive_sha256}", "put the captured text in the archive, or correct the hash (sha256sum FILE)", LAYER))
+            add(Finding(shown_sources, line, "archive_sha256", *archive.why_missing(source.archive_sha256), LAYER))
             continue
         texts[source_id] = text
         if source.body_char_end is not None and source.body_char_end > len(text):
@@ -83,7 +83,7 @@ def run(run) -> None:
                     add(Finding(shown_statements, line, "text", "quote-outside-excerpt", f"the quoted words {fragment[:50]!r} are not inside the excerpt of {shown_attestations}:{attestation_line}", "quote the source's words exactly (same quote marks and apostrophes), or widen the excerpt", LAYER))
 
     shown_actors = run.tables["actors"].shown
-    confirmed = _wikidata(run.archive_dir)
+    confirmed = _wikidata(archive.wikidata_path())
     if confirmed is None:
         run.notes.append(wikidata_not_checked(run.archive_dir))
     for actor, line in run.models.get("actors", []):
@@ -100,9 +100,8 @@ def run(run) -> None:
                 add(Finding(shown_actors, line, "wikidata_id", "wikidata-unconfirmed", f"{actor.wikidata_id} is confirmed for {confirmed[actor.wikidata_id]!r}, not this actor", "correct the ID, or add that name to aliases if it is the same person", LAYER))
 
 
-def _wikidata(root) -> dict[str, str] | None:
-    path = root / "wikidata.csv"
-    if not path.is_file():
+def _wikidata(path) -> dict[str, str] | None:
+    if path is None:
         return None
     with path.open(encoding="utf-8", newline="") as handle:
         return {row["wikidata_id"]: row["name"] for row in csv.DictReader(handle)}
