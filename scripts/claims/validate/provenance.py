@@ -12,7 +12,7 @@ import csv
 
 from claims.archive import Archive, find_all
 from claims.findings import Finding
-from claims.schema.rules import quote_segments, quoted_fragments
+from claims.schema.catalogue import quote_segments, quoted_fragments
 
 LAYER = "provenance"
 SKIPPED_WITHOUT_ARCHIVE = (
