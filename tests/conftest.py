@@ -112,7 +112,7 @@ def synthetic_source(tmp_path_factory) -> Path:
     from claims.synth import synth
 
     out = tmp_path_factory.mktemp("synthetic")
-    synth(60, out, seed=11)
+    synth(100, out, seed=11)
     return out
 
 

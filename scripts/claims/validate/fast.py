@@ -34,13 +34,25 @@ from typing import Annotated
 import duckdb
 import pyarrow as pa
 
+from claims.archive import Archive
 from claims.findings import Finding
 from claims.generate import DUCKDB_TYPES, table_schema
 from claims.schema import TABLES, Row
+from claims.schema.fields import LIST_SEPARATOR
 from claims.schema.catalogue import CELL_MAX_CHARS, ELISION, ID_PATTERN, QUOTED_FRAGMENT_PATTERN, TEXT_CELL_RULES, id_cell_sql, row_rules, sql_string
 from claims.schema.rules import edtf_bounds
 from claims.tablefile import Table, file_problem, read_table
 from claims.validate import rows as reference_rows
+from claims.validate.provenance import (
+    SKIPPED_WITHOUT_ARCHIVE,
+    _wikidata,
+    excerpt_findings,
+    quote_findings,
+    role_findings,
+    source_findings,
+    wikidata_findings,
+    wikidata_not_checked,
+)
 from claims.validate.structure import _without_unique, frictionless_findings
 
 CHUNK = 16 << 20
@@ -286,8 +298,6 @@ def check_rows(run, con) -> None:
 
 
 def check_provenance(run, con) -> None:
-    from claims.archive import Archive, find_all
-    from claims.validate.provenance import SKIPPED_WITHOUT_ARCHIVE, wikidata_not_checked
 
     if run.archive_dir is None:
         run.skipped["provenance"] = SKIPPED_WITHOUT_ARCHIVE
@@ -337,12 +347,9 @@ def check_provenance(run, con) -> None:
     lengths: list[tuple[str, int]] = []
     for line, sha, body_end in con.execute("SELECT _line, archive_sha256, CAST(body_char_end AS BIGINT) FROM _ok_sources WHERE archive_sha256 IS NOT NULL ORDER BY _line").fetchall():
         text = archive.text(sha, keep=False)
-        if text is None:
-            add(Finding(shown["sources"], line, "archive_sha256", "archive-missing", f"no file in {run.archive_dir} has SHA-256 {sha}", "put the captured text in the archive, or correct the hash (sha256sum FILE)", "provenance"))
-            continue
-        if body_end is not None and body_end > len(text):
-            add(Finding(shown["sources"], line, "body_char_end", "body-span", f"{body_end} is past the end of the archived text ({len(text)} characters)", "check the offsets with `claims locate`", "provenance"))
-        if sha in seen:
+        for finding in source_findings(shown["sources"], line, sha, body_end, text, run.archive_dir):
+            add(finding)
+        if text is None or sha in seen:
             continue
         seen.add(sha)
         lengths.append((sha, len(text)))
@@ -359,54 +366,121 @@ def check_provenance(run, con) -> None:
     long = con.execute("SELECT _line, sha, cs, ce, excerpt FROM _evidence WHERE matches IS NULL").fetchall()
     for line, sha, start, end, excerpt in long:
         con.execute("UPDATE _evidence SET matches = ? WHERE _line = ?", [archive.text(sha, keep=False)[start:end] == excerpt, line])
-    for line, excerpt, start, end, sha in con.execute("SELECT _line, excerpt, cs, ce, sha FROM _evidence WHERE NOT matches ORDER BY _line").fetchall():
-        spans = find_all(archive.text(sha, keep=False), excerpt)
-        hint = ("the excerpt is at " + ", ".join(f"char_start={s} char_end={e}" for s, e in spans[:3])) if spans else "the excerpt is not in the archived text: copy it verbatim (`claims locate` finds it)"
-        add(Finding(shown["attestations"], line, "excerpt", "excerpt-mismatch", f"archived text at {start}:{end} is not the excerpt", hint, "provenance"))
-    for (line,) in con.execute("SELECT _line FROM _evidence WHERE matches AND bs IS NOT NULL AND NOT (bs <= cs AND ce <= be) ORDER BY _line").fetchall():
-        add(Finding(shown["attestations"], line, "char_start", "outside-article", "the excerpt lies outside the article body: navigation, ads and side-bars are not data", "quote the article's own text", "provenance"))
-    for (line,) in con.execute(
-        f"""SELECT DISTINCT s._line FROM _ok_statements s JOIN _evidence e ON e.statement_id = s.statement_id AND e.matches
+    # SQL selects the attestations that may break a rule; the reference's checks judge them
+    for line, excerpt, start, end, body_start, body_end, sha in con.execute(
+        "SELECT _line, excerpt, cs, ce, bs, be, sha FROM _evidence WHERE NOT matches OR (bs IS NOT NULL AND NOT (bs <= cs AND ce <= be)) ORDER BY _line"
+    ).fetchall():
+        for finding in excerpt_findings(shown["attestations"], line, excerpt, start, end, body_start, body_end, archive.text(sha, keep=False)):
+            add(finding)
+    suspects = con.execute(
+        f"""SELECT DISTINCT s._line, s.statement_id, s.statement_type, s.text FROM _ok_statements s JOIN _evidence e ON e.statement_id = s.statement_id AND e.matches
             WHERE s.statement_type IN ('direct_quote', 'partial_quote')
               AND NOT list_bool_and(list_transform(
                     CASE WHEN s.statement_type = 'direct_quote' THEN string_split(s.text, {_q(ELISION)}) ELSE regexp_extract_all(s.text, {_q(QUOTED_FRAGMENT_PATTERN)}, 1) END,
                     lambda f: contains(e.excerpt, f)))
             ORDER BY s._line"""
-    ).fetchall():
-        add(Finding(shown["statements"], line, "text", "quote-outside-excerpt", "quoted words are not inside the excerpt that attests them", "quote the source's words exactly (same quote marks and apostrophes), or widen the excerpt", "provenance"))
+    ).fetchall()
+    if suspects:
+        con.register("_suspects", pa.table({"statement_id": [row[1] for row in suspects]}))
+        excerpts: dict[str, list[tuple[str, int]]] = {}
+        for statement_id, excerpt, line in con.execute(
+            "SELECT statement_id, excerpt, _line FROM _evidence WHERE matches AND statement_id IN (SELECT statement_id FROM _suspects) ORDER BY _line"
+        ).fetchall():
+            excerpts.setdefault(statement_id, []).append((excerpt, line))
+        con.unregister("_suspects")
+        for line, statement_id, statement_type, text in suspects:
+            for finding in quote_findings(shown["statements"], line, statement_type, text, excerpts.get(statement_id, []), shown["attestations"]):
+                add(finding)
     roles = con.execute(
-        """SELECT a._line, a.role, s.archive_sha256, CAST(s.body_char_start AS BIGINT), CAST(s.body_char_end AS BIGINT)
+        """SELECT a._line, a.role, a.role_source_id, s.archive_sha256, CAST(s.body_char_start AS BIGINT), CAST(s.body_char_end AS BIGINT)
            FROM _ok_actors a JOIN _ok_sources s ON s.source_id = a.role_source_id
            WHERE a.role IS NOT NULL AND s.archive_sha256 IN (SELECT sha FROM _lengths) ORDER BY s.archive_sha256, a._line"""
     ).fetchall()
-    unquoted = []
-    for line, role, sha, body_start, body_end in roles:  # as the reference does, on the body's text
-        text = archive.text(sha, keep=False)
-        if role not in (text[body_start:body_end] if body_start is not None else text):
-            unquoted.append(line)
-    for line in sorted(unquoted):
-        add(Finding(shown["actors"], line, "role", "role-not-quoted", "the role is not in the text of its source", "copy the role verbatim from the article", "provenance"))
-    wikidata = run.archive_dir / "wikidata.csv"
-    if not wikidata.is_file():
+    for line, role, source_id, sha, body_start, body_end in roles:  # grouped by text: each is read once
+        for finding in role_findings(shown["actors"], line, role, source_id, archive.text(sha, keep=False), body_start, body_end):
+            add(finding)
+    confirmed = _wikidata(run.archive_dir)
+    if confirmed is None:
         run.notes.append(wikidata_not_checked(run.archive_dir))
     else:
-        con.execute(f"CREATE OR REPLACE TABLE _wikidata AS SELECT * FROM read_csv({_q(str(wikidata))}, header = true, all_varchar = true)")
-        for line, unknown in con.execute(
-            """SELECT a._line, w.wikidata_id IS NULL FROM _ok_actors a LEFT JOIN _wikidata w ON w.wikidata_id = a.wikidata_id
-               WHERE a.wikidata_id IS NOT NULL AND (w.wikidata_id IS NULL OR NOT (w.name = a.name OR list_contains(string_split(coalesce(a.aliases, ''), '|'), w.name)))
-               ORDER BY a._line"""
-        ).fetchall():
-            message = "the Wikidata ID is not in the archive's wikidata.csv" if unknown else "the Wikidata ID is confirmed for another name"
-            add(Finding(shown["actors"], line, "wikidata_id", "wikidata-unconfirmed", message, "leave wikidata_id empty unless the ID is confirmed", "provenance"))
+        for line, wikidata_id, name, aliases in con.execute("SELECT _line, wikidata_id, name, aliases FROM _ok_actors WHERE wikidata_id IS NOT NULL ORDER BY _line").fetchall():
+            for finding in wikidata_findings(shown["actors"], line, wikidata_id, {name, *(aliases.split(LIST_SEPARATOR) if aliases else ())}, confirmed):
+                add(finding)
     con.execute("CREATE OR REPLACE TABLE archived_texts AS SELECT sha AS archive_sha256, length AS char_length FROM _lengths")
 
 
 # --- expectations, compiled ------------------------------------------------------------------------
 
 
+def _unexpected_by_value(con, name: str, column: str, fails) -> list[tuple[int, object]]:
+    """(line, value) of the cells whose distinct value `fails` (a Python test, as GX runs it on pandas)."""
+    bad = [value for (value,) in con.execute(f"SELECT DISTINCT {column} FROM {name} WHERE {column} IS NOT NULL").fetchall() if fails(value)]
+    if not bad:
+        return []
+    con.register("_unexpected", pa.table({"value": pa.array(bad, pa.string())}))
+    rows = con.execute(f"SELECT _line, {column} FROM {name} WHERE {column} IN (SELECT value FROM _unexpected) ORDER BY _line").fetchall()
+    con.unregister("_unexpected")
+    return rows
+
+
+def _strptime_fails(fmt: str):
+    from datetime import datetime
+
+    def fails(value: str) -> bool:
+        try:
+            datetime.strptime(value, fmt)
+        except ValueError:
+            return True
+        return False
+
+    return fails
+
+
+# Each expectation kind the suites use, compiled: a function of (connection, table, kwargs) that
+# returns the unexpected (line, value) pairs of a map expectation, or ("observed", value, passed).
+COMPILED_EXPECTATIONS = {
+    "expect_column_values_to_not_be_null": lambda con, t, k: con.execute(f"SELECT _line, NULL FROM {t} WHERE {k['column']} IS NULL ORDER BY _line").fetchall(),
+    # selected in SQL, confirmed with Python's re as GX does on pandas
+    "expect_column_values_to_match_regex": lambda con, t, k: [
+        (line, value) for line, value in con.execute(f"SELECT _line, {k['column']} FROM {t} WHERE NOT regexp_matches({k['column']}, {_q(k['regex'])}) ORDER BY _line").fetchall()
+        if not re.search(k["regex"], value)
+    ],
+    "expect_column_values_to_be_in_set": lambda con, t, k: con.execute(
+        f"SELECT _line, {k['column']} FROM {t} WHERE {k['column']} NOT IN ({', '.join(_q(v) for v in k['value_set'])}) ORDER BY _line"
+    ).fetchall(),
+    "expect_column_value_lengths_to_be_between": lambda con, t, k: con.execute(
+        f"SELECT _line, {k['column']} FROM {t} WHERE length({k['column']}) < {k.get('min_value') if k.get('min_value') is not None else 0} "
+        f"OR length({k['column']}) > {k.get('max_value') if k.get('max_value') is not None else 'length(' + k['column'] + ')'} ORDER BY _line"
+    ).fetchall(),
+    "expect_column_values_to_match_strftime_format": lambda con, t, k: _unexpected_by_value(con, t, k["column"], _strptime_fails(k["strftime_format"])),
+    "expect_column_values_to_be_unique": lambda con, t, k: con.execute(
+        f"SELECT _line, {k['column']} FROM {t} WHERE {k['column']} IN (SELECT {k['column']} FROM {t} GROUP BY ALL HAVING count(*) > 1) ORDER BY _line"
+    ).fetchall(),
+    "expect_compound_columns_to_be_unique": lambda con, t, k: [
+        (row[0], dict(zip(k["column_list"], row[1:])))
+        for row in con.execute(
+            f"SELECT _line, {', '.join(k['column_list'])} FROM {t} WHERE ({', '.join(k['column_list'])}) IN "
+            f"(SELECT ({', '.join(k['column_list'])}) FROM {t} GROUP BY ALL HAVING count(*) > 1) ORDER BY _line"
+        ).fetchall()
+    ],
+    "expect_table_row_count_to_be_between": lambda con, t, k: (
+        "observed",
+        (count := con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]),
+        (k.get("min_value") is None or count >= k["min_value"]) and (k.get("max_value") is None or count <= k["max_value"]),
+    ),
+    "expect_table_columns_to_match_ordered_list": lambda con, t, k: (
+        "observed",
+        (columns := [c for c in con.execute(f"SELECT * FROM {t} LIMIT 0").fetchdf().columns if c != "_line"]),
+        columns == list(k["column_list"]),
+    ),
+}
+
+
 def check_expectations(run, con) -> None:
-    """The hand-written suites as SQL: row counts, fill rates, and the cross-table queries."""
+    """Every suite as SQL: each expectation kind compiled (COMPILED_EXPECTATIONS), its findings
+    worded by the reference layer's functions; then the cross-table queries."""
     from claims.expectations import cross_table_suite, suites_for
+    from claims.validate.expectations import summary_finding, unexpected_finding
 
     for model in TABLES:
         name = model.meta.name
@@ -415,15 +489,22 @@ def check_expectations(run, con) -> None:
             continue
         for suite in suites_for(name):
             for item in suite["expectations"]:
-                kind, kwargs, meta = item["type"], item["kwargs"], item.get("meta", {})
-                if kind == "expect_table_row_count_to_be_between":
-                    count = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-                    if (kwargs.get("min_value") is not None and count < kwargs["min_value"]) or (kwargs.get("max_value") is not None and count > kwargs["max_value"]):
-                        run.findings.add(Finding(table.shown, 1, "-", meta.get("rule", "row-count"), f"{count} rows; expected {kwargs}", meta.get("hint", ""), "expectations"))
-                elif kind == "expect_column_values_to_not_be_null" and kwargs.get("mostly"):
+                kind, kwargs, meta = item["type"], item["kwargs"], item.get("meta") or {}
+                if kind not in COMPILED_EXPECTATIONS:
+                    raise NotImplementedError(f"expectation kind {kind} has no compiled form in claims/validate/fast.py")
+                if kind == "expect_column_values_to_not_be_null" and kwargs.get("mostly"):
                     total, filled = con.execute(f"SELECT count(*), count({kwargs['column']}) FROM {name}").fetchone()
                     if total and filled / total < kwargs["mostly"]:
-                        run.findings.add(Finding(table.shown, 1, kwargs["column"], meta.get("rule", "fill-rate"), f"only {filled / total:.0%} of rows are filled; at least {kwargs['mostly']:.0%} expected", meta.get("hint", ""), "expectations"))
+                        run.findings.add(summary_finding(table.shown, kind, kwargs, meta, filled=filled / total))
+                    continue
+                outcome = COMPILED_EXPECTATIONS[kind](con, name, kwargs)
+                if isinstance(outcome, tuple):
+                    _observed, observed, passed = outcome
+                    if not passed:
+                        run.findings.add(summary_finding(table.shown, kind, kwargs, meta, observed=observed))
+                    continue
+                for line, value in outcome:
+                    run.findings.add(unexpected_finding(table.shown, kind, kwargs, meta, line, value))
     if any(f.layer in {"structure", "rows", "integrity"} for f in run.findings):
         run.skipped["expectations (cross-table)"] = "the data has findings in earlier layers"
         return
