@@ -60,8 +60,8 @@ def _redate(d, statement, value):
 
 
 def _missing_column(d):
-    lines = d.path("places").read_text(encoding="utf-8").splitlines()
-    d.path("places").write_text("".join(line.rsplit(",", 1)[0] + "\n" for line in lines), encoding="utf-8")
+    header, rows = d.read("places")
+    d.write("places", header[:-1], [{k: v for k, v in row.items() if k in header[:-1]} for row in rows])
 
 
 def _date_bounds(d):

@@ -220,3 +220,16 @@ def test_long_values_are_cut_short_in_messages(dataset):
     findings = both(dataset)
     messages = [message for name, at, _c, _r, message, _h in findings if name == "actors.csv" and at == line]
     assert messages and all(len(message) < 200 for message in messages)
+
+
+# --- found by fuzzing (tests/test_fuzz.py) ---------------------------------------------------------------
+
+
+def test_fuzz_an_empty_key_that_a_mention_points_at(synthetic):
+    """An empty actor_id left a None among the known keys, and the suggestion for a dangling
+    mention crashed on it (an internal error in the reference, exit 3 in the fast engine)."""
+    _, rows = synthetic.read("actors")
+    synthetic.edit("actors", {"actor_id": rows[0]["actor_id"]}, actor_id="")
+    findings = both(synthetic, layers=("structure", "rows", "integrity"))
+    assert "internal-error" not in {finding[3] for finding in findings}
+    assert ("entity_id", "foreign-key") in {(f[2], f[3]) for f in findings if f[0] == "statement_mentions.csv"}
