@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from claims.findings import Finding, Findings
+from claims.findings import Findings, internal_error
 from claims.schema import TABLES
 from claims.tablefile import Table, file_problem
 
@@ -130,7 +130,7 @@ def validate(data_dir: Path, archive_dir: Path | None = None, progress=None, lay
         try:
             layer(run)
         except Exception as error:  # a bug in a layer must still end in a finding, not a traceback
-            run.findings.add(Finding(f"(claims {name} layer)", 1, "-", "internal-error", f"{type(error).__name__}: {error}", "this is a bug in claims, not in the data: please report it with the command you ran", name))
+            run.findings.add(internal_error(name, error))
         run.timings[name] = time.perf_counter() - started
         run.counts[name] = len(run.findings) - before
     return run

@@ -100,6 +100,11 @@ def summary_finding(shown: str, kind: str, kwargs: dict, meta: dict, observed=No
     return Finding(shown, 1, expectation_column(kind, kwargs, meta), rule, message, hint, LAYER)
 
 
+def cross_table_finding(shown: str, line: int, meta: dict, key, description: str) -> Finding:
+    """A row that a cross-table SQL expectation returns."""
+    return Finding(shown, line, meta["column"], meta["rule"], f"{', '.join(map(str, key))}: fails “{description}”", meta["hint"], LAYER)
+
+
 def _kwargs(kwargs: dict) -> str:
     return ", ".join(f"{key}={value!r}" for key, value in kwargs.items() if key not in {"column", "batch_id"} and value is not None)
 
@@ -141,7 +146,5 @@ def _cross_table(run, gx, context) -> None:
             locate = {tuple(str(row[k]) for k in meta["key"]): line for row, line in zip(run.tables[table].rows, run.tables[table].lines)}
             for row in result.result["details"]["unexpected_rows"]:
                 key = tuple(str(row[k]) for k in meta["key"])
-                run.findings.add(
-                    Finding(run.tables[table].shown, locate.get(key, 1), meta["column"], meta["rule"], f"{', '.join(key)}: fails “{item['description']}”", meta["hint"], LAYER)
-                )
+                run.findings.add(cross_table_finding(run.tables[table].shown, locate.get(key, 1), meta, key, item["description"]))
         source.get_engine().dispose()  # release the file before the folder is removed

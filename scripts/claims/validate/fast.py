@@ -35,7 +35,7 @@ import duckdb
 import pyarrow as pa
 
 from claims.archive import Archive
-from claims.findings import Finding
+from claims.findings import internal_error
 from claims.generate import DUCKDB_TYPES, table_schema
 from claims.schema import TABLES, Row
 from claims.schema.fields import LIST_SEPARATOR
@@ -480,7 +480,7 @@ def check_expectations(run, con) -> None:
     """Every suite as SQL: each expectation kind compiled (COMPILED_EXPECTATIONS), its findings
     worded by the reference layer's functions; then the cross-table queries."""
     from claims.expectations import cross_table_suite, suites_for
-    from claims.validate.expectations import summary_finding, unexpected_finding
+    from claims.validate.expectations import cross_table_finding, summary_finding, unexpected_finding
 
     for model in TABLES:
         name = model.meta.name
@@ -516,7 +516,7 @@ def check_expectations(run, con) -> None:
         query = item["kwargs"]["unexpected_rows_query"].replace("{batch}", table)
         keys = ", ".join(meta["key"])
         for line, *key in con.execute(f"SELECT t._line, {', '.join('t.' + k for k in meta['key'])} FROM {table} t WHERE ({keys}) IN ({query}) ORDER BY t._line").fetchall():
-            run.findings.add(Finding(run.tables[table].shown, line, meta["column"], meta["rule"], f"{', '.join(map(str, key))}: fails “{item['description']}”", meta["hint"], "expectations"))
+            run.findings.add(cross_table_finding(run.tables[table].shown, line, meta, key, item["description"]))
 
 
 # --- the whole fast path ---------------------------------------------------------------------------
@@ -546,7 +546,10 @@ def validate_fast(run, layers) -> None:
             if name not in layers:
                 continue
             before, started = len(run.findings), time.perf_counter()
-            step()
+            try:
+                step()
+            except Exception as error:  # as in the reference: a bug ends in a finding, not exit 3
+                run.findings.add(internal_error(name, error))
             run.timings[name] = time.perf_counter() - started
             run.counts[name] = len(run.findings) - before
         run.con = None
