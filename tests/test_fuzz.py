@@ -93,3 +93,32 @@ def test_any_bytes_in_a_file_give_the_same_findings(synthetic_source, where, ins
         _agree(folder / "data")
     finally:
         shutil.rmtree(folder)
+
+
+integers = st.one_of(st.integers(min_value=-5, max_value=2**66), st.sampled_from([0, 1, INTEGER_MAX, INTEGER_MAX + 1, 2**64]))
+
+
+@settings(max_examples=max(3, EXAMPLES // 4), deadline=None, derandomize=not CAMPAIGN, suppress_health_check=list(HealthCheck))
+@given(counts=st.lists(integers, min_size=3, max_size=3))
+def test_data_that_validates_always_builds(synthetic_source, counts):
+    """Every integer column is bounded to what DuckDB, SQLite and Parquet store: if the reference
+    passes the data, the build (DuckDB, Parquet, SQLite) succeeds."""
+    from claims.build import build_all
+
+    folder = _copy(synthetic_source)
+    try:
+        path = folder / "data" / "plans.csv"
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            header, rows = reader.fieldnames, list(reader)
+        for row, count in zip(rows, counts):
+            row["point_count"] = str(count)
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, header, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        if validate(folder / "data", None, layers=LAYERS, engine="reference").ok:
+            build_all(folder / "data", folder / "build", None)
+            assert (folder / "build" / "claims.db").exists()
+    finally:
+        shutil.rmtree(folder)
