@@ -15,10 +15,21 @@ from typing import Annotated, Any, ClassVar
 from pydantic_core import PydanticCustomError
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-# Lower-case ASCII words joined by single hyphens: stable, URL-safe, and free of the invisible
-# characters, capitals and spaces that make two IDs look equal when they are not.
-ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-ID_MAX_LENGTH = 80
+from .catalogue import (
+    CONTROL_RANGES,
+    FORMULA_PREFIXES,
+    ID_MAX_LENGTH,
+    ID_PATTERN,
+    INTEGER_MAX,
+    INVISIBLE_RANGES,
+    TEXT_CELL_RULES,
+    WHITESPACE_RANGES,
+    char_class,
+)
+from .rules import edtf_bounds
+
+__all__ = ["CONTROL_RANGES", "FORMULA_PREFIXES", "ID_MAX_LENGTH", "INVISIBLE_RANGES", "WHITESPACE_RANGES", "char_class"]
+
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 WIKIDATA_PATTERN = r"^Q[1-9][0-9]*$"
 COUNTRY_PATTERN = r"^[A-Z]{2}$"
@@ -29,48 +40,16 @@ URL_PATTERN = r"^https?://[^\x00-\x20\x7f]+$"
 TIMESTAMP_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2})?(?:Z|[+-][0-9]{2}:[0-9]{2}))?$"
 LIST_SEPARATOR = "|"
 
-# Spreadsheet programs execute cells that start with these characters (CSV/formula injection).
-FORMULA_PREFIXES = ("=", "+", "@", "\t")
-# Character classes as code-point ranges, so that the Python checks here and the SQL of the fast
-# path (claims/validate/fast.py) test exactly the same characters.
-# Characters that render as nothing and make equal-looking text differ:
-INVISIBLE_RANGES = ((0x200B, 0x200F), (0x2028, 0x202E), (0x2060, 0x2064), (0xFEFF, 0xFEFF))
-# Unicode category Cc (C0 and C1 controls, DEL) except the line break:
-CONTROL_RANGES = ((0x00, 0x09), (0x0B, 0x1F), (0x7F, 0x9F))
-# What str.isspace() counts as whitespace:
-WHITESPACE_RANGES = ((0x09, 0x0D), (0x1C, 0x20), (0x85, 0x85), (0xA0, 0xA0), (0x1680, 0x1680), (0x2000, 0x200A), (0x2028, 0x2029), (0x202F, 0x202F), (0x205F, 0x205F), (0x3000, 0x3000))
-
-
-def char_class(ranges, re2: bool = False) -> str:
-    """A regex character class for the ranges, in Python re syntax or RE2 syntax."""
-    def char(code: int) -> str:
-        return f"\\x{{{code:x}}}" if re2 else f"\\U{code:08x}"
-    return "[" + "".join(char(lo) if lo == hi else f"{char(lo)}-{char(hi)}" for lo, hi in ranges) + "]"
-
-
-INVISIBLE = re.compile(char_class(INVISIBLE_RANGES))
-CONTROL = re.compile(char_class(CONTROL_RANGES))
-
 
 def check_cell_text(value: str) -> str:
-    """Rules for every text cell: no formula prefix, no padding, no invisible or control characters."""
-    if value.startswith(FORMULA_PREFIXES):
-        raise PydanticCustomError(
-            "formula_injection",
-            "starts with '=', '+', '@' or a tab, which spreadsheets run as a formula; reword so the cell starts with another character",
-        )
-    if value != value.strip():  # str.strip() removes exactly WHITESPACE_RANGES
-        raise PydanticCustomError("padding", "has leading or trailing whitespace; remove it")
-    if INVISIBLE.search(value):
-        raise PydanticCustomError("invisible_character", "contains an invisible formatting character such as a zero-width space; delete it")
-    if CONTROL.search(value):
-        raise PydanticCustomError("control_character", "contains a control character; only line breaks are allowed in text")
+    """The catalogue's text-cell rules (schema/catalogue.py), the first one broken raised."""
+    for rule in TEXT_CELL_RULES:
+        if rule.test(value):
+            raise PydanticCustomError(rule.id.replace("-", "_"), rule.message)
     return value
 
 
 def check_edtf(value: str) -> str:
-    from .rules import edtf_bounds
-
     if edtf_bounds(value) is None:
         raise PydanticCustomError(
             "edtf", "'{value}' is not a valid EDTF date; examples: 2025-10-14, 2025-11, 2025-10-24/2025-10-26, 2025-10-16~", {"value": value}
@@ -118,6 +97,9 @@ Edtf = Annotated[str, AfterValidator(check_cell_text), AfterValidator(check_edtf
 Url = Annotated[str, Field(pattern=URL_PATTERN)]
 Timestamp = Annotated[str, Field(pattern=TIMESTAMP_PATTERN), AfterValidator(check_timestamp)]
 Bool = Annotated[bool, BeforeValidator(parse_bool)]
+# Every integer column is bounded to what DuckDB, SQLite and Parquet store: valid data always builds.
+Offset = Annotated[int, Field(ge=0, le=INTEGER_MAX)]
+Count = Annotated[int, Field(ge=1, le=INTEGER_MAX)]
 
 
 def pipe_list(item_type: Any) -> Any:

@@ -1,4 +1,4 @@
-"""Cross-field rules: checks that look at more than one cell of a row.
+"""What the row rules of the catalogue (catalogue.py) raise, and the EDTF bounds they use.
 
 A rule that fails names the column to fix and a short rule id, so that `claims validate` can print
 `data/FILE.csv:LINE: column: [rule] message`. All failures of a row are raised together.
@@ -59,50 +59,3 @@ def edtf_bounds(value: str) -> tuple[date, date] | None:
         return date(*low[:3]), date(*high[:3])
     except Exception:
         return None
-
-
-def date_rules(row) -> list[Broken]:
-    """The dated-row rules shared by events and statements.
-
-    `date` is the EDTF reading of `date_text`; `date_min`/`date_max` are its calendar bounds,
-    which may be narrower than the EDTF value's (e.g. "this month" cannot end after the article).
-    """
-    broken: list[Broken] = []
-    if row.date is None:
-        for column in ("date_text", "date_min", "date_max", "date_resolved_against"):
-            if getattr(row, column) is not None:
-                broken.append(Broken(column, "date-missing", "is set but `date` is empty", "add the EDTF `date` or clear this cell"))
-        return broken
-    if row.date_text is None:
-        broken.append(Broken("date_text", "date-wording", "is empty: keep the source's own words for the date", 'copy the wording, e.g. "two days later"'))
-    if row.date_resolved_against is None:
-        broken.append(Broken("date_resolved_against", "date-wording", "is empty: say what the date was resolved against", 'e.g. "article date 2025-11-25 (Tuesday)"'))
-    bounds = edtf_bounds(row.date)
-    if bounds is None:
-        return broken
-    low, high = bounds
-    if row.date_min is None or row.date_max is None:
-        missing = "date_min" if row.date_min is None else "date_max"
-        broken.append(Broken(missing, "date-bounds", "is empty but `date` is set", f"set date_min={low} and date_max={high} (the EDTF bounds) or narrower"))
-        return broken
-    if row.date_min > row.date_max:
-        broken.append(Broken("date_max", "date-bounds", f"{row.date_max} is before date_min {row.date_min}", "swap or correct the bounds"))
-    if row.date_min < low or row.date_min > high:
-        broken.append(Broken("date_min", "date-bounds", f"{row.date_min} lies outside the EDTF value {row.date} ({low}..{high})", f"use a date between {low} and {high}"))
-    if row.date_max > high or row.date_max < low:
-        broken.append(Broken("date_max", "date-bounds", f"{row.date_max} lies outside the EDTF value {row.date} ({low}..{high})", f"use a date between {low} and {high}"))
-    return broken
-
-
-QUOTED_FRAGMENT = re.compile(r"“([^”]+)”")
-ELISION = " […] "
-
-
-def quote_segments(text: str) -> list[str]:
-    """A direct quote may join the parts of one utterance that the source splits, with ' […] '."""
-    return [part for part in text.split(ELISION)]
-
-
-def quoted_fragments(text: str) -> list[str]:
-    """The words a partial quote puts in curly quotes."""
-    return QUOTED_FRAGMENT.findall(text)

@@ -17,9 +17,11 @@ from .fields import (
     SHA256_PATTERN,
     WIKIDATA_PATTERN,
     Bool,
+    Count,
     Edtf,
     Id,
     IsoDate,
+    Offset,
     Row,
     TableMeta,
     Text,
@@ -29,7 +31,8 @@ from .fields import (
     fk,
     pipe_list,
 )
-from .rules import Broken, date_rules, quote_segments, quoted_fragments, raise_if
+from .catalogue import row_rules
+from .rules import Broken, raise_if
 from .vocab import (
     ActorType,
     EntityType,
@@ -62,11 +65,25 @@ DateResolvedAgainst = Annotated[
 ]
 
 
+class CheckedRow(Row):
+    """A table row whose row rules are the catalogue's (schema/catalogue.py), checked once its cells are valid."""
+
+    @model_validator(mode="after")
+    def _catalogue_rules(self):
+        broken = []
+        for rule in row_rules(self.meta.name):
+            if rule.broken(self):
+                message, hint = rule.format(self)
+                broken.append(Broken(rule.column, rule.id, message, hint))
+        raise_if(broken)
+        return self
+
+
 def _meta(name: str, title: str, description: str, primary_key: tuple[str, ...], **kwargs) -> TableMeta:
     return TableMeta(name=name, title=title, description=description, primary_key=primary_key, **kwargs)
 
 
-class Actor(Row):
+class Actor(CheckedRow):
     """A person, organisation, government body, outlet or unnamed group that speaks, acts or is spoken to."""
 
     meta = _meta(
@@ -88,19 +105,8 @@ class Actor(Row):
     wikidata_id: WikidataId
     notes: Notes
 
-    @model_validator(mode="after")
-    def _rules(self):
-        broken = []
-        if (self.role is None) != (self.role_source_id is None):
-            column = "role_source_id" if self.role else "role"
-            broken.append(Broken(column, "role-source", "`role` and `role_source_id` go together", "give both the role wording and the source it is quoted from, or neither"))
-        if self.affiliation_id == self.actor_id:
-            broken.append(Broken("affiliation_id", "self-reference", "an actor cannot be affiliated with itself", "clear the cell or name another actor"))
-        raise_if(broken)
-        return self
 
-
-class Source(Row):
+class Source(CheckedRow):
     """A document or recording: the archived article, and the sources it relies on."""
 
     meta = _meta(
@@ -121,32 +127,16 @@ class Source(Row):
     archive_sha256: Annotated[str | None, Field(pattern=SHA256_PATTERN)] = Field(
         default=None, description="SHA-256 of the archived text's bytes; the archive is content-addressed by it."
     )
-    body_char_start: int | None = Field(default=None, ge=0, description="Offset where the article body begins in the archived text (the rest is page furniture).")
-    body_char_end: int | None = Field(default=None, ge=0, description="Offset where the article body ends in the archived text (exclusive).")
+    body_char_start: Offset | None = Field(default=None, description="Offset where the article body begins in the archived text (the rest is page furniture).")
+    body_char_end: Offset | None = Field(default=None, description="Offset where the article body ends in the archived text (exclusive).")
     republishes_id: Id | None = Field(default=None, description="The source this one republishes.", json_schema_extra=fk("sources"))
     derived_from_id: Id | None = Field(default=None, description="The source this one was made from (a transcript from its recording).", json_schema_extra=fk("sources"))
     retrieved_at: Edtf | None = Field(default=None, description="When the archived copy was captured (EDTF; '~' marks an estimate).")
     language: Annotated[str | None, Field(pattern=LANGUAGE_PATTERN)] = Field(default=None, description="Language of the source (ISO 639-1).")
     notes: Notes
 
-    @model_validator(mode="after")
-    def _rules(self):
-        broken = []
-        has_start, has_end = self.body_char_start is not None, self.body_char_end is not None
-        if has_start != has_end:
-            broken.append(Broken("body_char_end" if has_start else "body_char_start", "body-span", "body offsets go in pairs", "set both body_char_start and body_char_end"))
-        if has_start and has_end and self.body_char_end <= self.body_char_start:
-            broken.append(Broken("body_char_end", "body-span", "must be greater than body_char_start", "check the offsets with `claims locate`"))
-        if has_start and self.archive_sha256 is None:
-            broken.append(Broken("archive_sha256", "body-span", "body offsets need an archived text", "add the archived file's SHA-256 or clear the body offsets"))
-        for column in ("republishes_id", "derived_from_id"):
-            if getattr(self, column) == self.source_id:
-                broken.append(Broken(column, "self-reference", "a source cannot refer to itself", "name another source or clear the cell"))
-        raise_if(broken)
-        return self
 
-
-class Place(Row):
+class Place(CheckedRow):
     """A place the sources mention: a country, region, city, venue or zone."""
 
     meta = _meta(
@@ -165,14 +155,8 @@ class Place(Row):
     country: Country
     notes: Notes
 
-    @model_validator(mode="after")
-    def _rules(self):
-        if self.part_of_id == self.place_id:
-            raise_if([Broken("part_of_id", "self-reference", "a place cannot be part of itself", "name the larger place or clear the cell")])
-        return self
 
-
-class Event(Row):
+class Event(CheckedRow):
     """Something that happened on a date: a call, meeting, visit, post, address, remarks."""
 
     meta = _meta(
@@ -197,13 +181,8 @@ class Event(Row):
     description: Text | None = Field(default=None, description="What happened, closely following the source.")
     notes: Notes
 
-    @model_validator(mode="after")
-    def _rules(self):
-        raise_if(date_rules(self))
-        return self
 
-
-class EventParticipant(Row):
+class EventParticipant(CheckedRow):
     """Who took part in an event, and in what role."""
 
     meta = _meta(
@@ -219,7 +198,7 @@ class EventParticipant(Row):
     notes: Notes
 
 
-class Statement(Row):
+class Statement(CheckedRow):
     """One attributed statement: a quote, a paraphrase, or a claim the outlet makes itself."""
 
     meta = _meta(
@@ -250,23 +229,8 @@ class Statement(Row):
     topics: pipe_list(Topic) | None = Field(default=None, description="What the statement is about, separated by '|'.")
     notes: Notes
 
-    @model_validator(mode="after")
-    def _rules(self):
-        broken = date_rules(self)
-        if self.addressee_id is not None and self.addressee_id == self.speaker_id:
-            broken.append(Broken("addressee_id", "speaker-is-addressee", "is the same actor as speaker_id", "clear addressee_id or correct the speaker"))
-        if self.translated and self.language is None:
-            broken.append(Broken("language", "translation-language", "is empty but translated is true", "give the original language (ISO 639-1)"))
-        if self.statement_type == StatementType.direct_quote:
-            if any(not segment.strip() for segment in quote_segments(self.text)):
-                broken.append(Broken("text", "quote-shape", "has an empty part around ' […] '", "join the quoted parts with ' […] '"))
-        if self.statement_type == StatementType.partial_quote and not quoted_fragments(self.text):
-            broken.append(Broken("text", "quote-shape", "is a partial quote without words in curly quotes “…”", "put the source's quoted words in “ ”, or use paraphrase"))
-        raise_if(broken)
-        return self
 
-
-class Attestation(Row):
+class Attestation(CheckedRow):
     """The evidence: a verbatim excerpt of an archived source that backs a statement or an event."""
 
     meta = _meta(
@@ -282,30 +246,14 @@ class Attestation(Row):
     event_id: Id | None = Field(default=None, description="The event this excerpt backs (exactly one of statement_id, event_id).", json_schema_extra=fk("events"))
     source_id: Id = Field(description="The archived source the excerpt is taken from.", json_schema_extra=fk("sources"))
     excerpt: Text = Field(description="Verbatim span of the archived text, with its original characters (curly quotes included).")
-    char_start: int = Field(ge=0, description="Code-point offset of the excerpt's first character in the archived text.")
-    char_end: int = Field(ge=0, description="Code-point offset just after the excerpt's last character: archived[char_start:char_end] == excerpt.")
+    char_start: Offset = Field( description="Code-point offset of the excerpt's first character in the archived text.")
+    char_end: Offset = Field( description="Code-point offset just after the excerpt's last character: archived[char_start:char_end] == excerpt.")
     via_source_id: Id | None = Field(default=None, description="The source the reporting source relies on (a transcript, a recording, an interview).", json_schema_extra=fk("sources"))
     evidence_basis: EvidenceBasis = Field(description="What the reporting source says its knowledge rests on.")
     notes: Notes
 
-    @model_validator(mode="after")
-    def _rules(self):
-        broken = []
-        if (self.statement_id is None) == (self.event_id is None):
-            broken.append(Broken("statement_id", "attests-one", "give exactly one of statement_id and event_id", "an attestation backs one statement or one event"))
-        if self.char_end <= self.char_start:
-            broken.append(Broken("char_end", "offsets", "must be greater than char_start", "run `claims locate SOURCE_ID \"words\"` to get the offsets"))
-        elif self.char_end - self.char_start != len(self.excerpt):
-            broken.append(
-                Broken("char_end", "offsets", f"char_end - char_start = {self.char_end - self.char_start} but the excerpt has {len(self.excerpt)} characters", "run `claims locate` to get the offsets")
-            )
-        if self.via_source_id is not None and self.via_source_id == self.source_id:
-            broken.append(Broken("via_source_id", "self-reference", "is the same as source_id", "name the source the report relies on, or clear the cell"))
-        raise_if(broken)
-        return self
 
-
-class Plan(Row):
+class Plan(CheckedRow):
     """A peace plan or proposal the sources discuss."""
 
     meta = _meta(
@@ -320,14 +268,14 @@ class Plan(Row):
     title: Text = Field(description="The plan's name as the sources give it.")
     aliases: TextList | None = Field(default=None, description="Other names the sources use, separated by '|'.")
     status: PlanStatus = Field(description="How far the plan got, as the source reports it.")
-    point_count: int | None = Field(default=None, ge=1, description="Number of points, where the source gives it.")
+    point_count: Count | None = Field(default=None, description="Number of points, where the source gives it.")
     proposed_by_id: Id | None = Field(default=None, description="Who drafted or proposed it, per the source.", json_schema_extra=fk("actors"))
     event_id: Id | None = Field(default=None, description="The event at which it emerged or was agreed.", json_schema_extra=fk("events"))
     description: Text | None = Field(default=None, description="What the source says the plan is.")
     notes: Notes
 
 
-class Provision(Row):
+class Provision(CheckedRow):
     """A term of a plan, as a source describes it."""
 
     meta = _meta(
@@ -345,7 +293,7 @@ class Provision(Row):
     notes: Notes
 
 
-class StatementMention(Row):
+class StatementMention(CheckedRow):
     """What a statement mentions or is about: an actor, place, plan, provision or event."""
 
     meta = _meta(
@@ -361,7 +309,7 @@ class StatementMention(Row):
     notes: Notes
 
 
-class StatementRelation(Row):
+class StatementRelation(CheckedRow):
     """How one statement relates to another: responds to, contradicts, confirms…"""
 
     meta = _meta(
@@ -376,17 +324,12 @@ class StatementRelation(Row):
     object_statement_id: Id = Field(description="The statement related to.", json_schema_extra=fk("statements"))
     notes: Notes
 
-    @model_validator(mode="after")
-    def _rules(self):
-        if self.statement_id == self.object_statement_id:
-            raise_if([Broken("object_statement_id", "self-reference", "a statement cannot relate to itself", "name another statement")])
-        return self
 
 
 VERSION_PATTERN = r"^[0-9]+\.[0-9]+\.[0-9]+$"
 
 
-class RetiredId(Row):
+class RetiredId(CheckedRow):
     """An ID that was removed from the dataset: it stays here so that it is never reused."""
 
     meta = _meta(
@@ -404,14 +347,8 @@ class RetiredId(Row):
     replaced_by: Id | None = Field(default=None, description="The ID of the same table that replaces it, if any.")
     notes: Notes
 
-    @model_validator(mode="after")
-    def _rules(self):
-        if self.replaced_by == self.id:
-            raise_if([Broken("replaced_by", "self-reference", "an ID cannot replace itself", "name the ID that replaces it, or clear the cell")])
-        return self
 
-
-class PublishedId(Row):
+class PublishedId(CheckedRow):
     """An ID that a release published: it must stay in its table or be retired, never just vanish."""
 
     meta = _meta(

@@ -66,9 +66,9 @@ class Dataset:
     the archived texts are absent: then the provenance layer is skipped, and the tests that need
     it ask for the `archive` fixture."""
 
-    def __init__(self, root: Path, archive: Path | None):
+    def __init__(self, root: Path, archive: Path | None, data: Path = DATA):
         self.dir = root / "data"
-        shutil.copytree(DATA, self.dir)
+        shutil.copytree(data, self.dir)
         self.archive = archive
 
     def archive_args(self) -> list[str]:
@@ -133,3 +133,19 @@ def archive_or_none() -> Path | None:
 @pytest.fixture
 def dataset(tmp_path: Path) -> Dataset:
     return Dataset(tmp_path, archive_or_none())
+
+
+@pytest.fixture(scope="session")
+def synthetic_source(tmp_path_factory) -> Path:
+    """A small synthetic dataset with its own archive (claims synth): needs nothing outside the repository."""
+    from claims.synth import synth
+
+    out = tmp_path_factory.mktemp("synthetic")
+    synth(100, out, seed=11)
+    return out
+
+
+@pytest.fixture
+def synthetic(tmp_path: Path, synthetic_source: Path) -> Dataset:
+    """A scratch copy of the synthetic dataset, with its synthetic archive."""
+    return Dataset(tmp_path, synthetic_source / "archive", data=synthetic_source / "data")

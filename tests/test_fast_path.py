@@ -115,7 +115,8 @@ LAYERS = ("structure", "rows", "integrity", "provenance")
 
 
 def keys(run):
-    return sorted({(Path(f.path).name, f.line, f.column, f.rule) for f in run.findings})
+    """Every finding in full (file, line, column, rule, message, hint), as many times as reported."""
+    return sorted((Path(f.path).name, f.line, f.column, f.rule, f.message, f.hint) for f in run.findings)
 
 
 @pytest.mark.parametrize("name", sorted(FIXTURES))

@@ -24,12 +24,11 @@ from pathlib import Path
 import duckdb
 
 from claims.archive import Archive
-from claims.generate import REPO, declarable_foreign_keys, sql_ddl, table_schema
+from claims.generate import DUCKDB_TYPES, REPO, declarable_foreign_keys, sql_ddl, table_schema
 from claims.schema import TABLES, Row
 
 VIEWS_DIR = REPO / "queries" / "views"
 DERIVED_DIR = REPO / "queries" / "derived"
-DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "boolean": "BOOLEAN", "date": "DATE"}
 SQLITE_TYPES = {"string": str, "integer": int, "boolean": int, "date": str}
 # Full-text search: the columns people search for words in.
 FTS_COLUMNS = {"statements": ["text"], "attestations": ["excerpt"], "actors": ["name", "aliases", "role"], "events": ["title", "description"]}

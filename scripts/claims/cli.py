@@ -96,7 +96,7 @@ def cli() -> None:
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
 @click.option("--archive", "archive_dir", type=ARCHIVE, default=None, help=ARCHIVE_HELP)
 @click.option("--no-archive", is_flag=True, help="Skip the provenance layer even if an archive is found.")
-@click.option("--layers", default=None, metavar="NAMES", help="Comma-separated layers to run (structure always runs): structure,rows,integrity,provenance,expectations. Default: all.")
+@click.option("--layers", default=None, metavar="NAMES", help="Comma-separated layers to run, with the layers they need (provenance needs rows; expectations need rows and integrity; all need structure): structure,rows,integrity,provenance,expectations. Default: all.")
 @click.option("--engine", type=click.Choice(["auto", "reference", "fast"]), default="auto", show_default=True, help="reference: frictionless, pydantic and Great Expectations row by row; fast: the same rules compiled to DuckDB SQL; auto: reference for small data, fast above 20 MB.")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
 def validate(data_dir: Path, archive_dir: Path | None, no_archive: bool, layers: str | None, engine: str, quiet: bool) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from claims.generate import table_schema
 from claims.schema import TABLES, Row
 from claims.schema.fields import ID_PATTERN
+from claims.tablefile import file_problem
 
 
 # Columns copied from an archived text, which are compared with it code point by code point:
@@ -76,13 +77,23 @@ def format_tables(data_dir: Path, check: bool = False) -> tuple[list[Path], dict
     changed, errors = [], {}
     for model in TABLES:
         path = data_dir / f"{model.meta.name}.csv"
-        if not path.is_file():
+        if not path.exists() and not path.is_symlink():
             errors[path] = "missing"
             continue
-        raw = path.read_bytes()
+        if path.is_symlink():  # writing would change the link's target, maybe outside data/
+            errors[path] = "is a link; fmt never writes through a link: replace it with the file itself"
+            continue
+        problem = file_problem(path)
+        if problem:
+            errors[path] = problem
+            continue
         try:
+            raw = path.read_bytes()
             text = raw.decode("utf-8")
             formatted = canonical(text, model)
+        except OSError as error:
+            errors[path] = f"cannot be read: {error.strerror or error}"
+            continue
         except UnicodeDecodeError:
             errors[path] = "not valid UTF-8; re-save it as UTF-8"
             continue

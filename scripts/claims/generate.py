@@ -120,8 +120,9 @@ def frictionless_field(name: str, prop: dict[str, Any], defs: dict[str, Any], re
         constraints["pattern"] = f"{item_pattern}(?:\\|{item_pattern})*"
     elif kind == "integer":
         field["type"] = "integer"
-        if "minimum" in prop:
-            constraints["minimum"] = prop["minimum"]
+        for bound in ("minimum", "maximum"):
+            if bound in prop:
+                constraints[bound] = prop[bound]
     elif kind == "boolean":
         field["type"] = "boolean"
         field["trueValues"] = ["true"]
@@ -187,6 +188,7 @@ def datapackage() -> dict[str, Any]:
 
 
 SQL_TYPES = {"string": "TEXT", "integer": "BIGINT", "boolean": "BOOLEAN", "date": "DATE"}
+DUCKDB_TYPES = {**SQL_TYPES, "string": "VARCHAR"}
 
 
 def _sql_quote(text: str) -> str:

@@ -72,6 +72,8 @@ def synth(statements: int, out: Path, seed: int = 2025, progress=None) -> dict[s
     writer = Writer(out / "data")
     archive = out / "archive"
     archive.mkdir(parents=True, exist_ok=True)
+    # the confirmed Wikidata IDs, as in the real archive (no synthetic actor claims one)
+    (archive / "wikidata.csv").write_text("name,wikidata_id\nSynthetic Person,Q1\n", encoding="utf-8")
 
     def emit(table: str, values: list) -> None:
         writer.row(table, values)

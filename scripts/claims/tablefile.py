@@ -8,13 +8,18 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from claims.findings import Finding
 from claims.schema import Row
+from claims.schema.catalogue import CELL_MAX_CHARS
 
 LAYER = "structure"
+# The cell model (README, "What a cell is"): Python's csv reader reads any cell, whatever its size;
+# a cell longer than CELL_MAX_CHARS is then reported as `cell-too-long` by both engines.
+csv.field_size_limit(2**31 - 1)
 
 
 @dataclass
@@ -34,6 +39,27 @@ def _finding(shown: str, line: int, column: str, rule: str, message: str, hint: 
     return Finding(shown, line, column, rule, message, hint, LAYER)
 
 
+def file_problem(path: Path) -> str | None:
+    """Why a table file cannot be read safely (said with the operating system's reason), or None.
+
+    A link is followed only to a file inside the same data folder: a link out of it could make
+    validation print, or `claims fmt` rewrite, a file that is not part of the dataset. Only regular
+    files are opened (a FIFO would block, a device never end)."""
+    try:
+        if path.is_symlink():
+            target = path.resolve(strict=True)
+            if not target.is_relative_to(path.parent.resolve()):
+                return "is a link to a file outside the data folder; links are not followed out of it"
+        mode = path.stat().st_mode
+    except RuntimeError:  # Python before 3.13 reports a link loop so
+        return "cannot be read: too many levels of symbolic links"
+    except OSError as error:
+        return f"cannot be read: {error.strerror or error}"
+    if not stat.S_ISREG(mode):
+        return "is not a regular file (a folder, a device or a pipe)"
+    return None
+
+
 def read_table(path: Path, model: type[Row], shown: str) -> tuple[Table, list[Finding]]:
     """Read one CSV file; return the table (loaded=False if unusable) and the file-level findings."""
     expected = model.columns()
@@ -43,10 +69,18 @@ def read_table(path: Path, model: type[Row], shown: str) -> tuple[Table, list[Fi
     def report(line: int, column: str, rule: str, message: str, hint: str) -> None:
         findings.append(_finding(shown, line, column, rule, message, hint))
 
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         report(1, "-", "missing-file", f"the table file is missing ({model.meta.name} is required)", f"create it with the header: {','.join(expected)}")
         return table, findings
-    raw = path.read_bytes()
+    problem = file_problem(path)
+    if problem is None:
+        try:
+            raw = path.read_bytes()
+        except OSError as error:  # vanished, or an I/O error while reading
+            problem = f"cannot be read: {error.strerror or error}"
+    if problem is not None:
+        report(1, "-", "unreadable-file", problem, "replace it with the CSV table itself (a regular file in the data folder)")
+        return table, findings
     if b"\x00" in raw:
         position = raw.index(b"\x00")
         report(raw.count(b"\n", 0, position) + 1, "-", "nul-byte", "contains a NUL byte, so it is binary or corrupt", "re-save the file as plain UTF-8 text")
@@ -103,6 +137,11 @@ def read_table(path: Path, model: type[Row], shown: str) -> tuple[Table, list[Fi
         if len(record) != len(expected):
             which = "more" if len(record) > len(expected) else "fewer"
             report(line, "-", "cell-count", f"has {len(record)} cells, {which} than the {len(expected)} columns", "check for an unquoted comma or a missing cell")
+            continue
+        if max(map(len, record)) > CELL_MAX_CHARS:
+            for column, cell in zip(expected, record):
+                if len(cell) > CELL_MAX_CHARS:
+                    report(line, column, "cell-too-long", f"has {len(cell)} characters; a cell has at most {CELL_MAX_CHARS}", "shorten the cell: excerpts and texts are short quotations")
             continue
         table.rows.append(dict(zip(expected, record)))
         table.lines.append(line)

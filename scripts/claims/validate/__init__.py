@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from claims.archive import Location, parse_location
-from claims.findings import Finding, Findings
-from claims.tablefile import Table
+from claims.findings import Findings, internal_error
+from claims.schema import TABLES
+from claims.tablefile import Table, file_problem
 
 from . import expectations, integrity, provenance, rows, structure
 
@@ -58,6 +59,27 @@ class Run:
 
 
 LAYER_NAMES = tuple(name for name, _ in LAYERS)
+# What each layer reads from the layers before it: rows reads the tables that structure loads;
+# provenance checks only rows that passed the rows layer (run.models); the cross-table
+# expectations need data without row or key findings. `--layers` pulls these in, so that leaving
+# a layer out never turns a finding into a pass.
+LAYER_NEEDS = {
+    "structure": (),
+    "rows": ("structure",),
+    "integrity": ("structure",),
+    "provenance": ("structure", "rows"),
+    "expectations": ("structure", "rows", "integrity"),
+}
+
+
+def with_needs(layers) -> tuple[str, ...]:
+    """The layers asked for and every layer they need, in the pipeline's order."""
+    wanted = set(layers or LAYER_NAMES)
+    while True:
+        more = wanted | {need for layer in wanted for need in LAYER_NEEDS[layer]}
+        if more == wanted:
+            return tuple(name for name in LAYER_NAMES if name in wanted)
+        wanted = more
 
 
 # Above this many bytes of CSV, `engine="auto"` takes the fast path.
@@ -66,22 +88,33 @@ ENGINES = ("auto", "reference", "fast")
 
 
 def choose_engine(data_dir: Path, engine: str = "auto") -> str:
+    """The engine to run: `auto` takes the fast one for large data. Only the schema's table files
+    that can be read safely count (a link out of the folder or a FIFO is never opened here)."""
     if engine != "auto":
         return engine
-    size = sum(path.stat().st_size for path in Path(data_dir).glob("*.csv"))
+    size = 0
+    for model in TABLES:
+        path = Path(data_dir) / f"{model.meta.name}.csv"
+        if path.exists() and file_problem(path) is None:
+            try:
+                size += path.stat().st_size
+            except OSError:  # vanished meanwhile: the engine reports it
+                pass
     return "fast" if size > FAST_PATH_BYTES else "reference"
 
 
 def validate(data_dir: Path, archive_dir: Path | None = None, progress=None, layers: tuple[str, ...] | None = None, engine: str = "auto") -> Run:
     """Run the layers (all by default, always in order) on the CSVs in `data_dir`.
 
-    `archive_dir` holds the captured source texts. Layer 1 (structure) always runs: the others
+    `archive_dir` holds the captured source texts. Each layer runs with the layers it needs (LAYER_NEEDS): the others
     read the tables it loads. `engine`: "reference" (frictionless, pydantic, Great Expectations,
     row by row), "fast" (the same rules compiled to DuckDB SQL, see fast.py) or "auto" (the
     reference for small data such as the curated tables, the fast path for large data).
     """
     run = Run(Path(data_dir), parse_location(archive_dir))
-    wanted = set(layers or LAYER_NAMES) | {"structure"}
+    wanted = set(with_needs(layers))
+    for name in sorted(wanted - set(layers or LAYER_NAMES), key=LAYER_NAMES.index):
+        run.notes.append(f"the {name} layer ran too: a layer asked for needs it")
     run.engine = choose_engine(data_dir, engine)
     if run.engine == "fast":
         from claims.validate.fast import validate_fast
@@ -98,7 +131,7 @@ def validate(data_dir: Path, archive_dir: Path | None = None, progress=None, lay
         try:
             layer(run)
         except Exception as error:  # a bug in a layer must still end in a finding, not a traceback
-            run.findings.add(Finding(f"(claims {name} layer)", 1, "-", "internal-error", f"{type(error).__name__}: {error}", "this is a bug in claims, not in the data: please report it with the command you ran", name))
+            run.findings.add(internal_error(name, error))
         run.timings[name] = time.perf_counter() - started
         run.counts[name] = len(run.findings) - before
     return run

@@ -15,6 +15,7 @@ from pathlib import Path
 from claims.expectations import RULES, cross_table_suite, quiet_gx, suites_for, to_gx_suite
 from claims.findings import Finding
 from claims.schema import TABLES
+from claims.schema.catalogue import shorten
 
 LAYER = "expectations"
 
@@ -51,36 +52,61 @@ def _frame(table):
 def _column_findings(item, shown: str, frame) -> list[Finding]:
     config = item.expectation_config
     meta = config.meta or {}
-    kind = config.type
-    rule = meta.get("rule") or RULES.get(kind, kind.removeprefix("expect_"))
-    column = config.kwargs.get("column") or meta.get("column") or ",".join(config.kwargs.get("column_list") or []) or "-"
-    if kind == "expect_table_columns_to_match_ordered_list":
-        column = "-"
-    hint = meta.get("hint") or f"expectation {kind}({_kwargs(config.kwargs)}) in gx/expectations/"
-    result = item.result or {}
+    kind, kwargs = config.type, config.kwargs
     raised = [info.get("exception_message", "") for info in (item.exception_info or {}).values() if isinstance(info, dict) and info.get("raised_exception")]
     if raised:
-        return [Finding(shown, 1, column, "expectation-error", f"{kind} could not run: {raised[0][:300]}", "fix the expectation in gx/expectations/", LAYER)]
+        return [Finding(shown, 1, expectation_column(kind, kwargs, meta), "expectation-error", f"{kind} could not run: {raised[0][:300]}", "fix the expectation in gx/expectations/", LAYER)]
+    result = item.result or {}
     lines = result.get("unexpected_index_list")
-    if lines and not config.kwargs.get("mostly"):
+    if lines and not kwargs.get("mostly"):
         values = result.get("unexpected_list") or [None] * len(lines)
-        return [
-            Finding(shown, int(line), column, rule, f"{value!r} fails {kind}" if value is not None else f"fails {kind}", hint, LAYER)
-            for line, value in zip(lines, values)
-        ]
-    observed = result.get("observed_value")
-    if kind == "expect_column_values_to_not_be_null" and config.kwargs.get("mostly"):
-        filled = 1 - (result.get("unexpected_percent") or 0) / 100
-        message = f"only {filled:.0%} of rows are filled; at least {config.kwargs['mostly']:.0%} expected"
+        return [unexpected_finding(shown, kind, kwargs, meta, int(line), value) for line, value in zip(lines, values)]
+    if kind == "expect_column_values_to_not_be_null" and kwargs.get("mostly"):
+        return [summary_finding(shown, kind, kwargs, meta, filled=1 - (result.get("unexpected_percent") or 0) / 100)]
+    return [summary_finding(shown, kind, kwargs, meta, observed=result.get("observed_value"))]
+
+
+# How a failed expectation is reported: one place, for Great Expectations and for the fast
+# engine's compiled suites alike.
+
+
+def expectation_column(kind: str, kwargs: dict, meta: dict) -> str:
+    if kind == "expect_table_columns_to_match_ordered_list":
+        return "-"
+    return kwargs.get("column") or meta.get("column") or ",".join(kwargs.get("column_list") or []) or "-"
+
+
+def _rule_and_hint(kind: str, kwargs: dict, meta: dict) -> tuple[str, str]:
+    rule = meta.get("rule") or RULES.get(kind, kind.removeprefix("expect_"))
+    return rule, meta.get("hint") or f"expectation {kind}({_kwargs(kwargs)}) in gx/expectations/"
+
+
+def unexpected_finding(shown: str, kind: str, kwargs: dict, meta: dict, line: int, value) -> Finding:
+    """One unexpected cell (or, for compound keys, row)."""
+    rule, hint = _rule_and_hint(kind, kwargs, meta)
+    message = f"{shorten(value)} fails {kind}" if value is not None else f"fails {kind}"
+    return Finding(shown, line, expectation_column(kind, kwargs, meta), rule, message, hint, LAYER)
+
+
+def summary_finding(shown: str, kind: str, kwargs: dict, meta: dict, observed=None, filled: float | None = None) -> Finding:
+    """A table-level failure: a fill rate below `mostly`, or an observed value out of bounds."""
+    rule, hint = _rule_and_hint(kind, kwargs, meta)
+    if filled is not None:
+        message = f"only {filled:.0%} of rows are filled; at least {kwargs['mostly']:.0%} expected"
     elif observed is not None:
-        message = f"{kind}: observed {observed!r} ({_kwargs(config.kwargs)})"
+        message = f"{kind}: observed {shorten(observed)} ({_kwargs(kwargs)})"
     else:
-        message = f"{kind} failed ({_kwargs(config.kwargs)})"
-    return [Finding(shown, 1, column, rule, message, hint, LAYER)]
+        message = f"{kind} failed ({_kwargs(kwargs)})"
+    return Finding(shown, 1, expectation_column(kind, kwargs, meta), rule, message, hint, LAYER)
+
+
+def cross_table_finding(shown: str, line: int, meta: dict, key, description: str) -> Finding:
+    """A row that a cross-table SQL expectation returns."""
+    return Finding(shown, line, meta["column"], meta["rule"], f"{', '.join(map(str, key))}: fails “{description}”", meta["hint"], LAYER)
 
 
 def _kwargs(kwargs: dict) -> str:
-    return ", ".join(f"{key}={value!r}" for key, value in kwargs.items() if key not in {"column", "batch_id"})
+    return ", ".join(f"{key}={value!r}" for key, value in kwargs.items() if key not in {"column", "batch_id"} and value is not None)
 
 
 def _cross_table(run, gx, context) -> None:
@@ -120,7 +146,5 @@ def _cross_table(run, gx, context) -> None:
             locate = {tuple(str(row[k]) for k in meta["key"]): line for row, line in zip(run.tables[table].rows, run.tables[table].lines)}
             for row in result.result["details"]["unexpected_rows"]:
                 key = tuple(str(row[k]) for k in meta["key"])
-                run.findings.add(
-                    Finding(run.tables[table].shown, locate.get(key, 1), meta["column"], meta["rule"], f"{', '.join(key)}: fails “{item['description']}”", meta["hint"], LAYER)
-                )
+                run.findings.add(cross_table_finding(run.tables[table].shown, locate.get(key, 1), meta, key, item["description"]))
         source.get_engine().dispose()  # release the file before the folder is removed

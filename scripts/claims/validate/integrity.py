@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from claims.findings import Finding
 from claims.schema import ID_TABLES, MENTION_TARGETS, TABLES
+from claims.schema.catalogue import shorten
 
 LAYER = "integrity"
 
@@ -82,7 +83,7 @@ def check(con, run) -> None:
             if dangling:
                 known = [value for (value,) in con.execute(f"SELECT {ref} FROM {key_def.table} WHERE {ref} IS NOT NULL").fetchall()]
             for line, value in dangling:
-                add(Finding(shown(name), line, column, "foreign-key", f"{value!r} is not among the {ref} values of {shown(key_def.table)}", _suggest(value, known, key_def.table), LAYER))
+                add(Finding(shown(name), line, column, "foreign-key", f"{shorten(value)} is not among the {ref} values of {shown(key_def.table)}", _suggest(value, known, key_def.table), LAYER))
 
     if "statement_mentions" not in unusable:
         for entity_type, (target, ref) in MENTION_TARGETS.items():
@@ -94,9 +95,9 @@ def check(con, run) -> None:
                 [entity_type],
             ).fetchall()
             if dangling:
-                known = [value for (value,) in con.execute(f"SELECT {ref} FROM {target}").fetchall()]
+                known = [value for (value,) in con.execute(f"SELECT {ref} FROM {target} WHERE {ref} IS NOT NULL").fetchall()]
             for line, value in dangling:
-                add(Finding(shown("statement_mentions"), line, "entity_id", "foreign-key", f"{value!r} is not among the {ref} values of {shown(target)} (entity_type {entity_type})", _suggest(value, known, target), LAYER))
+                add(Finding(shown("statement_mentions"), line, "entity_id", "foreign-key", f"{shorten(value)} is not among the {ref} values of {shown(target)} (entity_type {entity_type})", _suggest(value, known, target), LAYER))
 
     if not unusable & {"statements", "events", "attestations"}:
         for subject, key in (("statements", "statement_id"), ("events", "event_id")):

@@ -12,7 +12,7 @@ import csv
 
 from claims.archive import Archive, find_all
 from claims.findings import Finding
-from claims.schema.rules import quote_segments, quoted_fragments
+from claims.schema.catalogue import quote_segments, quoted_fragments, shorten
 
 LAYER = "provenance"
 SKIPPED_WITHOUT_ARCHIVE = (
@@ -39,48 +39,28 @@ def run(run) -> None:
         if source.archive_sha256 is None:
             continue
         text = archive.text(source.archive_sha256)
-        if text is None:
-            add(Finding(shown_sources, line, "archive_sha256", *archive.why_missing(source.archive_sha256), LAYER))
-            continue
-        texts[source_id] = text
-        if source.body_char_end is not None and source.body_char_end > len(text):
-            add(Finding(shown_sources, line, "body_char_end", "body-span", f"{source.body_char_end} is past the end of the archived text ({len(text)} characters)", "check the offsets with `claims locate`", LAYER))
+        for finding in source_findings(shown_sources, line, source.archive_sha256, source.body_char_end, text, archive):
+            add(finding)
+        if text is not None:
+            texts[source_id] = text
 
     shown_attestations = run.tables["attestations"].shown
-    excerpts_by_statement: dict[str, list[str]] = {}
+    excerpts_by_statement: dict[str, list[tuple[str, int]]] = {}
     for attestation, line in run.models.get("attestations", []):
         text = texts.get(attestation.source_id)
         if text is None:
             continue  # unarchived or missing source: reported by the integrity layer or above
-        found = text[attestation.char_start : attestation.char_end]
-        if found != attestation.excerpt:
-            spans = find_all(text, attestation.excerpt)
-            if spans:
-                hint = "the excerpt is at " + ", ".join(f"char_start={s} char_end={e}" for s, e in spans[:3])
-                if text[spans[0][0] : spans[0][1]] != attestation.excerpt:
-                    hint += " (with the source's own quote marks: copy them from `claims locate`)"
-            else:
-                hint = "the excerpt is not in the archived text: copy it verbatim (`claims locate` finds it)"
-            add(Finding(shown_attestations, line, "excerpt", "excerpt-mismatch", f"archived text at {attestation.char_start}:{attestation.char_end} is {found[:60]!r}, not the excerpt", hint, LAYER))
-            continue
         source, _ = sources[attestation.source_id]
-        if source.body_char_start is not None and not (source.body_char_start <= attestation.char_start and attestation.char_end <= source.body_char_end):
-            add(Finding(shown_attestations, line, "char_start", "outside-article", f"the excerpt lies outside the article body ({source.body_char_start}:{source.body_char_end}): navigation, ads and side-bars are not data", "quote the article's own text", LAYER))
-        if attestation.statement_id:
+        findings = excerpt_findings(shown_attestations, line, attestation.excerpt, attestation.char_start, attestation.char_end, source.body_char_start, source.body_char_end, text)
+        for finding in findings:
+            add(finding)
+        if attestation.statement_id and not any(f.rule == "excerpt-mismatch" for f in findings):
             excerpts_by_statement.setdefault(attestation.statement_id, []).append((attestation.excerpt, line))
 
     shown_statements = run.tables["statements"].shown
     for statement, line in run.models.get("statements", []):
-        if statement.statement_type == "direct_quote":
-            words = quote_segments(statement.text)
-        elif statement.statement_type == "partial_quote":
-            words = quoted_fragments(statement.text)
-        else:
-            continue
-        for excerpt, attestation_line in excerpts_by_statement.get(statement.statement_id, []):
-            for fragment in words:
-                if fragment not in excerpt:
-                    add(Finding(shown_statements, line, "text", "quote-outside-excerpt", f"the quoted words {fragment[:50]!r} are not inside the excerpt of {shown_attestations}:{attestation_line}", "quote the source's words exactly (same quote marks and apostrophes), or widen the excerpt", LAYER))
+        for finding in quote_findings(shown_statements, line, statement.statement_type, statement.text, excerpts_by_statement.get(statement.statement_id, []), shown_attestations):
+            add(finding)
 
     shown_actors = run.tables["actors"].shown
     confirmed = _wikidata(archive.wikidata_path())
@@ -89,15 +69,74 @@ def run(run) -> None:
     for actor, line in run.models.get("actors", []):
         if actor.role and actor.role_source_id in texts:
             source, _ = sources[actor.role_source_id]
-            body = texts[actor.role_source_id][source.body_char_start : source.body_char_end] if source.body_char_start is not None else texts[actor.role_source_id]
-            if actor.role not in body:
-                add(Finding(shown_actors, line, "role", "role-not-quoted", f"the role {actor.role!r} is not in the text of {actor.role_source_id!r}", "copy the role verbatim from the article", LAYER))
+            for finding in role_findings(shown_actors, line, actor.role, actor.role_source_id, texts[actor.role_source_id], source.body_char_start, source.body_char_end):
+                add(finding)
         if actor.wikidata_id and confirmed is not None:
-            names = {actor.name, *(actor.aliases or ())}
-            if actor.wikidata_id not in confirmed:
-                add(Finding(shown_actors, line, "wikidata_id", "wikidata-unconfirmed", f"{actor.wikidata_id} is not in the archive's wikidata.csv", "leave wikidata_id empty unless the ID is confirmed", LAYER))
-            elif confirmed[actor.wikidata_id] not in names:
-                add(Finding(shown_actors, line, "wikidata_id", "wikidata-unconfirmed", f"{actor.wikidata_id} is confirmed for {confirmed[actor.wikidata_id]!r}, not this actor", "correct the ID, or add that name to aliases if it is the same person", LAYER))
+            for finding in wikidata_findings(shown_actors, line, actor.wikidata_id, {actor.name, *(actor.aliases or ())}, confirmed):
+                add(finding)
+
+
+# Each check below judges one row, and is what both engines call: the fast engine selects the
+# rows in SQL, and these say whether and how they break a rule.
+
+
+def source_findings(shown: str, line: int, sha: str, body_end: int | None, text: str | None, archive) -> list[Finding]:
+    """The archived text of a source is there (or the archive says why not), and its body ends inside it."""
+    if text is None:
+        return [Finding(shown, line, "archive_sha256", *archive.why_missing(sha), LAYER)]
+    if body_end is not None and body_end > len(text):
+        return [Finding(shown, line, "body_char_end", "body-span", f"{body_end} is past the end of the archived text ({len(text)} characters)", "check the offsets with `claims locate`", LAYER)]
+    return []
+
+
+def excerpt_findings(shown: str, line: int, excerpt: str, start: int, end: int, body_start: int | None, body_end: int | None, text: str) -> list[Finding]:
+    """The excerpt is the archived text at its offsets, inside the article body."""
+    found = text[start:end]
+    if found != excerpt:
+        spans = find_all(text, excerpt)
+        if spans:
+            hint = "the excerpt is at " + ", ".join(f"char_start={s} char_end={e}" for s, e in spans[:3])
+            if text[spans[0][0] : spans[0][1]] != excerpt:
+                hint += " (with the source's own quote marks: copy them from `claims locate`)"
+        else:
+            hint = "the excerpt is not in the archived text: copy it verbatim (`claims locate` finds it)"
+        return [Finding(shown, line, "excerpt", "excerpt-mismatch", f"archived text at {start}:{end} is {shorten(found)}, not the excerpt", hint, LAYER)]
+    if body_start is not None and not (body_start <= start and end <= body_end):
+        return [Finding(shown, line, "char_start", "outside-article", f"the excerpt lies outside the article body ({body_start}:{body_end}): navigation, ads and side-bars are not data", "quote the article's own text", LAYER)]
+    return []
+
+
+def quote_findings(shown: str, line: int, statement_type: str, text: str, excerpts: list[tuple[str, int]], shown_attestations: str) -> list[Finding]:
+    """Every quoted word of a direct or partial quote lies inside each excerpt that attests it."""
+    if statement_type == "direct_quote":
+        words = quote_segments(text)
+    elif statement_type == "partial_quote":
+        words = quoted_fragments(text)
+    else:
+        return []
+    return [
+        Finding(shown, line, "text", "quote-outside-excerpt", f"the quoted words {shorten(fragment)} are not inside the excerpt of {shown_attestations}:{attestation_line}", "quote the source's words exactly (same quote marks and apostrophes), or widen the excerpt", LAYER)
+        for excerpt, attestation_line in excerpts
+        for fragment in words
+        if fragment not in excerpt
+    ]
+
+
+def role_findings(shown: str, line: int, role: str, source_id: str, text: str, body_start: int | None, body_end: int | None) -> list[Finding]:
+    """An actor's role is quoted verbatim from the body of its source."""
+    body = text[body_start:body_end] if body_start is not None else text
+    if role in body:
+        return []
+    return [Finding(shown, line, "role", "role-not-quoted", f"the role {shorten(role)} is not in the text of {source_id!r}", "copy the role verbatim from the article", LAYER)]
+
+
+def wikidata_findings(shown: str, line: int, wikidata_id: str, names: set[str], confirmed: dict[str, str]) -> list[Finding]:
+    """A Wikidata ID is one the archive's wikidata.csv confirms for this actor's name or an alias."""
+    if wikidata_id not in confirmed:
+        return [Finding(shown, line, "wikidata_id", "wikidata-unconfirmed", f"{wikidata_id} is not in the archive's wikidata.csv", "leave wikidata_id empty unless the ID is confirmed", LAYER)]
+    if confirmed[wikidata_id] not in names:
+        return [Finding(shown, line, "wikidata_id", "wikidata-unconfirmed", f"{wikidata_id} is confirmed for {confirmed[wikidata_id]!r}, not this actor", "correct the ID, or add that name to aliases if it is the same person", LAYER)]
+    return []
 
 
 def _wikidata(path) -> dict[str, str] | None:

@@ -7,6 +7,7 @@ from pydantic import ValidationError
 from claims.findings import Finding
 from claims.schema import TABLES
 from claims.schema.fields import ID_PATTERN, TIMESTAMP_PATTERN, URL_PATTERN
+from claims.schema.catalogue import TEXT_CELL_RULES, shorten
 from claims.schema.rules import RuleErrors
 
 LAYER = "rows"
@@ -19,20 +20,27 @@ PATTERN_HINTS = {
 
 
 # rule ids raised by schema/fields.py, whose messages already name the value
-CUSTOM_RULES = {"formula_injection", "padding", "invisible_character", "control_character", "edtf", "timestamp", "boolean", "list"}
+CUSTOM_RULES = {rule.id.replace("-", "_") for rule in TEXT_CELL_RULES} | {"edtf", "timestamp", "boolean", "list"}
 
 
 def run(run) -> None:
     for model in TABLES:
         table = run.tables[model.meta.name]
-        valid = []
-        for row, line in zip(table.rows, table.lines):
-            try:
-                valid.append((model.model_validate(row), line))
-            except ValidationError as error:
-                for finding in _translate(error, table.shown, line):
-                    run.findings.add(finding)
+        valid, findings = judge(model, table)
+        for finding in findings:
+            run.findings.add(finding)
         run.models[model.meta.name] = valid
+
+
+def judge(model, table) -> tuple[list, list[Finding]]:
+    """Each row of `table` through the model: the valid rows as (model, line), and the findings."""
+    valid, findings = [], []
+    for row, line in zip(table.rows, table.lines):
+        try:
+            valid.append((model.model_validate(row), line))
+        except ValidationError as error:
+            findings += _translate(error, table.shown, line)
+    return valid, findings
 
 
 def rule_of(detail: dict) -> str:
@@ -60,13 +68,13 @@ def _translate(error: ValidationError, shown: str, line: int) -> list[Finding]:
         message = detail["msg"].removeprefix("Value error, ")
         hint = ""
         if kind == "string_pattern_mismatch":
-            message = f"{value!r} does not match the column's pattern"
+            message = f"{shorten(value)} does not match the column's pattern"
             hint = PATTERN_HINTS.get(context.get("pattern"), f"pattern: {context.get('pattern')}")
         elif kind == "enum":
-            message = f"{value!r} is not an allowed value"
+            message = f"{shorten(value)} is not an allowed value"
             hint = f"use one of: {context.get('expected')}"
         elif kind not in CUSTOM_RULES:
-            message = f"{message} (got {value!r})"
+            message = f"{message} (got {shorten(value)})"
         rule = rule_of(detail)
         findings.append(Finding(shown, line, column, rule, message, hint, LAYER))
     return findings

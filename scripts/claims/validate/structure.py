@@ -12,6 +12,7 @@ from claims.findings import Finding
 from claims.validate.rows import PATTERN_HINTS
 from claims.generate import table_schema
 from claims.schema import TABLES
+from claims.schema.catalogue import shorten
 from claims.tablefile import read_table
 
 LAYER = "structure"
@@ -34,31 +35,38 @@ def run(run) -> None:
 
 
 def _frictionless(run) -> None:
-    from frictionless import Resource, Schema
-
     for model in TABLES:
         table = run.tables[model.meta.name]
-        if not table.loaded or not table.rows:
-            continue
-        descriptor = {key: value for key, value in table_schema(model).items() if key not in {"foreignKeys", "primaryKey"}}
-        descriptor["fields"] = [_without_unique(field) for field in descriptor["fields"]]
-        data = [table.columns] + [[row[column] for column in table.columns] for row in table.rows]
-        resource = Resource(name=model.meta.name, data=data, schema=Schema.from_descriptor(descriptor))
-        report = resource.validate()
-        for task in report.tasks:
-            for error in task.errors:
-                row_number = getattr(error, "row_number", None)
-                line = table.lines[row_number - 2] if row_number and row_number >= 2 else 1
-                column = getattr(error, "field_name", None) or "-"
-                cell = getattr(error, "cell", None)
-                rule, message, hint = error.type, error.note, HINTS.get(error.type, error.description)
-                constraint = CONSTRAINT.match(error.note) if error.type == "constraint-error" else None
-                if constraint:
-                    rule, value = constraint.groups()
-                    message, hint = _constraint_message(rule, value, cell)
-                elif cell not in (None, ""):
-                    message = f"{message} (cell {cell!r})"
-                run.findings.add(Finding(table.shown, line, column, rule, message, hint, LAYER))
+        if table.loaded and table.rows:
+            for finding in frictionless_findings(model, table):
+                run.findings.add(finding)
+
+
+def frictionless_findings(model, table) -> list[Finding]:
+    """frictionless's type and constraint findings on the rows of `table` (all, or some of them)."""
+    from frictionless import Resource, Schema
+
+    findings = []
+    descriptor = {key: value for key, value in table_schema(model).items() if key not in {"foreignKeys", "primaryKey"}}
+    descriptor["fields"] = [_without_unique(field) for field in descriptor["fields"]]
+    data = [table.columns] + [[row[column] for column in table.columns] for row in table.rows]
+    resource = Resource(name=model.meta.name, data=data, schema=Schema.from_descriptor(descriptor))
+    report = resource.validate()
+    for task in report.tasks:
+        for error in task.errors:
+            row_number = getattr(error, "row_number", None)
+            line = table.lines[row_number - 2] if row_number and row_number >= 2 else 1
+            column = getattr(error, "field_name", None) or "-"
+            cell = getattr(error, "cell", None)
+            rule, message, hint = error.type, error.note, HINTS.get(error.type, error.description)
+            constraint = CONSTRAINT.match(error.note) if error.type == "constraint-error" else None
+            if constraint:
+                rule, value = constraint.groups()
+                message, hint = _constraint_message(rule, value, cell)
+            elif cell not in (None, ""):
+                message = f"{message} (cell {shorten(cell)})"
+            findings.append(Finding(table.shown, line, column, rule, message, hint, LAYER))
+    return findings
 
 
 def _without_unique(field: dict) -> dict:
@@ -77,7 +85,7 @@ def _constraint_message(rule: str, value: str, cell) -> tuple[str, str]:
     if rule == "required":
         return "is empty but required", "fill in the cell"
     if rule == "pattern":
-        return f"{cell!r} does not match the column's pattern", PATTERN_HINTS.get(f"^{value}$", f"pattern: {value}")
+        return f"{shorten(cell)} does not match the column's pattern", PATTERN_HINTS.get(f"^{value}$", f"pattern: {value}")
     if rule == "enum":
-        return f"{cell!r} is not an allowed value", f"use one of: {value.strip('[]')}"
-    return f"{cell!r} breaks the {rule} constraint ({value})", "see the column's constraints in datapackage.json"
+        return f"{shorten(cell)} is not an allowed value", f"use one of: {value.strip('[]')}"
+    return f"{shorten(cell)} breaks the {rule} constraint ({value})", "see the column's constraints in datapackage.json"

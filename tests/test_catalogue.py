@@ -1,0 +1,283 @@
+"""Equal by construction, proved by generation: for every rule id of the catalogue (and every rule
+the expectation suites name) a generator breaks that rule in a copy of the data, on the curated
+tables and on a synthetic dataset with its own archive; both engines must then report the same
+findings, in full (file, line, column, rule, message, hint) and as many times.
+
+A meta-test fails when a rule has no generator, or an expectation kind has no compiled form."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+
+from claims.expectations import SUITES_DIR
+from claims.schema.catalogue import CELL_MAX_CHARS, RULES
+from claims.validate import validate
+from claims.validate.fast import COMPILED_EXPECTATIONS
+from conftest import FAST_LAYERS
+from test_gate import full
+
+
+def first(d, table, **wanted):
+    """The first row of `table` whose cells satisfy `wanted`: a value, or a predicate on the cell."""
+    _, rows = d.read(table)
+    for row in rows:
+        if all(test(row[k]) if callable(test) else row[k] == test for k, test in wanted.items()):
+            return row
+    raise LookupError(f"no row of {table} with {wanted}")
+
+
+def key(table):
+    from claims.schema import TABLES_BY_NAME
+
+    name = TABLES_BY_NAME[table].meta.primary_key[0]
+    return lambda row: {name: row[name]}
+
+
+def edit(d, table, row, **changes):
+    return d.edit(table, key(table)(row), **changes)
+
+
+def raw(table, transform):
+    return lambda d: d.path(table).write_bytes(transform(d.path(table).read_bytes()))
+
+
+filled = bool
+
+
+def blank(value):
+    return value == ""
+
+
+def day(text, shift):
+    return (date.fromisoformat(text) + timedelta(days=shift)).isoformat()
+
+
+def _redate(d, statement, value):
+    edit(d, "statements", statement, date=value, date_text="on that day", date_min=value, date_max=value, date_resolved_against="test")
+
+
+def _missing_column(d):
+    header, rows = d.read("places")
+    d.write("places", header[:-1], [{k: v for k, v in row.items() if k in header[:-1]} for row in rows])
+
+
+def _date_bounds(d):
+    statement = first(d, "statements", event_id=blank, date_min=filled, date_max=filled)
+    edit(d, "statements", statement, date_max=day(statement["date_min"], -1))
+
+
+def _dated_after_source(d):
+    statement = first(d, "statements", event_id=blank, date=lambda v: len(v) == 10)
+    sources = {a["source_id"] for a in d.read("attestations")[1] if a["statement_id"] == statement["statement_id"]}
+    latest = max(first(d, "sources", source_id=s)["published_at"][:10] for s in sources)
+    _redate(d, statement, day(latest, 1))
+
+
+def _event_date(d):
+    statement = first(d, "statements", event_id=filled, date=lambda v: len(v) == 10)
+    event = first(d, "events", event_id=statement["event_id"])
+    _redate(d, statement, day(event["date_min"], -1))
+
+
+def _speaker_not_participant(d):
+    statement = first(d, "statements", event_id=filled)
+    taking_part = {p["actor_id"] for p in d.read("event_participants")[1] if p["event_id"] == statement["event_id"]}
+    outsider = first(d, "actors", actor_id=lambda a: a not in taking_part and a != statement["addressee_id"])
+    edit(d, "statements", statement, speaker_id=outsider["actor_id"])
+
+
+def _unarchived_source(d):
+    unarchived = first(d, "sources", archive_sha256=blank)
+    attestation = first(d, "attestations", statement_id=filled, via_source_id=lambda v: v != unarchived["source_id"])
+    edit(d, "attestations", attestation, source_id=unarchived["source_id"])
+
+
+def _duplicate_statement(d):
+    statement = first(d, "statements")
+    d.append("statements", **{**statement, "statement_id": "st-copy-of-first"})
+    attestation = first(d, "attestations", statement_id=statement["statement_id"])
+    d.append("attestations", **{**attestation, "attestation_id": "att-copy-of-first", "statement_id": "st-copy-of-first"})
+
+
+def _shift(d):
+    attestation = first(d, "attestations", statement_id=filled)
+    edit(d, "attestations", attestation, char_start=str(int(attestation["char_start"]) + 1), char_end=str(int(attestation["char_end"]) + 1))
+
+
+def _outside_article(d):
+    source = first(d, "sources", body_char_start=filled)
+    attestations = [a for a in d.read("attestations")[1] if a["source_id"] == source["source_id"]]
+    earliest = min(attestations, key=lambda a: int(a["char_start"]))
+    edit(d, "sources", source, body_char_start=str(int(earliest["char_start"]) + 1))
+
+
+def _quote_outside(d):
+    statement = first(d, "statements", statement_type="direct_quote")
+    edit(d, "statements", statement, text=statement["text"] + " and more")
+
+
+def _event_without_participants(d):
+    event = first(d, "events")
+    attestation = first(d, "attestations", event_id=event["event_id"])
+    d.append("events", **{**event, "event_id": "event-without-anyone"})
+    d.append("attestations", **{**attestation, "attestation_id": "att-of-event-without-anyone", "event_id": "event-without-anyone"})
+
+
+def _clear(table, column, rows):
+    def apply(d):
+        header, found = d.read(table)
+        for row in found[:rows]:
+            row[column] = ""
+        d.write(table, header, found)
+    return apply
+
+
+def _keep_one(table):
+    return lambda d: d.write(table, d.read(table)[0], d.read(table)[1][:1])
+
+
+def _offsets_past_text(d):
+    attestation = first(d, "attestations", statement_id=filled)
+    source = first(d, "sources", source_id=attestation["source_id"])
+    edit(d, "sources", source, body_char_start="", body_char_end="")
+    edit(d, "attestations", attestation, char_start="99999990", char_end=str(99999990 + len(attestation["excerpt"])))
+
+
+def _study_window(d):
+    statement = first(d, "statements", event_id=blank, date=filled)
+    _redate(d, statement, "2024-05-01")
+
+
+# rule id -> (generator, what its check needs beyond the fast layers: "archive", "expectations")
+GENERATORS = {
+    # files and records
+    "missing-file": (lambda d: d.path("places").unlink(), ()),
+    "unreadable-file": (lambda d: (d.path("places").unlink(), d.path("places").mkdir()), ()),
+    "nul-byte": (raw("places", lambda b: b.replace(b"\n", b"\x00\n", 2)), ()),
+    "encoding": (raw("places", lambda b: b"\xef\xbb\xbf" + b), ()),
+    "empty-file": (raw("places", lambda b: b""), ()),
+    "line-endings": (raw("places", lambda b: b.replace(b"\n", b"\r\n")), ()),
+    "csv-quoting": (raw("places", lambda b: b + b'x,"Unclosed,city,,,,\n'), ()),
+    "unknown-column": (raw("places", lambda b: b.replace(b"notes", b"note", 1)), ()),
+    "missing-column": (_missing_column, ()),
+    "duplicate-column": (raw("places", lambda b: b.replace(b"notes", b"name", 1)), ()),
+    "column-order": (raw("places", lambda b: b.replace(b"place_id,name", b"name,place_id", 1)), ()),
+    "blank-row": (raw("places", lambda b: b + b"\n"), ()),
+    "cell-count": (raw("places", lambda b: b + b"x,X,city,,,,,\n"), ()),
+    # cells
+    "cell-too-long": (lambda d: edit(d, "actors", first(d, "actors"), notes="x" * (CELL_MAX_CHARS + 1)), ()),
+    "type-error": (lambda d: edit(d, "attestations", first(d, "attestations"), char_start="twelve"), ()),
+    "required": (lambda d: edit(d, "actors", first(d, "actors"), name=""), ()),
+    "pattern": (lambda d: edit(d, "actors", first(d, "actors"), country="usa"), ()),
+    "enum": (lambda d: edit(d, "actors", first(d, "actors"), actor_type="newspaper"), ()),
+    "maxLength": (lambda d: d.append("places", place_id="p" * 90, name="Far", place_type="city"), ()),
+    "minimum": (lambda d: edit(d, "attestations", first(d, "attestations"), char_start="-4"), ()),
+    "maximum": (lambda d: edit(d, "plans", first(d, "plans"), point_count="99999999999999999999"), ()),
+    "formula-injection": (lambda d: edit(d, "actors", first(d, "actors"), notes="-2+3+cmd|' /C calc'!A0"), ()),
+    "padding": (lambda d: edit(d, "actors", first(d, "actors"), notes="note "), ()),
+    "invisible-character": (lambda d: edit(d, "actors", first(d, "actors"), notes="a\u2066b"), ()),
+    "control-character": (lambda d: edit(d, "actors", first(d, "actors"), notes="a\x07b"), ()),
+    "edtf": (lambda d: edit(d, "statements", first(d, "statements", date=filled), date="2025-13-01"), ()),
+    "timestamp": (lambda d: edit(d, "sources", first(d, "sources", published_at=filled), published_at="2025-02-30"), ()),
+    "list": (lambda d: edit(d, "actors", first(d, "actors"), aliases="Same|Same"), ()),
+    # rows
+    "role-source": (lambda d: edit(d, "actors", first(d, "actors", role=filled), role_source_id=""), ()),
+    "self-reference": (lambda d: edit(d, "places", first(d, "places"), part_of_id=first(d, "places")["place_id"]), ()),
+    "body-span": (lambda d: edit(d, "sources", first(d, "sources", body_char_end=filled), body_char_end=""), ()),
+    "date-missing": (lambda d: edit(d, "statements", first(d, "statements", date=filled), date=""), ()),
+    "date-wording": (lambda d: edit(d, "statements", first(d, "statements", date=filled), date_text=""), ()),
+    "date-bounds": (_date_bounds, ()),
+    "speaker-is-addressee": (lambda d: edit(d, "statements", (s := first(d, "statements", addressee_id=filled)), addressee_id=s["speaker_id"]), ()),
+    "translation-language": (lambda d: edit(d, "statements", first(d, "statements"), translated="true", language=""), ()),
+    "quote-shape": (lambda d: edit(d, "statements", first(d, "statements", statement_type="partial_quote"), text="Said nothing in quotes."), ()),
+    "attests-one": (lambda d: edit(d, "attestations", first(d, "attestations", statement_id=filled), event_id=first(d, "events")["event_id"]), ()),
+    "offsets": (lambda d: edit(d, "attestations", (a := first(d, "attestations")), char_end=a["char_start"]), ()),
+    # keys and cross-table rules
+    "primary-key": (lambda d: d.append("places", **first(d, "places")), ()),
+    "foreign-key": (lambda d: edit(d, "statements", first(d, "statements"), speaker_id="nobody-at-all"), ()),
+    "unattested": (lambda d: d.delete("attestations", statement_id=first(d, "statements")["statement_id"]), ()),
+    "unarchived-source": (_unarchived_source, ()),
+    "dated-after-source": (_dated_after_source, ()),
+    "event-date": (_event_date, ()),
+    "speaker-not-participant": (_speaker_not_participant, ()),
+    "retired-id-reused": (lambda d: d.append("retired_ids", table_name="places", id=first(d, "places")["place_id"], retired_on="2026-01-01", reason="test"), ()),
+    "published-id-removed": (lambda d: d.append("published_ids", table_name="places", id="a-place-long-gone", first_version="0.1.0"), ()),
+    "duplicate-statement": (_duplicate_statement, ()),
+    # the archive
+    "archive-missing": (lambda d: edit(d, "sources", first(d, "sources", archive_sha256=filled), archive_sha256="0" * 64), ("archive",)),
+    "excerpt-mismatch": (_shift, ("archive",)),
+    "outside-article": (_outside_article, ("archive",)),
+    "quote-outside-excerpt": (_quote_outside, ("archive",)),
+    "role-not-quoted": (lambda d: edit(d, "actors", (a := first(d, "actors", role=filled)), role=a["role"] + " emeritus"), ("archive",)),
+    "wikidata-unconfirmed": (lambda d: edit(d, "actors", first(d, "actors"), wikidata_id="Q999999999"), ("archive",)),
+    # rules the expectation suites name
+    "row-count": (_keep_one("plans"), ("expectations",)),
+    "fill-rate": (_clear("statements", "topics", 10**9), ("expectations",)),
+    "unreferenced-actor": (lambda d: d.append("actors", actor_id="nobody-at-all", name="Nobody", actor_type="person"), ("expectations",)),
+    "unreferenced-place": (lambda d: d.append("places", place_id="nowhere-at-all", name="Nowhere", place_type="city"), ("expectations",)),
+    "unattested-plan": (lambda d: d.append("plans", plan_id="plan-unmentioned", title="A plan no one mentions", status="proposed"), ("expectations",)),
+    "unattested-provision": (lambda d: d.append("provisions", provision_id="term-unmentioned", plan_id=first(d, "plans")["plan_id"], summary="A term.", topic="territory"), ("expectations",)),
+    "event-without-participants": (_event_without_participants, ("expectations",)),
+    "offsets-past-text": (_offsets_past_text, ("expectations", "archive")),
+    "study-window": (_study_window, ("expectations",)),
+}
+
+
+def suite_rules() -> set[str]:
+    """The rule ids that the expectation suites name in their meta."""
+    rules = set()
+    for path in SUITES_DIR.glob("*.json"):
+        rules |= {item["meta"]["rule"] for item in json.loads(path.read_text(encoding="utf-8"))["expectations"] if (item.get("meta") or {}).get("rule")}
+    return rules
+
+
+def suite_kinds() -> set[str]:
+    kinds = set()
+    for path in SUITES_DIR.glob("*.json"):
+        kinds |= {item["type"] for item in json.loads(path.read_text(encoding="utf-8"))["expectations"] if item["type"] != "unexpected_rows_expectation"}
+    return kinds
+
+
+def test_every_rule_has_a_generator():
+    assert sorted((set(RULES) | suite_rules()) - set(GENERATORS)) == []
+    assert sorted(set(GENERATORS) - set(RULES) - suite_rules()) == []
+
+
+def test_every_expectation_kind_has_a_compiled_form():
+    assert sorted(suite_kinds() - set(COMPILED_EXPECTATIONS)) == []
+
+
+def run_both(d, needs):
+    layers = FAST_LAYERS + (("expectations",) if "expectations" in needs else ())
+    archive = d.archive if "archive" in needs or "expectations" in needs else None
+    reference = validate(d.dir, archive, layers=layers, engine="reference")
+    fast = validate(d.dir, archive, layers=layers, engine="fast")
+    return full(reference), full(fast)
+
+
+@pytest.mark.parametrize("rule", sorted(GENERATORS))
+def test_engines_agree_on_synthetic_data(synthetic, rule):
+    generate, needs = GENERATORS[rule]
+    generate(synthetic)
+    reference, fast = run_both(synthetic, needs)
+    assert fast == reference
+    assert rule in {finding[3] for finding in reference}, f"the generator must break {rule}"
+
+
+@pytest.mark.parametrize("rule", sorted(GENERATORS))
+def test_engines_agree_on_curated_data(dataset, rule):
+    generate, needs = GENERATORS[rule]
+    if "archive" in needs and dataset.archive is None:
+        pytest.skip("the curated sources' archive is not here; the synthetic test covers this rule")
+    generate(dataset)
+    reference, fast = run_both(dataset, needs)
+    assert fast == reference
+    assert rule in {finding[3] for finding in reference}, f"the generator must break {rule}"
+
+
+def test_both_engines_pass_clean_synthetic_data(synthetic):
+    reference, fast = run_both(synthetic, ("expectations", "archive"))
+    assert fast == reference == []
