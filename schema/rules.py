@@ -37,8 +37,10 @@ CALENDAR_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @lru_cache(maxsize=65536)
-def edtf_bounds(value: str) -> tuple[date, date] | None:
-    """The strict lower and upper calendar bounds of an EDTF value, or None if it has none."""
+def edtf_bounds(value: str) -> tuple[date | None, date | None] | None:
+    """The strict lower and upper calendar bounds of an EDTF value, or None if it is not EDTF.
+
+    An open end (`[..2025-10-13]`: on or before 13 October) has no calendar bound: None."""
     if CALENDAR_DAY.fullmatch(value):
         # the commonest form, without the EDTF grammar (about 10 ms a value): a plain calendar day
         # is its own bounds; what is not a real date goes to the library, which decides
@@ -52,7 +54,9 @@ def edtf_bounds(value: str) -> tuple[date, date] | None:
     try:
         parsed = parse_edtf(value)
         low, high = parsed.lower_strict(), parsed.upper_strict()
-        return date(*low[:3]), date(*high[:3])
+        if isinstance(low, float) and isinstance(high, float):  # open at both ends: no date at all
+            return None
+        return (None if isinstance(low, float) else date(*low[:3])), (None if isinstance(high, float) else date(*high[:3]))
     except Exception:
         return None
 
@@ -62,6 +66,7 @@ def date_rules(row) -> list[Broken]:
 
     `date` is the EDTF reading of `date_text`; `date_min`/`date_max` are its calendar bounds,
     which may be narrower than the EDTF value's (e.g. "this month" cannot end after the article).
+    An open end of the EDTF value (`[..2025-10-13]`) has no bound, so its cell may stay empty.
     """
     broken: list[Broken] = []
     if row.date is None:
@@ -77,16 +82,17 @@ def date_rules(row) -> list[Broken]:
     if bounds is None:
         return broken
     low, high = bounds
-    if row.date_min is None or row.date_max is None:
-        missing = "date_min" if row.date_min is None else "date_max"
-        broken.append(Broken(missing, "date-bounds", "is empty but `date` is set", f"set date_min={low} and date_max={high} (the EDTF bounds) or narrower"))
+    missing = [column for column, bound in (("date_min", low), ("date_max", high)) if bound is not None and getattr(row, column) is None]
+    if missing:
+        broken.append(Broken(missing[0], "date-bounds", "is empty but `date` is set", f"set date_min={low or ''} and date_max={high or ''} (the EDTF bounds) or narrower"))
         return broken
-    if row.date_min > row.date_max:
+    span = f"{low or '..'}..{high or '..'}"
+    if row.date_min is not None and row.date_max is not None and row.date_min > row.date_max:
         broken.append(Broken("date_max", "date-bounds", f"{row.date_max} is before date_min {row.date_min}", "swap or correct the bounds"))
-    if row.date_min < low or row.date_min > high:
-        broken.append(Broken("date_min", "date-bounds", f"{row.date_min} lies outside the EDTF value {row.date} ({low}..{high})", f"use a date between {low} and {high}"))
-    if row.date_max > high or row.date_max < low:
-        broken.append(Broken("date_max", "date-bounds", f"{row.date_max} lies outside the EDTF value {row.date} ({low}..{high})", f"use a date between {low} and {high}"))
+    if row.date_min is not None and ((low is not None and row.date_min < low) or (high is not None and row.date_min > high)):
+        broken.append(Broken("date_min", "date-bounds", f"{row.date_min} lies outside the EDTF value {row.date} ({span})", f"use a date within {span}"))
+    if row.date_max is not None and ((high is not None and row.date_max > high) or (low is not None and row.date_max < low)):
+        broken.append(Broken("date_max", "date-bounds", f"{row.date_max} lies outside the EDTF value {row.date} ({span})", f"use a date within {span}"))
     return broken
 
 
@@ -102,3 +108,17 @@ def quote_segments(text: str) -> list[str]:
 def quoted_fragments(text: str) -> list[str]:
     """The words a partial quote puts in curly quotes."""
     return QUOTED_FRAGMENT.findall(text)
+
+
+def language_basis_rule(row) -> list[Broken]:
+    """A statement's language is given only with its basis: the source states it, or a direct
+    quote makes it evident (a quote in its evident language is not a translation)."""
+    if row.language is not None and row.language_basis is None:
+        return [Broken("language_basis", "language-basis", "is empty but `language` is given", "say how the language is known (stated_by_source, evident_from_quote), or clear `language`")]
+    if row.language is None and row.language_basis is not None:
+        return [Broken("language", "language-basis", "is empty but `language_basis` is set", "give the language, or clear `language_basis`")]
+    if row.language_basis == "evident_from_quote" and row.statement_type != "direct_quote":
+        return [Broken("language_basis", "language-basis", "evident_from_quote is only for direct quotes", "use stated_by_source where the source names the language, or clear both cells")]
+    if row.language_basis == "evident_from_quote" and row.translated:
+        return [Broken("translated", "language-basis", "is true but the language is evident from the quote's own words", "set translated to false, or use stated_by_source")]
+    return []

@@ -29,13 +29,14 @@ from .fields import (
     fk,
     pipe_list,
 )
-from .rules import Broken, date_rules, quote_segments, quoted_fragments, raise_if
+from .rules import Broken, date_rules, language_basis_rule, quote_segments, quoted_fragments, raise_if
 from .vocab import (
     ActorType,
     EntityType,
     EventType,
     EvidenceBasis,
     IdTable,
+    LanguageBasis,
     ParticipantRole,
     PlaceType,
     PlanStatus,
@@ -146,6 +147,31 @@ class Source(Row):
         return self
 
 
+class Position(Row):
+    """A title or position an actor holds, in the words of the source that gives it."""
+
+    meta = _meta(
+        "positions",
+        "Positions",
+        "Titles and positions the sources give an actor beyond its `role`, quoted verbatim, with the source.",
+        ("position_id",),
+        label_column="title",
+    )
+
+    position_id: Id = Field(description="Stable identifier of the position row. Never reused.")
+    actor_id: Id = Field(description="Who holds the title or position.", json_schema_extra=fk("actors"))
+    title: Text = Field(description="The title or position, verbatim from `source_id` (validation checks the words are there).")
+    organization_id: Id | None = Field(default=None, description="The body the position is held in, where the source names it.", json_schema_extra=fk("actors"))
+    source_id: Id = Field(description="The archived source whose article text contains `title` verbatim.", json_schema_extra=fk("sources"))
+    notes: Notes
+
+    @model_validator(mode="after")
+    def _rules(self):
+        if self.organization_id == self.actor_id:
+            raise_if([Broken("organization_id", "self-reference", "an actor cannot hold a position in itself", "name the body the position is held in, or clear the cell")])
+        return self
+
+
 class Place(Row):
     """A place the sources mention: a country, region, city, venue or zone."""
 
@@ -244,8 +270,9 @@ class Statement(Row):
         description="What was said. Direct quote: the quoted words verbatim (parts joined by ' […] '). Partial quote: the claim with the quoted words in curly quotes. Otherwise: the claim as the source reports it."
     )
     language: Annotated[str | None, Field(pattern=LANGUAGE_PATTERN)] = Field(
-        default=None, description="Language the statement was originally made in (ISO 639-1), where the source shows it."
+        default=None, description="Language the statement was originally made in (ISO 639-1), only where the source states it or a direct quote makes it evident (see language_basis)."
     )
+    language_basis: LanguageBasis | None = Field(default=None, description="How the language is known: the source states it, or it is evident from a direct quote. Given exactly when `language` is.")
     translated: Bool | None = Field(default=None, description="true where the source's words are a translation of the original.")
     topics: pipe_list(Topic) | None = Field(default=None, description="What the statement is about, separated by '|'.")
     notes: Notes
@@ -257,6 +284,7 @@ class Statement(Row):
             broken.append(Broken("addressee_id", "speaker-is-addressee", "is the same actor as speaker_id", "clear addressee_id or correct the speaker"))
         if self.translated and self.language is None:
             broken.append(Broken("language", "translation-language", "is empty but translated is true", "give the original language (ISO 639-1)"))
+        broken += language_basis_rule(self)
         if self.statement_type == StatementType.direct_quote:
             if any(not segment.strip() for segment in quote_segments(self.text)):
                 broken.append(Broken("text", "quote-shape", "has an empty part around ' […] '", "join the quoted parts with ' […] '"))
@@ -358,6 +386,9 @@ class StatementMention(Row):
     statement_id: Id = Field(description="The statement.", json_schema_extra=fk("statements"))
     entity_type: EntityType = Field(description="Which table entity_id refers to.")
     entity_id: Id = Field(description="The key of the mentioned row in the table that entity_type names.")
+    mentioned_as: Text = Field(
+        description="The words of the statement's text that name or describe the entity, verbatim (e.g. Zelenskiy’s, the Russian leader, that call); a bare pronoun does not count."
+    )
     notes: Notes
 
 
@@ -432,6 +463,7 @@ class PublishedId(Row):
 TABLES: tuple[type[Row], ...] = (
     Actor,
     Source,
+    Position,
     Place,
     Event,
     EventParticipant,

@@ -192,14 +192,17 @@ def _cell_rule_sql(column: str, kind: str, required: bool) -> str:
 def _date_rules() -> list[tuple[str, str, str]]:
     missing = [(c, "date-missing", f"date IS NULL AND {c} IS NOT NULL") for c in ("date_text", "date_min", "date_max", "date_resolved_against")]
     dmin, dmax = "CAST(date_min AS DATE)", "CAST(date_max AS DATE)"
+    # an open end of the EDTF value (_lo or _hi NULL) needs no bound; NULL comparisons are false
+    min_missing, max_missing = "(date_min IS NULL AND _lo IS NOT NULL)", "(date_max IS NULL AND _hi IS NOT NULL)"
+    bounded = f"date IS NOT NULL AND NOT {min_missing} AND NOT {max_missing}"
     return missing + [
         ("date_text", "date-wording", "date IS NOT NULL AND date_text IS NULL"),
         ("date_resolved_against", "date-wording", "date IS NOT NULL AND date_resolved_against IS NULL"),
-        ("date_min", "date-bounds", "date IS NOT NULL AND date_min IS NULL"),
-        ("date_max", "date-bounds", "date IS NOT NULL AND date_min IS NOT NULL AND date_max IS NULL"),
-        ("date_max", "date-bounds", f"date IS NOT NULL AND date_min IS NOT NULL AND date_max IS NOT NULL AND {dmin} > {dmax}"),
-        ("date_min", "date-bounds", f"date IS NOT NULL AND date_min IS NOT NULL AND date_max IS NOT NULL AND ({dmin} < _lo OR {dmin} > _hi)"),
-        ("date_max", "date-bounds", f"date IS NOT NULL AND date_min IS NOT NULL AND date_max IS NOT NULL AND ({dmax} > _hi OR {dmax} < _lo)"),
+        ("date_min", "date-bounds", f"date IS NOT NULL AND {min_missing}"),
+        ("date_max", "date-bounds", f"date IS NOT NULL AND NOT {min_missing} AND {max_missing}"),
+        ("date_max", "date-bounds", f"{bounded} AND {dmin} > {dmax}"),
+        ("date_min", "date-bounds", f"{bounded} AND ({dmin} < _lo OR {dmin} > _hi)"),
+        ("date_max", "date-bounds", f"{bounded} AND ({dmax} > _hi OR {dmax} < _lo)"),
     ]
 
 
@@ -221,12 +224,18 @@ CROSS_RULES: dict[str, list[tuple[str, str, str]]] = {
         ("republishes_id", "self-reference", "republishes_id = source_id"),
         ("derived_from_id", "self-reference", "derived_from_id = source_id"),
     ],
+    "positions": [("organization_id", "self-reference", "organization_id = actor_id")],
     "places": [("part_of_id", "self-reference", "part_of_id = place_id")],
     "events": _date_rules(),
     "statements": _date_rules()
     + [
         ("addressee_id", "speaker-is-addressee", "addressee_id IS NOT NULL AND addressee_id = speaker_id"),
         ("language", "translation-language", "translated = 'true' AND language IS NULL"),
+        # schema/rules.py language_basis_rule: one finding at most, in the reference's order
+        ("language_basis", "language-basis", "language IS NOT NULL AND language_basis IS NULL"),
+        ("language", "language-basis", "language IS NULL AND language_basis IS NOT NULL"),
+        ("language_basis", "language-basis", "language IS NOT NULL AND language_basis = 'evident_from_quote' AND statement_type <> 'direct_quote'"),
+        ("translated", "language-basis", "language IS NOT NULL AND language_basis = 'evident_from_quote' AND statement_type = 'direct_quote' AND translated = 'true'"),
         ("text", "quote-shape", f"statement_type = 'direct_quote' AND list_bool_or(list_transform(string_split(text, {_q(ELISION)}), lambda x: {_blank('x')}))"),
         ("text", "quote-shape", "statement_type = 'partial_quote' AND NOT regexp_matches(text, '“[^”]+”')"),
     ],
