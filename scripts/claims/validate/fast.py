@@ -436,6 +436,8 @@ def check_provenance(run, con) -> None:
             unquoted.append(line)
     for line in sorted(unquoted):
         add(Finding(shown["actors"], line, "role", "role-not-quoted", "the role is not in the text of its source", "copy the role verbatim from the article", "provenance"))
+    if run.tables["positions"].loaded:
+        _titles(run, con, archive)
     wikidata = run.archive_dir / "wikidata.csv"
     if not wikidata.is_file():
         run.notes.append(wikidata_not_checked(run.archive_dir))
@@ -449,6 +451,23 @@ def check_provenance(run, con) -> None:
             message = "the Wikidata ID is not in the archive's wikidata.csv" if unknown else "the Wikidata ID is confirmed for another name"
             add(Finding(shown["actors"], line, "wikidata_id", "wikidata-unconfirmed", message, "leave wikidata_id empty unless the ID is confirmed", "provenance"))
     con.execute("CREATE OR REPLACE TABLE archived_texts AS SELECT sha AS archive_sha256, length AS char_length FROM _lengths")
+
+
+def _titles(run, con, archive) -> None:
+    """Positions' titles quoted verbatim from the article body of their source, as the reference checks."""
+    con.execute("CREATE OR REPLACE VIEW _ok_positions AS SELECT * FROM positions WHERE _line NOT IN (SELECT _line FROM _bad_positions)")
+    titles = con.execute(
+        """SELECT p._line, p.title, s.archive_sha256, CAST(s.body_char_start AS BIGINT), CAST(s.body_char_end AS BIGINT)
+           FROM _ok_positions p JOIN _ok_sources s ON s.source_id = p.source_id
+           WHERE s.archive_sha256 IN (SELECT sha FROM _lengths) ORDER BY s.archive_sha256, p._line"""
+    ).fetchall()
+    unquoted = []
+    for line, title, sha, body_start, body_end in titles:
+        text = archive.text(sha, keep=False)
+        if title not in (text[body_start:body_end] if body_start is not None else text):
+            unquoted.append(line)
+    for line in sorted(unquoted):
+        run.findings.add(Finding(run.tables["positions"].shown, line, "title", "title-not-quoted", "the title is not in the text of its source", "copy the title verbatim from the article", "provenance"))
 
 
 # --- expectations, compiled ------------------------------------------------------------------------

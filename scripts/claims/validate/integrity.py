@@ -3,7 +3,8 @@
 Every CSV is loaded as text with its line numbers, so that each broken reference can be reported
 where it stands. Rules: primary keys, foreign keys (also the polymorphic mention links), every
 statement and event attested, evidence taken from archived sources, statements not dated after
-the sources that report them nor outside their event, speakers taking part in their event, and no
+the sources that report them nor outside their event, speakers taking part in their event, the
+outlet's own claims spoken by an outlet, mentions named in the statement's words, and no
 statement recorded twice.
 """
 
@@ -18,6 +19,11 @@ from claims.findings import Finding
 from claims.schema import ID_TABLES, MENTION_TARGETS, TABLES
 
 LAYER = "integrity"
+
+# A pronoun refers to an entity but does not name it: "he" is not a mention of Putin.
+PRONOUNS = ("he", "him", "his", "she", "her", "hers", "it", "its", "they", "them", "their", "we", "us", "our", "you", "your", "i", "me", "my")
+# `mentioned_as` occurs in the text as whole words: not preceded or followed by a letter or digit.
+NAMED_IN_TEXT = r"regexp_matches(s.text, '(^|[^\p{L}\p{N}])' || regexp_escape(m.mentioned_as) || '([^\p{L}\p{N}]|$)')"
 
 # The comparison form of a statement's text, for finding duplicates: NFC, lower case, and every
 # run of characters that are not letters or digits (quote marks, dashes, spaces) made one space.
@@ -112,6 +118,12 @@ def check(con, run) -> None:
         ).fetchall():
             add(Finding(shown("attestations"), line, "source_id", "unarchived-source", f"source {source!r} has no archived text, so the excerpt's offsets cannot be checked", "quote the archived source that reports the statement; name the unarchived one in via_source_id", LAYER))
 
+    if not unusable & {"positions", "sources"}:
+        for line, source in con.execute(
+            "SELECT p._line, p.source_id FROM positions p JOIN sources s USING (source_id) WHERE s.archive_sha256 IS NULL ORDER BY p._line"
+        ).fetchall():
+            add(Finding(shown("positions"), line, "source_id", "unarchived-source", f"source {source!r} has no archived text, so the title cannot be checked against it", "name the archived source whose text gives the title", LAYER))
+
     if not unusable & {"statements", "attestations", "sources"}:
         for line, statement, date_min, source, published in con.execute(
             """SELECT DISTINCT st._line, st.statement_id, st.date_min, src.source_id, src.published_at
@@ -141,6 +153,12 @@ def check(con, run) -> None:
         ).fetchall():
             add(Finding(shown("statements"), line, "speaker_id", "speaker-not-participant", f"{speaker!r} speaks at event {event!r} but is not one of its participants", f"add ({event}, {speaker}, role) to {shown('event_participants')} or correct event_id", LAYER))
 
+    if not unusable & {"statements", "actors"}:
+        _outlet_claims(con, add, shown)
+
+    if not unusable & {"statements", "statement_mentions"}:
+        _mentions_named(con, add, shown)
+
     if not unusable & {"retired_ids", "published_ids"}:
         _id_history(con, run, unusable, add, shown)
 
@@ -152,6 +170,33 @@ def check(con, run) -> None:
                WHERE _line <> first_line ORDER BY _line"""
         ).fetchall():
             add(Finding(shown("statements"), line, "text", "duplicate-statement", f"repeats statement {first_id!r} (line {first_line}): same speaker, date and text", "attest the existing statement again instead of adding a copy", LAYER))
+
+
+def _outlet_claims(con, add, shown) -> None:
+    """An outlet_claim is the outlet's own voice: its speaker is a media outlet."""
+    for line, speaker, actor_type in con.execute(
+        """SELECT st._line, st.speaker_id, a.actor_type FROM statements st JOIN actors a ON a.actor_id = st.speaker_id
+           WHERE st.statement_type = 'outlet_claim' AND a.actor_type IS DISTINCT FROM 'media_outlet' ORDER BY st._line"""
+    ).fetchall():
+        add(Finding(shown("statements"), line, "speaker_id", "outlet-claim-speaker", f"an outlet_claim is spoken by {speaker!r}, a {actor_type}, not by an outlet", "make the reporting outlet (e.g. bloomberg) the speaker, or use paraphrase/partial_quote for what a person said", LAYER))
+
+
+def _mentions_named(con, add, shown) -> None:
+    """A mention's words (`mentioned_as`) stand in the statement's own text, as whole words, and
+    are more than a pronoun. The text, not the excerpt: one excerpt often backs several
+    statements (a sentence split in two), so only the text tells which of them names what."""
+    # as written, lower case or capitalised: "US" (the United States) is not "us"
+    pronouns = ", ".join(f"'{form}'" for p in PRONOUNS for form in (p, p.capitalize()))
+    for line, statement, words, pronoun in con.execute(
+        f"""SELECT m._line, m.statement_id, m.mentioned_as, m.mentioned_as IN ({pronouns}) FROM statement_mentions m JOIN statements s USING (statement_id)
+            WHERE m.mentioned_as IS NOT NULL AND s.text IS NOT NULL AND (m.mentioned_as IN ({pronouns}) OR NOT {NAMED_IN_TEXT})
+            ORDER BY m._line"""
+    ).fetchall():
+        if pronoun:
+            message, hint = f"{words!r} is a pronoun: it refers to the entity but does not name it", "link only entities the statement's words name or describe; say in the statement's notes whom the pronoun means"
+        else:
+            message, hint = f"{words!r} is not in the text of statement {statement!r}", "copy the words that name the entity from the statement's text, or remove the mention if the statement does not name it"
+        add(Finding(shown("statement_mentions"), line, "mentioned_as", "mention-not-named", message, hint, LAYER))
 
 
 def _id_history(con, run, unusable, add, shown) -> None:

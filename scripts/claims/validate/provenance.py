@@ -2,7 +2,8 @@
 
 Every archived source's file must be there (found by SHA-256), every excerpt must sit at its
 offsets inside the article body, every quoted word of a statement must lie inside the excerpts
-that attest it, actors' roles must be quoted verbatim, and Wikidata IDs must be confirmed ones.
+that attest it, actors' roles and positions' titles must be quoted verbatim, and Wikidata IDs must
+be confirmed ones.
 Without an archive the layer is skipped, and says so.
 """
 
@@ -82,6 +83,7 @@ def run(run) -> None:
                 if fragment not in excerpt:
                     add(Finding(shown_statements, line, "text", "quote-outside-excerpt", f"the quoted words {fragment[:50]!r} are not inside the excerpt of {shown_attestations}:{attestation_line}", "quote the source's words exactly (same quote marks and apostrophes), or widen the excerpt", LAYER))
 
+    _titles(run, texts, sources)
     shown_actors = run.tables["actors"].shown
     confirmed = _wikidata(run.archive_dir)
     if confirmed is None:
@@ -98,6 +100,23 @@ def run(run) -> None:
                 add(Finding(shown_actors, line, "wikidata_id", "wikidata-unconfirmed", f"{actor.wikidata_id} is not in the archive's wikidata.csv", "leave wikidata_id empty unless the ID is confirmed", LAYER))
             elif confirmed[actor.wikidata_id] not in names:
                 add(Finding(shown_actors, line, "wikidata_id", "wikidata-unconfirmed", f"{actor.wikidata_id} is confirmed for {confirmed[actor.wikidata_id]!r}, not this actor", "correct the ID, or add that name to aliases if it is the same person", LAYER))
+
+
+def article_text(texts: dict[str, str], sources: dict, source_id: str) -> str | None:
+    """The archived text of a source, cut to its article body where the body is delimited."""
+    if source_id not in texts:
+        return None
+    source, _ = sources[source_id]
+    return texts[source_id][source.body_char_start : source.body_char_end] if source.body_char_start is not None else texts[source_id]
+
+
+def _titles(run, texts, sources) -> None:
+    """A position's title is quoted verbatim from the article body of its source."""
+    shown = run.tables["positions"].shown
+    for position, line in run.models.get("positions", []):
+        body = article_text(texts, sources, position.source_id)
+        if body is not None and position.title not in body:
+            run.findings.add(Finding(shown, line, "title", "title-not-quoted", f"the title {position.title!r} is not in the text of {position.source_id!r}", "copy the title verbatim from the article", LAYER))
 
 
 def _wikidata(root) -> dict[str, str] | None:
