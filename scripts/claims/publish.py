@@ -43,6 +43,7 @@ FACETS = {
     "statement_relations": ["relation"],
     "provisions": ["topic"],
     "places": ["place_type"],
+    "positions": ["actor_id"],
 }
 SORT = {"statements": "date_min", "events": "date_min"}
 HIDDEN_SUFFIXES = ("_fts", "_fts_config", "_fts_data", "_fts_docsize", "_fts_idx")
