@@ -185,6 +185,6 @@ DESCRIPTIONS: dict[type[StrEnum], dict[str, str]] = {
     },
     LanguageBasis: {
         "stated_by_source": "The source names the language, e.g. \"spoke by phone in Russian\".",
-        "evident_from_quote": "A direct quote that the source gives as the speaker's own words, in the source's language, with nothing in the source suggesting another language or a translation (remarks to reporters, a written post). Not for a conversation across languages whose language the source does not state.",
+        "evident_from_quote": "A direct quote whose own words show the language it was said in, e.g. words kept in the original language inside an article in another language. Not an English quote in an English article: the source may have translated it without saying so.",
     },
 }

@@ -124,6 +124,19 @@ def test_a_mention_is_named_in_the_statement_text(dataset):
     assert ("statement_mentions.csv", line, "mentioned_as", "mention-not-named") in dataset.findings(with_archive=False)
 
 
+def test_a_mention_is_named_in_the_source_words_too(dataset):
+    # a name the curator wrote into the text, where the excerpt does not give it, is not the source's
+    dataset.edit("statements", {"statement_id": "st-032"}, text="Ushakov appeared to take some of Witkoff’s advice on board.")
+    line = dataset.append("statement_mentions", statement_id="st-032", entity_type="actor", entity_id="steve-witkoff", mentioned_as="Witkoff")
+    assert ("statement_mentions.csv", line, "mentioned_as", "mention-not-named") in dataset.findings(with_archive=False)
+
+
+def test_no_break_spaces_in_the_source_match_spaces_in_the_text(dataset):
+    # st-052's excerpt has "following\u00a0talks\u00a0with"; its text and mention have plain spaces
+    assert "talks with" in dataset.row("statement_mentions", statement_id="st-052", entity_type="event")["mentioned_as"]
+    assert not any(f[3] == "mention-not-named" for f in dataset.findings(with_archive=False))
+
+
 def test_words_inside_another_word_do_not_name_it(dataset):
     # "Russian" in st-042's text does not name Russia ("Moscow" does)
     line = dataset.edit("statement_mentions", {"statement_id": "st-042", "entity_id": "russia"}, mentioned_as="Russia")

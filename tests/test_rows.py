@@ -208,17 +208,18 @@ def test_a_retired_id_cannot_replace_itself(dataset):
 
 
 # --- the language of a statement is given only with its basis (schema/rules.py language_basis_rule)
-TRUMP_TO_REPORTERS = {"statement_id": "st-009"}  # direct quote, en, evident_from_quote
+TRUMP_TO_REPORTERS = {"statement_id": "st-009"}  # direct quote in English; the article states no language
 OCT29 = {"statement_id": "st-044"}  # paraphrase of the call "in Russian": ru, stated_by_source, translated
+EVIDENT = {"language": "ru", "language_basis": "evident_from_quote", "translated": "false"}
 
 
 @pytest.mark.parametrize(
     "match, changes, column",
     [
-        (TRUMP_TO_REPORTERS, {"language_basis": ""}, "language_basis"),  # a language without its basis
+        (TRUMP_TO_REPORTERS, {"language": "en"}, "language_basis"),  # a language without its basis
         (W, {"language_basis": "evident_from_quote"}, "language"),  # a basis without a language
         (OCT29, {"language_basis": "evident_from_quote"}, "language_basis"),  # evident only from a direct quote
-        (TRUMP_TO_REPORTERS, {"translated": "true"}, "translated"),  # a quote in its evident language is no translation
+        (TRUMP_TO_REPORTERS, dict(EVIDENT, translated="true"), "translated"),  # a quote in its evident language is no translation
         (W, {"language": "en", "translated": "false"}, "language_basis"),  # the 0.1.0 over-read of the Oct. 14 call
     ],
 )
@@ -230,6 +231,11 @@ def test_language_only_with_its_basis(dataset, match, changes, column):
 def test_language_basis_is_a_closed_vocabulary(dataset):
     line = dataset.edit("statements", TRUMP_TO_REPORTERS, language_basis="obvious")
     assert ("statements.csv", line, "language_basis", "enum") in dataset.findings(with_archive=False)
+
+
+def test_a_direct_quote_may_show_its_own_language(dataset):
+    line = dataset.edit("statements", TRUMP_TO_REPORTERS, **EVIDENT)
+    assert not any(f[0] == "statements.csv" and f[1] == line for f in dataset.findings(with_archive=False))
 
 
 def test_a_stated_language_may_be_a_translation(dataset):

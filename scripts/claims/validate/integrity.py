@@ -4,8 +4,8 @@ Every CSV is loaded as text with its line numbers, so that each broken reference
 where it stands. Rules: primary keys, foreign keys (also the polymorphic mention links), every
 statement and event attested, evidence taken from archived sources, statements not dated after
 the sources that report them nor outside their event, speakers taking part in their event, the
-outlet's own claims spoken by an outlet, mentions named in the statement's words, and no
-statement recorded twice.
+outlet's own claims spoken by an outlet, mentions named in the statement's text and excerpt,
+positions taken from archived sources, and no statement recorded twice.
 """
 
 from __future__ import annotations
@@ -17,13 +17,20 @@ import pyarrow as pa
 
 from claims.findings import Finding
 from claims.schema import ID_TABLES, MENTION_TARGETS, TABLES
+from claims.schema.fields import WHITESPACE_RANGES, char_class
 
 LAYER = "integrity"
 
 # A pronoun refers to an entity but does not name it: "he" is not a mention of Putin.
 PRONOUNS = ("he", "him", "his", "she", "her", "hers", "it", "its", "they", "them", "their", "we", "us", "our", "you", "your", "i", "me", "my")
-# `mentioned_as` occurs in the text as whole words: not preceded or followed by a letter or digit.
-NAMED_IN_TEXT = r"regexp_matches(s.text, '(^|[^\p{L}\p{N}])' || regexp_escape(m.mentioned_as) || '([^\p{L}\p{N}]|$)')"
+# Whitespace runs (no-break spaces included, as schema/fields.py counts them) compare as one space.
+def _spaced(expression: str) -> str:
+    return f"regexp_replace({expression}, '{char_class(WHITESPACE_RANGES, re2=True)}+', ' ', 'g')"
+
+
+def _names(haystack: str) -> str:
+    """SQL: `m.mentioned_as` occurs in `haystack` as whole words (no letter or digit either side)."""
+    return f"regexp_matches({_spaced(haystack)}, '(^|[^\\p{{L}}\\p{{N}}])' || regexp_escape({_spaced('m.mentioned_as')}) || '([^\\p{{L}}\\p{{N}}]|$)')"
 
 # The comparison form of a statement's text, for finding duplicates: NFC, lower case, and every
 # run of characters that are not letters or digits (quote marks, dashes, spaces) made one space.
@@ -182,20 +189,28 @@ def _outlet_claims(con, add, shown) -> None:
 
 
 def _mentions_named(con, add, shown) -> None:
-    """A mention's words (`mentioned_as`) stand in the statement's own text, as whole words, and
-    are more than a pronoun. The text, not the excerpt: one excerpt often backs several
-    statements (a sentence split in two), so only the text tells which of them names what."""
+    """A mention's words (`mentioned_as`) name the entity in the statement's own text and in the
+    source's words that attest it (an excerpt), as whole words, and are more than a pronoun.
+
+    The text alone would accept a name the curator put in place of the source's "he"; the excerpt
+    alone would accept an entity named in the other half of a sentence that backs two statements.
+    """
     # as written, lower case or capitalised: "US" (the United States) is not "us"
     pronouns = ", ".join(f"'{form}'" for p in PRONOUNS for form in (p, p.capitalize()))
-    for line, statement, words, pronoun in con.execute(
-        f"""SELECT m._line, m.statement_id, m.mentioned_as, m.mentioned_as IN ({pronouns}) FROM statement_mentions m JOIN statements s USING (statement_id)
-            WHERE m.mentioned_as IS NOT NULL AND s.text IS NOT NULL AND (m.mentioned_as IN ({pronouns}) OR NOT {NAMED_IN_TEXT})
+    in_excerpt = f"EXISTS (SELECT 1 FROM attestations a WHERE a.statement_id = m.statement_id AND a.excerpt IS NOT NULL AND {_names('a.excerpt')})"
+    for line, statement, words, pronoun, in_text in con.execute(
+        f"""SELECT m._line, m.statement_id, m.mentioned_as, m.mentioned_as IN ({pronouns}), {_names('s.text')}
+            FROM statement_mentions m JOIN statements s USING (statement_id)
+            WHERE m.mentioned_as IS NOT NULL AND s.text IS NOT NULL
+              AND (m.mentioned_as IN ({pronouns}) OR NOT {_names('s.text')} OR NOT {in_excerpt})
             ORDER BY m._line"""
     ).fetchall():
         if pronoun:
             message, hint = f"{words!r} is a pronoun: it refers to the entity but does not name it", "link only entities the statement's words name or describe; say in the statement's notes whom the pronoun means"
-        else:
+        elif not in_text:
             message, hint = f"{words!r} is not in the text of statement {statement!r}", "copy the words that name the entity from the statement's text, or remove the mention if the statement does not name it"
+        else:
+            message, hint = f"{words!r} is in the text of statement {statement!r} but in none of its excerpts: the source does not name it there", "widen the excerpt to the source's words that name the entity, or remove the mention"
         add(Finding(shown("statement_mentions"), line, "mentioned_as", "mention-not-named", message, hint, LAYER))
 
 
