@@ -167,8 +167,8 @@ def synth(statements: int, out: Path, seed: int = 2025) -> dict[str, int]:
             emit("event_participants", [f"event-{e:07d}", person, "participant", None])
 
     for i, (speaker, addressee, event_id, day, kind, text) in enumerate(rows):
-        # the language only where a direct quote makes it evident, as in the curated data
-        language = ("en", "evident_from_quote", "false") if kind == "direct_quote" else (None, None, None)
+        # a language only with its basis: here the synthetic sources state it for direct quotes
+        language = ("en", "stated_by_source", "false") if kind == "direct_quote" else (None, None, None)
         emit("statements", [f"st-{i:08d}", speaker, addressee, event_id, day.isoformat(), f"on {day:%B} {day.day}", day.isoformat(), day.isoformat(),
                             "article date", kind, text, *language, "|".join(rng.sample(TOPICS, 2)), None])
     for article, spans in enumerate(attestations_by_article):
