@@ -1,9 +1,11 @@
 # The two commands of the README:
-#   make serve   set up, build, validate and serve the data
+#   make serve   set up, build, validate and serve the data (PORT=8011 for another port;
+#                a busy port is refused before the build starts)
 #   make test    set up and run every check CI runs
 # Everything else here is a step of those two.
 
 PYTHON ?= python3
+PORT ?= 8001
 VENV := .venv
 BIN := $(VENV)/bin
 # The archive of captured source texts (not redistributed) is found at ../shared/sources beside the
@@ -13,7 +15,7 @@ BIN := $(VENV)/bin
 
 serve: setup
 	$(BIN)/claims stats
-	$(BIN)/claims serve
+	$(BIN)/claims serve --port $(PORT)
 
 # CI and developers have the archive and the browser: tests that need them fail rather than skip.
 test: setup check-generated browser
@@ -25,7 +27,12 @@ test: setup check-generated browser
 browser:
 	./scripts/install-browser.sh
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed $(VENV)/.vendored
+
+# The Data Docs' scripts, styles and fonts, from the npm registry (versions and hashes in vendor.py).
+$(VENV)/.vendored: $(VENV)/.installed scripts/claims/vendor.py
+	$(BIN)/python -m claims.vendor
+	touch $@
 
 # Reinstall whenever the lock file or the package metadata changes.
 $(VENV)/.installed: requirements.lock pyproject.toml

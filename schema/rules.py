@@ -6,6 +6,8 @@ A rule that fails names the column to fix and a short rule id, so that `claims v
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -52,7 +54,9 @@ def edtf_bounds(value: str) -> tuple[date | None, date | None] | None:
     from edtf import parse_edtf
 
     try:
-        parsed = parse_edtf(value)
+        # the library prints "trying to …" to stdout on some inputs; findings go to stdout too
+        with contextlib.redirect_stdout(io.StringIO()):
+            parsed = parse_edtf(value)
         low, high = parsed.lower_strict(), parsed.upper_strict()
         if isinstance(low, float) and isinstance(high, float):  # open at both ends: no date at all
             return None

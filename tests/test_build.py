@@ -107,7 +107,7 @@ def test_interrupted_build_leaves_the_previous_one_intact(tmp_path, monkeypatch)
         build_all(REPO / "data", out, archive)
     after = {p.name: digest(p) for p in [out / "claims.db", out / "claims.duckdb", *sorted((out / "parquet").iterdir())]}
     assert after == before
-    assert not list(out.glob(".building-*"))
+    assert not list((out / ".versions").glob("*.partial"))
 
 
 def test_two_builds_give_identical_parquet(tmp_path):

@@ -80,7 +80,13 @@ def test_metadata_is_generated_from_the_schema():
     assert "speaker_id" in tables["statements"]["facets"]
     assert "source's own wording" in tables["statements"]["columns"]["date_text"]
     assert metadata["license"] == "CC BY 4.0"
-    assert set(metadata["databases"]["claims"]["queries"]) >= {"statements_by_actor", "statements_between_dates", "search", "timeline", "attribution_of_statement"}
+    queries = metadata["databases"]["claims"]["queries"]
+    assert set(queries) >= {"statements_by_actor", "statements_between_dates", "search", "attribution_of_statement"}
+    # every research question of queries/examples/ is a canned query, with its parameters named
+    assert {path.stem for path in publish.EXAMPLES_DIR.glob("*.sql")} <= set(queries)
+    assert queries["witkoff_to_ushakov"]["params"] == ["speaker", "addressee", "start", "end"]
+    # no canned query hides the view of the same name (the timeline chart links to the view)
+    assert not set(queries) & {path.stem for path in publish.VIEWS_DIR.glob("*.sql")}
 
 
 def test_public_read_only_settings(server):
@@ -99,8 +105,13 @@ def test_labels_show_names_for_foreign_keys(server):
 
 
 def test_canned_queries_with_parameters(server):
-    _, rows = server.get("/claims/statements_by_actor.json?_shape=array&actor_id=yuri-ushakov")
+    _, rows = server.get("/claims/statements_by_actor.json?_shape=array&speaker=yuri-ushakov")
     assert any(r["text"] == "Ok […] That sounds good." for r in rows)
+    _, by_id = server.get("/claims/statements_by_actor.json?_shape=array&speaker=steve-witkoff&addressee=")
+    _, by_name = server.get("/claims/statements_by_actor.json?_shape=array&speaker=Steve+Witkoff")
+    assert by_id and by_id == by_name
+    _, to_ushakov = server.get("/claims/statements_by_actor.json?_shape=array&speaker=Steve+Witkoff&addressee=Yuri+Ushakov")
+    assert to_ushakov and len(to_ushakov) < len(by_id) and {r["addressee"] for r in to_ushakov} == {"Yuri Ushakov"}
     _, rows = server.get("/claims/statements_between_dates.json?_shape=array&start=2025-10-29&end=2025-10-29")
     assert {"Yuri Ushakov", "Kirill Dmitriev"} <= {r["speaker"] for r in rows}
     assert all(r["date_min"] <= "2025-10-29" <= r["date_max"] for r in rows)  # ranges that overlap the day count too
@@ -146,7 +157,7 @@ def test_write_sql_is_refused(server, sql):
 def test_svg_charts_escape_text():
     hostile = "<script>alert(1)</script>"
     events = [{"id": "e", "date": "2025-10-14", "date_text": hostile, "date_min": "2025-10-14", "date_max": "2025-10-14", "type": "phone_call", "title_or_text": hostile, "speaker": None}]
-    statements = [dict(events[0], id="s", type="direct_quote", speaker=hostile)]
+    statements = [dict(events[0], id="s", type="direct_quote", speaker=hostile, speaker_id="a")]
     for svg in (timeline_svg(events, statements), matrix_svg([{"speaker_id": "a", "speaker": hostile, "addressee_id": None, "addressee": hostile, "statements": 2}])):
         assert "<script>" not in svg and "&lt;script&gt;" in svg
 
@@ -174,7 +185,7 @@ def test_bounded_load_has_no_errors(server):
     """A fixed number of requests from 4 threads, with a time limit; every answer must be 200."""
     from concurrent.futures import ThreadPoolExecutor
 
-    paths = ["/claims/statements", "/claims/search?q=peace", "/claims/statements_by_actor?actor_id=steve-witkoff", "/-/timeline", "/claims/actors.json"] * 20
+    paths = ["/claims/statements", "/claims/search?q=peace", "/claims/statements_by_actor?speaker=steve-witkoff", "/-/timeline", "/claims/actors.json"] * 20
     deadline = time.monotonic() + 120
 
     def fetch(path):
@@ -190,3 +201,66 @@ def test_bounded_load_has_no_errors(server):
     with ThreadPoolExecutor(max_workers=4) as pool:
         answers = list(pool.map(fetch, paths))
     assert answers == [200] * len(paths)
+
+
+def curated_statements() -> list[dict]:
+    import csv
+
+    with (REPO / "data" / "statements.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_tables_open_dated_first_in_date_order(server):
+    _, page = server.get("/claims/statements.json?_shape=objects&_size=max")
+    days = [r["date_min"] for r in page["rows"]]
+    dated = [d for d in days if d]
+    assert dated == sorted(dated) and days == dated + [None] * (len(days) - len(dated))
+    assert len(days) == len(curated_statements()) and None in days
+
+
+def test_topics_are_faceted_one_by_one(server):
+    from collections import Counter
+
+    expected = Counter(topic for row in curated_statements() for topic in (row["topics"].split("|") if row["topics"] else []))
+    _, page = server.get("/claims/statements.json?_facet_size=max")
+    counts = {item["value"]: item["count"] for item in page["facet_results"]["topic_list"]["results"]}
+    assert counts == dict(expected)
+
+
+def test_housekeeping_tables_are_hidden_but_queryable(server):
+    _, databases = server.get("/claims.json")
+    hidden = {t["name"] for t in databases["tables"] if t["hidden"]}
+    assert {"published_ids", "retired_ids", "statements_fts"} <= hidden
+    _, rows = server.get("/claims/published_ids.json?_shape=array&_size=1")
+    assert rows and set(rows[0]) >= {"table_name", "id"}
+
+
+def test_every_foreign_key_shows_a_label(server):
+    from claims.schema import TABLES
+
+    for model in TABLES:
+        for key in model.foreign_keys():
+            column = key.fields[0]
+            _, page = server.get(f"/claims/{model.meta.name}.json?_shape=objects&_labels=on&_size=1&{column}__notblank=1")
+            if not page["rows"]:
+                continue  # no row uses this key yet
+            cell = page["rows"][0][column]
+            assert isinstance(cell, dict) and cell["label"] and cell["label"] != cell["value"], (model.meta.name, column, cell)
+
+
+def test_mentions_link_to_what_they_name(server):
+    status, html = server.get("/claims/statement_mentions?statement_id=st-007&entity_type=actor")
+    assert status == 200 and '<a href="/claims/actors/donald-trump">Donald Trump</a>' in html
+
+
+def test_citations_are_well_formed():
+    from claims.citation import StatementFacts, dataset_citation, statement_bibtex, statement_csl_json, statement_plain
+
+    facts = StatementFacts("st-999", "Steve Witkoff", "Yuri Ushakov", "2025-10-14", "Oct. 14", "A {braced} \\ quote “here”", "http://example.test/claims/statements/st-999", "Bloomberg, “Title”, Fortune, 2025-11-25", "characters 1–2")
+    bibtex = statement_bibtex(facts)
+    assert bibtex.count("{") == bibtex.count("}") and "\\" not in bibtex
+    assert bibtex.startswith("@misc{claims-st-999-") and "url = {http://example.test/claims/statements/st-999}" in bibtex
+    item = json.loads(statement_csl_json(facts))[0]
+    assert item["URL"] == facts.url and item["version"] == dataset_citation().version and item["issued"]["date-parts"][0][0] == int(dataset_citation().year)
+    plain = statement_plain(facts)
+    assert "Steve Witkoff to Yuri Ushakov, 2025-10-14 (“Oct. 14”)" in plain and facts.url in plain and "Bloomberg" in plain

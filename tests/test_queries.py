@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from claims.build import build_all
+from claims.publish import example_values, sql_file
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((REPO / "queries" / "examples").glob("*.sql"))
@@ -22,15 +23,39 @@ def databases(tmp_path_factory):
     return duckdb.connect(str(out / "claims.duckdb"), read_only=True), sqlite3.connect(out / "claims.db")
 
 
-def run(databases, name):
-    sql = (REPO / "queries" / "examples" / f"{name}.sql").read_text(encoding="utf-8")
+def run(databases, name, **values):
+    """Run an example on both databases with the values of its `-- example:` header, overridden by `values`."""
+    path = REPO / "queries" / "examples" / f"{name}.sql"
+    sql = path.read_text(encoding="utf-8")
+    params = {**example_values(sql_file(path)[0]), **values}
     duck, lite = databases
-    cursor = duck.execute(sql)
+    cursor = duck.execute(sql, params)
     columns = [d[0] for d in cursor.description]
     rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
-    lite_rows = lite.execute(sql).fetchall()
+    lite_rows = lite.execute(sql, params).fetchall()
     assert len(lite_rows) == len(rows), "DuckDB and SQLite disagree"
     return rows
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_example_returns_rows_with_its_example_values(databases, path):
+    assert run(databases, path.stem)
+
+
+def test_names_aliases_and_ids_are_the_same_actor(databases):
+    by_id = run(databases, "witkoff_to_ushakov", speaker="steve-witkoff", addressee="yuri-ushakov")
+    by_name = run(databases, "witkoff_to_ushakov", speaker="Steve Witkoff", addressee=" yuri ushakov ")
+    by_alias = run(databases, "witkoff_to_ushakov", speaker="Witkoff", addressee="Ushakov")
+    assert by_id and by_id == by_name == by_alias
+    assert run(databases, "witkoff_to_ushakov", speaker="Nobody At All", addressee="yuri-ushakov") == []
+
+
+def test_date_range_narrows_the_rows(databases):
+    everything = run(databases, "witkoff_to_ushakov")
+    one_day = run(databases, "witkoff_to_ushakov", start="2025-10-14", end="2025-10-14")
+    assert one_day and len(one_day) <= len(everything)
+    assert all(r["date"] is None or str(r["date"]).startswith("2025-10-14") for r in one_day)
+    assert run(databases, "witkoff_to_ushakov", start="2030-01-01", end="") == []
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)

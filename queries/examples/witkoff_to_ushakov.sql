@@ -1,8 +1,12 @@
--- title: Everything Witkoff said to Ushakov
--- description: Statements whose speaker is Steve Witkoff and addressee Yuri Ushakov, in date order, with the event and the excerpt that attests each.
-SELECT s.statement_id, s.date, s.statement_type, s.text, ev.title AS event, a.excerpt
+-- title: Everything one actor said to another
+-- description: Statements from a speaker to an addressee (names, aliases or IDs: Steve Witkoff, Witkoff or steve-witkoff), optionally between two ISO dates (start, end; empty for no bound), in date order, with the event and the excerpt that attests each.
+-- example: speaker=Steve Witkoff; addressee=Yuri Ushakov; start=; end=
+SELECT s.statement_id, s.date, s.date_text, s.statement_type, s.text, ev.title AS event, a.excerpt, a.source_id
 FROM statements s
 LEFT JOIN events ev ON ev.event_id = s.event_id
 JOIN attestations a ON a.statement_id = s.statement_id
-WHERE s.speaker_id = 'steve-witkoff' AND s.addressee_id = 'yuri-ushakov'
-ORDER BY s.date_min, s.statement_id;
+WHERE s.speaker_id IN (SELECT actor_id FROM actor_names WHERE key = lower(trim($speaker)))
+  AND s.addressee_id IN (SELECT actor_id FROM actor_names WHERE key = lower(trim($addressee)))
+  AND ($start = '' OR CAST(s.date_max AS VARCHAR) >= $start)
+  AND ($end = '' OR CAST(s.date_min AS VARCHAR) <= $end)
+ORDER BY s.date_min IS NULL, s.date_min, s.statement_id;

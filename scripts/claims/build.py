@@ -3,14 +3,20 @@ serves, all from the validated CSVs.
 
 Steps, each a function: load the CSVs into typed DuckDB tables (schema DDL, keys, comments) →
 create the views (queries/views/) → export Parquet → write SQLite with sqlite-utils (keys,
-indexes, full-text search, the same views). Everything is written to a temporary folder first
-and moved into place at the end, so that an interrupted build leaves the previous one intact.
+indexes, full-text search, the same views). Everything is written to a new versioned folder and
+made current in one atomic step (see "Switching whole" below), under a lock that refuses a second
+build into the same folder.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+import signal
+import tempfile
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,6 +28,7 @@ from claims.generate import REPO, declarable_foreign_keys, sql_ddl, table_schema
 from claims.schema import TABLES, Row
 
 VIEWS_DIR = REPO / "queries" / "views"
+DERIVED_DIR = REPO / "queries" / "derived"
 DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "boolean": "BOOLEAN", "date": "DATE"}
 SQLITE_TYPES = {"string": str, "integer": int, "boolean": int, "date": str}
 # Full-text search: the columns people search for words in.
@@ -120,7 +127,7 @@ def write_sqlite(con: duckdb.DuckDBPyConnection, path: Path, archive_dir: Path |
 
         keyed = [c for c in model.columns() if c in id_columns(model) or c == "entity_id"]
         for column in [*keyed, *FACETS.get(name, []), *([SORT[name]] if name in SORT else [])]:
-            if (column,) != tuple(primary_key):
+            if (column,) != tuple(primary_key) and column in types:  # derived columns are indexed in queries/derived/
                 db[name].create_index([column], if_not_exists=True)
     # keys that close a cycle between tables can only be added once both tables exist
     db.add_foreign_keys([(name, key.fields[0], key.table, key.ref_fields[0]) for name, key in deferred])
@@ -128,15 +135,24 @@ def write_sqlite(con: duckdb.DuckDBPyConnection, path: Path, archive_dir: Path |
         db[table].enable_fts(columns, create_triggers=False, tokenize="porter")
     if archive_dir is not None:
         archive_lengths(con, db, archive_dir)
+    derive_for_pages(db)
     for _name, statement in views():
         db.execute(statement)
     db.vacuum()
     db.close()
 
 
+def derive_for_pages(db) -> None:
+    """The columns the Datasette pages sort and facet by (queries/derived/): computed by SQLite from
+    the curated columns (generated columns), so nothing is stored or curated twice."""
+    for path in sorted(DERIVED_DIR.glob("*.sql")):
+        db.conn.executescript(path.read_text(encoding="utf-8"))
+
+
 def inspect_counts(database: Path, path: Path) -> None:
     """Datasette's inspect file: the row count of each table of the immutable database, so that a
-    table page need not count a million rows on every view."""
+    table page need not count a million rows on every view. The file is named without its folder:
+    the build's location is nobody's business, and two builds of the same data give the same file."""
     import json
     import subprocess
     import sys
@@ -144,7 +160,10 @@ def inspect_counts(database: Path, path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "datasette", "inspect", str(database), "--inspect-file", str(path)], capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"datasette inspect failed: {result.stderr[-500:]}")
-    json.loads(path.read_text())  # fail here, not at serve time, if it is not JSON
+    inspected = json.loads(path.read_text())  # fail here, not at serve time, if it is not JSON
+    for entry in inspected.values():
+        entry["file"] = database.name
+    path.write_text(json.dumps(inspected, indent=2) + "\n", encoding="utf-8")
 
 
 def sqlite_from_csvs(data_dir: Path, path: Path, archive_dir: Path | None = None) -> None:
@@ -169,51 +188,192 @@ def archive_lengths(con, db, archive_dir: Path) -> None:
     db["archived_texts"].insert_all(rows, pk="archive_sha256", replace=True)
 
 
-def build_all(data_dir: Path, out_dir: Path, archive_dir: Path | None = None, progress=None) -> BuildResult:
-    """Build every output from CSVs that are already known to validate. Atomic per output."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = out_dir / f".building-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    result = BuildResult(out_dir)
+# --- Switching whole -------------------------------------------------------------------------
+#
+# OUT/.versions/<id>/ holds one complete build; OUT/current is a symlink to the newest; the names
+# other code uses (OUT/claims.db, OUT/claims.duckdb, OUT/counts.json, OUT/parquet) are symlinks
+# through `current`. A build writes OUT/.versions/<id>.partial/, renames it to <id> and then
+# replaces `current` with one rename(2): a reader sees the whole old set or the whole new set.
+
+OUTPUTS = ("claims.duckdb", "claims.db", "counts.json", "parquet")
+VERSIONS = ".versions"
+CURRENT = "current"
+LOCK = ".build.lock"
+PARTIAL = ".partial"
+KEEP_VERSIONS = 2  # the current build and the one before (a reader may still be reading it)
+# Fault injection for tests: the build SIGKILLs itself right after the named step.
+KILL_AFTER_ENV = "CLAIMS_BUILD_KILL_AFTER"
+STEPS = ("locked", "duckdb", "parquet", "sqlite", "counts", "sealed", "linked", "switched", "cleaned")
+
+
+class OutputUnusable(Exception):
+    """The output folder cannot take a build (busy, read-only, full); the message says what to do."""
+
+
+def _step_done(name: str) -> None:
+    if os.environ.get(KILL_AFTER_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+@contextmanager
+def output_lock(out_dir: Path):
+    """Hold OUT/.build.lock (flock) for the whole build; a second build into OUT is refused at
+    once. The kernel drops the lock when the process dies, so a killed build never blocks the next."""
     try:
-        step = progress or (lambda name: None)
-        step("duckdb")
-        con = duckdb.connect(str(staging / "claims.duckdb"))
+        out_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(out_dir / LOCK, "a+")
+    except OSError as error:
+        raise OutputUnusable(f"cannot write to {out_dir}: {error.strerror}; choose another folder with --out") from None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "another process"
+        handle.close()
+        raise OutputUnusable(f"another build is writing into {out_dir} ({holder}): wait for it to finish, or build into another folder with --out") from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()}\n")
+    handle.flush()
+    try:
+        yield
+    finally:
+        handle.close()
+
+
+def needed_bytes(data_dir: Path) -> int:
+    """Free space a build needs: its outputs are at most a few times the CSVs, plus DuckDB's
+    fixed overhead (an empty database file is about 10 MB)."""
+    csv_bytes = sum(path.stat().st_size for path in data_dir.glob("*.csv"))
+    return 4 * csv_bytes + 64 * 1024 * 1024
+
+
+def check_output_folder(out_dir: Path, data_dir: Path) -> None:
+    """Before any slow work: the output folder is writable and has room for a build."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out_dir, prefix=".write-test-"):
+            pass
+    except OSError as error:
+        raise OutputUnusable(f"cannot write to {out_dir}: {error.strerror}; make it writable or choose another folder with --out") from None
+    free, needed = shutil.disk_usage(out_dir).free, needed_bytes(data_dir)
+    if free < needed:
+        raise OutputUnusable(f"{out_dir} has {free // 2**20} MB free, a build needs about {needed // 2**20} MB: free some space or choose another folder with --out")
+
+
+def clean_stale(out_dir: Path) -> None:
+    """Remove what killed builds left (partial folders, the old layout's leftovers) and versions
+    older than the last KEEP_VERSIONS. Runs under the lock."""
+    versions = out_dir / VERSIONS
+    if not versions.is_dir():
+        return
+    current = os.readlink(out_dir / CURRENT) if (out_dir / CURRENT).is_symlink() else None
+    complete = []
+    for entry in versions.iterdir():
+        if entry.name.endswith(PARTIAL) or entry.name.startswith("."):
+            _remove(entry)
+        else:
+            complete.append(entry)
+    complete.sort(key=lambda entry: entry.name)
+    for entry in complete[:-KEEP_VERSIONS]:
+        if current != f"{VERSIONS}/{entry.name}":
+            shutil.rmtree(entry, ignore_errors=True)
+    for leftover in out_dir.glob(".building-*"):  # the layout before versioned folders
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _replace_with_symlink(path: Path, target: str) -> None:
+    """Make `path` a symlink to `target` in one rename; an old-layout file or folder there is moved
+    aside first (once: afterwards these names are symlinks that never change)."""
+    if path.is_symlink() and os.readlink(path) == target:
+        return
+    if path.exists() and not path.is_symlink():
+        aside = path.parent / VERSIONS / f".old-layout-{path.name}-{os.getpid()}"
+        os.replace(path, aside)
+    temporary = path.with_name(f".{path.name}.link-{os.getpid()}")
+    temporary.unlink(missing_ok=True)
+    os.symlink(target, temporary)
+    os.replace(temporary, path)
+
+
+def _write_outputs(data_dir: Path, folder: Path, archive_dir: Path | None, result: BuildResult, step) -> None:
+    """Every output into `folder` (a fresh, empty folder)."""
+    step("duckdb")
+    con = duckdb.connect(str(folder / "claims.duckdb"))
+    try:
         result.rows = load_duckdb(con, data_dir)
         create_views(con)
+        _step_done("duckdb")
         step("parquet")
-        export_parquet(con, staging / "parquet")
+        export_parquet(con, folder / "parquet")
+        _step_done("parquet")
         step("sqlite")
-        write_sqlite(con, staging / "claims.db", archive_dir)
-        con.close()
-        inspect_counts(staging / "claims.db", staging / "counts.json")
-        for name in ("claims.duckdb", "claims.db", "counts.json", "parquet"):
-            result.outputs.append(_move_into_place(staging / name, out_dir / name))
+        write_sqlite(con, folder / "claims.db", archive_dir)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        con.close()
+    _step_done("sqlite")
+    inspect_counts(folder / "claims.db", folder / "counts.json")
+    _step_done("counts")
+
+
+def build_outputs(data_dir: Path, folder: Path, archive_dir: Path | None = None, progress=None) -> BuildResult:
+    """Write every output into `folder` as plain files (what a release bundles)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    result = BuildResult(folder)
+    _write_outputs(data_dir, folder, archive_dir, result, progress or (lambda name: None))
+    result.outputs = [folder / name for name in OUTPUTS]
     return result
 
 
-def _move_into_place(new: Path, final: Path) -> Path:
-    """Replace `final` with `new` so that readers see either the old or the new output, whole."""
-    if new.is_dir():
-        old = final.with_name(final.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if final.exists():
-            os.replace(final, old)
-        os.replace(new, final)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(new, final)
-    return final
+def _build_and_switch(data_dir: Path, out_dir: Path, archive_dir: Path | None, progress) -> BuildResult:
+    """Under the lock: build a new version beside the current one, then switch to it in one step."""
+    _step_done("locked")
+    clean_stale(out_dir)
+    versions = out_dir / VERSIONS
+    versions.mkdir(exist_ok=True)
+    version = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{time.time_ns() % 10**9:09d}-{os.getpid()}"
+    partial = versions / f"{version}{PARTIAL}"
+    result = BuildResult(out_dir)
+    try:
+        partial.mkdir()
+        _write_outputs(data_dir, partial, archive_dir, result, progress or (lambda name: None))
+        os.replace(partial, versions / version)
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+    _step_done("sealed")
+    for name in OUTPUTS:  # static symlinks through `current`: in place after the first build
+        _replace_with_symlink(out_dir / name, f"{CURRENT}/{name}")
+    _step_done("linked")
+    _replace_with_symlink(out_dir / CURRENT, f"{VERSIONS}/{version}")  # the one switch
+    _step_done("switched")
+    clean_stale(out_dir)
+    _step_done("cleaned")
+    result.outputs = [out_dir / name for name in OUTPUTS]
+    return result
 
 
-def build(data_dir: Path, out_dir: Path, archive_dir: Path | None = None, progress=None):
-    """Validate, then build; raise BuildRefused with the validation run if the data has findings."""
+def build_all(data_dir: Path, out_dir: Path, archive_dir: Path | None = None, progress=None) -> BuildResult:
+    """Build every output from CSVs that are already known to validate, and make them current
+    together. Raises OutputUnusable if another build holds the folder."""
+    with output_lock(out_dir):
+        return _build_and_switch(data_dir, out_dir, archive_dir, progress)
+
+
+def build(data_dir: Path, out_dir: Path, archive_dir: Path | None = None, progress=None, validation_progress=None):
+    """Check the output folder, validate, then build; raise BuildRefused with the validation run
+    if the data has findings, OutputUnusable if the folder is busy, read-only or full."""
     from claims.validate import validate
 
-    run = validate(data_dir, archive_dir)
-    if not run.ok:
-        raise BuildRefused(run)
-    return run, build_all(data_dir, out_dir, archive_dir, progress)
+    with output_lock(out_dir):
+        check_output_folder(out_dir, data_dir)
+        run = validate(data_dir, archive_dir, progress=validation_progress)
+        if not run.ok:
+            raise BuildRefused(run)
+        return run, _build_and_switch(data_dir, out_dir, archive_dir, progress)

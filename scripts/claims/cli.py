@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import click
 
 from claims import __version__
+from claims.progress import progress
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = REPO / "data"
@@ -31,11 +33,42 @@ class ClaimsGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            # the reader went away (`claims locate … | head`): nothing more to say, to anyone
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(1)
         except Exception as error:
             if os.environ.get("CLAIMS_DEBUG"):
                 raise
+            advice = environment_problem(error)
+            if advice:
+                click.echo(f"claims: error: {advice}", err=True)
+                ctx.exit(1)
             click.echo(f"claims: error: {type(error).__name__}: {error} (this is a bug in claims; CLAIMS_DEBUG=1 shows the details)", err=True)
             ctx.exit(3)
+
+
+# Errors of the machine, not of claims: what the message says, and what to do about it.
+FULL_DISK = ("No space left on device", "database or disk is full", "Disk quota exceeded")
+READ_ONLY = ("Read-only file system", "Permission denied", "attempt to write a readonly database")
+
+
+def environment_problem(error: BaseException) -> str | None:
+    """One line saying what to do, if `error` (or what caused it) is a full disk or a folder that
+    cannot be written; None for anything else (a bug)."""
+    from claims.build import OutputUnusable
+
+    while error is not None:
+        if isinstance(error, OutputUnusable):
+            return str(error)
+        text = str(error)
+        where = f" ({error.filename})" if isinstance(error, OSError) and error.filename else ""
+        if (isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)) or any(s in text for s in FULL_DISK):
+            return f"the disk is full{where}: free some space (or choose another folder with --out) and run again"
+        if (isinstance(error, OSError) and error.errno in (errno.EROFS, errno.EACCES, errno.EPERM)) or any(s in text for s in READ_ONLY):
+            return f"cannot write{where}: {text}; make the folder writable or choose another with --out"
+        error = error.__cause__ or error.__context__
+    return None
 
 
 @click.group(cls=ClaimsGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -69,7 +102,8 @@ def validate(data_dir: Path, archive_dir: Path | None, no_archive: bool, layers:
     if archive_dir is not None and not archive_dir.is_dir():
         raise click.UsageError(f"--archive {archive_dir}: no such folder")
     archive = _archive_option(archive_dir, no_archive)
-    run = run_validation(data_dir, archive, layers=chosen, engine=engine)
+    with progress("claims validate") as step:
+        run = run_validation(data_dir, archive, progress=lambda layer: step(f"{layer} layer"), layers=chosen, engine=engine)
     for finding in sorted(run.findings, key=lambda f: (f.path, f.line, f.column, f.rule)):
         click.echo(finding.format())
     if not quiet:
@@ -114,9 +148,10 @@ def _archive_option(archive_dir: Path | None, no_archive: bool = False) -> Path 
 def build(data_dir: Path, out_dir: Path, archive_dir: Path | None, no_archive: bool) -> None:
     """Validate the CSVs, then write build/claims.duckdb, build/parquet/*.parquet and build/claims.db.
 
-    Refuses to build (exit 1, with the findings) from data that does not validate. Outputs are
-    written to a temporary folder and moved into place, so an interrupted build leaves the
-    previous one intact.
+    Refuses to build (exit 1, with the findings) from data that does not validate, and (exit 1,
+    before validating) into a folder that is read-only, short of space or held by another build.
+    Outputs are written to a new folder under build/.versions/ and made current together by one
+    symlink switch (build/current), so an interrupted build leaves the previous one intact.
     """
     from rich.console import Console
 
@@ -128,8 +163,9 @@ def build(data_dir: Path, out_dir: Path, archive_dir: Path | None, no_archive: b
     archive = _archive_option(archive_dir, no_archive)
     console = Console(stderr=True, highlight=False)
     try:
-        with console.status("building…") as status:
-            _run, result = run_build(data_dir, out_dir, archive, progress=lambda step: status.update(f"building {step}…"))
+        with progress("claims build", console) as step:
+            step("validating")
+            _run, result = run_build(data_dir, out_dir, archive, progress=lambda output: step(f"building {output}"), validation_progress=lambda layer: step(f"validating: {layer} layer"))
     except BuildRefused as refused:
         for finding in sorted(refused.args[0].findings, key=lambda f: (f.path, f.line, f.column, f.rule)):
             click.echo(finding.format())
@@ -152,8 +188,10 @@ def serve(data_dir: Path, out_dir: Path, archive_dir: Path | None, port: int, no
     The database is served immutable, with a SQL time limit and a cap on returned rows; downloads
     of the database and CSV export stay on. Stop with Ctrl-C.
     """
-    from claims.publish import free_port, serve_command
+    from claims.publish import free_port, port_is_free, serve_command
 
+    if port and not port_is_free(port):  # before building: say so at once, not after a minute
+        raise click.UsageError(f"port {port} on 127.0.0.1 is in use: choose another with --port N (make serve PORT=N), or --port 0 for a free one")
     if not no_build:
         ctx = click.get_current_context()
         ctx.invoke(build, data_dir=data_dir, out_dir=out_dir, archive_dir=archive_dir, no_archive=False)
@@ -161,9 +199,42 @@ def serve(data_dir: Path, out_dir: Path, archive_dir: Path | None, port: int, no
     if not database.is_file():
         raise click.UsageError(f"{database} does not exist: run `claims build` first")
     port = port or free_port()
-    command = serve_command(database, port)
+    if not port_is_free(port):
+        raise click.UsageError(f"port {port} on 127.0.0.1 was taken while building: choose another with --port N, or --port 0 for a free one")
+    with progress("claims serve") as step:
+        step("starting Datasette")
+        command = serve_command(database, port)
     click.echo(f"serving {os.path.relpath(database)} at http://127.0.0.1:{port}/  (Ctrl-C to stop)", err=True)
     os.execv(command[0], command)
+
+
+@cli.command()
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=REPO / "dist" / "site", show_default="dist/site/", help="Folder to write (replaced whole).")
+@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of archived source texts (default: $CLAIMS_ARCHIVE or ../shared/sources).")
+def publish(data_dir: Path, out_dir: Path, archive_dir: Path | None) -> None:
+    """Write a folder a hosting service can serve: the immutable database, metadata, settings,
+    templates, the project source with its plugin (installed editable), pinned requirements, a
+    Dockerfile and serve.sh.
+
+    Validates first and refuses (exit 1) data with findings. Serve the folder with
+    `datasette serve FOLDER` (or `FOLDER/serve.sh`, or `docker build FOLDER`): the same hardened
+    settings as `claims serve`.
+    """
+    from claims.deploy import publish as write_site
+    from claims.validate import validate as run_validation
+
+    if not data_dir.is_dir():
+        raise click.UsageError(f"--data {data_dir}: no such folder")
+    archive = _archive_option(archive_dir)
+    run = run_validation(data_dir, archive)
+    if not run.ok:
+        click.echo(f"claims publish: the data has {len(run.findings)} finding(s): run `claims validate` and fix them", err=True)
+        sys.exit(1)
+    files = write_site(data_dir, out_dir, archive)
+    for path in files:
+        click.echo(f"wrote {os.path.relpath(path)}")
+    click.echo(f"serve it with: datasette serve {os.path.relpath(out_dir)}   (or docker build {os.path.relpath(out_dir)})", err=True)
 
 
 @cli.command()
@@ -171,12 +242,20 @@ def serve(data_dir: Path, out_dir: Path, archive_dir: Path | None, port: int, no
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=REPO / "build", show_default="build/", help="Folder to write data_docs/ into.")
 @click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of archived source texts (default: $CLAIMS_ARCHIVE or ../shared/sources).")
 def docs(data_dir: Path, out_dir: Path, archive_dir: Path | None) -> None:
-    """Build Great Expectations Data Docs (HTML) into build/data_docs/ for the current data."""
+    """Build Great Expectations Data Docs (HTML) into build/data_docs/ for the current data.
+
+    The pages load nothing from third parties: their scripts, styles and fonts are copies that
+    `make setup` vendored from the npm registry (pinned versions, checked hashes).
+    """
     from claims.docs import build_docs
+    from claims.vendor import VendorMissing
 
     if not data_dir.is_dir():
         raise click.UsageError(f"--data {data_dir}: no such folder")
-    index = build_docs(data_dir, out_dir, _archive_option(archive_dir))
+    try:
+        index = build_docs(data_dir, out_dir, _archive_option(archive_dir))
+    except VendorMissing as missing:
+        raise click.ClickException(str(missing)) from None
     click.echo(f"wrote {os.path.relpath(index)}")
 
 
@@ -244,7 +323,8 @@ def release(version: str, dist_dir: Path, archive_dir: Path | None) -> None:
     from claims.release import release as make_release
 
     try:
-        bundle = make_release(version, dist_dir=dist_dir, archive_dir=_archive_option(archive_dir))
+        with progress("claims release") as step:
+            bundle = make_release(version, dist_dir=dist_dir, archive_dir=_archive_option(archive_dir), progress=step)
     except ReleaseRefused as refused:
         click.echo(f"claims release: {refused}", err=True)
         sys.exit(1)
@@ -264,7 +344,8 @@ def synth(statements: int, out_dir: Path, seed: int) -> None:
     """
     from claims.synth import synth as make
 
-    counts = make(statements, out_dir, seed)
+    with progress("claims synth") as step:
+        counts = make(statements, out_dir, seed, progress=step)
     click.echo(f"wrote {sum(counts.values())} rows in {len(counts)} tables to {os.path.relpath(out_dir)}")
 
 
@@ -282,15 +363,13 @@ def bench(sizes: str, work_dir: Path, out_dir: Path, frictionless_budget: float,
     the targets met or not; writes OUT/benchmark.md and a log-log plot OUT/benchmark.svg.
     """
     from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from claims import bench as benchmark
 
     numbers = [int(size) for size in sizes.split(",")]
     console = Console(stderr=True)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console) as progress:
-        task = progress.add_task("benchmark", total=None)
-        results = benchmark.bench(numbers, work_dir, frictionless_budget, step_budget, datasette=not no_datasette, progress=lambda text: progress.update(task, description=text))
+    with progress("claims bench", console) as step:
+        results = benchmark.bench(numbers, work_dir, frictionless_budget, step_budget, datasette=not no_datasette, progress=step)
     table = benchmark.markdown(results)
     goals = "\n".join(benchmark.targets(results))
     click.echo(table)
@@ -332,7 +411,6 @@ def locate(source_id: str, words: str, data_dir: Path, archive_dir: Path | None)
     Straight and curly quotes in WORDS match either form in the source; the excerpt printed is
     the source's own characters, ready to paste into data/attestations.csv.
     """
-    import csv as csvlib
     import json
 
     from claims.archive import Archive, find_all
@@ -340,12 +418,7 @@ def locate(source_id: str, words: str, data_dir: Path, archive_dir: Path | None)
     archive_dir = _archive_option(archive_dir)
     if archive_dir is None:
         raise click.UsageError("no archive folder: pass --archive DIR or set CLAIMS_ARCHIVE")
-    sources_csv = data_dir / "sources.csv"
-    with sources_csv.open(encoding="utf-8", newline="") as handle:
-        sources = {row["source_id"]: row for row in csvlib.DictReader(handle)}
-    if source_id not in sources:
-        raise click.UsageError(f"{source_id!r} is not a source_id in {os.path.relpath(sources_csv)}")
-    sha256 = sources[source_id].get("archive_sha256")
+    sha256 = _known_source(data_dir, source_id).get("archive_sha256")
     text = Archive.open(archive_dir).text(sha256) if sha256 else None
     if text is None:
         raise click.UsageError(f"source {source_id!r} has no archived text in {archive_dir}")
@@ -355,6 +428,21 @@ def locate(source_id: str, words: str, data_dir: Path, archive_dir: Path | None)
         sys.exit(1)
     for start, end in spans:
         click.echo(json.dumps({"char_start": start, "char_end": end, "excerpt": text[start:end]}, ensure_ascii=False))
+
+
+def _known_source(data_dir: Path, source_id: str) -> dict[str, str]:
+    """The row of data/sources.csv for `source_id`; a usage error naming the IDs that exist if none."""
+    import csv as csvlib
+
+    sources_csv = data_dir / "sources.csv"
+    if not sources_csv.is_file():
+        raise click.UsageError(f"{sources_csv} does not exist: pass --data with the folder of the CSV tables")
+    with sources_csv.open(encoding="utf-8", newline="") as handle:
+        sources = {row["source_id"]: row for row in csvlib.DictReader(handle)}
+    if source_id not in sources:
+        known = ", ".join(sorted(sources)[:5]) + (", …" if len(sources) > 5 else "")
+        raise click.UsageError(f"{source_id!r} is not a source_id in {os.path.relpath(sources_csv)}; use one that exists: {known}")
+    return sources[source_id]
 
 
 @cli.command()
@@ -369,6 +457,11 @@ def stats(data_dir: Path) -> None:
 
     from claims.schema import TABLES
 
+    if not data_dir.is_dir():
+        raise click.UsageError(f"--data {data_dir}: no such folder")
+    missing = [model.meta.name for model in TABLES if not (data_dir / f"{model.meta.name}.csv").is_file()]
+    if missing:
+        raise click.UsageError(f"--data {data_dir}: no {', '.join(m + '.csv' for m in missing)}; pass the folder of the CSV tables")
     console = Console()
     counts = Table(title="tables", title_justify="left")
     counts.add_column("table")
@@ -404,6 +497,7 @@ def coverage(source_id: str, data_dir: Path, archive_dir: Path | None) -> None:
     archive_dir = _archive_option(archive_dir)
     if archive_dir is None:
         raise click.UsageError("no archive folder: pass --archive DIR or set CLAIMS_ARCHIVE")
+    _known_source(data_dir, source_id)
     for paragraph in paragraphs(data_dir, archive_dir, source_id):
         rows = ", ".join(paragraph.rows) or "— (no rows)"
         click.echo(f"L{paragraph.line}\t{paragraph.text[:60]}\t{rows}")

@@ -1,5 +1,12 @@
-"""Datasette plugin: two pictures, drawn on the server as SVG (no JavaScript, nothing fetched).
+"""Datasette plugin: the claim cards, readable cells, the home page's facts, and two pictures
+drawn on the server as SVG (no JavaScript, nothing fetched from elsewhere).
 
+- row pages of statements, events, actors and sources get a card (claims.cards, templates
+  publish/templates/row-claims-*.html); their JSON stays Datasette's own;
+- booleans read yes/no; a mention's entity_id links to what it names;
+- /-/claims-static/claims.css: the project's stylesheet (a file, so that no inline style is needed);
+- the home page's facts (what this is, downloads, citation, where to start) and
+  /-/download/…-csv.zip and …-parquet.zip (claims.downloads);
 - /-/timeline: events and statements on a time axis, one lane per speaker;
 - /-/who-spoke-to-whom: a speaker × addressee matrix, circle area by number of statements.
 
@@ -8,14 +15,29 @@ Every mark links to its row or to the filtered table. All text is escaped.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 from html import escape
+from pathlib import Path
 from urllib.parse import urlencode
 
 from datasette import hookimpl
-from datasette.utils.asgi import Response
+from datasette.utils import tilde_decode
+from datasette.utils.asgi import NotFound, Response
+from markupsafe import Markup
 
-from claims.publish import DATABASE
+from claims import downloads, hardening
+from claims.cards import CARDS
+from claims.citation import dataset_bibtex, dataset_plain
+from claims.generate import PACKAGE_META, table_schema
+from claims.publish import CANNED_DIR, DATABASE, EXAMPLES_DIR, PUBLISH_DIR, READING_ORDER, canned_queries, example_queries, example_values, sql_file
+from claims.schema import ID_TABLES, MENTION_TARGETS, TABLES, TABLES_BY_NAME
+
+STATIC_DIR = PUBLISH_DIR / "static"
+# A key column in a query's or a view's results (statement_id, source_id, …) links to its row.
+KEY_TABLES = {key: table for table, key in ID_TABLES.items()}
+# (table, column) of every boolean column in the schema: shown as yes/no.
+BOOLEAN_COLUMNS = {(model.meta.name, field["name"]) for model in TABLES for field in table_schema(model)["fields"] if field["type"] == "boolean"}
 
 TYPE_COLOURS = {
     "direct_quote": "#c0392b",
@@ -25,6 +47,7 @@ TYPE_COLOURS = {
     "no_comment": "#8e44ad",
     "no_response": "#8e44ad",
     "event": "#27ae60",
+    "mixed": "#34495e",
 }
 
 
@@ -34,56 +57,92 @@ def _day(value) -> date | None:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def timeline_svg(events: list[dict], statements: list[dict], width: int = 1100) -> str:
-    """SVG of dated events (top lane) and statements (a lane per speaker). Undated rows are left out."""
+FONT = 14  # px at the chart's natural width; the SVG scales with the page, never below 60em (claims.css)
+
+
+def _groups(rows: list[dict]) -> dict[tuple, list[dict]]:
+    """Rows with the same lane and the same date bounds, in date order: one mark each."""
+    groups: dict[tuple, list[dict]] = {}
+    for row in rows:
+        low, high = _day(row["date_min"]), _day(row["date_max"] or row["date_min"])
+        if low is not None:
+            groups.setdefault((row.get("speaker_id") or "", low, high), []).append(row)
+    return groups
+
+
+def timeline_svg(events: list[dict], statements: list[dict], width: int = 1300) -> str:
+    """SVG of dated events (top lane) and statements (a lane per speaker). Rows with the same lane
+    and dates are one mark whose area grows with their number, labelled with it. Undated rows are
+    left out."""
     dated = [r for r in events + statements if _day(r["date_min"])]
     if not dated:
         return '<p>No dated rows.</p>'
     start = min(_day(r["date_min"]) for r in dated) - timedelta(days=3)
     end = max(_day(r["date_max"] or r["date_min"]) for r in dated) + timedelta(days=3)
-    lanes = ["Events"] + sorted({r["speaker"] for r in statements if _day(r["date_min"])})
-    left, top, lane_height = 250, 30, 28
-    height = top + lane_height * len(lanes) + 40
+    speakers = {r["speaker_id"]: r["speaker"] for r in statements if _day(r["date_min"])}
+    lanes = [("", "Events")] + sorted(speakers.items(), key=lambda item: item[1])
+    lane_of = {key: index for index, (key, _name) in enumerate(lanes)}
+    event_groups = _groups([{**r, "speaker_id": ""} for r in events])
+    statement_groups = _groups(statements)
+    biggest = max(len(g) for g in [*event_groups.values(), *statement_groups.values()])
+    left, top, lane_height = 230, 20, 44
+    height = top + lane_height * len(lanes) + 50
     span = max((end - start).days, 1)
 
     def x(day: date) -> float:
-        return left + (width - left - 20) * (day - start).days / span
+        return left + (width - left - 30) * (day - start).days / span
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Timeline of events and statements" width="{width}" height="{height}" class="claims-chart">']
-    for index, lane in enumerate(lanes):
-        y = top + index * lane_height
-        parts.append(f'<text x="{left - 8}" y="{y + 17}" text-anchor="end" font-size="12">{escape(lane)}</text>')
-        parts.append(f'<line x1="{left}" x2="{width - 20}" y1="{y + 13}" y2="{y + 13}" stroke="#eee"/>')
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Timeline of events and statements" viewBox="0 0 {width} {height}" width="{width}" height="{height}" class="claims-chart claims-timeline" font-family="sans-serif">']
+    for index, (_key, lane) in enumerate(lanes):
+        y = top + index * lane_height + lane_height / 2
+        parts.append(f'<text x="{left - 10}" y="{y + 5:.1f}" text-anchor="end" font-size="{FONT}">{escape(lane)}</text>')
+        parts.append(f'<line x1="{left}" x2="{width - 20}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e4e4e4"/>')
+    axis = height - 22
     month = date(start.year, start.month, 1)
-    parts.append(f'<text x="{left:.1f}" y="{height - 15}" font-size="11">{start:%-d %b %Y}</text>')
+    parts.append(f'<text x="{left:.1f}" y="{axis}" font-size="{FONT}" class="claims-axis">{start:%-d %b %Y}</text>')
     while month <= end:
-        if month > start + timedelta(days=10):  # keep clear of the start label
-            parts.append(f'<line x1="{x(month):.1f}" x2="{x(month):.1f}" y1="{top - 5}" y2="{height - 30}" stroke="#ccc"/>')
-            parts.append(f'<text x="{x(month) + 3:.1f}" y="{height - 15}" font-size="11">{month:%b %Y}</text>')
+        if month > start + timedelta(days=12):  # keep clear of the start label
+            parts.append(f'<line x1="{x(month):.1f}" x2="{x(month):.1f}" y1="{top - 5}" y2="{axis - 16}" stroke="#ccc"/>')
+            parts.append(f'<text x="{x(month) + 3:.1f}" y="{axis}" font-size="{FONT}" class="claims-axis">{month:%b %Y}</text>')
         month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-    for row in events:
-        parts.append(_mark(row, 0, x, top, lane_height, f"/{DATABASE}/events/{row['id']}", "event"))
-    for row in statements:
-        if _day(row["date_min"]):
-            lane = lanes.index(row["speaker"])
-            parts.append(_mark(row, lane, x, top, lane_height, f"/{DATABASE}/statements/{row['id']}", row["type"]))
+    marks = []  # (drawing order, svg): ranges under days, larger marks under smaller ones, so none is hidden
+    for (_key, low, high), rows in event_groups.items():
+        marks.append(((low == high, -len(rows)), _mark(rows, low, high, 0, "Events", x, top, lane_height, biggest, "events", "event")))
+    for (key, low, high), rows in statement_groups.items():
+        kind = rows[0]["type"] if len({r["type"] for r in rows}) == 1 else "mixed"
+        marks.append(((low == high, -len(rows)), _mark(rows, low, high, lane_of[key], speakers[key], x, top, lane_height, biggest, "statements", kind)))
+    parts += [svg for _order, svg in sorted(marks, key=lambda mark: mark[0])]
     parts.append("</svg>")
     return "\n".join(parts)
 
 
-def _mark(row, lane: int, x, top: int, lane_height: int, href: str, kind: str) -> str:
-    low, high = _day(row["date_min"]), _day(row["date_max"] or row["date_min"])
-    if low is None:
-        return ""
-    y = top + lane * lane_height + 13
+def _mark(rows: list[dict], low: date, high: date, lane: int, lane_name: str, x, top: int, lane_height: int, biggest: int, table: str, kind: str) -> str:
+    """One mark for the rows of a lane with the same dates: a dot (one day) or a bar (a range),
+    larger with more rows and labelled with their number; it links to the row, or to the rows."""
+    y = top + lane * lane_height + lane_height / 2
     colour = TYPE_COLOURS.get(kind, "#34495e")
-    label = f"{row['date_text'] or row['date'] or ''} — {row['title_or_text']}"
+    count = len(rows)
+    if count == 1:
+        href = f"/{DATABASE}/{table}/{rows[0]['id']}"
+        label = f"{rows[0]['date_text'] or rows[0]['date'] or ''} — {rows[0]['title_or_text']}"
+    else:
+        query = {"date_min": low.isoformat(), "date_max": high.isoformat()}
+        if table == "statements":
+            query = {"speaker_id": rows[0]["speaker_id"], **query}
+        href = f"/{DATABASE}/{table}?{urlencode(query)}"
+        days = low.isoformat() if low == high else f"{low.isoformat()} to {high.isoformat()}"
+        label = f"{count} {table} of {lane_name}, {days}" if table == "statements" else f"{count} events, {days}"
+    radius = 6 + 12 * ((count - 1) / max(biggest - 1, 1)) ** 0.5
     tooltip = f"<title>{escape(label)}</title>"
     if (high - low).days >= 1:
-        shape = f'<rect x="{x(low):.1f}" y="{y - 4}" width="{max(x(high) - x(low), 3):.1f}" height="8" rx="3" fill="{colour}" fill-opacity="0.6"/>'
+        bar_height = 2 * radius
+        shape = f'<rect x="{x(low):.1f}" y="{y - bar_height / 2:.1f}" width="{max(x(high) - x(low), 6):.1f}" height="{bar_height:.1f}" rx="4" fill="{colour}" fill-opacity="0.55"/>'
+        centre = x(low) + max(x(high) - x(low), 6) / 2
     else:
-        shape = f'<circle cx="{x(low):.1f}" cy="{y}" r="5" fill="{colour}" fill-opacity="0.8"/>'
-    return f'<a href="{escape(href)}">{shape}{tooltip}</a>'
+        shape = f'<circle cx="{x(low):.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{colour}" fill-opacity="0.8"/>'
+        centre = x(low)
+    number = f'<text x="{centre:.1f}" y="{y + 5:.1f}" text-anchor="middle" font-size="{FONT}" font-weight="bold" fill="#fff">{count}</text>' if count > 1 else ""
+    return f'<a href="{escape(href)}" class="claims-mark" data-count="{count}" data-lane="{escape(lane_name)}" data-day="{low.isoformat()}">{shape}{number}{tooltip}</a>'
 
 
 def matrix_svg(pairs: list[dict]) -> str:
@@ -92,30 +151,32 @@ def matrix_svg(pairs: list[dict]) -> str:
         return "<p>No statements.</p>"
     speakers = sorted({p["speaker"] for p in pairs})
     addressees = sorted({p["addressee"] or "(no addressee named)" for p in pairs})
-    left, top, cell = 250, 150, 44
+    left, top, cell = 240, 190, 56
     # room on the right for the last column's slanted label
-    width, height = left + cell * len(addressees) + 140, top + cell * len(speakers) + 20
+    width, height = left + cell * len(addressees) + 160, top + cell * len(speakers) + 20
     biggest = max(p["statements"] for p in pairs)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Who spoke to whom" width="{width}" height="{height}" class="claims-chart">']
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Who spoke to whom" viewBox="0 0 {width} {height}" width="{width}" height="{height}" class="claims-chart claims-matrix" font-family="sans-serif">']
     for column, name in enumerate(addressees):
         cx = left + column * cell + cell / 2
-        parts.append(f'<text transform="translate({cx + 4:.1f},{top - 8}) rotate(-50)" font-size="12">{escape(name)}</text>')
+        parts.append(f'<line x1="{cx:.1f}" x2="{cx:.1f}" y1="{top}" y2="{top + cell * len(speakers)}" stroke="#f0f0f0"/>')
+        parts.append(f'<text transform="translate({cx + 4:.1f},{top - 8}) rotate(-45)" font-size="{FONT}">{escape(name)}</text>')
     for row, name in enumerate(speakers):
         cy = top + row * cell + cell / 2
-        parts.append(f'<text x="{left - 8}" y="{cy + 4:.1f}" text-anchor="end" font-size="12">{escape(name)}</text>')
+        parts.append(f'<text x="{left - 10}" y="{cy + 5:.1f}" text-anchor="end" font-size="{FONT}">{escape(name)}</text>')
         parts.append(f'<line x1="{left}" x2="{left + cell * len(addressees)}" y1="{cy:.1f}" y2="{cy:.1f}" stroke="#f0f0f0"/>')
     for pair in pairs:
         addressee = pair["addressee"] or "(no addressee named)"
         cx = left + addressees.index(addressee) * cell + cell / 2
         cy = top + speakers.index(pair["speaker"]) * cell + cell / 2
-        radius = 4 + 16 * (pair["statements"] / biggest) ** 0.5
+        radius = 9 + 16 * (pair["statements"] / biggest) ** 0.5
         query = {"speaker_id": pair["speaker_id"]}
         query.update({"addressee_id": pair["addressee_id"]} if pair["addressee_id"] else {"addressee_id__isnull": "1"})
         href = f"/{DATABASE}/statements?{urlencode(query)}"
         tooltip = f"{pair['speaker']} → {addressee}: {pair['statements']} statement(s)"
         parts.append(
-            f'<a href="{escape(href)}"><circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius:.1f}" fill="#2980b9" fill-opacity="0.7"/>'
-            f'<text x="{cx:.1f}" y="{cy + 4:.1f}" text-anchor="middle" font-size="11" fill="#fff">{pair["statements"]}</text>'
+            f'<a href="{escape(href)}" class="claims-mark" data-count="{pair["statements"]}" data-lane="{escape(pair["speaker"])}" data-addressee="{escape(addressee)}">'
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius:.1f}" fill="#2980b9" fill-opacity="0.75"/>'
+            f'<text x="{cx:.1f}" y="{cy + 5:.1f}" text-anchor="middle" font-size="{FONT}" font-weight="bold" fill="#fff">{pair["statements"]}</text>'
             f"<title>{escape(tooltip)}</title></a>"
         )
     parts.append("</svg>")
@@ -128,15 +189,16 @@ async def _rows(datasette, sql: str) -> list[dict]:
 
 
 async def timeline_page(datasette, request):
-    rows = await _rows(datasette, "SELECT kind, id, date, date_text, date_min, date_max, type, title_or_text, speaker FROM timeline")
-    events = [r for r in rows if r["kind"] == "event"]
-    statements = [r for r in rows if r["kind"] == "statement"]
-    undated = sum(1 for r in rows if not r["date_min"])
+    events = await _rows(datasette, "SELECT event_id AS id, date, date_text, date_min, date_max, event_type AS type, title AS title_or_text FROM events")
+    statements = await _rows(datasette, """SELECT s.statement_id AS id, s.date, s.date_text, s.date_min, s.date_max, s.statement_type AS type,
+        s.text AS title_or_text, s.speaker_id, sp.name AS speaker FROM statements s JOIN actors sp ON sp.actor_id = s.speaker_id""")
+    undated = sum(1 for r in events + statements if not r["date_min"])
     legend = [(kind.replace("_", " "), colour) for kind, colour in TYPE_COLOURS.items()]
     html = await datasette.render_template(
         "claims_chart.html",
         {"title": "Timeline", "chart": timeline_svg(events, statements), "legend": legend, "undated": undated,
-         "intro": "Events (top lane) and statements by speaker, placed at the earliest day of their date; bars span uncertain or multi-day dates. Hover for the source's date wording; click for the row.",
+         "intro": "Events (top lane) and statements by speaker, placed at the earliest day of their date; bars span uncertain or multi-day dates. "
+                  "Rows of one lane with the same date are one mark, larger with more rows and labelled with their number. Hover for the date's wording; click for the row or the rows.",
          "database": DATABASE},
         request=request,
     )
@@ -148,7 +210,7 @@ async def who_page(datasette, request):
     html = await datasette.render_template(
         "claims_chart.html",
         {"title": "Who spoke to whom", "chart": matrix_svg(pairs), "legend": [], "undated": None,
-         "intro": "Rows are speakers, columns the addressees the sources name; the circle's area is the number of statements. Click a circle for the statements.",
+         "intro": "Rows are speakers, columns the addressees the sources name; the number and the circle's area give the statements. Click a circle for them.",
          "database": DATABASE},
         request=request,
     )
@@ -157,9 +219,133 @@ async def who_page(datasette, request):
 
 @hookimpl
 def register_routes():
-    return [(r"^/-/timeline$", timeline_page), (r"^/-/who-spoke-to-whom$", who_page)]
+    return [(r"^/-/timeline$", timeline_page), (r"^/-/who-spoke-to-whom$", who_page), (r"^/-/claims-static/(?P<name>[a-z0-9-]+\.css)$", static_file),
+            (r"^/-/download/(?P<name>[a-z0-9.-]+\.zip)$", download)]
 
 
 @hookimpl
 def menu_links(datasette):
     return [{"href": datasette.urls.path("/-/timeline"), "label": "Timeline"}, {"href": datasette.urls.path("/-/who-spoke-to-whom"), "label": "Who spoke to whom"}]
+
+
+# Bounded requests and security headers: scripts/claims/hardening.py.
+@hookimpl
+def prepare_connection(conn, database):
+    hardening.harden_connection(conn, database)
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    return lambda app: hardening.wrap_asgi(app, lambda: hardening.database_folders(datasette))
+
+
+@hookimpl
+def startup(datasette):
+    hardening.take_over_exception_handling()
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    return hardening.client_error_response(datasette, request, exception)
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    stamp = int(max(path.stat().st_mtime for path in STATIC_DIR.glob("*.css")))
+    return [datasette.urls.path(f"/-/claims-static/claims.css?{stamp}")]
+
+
+async def static_file(request):
+    """A file of publish/static/ (the stylesheet); nothing else is served from there."""
+    name = request.url_vars["name"]
+    path = STATIC_DIR / name
+    if not path.is_file() or path.parent != STATIC_DIR:
+        raise NotFound(f"no static file {name}")
+    return Response(path.read_text(encoding="utf-8"), content_type="text/css; charset=utf-8", headers={"Cache-Control": "max-age=3600"})
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    """yes/no for booleans; a mention's entity_id as a link to the row it names, with its name."""
+    if database != DATABASE:
+        return None
+    if (table, column) in BOOLEAN_COLUMNS and value in (0, 1):
+        return "yes" if value else "no"
+    if table not in TABLES_BY_NAME and column in KEY_TABLES and isinstance(value, str) and value:
+        return Markup(f'<a href="{escape(datasette.urls.row(DATABASE, KEY_TABLES[column], value))}">{escape(value)}</a>')
+    if table == "statement_mentions" and column == "entity_id" and row["entity_type"] in MENTION_TARGETS:
+        target, key = MENTION_TARGETS[row["entity_type"]]
+        label_column = TABLES_BY_NAME[target].meta.label_column
+
+        async def linked():
+            found = await datasette.get_database(DATABASE).execute(f"SELECT {label_column} FROM {target} WHERE {key} = ?", [value])
+            label = found.rows[0][0] if found.rows else value
+            href = datasette.urls.row(DATABASE, target, value)
+            return Markup(f'<a href="{escape(href)}">{escape(label)}</a> <em class="claims-id">{escape(value)}</em>')
+
+        return linked
+    return None
+
+
+def _database_file(datasette) -> Path:
+    return Path(datasette.get_database(DATABASE).path)
+
+
+async def download(request, datasette):
+    """The CSV tables or the Parquet files of the served build, as one zip each."""
+    name, database = request.url_vars["name"], _database_file(datasette)
+    folder = database.parent / "parquet"
+    # made in a thread (once per file, then cached): the server goes on answering meanwhile
+    if name == downloads.csv_name():
+        body = await asyncio.to_thread(downloads.csv_zip, database, database.stat().st_mtime)
+    elif name == downloads.parquet_name() and folder.is_dir():
+        body = await asyncio.to_thread(downloads.parquet_zip, folder, folder.stat().st_mtime)
+    else:
+        body = None
+    if body is None:
+        raise NotFound(f"no download {name}")
+    return Response(body, content_type="application/zip", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+async def home_facts(datasette, request) -> dict:
+    """What the home page says: the dataset's size (as `claims validate` counts it), the downloads,
+    the citation and where to start."""
+    db = datasette.get_database(DATABASE)
+    rows = {}
+    for model in TABLES:
+        result = await db.execute(f"SELECT count(*) FROM {model.meta.name}")
+        rows[model.meta.name] = result.rows[0][0]
+    hidden = [name for name, table in (datasette.metadata("tables", database=DATABASE) or {}).items() if table.get("hidden") and name in rows]
+    folder = _database_file(datasette).parent / "parquet"
+    home = datasette.absolute_url(request, datasette.urls.path("/"))
+    canned = canned_queries()
+    return {"claims_home": {
+        "description": PACKAGE_META["description"], "tables": len(rows), "rows": sum(rows.values()), "hidden": hidden,
+        "statements": rows["statements"], "actors": rows["actors"], "events": rows["events"], "sources": rows["sources"],
+        "csv_zip": datasette.urls.path(f"/-/download/{downloads.csv_name()}"),
+        "parquet_zip": datasette.urls.path(f"/-/download/{downloads.parquet_name()}") if folder.is_dir() else None,
+        "sqlite": datasette.urls.path(f"/{DATABASE}.db"),
+        "cite_plain": dataset_plain(home), "cite_bibtex": dataset_bibtex(home),
+        # each research question opens with the values of its `-- example:` header, so one click shows rows
+        "research": [(name, canned[name]["title"], canned[name]["description"], urlencode(example_values(sql_file(EXAMPLES_DIR / f"{name}.sql")[0])))
+                     for name in example_queries()],
+        "tools": [(path.stem, canned[path.stem]["title"]) for path in sorted(CANNED_DIR.glob("*.sql"))],
+    }}
+
+
+@hookimpl
+def extra_template_vars(template, database, table, view_name, request, datasette):
+    """The card of a statement, event, actor or source for its row page; the home page's facts."""
+    if view_name == "index" and request is not None:
+        return lambda: home_facts(datasette, request)
+    if view_name == "table" and database == DATABASE and table in READING_ORDER:
+        return {"claims_reading_order": READING_ORDER[table]}
+    if view_name != "row" or database != DATABASE or table not in CARDS or request is None:
+        return {}
+
+    async def card():
+        key = tilde_decode(request.url_vars["pks"])
+        url = datasette.absolute_url(request, datasette.urls.row(DATABASE, table, request.url_vars["pks"]))
+        return {"card": await CARDS[table](datasette.get_database(DATABASE), key, url)}
+
+    return card

@@ -2,7 +2,9 @@
 
 GX writes Data Docs through a file-based context. The committed context (gx/) is copied into a
 temporary folder, the suites are run there through checkpoints that update the docs, and the
-rendered site is copied to build/data_docs/. The repository's gx/ is never written to.
+rendered site is copied to build/data_docs/, with the scripts, styles and fonts GX loads from CDNs
+replaced by copies vendored from the npm registry (claims/vendor.py). The repository's gx/ is never
+written to.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from claims.build import sqlite_from_csvs
 from claims.expectations import GX_DIR, cross_table_suite, quiet_gx, suites_for, to_gx_suite
 from claims.schema import TABLES
 from claims.tablefile import read_table
+from claims.vendor import localise
 
 
 def build_docs(data_dir: Path, out_dir: Path, archive_dir: Path | None = None) -> Path:
@@ -54,6 +57,7 @@ def build_docs(data_dir: Path, out_dir: Path, archive_dir: Path | None = None) -
         target = out_dir / "data_docs"
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(site, target)
+    localise(target)  # vendored scripts, styles and fonts: the pages load nothing from elsewhere
     return target / "index.html"
 
 

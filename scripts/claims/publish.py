@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import socket
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from claims.schema import TABLES
 
 PUBLISH_DIR = REPO / "publish"
 CANNED_DIR = REPO / "queries" / "canned"
+EXAMPLES_DIR = REPO / "queries" / "examples"
 VIEWS_DIR = REPO / "queries" / "views"
 DATABASE = "claims"
 
@@ -45,8 +47,25 @@ FACETS = {
     "places": ["place_type"],
     "positions": ["actor_id"],
 }
-SORT = {"statements": "date_min", "events": "date_min"}
+# Facets on a JSON array column: one count per topic, not per combination (queries/derived/).
+ARRAY_FACETS = {"statements": ["topic_list"]}
+# date_order (queries/derived/): dated rows first, by earliest day; undated rows last.
+SORT = {"statements": "date_order", "events": "date_order"}
+# The columns a reader wants first, in this order, on the table pages (the rest follow in schema order).
+READING_ORDER = {
+    "statements": ["statement_id", "date", "date_text", "speaker_id", "addressee_id", "statement_type", "text", "topics", "event_id"],
+    "events": ["event_id", "date", "date_text", "event_type", "title", "description", "location", "place_id"],
+    "attestations": ["attestation_id", "statement_id", "event_id", "excerpt", "source_id", "via_source_id", "evidence_basis"],
+}
+DATE_ORDER = "Derived from date_min for sorting: the earliest day, or 'undated' (sorted last)."
+DERIVED_COLUMNS = {
+    "statements": {"date_order": DATE_ORDER, "topic_list": "Derived from topics: the same topics as a JSON array, to facet one topic at a time."},
+    "events": {"date_order": DATE_ORDER},
+}
 HIDDEN_SUFFIXES = ("_fts", "_fts_config", "_fts_data", "_fts_docsize", "_fts_idx")
+# Tables kept for the ID history and the checks: queryable, but not listed on the home page.
+HOUSEKEEPING = {"published_ids", "retired_ids", "archived_texts"}
+EXAMPLE_PARAMETER = re.compile(r"\$([a-z_]+)")
 
 
 def sql_file(path: Path) -> tuple[dict[str, str], str]:
@@ -57,12 +76,40 @@ def sql_file(path: Path) -> tuple[dict[str, str], str]:
     return header, sql
 
 
+def example_values(header: dict[str, str]) -> dict[str, str]:
+    """The `-- example: name=value; name=value` header of a research query: values that return rows."""
+    pairs = [part.split("=", 1) for part in header.get("example", "").split(";") if "=" in part]
+    return {name.strip(): value.strip() for name, value in pairs}
+
+
+def example_queries() -> dict[str, dict[str, Any]]:
+    """The research questions of queries/examples/ as canned queries. Their parameters are written
+    `$name` (both DuckDB and SQLite bind it); Datasette is told their names."""
+    queries = {}
+    for path in sorted(EXAMPLES_DIR.glob("*.sql")):
+        header, sql = sql_file(path)
+        sql = sql.rstrip(";")
+        params = list(dict.fromkeys(EXAMPLE_PARAMETER.findall(sql)))
+        queries[path.stem] = {"title": header["title"], "description": header["description"], "sql": sql, "params": params}
+    return queries
+
+
 def canned_queries() -> dict[str, dict[str, Any]]:
+    """Datasette's canned queries: the tools of queries/canned/ and the research questions of queries/examples/."""
     queries = {}
     for path in sorted(CANNED_DIR.glob("*.sql")):
         header, sql = sql_file(path)
         queries[path.stem] = {"title": header["title"], "description": header["description"], "sql": sql}
-    return queries
+    clash = set(queries) & set(example_queries())
+    if clash:
+        raise ValueError(f"queries/canned/ and queries/examples/ both define {sorted(clash)}: rename one")
+    return {**queries, **example_queries()}
+
+
+def column_descriptions_html(columns: dict[str, str]) -> str:
+    """The column descriptions folded away under the table's description."""
+    items = "".join(f"<dt>{escape(name)}</dt><dd>{escape(text)}</dd>" for name, text in columns.items())
+    return f'<details class="claims-columns"><summary>What the {len(columns)} columns mean</summary><dl>{items}</dl></details>'
 
 
 def datasette_metadata() -> dict[str, Any]:
@@ -70,24 +117,27 @@ def datasette_metadata() -> dict[str, Any]:
     for model in TABLES:
         schema = table_schema(model)
         name = model.meta.name
+        columns = {field["name"]: field["description"] for field in schema["fields"]} | DERIVED_COLUMNS.get(name, {})
         table: dict[str, Any] = {
             "title": model.meta.title,
-            "description": model.meta.description,
-            "columns": {field["name"]: field["description"] for field in schema["fields"]},
+            "description_html": f"<p>{escape(model.meta.description)}</p>" + column_descriptions_html(columns),
+            "columns": columns,
         }
         if model.meta.label_column:
             table["label_column"] = model.meta.label_column
         if name in FACETS:
-            table["facets"] = FACETS[name]
+            table["facets"] = [*FACETS[name], *({"array": column} for column in ARRAY_FACETS.get(name, []))]
         if name in SORT:
             table["sort"] = SORT[name]
         if name in {"statements", "attestations", "actors", "events"}:
             table["fts_table"] = f"{name}_fts"
+        if name in HOUSEKEEPING:
+            table["hidden"] = True
         tables[name] = table
     for suffix in HIDDEN_SUFFIXES:
         for name in ("statements", "attestations", "actors", "events"):
             tables[f"{name}{suffix}"] = {"hidden": True}
-    tables["archived_texts"] = {"description": "The length in characters of each archived source text (the texts themselves are not redistributed)."}
+    tables["archived_texts"] = {"description": "The length in characters of each archived source text (the texts themselves are not redistributed).", "hidden": True}
     for path in sorted(VIEWS_DIR.glob("*.sql")):
         header, _sql = sql_file(path)
         tables[path.stem] = {"title": header["title"], "description": header["description"]}
@@ -95,13 +145,11 @@ def datasette_metadata() -> dict[str, Any]:
     source = PACKAGE_META["sources"][0]
     return {
         "title": PACKAGE_META["title"],
+        # the home page's lede (publish/templates/index.html)
         "description_html": (
             "<p>Who said what, to whom, when, and according to which source, in the autumn-2025 US–Russia–Ukraine "
             "peace-plan negotiations. Every statement is backed by a verbatim excerpt of an archived source, with "
-            "character offsets.</p>"
-            '<p>Start with the <a href="/-/timeline">timeline chart</a>, <a href="/-/who-spoke-to-whom">who spoke to whom</a>, '
-            f'<a href="/{DATABASE}/search">a search of statements and excerpts</a>, or the '
-            f'<a href="/{DATABASE}/statements">statements</a> table.</p>'
+            "character offsets, and dates keep the source's own wording.</p>"
         ),
         "license": licence["name"].replace("-", " "),
         "license_url": licence["path"],
@@ -115,6 +163,17 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether a server could listen on host:port now (SO_REUSEADDR, as uvicorn binds)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 def serve_command(database: Path, port: int, host: str = "127.0.0.1") -> list[str]:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from claims.build import build_all
+from claims.build import build_outputs
 from claims.fmt import canonical
 from claims.generate import REPO, changelog_entry, dataset_version, drifted
 from claims.linked_data import write_exports
@@ -72,9 +72,10 @@ def sha256sums(folder: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def release(version: str, data_dir: Path = REPO / "data", dist_dir: Path = REPO / "dist", archive_dir: Path | None = None, descriptor: Path = REPO / "datapackage.json") -> Path:
+def release(version: str, data_dir: Path = REPO / "data", dist_dir: Path = REPO / "dist", archive_dir: Path | None = None, descriptor: Path = REPO / "datapackage.json", progress=None) -> Path:
     from claims.validate import validate
 
+    step = progress or (lambda text: None)
     if not SEMVER.match(version):
         raise ReleaseRefused(f"{version!r} is not a version like 1.2.3")
     entry = changelog_entry(version)
@@ -84,7 +85,8 @@ def release(version: str, data_dir: Path = REPO / "data", dist_dir: Path = REPO 
         raise ReleaseRefused(f"the newest dated CHANGELOG.md section is {dataset_version()}, not {version}: date the section (## {version} — YYYY-MM-DD), run `claims generate`, then release")
     if drifted():
         raise ReleaseRefused("generated files are out of date (datapackage.json carries the version): run `claims generate`")
-    run = validate(data_dir, archive_dir)
+    step("validating")
+    run = validate(data_dir, archive_dir, progress=lambda layer: step(f"validating: {layer}"))
     if not run.ok:
         raise ReleaseRefused(f"the data has {len(run.findings)} finding(s): run `claims validate` and fix them")
     record_published_ids(data_dir, version)
@@ -94,13 +96,16 @@ def release(version: str, data_dir: Path = REPO / "data", dist_dir: Path = REPO 
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        build_all(data_dir, staging, archive_dir)
+        build_outputs(data_dir, staging, archive_dir, progress=lambda output: step(f"building {output}"))
+        step("zipping the CSVs")
         members = [("datapackage.json", descriptor)] + [(f"data/{p.name}", p) for p in sorted(data_dir.glob("*.csv"))]
         deterministic_zip(staging / f"peace-plan-claims-{version}-csv.zip", members)
+        step("writing JSON-LD and PROV")
         con = duckdb.connect(str(staging / "claims.duckdb"), read_only=True)
         write_exports(con, staging)
         con.close()
         (staging / "RELEASE_NOTES.md").write_text(f"# peace-plan-claims {version}\n\n{entry}\n", encoding="utf-8")
+        step("checksums")
         (staging / "SHA256SUMS").write_text(sha256sums(staging), encoding="utf-8")
         shutil.rmtree(bundle, ignore_errors=True)
         staging.rename(bundle)

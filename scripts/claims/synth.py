@@ -57,8 +57,10 @@ def _sentence(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words))
 
 
-def synth(statements: int, out: Path, seed: int = 2025) -> dict[str, int]:
+def synth(statements: int, out: Path, seed: int = 2025, progress=None) -> dict[str, int]:
     """Write out/datapackage.json, out/data/*.csv and out/archive/; return the row counts."""
+    step = progress or (lambda text: None)
+    step("actors, places and events")
     rng = random.Random(seed)
     n_actors = max(30, statements // 40)
     n_events = max(12, statements // 8)
@@ -93,6 +95,7 @@ def synth(statements: int, out: Path, seed: int = 2025) -> dict[str, int]:
         event_people.append(people)
 
     # statements: speaker, addressee, maybe an event, a date
+    step(f"{statements:,} statements")
     plan_ids = [f"plan-{i:04d}" for i in range(n_plans)]
     texts = []
     rows = []
@@ -116,6 +119,7 @@ def synth(statements: int, out: Path, seed: int = 2025) -> dict[str, int]:
         rows.append((speaker, addressee, event_id, day, kind, text))
 
     # articles: each carries the statements assigned to it, at real offsets
+    step("articles, archived texts and attestations")
     attestation_no = 0
     article_of: list[list[int]] = [[] for _ in range(n_articles)]
     for i in range(statements):
@@ -192,6 +196,7 @@ def synth(statements: int, out: Path, seed: int = 2025) -> dict[str, int]:
         emit("attestations", [f"att-{attestation_no:09d}", None, f"event-{e:07d}", "event-chronicle", sentence, start, end, None, "outlet_own_reporting", None])
         attestation_no += 1
 
+    step("plans, mentions and relations")
     for p, plan in enumerate(plan_ids):
         emit("plans", [plan, f"Synthetic plan {p}", None, "proposed", 20, "actor-000001", None, None, None])
         for k in range(4):
@@ -211,6 +216,7 @@ def synth(statements: int, out: Path, seed: int = 2025) -> dict[str, int]:
         if i % 10 == 1:
             emit("statement_relations", [f"st-{i:08d}", "responds_to", f"st-{i - 1:08d}", None])
     writer.close()
+    step("sorting the tables by key")
     _sort_csvs(out / "data")
     descriptor = datapackage()
     descriptor["name"] = "synthetic-peace-plan-claims"

@@ -1,0 +1,5 @@
+-- title: Derived columns of statements (published SQLite only)
+-- description: date_order sorts dated statements first, by their earliest day, and undated ones last; topic_list is the pipe-separated topics as a JSON array, so that Datasette can facet one topic at a time (_facet_array). Both are computed by SQLite from the curated columns, never stored or curated twice.
+ALTER TABLE statements ADD COLUMN date_order TEXT GENERATED ALWAYS AS (coalesce(date_min, 'undated')) VIRTUAL;
+ALTER TABLE statements ADD COLUMN topic_list TEXT GENERATED ALWAYS AS (CASE WHEN topics IS NULL OR topics = '' THEN '[]' ELSE '["' || replace(topics, '|', '","') || '"]' END) VIRTUAL;
+CREATE INDEX idx_statements_date_order ON statements (date_order, statement_id);

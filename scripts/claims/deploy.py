@@ -1,0 +1,131 @@
+"""`claims publish`: a folder a hosting service can serve as it is.
+
+The folder is a Datasette configuration directory (https://docs.datasette.io/en/0.65.x/settings.html#configuration-directory-mode):
+
+    claims.db            the database, served immutable (inspect-data.json names it)
+    inspect-data.json    table counts measured at build time, no local path in it
+    metadata.json        titles, descriptions, licence, canned queries (publish/metadata.json)
+    settings.json        the public read-only settings of claims.publish.SETTINGS
+    templates/           the chart page template
+    source/              the project's tracked files (not tests/, docs/, CI), installed editable:
+                         the plugin (charts, cards, hardening) reads publish/ and queries/ at run
+                         time, so the package cannot live apart from them
+    requirements.txt     what the plugin needs, pinned with hashes (a subset of requirements.lock)
+    Dockerfile           installs those and serves the folder on port 8001
+    serve.sh             the same serve command without a container ($HOST, $PORT)
+
+`datasette serve FOLDER` is the whole serve command: the same hardened settings as `claims serve`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from importlib import metadata
+from pathlib import Path
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from claims.build import build_outputs
+from claims.generate import REPO
+from claims.publish import PUBLISH_DIR, SETTINGS
+
+LOCK = REPO / "requirements.lock"
+# What the served folder needs installed: Datasette, and what the plugin's imports reach.
+SERVING_NEEDS = ("datasette", "pydantic")
+PORT = 8001
+
+DOCKERFILE = f"""\
+# The claims dataset, served read-only by Datasette with the project's plugin and hardening.
+# Build: docker build -t claims-site .   Run: docker run -p {PORT}:{PORT} claims-site
+FROM python:3.11-slim
+WORKDIR /site
+COPY requirements.txt /tmp/requirements.txt
+RUN pip install --no-cache-dir --require-hashes -r /tmp/requirements.txt
+COPY . /site
+RUN pip install --no-cache-dir --no-deps --no-build-isolation -e /site/source
+USER nobody
+EXPOSE {PORT}
+CMD ["datasette", "serve", "/site", "--host", "0.0.0.0", "--port", "{PORT}"]
+"""
+
+SERVE_SH = f"""\
+#!/bin/sh
+# Serve this folder with Datasette (pip install --require-hashes -r requirements.txt, then
+# pip install --no-deps --no-build-isolation -e source/).
+exec datasette serve "$(dirname "$0")" --host "${{HOST:-127.0.0.1}}" --port "${{PORT:-{PORT}}}"
+"""
+
+
+def closure(names: tuple[str, ...]) -> set[str]:
+    """The installed distributions `names` need, transitively (markers evaluated here)."""
+    seen, todo = set(), [canonicalize_name(n) for n in names]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for line in metadata.requires(name) or []:
+            requirement = Requirement(line)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(canonicalize_name(requirement.name))
+    return seen
+
+
+def pinned_requirements(names: set[str], lock: Path = LOCK) -> str:
+    """The blocks of requirements.lock (pins with hashes) for the distributions in `names`."""
+    blocks = re.split(r"\n(?=[A-Za-z0-9])", lock.read_text(encoding="utf-8"))
+    kept = [block.strip() for block in blocks if (match := re.match(r"([A-Za-z0-9._-]+)==", block)) and canonicalize_name(match.group(1)) in names]
+    missing = names - {canonicalize_name(re.match(r"([A-Za-z0-9._-]+)==", b).group(1)) for b in kept}
+    if missing:
+        raise RuntimeError(f"{lock.name} pins no version of {', '.join(sorted(missing))}: run `make lock`")
+    return "\n".join(kept) + "\n"
+
+
+# Tracked files a server does not need.
+NOT_SERVED = ("tests/", "docs/", ".github/", ".ci/")
+
+
+def copy_source(folder: Path) -> None:
+    """The repository's tracked files, less NOT_SERVED, into `folder`."""
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, text=True)
+    if listed.returncode != 0:
+        raise RuntimeError(f"git ls-files failed in {REPO}: {listed.stderr.strip()}")
+    for name in filter(None, listed.stdout.split("\0")):
+        if name.startswith(NOT_SERVED) or not (REPO / name).is_file():
+            continue
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / name, folder / name)
+
+
+def publish(data_dir: Path, out_dir: Path, archive_dir: Path | None = None) -> list[Path]:
+    """Write the deployable folder `out_dir` (replaced whole); return its files."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    try:
+        with tempfile.TemporaryDirectory() as scratch:
+            build_outputs(data_dir, Path(scratch), archive_dir)
+            shutil.copy2(Path(scratch) / "claims.db", staging / "claims.db")
+            shutil.copy2(Path(scratch) / "counts.json", staging / "inspect-data.json")
+        shutil.copy2(PUBLISH_DIR / "metadata.json", staging / "metadata.json")
+        shutil.copytree(PUBLISH_DIR / "templates", staging / "templates")
+        (staging / "settings.json").write_text(json.dumps(SETTINGS, indent=2) + "\n", encoding="utf-8")
+        (staging / "requirements.txt").write_text(pinned_requirements(closure(SERVING_NEEDS)), encoding="utf-8")
+        copy_source(staging / "source")
+        (staging / "Dockerfile").write_text(DOCKERFILE, encoding="utf-8")
+        (staging / "serve.sh").write_text(SERVE_SH, encoding="utf-8")
+        (staging / "serve.sh").chmod(0o755)
+        staging.chmod(0o755)
+        old = out_dir.with_name(f".{out_dir.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        if out_dir.exists():
+            out_dir.rename(old)
+        staging.rename(out_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return sorted(p for p in out_dir.rglob("*") if p.is_file())
