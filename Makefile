@@ -1,8 +1,9 @@
-# The two commands of the README:
+# The commands of the README:
 #   make serve   set up, build, validate and serve the data (PORT=8011 for another port;
 #                a busy port is refused before the build starts)
-#   make test    set up and run every check CI runs
-# Everything else here is a step of those two.
+#   make test    set up and run every check CI runs (as any user; .ci/run adds the browser as root)
+#   make check   the quick loop: the data checks and the unit tests, without the slow tests
+# Everything else here is a step of those.
 
 PYTHON ?= python3
 PORT ?= 8001
@@ -11,19 +12,27 @@ BIN := $(VENV)/bin
 # The archive of captured source texts (not redistributed) is found at ../shared/sources beside the
 # repository, or wherever CLAIMS_ARCHIVE points.
 
-.PHONY: serve test setup check-generated browser lock clean
+.PHONY: serve test check setup browser lock clean
 
 serve: setup
 	$(BIN)/claims stats
 	$(BIN)/claims serve --port $(PORT)
 
-# CI and developers have the archive and the browser: tests that need them fail rather than skip.
-test: setup check-generated browser
-	$(BIN)/claims fmt --check
-	$(BIN)/claims validate
-	CLAIMS_REQUIRE_ARCHIVE=1 CLAIMS_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
+# Tests that need the archive or Chromium skip, saying why, where they are absent; CLAIMS_REQUIRE_ARCHIVE=1
+# and CLAIMS_REQUIRE_BROWSER=1 (set by .ci/run) make them fail instead.
+test: setup
+	$(BIN)/claims check
+	$(BIN)/python -m pytest
+
+# The slow tests (browser, Spark, scale, Datasette server, GX and engine comparisons) are left out
+# by their pytest markers (tests/conftest.py).
+SLOW_TESTS := browser or spark or scale or server or slow
+check: setup
+	$(BIN)/claims check
+	$(BIN)/python -m pytest -q -m "not ($(SLOW_TESTS))"
 
 # Debian's chromium for the browser tests (Playwright drives it; it downloads no browser of its own).
+# Needs root or sudo; .ci/run calls it.
 browser:
 	./scripts/install-browser.sh
 
@@ -42,9 +51,6 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
-
-check-generated: setup
-	$(BIN)/claims generate --check
 
 # Refresh the lock file after changing dependencies in pyproject.toml.
 lock:

@@ -7,7 +7,7 @@ if command -v chromium >/dev/null 2>&1; then
 fi
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
-    echo "install-browser: chromium is missing and this is not root; install the Debian packages chromium and chromium-driver" >&2
+    echo "install-browser: chromium is missing and this is not root (no sudo): ask an administrator to install the Debian package chromium; the browser tests skip without it" >&2
     exit 1
   fi
 else

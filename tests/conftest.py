@@ -16,6 +16,35 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
 
 
+# The slow tests, by file (or file::test): `make check` leaves them out with -m "not (browser or
+# spark or scale or server or slow)"; `make test` runs them all. "slow" marks the suites that run
+# Great Expectations or both validation engines fixture by fixture (seconds per test). Markers are
+# given here so that each rule is written once.
+SLOW = {
+    "test_browser.py": "browser",
+    "test_spark.py": "spark",
+    "test_scale.py": "scale",
+    "test_datasette.py": "server",
+    "test_expectations.py": "slow",
+    "test_fast_path.py": "slow",
+    "test_layers_agree.py": "slow",
+    "test_release.py": "slow",
+    "test_contributing.py": "slow",
+    "test_cli.py::test_validation_never_modifies_the_data": "slow",
+    "test_cli.py::test_validate_clean_data_exits_0": "slow",  # `claims check` in make check does the same
+    "test_workflows.py::test_a_fork_pull_request_says_in_one_line_that_provenance_was_not_checked": "slow",
+    "test_workflows.py::test_a_pull_request_with_the_secret_reads_the_store": "slow",
+    "test_workflows.py::test_a_refused_token_fails_the_pull_request": "slow",
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        marker = SLOW.get(item.path.name) or SLOW.get(f"{item.path.name}::{item.originalname}")
+        if marker:
+            item.add_marker(getattr(pytest.mark, marker))
+
+
 @pytest.fixture(scope="session")
 def archive() -> Path:
     found = default_archive()

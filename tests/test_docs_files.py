@@ -1,20 +1,48 @@
 """The README's promises hold: the two first commands, the citation example, CITATION.cff's version."""
 
 import csv
+import json
 import re
 from pathlib import Path
 
-from claims.generate import dataset_version
+import yaml
+
+from claims.generate import AUTHOR, dataset_version, project_url
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
 def test_first_two_commands_are_serve_and_test():
-    commands = re.findall(r"^(make \w+)", README.split("```sh", 1)[1], re.M)[:2]
+    commands = re.findall(r"^(make \w+)", README, re.M)[:2]
     assert commands == ["make serve", "make test"]
     ci = (REPO / ".ci" / "run").read_text()
     assert "make test" in ci
+    assert "install-browser.sh" in ci and "CLAIMS_REQUIRE_BROWSER=1" in ci and "CLAIMS_REQUIRE_ARCHIVE=1" in ci
+
+
+def test_the_top_of_the_readme_says_how_to_get_and_cite_the_data():
+    top = README.split("## Work with the repository", 1)[0]
+    for thing in ("-csv.zip", "Parquet", "claims.duckdb", "claims.db", "JSON-LD", "PROV", "SHA256SUMS", "## Cite the data", "Statement `st-"):
+        assert thing in top, thing
+    version = dataset_version()
+    assert f"{project_url()}/releases/download/v{version}/peace-plan-claims-{version}-csv.zip" in top
+
+
+def test_project_address_and_author_are_written_once_and_followed():
+    citation = yaml.safe_load((REPO / "CITATION.cff").read_text(encoding="utf-8"))
+    descriptor = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["homepage"] == citation["url"] == citation["repository-code"] == project_url()
+    assert [a["name"] for a in citation["authors"]] == [AUTHOR] == [c["title"] for c in descriptor["contributors"]]
+    assert "fortune.com" not in descriptor["homepage"]
+
+
+def test_citation_file_is_valid_cff():
+    citation = yaml.safe_load((REPO / "CITATION.cff").read_text(encoding="utf-8"))
+    for key in ("cff-version", "message", "title", "version", "date-released", "authors", "license", "type"):
+        assert citation.get(key), key
+    released = re.search(rf"^## {re.escape(dataset_version())} — (\S+)", (REPO / "CHANGELOG.md").read_text(encoding="utf-8"), re.M).group(1)
+    assert str(citation["date-released"]) == released
 
 
 def test_citation_example_matches_the_data():

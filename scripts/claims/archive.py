@@ -1,17 +1,41 @@
 """The archive of captured source texts, content-addressed by the SHA-256 of each file's bytes.
 
+An archive is either a local folder (file names carry no meaning: files are found by hash) or the
+base URL of an HTTP(S) content-addressed store that serves each file at BASE/<sha256> (and the
+confirmed Wikidata IDs at BASE/wikidata.csv), read with an optional bearer token from
+$CLAIMS_ARCHIVE_TOKEN. Every file fetched from a store is checked against its SHA-256 before use
+and kept in a local cache ($CLAIMS_CACHE, else ~/.cache/claims/archive), itself content-addressed.
+Whatever goes wrong while fetching (missing file, refused token, timeout, altered file) is kept as
+a (rule, message, hint) triple that validation reports as a finding: `Archive.why_missing(sha)`.
+
 Offsets into an archived text count Unicode code points of the UTF-8-decoded file, from 0.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
+import socket
+import tempfile
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 # Characters a curator may type in place of the source's typographic ones: quote marks, and the
 # no-break spaces that web pages scatter between words.
 QUOTE_EQUIVALENTS = {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "\u00a0": " "}
+TOKEN_VARIABLE = "CLAIMS_ARCHIVE_TOKEN"
+TIMEOUT_VARIABLE = "CLAIMS_ARCHIVE_TIMEOUT"
+WIKIDATA = "wikidata.csv"
+PUBLISH_HINT = "a maintainer publishes the capture to the store (CONTRIBUTING.md, 'Publish a capture')"
+
+Location = Path | str  # a local folder, or the base URL of a store
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def sha256_file(path: Path) -> str:
@@ -22,32 +46,193 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def is_url(location) -> bool:
+    return isinstance(location, str) and location.lower().startswith(("http://", "https://"))
+
+
+def parse_location(value) -> Location | None:
+    """A folder as a Path, a store's base URL as a string without its trailing slash; None stays None."""
+    if value is None or value == "":
+        return None
+    if is_url(str(value)):
+        return str(value).rstrip("/")
+    return Path(value)
+
+
+def default_cache() -> Path:
+    if os.environ.get("CLAIMS_CACHE"):
+        return Path(os.environ["CLAIMS_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "claims" / "archive"
+
+
 @dataclass
 class Archive:
+    """A local folder of captured texts. `Archive.open(location)` gives a `StoreArchive` for a URL."""
+
     root: Path
     by_hash: dict[str, Path] = field(default_factory=dict)
     _texts: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def open(cls, root: Path) -> "Archive":
-        archive = cls(root)
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and path.suffix != ".md":
-                archive.by_hash[sha256_file(path)] = path
+    def open(cls, location: Location) -> "Archive":
+        if is_url(location):
+            return StoreArchive.connect(str(location))
+        archive = Archive(Path(location))
+        archive.index(archive.root)
         return archive
 
+    def index(self, folder: Path) -> None:
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and path.suffix != ".md" and path.name != WIKIDATA and not path.name.startswith("."):
+                    self.by_hash.setdefault(sha256_file(path), path)
+
+    def __str__(self) -> str:
+        return str(self.root)
+
+    def fetch(self, sha256: str) -> Path | None:
+        """The local file with this hash, or None."""
+        return self.by_hash.get(sha256)
+
     def text(self, sha256: str, keep: bool = True) -> str | None:
-        """The decoded text of the archived file with this hash, or None if it is not archived.
-        `keep=False` reads it again next time instead of holding it in memory."""
+        """The decoded text of the archived file with this hash, or None if it is not available
+        (`why_missing` says why). `keep=False` reads it again next time instead of holding it."""
         if sha256 in self._texts:
             return self._texts[sha256]
-        path = self.by_hash.get(sha256)
+        path = self.fetch(sha256)
         if path is None:
             return None
         text = path.read_bytes().decode("utf-8")
         if keep:
             self._texts[sha256] = text
         return text
+
+    def why_missing(self, sha256: str) -> tuple[str, str, str]:
+        """(rule, message, hint) for a file `text` could not give."""
+        return ("archive-missing", f"no file in {self} has SHA-256 {sha256}", "put the capture in the archive (`claims archive add FILE`), or correct the hash (sha256sum FILE)")
+
+    def wikidata_path(self) -> Path | None:
+        """The archive's list of confirmed Wikidata IDs, or None if it has none."""
+        path = self.root / WIKIDATA
+        return path if path.is_file() else None
+
+
+@dataclass
+class StoreArchive(Archive):
+    """An HTTP(S) content-addressed store, read through a local cache. `by_hash` holds the files
+    fetched (or found in the cache) so far."""
+
+    base_url: str = ""
+    token: str | None = None
+    timeout: float = 30.0
+    problems: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    store_problem: tuple[str, str, str] | None = None  # refused token or unreachable store: no use asking again
+
+    @classmethod
+    def connect(cls, base_url: str, cache: Path | None = None, token: str | None = None, timeout: float | None = None) -> "StoreArchive":
+        cache = cache or default_cache()
+        token = token if token is not None else (os.environ.get(TOKEN_VARIABLE) or None)
+        timeout = timeout if timeout is not None else float(os.environ.get(TIMEOUT_VARIABLE) or 30)
+        return cls(root=cache, base_url=base_url.rstrip("/"), token=token, timeout=timeout)
+
+    def __str__(self) -> str:
+        return self.base_url
+
+    def fetch(self, sha256: str) -> Path | None:
+        if sha256 in self.by_hash:
+            return self.by_hash[sha256]
+        cached = self.root / sha256
+        if cached.is_file() and sha256_file(cached) == sha256:  # a damaged cache file is fetched again
+            self.by_hash[sha256] = cached
+            return cached
+        data = self._get(sha256, sha256)
+        if data is None:
+            return None
+        got = sha256_bytes(data)
+        if got != sha256:
+            self.problems[sha256] = ("archive-hash-mismatch", f"{self.base_url}/{sha256} has SHA-256 {got}, not the hash it is stored under", f"the store holds an altered or damaged file: nothing of it was used; {PUBLISH_HINT} again")
+            return None
+        self.by_hash[sha256] = _write_atomically(self.root, sha256, data)
+        return self.by_hash[sha256]
+
+    def why_missing(self, sha256: str) -> tuple[str, str, str]:
+        return self.problems.get(sha256) or self.store_problem or super().why_missing(sha256)
+
+    def wikidata_path(self) -> Path | None:
+        """BASE/wikidata.csv, fetched afresh into the cache (it is a list, not a capture: no hash to check)."""
+        data = self._get(WIKIDATA, None)
+        return None if data is None else _write_atomically(self.root, WIKIDATA, data)
+
+    def _get(self, name: str, sha256: str | None) -> bytes | None:
+        """GET BASE/name; on failure record why (under `sha256`, or for the whole store) and return None."""
+        if self.store_problem:
+            return None
+        url = f"{self.base_url}/{name}"
+        request = urllib.request.Request(url, headers={"Authorization": f"Bearer {self.token}"} if self.token else {})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return response.read()
+        except urllib.error.HTTPError as error:
+            if error.code in (401, 403):
+                given = f"the token in ${TOKEN_VARIABLE}" if self.token else f"no token (${TOKEN_VARIABLE} is not set)"
+                self.store_problem = ("archive-access-refused", f"{self.base_url} refused access with {given}: HTTP {error.code} {error.reason}", f"set ${TOKEN_VARIABLE} to a valid read token for the store")
+            elif error.code == 404 and sha256:
+                self.problems[sha256] = ("archive-missing", f"{url} is not in the store (HTTP 404)", f"correct the hash, or {PUBLISH_HINT}")
+            elif error.code != 404:
+                self.store_problem = ("archive-unreachable", f"{url} answered HTTP {error.code} {error.reason}", "try again later, or check the store's address in $CLAIMS_ARCHIVE")
+        except (TimeoutError, socket.timeout):
+            self.store_problem = ("archive-unreachable", f"{self.base_url} did not answer within {self.timeout:g} s", f"check the network and the store's address; ${TIMEOUT_VARIABLE}=SECONDS waits longer")
+        except (urllib.error.URLError, OSError) as error:
+            reason = getattr(error, "reason", error)
+            self.store_problem = ("archive-unreachable", f"cannot reach {self.base_url}: {reason}", "check the network and the store's address in $CLAIMS_ARCHIVE")
+        return None
+
+
+def _write_atomically(folder: Path, name: str, data: bytes) -> Path:
+    """Write folder/name whole or not at all, so that a reader never sees half a file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".partial-")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    os.replace(temporary, folder / name)
+    return folder / name
+
+
+@dataclass
+class Added:
+    sha256: str
+    path: Path
+    new: bool  # False when the archive already held this file
+    length: int  # characters of the decoded text
+    body: tuple[int, int] | None  # suggested body_char_start, body_char_end
+
+
+def add(capture: Path, folder: Path, body_from: str | None = None, body_to: str | None = None) -> Added:
+    """Put `capture` into the local archive `folder` as folder/<sha256> (unless a file with that
+    hash is there already) and suggest the body offsets: where `body_from` starts and `body_to` ends.
+    Raises ValueError with what to do if the capture is not UTF-8 text or the words are not found."""
+    data = capture.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{capture} is not UTF-8 text (byte {error.start}): save the capture as UTF-8") from None
+    body = None
+    if body_from or body_to:
+        starts = find_all(text, body_from) if body_from else [(0, 0)]
+        ends = find_all(text, body_to) if body_to else [(len(text), len(text))]
+        if not starts or not ends:
+            missing = body_from if not starts else body_to
+            raise ValueError(f"{missing!r} is not in {capture}: copy the words from the capture")
+        body = (starts[0][0], ends[-1][1])
+    sha256 = sha256_bytes(data)
+    existing = Archive.open(folder).by_hash.get(sha256) if folder.is_dir() else None
+    if existing is not None:
+        return Added(sha256, existing, False, len(text), body)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / sha256
+    shutil.copyfile(capture, target)
+    return Added(sha256, target, True, len(text), body)
 
 
 def straighten(text: str) -> str:

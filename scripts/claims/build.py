@@ -56,6 +56,20 @@ def views() -> list[tuple[str, str]]:
     return [(path.stem, path.read_text(encoding="utf-8")) for path in sorted(VIEWS_DIR.glob("*.sql"))]
 
 
+# The on-disk format claims.duckdb is written in: DuckDB 1.0 and every later version read it
+# (the format of the DuckDB that writes, 2.x, cannot be read by 1.x). tests/test_readme_duckdb.py
+# checks the file's version number.
+DUCKDB_STORAGE_VERSION = "v1.0.0"
+
+
+def open_duckdb_file(path: Path) -> duckdb.DuckDBPyConnection:
+    """A connection whose default database is a new file at `path`, in DUCKDB_STORAGE_VERSION."""
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{path.as_posix().replace(chr(39), chr(39) * 2)}' AS claims (STORAGE_VERSION '{DUCKDB_STORAGE_VERSION}')")
+    con.execute("USE claims")
+    return con
+
+
 def load_duckdb(con: duckdb.DuckDBPyConnection, data_dir: Path) -> dict[str, int]:
     """Create the typed tables from the schema's DDL and fill them from the CSVs, sorted by key."""
     con.execute(sql_ddl())
@@ -306,7 +320,7 @@ def _replace_with_symlink(path: Path, target: str) -> None:
 def _write_outputs(data_dir: Path, folder: Path, archive_dir: Path | None, result: BuildResult, step) -> None:
     """Every output into `folder` (a fresh, empty folder)."""
     step("duckdb")
-    con = duckdb.connect(str(folder / "claims.duckdb"))
+    con = open_duckdb_file(folder / "claims.duckdb")
     try:
         result.rows = load_duckdb(con, data_dir)
         create_views(con)

@@ -10,18 +10,33 @@ from pathlib import Path
 import click
 
 from claims import __version__
+from claims.archive import Location, is_url, parse_location
 from claims.progress import progress
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = REPO / "data"
 
 
-def default_archive() -> Path | None:
-    """$CLAIMS_ARCHIVE, else ../shared/sources beside the repository, if it exists."""
+def default_archive() -> Location | None:
+    """$CLAIMS_ARCHIVE (a folder or a store's http(s) base URL), else ../shared/sources beside the
+    repository, if it exists."""
     if os.environ.get("CLAIMS_ARCHIVE"):
-        return Path(os.environ["CLAIMS_ARCHIVE"])
+        return parse_location(os.environ["CLAIMS_ARCHIVE"])
     candidate = REPO.parent / "shared" / "sources"
     return candidate if candidate.is_dir() else None
+
+
+class ArchiveLocation(click.ParamType):
+    """--archive: a local folder, or the base URL of a content-addressed store (BASE/<sha256>)."""
+
+    name = "DIR|URL"
+
+    def convert(self, value, param, ctx):
+        return parse_location(value)
+
+
+ARCHIVE = ArchiveLocation()
+ARCHIVE_HELP = "Archive of source texts: a folder, or an http(s) store's base URL (token in $CLAIMS_ARCHIVE_TOKEN). Default: $CLAIMS_ARCHIVE or ../shared/sources."
 
 
 class ClaimsGroup(click.Group):
@@ -79,7 +94,7 @@ def cli() -> None:
 
 @cli.command()
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
-@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of archived source texts (default: $CLAIMS_ARCHIVE or ../shared/sources).")
+@click.option("--archive", "archive_dir", type=ARCHIVE, default=None, help=ARCHIVE_HELP)
 @click.option("--no-archive", is_flag=True, help="Skip the provenance layer even if an archive is found.")
 @click.option("--layers", default=None, metavar="NAMES", help="Comma-separated layers to run (structure always runs): structure,rows,integrity,provenance,expectations. Default: all.")
 @click.option("--engine", type=click.Choice(["auto", "reference", "fast"]), default="auto", show_default=True, help="reference: frictionless, pydantic and Great Expectations row by row; fast: the same rules compiled to DuckDB SQL; auto: reference for small data, fast above 20 MB.")
@@ -99,8 +114,6 @@ def validate(data_dir: Path, archive_dir: Path | None, no_archive: bool, layers:
         raise click.UsageError(f"--layers: unknown layer(s) {', '.join(sorted(unknown))}; choose from {', '.join(LAYER_NAMES)}")
     if not data_dir.is_dir():
         raise click.UsageError(f"--data {data_dir}: no such folder")
-    if archive_dir is not None and not archive_dir.is_dir():
-        raise click.UsageError(f"--archive {archive_dir}: no such folder")
     archive = _archive_option(archive_dir, no_archive)
     with progress("claims validate") as step:
         run = run_validation(data_dir, archive, progress=lambda layer: step(f"{layer} layer"), layers=chosen, engine=engine)
@@ -132,10 +145,10 @@ def _summary(run) -> None:
     console.print(f"{len(run.tables)} tables, {rows} rows in {run.data_dir} ({run.engine} engine): {verdict}")
 
 
-def _archive_option(archive_dir: Path | None, no_archive: bool = False) -> Path | None:
-    """The archive folder to use: --archive, else $CLAIMS_ARCHIVE or ../shared/sources; checked to exist."""
+def _archive_option(archive_dir: Location | None, no_archive: bool = False) -> Location | None:
+    """The archive to use: --archive, else $CLAIMS_ARCHIVE or ../shared/sources; a folder is checked to exist."""
     archive = None if no_archive else (archive_dir or default_archive())
-    if archive is not None and not archive.is_dir():
+    if archive is not None and not is_url(archive) and not Path(archive).is_dir():
         raise click.UsageError(f"archive folder {archive}: no such folder")
     return archive
 
@@ -143,7 +156,7 @@ def _archive_option(archive_dir: Path | None, no_archive: bool = False) -> Path 
 @cli.command()
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=REPO / "build", show_default="build/", help="Folder to write the outputs to.")
-@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of archived source texts (default: $CLAIMS_ARCHIVE or ../shared/sources).")
+@click.option("--archive", "archive_dir", type=ARCHIVE, default=None, help=ARCHIVE_HELP)
 @click.option("--no-archive", is_flag=True, help="Build without the archive (skips the provenance layer and archived_texts).")
 def build(data_dir: Path, out_dir: Path, archive_dir: Path | None, no_archive: bool) -> None:
     """Validate the CSVs, then write build/claims.duckdb, build/parquet/*.parquet and build/claims.db.
@@ -179,7 +192,7 @@ def build(data_dir: Path, out_dir: Path, archive_dir: Path | None, no_archive: b
 @cli.command()
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=REPO / "build", show_default="build/", help="Folder to build into.")
-@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of archived source texts (default: $CLAIMS_ARCHIVE or ../shared/sources).")
+@click.option("--archive", "archive_dir", type=ARCHIVE, default=None, help=ARCHIVE_HELP)
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port on 127.0.0.1 (0 picks a free one).")
 @click.option("--no-build", is_flag=True, help="Serve the existing build/claims.db without rebuilding.")
 def serve(data_dir: Path, out_dir: Path, archive_dir: Path | None, port: int, no_build: bool) -> None:
@@ -211,7 +224,7 @@ def serve(data_dir: Path, out_dir: Path, archive_dir: Path | None, port: int, no
 @cli.command()
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=REPO / "dist" / "site", show_default="dist/site/", help="Folder to write (replaced whole).")
-@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of archived source texts (default: $CLAIMS_ARCHIVE or ../shared/sources).")
+@click.option("--archive", "archive_dir", type=ARCHIVE, default=None, help=ARCHIVE_HELP)
 def publish(data_dir: Path, out_dir: Path, archive_dir: Path | None) -> None:
     """Write a folder a hosting service can serve: the immutable database, metadata, settings,
     templates, the project source with its plugin (installed editable), pinned requirements, a
@@ -240,7 +253,7 @@ def publish(data_dir: Path, out_dir: Path, archive_dir: Path | None) -> None:
 @cli.command()
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=REPO / "build", show_default="build/", help="Folder to write data_docs/ into.")
-@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of archived source texts (default: $CLAIMS_ARCHIVE or ../shared/sources).")
+@click.option("--archive", "archive_dir", type=ARCHIVE, default=None, help=ARCHIVE_HELP)
 def docs(data_dir: Path, out_dir: Path, archive_dir: Path | None) -> None:
     """Build Great Expectations Data Docs (HTML) into build/data_docs/ for the current data.
 
@@ -311,7 +324,7 @@ def diff(base: str, head: str | None, repo: Path, summary: bool, strict_ids: boo
 @cli.command()
 @click.argument("version")
 @click.option("--dist", "dist_dir", type=click.Path(file_okay=False, path_type=Path), default=REPO / "dist", show_default="dist/", help="Folder to write the bundle into.")
-@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of archived source texts (default: $CLAIMS_ARCHIVE or ../shared/sources).")
+@click.option("--archive", "archive_dir", type=ARCHIVE, default=None, help=ARCHIVE_HELP)
 def release(version: str, dist_dir: Path, archive_dir: Path | None) -> None:
     """Make the versioned bundle dist/peace-plan-claims-VERSION/ (zip of CSVs and datapackage.json,
     Parquet, DuckDB, SQLite, JSON-LD and PROV exports, release notes, SHA256SUMS).
@@ -404,7 +417,7 @@ def generate(check: bool) -> None:
 @click.argument("source_id")
 @click.argument("words")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
-@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of archived source texts (default: $CLAIMS_ARCHIVE or ../shared/sources).")
+@click.option("--archive", "archive_dir", type=ARCHIVE, default=None, help=ARCHIVE_HELP)
 def locate(source_id: str, words: str, data_dir: Path, archive_dir: Path | None) -> None:
     """Print where WORDS occur in the archived text of SOURCE_ID: offsets and the exact excerpt.
 
@@ -417,11 +430,15 @@ def locate(source_id: str, words: str, data_dir: Path, archive_dir: Path | None)
 
     archive_dir = _archive_option(archive_dir)
     if archive_dir is None:
-        raise click.UsageError("no archive folder: pass --archive DIR or set CLAIMS_ARCHIVE")
+        raise click.UsageError("no archive: pass --archive DIR|URL or set CLAIMS_ARCHIVE")
     sha256 = _known_source(data_dir, source_id).get("archive_sha256")
-    text = Archive.open(archive_dir).text(sha256) if sha256 else None
+    if not sha256:
+        raise click.UsageError(f"source {source_id!r} has no archive_sha256: only archived sources can be quoted")
+    archive = Archive.open(archive_dir)
+    text = archive.text(sha256)
     if text is None:
-        raise click.UsageError(f"source {source_id!r} has no archived text in {archive_dir}")
+        _rule, why, hint = archive.why_missing(sha256)
+        raise click.UsageError(f"source {source_id!r}: {why} ({hint})")
     spans = find_all(text, words)
     if not spans:
         click.echo(f"not found in {source_id}: {words!r}", err=True)
@@ -484,24 +501,133 @@ def stats(data_dir: Path) -> None:
 
 
 @cli.command()
-@click.argument("source_id")
+@click.argument("source_id", required=False)
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
-@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of archived source texts (default: $CLAIMS_ARCHIVE or ../shared/sources).")
-def coverage(source_id: str, data_dir: Path, archive_dir: Path | None) -> None:
+@click.option("--archive", "archive_dir", type=ARCHIVE, default=None, help=ARCHIVE_HELP)
+@click.option("--write", is_flag=True, help="Regenerate the row lists of DATA/COVERAGE.md from the data, keeping the notes.")
+def coverage(source_id: str | None, data_dir: Path, archive_dir: Location | None, write: bool) -> None:
     """List each paragraph of SOURCE_ID's article body with the statements and events it attests.
 
-    Paragraphs that produced no row are marked; data/COVERAGE.md must give the reason for each.
+    With --write, regenerate the row lists of data/COVERAGE.md for every archived source instead
+    (the notes, written by hand, are kept; a new source gets a section whose notes you fill in for
+    each paragraph without rows). `claims check` reports a checklist out of step with the data.
     """
-    from claims.coverage import paragraphs
+    from claims import coverage as checklist
 
-    archive_dir = _archive_option(archive_dir)
-    if archive_dir is None:
-        raise click.UsageError("no archive folder: pass --archive DIR or set CLAIMS_ARCHIVE")
-    _known_source(data_dir, source_id)
-    for paragraph in paragraphs(data_dir, archive_dir, source_id):
-        rows = ", ".join(paragraph.rows) or "— (no rows)"
-        click.echo(f"L{paragraph.line}\t{paragraph.text[:60]}\t{rows}")
+    archive = _archive_option(archive_dir)
+    if archive is None:
+        raise click.UsageError("no archive: pass --archive DIR|URL or set CLAIMS_ARCHIVE")
+    try:
+        if write:
+            changed = checklist.write(data_dir, archive)
+            click.echo(f"{'updated' if changed else 'unchanged'}: {os.path.relpath(data_dir / checklist.CHECKLIST_NAME)}")
+            for finding in checklist.check(data_dir, archive, os.path.relpath(data_dir / checklist.CHECKLIST_NAME)):
+                click.echo(finding.format())
+            return
+        if source_id is None:
+            raise click.UsageError("give a SOURCE_ID, or --write to regenerate data/COVERAGE.md")
+        _known_source(data_dir, source_id)
+        found = checklist.paragraphs(data_dir, archive, source_id)
+    except checklist.CoverageError as error:
+        raise click.UsageError(str(error)) from None
+    path = data_dir / checklist.CHECKLIST_NAME
+    listed = checklist.read_checklists(path.read_text(encoding="utf-8")).get(source_id, []) if path.exists() else []
+    notes = {row.line: row.notes for row in listed}
+    for paragraph in found:
+        click.echo(checklist.render_row(paragraph, notes.get(paragraph.line) or ("" if paragraph.rows else "(no rows: give the reason)")))
 
+
+@cli.command()
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
+@click.option("--archive", "archive_dir", type=ARCHIVE, default=None, help=ARCHIVE_HELP)
+@click.option("--no-archive", is_flag=True, help="Do not check provenance and coverage (the summary line says so).")
+def check(data_dir: Path, archive_dir: Location | None, no_archive: bool) -> None:
+    """Run every check the pull-request workflow runs on the data: canonical form (fmt --check),
+    generated files (generate --check), validation (every layer), coverage (data/COVERAGE.md).
+
+    Lists each problem, then ends with one summary line that also says whether provenance was
+    checked. Exits 0 when everything passes, 1 otherwise.
+    """
+    from claims.check import check as run_check
+
+    if not data_dir.is_dir():
+        raise click.UsageError(f"--data {data_dir}: no such folder")
+    result = run_check(data_dir, _archive_option(archive_dir, no_archive))
+    for step in result.steps:
+        for problem in step.problems:
+            click.echo(f"[{step.name}] {problem}")
+    click.echo(result.summary())
+    sys.exit(0 if result.ok else 1)
+
+
+@cli.group()
+def archive() -> None:
+    """Put captures into a local archive, or copy a store's captures into a folder."""
+
+
+@archive.command("add")
+@click.argument("capture", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Local archive folder (default: $CLAIMS_ARCHIVE if it is a folder, the local cache if it is a store's URL, else ../shared/sources).")
+@click.option("--body-from", metavar="WORDS", default=None, help="First words of the article body (the headline): gives body_char_start.")
+@click.option("--body-to", metavar="WORDS", default=None, help="Last words of the article body: gives body_char_end.")
+def archive_add(capture: Path, archive_dir: Path | None, body_from: str | None, body_to: str | None) -> None:
+    """Store CAPTURE (a UTF-8 text capture of a source) in a local archive under its SHA-256, and
+    print the archive_sha256 and body offsets for its row in data/sources.csv.
+
+    A maintainer then publishes the file to the store (CONTRIBUTING.md, 'Publish a capture').
+    """
+    from claims.archive import add, default_cache
+
+    folder = archive_dir
+    if folder is None:
+        configured = default_archive()
+        folder = default_cache() if is_url(configured) else (configured or REPO.parent / "shared" / "sources")
+    try:
+        added = add(capture, Path(folder), body_from, body_to)
+    except (ValueError, OSError) as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(f"archive_sha256: {added.sha256}")
+    if added.body:
+        click.echo(f"body_char_start: {added.body[0]}")
+        click.echo(f"body_char_end: {added.body[1]}")
+    else:
+        click.echo(f"body offsets: the text has {added.length} characters; give --body-from \"first words of the headline\" --body-to \"last words of the article\", or after adding the source row use `claims locate SOURCE_ID \"words\"`", err=True)
+    click.echo(f"{'stored' if added.new else 'already archived'}: {added.path}", err=True)
+
+
+@archive.command("pull")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
+@click.option("--archive", "archive_dir", type=ARCHIVE, default=None, help=ARCHIVE_HELP)
+def archive_pull(folder: Path, data_dir: Path, archive_dir: Location | None) -> None:
+    """Copy every archived text that data/sources.csv cites (and wikidata.csv) from the archive
+    (e.g. a store's URL) into FOLDER, each checked against its SHA-256. Exits 1 if one is unavailable."""
+    import csv as csvlib
+    import shutil
+
+    from claims.archive import Archive
+
+    location = _archive_option(archive_dir)
+    if location is None:
+        raise click.UsageError("no archive: pass --archive DIR|URL or set CLAIMS_ARCHIVE")
+    opened = Archive.open(location)
+    folder.mkdir(parents=True, exist_ok=True)
+    with (data_dir / "sources.csv").open(encoding="utf-8", newline="") as handle:
+        wanted = sorted({row["archive_sha256"] for row in csvlib.DictReader(handle) if row["archive_sha256"]})
+    failed = 0
+    for sha256 in wanted:
+        path = opened.fetch(sha256)
+        if path is None:
+            _rule, why, hint = opened.why_missing(sha256)
+            click.echo(f"{sha256}: {why} ({hint})", err=True)
+            failed += 1
+        elif not (folder / sha256).exists():
+            shutil.copyfile(path, folder / sha256)
+    wikidata = opened.wikidata_path()
+    if wikidata is not None:
+        shutil.copyfile(wikidata, folder / "wikidata.csv")
+    click.echo(f"{len(wanted) - failed} of {len(wanted)} archived texts in {folder}" + ("" if wikidata else " (no wikidata.csv)"))
+    sys.exit(1 if failed else 0)
 
 def main() -> None:
     cli()

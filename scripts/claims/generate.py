@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,15 @@ VALUE_DESCRIPTIONS = {enum.__name__: values for enum, values in DESCRIPTIONS.ite
 
 REPO = Path(__file__).resolve().parents[2]
 
+
+def project_url() -> str:
+    """The project's public address, written once: pyproject.toml's [project.urls] Homepage."""
+    with (REPO / "pyproject.toml").open("rb") as handle:
+        return tomllib.load(handle)["project"]["urls"]["Homepage"]
+
+
+AUTHOR = "Peace-plan claims dataset contributors"
+
 PACKAGE_META: dict[str, Any] = {
     "name": "peace-plan-claims",
     "title": "Who said what: the autumn-2025 US–Russia–Ukraine peace-plan negotiations",
@@ -32,7 +42,6 @@ PACKAGE_META: dict[str, Any] = {
         "when, and according to which source, in the negotiations over the 28-point peace plan. "
         "Excerpts are short quotations credited to their sources; full source texts are not redistributed."
     ),
-    "homepage": "https://fortune.com/2025/11/25/ukraine-peace-plan-witkoff-call-with-russia-kremlin-official",
     "keywords": ["claims", "attribution", "provenance", "Ukraine", "Russia", "peace plan", "EDTF"],
     "licenses": [
         {
@@ -47,7 +56,7 @@ PACKAGE_META: dict[str, Any] = {
             "path": "https://fortune.com/2025/11/25/ukraine-peace-plan-witkoff-call-with-russia-kremlin-official",
         }
     ],
-    "contributors": [{"title": "claims dataset maintainers", "role": "author"}],
+    "contributors": [{"title": AUTHOR, "role": "author"}],
 }
 
 LIST_ITEM_TEXT = r"[^|\n]+"
@@ -177,7 +186,7 @@ def datapackage() -> dict[str, Any]:
                 "schema": table_schema(model),
             }
         )
-    return {**PACKAGE_META, "version": dataset_version(), "profile": "tabular-data-package", "resources": resources}
+    return {**PACKAGE_META, "homepage": project_url(), "version": dataset_version(), "profile": "tabular-data-package", "resources": resources}
 
 
 SQL_TYPES = {"string": "TEXT", "integer": "BIGINT", "boolean": "BOOLEAN", "date": "DATE"}
@@ -235,6 +244,10 @@ def cli_reference() -> str:
             command = cli.commands[name]
             with click.Context(command, parent=root, info_name=name, terminal_width=100) as context:
                 parts += [f"## claims {name}", "", "```", command.get_help(context), "```", ""]
+                for sub_name in sorted(getattr(command, "commands", {})):  # a group's own commands
+                    sub = command.commands[sub_name]
+                    with click.Context(sub, parent=context, info_name=sub_name, terminal_width=100) as sub_context:
+                        parts += [f"### claims {name} {sub_name}", "", "```", sub.get_help(sub_context), "```", ""]
     return "\n".join(parts)
 
 

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from claims.archive import Location, parse_location
 from claims.findings import Finding, Findings
 from claims.tablefile import Table
 
@@ -32,7 +33,7 @@ LAYERS = (
 @dataclass
 class Run:
     data_dir: Path
-    archive_dir: Path | None
+    archive_dir: Location | None  # a folder or a store's base URL (claims.archive)
     findings: Findings = field(default_factory=Findings)
     tables: dict[str, Table] = field(default_factory=dict)
     models: dict[str, list] = field(default_factory=dict)  # table → [(model, line)] of valid rows
@@ -79,7 +80,7 @@ def validate(data_dir: Path, archive_dir: Path | None = None, progress=None, lay
     row by row), "fast" (the same rules compiled to DuckDB SQL, see fast.py) or "auto" (the
     reference for small data such as the curated tables, the fast path for large data).
     """
-    run = Run(Path(data_dir), Path(archive_dir) if archive_dir else None)
+    run = Run(Path(data_dir), parse_location(archive_dir))
     wanted = set(layers or LAYER_NAMES) | {"structure"}
     run.engine = choose_engine(data_dir, engine)
     if run.engine == "fast":

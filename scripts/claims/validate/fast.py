@@ -388,7 +388,7 @@ def check_provenance(run, con) -> None:
     for line, sha, body_end in con.execute("SELECT _line, archive_sha256, CAST(body_char_end AS BIGINT) FROM _ok_sources WHERE archive_sha256 IS NOT NULL ORDER BY _line").fetchall():
         text = archive.text(sha, keep=False)
         if text is None:
-            add(Finding(shown["sources"], line, "archive_sha256", "archive-missing", f"no file in {run.archive_dir} has SHA-256 {sha}", "put the captured text in the archive, or correct the hash (sha256sum FILE)", "provenance"))
+            add(Finding(shown["sources"], line, "archive_sha256", *archive.why_missing(sha), "provenance"))
             continue
         if body_end is not None and body_end > len(text):
             add(Finding(shown["sources"], line, "body_char_end", "body-span", f"{body_end} is past the end of the archived text ({len(text)} characters)", "check the offsets with `claims locate`", "provenance"))
@@ -438,8 +438,8 @@ def check_provenance(run, con) -> None:
         add(Finding(shown["actors"], line, "role", "role-not-quoted", "the role is not in the text of its source", "copy the role verbatim from the article", "provenance"))
     if run.tables["positions"].loaded:
         _titles(run, con, archive)
-    wikidata = run.archive_dir / "wikidata.csv"
-    if not wikidata.is_file():
+    wikidata = archive.wikidata_path()
+    if wikidata is None:
         run.notes.append(wikidata_not_checked(run.archive_dir))
     else:
         con.execute(f"CREATE OR REPLACE TABLE _wikidata AS SELECT * FROM read_csv({_q(str(wikidata))}, header = true, all_varchar = true)")

@@ -41,7 +41,7 @@ def run(run) -> None:
             continue
         text = archive.text(source.archive_sha256)
         if text is None:
-            add(Finding(shown_sources, line, "archive_sha256", "archive-missing", f"no file in {run.archive_dir} has SHA-256 {source.archive_sha256}", "put the captured text in the archive, or correct the hash (sha256sum FILE)", LAYER))
+            add(Finding(shown_sources, line, "archive_sha256", *archive.why_missing(source.archive_sha256), LAYER))
             continue
         texts[source_id] = text
         if source.body_char_end is not None and source.body_char_end > len(text):
@@ -85,7 +85,7 @@ def run(run) -> None:
 
     _titles(run, texts, sources)
     shown_actors = run.tables["actors"].shown
-    confirmed = _wikidata(run.archive_dir)
+    confirmed = _wikidata(archive.wikidata_path())
     if confirmed is None:
         run.notes.append(wikidata_not_checked(run.archive_dir))
     for actor, line in run.models.get("actors", []):
@@ -119,9 +119,8 @@ def _titles(run, texts, sources) -> None:
             run.findings.add(Finding(shown, line, "title", "title-not-quoted", f"the title {position.title!r} is not in the text of {position.source_id!r}", "copy the title verbatim from the article", LAYER))
 
 
-def _wikidata(root) -> dict[str, str] | None:
-    path = root / "wikidata.csv"
-    if not path.is_file():
+def _wikidata(path) -> dict[str, str] | None:
+    if path is None:
         return None
     with path.open(encoding="utf-8", newline="") as handle:
         return {row["wikidata_id"]: row["name"] for row in csv.DictReader(handle)}

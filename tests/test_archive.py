@@ -1,0 +1,193 @@
+"""The archive as an HTTP(S) content-addressed store, served here from 127.0.0.1: files checked
+against their SHA-256 and cached; a missing file, an altered file, a refused token or a silent
+store is a finding (file, line, column, rule, hint), never a traceback. And `claims archive add`."""
+
+import functools
+import http.server
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from claims.archive import Archive, sha256_file
+from claims.cli import cli
+from claims.validate import validate
+
+FORTUNE = "fortune-2025-11-25-witkoff-advised-russia"
+TOKEN = "s3cret-read-token"
+LAYERS = ("structure", "rows", "integrity", "provenance")
+
+
+class Store(http.server.SimpleHTTPRequestHandler):
+    """Serves the store folder; asks for the bearer token; `delay` seconds before each answer."""
+
+    token = TOKEN
+    delay = 0.0
+
+    def do_GET(self):
+        time.sleep(self.delay)
+        if self.token and self.headers.get("Authorization") != f"Bearer {self.token}":
+            self.send_error(401, "Unauthorized")
+            return
+        super().do_GET()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def store(archive, tmp_path, monkeypatch):
+    """A content-addressed copy of the archive (BASE/<sha256>, BASE/wikidata.csv) served on 127.0.0.1,
+    and an empty cache."""
+    folder = tmp_path / "store"
+    folder.mkdir()
+    for path in Path(archive).iterdir():
+        if path.name == "wikidata.csv":
+            shutil.copyfile(path, folder / "wikidata.csv")
+        elif path.suffix == ".txt":
+            shutil.copyfile(path, folder / sha256_file(path))
+    handler = type("Handler", (Store,), {})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("CLAIMS_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("CLAIMS_ARCHIVE_TOKEN", TOKEN)
+    monkeypatch.delenv("CLAIMS_ARCHIVE_TIMEOUT", raising=False)
+    server.folder, server.handler, server.cache = folder, handler, tmp_path / "cache"
+    server.url = f"http://127.0.0.1:{server.server_address[1]}/"
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def fortune_sha(dataset) -> str:
+    return dataset.row("sources", source_id=FORTUNE)["archive_sha256"]
+
+
+def provenance_findings(dataset, url, engine="reference"):
+    run = validate(dataset.dir, url, layers=LAYERS, engine=engine)
+    assert "provenance" not in run.skipped
+    return run, {(Path(f.path).name, f.line, f.column, f.rule) for f in run.findings}
+
+
+@pytest.mark.parametrize("engine", ["reference", "fast"])
+def test_the_store_gives_the_same_verdict_as_the_folder(dataset, store, engine):
+    run, findings = provenance_findings(dataset, store.url, engine)
+    assert findings == set()
+    assert not any("wikidata" in note for note in run.notes)  # BASE/wikidata.csv was read
+    cached = store.cache / fortune_sha(dataset)
+    assert sha256_file(cached) == fortune_sha(dataset)
+
+
+@pytest.mark.parametrize("engine", ["reference", "fast"])
+def test_the_store_still_catches_a_wrong_offset(dataset, store, engine):
+    row = dataset.row("attestations", attestation_id="att-004")
+    line = dataset.edit("attestations", {"attestation_id": "att-004"}, char_start=str(int(row["char_start"]) + 1), char_end=str(int(row["char_end"]) + 1))
+    _, findings = provenance_findings(dataset, store.url, engine)
+    assert ("attestations.csv", line, "excerpt", "excerpt-mismatch") in findings
+
+
+@pytest.mark.parametrize("engine", ["reference", "fast"])
+def test_a_tampered_file_is_a_finding_and_is_not_used(dataset, store, engine):
+    sha = fortune_sha(dataset)
+    served = store.folder / sha
+    served.write_text(served.read_text(encoding="utf-8").replace("Witkoff", "Whitcoff"), encoding="utf-8")
+    run, findings = provenance_findings(dataset, store.url, engine)
+    line = dataset.line_of("sources", source_id=FORTUNE)
+    assert ("sources.csv", line, "archive_sha256", "archive-hash-mismatch") in findings
+    finding = next(f for f in run.findings if f.rule == "archive-hash-mismatch")
+    assert sha in finding.message and "publishes" in finding.hint
+    assert not any(f.rule == "excerpt-mismatch" for f in run.findings)  # nothing of the altered text was used
+    assert not (store.cache / sha).exists()
+
+
+def test_a_missing_file_is_a_finding(dataset, store):
+    (store.folder / fortune_sha(dataset)).unlink()
+    run, findings = provenance_findings(dataset, store.url)
+    assert ("sources.csv", dataset.line_of("sources", source_id=FORTUNE), "archive_sha256", "archive-missing") in findings
+    finding = next(f for f in run.findings if f.rule == "archive-missing")
+    assert "404" in finding.message and "claims archive add" not in finding.message
+
+
+@pytest.mark.parametrize("token", [None, "wrong-token"])
+def test_a_refused_token_is_a_finding(dataset, store, monkeypatch, token):
+    if token:
+        monkeypatch.setenv("CLAIMS_ARCHIVE_TOKEN", token)
+    else:
+        monkeypatch.delenv("CLAIMS_ARCHIVE_TOKEN")
+    run, findings = provenance_findings(dataset, store.url)
+    assert ("sources.csv", dataset.line_of("sources", source_id=FORTUNE), "archive_sha256", "archive-access-refused") in findings
+    finding = next(f for f in run.findings if f.rule == "archive-access-refused")
+    assert "401" in finding.message and "CLAIMS_ARCHIVE_TOKEN" in finding.hint
+    assert token not in finding.message if token else "not set" in finding.message
+
+
+def test_a_store_that_does_not_answer_in_time_is_a_finding(dataset, store, monkeypatch):
+    store.handler.delay = 2.0
+    monkeypatch.setenv("CLAIMS_ARCHIVE_TIMEOUT", "0.3")
+    started = time.perf_counter()
+    run, findings = provenance_findings(dataset, store.url)
+    assert ("sources.csv", dataset.line_of("sources", source_id=FORTUNE), "archive_sha256", "archive-unreachable") in findings
+    assert time.perf_counter() - started < 10  # asked once, not once per file
+
+
+def test_a_store_that_is_not_there_is_a_finding(dataset, monkeypatch, tmp_path):
+    monkeypatch.setenv("CLAIMS_CACHE", str(tmp_path / "cache"))
+    _, findings = provenance_findings(dataset, "http://127.0.0.1:9/")
+    assert ("sources.csv", dataset.line_of("sources", source_id=FORTUNE), "archive_sha256", "archive-unreachable") in findings
+
+
+def test_cached_files_serve_when_the_store_is_down_and_damaged_ones_are_fetched_again(dataset, store):
+    sha = fortune_sha(dataset)
+    assert Archive.open(store.url).text(sha) is not None
+    cached = store.cache / sha
+    store.handler.token = "another"  # the store now refuses us: only the cache can answer
+    assert Archive.open(store.url).text(sha) is not None
+    cached.write_bytes(cached.read_bytes()[:-10])
+    reopened = Archive.open(store.url)
+    assert reopened.text(sha) is None and reopened.why_missing(sha)[0] == "archive-access-refused"
+
+
+def test_the_command_line_prints_the_finding_and_no_traceback(dataset, store):
+    (store.folder / fortune_sha(dataset)).write_bytes(b"altered")
+    result = subprocess.run([sys.executable, "-m", "claims", "validate", "--data", str(dataset.dir), "--archive", store.url, "--layers", ",".join(LAYERS)], capture_output=True, text=True)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    line = dataset.line_of("sources", source_id=FORTUNE)
+    assert f"sources.csv:{line}: archive_sha256: [archive-hash-mismatch]" in result.stdout
+    assert "hint:" in result.stdout
+
+
+def test_archive_pull_copies_the_cited_texts(dataset, store, tmp_path):
+    result = CliRunner().invoke(cli, ["archive", "pull", str(tmp_path / "local"), "--data", str(dataset.dir), "--archive", store.url])
+    assert result.exit_code == 0, result.output
+    assert sha256_file(tmp_path / "local" / fortune_sha(dataset)) == fortune_sha(dataset)
+    assert (tmp_path / "local" / "wikidata.csv").is_file()
+    assert validate(dataset.dir, tmp_path / "local", layers=LAYERS).findings == []
+
+
+def test_archive_add_stores_by_hash_and_prints_the_row_values(archive, tmp_path):
+    capture = next(Path(archive).glob(f"{FORTUNE}*.txt"))
+    folder = tmp_path / "mine"
+    result = CliRunner().invoke(cli, ["archive", "add", str(capture), "--archive", str(folder), "--body-from", "Witkoff advised Russia on how to pitch", "--body-to", "That sounds good.”"])
+    assert result.exit_code == 0, result.output
+    sha = sha256_file(capture)
+    assert f"archive_sha256: {sha}" in result.output
+    assert "body_char_start: 133" in result.output and "body_char_end: 8407" in result.output  # the curated row's values
+    assert sha256_file(folder / sha) == sha
+    again = CliRunner().invoke(cli, ["archive", "add", str(capture), "--archive", str(folder)])
+    assert "already archived" in again.output and "claims locate" in again.output
+    assert sorted(p.name for p in folder.iterdir()) == [sha]
+
+
+def test_archive_add_refuses_what_is_not_utf8_text(tmp_path):
+    capture = tmp_path / "page.bin"
+    capture.write_bytes(b"\xff\xfe binary")
+    result = CliRunner().invoke(cli, ["archive", "add", str(capture), "--archive", str(tmp_path / "a")])
+    assert result.exit_code == 2 and "UTF-8" in result.output
+    assert not (tmp_path / "a").exists()
