@@ -22,7 +22,9 @@ def test_first_two_commands_are_serve_and_test():
 
 
 def test_the_top_of_the_readme_says_how_to_get_and_cite_the_data():
-    top = README.split("## Work with the repository", 1)[0]
+    # right after the two commands: the sections a data user needs before any of the toolchain
+    top = README.split("## The repository, stage by stage", 1)[0]
+    assert top.index("## Work with the repository") < top.index("## Get the data") < top.index("## Cite the data")
     for thing in ("-csv.zip", "Parquet", "claims.duckdb", "claims.db", "JSON-LD", "PROV", "SHA256SUMS", "## Cite the data", "Statement `st-"):
         assert thing in top, thing
     version = dataset_version()
