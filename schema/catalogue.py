@@ -363,14 +363,31 @@ class RowRule:
 
 
 LOW, HIGH = EdtfBound(True), EdtfBound(False)
-BOUNDS = {"low": LOW, "high": HIGH}
+
+
+@dataclass(frozen=True)
+class BoundShown(Expr):
+    """A bound as messages show it: the date, or '..' for an open end (only formatted, never compiled)."""
+
+    bound: EdtfBound
+
+    def value(self, row):
+        value = self.bound.value(row)
+        return ".." if value is None else value
+
+
+BOUNDS = {"low": BoundShown(LOW), "high": BoundShown(HIGH)}
 DATED = ("events", "statements")
 
 
 def _date_rules(table: str) -> list[RowRule]:
     """Rule 3, dates keep their wording: `date` is the EDTF reading of `date_text`; `date_min` and
-    `date_max` are calendar bounds within the EDTF value's (they may be narrower)."""
+    `date_max` are calendar bounds within the EDTF value's (they may be narrower). An open end of
+    the EDTF value (`[..2025-10-13]`) has no bound, so its cell may stay empty."""
     date, dmin, dmax = Col("date"), Col("date_min"), Col("date_max")
+    min_missing = And(NotNull(LOW), IsNull(dmin))
+    max_missing = And(NotNull(HIGH), IsNull(dmax))
+    bounded = And(NotNull(date), Not(min_missing), Not(max_missing))
     rules = [
         RowRule(table, column, "date-missing", And(IsNull(date), NotNull(Col(column))), "is set but `date` is empty", "add the EDTF `date` or clear this cell")
         for column in ("date_text", "date_min", "date_max", "date_resolved_against")
@@ -378,11 +395,24 @@ def _date_rules(table: str) -> list[RowRule]:
     return rules + [
         RowRule(table, "date_text", "date-wording", And(NotNull(date), IsNull(Col("date_text"))), "is empty: keep the source's own words for the date", 'copy the wording, e.g. "two days later"'),
         RowRule(table, "date_resolved_against", "date-wording", And(NotNull(date), IsNull(Col("date_resolved_against"))), "is empty: say what the date was resolved against", 'e.g. "article date 2025-11-25 (Tuesday)"'),
-        RowRule(table, "date_min", "date-bounds", And(NotNull(date), IsNull(dmin)), "is empty but `date` is set", "set date_min={low} and date_max={high} (the EDTF bounds) or narrower", BOUNDS),
-        RowRule(table, "date_max", "date-bounds", And(NotNull(date), NotNull(dmin), IsNull(dmax)), "is empty but `date` is set", "set date_min={low} and date_max={high} (the EDTF bounds) or narrower", BOUNDS),
-        RowRule(table, "date_max", "date-bounds", And(NotNull(date), Gt(dmin, dmax)), "{date_max} is before date_min {date_min}", "swap or correct the bounds"),
-        RowRule(table, "date_min", "date-bounds", And(NotNull(dmax), Or(Lt(dmin, LOW), Gt(dmin, HIGH))), "{date_min} lies outside the EDTF value {date} ({low}..{high})", "use a date between {low} and {high}", BOUNDS),
-        RowRule(table, "date_max", "date-bounds", And(NotNull(dmin), Or(Gt(dmax, HIGH), Lt(dmax, LOW))), "{date_max} lies outside the EDTF value {date} ({low}..{high})", "use a date between {low} and {high}", BOUNDS),
+        RowRule(table, "date_min", "date-bounds", And(NotNull(date), min_missing), "is empty but `date` is set", "set the bounds within {low}..{high} (the EDTF value's; an open end '..' needs none), or narrower", BOUNDS),
+        RowRule(table, "date_max", "date-bounds", And(NotNull(date), Not(min_missing), max_missing), "is empty but `date` is set", "set the bounds within {low}..{high} (the EDTF value's; an open end '..' needs none), or narrower", BOUNDS),
+        RowRule(table, "date_max", "date-bounds", And(bounded, Gt(dmin, dmax)), "{date_max} is before date_min {date_min}", "swap or correct the bounds"),
+        RowRule(table, "date_min", "date-bounds", And(bounded, Or(Lt(dmin, LOW), Gt(dmin, HIGH))), "{date_min} lies outside the EDTF value {date} ({low}..{high})", "use a date within {low}..{high}", BOUNDS),
+        RowRule(table, "date_max", "date-bounds", And(bounded, Or(Gt(dmax, HIGH), Lt(dmax, LOW))), "{date_max} lies outside the EDTF value {date} ({low}..{high})", "use a date within {low}..{high}", BOUNDS),
+    ]
+
+
+def _language_rules() -> list[RowRule]:
+    """A statement's language is given only with its basis: the source states it, or a direct quote
+    makes it evident (and a quote in its evident language is not a translation)."""
+    language, basis = Col("language"), Col("language_basis")
+    evident = Eq(basis, Const("evident_from_quote"))
+    return [
+        RowRule("statements", "language_basis", "language-basis", And(NotNull(language), IsNull(basis)), "is empty but `language` is given", "say how the language is known (stated_by_source, evident_from_quote), or clear `language`"),
+        RowRule("statements", "language", "language-basis", And(IsNull(language), NotNull(basis)), "is empty but `language_basis` is set", "give the language, or clear `language_basis`"),
+        RowRule("statements", "language_basis", "language-basis", And(NotNull(language), evident, Ne(Col("statement_type"), Const("direct_quote"))), "evident_from_quote is only for direct quotes", "use stated_by_source where the source names the language, or clear both cells"),
+        RowRule("statements", "translated", "language-basis", And(NotNull(language), evident, Eq(Col("statement_type"), Const("direct_quote")), Eq(Col("translated"), Const(True))), "is true but the language is evident from the quote's own words", "set translated to false, or use stated_by_source"),
     ]
 
 
@@ -400,11 +430,13 @@ ROW_RULES: tuple[RowRule, ...] = (
     RowRule("sources", "archive_sha256", "body-span", And(NotNull(Col("body_char_start")), IsNull(Col("archive_sha256"))), "body offsets need an archived text", "add the archived file's SHA-256 or clear the body offsets"),
     _self_reference("sources", "republishes_id", "source_id", "a source cannot refer to itself", "name another source or clear the cell"),
     _self_reference("sources", "derived_from_id", "source_id", "a source cannot refer to itself", "name another source or clear the cell"),
+    _self_reference("positions", "organization_id", "actor_id", "an actor cannot hold a position in itself", "name the body the position is held in, or clear the cell"),
     _self_reference("places", "part_of_id", "place_id", "a place cannot be part of itself", "name the larger place or clear the cell"),
     *_date_rules("events"),
     *_date_rules("statements"),
     RowRule("statements", "addressee_id", "speaker-is-addressee", Eq(Col("addressee_id"), Col("speaker_id")), "is the same actor as speaker_id", "clear addressee_id or correct the speaker"),
     RowRule("statements", "language", "translation-language", And(Eq(Col("translated"), Const(True)), IsNull(Col("language"))), "is empty but translated is true", "give the original language (ISO 639-1)"),
+    *_language_rules(),
     RowRule("statements", "text", "quote-shape", And(Eq(Col("statement_type"), Const("direct_quote")), HasBlankQuotePart(Col("text"))), f"has an empty part around {ELISION.strip()!r}", f"join the quoted parts with {ELISION!r}"),
     RowRule("statements", "text", "quote-shape", And(Eq(Col("statement_type"), Const("partial_quote")), Not(HasQuotedFragment(Col("text")))), "is a partial quote without words in curly quotes “…”", "put the source's quoted words in “ ”, or use paraphrase"),
     RowRule("attestations", "statement_id", "attests-one", Eq(IsNull(Col("statement_id")), IsNull(Col("event_id"))), "give exactly one of statement_id and event_id", "an attestation backs one statement or one event"),
@@ -479,11 +511,14 @@ RULES: dict[str, Rule] = {
         Rule("retired-id-reused", *_KEYS, "a retired ID is not used again"),
         Rule("published-id-removed", *_KEYS, "a published ID stays or is retired"),
         Rule("duplicate-statement", "table", "integrity", "no statement recorded twice"),
+        Rule("outlet-claim-speaker", *_KEYS, "an outlet_claim is spoken by an outlet"),
+        Rule("mention-not-named", *_KEYS, "a mention's `mentioned_as` names the entity, not a pronoun, in the statement's text and one of its excerpts"),
         Rule("archive-missing", *_ARCHIVE, "the archived text of a source is in the archive"),
         Rule("excerpt-mismatch", *_ARCHIVE, "the excerpt is the archived text at its offsets"),
         Rule("outside-article", *_ARCHIVE, "the excerpt lies inside the article body"),
         Rule("quote-outside-excerpt", *_ARCHIVE, "quoted words lie inside the attesting excerpt"),
         Rule("role-not-quoted", *_ARCHIVE, "an actor's role is quoted from its source"),
+        Rule("title-not-quoted", *_ARCHIVE, "a position's title is quoted from the article body of its source"),
         Rule("wikidata-unconfirmed", *_ARCHIVE, "a Wikidata ID is confirmed in the archive"),
     ]
 }

@@ -62,6 +62,26 @@ COMMENT ON COLUMN sources.retrieved_at IS 'When the archived copy was captured (
 COMMENT ON COLUMN sources.language IS 'Language of the source (ISO 639-1).';
 COMMENT ON COLUMN sources.notes IS 'Curator''s notes: how the row was read from the source, caveats.';
 
+CREATE TABLE positions (
+    position_id TEXT NOT NULL,
+    actor_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    organization_id TEXT,
+    source_id TEXT NOT NULL,
+    notes TEXT,
+    PRIMARY KEY (position_id),
+    FOREIGN KEY (actor_id) REFERENCES actors (actor_id),
+    FOREIGN KEY (organization_id) REFERENCES actors (actor_id),
+    FOREIGN KEY (source_id) REFERENCES sources (source_id)
+);
+COMMENT ON TABLE positions IS 'Titles and positions the sources give an actor beyond its `role`, quoted verbatim, with the source.';
+COMMENT ON COLUMN positions.position_id IS 'Stable identifier of the position row. Never reused.';
+COMMENT ON COLUMN positions.actor_id IS 'Who holds the title or position.';
+COMMENT ON COLUMN positions.title IS 'The title or position, verbatim from `source_id` (validation checks the words are there).';
+COMMENT ON COLUMN positions.organization_id IS 'The body the position is held in, where the source names it.';
+COMMENT ON COLUMN positions.source_id IS 'The archived source whose article text contains `title` verbatim.';
+COMMENT ON COLUMN positions.notes IS 'Curator''s notes: how the row was read from the source, caveats.';
+
 CREATE TABLE places (
     place_id TEXT NOT NULL,
     name TEXT NOT NULL,
@@ -141,6 +161,7 @@ CREATE TABLE statements (
     statement_type TEXT NOT NULL CHECK (statement_type IN ('direct_quote', 'partial_quote', 'paraphrase', 'outlet_claim', 'no_comment', 'no_response')),
     text TEXT NOT NULL,
     language TEXT,
+    language_basis TEXT CHECK (language_basis IN ('stated_by_source', 'evident_from_quote')),
     translated BOOLEAN,
     topics TEXT,
     notes TEXT,
@@ -161,7 +182,8 @@ COMMENT ON COLUMN statements.date_max IS 'Latest calendar day the date can be (I
 COMMENT ON COLUMN statements.date_resolved_against IS 'What the wording was resolved against, e.g. "article date 2025-11-25 (Tuesday)" or "event phone-call-2025-10-14".';
 COMMENT ON COLUMN statements.statement_type IS 'How the source conveys the statement. Values: direct_quote: The source quotes the speaker''s words verbatim; `text` is those words.; partial_quote: The source paraphrases but quotes some words; `text` keeps the quoted fragments in curly quotes.; paraphrase: The source reports what the speaker said in its own words.; outlet_claim: The reporting outlet asserts something in its own voice (speaker is the outlet).; no_comment: The speaker declined to comment.; no_response: The speaker did not respond to a request for comment.';
 COMMENT ON COLUMN statements.text IS 'What was said. Direct quote: the quoted words verbatim (parts joined by '' […] ''). Partial quote: the claim with the quoted words in curly quotes. Otherwise: the claim as the source reports it.';
-COMMENT ON COLUMN statements.language IS 'Language the statement was originally made in (ISO 639-1), where the source shows it.';
+COMMENT ON COLUMN statements.language IS 'Language the statement was originally made in (ISO 639-1), only where the source states it or a direct quote makes it evident (see language_basis).';
+COMMENT ON COLUMN statements.language_basis IS 'How the language is known: the source states it, or it is evident from a direct quote. Given exactly when `language` is. Values: stated_by_source: The source names the language, e.g. "spoke by phone in Russian".; evident_from_quote: A direct quote whose own words show the language it was said in, e.g. words kept in the original language inside an article in another language. Not an English quote in an English article: the source may have translated it without saying so.';
 COMMENT ON COLUMN statements.translated IS 'true where the source''s words are a translation of the original.';
 COMMENT ON COLUMN statements.topics IS 'What the statement is about, separated by ''|''.';
 COMMENT ON COLUMN statements.notes IS 'Curator''s notes: how the row was read from the source, caveats.';
@@ -175,7 +197,7 @@ CREATE TABLE attestations (
     char_start BIGINT NOT NULL,
     char_end BIGINT NOT NULL,
     via_source_id TEXT,
-    evidence_basis TEXT NOT NULL CHECK (evidence_basis IN ('recording_reviewed_by_outlet', 'public_remarks', 'social_media_post', 'interview_with_other_outlet', 'spokesperson', 'anonymous_officials', 'outlet_own_reporting', 'photo_caption', 'unattributed')),
+    evidence_basis TEXT NOT NULL CHECK (evidence_basis IN ('recording_reviewed_by_outlet', 'public_remarks', 'social_media_post', 'interview_with_other_outlet', 'spokesperson', 'anonymous_officials', 'outlet_own_reporting', 'photo_caption', 'unattributed', 'unspecified')),
     notes TEXT,
     PRIMARY KEY (attestation_id),
     FOREIGN KEY (statement_id) REFERENCES statements (statement_id),
@@ -192,7 +214,7 @@ COMMENT ON COLUMN attestations.excerpt IS 'Verbatim span of the archived text, w
 COMMENT ON COLUMN attestations.char_start IS 'Code-point offset of the excerpt''s first character in the archived text.';
 COMMENT ON COLUMN attestations.char_end IS 'Code-point offset just after the excerpt''s last character: archived[char_start:char_end] == excerpt.';
 COMMENT ON COLUMN attestations.via_source_id IS 'The source the reporting source relies on (a transcript, a recording, an interview).';
-COMMENT ON COLUMN attestations.evidence_basis IS 'What the reporting source says its knowledge rests on. Values: recording_reviewed_by_outlet: The outlet says it reviewed a recording of the conversation.; public_remarks: Said in public, e.g. to reporters or at a meeting reported publicly.; social_media_post: Posted by the speaker on a social-media platform.; interview_with_other_outlet: Said in an interview given to another outlet.; spokesperson: Said by or about a spokesperson.; anonymous_officials: Rests on unnamed officials.; outlet_own_reporting: The outlet''s own reporting, with no further attribution.; photo_caption: The caption of a photograph published with the article (credited to the photographer or agency).; unattributed: The source gives no basis.';
+COMMENT ON COLUMN attestations.evidence_basis IS 'What the reporting source says its knowledge rests on. Values: recording_reviewed_by_outlet: The outlet says it reviewed a recording of the conversation.; public_remarks: Said in public, e.g. to reporters or at a meeting reported publicly.; social_media_post: Posted by the speaker on a social-media platform.; interview_with_other_outlet: Said in an interview given to another outlet.; spokesperson: Said by or about a spokesperson.; anonymous_officials: Rests on unnamed officials.; outlet_own_reporting: The outlet''s own reporting, with no further attribution.; photo_caption: The caption of a photograph published with the article (credited to the photographer or agency).; unattributed: The source asserts it without naming who said it or how it knows.; unspecified: The source names the speaker but does not say how the words were made known (in public, to reporters, in a post…), e.g. "Trump said Tuesday".';
 COMMENT ON COLUMN attestations.notes IS 'Curator''s notes: how the row was read from the source, caveats.';
 
 CREATE TABLE plans (
@@ -240,6 +262,7 @@ CREATE TABLE statement_mentions (
     statement_id TEXT NOT NULL,
     entity_type TEXT NOT NULL CHECK (entity_type IN ('actor', 'place', 'plan', 'provision', 'event')),
     entity_id TEXT NOT NULL,
+    mentioned_as TEXT NOT NULL,
     notes TEXT,
     PRIMARY KEY (statement_id, entity_type, entity_id),
     FOREIGN KEY (statement_id) REFERENCES statements (statement_id)
@@ -248,6 +271,7 @@ COMMENT ON TABLE statement_mentions IS 'Links from statements to the actors, pla
 COMMENT ON COLUMN statement_mentions.statement_id IS 'The statement.';
 COMMENT ON COLUMN statement_mentions.entity_type IS 'Which table entity_id refers to.';
 COMMENT ON COLUMN statement_mentions.entity_id IS 'The key of the mentioned row in the table that entity_type names.';
+COMMENT ON COLUMN statement_mentions.mentioned_as IS 'The words of the statement''s text that name or describe the entity, verbatim (e.g. Zelenskiy’s, the Russian leader, that call); a bare pronoun does not count.';
 COMMENT ON COLUMN statement_mentions.notes IS 'Curator''s notes: how the row was read from the source, caveats.';
 
 CREATE TABLE statement_relations (
@@ -266,7 +290,7 @@ COMMENT ON COLUMN statement_relations.object_statement_id IS 'The statement rela
 COMMENT ON COLUMN statement_relations.notes IS 'Curator''s notes: how the row was read from the source, caveats.';
 
 CREATE TABLE retired_ids (
-    table_name TEXT NOT NULL CHECK (table_name IN ('actors', 'sources', 'places', 'events', 'statements', 'attestations', 'plans', 'provisions')),
+    table_name TEXT NOT NULL CHECK (table_name IN ('actors', 'positions', 'sources', 'places', 'events', 'statements', 'attestations', 'plans', 'provisions')),
     id TEXT NOT NULL,
     retired_on DATE NOT NULL,
     reason TEXT NOT NULL,
@@ -283,7 +307,7 @@ COMMENT ON COLUMN retired_ids.replaced_by IS 'The ID of the same table that repl
 COMMENT ON COLUMN retired_ids.notes IS 'Curator''s notes: how the row was read from the source, caveats.';
 
 CREATE TABLE published_ids (
-    table_name TEXT NOT NULL CHECK (table_name IN ('actors', 'sources', 'places', 'events', 'statements', 'attestations', 'plans', 'provisions')),
+    table_name TEXT NOT NULL CHECK (table_name IN ('actors', 'positions', 'sources', 'places', 'events', 'statements', 'attestations', 'plans', 'provisions')),
     id TEXT NOT NULL,
     first_version TEXT NOT NULL,
     PRIMARY KEY (table_name, id)

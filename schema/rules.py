@@ -39,8 +39,10 @@ CALENDAR_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @lru_cache(maxsize=65536)
-def edtf_bounds(value: str) -> tuple[date, date] | None:
-    """The strict lower and upper calendar bounds of an EDTF value, or None if it has none."""
+def edtf_bounds(value: str) -> tuple[date | None, date | None] | None:
+    """The strict lower and upper calendar bounds of an EDTF value, or None if it is not EDTF.
+
+    An open end (`[..2025-10-13]`: on or before 13 October) has no calendar bound: None."""
     if CALENDAR_DAY.fullmatch(value):
         # the commonest form, without the EDTF grammar (about 10 ms a value): a plain calendar day
         # is its own bounds; what is not a real date goes to the library, which decides
@@ -56,6 +58,8 @@ def edtf_bounds(value: str) -> tuple[date, date] | None:
         with contextlib.redirect_stdout(io.StringIO()):
             parsed = parse_edtf(value)
         low, high = parsed.lower_strict(), parsed.upper_strict()
-        return date(*low[:3]), date(*high[:3])
+        if isinstance(low, float) and isinstance(high, float):  # open at both ends: no date at all
+            return None
+        return (None if isinstance(low, float) else date(*low[:3])), (None if isinstance(high, float) else date(*high[:3]))
     except Exception:
         return None

@@ -39,6 +39,7 @@ from .vocab import (
     EventType,
     EvidenceBasis,
     IdTable,
+    LanguageBasis,
     ParticipantRole,
     PlaceType,
     PlanStatus,
@@ -136,6 +137,25 @@ class Source(CheckedRow):
     notes: Notes
 
 
+class Position(CheckedRow):
+    """A title or position an actor holds, in the words of the source that gives it."""
+
+    meta = _meta(
+        "positions",
+        "Positions",
+        "Titles and positions the sources give an actor beyond its `role`, quoted verbatim, with the source.",
+        ("position_id",),
+        label_column="title",
+    )
+
+    position_id: Id = Field(description="Stable identifier of the position row. Never reused.")
+    actor_id: Id = Field(description="Who holds the title or position.", json_schema_extra=fk("actors"))
+    title: Text = Field(description="The title or position, verbatim from `source_id` (validation checks the words are there).")
+    organization_id: Id | None = Field(default=None, description="The body the position is held in, where the source names it.", json_schema_extra=fk("actors"))
+    source_id: Id = Field(description="The archived source whose article text contains `title` verbatim.", json_schema_extra=fk("sources"))
+    notes: Notes
+
+
 class Place(CheckedRow):
     """A place the sources mention: a country, region, city, venue or zone."""
 
@@ -223,8 +243,9 @@ class Statement(CheckedRow):
         description="What was said. Direct quote: the quoted words verbatim (parts joined by ' […] '). Partial quote: the claim with the quoted words in curly quotes. Otherwise: the claim as the source reports it."
     )
     language: Annotated[str | None, Field(pattern=LANGUAGE_PATTERN)] = Field(
-        default=None, description="Language the statement was originally made in (ISO 639-1), where the source shows it."
+        default=None, description="Language the statement was originally made in (ISO 639-1), only where the source states it or a direct quote makes it evident (see language_basis)."
     )
+    language_basis: LanguageBasis | None = Field(default=None, description="How the language is known: the source states it, or it is evident from a direct quote. Given exactly when `language` is.")
     translated: Bool | None = Field(default=None, description="true where the source's words are a translation of the original.")
     topics: pipe_list(Topic) | None = Field(default=None, description="What the statement is about, separated by '|'.")
     notes: Notes
@@ -306,6 +327,9 @@ class StatementMention(CheckedRow):
     statement_id: Id = Field(description="The statement.", json_schema_extra=fk("statements"))
     entity_type: EntityType = Field(description="Which table entity_id refers to.")
     entity_id: Id = Field(description="The key of the mentioned row in the table that entity_type names.")
+    mentioned_as: Text = Field(
+        description="The words of the statement's text that name or describe the entity, verbatim (e.g. Zelenskiy’s, the Russian leader, that call); a bare pronoun does not count."
+    )
     notes: Notes
 
 
@@ -369,6 +393,7 @@ class PublishedId(CheckedRow):
 TABLES: tuple[type[Row], ...] = (
     Actor,
     Source,
+    Position,
     Place,
     Event,
     EventParticipant,

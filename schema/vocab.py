@@ -82,6 +82,12 @@ class EvidenceBasis(StrEnum):
     outlet_own_reporting = "outlet_own_reporting"
     photo_caption = "photo_caption"
     unattributed = "unattributed"
+    unspecified = "unspecified"
+
+
+class LanguageBasis(StrEnum):
+    stated_by_source = "stated_by_source"
+    evident_from_quote = "evident_from_quote"
 
 
 class PlaceType(StrEnum):
@@ -123,6 +129,7 @@ class IdTable(StrEnum):
     """Tables whose rows have a single ID, which is published and never reused."""
 
     actors = "actors"
+    positions = "positions"
     sources = "sources"
     places = "places"
     events = "events"
@@ -173,6 +180,11 @@ DESCRIPTIONS: dict[type[StrEnum], dict[str, str]] = {
         "anonymous_officials": "Rests on unnamed officials.",
         "outlet_own_reporting": "The outlet's own reporting, with no further attribution.",
         "photo_caption": "The caption of a photograph published with the article (credited to the photographer or agency).",
-        "unattributed": "The source gives no basis.",
+        "unattributed": "The source asserts it without naming who said it or how it knows.",
+        "unspecified": "The source names the speaker but does not say how the words were made known (in public, to reporters, in a post…), e.g. \"Trump said Tuesday\".",
+    },
+    LanguageBasis: {
+        "stated_by_source": "The source names the language, e.g. \"spoke by phone in Russian\".",
+        "evident_from_quote": "A direct quote whose own words show the language it was said in, e.g. words kept in the original language inside an article in another language. Not an English quote in an English article: the source may have translated it without saying so.",
     },
 }

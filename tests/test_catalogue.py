@@ -146,6 +146,23 @@ def _offsets_past_text(d):
     edit(d, "attestations", attestation, char_start="99999990", char_end=str(99999990 + len(attestation["excerpt"])))
 
 
+def _outlet_claim_by_a_person(d):
+    people = {a["actor_id"] for a in d.read("actors")[1] if a["actor_type"] == "person"}
+    statement = first(d, "statements", speaker_id=lambda s: s in people, statement_type=lambda t: t != "outlet_claim")
+    edit(d, "statements", statement, statement_type="outlet_claim")
+
+
+def _mention_not_named(d):
+    mention = first(d, "statement_mentions")
+    match = {k: mention[k] for k in ("statement_id", "entity_type", "entity_id")}
+    d.edit("statement_mentions", match, mentioned_as="words in neither text nor excerpt")
+
+
+def _title_not_quoted(d):
+    source = first(d, "sources", archive_sha256=filled)
+    d.append("positions", position_id="position-not-quoted", actor_id=first(d, "actors")["actor_id"], title="Grand Vizier of Nowhere", source_id=source["source_id"])
+
+
 def _study_window(d):
     statement = first(d, "statements", event_id=blank, date=filled)
     _redate(d, statement, "2024-05-01")
@@ -191,6 +208,7 @@ GENERATORS = {
     "date-wording": (lambda d: edit(d, "statements", first(d, "statements", date=filled), date_text=""), ()),
     "date-bounds": (_date_bounds, ()),
     "speaker-is-addressee": (lambda d: edit(d, "statements", (s := first(d, "statements", addressee_id=filled)), addressee_id=s["speaker_id"]), ()),
+    "language-basis": (lambda d: edit(d, "statements", first(d, "statements", language=filled), language_basis=""), ()),
     "translation-language": (lambda d: edit(d, "statements", first(d, "statements"), translated="true", language=""), ()),
     "quote-shape": (lambda d: edit(d, "statements", first(d, "statements", statement_type="partial_quote"), text="Said nothing in quotes."), ()),
     "attests-one": (lambda d: edit(d, "attestations", first(d, "attestations", statement_id=filled), event_id=first(d, "events")["event_id"]), ()),
@@ -206,12 +224,15 @@ GENERATORS = {
     "retired-id-reused": (lambda d: d.append("retired_ids", table_name="places", id=first(d, "places")["place_id"], retired_on="2026-01-01", reason="test"), ()),
     "published-id-removed": (lambda d: d.append("published_ids", table_name="places", id="a-place-long-gone", first_version="0.1.0"), ()),
     "duplicate-statement": (_duplicate_statement, ()),
+    "outlet-claim-speaker": (_outlet_claim_by_a_person, ()),
+    "mention-not-named": (_mention_not_named, ()),
     # the archive
     "archive-missing": (lambda d: edit(d, "sources", first(d, "sources", archive_sha256=filled), archive_sha256="0" * 64), ("archive",)),
     "excerpt-mismatch": (_shift, ("archive",)),
     "outside-article": (_outside_article, ("archive",)),
     "quote-outside-excerpt": (_quote_outside, ("archive",)),
     "role-not-quoted": (lambda d: edit(d, "actors", (a := first(d, "actors", role=filled)), role=a["role"] + " emeritus"), ("archive",)),
+    "title-not-quoted": (_title_not_quoted, ("archive",)),
     "wikidata-unconfirmed": (lambda d: edit(d, "actors", first(d, "actors"), wikidata_id="Q999999999"), ("archive",)),
     # rules the expectation suites name
     "row-count": (_keep_one("plans"), ("expectations",)),

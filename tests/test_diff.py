@@ -84,7 +84,7 @@ def test_adding_one_statement_with_its_evidence_passes_every_check(history, data
     text = "He’s got to sell this to Ukraine."
     dataset.append("statements", statement_id="st-901", speaker_id="donald-trump", addressee_id="reporters", event_id="press-remarks-2025-11-25-trump",
                    date="2025-11-25", date_text="Tuesday", date_min="2025-11-25", date_max="2025-11-25", date_resolved_against="article date 2025-11-25 (Tuesday)",
-                   statement_type="direct_quote", text=text, language="en", translated="false", topics="negotiation_process")
+                   statement_type="direct_quote", text=text, topics="negotiation_process")
     evidence = dataset.row("attestations", statement_id="st-009")
     dataset.append("attestations", **dict(evidence, attestation_id="att-901", statement_id="st-901"))
     header, rows = dataset.read("statements")

@@ -86,6 +86,21 @@ FIXTURES = {
     "quote-outside-excerpt": lambda d: d.edit("statements", S7, text=d.row("statements", **S7)["text"].replace("I’m", "I am")),
     "role-not-quoted": edit("actors", {"actor_id": "yuri-ushakov"}, role="Putin's top foreign policy aide"),
     "wikidata": edit("actors", {"actor_id": "steve-witkoff"}, wikidata_id="Q22686"),
+    # issue 16: the rules an independent fact-check showed were missing
+    "outlet-claim-speaker": edit("statements", {"statement_id": "st-002"}, speaker_id="steve-witkoff"),
+    "mention-not-named": append("statement_mentions", statement_id="st-003", entity_type="place", entity_id="gaza", mentioned_as="Gaza"),
+    "mention-pronoun": append("statement_mentions", statement_id="st-021", entity_type="actor", entity_id="vladimir-putin", mentioned_as="he"),
+    "language-without-basis": edit("statements", S7, language="en", translated="false"),
+    "basis-without-language": edit("statements", S7, language_basis="stated_by_source"),
+    "evident-language-of-a-paraphrase": edit("statements", {"statement_id": "st-044"}, language_basis="evident_from_quote"),
+    "evident-language-translated": edit("statements", {"statement_id": "st-009"}, language="ru", language_basis="evident_from_quote", translated="true"),
+    "mention-not-in-excerpt": lambda d: (d.edit("statements", {"statement_id": "st-032"}, text="Ushakov appeared to take some of Witkoff’s advice on board."),
+                                         d.append("statement_mentions", statement_id="st-032", entity_type="actor", entity_id="steve-witkoff", mentioned_as="Witkoff")),
+    "open-date-bound-missing": edit("events", {"event_id": "release-hamas-final-living-hostages"}, date_max=""),
+    "open-date-bound-outside": edit("events", {"event_id": "release-hamas-final-living-hostages"}, date_min="2025-10-20"),
+    "position-self-reference": edit("positions", {"position_id": "kirill-dmitriev-heads-rdif"}, organization_id="kirill-dmitriev"),
+    "position-unarchived-source": edit("positions", {"position_id": "kirill-dmitriev-heads-rdif"}, source_id="axios-interview-dmitriev"),
+    "title-not-quoted": edit("positions", {"position_id": "kirill-dmitriev-heads-rdif"}, title="head of the Russian Direct Investment Fund"),
 }
 
 

@@ -51,7 +51,7 @@ def test_round_trip_is_lossless_and_idempotent(rows, seed):
 
 
 @settings(max_examples=100, deadline=None)
-@given(rows=st.lists(st.tuples(IDS, st.sampled_from(["actor", "place", "plan"]), IDS, TEXT), max_size=8, unique_by=lambda r: r[:3]))
+@given(rows=st.lists(st.tuples(IDS, st.sampled_from(["actor", "place", "plan"]), IDS, TEXT, TEXT), max_size=8, unique_by=lambda r: r[:3]))
 def test_composite_keys_sort_and_round_trip(rows):
     header = StatementMention.columns()
     once = canonical(scramble(header, [list(r) for r in rows], 7), StatementMention)

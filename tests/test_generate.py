@@ -63,3 +63,13 @@ def test_frictionless_cli_validates_the_package():
     frictionless = shutil.which("frictionless") or str(Path(__import__("sys").executable).parent / "frictionless")
     result = subprocess.run([frictionless, "validate", "datapackage.json"], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_an_unreleased_changelog_section_is_not_the_version_yet(tmp_path):
+    from claims.generate import dataset_version
+
+    changelog = tmp_path / "CHANGELOG.md"
+    changelog.write_text("# Changelog\n\n## 0.2.0 — unreleased\n\n- next\n\n## 0.1.0 — 2026-11-29\n\nFirst.\n", encoding="utf-8")
+    assert dataset_version(changelog) == "0.1.0"
+    changelog.write_text(changelog.read_text(encoding="utf-8").replace("unreleased", "2027-01-15"), encoding="utf-8")
+    assert dataset_version(changelog) == "0.2.0"

@@ -1,5 +1,7 @@
 """Layer 3: keys and references across tables, computed in DuckDB."""
 
+import pytest
+
 from claims.validate import integrity
 
 
@@ -104,3 +106,61 @@ def test_unreadable_table_skips_its_checks_without_spurious_findings(dataset):
     run = dataset.validate()
     assert not [f for f in run.findings if f.rule == "foreign-key"]
     assert any("actors" in note for note in run.notes)
+
+
+def test_an_outlet_claim_is_spoken_by_an_outlet(dataset):
+    line = dataset.edit("statements", {"statement_id": "st-002"}, speaker_id="steve-witkoff")
+    assert ("statements.csv", line, "speaker_id", "outlet-claim-speaker") in dataset.findings(with_archive=False)
+
+
+def test_an_outlet_may_make_outlet_claims(dataset):
+    dataset.edit("statements", {"statement_id": "st-002"}, speaker_id="axios")
+    assert not any(f[3] == "outlet-claim-speaker" for f in dataset.findings(with_archive=False))
+
+
+def test_a_mention_is_named_in_the_statement_text(dataset):
+    # the 0.1.0 over-read: Gaza is in the other half of the lede's sentence (st-002), not in st-003
+    line = dataset.append("statement_mentions", statement_id="st-003", entity_type="place", entity_id="gaza", mentioned_as="Gaza")
+    assert ("statement_mentions.csv", line, "mentioned_as", "mention-not-named") in dataset.findings(with_archive=False)
+
+
+def test_a_mention_is_named_in_the_source_words_too(dataset):
+    # a name the curator wrote into the text, where the excerpt does not give it, is not the source's
+    dataset.edit("statements", {"statement_id": "st-032"}, text="Ushakov appeared to take some of Witkoff’s advice on board.")
+    line = dataset.append("statement_mentions", statement_id="st-032", entity_type="actor", entity_id="steve-witkoff", mentioned_as="Witkoff")
+    assert ("statement_mentions.csv", line, "mentioned_as", "mention-not-named") in dataset.findings(with_archive=False)
+
+
+def test_no_break_spaces_in_the_source_match_spaces_in_the_text(dataset):
+    # st-052's excerpt has "following\u00a0talks\u00a0with"; its text and mention have plain spaces
+    assert "talks with" in dataset.row("statement_mentions", statement_id="st-052", entity_type="event")["mentioned_as"]
+    assert not any(f[3] == "mention-not-named" for f in dataset.findings(with_archive=False))
+
+
+def test_words_inside_another_word_do_not_name_it(dataset):
+    # "Russian" in st-042's text does not name Russia ("Moscow" does)
+    line = dataset.edit("statement_mentions", {"statement_id": "st-042", "entity_id": "russia"}, mentioned_as="Russia")
+    assert ("statement_mentions.csv", line, "mentioned_as", "mention-not-named") in dataset.findings(with_archive=False)
+
+
+@pytest.mark.parametrize("pronoun", ["he", "He"])
+def test_a_pronoun_does_not_name_the_entity(dataset, pronoun):
+    # st-021: "I don't know why he continues with this war" — "he" is Putin, but not named
+    line = dataset.append("statement_mentions", statement_id="st-021", entity_type="actor", entity_id="vladimir-putin", mentioned_as=pronoun)
+    assert ("statement_mentions.csv", line, "mentioned_as", "mention-not-named") in dataset.findings(with_archive=False)
+
+
+def test_an_abbreviation_is_not_taken_for_a_pronoun(dataset):
+    # "US" (st-012) names the United States; it is not the pronoun "us"
+    assert dataset.row("statement_mentions", statement_id="st-012", entity_id="united-states")["mentioned_as"] == "US"
+    assert not any(f[3] == "mention-not-named" for f in dataset.findings(with_archive=False))
+
+
+def test_mentioned_as_is_required(dataset):
+    line = dataset.append("statement_mentions", statement_id="st-003", entity_type="place", entity_id="gaza")
+    assert ("statement_mentions.csv", line, "mentioned_as", "required") in dataset.findings(with_archive=False)
+
+
+def test_a_position_comes_from_an_archived_source(dataset):
+    line = dataset.edit("positions", {"position_id": "kirill-dmitriev-heads-rdif"}, source_id="axios-interview-dmitriev")
+    assert ("positions.csv", line, "source_id", "unarchived-source") in dataset.findings(with_archive=False)

@@ -106,3 +106,13 @@ def test_without_a_wikidata_list_no_id_can_be_confirmed(dataset, tmp_path, archi
     dataset.archive = partial
     run = dataset.validate()
     assert any("wikidata.csv" in note for note in run.notes)
+
+
+def test_a_position_title_is_quoted_from_its_source(dataset):
+    line = dataset.edit("positions", {"position_id": "kirill-dmitriev-heads-rdif"}, title="head of the Russian Direct Investment Fund")
+    assert ("positions.csv", line, "title", "title-not-quoted") in dataset.findings()
+
+
+def test_a_position_title_from_the_page_furniture_is_not_quoted(dataset):
+    line = dataset.edit("positions", {"position_id": "kirill-dmitriev-heads-rdif"}, title="Fortune Workplace Innovation Summit")
+    assert ("positions.csv", line, "title", "title-not-quoted") in dataset.findings()

@@ -205,3 +205,76 @@ def test_more_self_references(dataset, table, match, column, value):
 def test_a_retired_id_cannot_replace_itself(dataset):
     line = dataset.append("retired_ids", table_name="places", id="old-place", retired_on="2026-11-29", reason="test", replaced_by="old-place")
     assert ("retired_ids.csv", line, "replaced_by", "self-reference") in dataset.findings()
+
+
+# --- the language of a statement is given only with its basis (schema/rules.py language_basis_rule)
+TRUMP_TO_REPORTERS = {"statement_id": "st-009"}  # direct quote in English; the article states no language
+OCT29 = {"statement_id": "st-044"}  # paraphrase of the call "in Russian": ru, stated_by_source, translated
+EVIDENT = {"language": "ru", "language_basis": "evident_from_quote", "translated": "false"}
+
+
+@pytest.mark.parametrize(
+    "match, changes, column",
+    [
+        (TRUMP_TO_REPORTERS, {"language": "en"}, "language_basis"),  # a language without its basis
+        (W, {"language_basis": "evident_from_quote"}, "language"),  # a basis without a language
+        (OCT29, {"language_basis": "evident_from_quote"}, "language_basis"),  # evident only from a direct quote
+        (TRUMP_TO_REPORTERS, dict(EVIDENT, translated="true"), "translated"),  # a quote in its evident language is no translation
+        (W, {"language": "en", "translated": "false"}, "language_basis"),  # the 0.1.0 over-read of the Oct. 14 call
+    ],
+)
+def test_language_only_with_its_basis(dataset, match, changes, column):
+    line = dataset.edit("statements", match, **changes)
+    assert ("statements.csv", line, column, "language-basis") in dataset.findings(with_archive=False)
+
+
+def test_language_basis_is_a_closed_vocabulary(dataset):
+    line = dataset.edit("statements", TRUMP_TO_REPORTERS, language_basis="obvious")
+    assert ("statements.csv", line, "language_basis", "enum") in dataset.findings(with_archive=False)
+
+
+def test_a_direct_quote_may_show_its_own_language(dataset):
+    line = dataset.edit("statements", TRUMP_TO_REPORTERS, **EVIDENT)
+    assert not any(f[0] == "statements.csv" and f[1] == line for f in dataset.findings(with_archive=False))
+
+
+def test_a_stated_language_may_be_a_translation(dataset):
+    assert not any(f[3] == "language-basis" for f in dataset.findings(with_archive=False))
+    line = dataset.line_of("statements", **OCT29)
+    assert dataset.row("statements", **OCT29)["translated"] == "true" and not any(f[1] == line and f[0] == "statements.csv" for f in dataset.findings(with_archive=False))
+
+
+# --- EDTF one-of-a-set and open-ended dates ("on or before")
+HOSTAGES = {"event_id": "release-hamas-final-living-hostages"}  # [..2025-10-13]
+
+
+def test_one_of_a_set_and_open_ended_dates_are_accepted(dataset):
+    first = dataset.edit("statements", W, date="[2025-10-14..2025-10-15]", date_min="2025-10-14", date_max="2025-10-14")
+    assert dataset.row("events", **HOSTAGES)["date_min"] == ""  # the open start has no calendar bound
+    found = dataset.findings(with_archive=False)
+    assert not any(f[0] == "statements.csv" and f[1] == first for f in found)
+    assert not any(f[0] == "events.csv" and f[2].startswith("date") for f in found)
+
+
+@pytest.mark.parametrize(
+    "changes, column",
+    [
+        ({"date_max": ""}, "date_max"),  # the closed end still needs its bound
+        ({"date_min": "2025-10-20"}, "date_min"),  # a bound after the end of "on or before 13 October"
+        ({"date_max": "2025-10-14"}, "date_max"),  # the end moved past the EDTF value
+        ({"date": "[2025-10-01..]", "date_min": "", "date_max": ""}, "date_min"),  # "on or after": the start needs its bound
+    ],
+)
+def test_open_ended_dates_keep_their_closed_bound(dataset, changes, column):
+    line = dataset.edit("events", HOSTAGES, **changes)
+    assert ("events.csv", line, column, "date-bounds") in dataset.findings(with_archive=False)
+
+
+def test_a_date_open_at_both_ends_is_no_date(dataset):
+    line = dataset.edit("events", HOSTAGES, date="[..]")
+    assert ("events.csv", line, "date", "edtf") in dataset.findings(with_archive=False)
+
+
+def test_a_position_is_not_held_in_the_actor_itself(dataset):
+    line = dataset.edit("positions", {"position_id": "kirill-dmitriev-heads-rdif"}, organization_id="kirill-dmitriev")
+    assert ("positions.csv", line, "organization_id", "self-reference") in dataset.findings(with_archive=False)

@@ -1,5 +1,5 @@
 -- title: Timeline
--- description: Events and statements in date order (undated rows last), with speaker, addressee and event names. `date_min`/`date_max` are the calendar bounds of the EDTF `date`; `date_text` is the source's wording.
+-- description: Events and statements in date order (undated rows last), with speaker, addressee and event names. `date_min`/`date_max` are the calendar bounds of the EDTF `date` (one is empty where the date is open-ended, e.g. `[..2025-10-13]`: on or before); `date_text` is the source's wording.
 CREATE VIEW timeline AS
 SELECT kind, id, date, date_text, date_min, date_max, type, title_or_text, speaker, addressee, event
 FROM (
@@ -14,4 +14,4 @@ FROM (
     LEFT JOIN actors ad ON ad.actor_id = s.addressee_id
     LEFT JOIN events ev ON ev.event_id = s.event_id
 ) AS rows_in_time
-ORDER BY date_min IS NULL, date_min, date_max, kind, id;
+ORDER BY coalesce(date_min, date_max) IS NULL, coalesce(date_min, date_max), date_max, kind, id;

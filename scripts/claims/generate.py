@@ -64,12 +64,15 @@ CHANGELOG = REPO / "CHANGELOG.md"
 VERSION_HEADING = re.compile(r"^## ([0-9]+\.[0-9]+\.[0-9]+)\b.*$", re.M)
 
 
-def dataset_version() -> str:
-    """The dataset's version: the newest `## X.Y.Z` section of CHANGELOG.md."""
-    found = VERSION_HEADING.search(CHANGELOG.read_text(encoding="utf-8"))
-    if not found:
-        raise ValueError("CHANGELOG.md has no '## X.Y.Z' section")
-    return found.group(1)
+def dataset_version(changelog: Path = CHANGELOG) -> str:
+    """The dataset's version: the newest `## X.Y.Z` section of CHANGELOG.md that is released.
+
+    A section headed `## X.Y.Z — unreleased` collects the next release's changes; it becomes the
+    version when it is dated at release time."""
+    for found in VERSION_HEADING.finditer(changelog.read_text(encoding="utf-8")):
+        if "unreleased" not in found.group(0).lower():
+            return found.group(1)
+    raise ValueError("CHANGELOG.md has no released '## X.Y.Z — date' section")
 
 
 def changelog_entry(version: str) -> str | None:

@@ -45,6 +45,7 @@ FACETS = {
     "statement_relations": ["relation"],
     "provisions": ["topic"],
     "places": ["place_type"],
+    "positions": ["actor_id"],
 }
 # Facets on a JSON array column: one count per topic, not per combination (queries/derived/).
 ARRAY_FACETS = {"statements": ["topic_list"]}

@@ -82,7 +82,7 @@ def release(version: str, data_dir: Path = REPO / "data", dist_dir: Path = REPO 
     if entry is None:
         raise ReleaseRefused(f"CHANGELOG.md has no '## {version}' section: add one that says what changed")
     if dataset_version() != version:
-        raise ReleaseRefused(f"the newest CHANGELOG.md section is {dataset_version()}, not {version}")
+        raise ReleaseRefused(f"the newest dated CHANGELOG.md section is {dataset_version()}, not {version}: date the section (## {version} — YYYY-MM-DD), run `claims generate`, then release")
     if drifted():
         raise ReleaseRefused("generated files are out of date (datapackage.json carries the version): run `claims generate`")
     step("validating")

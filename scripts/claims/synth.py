@@ -173,8 +173,10 @@ def synth(statements: int, out: Path, seed: int = 2025, progress=None) -> dict[s
             emit("event_participants", [f"event-{e:07d}", person, "participant", None])
 
     for i, (speaker, addressee, event_id, day, kind, text) in enumerate(rows):
+        # a language only with its basis: here the synthetic sources state it for direct quotes
+        language = ("en", "stated_by_source", "false") if kind == "direct_quote" else (None, None, None)
         emit("statements", [f"st-{i:08d}", speaker, addressee, event_id, day.isoformat(), f"on {day:%B} {day.day}", day.isoformat(), day.isoformat(),
-                            "article date", kind, text, "en", "false", "|".join(rng.sample(TOPICS, 2)), None])
+                            "article date", kind, text, *language, "|".join(rng.sample(TOPICS, 2)), None])
     for article, spans in enumerate(attestations_by_article):
         for i, start, end, excerpt in spans:
             via = f"recording-{i % n_recordings:05d}" if i % 2 else None
@@ -210,8 +212,9 @@ def synth(statements: int, out: Path, seed: int = 2025, progress=None) -> dict[s
         for p in range(i, n_plans, statements):  # every plan and each of its terms is described
             mentions.add(("plan", plan_ids[p]))
             mentions.update(("provision", f"{plan_ids[p]}-term-{k}") for k in range(4))
+        named = texts[i].split()[0]  # synthetic: a word of the statement's text stands for each entity's name
         for kind, key in sorted(mentions):
-            emit("statement_mentions", [f"st-{i:08d}", kind, key, None])
+            emit("statement_mentions", [f"st-{i:08d}", kind, key, named, None])
         if i % 10 == 1:
             emit("statement_relations", [f"st-{i:08d}", "responds_to", f"st-{i - 1:08d}", None])
     writer.close()

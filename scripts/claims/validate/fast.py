@@ -50,6 +50,7 @@ from claims.validate.provenance import (
     quote_findings,
     role_findings,
     source_findings,
+    title_findings,
     wikidata_findings,
     wikidata_not_checked,
 )
@@ -404,6 +405,8 @@ def check_provenance(run, con) -> None:
     for line, role, source_id, sha, body_start, body_end in roles:  # grouped by text: each is read once
         for finding in role_findings(shown["actors"], line, role, source_id, archive.text(sha, keep=False), body_start, body_end):
             add(finding)
+    if run.tables["positions"].loaded:
+        _titles(run, con, archive)
     confirmed = _wikidata(archive.wikidata_path())
     if confirmed is None:
         run.notes.append(wikidata_not_checked(run.archive_dir))
@@ -412,6 +415,19 @@ def check_provenance(run, con) -> None:
             for finding in wikidata_findings(shown["actors"], line, wikidata_id, {name, *(aliases.split(LIST_SEPARATOR) if aliases else ())}, confirmed):
                 add(finding)
     con.execute("CREATE OR REPLACE TABLE archived_texts AS SELECT sha AS archive_sha256, length AS char_length FROM _lengths")
+
+
+def _titles(run, con, archive) -> None:
+    """Positions' titles quoted verbatim from the article body of their source (the reference's check, on the rows SQL selects)."""
+    con.execute("CREATE OR REPLACE VIEW _ok_positions AS SELECT * FROM positions WHERE _line NOT IN (SELECT _line FROM _bad_positions)")
+    titles = con.execute(
+        """SELECT p._line, p.title, p.source_id, s.archive_sha256, CAST(s.body_char_start AS BIGINT), CAST(s.body_char_end AS BIGINT)
+           FROM _ok_positions p JOIN _ok_sources s ON s.source_id = p.source_id
+           WHERE s.archive_sha256 IN (SELECT sha FROM _lengths) ORDER BY s.archive_sha256, p._line"""
+    ).fetchall()
+    for line, title, source_id, sha, body_start, body_end in titles:  # grouped by text: each is read once
+        for finding in title_findings(run.tables["positions"].shown, line, title, source_id, archive.text(sha, keep=False), body_start, body_end):
+            run.findings.add(finding)
 
 
 # --- expectations, compiled ------------------------------------------------------------------------

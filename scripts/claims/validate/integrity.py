@@ -3,8 +3,9 @@
 Every CSV is loaded as text with its line numbers, so that each broken reference can be reported
 where it stands. Rules: primary keys, foreign keys (also the polymorphic mention links), every
 statement and event attested, evidence taken from archived sources, statements not dated after
-the sources that report them nor outside their event, speakers taking part in their event, and no
-statement recorded twice.
+the sources that report them nor outside their event, speakers taking part in their event, the
+outlet's own claims spoken by an outlet, mentions named in the statement's text and excerpt,
+positions taken from archived sources, and no statement recorded twice.
 """
 
 from __future__ import annotations
@@ -17,8 +18,20 @@ import pyarrow as pa
 from claims.findings import Finding
 from claims.schema import ID_TABLES, MENTION_TARGETS, TABLES
 from claims.schema.catalogue import shorten
+from claims.schema.fields import WHITESPACE_RANGES, char_class
 
 LAYER = "integrity"
+
+# A pronoun refers to an entity but does not name it: "he" is not a mention of Putin.
+PRONOUNS = ("he", "him", "his", "she", "her", "hers", "it", "its", "they", "them", "their", "we", "us", "our", "you", "your", "i", "me", "my")
+# Whitespace runs (no-break spaces included, as schema/fields.py counts them) compare as one space.
+def _spaced(expression: str) -> str:
+    return f"regexp_replace({expression}, '{char_class(WHITESPACE_RANGES, re2=True)}+', ' ', 'g')"
+
+
+def _names(haystack: str) -> str:
+    """SQL: `m.mentioned_as` occurs in `haystack` as whole words (no letter or digit either side)."""
+    return f"regexp_matches({_spaced(haystack)}, '(^|[^\\p{{L}}\\p{{N}}])' || regexp_escape({_spaced('m.mentioned_as')}) || '([^\\p{{L}}\\p{{N}}]|$)')"
 
 # The comparison form of a statement's text, for finding duplicates: NFC, lower case, and every
 # run of characters that are not letters or digits (quote marks, dashes, spaces) made one space.
@@ -113,6 +126,12 @@ def check(con, run) -> None:
         ).fetchall():
             add(Finding(shown("attestations"), line, "source_id", "unarchived-source", f"source {source!r} has no archived text, so the excerpt's offsets cannot be checked", "quote the archived source that reports the statement; name the unarchived one in via_source_id", LAYER))
 
+    if not unusable & {"positions", "sources"}:
+        for line, source in con.execute(
+            "SELECT p._line, p.source_id FROM positions p JOIN sources s USING (source_id) WHERE s.archive_sha256 IS NULL ORDER BY p._line"
+        ).fetchall():
+            add(Finding(shown("positions"), line, "source_id", "unarchived-source", f"source {source!r} has no archived text, so the title cannot be checked against it", "name the archived source whose text gives the title", LAYER))
+
     if not unusable & {"statements", "attestations", "sources"}:
         for line, statement, date_min, source, published in con.execute(
             """SELECT DISTINCT st._line, st.statement_id, st.date_min, src.source_id, src.published_at
@@ -142,6 +161,12 @@ def check(con, run) -> None:
         ).fetchall():
             add(Finding(shown("statements"), line, "speaker_id", "speaker-not-participant", f"{speaker!r} speaks at event {event!r} but is not one of its participants", f"add ({event}, {speaker}, role) to {shown('event_participants')} or correct event_id", LAYER))
 
+    if not unusable & {"statements", "actors"}:
+        _outlet_claims(con, add, shown)
+
+    if not unusable & {"statements", "statement_mentions"}:
+        _mentions_named(con, add, shown)
+
     if not unusable & {"retired_ids", "published_ids"}:
         _id_history(con, run, unusable, add, shown)
 
@@ -153,6 +178,41 @@ def check(con, run) -> None:
                WHERE _line <> first_line ORDER BY _line"""
         ).fetchall():
             add(Finding(shown("statements"), line, "text", "duplicate-statement", f"repeats statement {first_id!r} (line {first_line}): same speaker, date and text", "attest the existing statement again instead of adding a copy", LAYER))
+
+
+def _outlet_claims(con, add, shown) -> None:
+    """An outlet_claim is the outlet's own voice: its speaker is a media outlet."""
+    for line, speaker, actor_type in con.execute(
+        """SELECT st._line, st.speaker_id, a.actor_type FROM statements st JOIN actors a ON a.actor_id = st.speaker_id
+           WHERE st.statement_type = 'outlet_claim' AND a.actor_type IS DISTINCT FROM 'media_outlet' ORDER BY st._line"""
+    ).fetchall():
+        add(Finding(shown("statements"), line, "speaker_id", "outlet-claim-speaker", f"an outlet_claim is spoken by {speaker!r}, a {actor_type}, not by an outlet", "make the reporting outlet (e.g. bloomberg) the speaker, or use paraphrase/partial_quote for what a person said", LAYER))
+
+
+def _mentions_named(con, add, shown) -> None:
+    """A mention's words (`mentioned_as`) name the entity in the statement's own text and in the
+    source's words that attest it (an excerpt), as whole words, and are more than a pronoun.
+
+    The text alone would accept a name the curator put in place of the source's "he"; the excerpt
+    alone would accept an entity named in the other half of a sentence that backs two statements.
+    """
+    # as written, lower case or capitalised: "US" (the United States) is not "us"
+    pronouns = ", ".join(f"'{form}'" for p in PRONOUNS for form in (p, p.capitalize()))
+    in_excerpt = f"EXISTS (SELECT 1 FROM attestations a WHERE a.statement_id = m.statement_id AND a.excerpt IS NOT NULL AND {_names('a.excerpt')})"
+    for line, statement, words, pronoun, in_text in con.execute(
+        f"""SELECT m._line, m.statement_id, m.mentioned_as, m.mentioned_as IN ({pronouns}), {_names('s.text')}
+            FROM statement_mentions m JOIN statements s USING (statement_id)
+            WHERE m.mentioned_as IS NOT NULL AND s.text IS NOT NULL
+              AND (m.mentioned_as IN ({pronouns}) OR NOT {_names('s.text')} OR NOT {in_excerpt})
+            ORDER BY m._line"""
+    ).fetchall():
+        if pronoun:
+            message, hint = f"{words!r} is a pronoun: it refers to the entity but does not name it", "link only entities the statement's words name or describe; say in the statement's notes whom the pronoun means"
+        elif not in_text:
+            message, hint = f"{words!r} is not in the text of statement {statement!r}", "copy the words that name the entity from the statement's text, or remove the mention if the statement does not name it"
+        else:
+            message, hint = f"{words!r} is in the text of statement {statement!r} but in none of its excerpts: the source does not name it there", "widen the excerpt to the source's words that name the entity, or remove the mention"
+        add(Finding(shown("statement_mentions"), line, "mentioned_as", "mention-not-named", message, hint, LAYER))
 
 
 def _id_history(con, run, unusable, add, shown) -> None:

@@ -2,7 +2,8 @@
 
 Every archived source's file must be there (found by SHA-256), every excerpt must sit at its
 offsets inside the article body, every quoted word of a statement must lie inside the excerpts
-that attest it, actors' roles must be quoted verbatim, and Wikidata IDs must be confirmed ones.
+that attest it, actors' roles and positions' titles must be quoted verbatim, and Wikidata IDs must
+be confirmed ones.
 Without an archive the layer is skipped, and says so.
 """
 
@@ -62,6 +63,7 @@ def run(run) -> None:
         for finding in quote_findings(shown_statements, line, statement.statement_type, statement.text, excerpts_by_statement.get(statement.statement_id, []), shown_attestations):
             add(finding)
 
+    _titles(run, texts, sources)
     shown_actors = run.tables["actors"].shown
     confirmed = _wikidata(archive.wikidata_path())
     if confirmed is None:
@@ -122,12 +124,20 @@ def quote_findings(shown: str, line: int, statement_type: str, text: str, excerp
     ]
 
 
-def role_findings(shown: str, line: int, role: str, source_id: str, text: str, body_start: int | None, body_end: int | None) -> list[Finding]:
-    """An actor's role is quoted verbatim from the body of its source."""
+def verbatim_findings(shown: str, line: int, column: str, rule: str, words: str, source_id: str, text: str, body_start: int | None, body_end: int | None) -> list[Finding]:
+    """`words` (an actor's role, a position's title) are quoted verbatim from the body of their source."""
     body = text[body_start:body_end] if body_start is not None else text
-    if role in body:
+    if words in body:
         return []
-    return [Finding(shown, line, "role", "role-not-quoted", f"the role {shorten(role)} is not in the text of {source_id!r}", "copy the role verbatim from the article", LAYER)]
+    return [Finding(shown, line, column, rule, f"the {column} {shorten(words)} is not in the text of {source_id!r}", f"copy the {column} verbatim from the article", LAYER)]
+
+
+def role_findings(shown: str, line: int, role: str, source_id: str, text: str, body_start: int | None, body_end: int | None) -> list[Finding]:
+    return verbatim_findings(shown, line, "role", "role-not-quoted", role, source_id, text, body_start, body_end)
+
+
+def title_findings(shown: str, line: int, title: str, source_id: str, text: str, body_start: int | None, body_end: int | None) -> list[Finding]:
+    return verbatim_findings(shown, line, "title", "title-not-quoted", title, source_id, text, body_start, body_end)
 
 
 def wikidata_findings(shown: str, line: int, wikidata_id: str, names: set[str], confirmed: dict[str, str]) -> list[Finding]:
@@ -137,6 +147,16 @@ def wikidata_findings(shown: str, line: int, wikidata_id: str, names: set[str], 
     if confirmed[wikidata_id] not in names:
         return [Finding(shown, line, "wikidata_id", "wikidata-unconfirmed", f"{wikidata_id} is confirmed for {confirmed[wikidata_id]!r}, not this actor", "correct the ID, or add that name to aliases if it is the same person", LAYER)]
     return []
+
+
+def _titles(run, texts, sources) -> None:
+    """A position's title is quoted verbatim from the article body of its source."""
+    shown = run.tables["positions"].shown
+    for position, line in run.models.get("positions", []):
+        if position.source_id in texts:
+            source, _ = sources[position.source_id]
+            for finding in title_findings(shown, line, position.title, position.source_id, texts[position.source_id], source.body_char_start, source.body_char_end):
+                run.findings.add(finding)
 
 
 def _wikidata(path) -> dict[str, str] | None:
