@@ -191,3 +191,99 @@ def test_archive_add_refuses_what_is_not_utf8_text(tmp_path):
     result = CliRunner().invoke(cli, ["archive", "add", str(capture), "--archive", str(tmp_path / "a")])
     assert result.exit_code == 2 and "UTF-8" in result.output
     assert not (tmp_path / "a").exists()
+
+
+def test_the_token_is_not_carried_to_another_origin_on_a_redirect(dataset, store, tmp_path, monkeypatch):
+    seen = []
+
+    class Elsewhere(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            seen.append(self.headers.get("Authorization"))
+            self.send_error(404)
+
+        def log_message(self, *args):
+            pass
+
+    other = http.server.ThreadingHTTPServer(("127.0.0.2", 0), Elsewhere)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+
+    class Redirecting(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(302)
+            self.send_header("Location", f"http://127.0.0.2:{other.server_address[1]}{self.path}")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    redirecting = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirecting)
+    threading.Thread(target=redirecting.serve_forever, daemon=True).start()
+    try:
+        archive = Archive.open(f"http://127.0.0.1:{redirecting.server_address[1]}")
+        assert archive.text(fortune_sha(dataset)) is None
+        assert seen and seen == [None] * len(seen)  # the other origin was asked, without the token
+    finally:
+        for server in (other, redirecting):
+            server.shutdown()
+            server.server_close()
+
+
+def test_a_store_that_trickles_is_cut_off_at_the_timeout(dataset, tmp_path, monkeypatch):
+    class Trickle(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            try:
+                for _ in range(100):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            except OSError:
+                pass
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("CLAIMS_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("CLAIMS_ARCHIVE_TIMEOUT", "1")
+    try:
+        started = time.perf_counter()
+        archive = Archive.open(f"http://127.0.0.1:{server.server_address[1]}")
+        assert archive.text(fortune_sha(dataset)) is None
+        assert time.perf_counter() - started < 5
+        assert archive.why_missing(fortune_sha(dataset))[0] == "archive-unreachable"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("timeout", ["abc", "-1", "0", "nan", "inf", "1e400"])
+def test_an_unusable_timeout_is_a_usage_error(dataset, monkeypatch, timeout):
+    monkeypatch.setenv("CLAIMS_ARCHIVE_TIMEOUT", timeout)
+    result = CliRunner().invoke(cli, ["validate", "--data", str(dataset.dir), "--archive", "http://127.0.0.1:9/"])
+    assert result.exit_code == 2 and "CLAIMS_ARCHIVE_TIMEOUT" in result.output, result.output
+
+
+def test_an_unparsable_store_url_is_a_usage_error(dataset, monkeypatch):
+    result = CliRunner().invoke(cli, ["validate", "--data", str(dataset.dir), "--archive", "http://[::1/"])
+    assert result.exit_code == 2 and "does not parse" in result.output, result.output
+    monkeypatch.setenv("CLAIMS_ARCHIVE", "http://[::1/")
+    result = CliRunner().invoke(cli, ["validate", "--data", str(dataset.dir)])
+    assert result.exit_code == 2 and "does not parse" in result.output, result.output
+
+
+@pytest.mark.parametrize("kind", ["fifo", "empty", "nul"])
+def test_archive_add_refuses_what_is_not_a_text_capture(tmp_path, kind):
+    import os
+
+    capture = tmp_path / "capture.txt"
+    if kind == "fifo":
+        os.mkfifo(capture)
+    else:
+        capture.write_bytes(b"" if kind == "empty" else b"text\x00more")
+    result = CliRunner().invoke(cli, ["archive", "add", str(capture), "--archive", str(tmp_path / "a")])
+    assert result.exit_code == 2, result.output
+    assert not (tmp_path / "a").exists()

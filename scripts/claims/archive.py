@@ -14,11 +14,15 @@ Offsets into an archived text count Unicode code points of the UTF-8-decoded fil
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import shutil
 import socket
+import stat
 import tempfile
+import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +32,8 @@ from pathlib import Path
 QUOTE_EQUIVALENTS = {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "\u00a0": " "}
 TOKEN_VARIABLE = "CLAIMS_ARCHIVE_TOKEN"
 TIMEOUT_VARIABLE = "CLAIMS_ARCHIVE_TIMEOUT"
+DEFAULT_TIMEOUT = 30.0  # seconds for one whole file, not per read
+MAX_FILE_BYTES = 256 << 20  # a capture larger than this is not one: the store is misbehaving
 WIKIDATA = "wikidata.csv"
 PUBLISH_HINT = "a maintainer publishes the capture to the store (CONTRIBUTING.md, 'Publish a capture')"
 
@@ -50,13 +56,56 @@ def is_url(location) -> bool:
     return isinstance(location, str) and location.lower().startswith(("http://", "https://"))
 
 
+class LocationError(ValueError):
+    """An archive location or store setting that cannot be used; the command line makes it a usage error."""
+
+
 def parse_location(value) -> Location | None:
-    """A folder as a Path, a store's base URL as a string without its trailing slash; None stays None."""
+    """A folder as a Path, a store's base URL as a string without its trailing slash; None stays None.
+    A URL that does not parse, or an unusable $CLAIMS_ARCHIVE_TIMEOUT, raises LocationError."""
     if value is None or value == "":
         return None
     if is_url(str(value)):
+        try:
+            parts = urllib.parse.urlsplit(str(value))
+            parts.port  # noqa: B018 - parsing the port is the check
+        except ValueError as error:
+            raise LocationError(f"archive URL {str(value)!r} does not parse ({error}): give the store's base URL, e.g. https://store.example/claims") from None
+        if not parts.hostname:
+            raise LocationError(f"archive URL {str(value)!r} names no host: give the store's base URL, e.g. https://store.example/claims")
+        store_timeout()
         return str(value).rstrip("/")
     return Path(value)
+
+
+def store_timeout() -> float:
+    """$CLAIMS_ARCHIVE_TIMEOUT (seconds for one whole file), a finite number above 0; 30 by default."""
+    raw = os.environ.get(TIMEOUT_VARIABLE)
+    if not raw:
+        return DEFAULT_TIMEOUT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise LocationError(f"${TIMEOUT_VARIABLE}={raw!r} is not a number of seconds above 0: set it to e.g. 30, or unset it")
+    return seconds
+
+
+class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a store's redirects, but never carry its bearer token to another origin (scheme,
+    host, port): urllib alone copies the Authorization header to wherever a redirect points."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None:
+            old, to = urllib.parse.urlsplit(req.full_url), urllib.parse.urlsplit(newurl)
+            if (old.scheme, old.hostname, old.port) != (to.scheme, to.hostname, to.port):
+                new.remove_header("Authorization")
+        return new
+
+
+_OPENER = urllib.request.build_opener(_SameOriginRedirects)
 
 
 def default_cache() -> Path:
@@ -125,7 +174,7 @@ class StoreArchive(Archive):
 
     base_url: str = ""
     token: str | None = None
-    timeout: float = 30.0
+    timeout: float = DEFAULT_TIMEOUT
     problems: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     store_problem: tuple[str, str, str] | None = None  # refused token or unreachable store: no use asking again
 
@@ -133,7 +182,7 @@ class StoreArchive(Archive):
     def connect(cls, base_url: str, cache: Path | None = None, token: str | None = None, timeout: float | None = None) -> "StoreArchive":
         cache = cache or default_cache()
         token = token if token is not None else (os.environ.get(TOKEN_VARIABLE) or None)
-        timeout = timeout if timeout is not None else float(os.environ.get(TIMEOUT_VARIABLE) or 30)
+        timeout = timeout if timeout is not None else store_timeout()
         return cls(root=cache, base_url=base_url.rstrip("/"), token=token, timeout=timeout)
 
     def __str__(self) -> str:
@@ -171,8 +220,10 @@ class StoreArchive(Archive):
         url = f"{self.base_url}/{name}"
         request = urllib.request.Request(url, headers={"Authorization": f"Bearer {self.token}"} if self.token else {})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return response.read()
+            with _OPENER.open(request, timeout=self.timeout) as response:
+                return self._read_bounded(response, url)
+        except _TooSlowOrTooBig as problem:
+            self.store_problem = ("archive-unreachable", str(problem), f"check the store's address in $CLAIMS_ARCHIVE; ${TIMEOUT_VARIABLE}=SECONDS waits longer")
         except urllib.error.HTTPError as error:
             if error.code in (401, 403):
                 given = f"the token in ${TOKEN_VARIABLE}" if self.token else f"no token (${TOKEN_VARIABLE} is not set)"
@@ -187,6 +238,24 @@ class StoreArchive(Archive):
             reason = getattr(error, "reason", error)
             self.store_problem = ("archive-unreachable", f"cannot reach {self.base_url}: {reason}", "check the network and the store's address in $CLAIMS_ARCHIVE")
         return None
+
+
+    def _read_bounded(self, response, url: str) -> bytes:
+        """The body, read within `timeout` seconds in all (a store that trickles bytes cannot hold
+        a run forever) and at most MAX_FILE_BYTES (nor fill the memory)."""
+        deadline, chunks, size = time.monotonic() + self.timeout, [], 0
+        while chunk := response.read1(1 << 16):  # what has arrived, not a full 64 KiB
+            size += len(chunk)
+            if size > MAX_FILE_BYTES:
+                raise _TooSlowOrTooBig(f"{url} sent more than {MAX_FILE_BYTES >> 20} MiB: no capture is that large")
+            if time.monotonic() > deadline:
+                raise _TooSlowOrTooBig(f"{url} did not send the whole file within {self.timeout:g} s")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+class _TooSlowOrTooBig(Exception):
+    pass
 
 
 def _write_atomically(folder: Path, name: str, data: bytes) -> Path:
@@ -211,8 +280,14 @@ class Added:
 def add(capture: Path, folder: Path, body_from: str | None = None, body_to: str | None = None) -> Added:
     """Put `capture` into the local archive `folder` as folder/<sha256> (unless a file with that
     hash is there already) and suggest the body offsets: where `body_from` starts and `body_to` ends.
-    Raises ValueError with what to do if the capture is not UTF-8 text or the words are not found."""
+    Raises ValueError with what to do if the capture is not a file of UTF-8 text or the words are not found."""
+    if not stat.S_ISREG(capture.stat().st_mode):  # a FIFO or device would block or never end
+        raise ValueError(f"{capture} is not a regular file: save the capture to a file first")
     data = capture.read_bytes()
+    if not data.strip():
+        raise ValueError(f"{capture} is empty: capture the page's text again")
+    if b"\x00" in data:
+        raise ValueError(f"{capture} contains NUL bytes, so it is not a text capture: save the page's text as UTF-8")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from claims import __version__
-from claims.archive import Location, is_url, parse_location
+from claims.archive import Location, LocationError, is_url, parse_location
 from claims.progress import progress
 
 REPO = Path(__file__).resolve().parents[2]
@@ -32,7 +32,10 @@ class ArchiveLocation(click.ParamType):
     name = "DIR|URL"
 
     def convert(self, value, param, ctx):
-        return parse_location(value)
+        try:
+            return parse_location(value)
+        except LocationError as error:
+            self.fail(str(error), param, ctx)
 
 
 ARCHIVE = ArchiveLocation()
@@ -48,6 +51,8 @@ class ClaimsGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit, KeyboardInterrupt):
             raise
+        except LocationError as error:  # $CLAIMS_ARCHIVE or $CLAIMS_ARCHIVE_TIMEOUT: a usage error, not a bug
+            raise click.UsageError(str(error), ctx) from None
         except BrokenPipeError:
             # the reader went away (`claims locate … | head`): nothing more to say, to anyone
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
