@@ -120,6 +120,11 @@ def test_locate_in_an_unknown_source_is_a_usage_error(archive):
     assert result.returncode == 2 and "is not a source_id" in result.stderr
 
 
+def test_locate_without_words_is_a_usage_error(archive):
+    result = run_claims("locate", "fortune-2025-11-25-witkoff-advised-russia", "  ", "--archive", str(archive))
+    assert result.returncode == 2 and "WORDS is empty" in result.stderr
+
+
 @pytest.mark.parametrize("args", [("stats", "--data", "missing/"), ("stats", "--data", "{tmp}")])
 def test_stats_without_data_is_a_usage_error(tmp_path, args):
     result = run_claims(*[a.replace("{tmp}", str(tmp_path)) for a in args])

@@ -433,6 +433,8 @@ def locate(source_id: str, words: str, data_dir: Path, archive_dir: Path | None)
 
     from claims.archive import Archive, find_all
 
+    if not words.strip():
+        raise click.UsageError("WORDS is empty: give the words to find, e.g. claims locate SOURCE_ID \"I'm thinking maybe\"")
     archive_dir = _archive_option(archive_dir)
     if archive_dir is None:
         raise click.UsageError("no archive: pass --archive DIR|URL or set CLAIMS_ARCHIVE")
