@@ -30,6 +30,13 @@ SLOW = {
     "test_layers_agree.py": "slow",
     "test_release.py": "slow",
     "test_contributing.py": "slow",
+    "test_catalogue.py": "slow",  # every rule id, both engines, curated and synthetic data
+    "test_fuzz.py": "slow",
+    "test_soak.py": "server",
+    "test_deploy.py": "server",
+    "test_hardening.py": "server",
+    "test_build_switch.py": "slow",  # a build killed after each step, in subprocesses
+    "test_data_docs_offline.py": "browser",
     "test_cli.py::test_validation_never_modifies_the_data": "slow",
     "test_cli.py::test_validate_clean_data_exits_0": "slow",  # `claims check` in make check does the same
     "test_workflows.py::test_a_fork_pull_request_says_in_one_line_that_provenance_was_not_checked": "slow",
