@@ -145,6 +145,15 @@ class Row(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
     meta: ClassVar[TableMeta]
+    # Every table model by name, filled as tables.py defines them: a foreign key names its table,
+    # and this lets a key find that table's primary key without fields.py importing tables.py.
+    defined: ClassVar[dict[str, type[Row]]] = {}
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if "meta" in cls.__dict__:
+            Row.defined[cls.meta.name] = cls
 
     @model_validator(mode="before")
     @classmethod
@@ -160,13 +169,11 @@ class Row(BaseModel):
     @classmethod
     def foreign_keys(cls) -> list[ForeignKey]:
         """Single-column foreign keys, read from the fields' `fk(...)` metadata."""
-        from . import tables
-
         keys = []
         for name, info in cls.model_fields.items():
             extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
             if "foreign_key" in extra:
                 table, column = extra["foreign_key"]
-                ref = column or tables.TABLES_BY_NAME[table].meta.primary_key[0]
+                ref = column or Row.defined[table].meta.primary_key[0]
                 keys.append(ForeignKey((name,), table, (ref,)))
         return keys

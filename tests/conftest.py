@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from claims.cli import default_archive
+from claims.archive import default_archive
 from claims.validate import validate
 
 REPO = Path(__file__).resolve().parents[1]

@@ -136,9 +136,7 @@ def test_two_concurrent_builds_give_one_clear_refusal(tmp_path):
 def test_folder_is_checked_before_validation(tmp_path, monkeypatch):
     """Short of space: refused at once, before the (slow) validation runs."""
     validated = []
-    import claims.validate
-
-    monkeypatch.setattr(claims.validate, "validate", lambda *a, **k: validated.append(1))
+    monkeypatch.setattr(build_module, "validate", lambda *a, **k: validated.append(1))
     monkeypatch.setattr(build_module, "needed_bytes", lambda data_dir: 1 << 62)
     with pytest.raises(OutputUnusable, match="free some space"):
         build(REPO / "data", tmp_path / "out")

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from claims.expectations import SUITES_DIR
+from claims.project import SUITES_DIR
 from claims.schema.catalogue import CELL_MAX_CHARS, RULES
 from claims.validate import validate
 from claims.validate.fast import COMPILED_EXPECTATIONS

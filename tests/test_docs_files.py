@@ -7,7 +7,9 @@ from pathlib import Path
 
 import yaml
 
-from claims.generate import AUTHOR, dataset_version, project_url
+from claims import project
+from claims.generate import project_url
+from claims.schema.package import AUTHOR
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -27,7 +29,7 @@ def test_the_top_of_the_readme_says_how_to_get_and_cite_the_data():
     assert top.index("## Work with the repository") < top.index("## Get the data") < top.index("## Cite the data")
     for thing in ("-csv.zip", "Parquet", "claims.duckdb", "claims.db", "JSON-LD", "PROV", "SHA256SUMS", "## Cite the data", "Statement `st-"):
         assert thing in top, thing
-    version = dataset_version()
+    version = project.current().dataset_version()
     assert f"{project_url()}/releases/download/v{version}/peace-plan-claims-{version}-csv.zip" in top
 
 
@@ -43,7 +45,7 @@ def test_citation_file_is_valid_cff():
     citation = yaml.safe_load((REPO / "CITATION.cff").read_text(encoding="utf-8"))
     for key in ("cff-version", "message", "title", "version", "date-released", "authors", "license", "type"):
         assert citation.get(key), key
-    released = re.search(rf"^## {re.escape(dataset_version())} — (\S+)", (REPO / "CHANGELOG.md").read_text(encoding="utf-8"), re.M).group(1)
+    released = re.search(rf"^## {re.escape(project.current().dataset_version())} — (\S+)", (REPO / "CHANGELOG.md").read_text(encoding="utf-8"), re.M).group(1)
     assert str(citation["date-released"]) == released
 
 
@@ -55,4 +57,4 @@ def test_citation_example_matches_the_data():
 
 
 def test_citation_file_carries_the_dataset_version():
-    assert f"version: {dataset_version()}" in (REPO / "CITATION.cff").read_text()
+    assert f"version: {project.current().dataset_version()}" in (REPO / "CITATION.cff").read_text()

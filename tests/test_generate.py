@@ -8,13 +8,16 @@ from pathlib import Path
 import duckdb
 
 from claims import generate
+from claims.cli import cli_reference
+from claims.project import Project
+from claims.schema.derived import sql_ddl
 from claims.schema import TABLES
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def test_generated_files_have_not_drifted():
-    assert generate.drifted() == [], "run `claims generate` and commit the result"
+    assert generate.drifted(cli_reference=cli_reference()) == [], "run `claims generate` and commit the result"
 
 
 def test_drift_is_detected(tmp_path):
@@ -51,7 +54,7 @@ def test_descriptor_carries_licences_sources_version_and_constraints():
 
 def test_ddl_creates_the_tables_in_duckdb():
     con = duckdb.connect()
-    for statement in generate.sql_ddl().split(";\n"):
+    for statement in sql_ddl().split(";\n"):
         if statement.strip():
             con.execute(statement)
     tables = {row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
@@ -66,10 +69,9 @@ def test_frictionless_cli_validates_the_package():
 
 
 def test_an_unreleased_changelog_section_is_not_the_version_yet(tmp_path):
-    from claims.generate import dataset_version
-
     changelog = tmp_path / "CHANGELOG.md"
+    dataset_version = Project(tmp_path).dataset_version
     changelog.write_text("# Changelog\n\n## 0.2.0 — unreleased\n\n- next\n\n## 0.1.0 — 2026-11-29\n\nFirst.\n", encoding="utf-8")
-    assert dataset_version(changelog) == "0.1.0"
+    assert dataset_version() == "0.1.0"
     changelog.write_text(changelog.read_text(encoding="utf-8").replace("unreleased", "2027-01-15"), encoding="utf-8")
-    assert dataset_version(changelog) == "0.2.0"
+    assert dataset_version() == "0.2.0"

@@ -27,6 +27,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from claims import project
+
 # Characters a curator may type in place of the source's typographic ones: quote marks, and the
 # no-break spaces that web pages scatter between words.
 QUOTE_EQUIVALENTS = {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "\u00a0": " "}
@@ -106,6 +108,18 @@ class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
 
 
 _OPENER = urllib.request.build_opener(_SameOriginRedirects)
+
+
+def default_archive() -> Location | None:
+    """$CLAIMS_ARCHIVE (a folder or a store's http(s) base URL), else ../shared/sources beside the
+    current project, if both exist."""
+    if os.environ.get("CLAIMS_ARCHIVE"):
+        return parse_location(os.environ["CLAIMS_ARCHIVE"])
+    try:
+        candidate = project.current().shared_archive
+    except project.ProjectNotFound:
+        return None
+    return candidate if candidate.is_dir() else None
 
 
 def default_cache() -> Path:

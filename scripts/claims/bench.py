@@ -19,6 +19,9 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from claims.publish import free_port, serve_command
+from claims.synth import synth
+
 PYTHON = sys.executable
 
 
@@ -98,9 +101,6 @@ def latency(url: str, requests: int = 30) -> tuple[float, float, int]:
 
 
 def bench(sizes: list[int], work: Path, frictionless_budget: float, step_budget: float, datasette: bool = True, progress=None) -> list[Measure]:
-    from claims.publish import free_port, serve_command
-    from claims.synth import synth
-
     results: list[Measure] = []
     say = progress or (lambda text: None)
     for n in sizes:
@@ -249,3 +249,18 @@ def plot_svg(results: list[Measure], width: int = 640, height: int = 420) -> str
         parts.append(f"<text x='{right + 10}' y='{top + 15 * index + 10}' fill='{colours[step]}'>{step}</text>")
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+def write_report(results: list[Measure], sizes: str, out_dir: Path) -> list[Path]:
+    """OUT/benchmark.md (the table and the targets, with how they were measured) and the plot OUT/benchmark.svg."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    goals = "\n".join(targets(results))
+    (out_dir / "benchmark.md").write_text(
+        f"# Benchmark\n\nMeasured by `claims bench --sizes {sizes}` on this machine ({os.cpu_count()} cores). "
+        f"Wall time and peak resident memory of each step in its own process; Datasette rows give the p95 latency.\n\n"
+        f"![time against rows, log-log](benchmark.svg)\n\n{markdown(results)}\n## Targets\n\n{goals}\n",
+        encoding="utf-8",
+    )
+    (out_dir / "benchmark.svg").write_text(plot_svg(results), encoding="utf-8")
+    return [out_dir / "benchmark.md", out_dir / "benchmark.svg"]
+

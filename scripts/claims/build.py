@@ -24,14 +24,13 @@ from pathlib import Path
 import duckdb
 
 from claims.archive import Archive
-from claims.generate import DUCKDB_TYPES, REPO, declarable_foreign_keys, sql_ddl, table_schema
+from claims.project import DERIVED_DIR, VIEWS_DIR
 from claims.schema import TABLES, Row
+from claims.schema.derived import DUCKDB_TYPES, declarable_foreign_keys, id_columns, sql_ddl, table_schema
+from claims.schema.presentation import FACETS, FTS_COLUMNS, SORT
+from claims.validate import Run, validate
 
-VIEWS_DIR = REPO / "queries" / "views"
-DERIVED_DIR = REPO / "queries" / "derived"
 SQLITE_TYPES = {"string": str, "integer": int, "boolean": int, "date": str}
-# Full-text search: the columns people search for words in.
-FTS_COLUMNS = {"statements": ["text"], "attestations": ["excerpt"], "actors": ["name", "aliases", "role"], "events": ["title", "description"]}
 
 
 class BuildRefused(Exception):
@@ -135,9 +134,6 @@ def write_sqlite(con: duckdb.DuckDBPyConnection, path: Path, archive_dir: Path |
             if key.fields[0] not in primary_key[:1]:
                 db[name].create_index([key.fields[0]], if_not_exists=True)
         # every key column (IDs, the polymorphic entity_id) and the columns Datasette sorts and facets by
-        from claims.fmt import id_columns
-        from claims.publish import FACETS, SORT
-
         keyed = [c for c in model.columns() if c in id_columns(model) or c == "entity_id"]
         for column in [*keyed, *FACETS.get(name, []), *([SORT[name]] if name in SORT else [])]:
             if (column,) != tuple(primary_key) and column in types:  # derived columns are indexed in queries/derived/
@@ -379,11 +375,9 @@ def build_all(data_dir: Path, out_dir: Path, archive_dir: Path | None = None, pr
         return _build_and_switch(data_dir, out_dir, archive_dir, progress)
 
 
-def build(data_dir: Path, out_dir: Path, archive_dir: Path | None = None, progress=None, validation_progress=None):
+def build(data_dir: Path, out_dir: Path, archive_dir: Path | None = None, progress=None, validation_progress=None) -> tuple[Run, BuildResult]:
     """Check the output folder, validate, then build; raise BuildRefused with the validation run
     if the data has findings, OutputUnusable if the folder is busy, read-only or full."""
-    from claims.validate import validate
-
     with output_lock(out_dir):
         check_output_folder(out_dir, data_dir)
         run = validate(data_dir, archive_dir, progress=validation_progress)

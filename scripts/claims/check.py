@@ -53,9 +53,11 @@ def canonical_form(data_dir: Path) -> Step:
     return step
 
 
-def generated_files() -> Step:
+def generated_files(cli_reference: str | None = None) -> Step:
+    """The generated files in step with the schema (and docs/cli.md with the commands, when the
+    command line gives its reference)."""
     step = Step("generated files")
-    step.problems += [f"{os.path.relpath(path)}: out of date: run `claims generate` and commit the result" for path in generate.drifted()]
+    step.problems += [f"{os.path.relpath(path)}: out of date: run `claims generate` and commit the result" for path in generate.drifted(cli_reference=cli_reference)]
     return step
 
 
@@ -79,9 +81,9 @@ def coverage_lists(data_dir: Path, archive: Location | None) -> Step:
     return step
 
 
-def check(data_dir: Path, archive: Location | None) -> CheckResult:
+def check(data_dir: Path, archive: Location | None, cli_reference: str | None = None) -> CheckResult:
     """Run every step (none stops the others) and collect what each found."""
-    steps = [canonical_form(data_dir), generated_files()]
+    steps = [canonical_form(data_dir), generated_files(cli_reference)]
     validated, provenance = validation(data_dir, archive)
     steps += [validated, coverage_lists(data_dir, archive)]
     return CheckResult(steps, provenance)

@@ -14,9 +14,7 @@ from typing import Any
 
 import yaml
 
-from claims.generate import REPO
-
-CITATION_FILE = REPO / "CITATION.cff"
+from claims import project
 
 
 @dataclass(frozen=True)
@@ -34,8 +32,8 @@ class DatasetCitation:
 
 @lru_cache(maxsize=1)
 def dataset_citation() -> DatasetCitation:
-    """The dataset's citation facts, from CITATION.cff."""
-    cff = yaml.safe_load(CITATION_FILE.read_text(encoding="utf-8"))
+    """The dataset's citation facts, from the project's CITATION.cff."""
+    cff = yaml.safe_load(project.current().citation_file.read_text(encoding="utf-8"))
     authors = tuple(a.get("name") or " ".join(filter(None, (a.get("given-names"), a.get("family-names")))) for a in cff["authors"])
     return DatasetCitation(str(cff["title"]), str(cff["version"]), str(cff["date-released"]), authors, str(cff["license"]).replace("-", " "))
 

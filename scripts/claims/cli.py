@@ -1,29 +1,43 @@
-"""The `claims` command line. Each command mirrors a function of the Python API."""
+"""The `claims` command line: a thin layer over the Python API. Each command parses its options,
+calls one function of the package and prints what it returns; the work is done below.
+
+Every option that several commands take (--data, --archive, --no-archive, --out) is defined once
+here and reused. The project (the data repository) is found from the working directory as git
+finds its root, or given with `claims --project DIR`.
+"""
 
 from __future__ import annotations
 
 import errno
+import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
+from rich.console import Console
+from rich.table import Table
 
-from claims import __version__
-from claims.archive import Location, LocationError, is_url, parse_location
+from claims import __version__, bench, coverage, generate, project
+from claims.archive import Location, LocationError, add, default_archive, default_cache, is_url, parse_location
+from claims.build import BuildRefused, OutputUnusable, build
+from claims.check import check
+from claims.deploy import publish
+from claims.diff import RevisionError, diff, lost_ids, markdown, summary_line
+from claims.docs import build_docs
+from claims.fmt import format_tables
 from claims.progress import progress
+from claims.publish import free_port, port_is_free, serve_command
+from claims.release import ReleaseRefused, release
+from claims.sources import SourceProblem, known_source, locate, pull
+from claims.stats import TablesMissing, stats
+from claims.synth import synth
+from claims.validate import ENGINE_NAMES, LAYER_NAMES, Run, validate
+from claims.vendor import VendorMissing
 
-REPO = Path(__file__).resolve().parents[2]
-DEFAULT_DATA = REPO / "data"
-
-
-def default_archive() -> Location | None:
-    """$CLAIMS_ARCHIVE (a folder or a store's http(s) base URL), else ../shared/sources beside the
-    repository, if it exists."""
-    if os.environ.get("CLAIMS_ARCHIVE"):
-        return parse_location(os.environ["CLAIMS_ARCHIVE"])
-    candidate = REPO.parent / "shared" / "sources"
-    return candidate if candidate.is_dir() else None
+Decorated = TypeVar("Decorated", bound=Callable[..., Any])
 
 
 class ArchiveLocation(click.ParamType):
@@ -31,27 +45,52 @@ class ArchiveLocation(click.ParamType):
 
     name = "DIR|URL"
 
-    def convert(self, value, param, ctx):
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Location | None:
         try:
             return parse_location(value)
         except LocationError as error:
             self.fail(str(error), param, ctx)
 
 
-ARCHIVE = ArchiveLocation()
 ARCHIVE_HELP = "Archive of source texts: a folder, or an http(s) store's base URL (token in $CLAIMS_ARCHIVE_TOKEN). Default: $CLAIMS_ARCHIVE or ../shared/sources."
+FOLDER = click.Path(file_okay=False, path_type=Path)
+
+# The options several commands share, each defined once.
+data_option = click.option("--data", "data_dir", type=FOLDER, default=None, show_default="the project's data/", help="Folder with the CSV tables.")
+archive_option = click.option("--archive", "archive_location", type=ArchiveLocation(), default=None, help=ARCHIVE_HELP)
+
+
+def no_archive_option(help: str) -> Callable[[Decorated], Decorated]:
+    return click.option("--no-archive", is_flag=True, help=help)
+
+
+def out_option(default: str, help: str) -> Callable[[Decorated], Decorated]:
+    """--out FOLDER, default `default` under the project (resolved when the command runs)."""
+    return click.option("--out", "out_dir", type=FOLDER, default=None, show_default=f"{default}/", help=help)
+
+
+def _data_dir(data_dir: Path | None) -> Path:
+    """--data, else the project's data/; a usage error if it is not a folder."""
+    folder = data_dir if data_dir is not None else project.current().data_dir
+    if not folder.is_dir():
+        raise click.UsageError(f"--data {folder}: no such folder")
+    return folder
+
+
+def _under_project(out_dir: Path | None, *parts: str) -> Path:
+    return out_dir if out_dir is not None else project.current().root.joinpath(*parts)
 
 
 class ClaimsGroup(click.Group):
     """Turns an unexpected error into one clear line (exit 3) instead of a traceback;
     CLAIMS_DEBUG=1 shows the traceback."""
 
-    def invoke(self, ctx):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit, KeyboardInterrupt):
             raise
-        except LocationError as error:  # $CLAIMS_ARCHIVE or $CLAIMS_ARCHIVE_TIMEOUT: a usage error, not a bug
+        except (LocationError, project.ProjectNotFound) as error:  # $CLAIMS_ARCHIVE, no project: a usage error, not a bug
             raise click.UsageError(str(error), ctx) from None
         except BrokenPipeError:
             # the reader went away (`claims locate … | head`): nothing more to say, to anyone
@@ -73,11 +112,9 @@ FULL_DISK = ("No space left on device", "database or disk is full", "Disk quota 
 READ_ONLY = ("Read-only file system", "Permission denied", "attempt to write a readonly database")
 
 
-def environment_problem(error: BaseException) -> str | None:
+def environment_problem(error: BaseException | None) -> str | None:
     """One line saying what to do, if `error` (or what caused it) is a full disk or a folder that
     cannot be written; None for anything else (a bug)."""
-    from claims.build import OutputUnusable
-
     while error is not None:
         if isinstance(error, OutputUnusable):
             return str(error)
@@ -93,35 +130,38 @@ def environment_problem(error: BaseException) -> str | None:
 
 @click.group(cls=ClaimsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="claims")
-def cli() -> None:
+@click.option("--project", "project_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), envvar="CLAIMS_PROJECT", default=None,
+              help="The data repository to work on (a folder with datapackage.json and data/). Default: $CLAIMS_PROJECT, else found from the working directory upwards.")
+def cli(project_dir: Path | None) -> None:
     """Validate, build and publish the source-anchored claims dataset."""
+    if project_dir is not None:
+        try:
+            project.use(project_dir)
+        except project.ProjectNotFound as error:
+            raise click.BadParameter(str(error), param_hint="--project") from None
 
 
-@cli.command()
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
-@click.option("--archive", "archive_dir", type=ARCHIVE, default=None, help=ARCHIVE_HELP)
-@click.option("--no-archive", is_flag=True, help="Skip the provenance layer even if an archive is found.")
+@cli.command("validate")
+@data_option
+@archive_option
+@no_archive_option("Skip the provenance layer even if an archive is found.")
 @click.option("--layers", default=None, metavar="NAMES", help="Comma-separated layers to run, with the layers they need (provenance needs rows; expectations need rows and integrity; all need structure): structure,rows,integrity,provenance,expectations. Default: all.")
-@click.option("--engine", type=click.Choice(["auto", "reference", "fast"]), default="auto", show_default=True, help="reference: frictionless, pydantic and Great Expectations row by row; fast: the same rules compiled to DuckDB SQL; auto: reference for small data, fast above 20 MB.")
+@click.option("--engine", type=click.Choice(ENGINE_NAMES), default="auto", show_default=True, help="reference: frictionless, pydantic and Great Expectations row by row; fast: the same rules compiled to DuckDB SQL; auto: reference for small data, fast above 20 MB.")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
-def validate(data_dir: Path, archive_dir: Path | None, no_archive: bool, layers: str | None, engine: str, quiet: bool) -> None:
+def validate_command(data_dir: Path | None, archive_location: Location | None, no_archive: bool, layers: str | None, engine: str, quiet: bool) -> None:
     """Check the CSV tables in layers: structure, rows, integrity, provenance.
 
     Prints every finding as FILE:LINE: column: [rule] message, with a hint. Exits 0 when the data
     is clean, 1 when there are findings, 2 on usage errors. Never modifies a file.
     """
-    from claims.validate import LAYER_NAMES
-    from claims.validate import validate as run_validation
-
     chosen = tuple(name.strip() for name in layers.split(",")) if layers else None
     unknown = set(chosen or ()) - set(LAYER_NAMES)
     if unknown:
         raise click.UsageError(f"--layers: unknown layer(s) {', '.join(sorted(unknown))}; choose from {', '.join(LAYER_NAMES)}")
-    if not data_dir.is_dir():
-        raise click.UsageError(f"--data {data_dir}: no such folder")
-    archive = _archive_option(archive_dir, no_archive)
+    data_dir = _data_dir(data_dir)
+    archive = _archive(archive_location, no_archive)
     with progress("claims validate") as step:
-        run = run_validation(data_dir, archive, progress=lambda layer: step(f"{layer} layer"), layers=chosen, engine=engine)
+        run = validate(data_dir, archive, progress=lambda layer: step(f"{layer} layer"), layers=chosen, engine=engine)
     for finding in sorted(run.findings, key=lambda f: (f.path, f.line, f.column, f.rule)):
         click.echo(finding.format())
     if not quiet:
@@ -129,10 +169,7 @@ def validate(data_dir: Path, archive_dir: Path | None, no_archive: bool, layers:
     sys.exit(0 if run.ok else 1)
 
 
-def _summary(run) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
+def _summary(run: Run) -> None:
     console = Console(stderr=True, highlight=False)
     table = Table(title="claims validate", title_justify="left")
     for column in ("layer", "findings", "seconds", "status"):
@@ -150,20 +187,20 @@ def _summary(run) -> None:
     console.print(f"{len(run.tables)} tables, {rows} rows in {run.data_dir} ({run.engine} engine): {verdict}")
 
 
-def _archive_option(archive_dir: Location | None, no_archive: bool = False) -> Location | None:
+def _archive(archive_location: Location | None, no_archive: bool = False) -> Location | None:
     """The archive to use: --archive, else $CLAIMS_ARCHIVE or ../shared/sources; a folder is checked to exist."""
-    archive = None if no_archive else (archive_dir or default_archive())
+    archive = None if no_archive else (archive_location or default_archive())
     if archive is not None and not is_url(archive) and not Path(archive).is_dir():
         raise click.UsageError(f"archive folder {archive}: no such folder")
     return archive
 
 
-@cli.command()
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=REPO / "build", show_default="build/", help="Folder to write the outputs to.")
-@click.option("--archive", "archive_dir", type=ARCHIVE, default=None, help=ARCHIVE_HELP)
-@click.option("--no-archive", is_flag=True, help="Build without the archive (skips the provenance layer and archived_texts).")
-def build(data_dir: Path, out_dir: Path, archive_dir: Path | None, no_archive: bool) -> None:
+@cli.command("build")
+@data_option
+@out_option("build", "Folder to write the outputs to.")
+@archive_option
+@no_archive_option("Build without the archive (skips the provenance layer and archived_texts).")
+def build_command(data_dir: Path | None, out_dir: Path | None, archive_location: Location | None, no_archive: bool) -> None:
     """Validate the CSVs, then write build/claims.duckdb, build/parquet/*.parquet and build/claims.db.
 
     Refuses to build (exit 1, with the findings) from data that does not validate, and (exit 1,
@@ -171,19 +208,13 @@ def build(data_dir: Path, out_dir: Path, archive_dir: Path | None, no_archive: b
     Outputs are written to a new folder under build/.versions/ and made current together by one
     symlink switch (build/current), so an interrupted build leaves the previous one intact.
     """
-    from rich.console import Console
-
-    from claims.build import BuildRefused
-    from claims.build import build as run_build
-
-    if not data_dir.is_dir():
-        raise click.UsageError(f"--data {data_dir}: no such folder")
-    archive = _archive_option(archive_dir, no_archive)
+    data_dir, out_dir = _data_dir(data_dir), _under_project(out_dir, "build")
+    archive = _archive(archive_location, no_archive)
     console = Console(stderr=True, highlight=False)
     try:
         with progress("claims build", console) as step:
             step("validating")
-            _run, result = run_build(data_dir, out_dir, archive, progress=lambda output: step(f"building {output}"), validation_progress=lambda layer: step(f"validating: {layer} layer"))
+            _run, result = build(data_dir, out_dir, archive, progress=lambda output: step(f"building {output}"), validation_progress=lambda layer: step(f"validating: {layer} layer"))
     except BuildRefused as refused:
         for finding in sorted(refused.args[0].findings, key=lambda f: (f.path, f.line, f.column, f.rule)):
             click.echo(finding.format())
@@ -194,25 +225,24 @@ def build(data_dir: Path, out_dir: Path, archive_dir: Path | None, no_archive: b
     console.print(f"{sum(result.rows.values())} rows in {len(result.rows)} tables")
 
 
-@cli.command()
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=REPO / "build", show_default="build/", help="Folder to build into.")
-@click.option("--archive", "archive_dir", type=ARCHIVE, default=None, help=ARCHIVE_HELP)
+@cli.command("serve")
+@data_option
+@out_option("build", "Folder to build into.")
+@archive_option
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port on 127.0.0.1 (0 picks a free one).")
 @click.option("--no-build", is_flag=True, help="Serve the existing build/claims.db without rebuilding.")
-def serve(data_dir: Path, out_dir: Path, archive_dir: Path | None, port: int, no_build: bool) -> None:
+def serve_command(data_dir: Path | None, out_dir: Path | None, archive_location: Location | None, port: int, no_build: bool) -> None:
     """Validate, build and serve the data with Datasette on 127.0.0.1, read-only.
 
     The database is served immutable, with a SQL time limit and a cap on returned rows; downloads
     of the database and CSV export stay on. Stop with Ctrl-C.
     """
-    from claims.publish import free_port, port_is_free, serve_command
-
+    out_dir = _under_project(out_dir, "build")
     if port and not port_is_free(port):  # before building: say so at once, not after a minute
         raise click.UsageError(f"port {port} on 127.0.0.1 is in use: choose another with --port N (make serve PORT=N), or --port 0 for a free one")
     if not no_build:
         ctx = click.get_current_context()
-        ctx.invoke(build, data_dir=data_dir, out_dir=out_dir, archive_dir=archive_dir, no_archive=False)
+        ctx.invoke(build_command, data_dir=data_dir, out_dir=out_dir, archive_location=archive_location, no_archive=False)
     database = out_dir / "claims.db"
     if not database.is_file():
         raise click.UsageError(f"{database} does not exist: run `claims build` first")
@@ -222,15 +252,16 @@ def serve(data_dir: Path, out_dir: Path, archive_dir: Path | None, port: int, no
     with progress("claims serve") as step:
         step("starting Datasette")
         command = serve_command(database, port)
+    os.environ["CLAIMS_PROJECT"] = str(project.current().root)  # for the plugin, wherever Datasette runs
     click.echo(f"serving {os.path.relpath(database)} at http://127.0.0.1:{port}/  (Ctrl-C to stop)", err=True)
     os.execv(command[0], command)
 
 
-@cli.command()
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=REPO / "dist" / "site", show_default="dist/site/", help="Folder to write (replaced whole).")
-@click.option("--archive", "archive_dir", type=ARCHIVE, default=None, help=ARCHIVE_HELP)
-def publish(data_dir: Path, out_dir: Path, archive_dir: Path | None) -> None:
+@cli.command("publish")
+@data_option
+@out_option("dist/site", "Folder to write (replaced whole).")
+@archive_option
+def publish_command(data_dir: Path | None, out_dir: Path | None, archive_location: Location | None) -> None:
     """Write a folder a hosting service can serve: the immutable database, metadata, settings,
     templates, the project source with its plugin (installed editable), pinned requirements, a
     Dockerfile and serve.sh.
@@ -239,55 +270,43 @@ def publish(data_dir: Path, out_dir: Path, archive_dir: Path | None) -> None:
     `datasette serve FOLDER` (or `FOLDER/serve.sh`, or `docker build FOLDER`): the same hardened
     settings as `claims serve`.
     """
-    from claims.deploy import publish as write_site
-    from claims.validate import validate as run_validation
-
-    if not data_dir.is_dir():
-        raise click.UsageError(f"--data {data_dir}: no such folder")
-    archive = _archive_option(archive_dir)
-    run = run_validation(data_dir, archive)
+    data_dir, out_dir = _data_dir(data_dir), _under_project(out_dir, "dist", "site")
+    archive = _archive(archive_location)
+    run = validate(data_dir, archive)
     if not run.ok:
         click.echo(f"claims publish: the data has {len(run.findings)} finding(s): run `claims validate` and fix them", err=True)
         sys.exit(1)
-    files = write_site(data_dir, out_dir, archive)
+    files = publish(data_dir, out_dir, archive)
     for path in files:
         click.echo(f"wrote {os.path.relpath(path)}")
     click.echo(f"serve it with: datasette serve {os.path.relpath(out_dir)}   (or docker build {os.path.relpath(out_dir)})", err=True)
 
 
-@cli.command()
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=REPO / "build", show_default="build/", help="Folder to write data_docs/ into.")
-@click.option("--archive", "archive_dir", type=ARCHIVE, default=None, help=ARCHIVE_HELP)
-def docs(data_dir: Path, out_dir: Path, archive_dir: Path | None) -> None:
+@cli.command("docs")
+@data_option
+@out_option("build", "Folder to write data_docs/ into.")
+@archive_option
+def docs_command(data_dir: Path | None, out_dir: Path | None, archive_location: Location | None) -> None:
     """Build Great Expectations Data Docs (HTML) into build/data_docs/ for the current data.
 
     The pages load nothing from third parties: their scripts, styles and fonts are copies that
     `make setup` vendored from the npm registry (pinned versions, checked hashes).
     """
-    from claims.docs import build_docs
-    from claims.vendor import VendorMissing
-
-    if not data_dir.is_dir():
-        raise click.UsageError(f"--data {data_dir}: no such folder")
+    data_dir, out_dir = _data_dir(data_dir), _under_project(out_dir, "build")
     try:
-        index = build_docs(data_dir, out_dir, _archive_option(archive_dir))
+        index = build_docs(data_dir, out_dir, _archive(archive_location))
     except VendorMissing as missing:
         raise click.ClickException(str(missing)) from None
     click.echo(f"wrote {os.path.relpath(index)}")
 
 
-@cli.command()
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
+@cli.command("fmt")
+@data_option
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 and list the files that would change.")
-def fmt(data_dir: Path, check: bool) -> None:
+def fmt_command(data_dir: Path | None, check: bool) -> None:
     """Rewrite the CSV tables in canonical form: schema column order, rows sorted by key, LF,
     minimal quoting, NFC text, no whitespace around IDs. Lossless and idempotent."""
-    from claims.fmt import format_tables
-
-    if not data_dir.is_dir():
-        raise click.UsageError(f"--data {data_dir}: no such folder")
-    changed, errors = format_tables(data_dir, check=check)
+    changed, errors = format_tables(_data_dir(data_dir), check=check)
     for path in changed:
         click.echo(f"{'would reformat' if check else 'reformatted'} {os.path.relpath(path)}")
     for path, why in errors.items():
@@ -297,28 +316,23 @@ def fmt(data_dir: Path, check: bool) -> None:
     sys.exit(1 if errors or (check and changed) else 0)
 
 
-@cli.command()
+@cli.command("diff")
 @click.argument("base")
 @click.argument("head", required=False)
-@click.option("--repo", type=click.Path(file_okay=False, path_type=Path), default=REPO, show_default="this repository", help="The git repository.")
+@click.option("--repo", type=FOLDER, default=None, show_default="the project", help="The git repository.")
 @click.option("--summary", is_flag=True, help="Print only the one-line summary.")
 @click.option("--strict-ids", is_flag=True, help="Exit 1 if a row of published_ids or retired_ids was removed or changed (the ID history only grows).")
-def diff(base: str, head: str | None, repo: Path, summary: bool, strict_ids: bool) -> None:
+def diff_command(base: str, head: str | None, repo: Path | None, summary: bool, strict_ids: bool) -> None:
     """Show the data changes from git revision BASE to HEAD (default: the working tree), as Markdown.
 
     Per table: rows added, removed and changed (matched by primary key), with changed columns
     as old → new. The pull-request workflow writes this to the job summary.
     """
-    from claims.diff import RevisionError, markdown, summary_line
-    from claims.diff import diff as run_diff
-
     try:
-        diffs = run_diff(repo, base, head)
+        diffs = diff(repo if repo is not None else project.current().root, base, head)
     except RevisionError as error:
         raise click.UsageError(str(error)) from None
     click.echo(summary_line(diffs) if summary else markdown(diffs, base, head), nl=summary)
-    from claims.diff import lost_ids
-
     lost = lost_ids(diffs)
     if lost and strict_ids:
         for item in lost:
@@ -326,23 +340,20 @@ def diff(base: str, head: str | None, repo: Path, summary: bool, strict_ids: boo
         sys.exit(1)
 
 
-@cli.command()
+@cli.command("release")
 @click.argument("version")
-@click.option("--dist", "dist_dir", type=click.Path(file_okay=False, path_type=Path), default=REPO / "dist", show_default="dist/", help="Folder to write the bundle into.")
-@click.option("--archive", "archive_dir", type=ARCHIVE, default=None, help=ARCHIVE_HELP)
-def release(version: str, dist_dir: Path, archive_dir: Path | None) -> None:
+@click.option("--dist", "dist_dir", type=FOLDER, default=None, show_default="dist/", help="Folder to write the bundle into.")
+@archive_option
+def release_command(version: str, dist_dir: Path | None, archive_location: Location | None) -> None:
     """Make the versioned bundle dist/peace-plan-claims-VERSION/ (zip of CSVs and datapackage.json,
     Parquet, DuckDB, SQLite, JSON-LD and PROV exports, release notes, SHA256SUMS).
 
     VERSION must be the newest section of CHANGELOG.md. Records the IDs it publishes in
     data/published_ids.csv: commit that file with the release.
     """
-    from claims.release import ReleaseRefused
-    from claims.release import release as make_release
-
     try:
         with progress("claims release") as step:
-            bundle = make_release(version, dist_dir=dist_dir, archive_dir=_archive_option(archive_dir), progress=step)
+            bundle = release(version, dist_dir=dist_dir, archive_dir=_archive(archive_location), progress=step)
     except ReleaseRefused as refused:
         click.echo(f"claims release: {refused}", err=True)
         sys.exit(1)
@@ -351,66 +362,50 @@ def release(version: str, dist_dir: Path, archive_dir: Path | None) -> None:
     click.echo(f"released {os.path.relpath(bundle)}; commit data/published_ids.csv", err=True)
 
 
-@cli.command()
+@cli.command("synth")
 @click.option("--statements", "-n", type=click.IntRange(50, None), required=True, help="Number of statements (other tables in proportion).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder to write datapackage.json, data/ and archive/ into.")
 @click.option("--seed", default=2025, show_default=True, help="Random seed: the same seed gives the same files.")
-def synth(statements: int, out_dir: Path, seed: int) -> None:
+def synth_command(statements: int, out_dir: Path, seed: int) -> None:
     """Write a schema-valid synthetic dataset: OUT/datapackage.json, OUT/data/*.csv, OUT/archive/.
 
     `claims validate --data OUT/data --archive OUT/archive` passes on it.
     """
-    from claims.synth import synth as make
-
     with progress("claims synth") as step:
-        counts = make(statements, out_dir, seed, progress=step)
+        counts = synth(statements, out_dir, seed, progress=step)
     click.echo(f"wrote {sum(counts.values())} rows in {len(counts)} tables to {os.path.relpath(out_dir)}")
 
 
-@cli.command()
+@cli.command("bench")
 @click.option("--sizes", default="10000,100000,1000000", show_default=True, help="Comma-separated numbers of statements.")
-@click.option("--work", "work_dir", type=click.Path(file_okay=False, path_type=Path), default=REPO / "build" / "bench", show_default="build/bench/", help="Folder for the synthetic datasets (reused between runs).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=REPO / "docs", show_default="docs/", help="Where benchmark.md and benchmark.svg go.")
+@click.option("--work", "work_dir", type=FOLDER, default=None, show_default="build/bench/", help="Folder for the synthetic datasets (reused between runs).")
+@out_option("docs", "Where benchmark.md and benchmark.svg go.")
 @click.option("--frictionless-budget", default=300.0, show_default=True, help="Seconds frictionless may take at one size; beyond, it is stopped and extrapolated (0 skips it).")
 @click.option("--step-budget", default=1800.0, show_default=True, help="Seconds any other step may take.")
 @click.option("--no-datasette", is_flag=True, help="Skip the Datasette response times.")
-def bench(sizes: str, work_dir: Path, out_dir: Path, frictionless_budget: float, step_budget: float, no_datasette: bool) -> None:
+def bench_command(sizes: str, work_dir: Path | None, out_dir: Path | None, frictionless_budget: float, step_budget: float, no_datasette: bool) -> None:
     """Measure validate, frictionless, the DuckDB floor, build and Datasette at several sizes.
 
     Prints a Markdown table (wall time, peak memory, ratios to the floor and to frictionless) and
     the targets met or not; writes OUT/benchmark.md and a log-log plot OUT/benchmark.svg.
     """
-    from rich.console import Console
-
-    from claims import bench as benchmark
-
     numbers = [int(size) for size in sizes.split(",")]
+    work_dir, out_dir = _under_project(work_dir, "build", "bench"), _under_project(out_dir, "docs")
     console = Console(stderr=True)
     with progress("claims bench", console) as step:
-        results = benchmark.bench(numbers, work_dir, frictionless_budget, step_budget, datasette=not no_datasette, progress=step)
-    table = benchmark.markdown(results)
-    goals = "\n".join(benchmark.targets(results))
-    click.echo(table)
-    click.echo(goals)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "benchmark.md").write_text(
-        f"# Benchmark\n\nMeasured by `claims bench --sizes {sizes}` on this machine ({os.cpu_count()} cores). "
-        f"Wall time and peak resident memory of each step in its own process; Datasette rows give the p95 latency.\n\n"
-        f"![time against rows, log-log](benchmark.svg)\n\n{table}\n## Targets\n\n{goals}\n",
-        encoding="utf-8",
-    )
-    (out_dir / "benchmark.svg").write_text(benchmark.plot_svg(results), encoding="utf-8")
+        results = bench.bench(numbers, work_dir, frictionless_budget, step_budget, datasette=not no_datasette, progress=step)
+    click.echo(bench.markdown(results))
+    click.echo("\n".join(bench.targets(results)))
+    bench.write_report(results, sizes, out_dir)
     console.print(f"wrote {os.path.relpath(out_dir / 'benchmark.md')} and benchmark.svg")
 
 
-@cli.command()
+@cli.command("generate")
 @click.option("--check", is_flag=True, help="Exit 1 if a generated file differs from what the schema generates; write nothing.")
-def generate(check: bool) -> None:
+def generate_command(check: bool) -> None:
     """Regenerate everything derived from the schema: datapackage.json, schema/ddl.sql, the generated
     GX suites, publish/metadata.json and docs/cli.md."""
-    from claims import generate as gen
-
-    changed = gen.drifted() if check else gen.write()
+    changed = generate.drifted(cli_reference=cli_reference()) if check else generate.write(cli_reference=cli_reference())
     for path in changed:
         click.echo(f"{'drifted' if check else 'wrote'}: {os.path.relpath(path)}")
     if check and changed:
@@ -418,148 +413,107 @@ def generate(check: bool) -> None:
         sys.exit(1)
 
 
-@cli.command()
+@cli.command("locate")
 @click.argument("source_id")
 @click.argument("words")
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
-@click.option("--archive", "archive_dir", type=ARCHIVE, default=None, help=ARCHIVE_HELP)
-def locate(source_id: str, words: str, data_dir: Path, archive_dir: Path | None) -> None:
+@data_option
+@archive_option
+def locate_command(source_id: str, words: str, data_dir: Path | None, archive_location: Location | None) -> None:
     """Print where WORDS occur in the archived text of SOURCE_ID: offsets and the exact excerpt.
 
     Straight and curly quotes in WORDS match either form in the source; the excerpt printed is
     the source's own characters, ready to paste into data/attestations.csv.
     """
-    import json
-
-    from claims.archive import Archive, find_all
-
-    if not words.strip():
+    if not words.strip():  # before looking for an archive: the first thing to fix
         raise click.UsageError("WORDS is empty: give the words to find, e.g. claims locate SOURCE_ID \"I'm thinking maybe\"")
-    archive_dir = _archive_option(archive_dir)
-    if archive_dir is None:
-        raise click.UsageError("no archive: pass --archive DIR|URL or set CLAIMS_ARCHIVE")
-    sha256 = _known_source(data_dir, source_id).get("archive_sha256")
-    if not sha256:
-        raise click.UsageError(f"source {source_id!r} has no archive_sha256: only archived sources can be quoted")
-    archive = Archive.open(archive_dir)
-    text = archive.text(sha256)
-    if text is None:
-        _rule, why, hint = archive.why_missing(sha256)
-        raise click.UsageError(f"source {source_id!r}: {why} ({hint})")
-    spans = find_all(text, words)
+    location = _required_archive(archive_location)
+    try:
+        spans = locate(_data_dir(data_dir), location, source_id, words)
+    except SourceProblem as problem:
+        raise click.UsageError(str(problem)) from None
     if not spans:
         click.echo(f"not found in {source_id}: {words!r}", err=True)
         sys.exit(1)
-    for start, end in spans:
-        click.echo(json.dumps({"char_start": start, "char_end": end, "excerpt": text[start:end]}, ensure_ascii=False))
+    for span in spans:
+        click.echo(json.dumps({"char_start": span.char_start, "char_end": span.char_end, "excerpt": span.excerpt}, ensure_ascii=False))
 
 
-def _known_source(data_dir: Path, source_id: str) -> dict[str, str]:
-    """The row of data/sources.csv for `source_id`; a usage error naming the IDs that exist if none."""
-    import csv as csvlib
-
-    sources_csv = data_dir / "sources.csv"
-    if not sources_csv.is_file():
-        raise click.UsageError(f"{sources_csv} does not exist: pass --data with the folder of the CSV tables")
-    with sources_csv.open(encoding="utf-8", newline="") as handle:
-        sources = {row["source_id"]: row for row in csvlib.DictReader(handle)}
-    if source_id not in sources:
-        known = ", ".join(sorted(sources)[:5]) + (", …" if len(sources) > 5 else "")
-        raise click.UsageError(f"{source_id!r} is not a source_id in {os.path.relpath(sources_csv)}; use one that exists: {known}")
-    return sources[source_id]
+def _required_archive(archive_location: Location | None) -> Location:
+    location = _archive(archive_location)
+    if location is None:
+        raise click.UsageError("no archive: pass --archive DIR|URL or set CLAIMS_ARCHIVE")
+    return location
 
 
-@cli.command()
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
-def stats(data_dir: Path) -> None:
+@cli.command("stats")
+@data_option
+def stats_command(data_dir: Path | None) -> None:
     """Print row counts per table and statements by type."""
-    import csv as csvlib
-    from collections import Counter
-
-    from rich.console import Console
-    from rich.table import Table
-
-    from claims.schema import TABLES
-
-    if not data_dir.is_dir():
-        raise click.UsageError(f"--data {data_dir}: no such folder")
-    missing = [model.meta.name for model in TABLES if not (data_dir / f"{model.meta.name}.csv").is_file()]
-    if missing:
-        raise click.UsageError(f"--data {data_dir}: no {', '.join(m + '.csv' for m in missing)}; pass the folder of the CSV tables")
+    try:
+        counted = stats(_data_dir(data_dir))
+    except TablesMissing as missing:
+        raise click.UsageError(str(missing)) from None
     console = Console()
     counts = Table(title="tables", title_justify="left")
     counts.add_column("table")
     counts.add_column("rows", justify="right")
-    statement_types: Counter[str] = Counter()
-    for model in TABLES:
-        path = data_dir / f"{model.meta.name}.csv"
-        with path.open(encoding="utf-8", newline="") as handle:
-            rows = list(csvlib.DictReader(handle))
-        counts.add_row(model.meta.name, str(len(rows)))
-        if model.meta.name == "statements":
-            statement_types.update(row["statement_type"] for row in rows)
+    for name, rows in counted.rows.items():
+        counts.add_row(name, str(rows))
     console.print(counts)
     by_type = Table(title="statements by type", title_justify="left")
     by_type.add_column("statement_type")
     by_type.add_column("rows", justify="right")
-    for name, count in statement_types.most_common():
+    for name, count in counted.statement_types.most_common():
         by_type.add_row(name, str(count))
     console.print(by_type)
 
 
-@cli.command()
+@cli.command("coverage")
 @click.argument("source_id", required=False)
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
-@click.option("--archive", "archive_dir", type=ARCHIVE, default=None, help=ARCHIVE_HELP)
+@data_option
+@archive_option
 @click.option("--write", is_flag=True, help="Regenerate the row lists of DATA/COVERAGE.md from the data, keeping the notes.")
-def coverage(source_id: str | None, data_dir: Path, archive_dir: Location | None, write: bool) -> None:
+def coverage_command(source_id: str | None, data_dir: Path | None, archive_location: Location | None, write: bool) -> None:
     """List each paragraph of SOURCE_ID's article body with the statements and events it attests.
 
     With --write, regenerate the row lists of data/COVERAGE.md for every archived source instead
     (the notes, written by hand, are kept; a new source gets a section whose notes you fill in for
     each paragraph without rows). `claims check` reports a checklist out of step with the data.
     """
-    from claims import coverage as checklist
-
-    archive = _archive_option(archive_dir)
-    if archive is None:
-        raise click.UsageError("no archive: pass --archive DIR|URL or set CLAIMS_ARCHIVE")
+    archive = _required_archive(archive_location)
+    data_dir = data_dir if data_dir is not None else project.current().data_dir
     try:
         if write:
-            changed = checklist.write(data_dir, archive)
-            click.echo(f"{'updated' if changed else 'unchanged'}: {os.path.relpath(data_dir / checklist.CHECKLIST_NAME)}")
-            for finding in checklist.check(data_dir, archive, os.path.relpath(data_dir / checklist.CHECKLIST_NAME)):
+            changed = coverage.write(data_dir, archive)
+            click.echo(f"{'updated' if changed else 'unchanged'}: {os.path.relpath(data_dir / coverage.CHECKLIST_NAME)}")
+            for finding in coverage.check(data_dir, archive, os.path.relpath(data_dir / coverage.CHECKLIST_NAME)):
                 click.echo(finding.format())
             return
         if source_id is None:
             raise click.UsageError("give a SOURCE_ID, or --write to regenerate data/COVERAGE.md")
-        _known_source(data_dir, source_id)
-        found = checklist.paragraphs(data_dir, archive, source_id)
-    except checklist.CoverageError as error:
+        known_source(data_dir, source_id)
+        found = coverage.paragraphs(data_dir, archive, source_id)
+    except (coverage.CoverageError, SourceProblem) as error:
         raise click.UsageError(str(error)) from None
-    path = data_dir / checklist.CHECKLIST_NAME
-    listed = checklist.read_checklists(path.read_text(encoding="utf-8")).get(source_id, []) if path.exists() else []
+    path = data_dir / coverage.CHECKLIST_NAME
+    listed = coverage.read_checklists(path.read_text(encoding="utf-8")).get(source_id, []) if path.exists() else []
     notes = {row.line: row.notes for row in listed}
     for paragraph in found:
-        click.echo(checklist.render_row(paragraph, notes.get(paragraph.line) or ("" if paragraph.rows else "(no rows: give the reason)")))
+        click.echo(coverage.render_row(paragraph, notes.get(paragraph.line) or ("" if paragraph.rows else "(no rows: give the reason)")))
 
 
-@cli.command()
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
-@click.option("--archive", "archive_dir", type=ARCHIVE, default=None, help=ARCHIVE_HELP)
-@click.option("--no-archive", is_flag=True, help="Do not check provenance and coverage (the summary line says so).")
-def check(data_dir: Path, archive_dir: Location | None, no_archive: bool) -> None:
+@cli.command("check")
+@data_option
+@archive_option
+@no_archive_option("Do not check provenance and coverage (the summary line says so).")
+def check_command(data_dir: Path | None, archive_location: Location | None, no_archive: bool) -> None:
     """Run every check the pull-request workflow runs on the data: canonical form (fmt --check),
     generated files (generate --check), validation (every layer), coverage (data/COVERAGE.md).
 
     Lists each problem, then ends with one summary line that also says whether provenance was
     checked. Exits 0 when everything passes, 1 otherwise.
     """
-    from claims.check import check as run_check
-
-    if not data_dir.is_dir():
-        raise click.UsageError(f"--data {data_dir}: no such folder")
-    result = run_check(data_dir, _archive_option(archive_dir, no_archive))
+    result = check(_data_dir(data_dir), _archive(archive_location, no_archive), cli_reference=cli_reference())
     for step in result.steps:
         for problem in step.problems:
             click.echo(f"[{step.name}] {problem}")
@@ -567,14 +521,14 @@ def check(data_dir: Path, archive_dir: Location | None, no_archive: bool) -> Non
     sys.exit(0 if result.ok else 1)
 
 
-@cli.group()
-def archive() -> None:
+@cli.group("archive")
+def archive_group() -> None:
     """Put captures into a local archive, or copy a store's captures into a folder."""
 
 
-@archive.command("add")
+@archive_group.command("add")
 @click.argument("capture", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Local archive folder (default: $CLAIMS_ARCHIVE if it is a folder, the local cache if it is a store's URL, else ../shared/sources).")
+@click.option("--archive", "archive_dir", type=FOLDER, default=None, help="Local archive folder (default: $CLAIMS_ARCHIVE if it is a folder, the local cache if it is a store's URL, else ../shared/sources).")
 @click.option("--body-from", metavar="WORDS", default=None, help="First words of the article body (the headline): gives body_char_start.")
 @click.option("--body-to", metavar="WORDS", default=None, help="Last words of the article body: gives body_char_end.")
 def archive_add(capture: Path, archive_dir: Path | None, body_from: str | None, body_to: str | None) -> None:
@@ -583,12 +537,10 @@ def archive_add(capture: Path, archive_dir: Path | None, body_from: str | None, 
 
     A maintainer then publishes the file to the store (CONTRIBUTING.md, 'Publish a capture').
     """
-    from claims.archive import add, default_cache
-
     folder = archive_dir
     if folder is None:
         configured = default_archive()
-        folder = default_cache() if is_url(configured) else (configured or REPO.parent / "shared" / "sources")
+        folder = default_cache() if is_url(configured) else (configured or project.current().shared_archive)
     try:
         added = add(capture, Path(folder), body_from, body_to)
     except (ValueError, OSError) as error:
@@ -602,39 +554,32 @@ def archive_add(capture: Path, archive_dir: Path | None, body_from: str | None, 
     click.echo(f"{'stored' if added.new else 'already archived'}: {added.path}", err=True)
 
 
-@archive.command("pull")
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA, show_default="data/", help="Folder with the CSV tables.")
-@click.option("--archive", "archive_dir", type=ARCHIVE, default=None, help=ARCHIVE_HELP)
-def archive_pull(folder: Path, data_dir: Path, archive_dir: Location | None) -> None:
+@archive_group.command("pull")
+@click.argument("folder", type=FOLDER)
+@data_option
+@archive_option
+def archive_pull(folder: Path, data_dir: Path | None, archive_location: Location | None) -> None:
     """Copy every archived text that data/sources.csv cites (and wikidata.csv) from the archive
     (e.g. a store's URL) into FOLDER, each checked against its SHA-256. Exits 1 if one is unavailable."""
-    import csv as csvlib
-    import shutil
+    pulled = pull(data_dir if data_dir is not None else project.current().data_dir, _required_archive(archive_location), folder)
+    for sha256, why in pulled.unavailable.items():
+        click.echo(f"{sha256}: {why}", err=True)
+    got = pulled.wanted - len(pulled.unavailable)
+    click.echo(f"{got} of {pulled.wanted} archived texts in {folder}" + ("" if pulled.wikidata else " (no wikidata.csv)"))
+    sys.exit(1 if pulled.unavailable else 0)
 
-    from claims.archive import Archive
 
-    location = _archive_option(archive_dir)
-    if location is None:
-        raise click.UsageError("no archive: pass --archive DIR|URL or set CLAIMS_ARCHIVE")
-    opened = Archive.open(location)
-    folder.mkdir(parents=True, exist_ok=True)
-    with (data_dir / "sources.csv").open(encoding="utf-8", newline="") as handle:
-        wanted = sorted({row["archive_sha256"] for row in csvlib.DictReader(handle) if row["archive_sha256"]})
-    failed = 0
-    for sha256 in wanted:
-        path = opened.fetch(sha256)
-        if path is None:
-            _rule, why, hint = opened.why_missing(sha256)
-            click.echo(f"{sha256}: {why} ({hint})", err=True)
-            failed += 1
-        elif not (folder / sha256).exists():
-            shutil.copyfile(path, folder / sha256)
-    wikidata = opened.wikidata_path()
-    if wikidata is not None:
-        shutil.copyfile(wikidata, folder / "wikidata.csv")
-    click.echo(f"{len(wanted) - failed} of {len(wanted)} archived texts in {folder}" + ("" if wikidata else " (no wikidata.csv)"))
-    sys.exit(1 if failed else 0)
-
-def main() -> None:
-    cli()
+def cli_reference() -> str:
+    """docs/cli.md: every command's --help, so that the reference cannot drift from the code."""
+    parts = ["# `claims` command reference", "", "Generated from `claims COMMAND --help` by `claims generate`. Do not edit.", ""]
+    with click.Context(cli, info_name="claims", terminal_width=100, max_content_width=100, **cli.context_settings) as root:
+        parts += ["```", cli.get_help(root), "```", ""]
+        for name in sorted(cli.commands):
+            command = cli.commands[name]
+            with click.Context(command, parent=root, info_name=name, terminal_width=100) as context:
+                parts += [f"## claims {name}", "", "```", command.get_help(context), "```", ""]
+                for sub_name in sorted(getattr(command, "commands", {})):  # a group's own commands
+                    sub = command.commands[sub_name]  # type: ignore[attr-defined]
+                    with click.Context(sub, parent=context, info_name=sub_name, terminal_width=100) as sub_context:
+                        parts += [f"### claims {name} {sub_name}", "", "```", sub.get_help(sub_context), "```", ""]
+    return "\n".join(parts)

@@ -29,11 +29,13 @@ from markupsafe import Markup
 from claims import downloads, hardening
 from claims.cards import CARDS
 from claims.citation import dataset_bibtex, dataset_plain
-from claims.generate import PACKAGE_META, table_schema
-from claims.publish import CANNED_DIR, DATABASE, EXAMPLES_DIR, PUBLISH_DIR, READING_ORDER, canned_queries, example_queries, example_values, sql_file
+from claims.project import CANNED_DIR, EXAMPLES_DIR, SITE_DIR
+from claims.publish import DATABASE, READING_ORDER, canned_queries, example_queries, example_values, sql_file
 from claims.schema import ID_TABLES, MENTION_TARGETS, TABLES, TABLES_BY_NAME
+from claims.schema.derived import table_schema
+from claims.schema.package import PACKAGE_META
 
-STATIC_DIR = PUBLISH_DIR / "static"
+STATIC_DIR = SITE_DIR / "static"
 # A key column in a query's or a view's results (statement_id, source_id, …) links to its row.
 KEY_TABLES = {key: table for table, key in ID_TABLES.items()}
 # (table, column) of every boolean column in the schema: shown as yes/no.

@@ -31,10 +31,10 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from claims.build import build_outputs
-from claims.generate import REPO
-from claims.publish import PUBLISH_DIR, SETTINGS
+from claims import project
+from claims.project import SITE_DIR
+from claims.publish import SETTINGS
 
-LOCK = REPO / "requirements.lock"
 # What the served folder needs installed: Datasette, and what the plugin's imports reach.
 SERVING_NEEDS = ("datasette", "pydantic")
 PORT = 8001
@@ -47,6 +47,7 @@ WORKDIR /site
 COPY requirements.txt /tmp/requirements.txt
 RUN pip install --no-cache-dir --require-hashes -r /tmp/requirements.txt
 COPY . /site
+ENV CLAIMS_PROJECT=/site/source
 RUN pip install --no-cache-dir --no-deps --no-build-isolation -e /site/source
 USER nobody
 EXPOSE {PORT}
@@ -57,7 +58,7 @@ SERVE_SH = f"""\
 #!/bin/sh
 # Serve this folder with Datasette (pip install --require-hashes -r requirements.txt, then
 # pip install --no-deps --no-build-isolation -e source/).
-exec datasette serve "$(dirname "$0")" --host "${{HOST:-127.0.0.1}}" --port "${{PORT:-{PORT}}}"
+CLAIMS_PROJECT="$(cd "$(dirname "$0")/source" && pwd)" exec datasette serve "$(dirname "$0")" --host "${{HOST:-127.0.0.1}}" --port "${{PORT:-{PORT}}}"
 """
 
 
@@ -76,8 +77,9 @@ def closure(names: tuple[str, ...]) -> set[str]:
     return seen
 
 
-def pinned_requirements(names: set[str], lock: Path = LOCK) -> str:
-    """The blocks of requirements.lock (pins with hashes) for the distributions in `names`."""
+def pinned_requirements(names: set[str], lock: Path | None = None) -> str:
+    """The blocks of requirements.lock (pins with hashes, default: the project's) for the distributions in `names`."""
+    lock = lock or project.current().requirements_lock
     blocks = re.split(r"\n(?=[A-Za-z0-9])", lock.read_text(encoding="utf-8"))
     kept = [block.strip() for block in blocks if (match := re.match(r"([A-Za-z0-9._-]+)==", block)) and canonicalize_name(match.group(1)) in names]
     missing = names - {canonicalize_name(re.match(r"([A-Za-z0-9._-]+)==", b).group(1)) for b in kept}
@@ -92,14 +94,15 @@ NOT_SERVED = ("tests/", "docs/", ".github/", ".ci/")
 
 def copy_source(folder: Path) -> None:
     """The repository's tracked files, less NOT_SERVED, into `folder`."""
-    listed = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, text=True)
+    root = project.current().root
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True, text=True)
     if listed.returncode != 0:
-        raise RuntimeError(f"git ls-files failed in {REPO}: {listed.stderr.strip()}")
+        raise RuntimeError(f"git ls-files failed in {root}: {listed.stderr.strip()}")
     for name in filter(None, listed.stdout.split("\0")):
-        if name.startswith(NOT_SERVED) or not (REPO / name).is_file():
+        if name.startswith(NOT_SERVED) or not (root / name).is_file():
             continue
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(REPO / name, folder / name)
+        shutil.copy2(root / name, folder / name)
 
 
 def publish(data_dir: Path, out_dir: Path, archive_dir: Path | None = None) -> list[Path]:
@@ -111,8 +114,8 @@ def publish(data_dir: Path, out_dir: Path, archive_dir: Path | None = None) -> l
             build_outputs(data_dir, Path(scratch), archive_dir)
             shutil.copy2(Path(scratch) / "claims.db", staging / "claims.db")
             shutil.copy2(Path(scratch) / "counts.json", staging / "inspect-data.json")
-        shutil.copy2(PUBLISH_DIR / "metadata.json", staging / "metadata.json")
-        shutil.copytree(PUBLISH_DIR / "templates", staging / "templates")
+        shutil.copy2(SITE_DIR / "metadata.json", staging / "metadata.json")
+        shutil.copytree(SITE_DIR / "templates", staging / "templates")
         (staging / "settings.json").write_text(json.dumps(SETTINGS, indent=2) + "\n", encoding="utf-8")
         (staging / "requirements.txt").write_text(pinned_requirements(closure(SERVING_NEEDS)), encoding="utf-8")
         copy_source(staging / "source")

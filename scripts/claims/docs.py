@@ -14,7 +14,8 @@ import tempfile
 from pathlib import Path
 
 from claims.build import sqlite_from_csvs
-from claims.expectations import GX_DIR, cross_table_suite, quiet_gx, suites_for, to_gx_suite
+from claims.expectations import cross_table_suite, quiet_gx, suites_for, to_gx_suite
+from claims.project import GX_DIR
 from claims.schema import TABLES
 from claims.tablefile import read_table
 from claims.vendor import localise

@@ -16,18 +16,19 @@ from functools import lru_cache
 from pathlib import Path
 
 from claims.fmt import canonical
-from claims.generate import REPO, dataset_version, table_schema
+from claims import project
 from claims.schema import TABLES
+from claims.schema.derived import table_schema
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def csv_name() -> str:
-    return f"peace-plan-claims-{dataset_version()}-csv.zip"
+    return f"peace-plan-claims-{project.current().dataset_version()}-csv.zip"
 
 
 def parquet_name() -> str:
-    return f"peace-plan-claims-{dataset_version()}-parquet.zip"
+    return f"peace-plan-claims-{project.current().dataset_version()}-parquet.zip"
 
 
 def _cell(value, kind: str) -> str:
@@ -62,7 +63,7 @@ def csv_zip(database: Path, _mtime: float) -> bytes:
     """datapackage.json and every table's CSV, from the served database."""
     con = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     try:
-        members = [("datapackage.json", (REPO / "datapackage.json").read_bytes())]
+        members = [("datapackage.json", project.current().descriptor.read_bytes())]
         members += [(f"data/{model.meta.name}.csv", table_csv(con, model).encode("utf-8")) for model in TABLES]
     finally:
         con.close()

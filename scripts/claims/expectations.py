@@ -19,11 +19,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from claims.generate import REPO, table_schema
+from claims.project import SUITES_DIR
 from claims.schema import TABLES, Row
-
-GX_DIR = REPO / "gx"
-SUITES_DIR = GX_DIR / "expectations"
+from claims.schema.derived import table_schema
 
 # integer columns are checked as text (the reference reads cells as the CSV has them)
 INTEGER_PATTERNS = {0: r"^(0|[1-9][0-9]*)$", 1: r"^[1-9][0-9]*$"}

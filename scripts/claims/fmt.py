@@ -14,9 +14,8 @@ import io
 import unicodedata
 from pathlib import Path
 
-from claims.generate import table_schema
 from claims.schema import TABLES, Row
-from claims.schema.fields import ID_PATTERN
+from claims.schema.derived import id_columns
 from claims.tablefile import file_problem
 
 
@@ -27,10 +26,6 @@ VERBATIM = {"excerpt"}
 
 class FormatError(Exception):
     """The file cannot be formatted without losing data; says why."""
-
-
-def id_columns(model: type[Row]) -> set[str]:
-    return {f["name"] for f in table_schema(model)["fields"] if f.get("constraints", {}).get("pattern") == ID_PATTERN.strip("^$")}
 
 
 def canonical(text: str, model: type[Row]) -> str:

@@ -13,13 +13,11 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from claims.generate import PACKAGE_META, REPO, table_schema
+from claims.project import CANNED_DIR, EXAMPLES_DIR, SITE_DIR, VIEWS_DIR
 from claims.schema import TABLES
-
-PUBLISH_DIR = REPO / "publish"
-CANNED_DIR = REPO / "queries" / "canned"
-EXAMPLES_DIR = REPO / "queries" / "examples"
-VIEWS_DIR = REPO / "queries" / "views"
+from claims.schema.derived import table_schema
+from claims.schema.package import PACKAGE_META
+from claims.schema.presentation import ARRAY_FACETS, FACETS, FTS_COLUMNS, SORT
 DATABASE = "claims"
 
 # Settings for a public, read-only instance.
@@ -34,23 +32,6 @@ SETTINGS = {
     "num_sql_threads": 3,
 }
 
-FACETS = {
-    "statements": ["speaker_id", "statement_type", "addressee_id", "event_id"],
-    "events": ["event_type"],
-    "attestations": ["source_id", "evidence_basis", "via_source_id"],
-    "actors": ["actor_type", "country"],
-    "sources": ["source_type", "publisher_id"],
-    "event_participants": ["role", "actor_id"],
-    "statement_mentions": ["entity_type"],
-    "statement_relations": ["relation"],
-    "provisions": ["topic"],
-    "places": ["place_type"],
-    "positions": ["actor_id"],
-}
-# Facets on a JSON array column: one count per topic, not per combination (queries/derived/).
-ARRAY_FACETS = {"statements": ["topic_list"]}
-# date_order (queries/derived/): dated rows first, by earliest day; undated rows last.
-SORT = {"statements": "date_order", "events": "date_order"}
 # The columns a reader wants first, in this order, on the table pages (the rest follow in schema order).
 READING_ORDER = {
     "statements": ["statement_id", "date", "date_text", "speaker_id", "addressee_id", "statement_type", "text", "topics", "event_id"],
@@ -129,13 +110,13 @@ def datasette_metadata() -> dict[str, Any]:
             table["facets"] = [*FACETS[name], *({"array": column} for column in ARRAY_FACETS.get(name, []))]
         if name in SORT:
             table["sort"] = SORT[name]
-        if name in {"statements", "attestations", "actors", "events"}:
+        if name in FTS_COLUMNS:
             table["fts_table"] = f"{name}_fts"
         if name in HOUSEKEEPING:
             table["hidden"] = True
         tables[name] = table
     for suffix in HIDDEN_SUFFIXES:
-        for name in ("statements", "attestations", "actors", "events"):
+        for name in FTS_COLUMNS:
             tables[f"{name}{suffix}"] = {"hidden": True}
     tables["archived_texts"] = {"description": "The length in characters of each archived source text (the texts themselves are not redistributed).", "hidden": True}
     for path in sorted(VIEWS_DIR.glob("*.sql")):
@@ -181,7 +162,7 @@ def serve_command(database: Path, port: int, host: str = "127.0.0.1") -> list[st
     import sys
 
     command = [sys.executable, "-m", "datasette", "serve", "--immutable", str(database), "--host", host, "--port", str(port),
-               "--metadata", str(PUBLISH_DIR / "metadata.json"), "--template-dir", str(PUBLISH_DIR / "templates")]
+               "--metadata", str(SITE_DIR / "metadata.json"), "--template-dir", str(SITE_DIR / "templates")]
     counts = database.with_name("counts.json")
     if counts.is_file():  # table sizes counted at build time: pages of large tables need not count rows
         command += ["--inspect-file", str(counts)]

@@ -22,9 +22,11 @@ import duckdb
 
 from claims.build import build_outputs
 from claims.fmt import canonical
-from claims.generate import REPO, changelog_entry, dataset_version, drifted
+from claims import project
+from claims.generate import drifted
 from claims.linked_data import write_exports
 from claims.schema import ID_TABLES, TABLES_BY_NAME
+from claims.validate import validate
 
 SEMVER = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+$")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -72,17 +74,18 @@ def sha256sums(folder: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def release(version: str, data_dir: Path = REPO / "data", dist_dir: Path = REPO / "dist", archive_dir: Path | None = None, descriptor: Path = REPO / "datapackage.json", progress=None) -> Path:
-    from claims.validate import validate
-
+def release(version: str, data_dir: Path | None = None, dist_dir: Path | None = None, archive_dir: Path | None = None, descriptor: Path | None = None, progress=None) -> Path:
+    """Make the bundle dist/peace-plan-claims-VERSION/ of the current project (folders default to its own)."""
+    where = project.current()
+    data_dir, dist_dir, descriptor = data_dir or where.data_dir, dist_dir or where.dist_dir, descriptor or where.descriptor
     step = progress or (lambda text: None)
     if not SEMVER.match(version):
         raise ReleaseRefused(f"{version!r} is not a version like 1.2.3")
-    entry = changelog_entry(version)
+    entry = where.changelog_entry(version)
     if entry is None:
         raise ReleaseRefused(f"CHANGELOG.md has no '## {version}' section: add one that says what changed")
-    if dataset_version() != version:
-        raise ReleaseRefused(f"the newest dated CHANGELOG.md section is {dataset_version()}, not {version}: date the section (## {version} — YYYY-MM-DD), run `claims generate`, then release")
+    if where.dataset_version() != version:
+        raise ReleaseRefused(f"the newest dated CHANGELOG.md section is {where.dataset_version()}, not {version}: date the section (## {version} — YYYY-MM-DD), run `claims generate`, then release")
     if drifted():
         raise ReleaseRefused("generated files are out of date (datapackage.json carries the version): run `claims generate`")
     step("validating")

@@ -20,7 +20,7 @@ from claims.findings import Findings, internal_error
 from claims.schema import TABLES
 from claims.tablefile import Table, file_problem
 
-from . import expectations, integrity, provenance, rows, structure
+from . import expectations, fast, integrity, provenance, rows, structure
 
 LAYERS = (
     ("structure", structure.run),
@@ -84,7 +84,8 @@ def with_needs(layers) -> tuple[str, ...]:
 
 # Above this many bytes of CSV, `engine="auto"` takes the fast path.
 FAST_PATH_BYTES = 20 << 20
-ENGINES = ("auto", "reference", "fast")
+# The engines `validate` and `claims validate --engine` accept.
+ENGINE_NAMES = ("auto", "reference", "fast")
 
 
 def choose_engine(data_dir: Path, engine: str = "auto") -> str:
@@ -117,9 +118,7 @@ def validate(data_dir: Path, archive_dir: Path | None = None, progress=None, lay
         run.notes.append(f"the {name} layer ran too: a layer asked for needs it")
     run.engine = choose_engine(data_dir, engine)
     if run.engine == "fast":
-        from claims.validate.fast import validate_fast
-
-        validate_fast(run, wanted)
+        fast.validate_fast(run, wanted)
         return run
     for name, layer in LAYERS:
         if name not in wanted:

@@ -27,6 +27,7 @@ import codecs
 import os
 import re
 import tempfile
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -35,14 +36,17 @@ import duckdb
 import pyarrow as pa
 
 from claims.archive import Archive
+from claims.expectations import cross_table_suite, suites_for
 from claims.findings import internal_error
-from claims.generate import DUCKDB_TYPES, table_schema
 from claims.schema import TABLES, Row
+from claims.schema.derived import DUCKDB_TYPES, table_schema
 from claims.schema.fields import LIST_SEPARATOR
 from claims.schema.catalogue import CELL_MAX_CHARS, ELISION, ID_PATTERN, QUOTED_FRAGMENT_PATTERN, TEXT_CELL_RULES, id_cell_sql, row_rules, sql_string
 from claims.schema.rules import edtf_bounds
 from claims.tablefile import Table, file_problem, read_table
+from claims.validate import integrity
 from claims.validate import rows as reference_rows
+from claims.validate.expectations import cross_table_finding, summary_finding, unexpected_finding
 from claims.validate.provenance import (
     SKIPPED_WITHOUT_ARCHIVE,
     _wikidata,
@@ -520,9 +524,6 @@ def _may_fail(con, name: str, items: list[dict]) -> list[bool]:
 def check_expectations(run, con) -> None:
     """Every suite as SQL: each expectation kind compiled (COMPILED_EXPECTATIONS), its findings
     worded by the reference layer's functions; then the cross-table queries."""
-    from claims.expectations import cross_table_suite, suites_for
-    from claims.validate.expectations import cross_table_finding, summary_finding, unexpected_finding
-
     for model in TABLES:
         name = model.meta.name
         table = run.tables[name]
@@ -567,10 +568,6 @@ def check_expectations(run, con) -> None:
 
 def validate_fast(run, layers) -> None:
     """Run the fast path's layers on `run` (a claims.validate.Run), timing each."""
-    import time
-
-    from claims.validate import integrity
-
     with tempfile.TemporaryDirectory(prefix="claims-fast-") as folder:
         con = duckdb.connect(os.path.join(folder, "work.duckdb"))
         con.execute("SET memory_limit = '1400MB'")

@@ -10,8 +10,8 @@ import re
 
 from claims.findings import Finding
 from claims.validate.rows import PATTERN_HINTS
-from claims.generate import table_schema
 from claims.schema import TABLES
+from claims.schema.derived import table_schema
 from claims.schema.catalogue import shorten
 from claims.tablefile import read_table
 

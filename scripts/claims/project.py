@@ -1,0 +1,151 @@
+"""The data repository the toolchain works on: its folders and files, named once.
+
+The project is found as git finds its root: from the working directory upwards, the first folder
+holding both datapackage.json and data/; or it is given (`claims --project DIR`, `use(DIR)`). The
+package itself can be installed anywhere (`pip install .`): nothing is looked for beside the code.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+# A folder is a claims project when it holds both of these.
+MARKERS = ("datapackage.json", "data")
+
+
+def _package_folder(package: str) -> Path:
+    return Path(str(files(package)))
+
+
+# The toolchain's own files, installed with the package (package data; in a checkout they are the
+# top-level folders gx/, publish/ and queries/, which `claims generate` writes into).
+GX_DIR = _package_folder("claims.gx")
+SUITES_DIR = GX_DIR / "expectations"
+SITE_DIR = _package_folder("claims.site")  # publish/: Datasette templates, static files, metadata
+QUERIES_DIR = _package_folder("claims.queries")
+VIEWS_DIR = QUERIES_DIR / "views"  # SQL views created in every database build
+DERIVED_DIR = QUERIES_DIR / "derived"  # generated columns the Datasette pages sort and facet by
+CANNED_DIR = QUERIES_DIR / "canned"
+EXAMPLES_DIR = QUERIES_DIR / "examples"
+
+
+class ProjectNotFound(Exception):
+    """No claims project at or above the folder: the message says where it looked and what to do."""
+
+
+@dataclass(frozen=True)
+class Project:
+    """A checkout of the claims dataset: every path the toolchain reads or writes in it."""
+
+    root: Path
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def descriptor(self) -> Path:
+        return self.root / "datapackage.json"
+
+    @property
+    def changelog(self) -> Path:
+        return self.root / "CHANGELOG.md"
+
+    @property
+    def citation_file(self) -> Path:
+        return self.root / "CITATION.cff"
+
+    @property
+    def pyproject(self) -> Path:
+        return self.root / "pyproject.toml"
+
+    @property
+    def requirements_lock(self) -> Path:
+        return self.root / "requirements.lock"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def dist_dir(self) -> Path:
+        return self.root / "dist"
+
+    @property
+    def docs_dir(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def shared_archive(self) -> Path:
+        """Where the archive of source texts sits by convention: ../shared/sources beside the checkout."""
+        return self.root.parent / "shared" / "sources"
+
+    def dataset_version(self) -> str:
+        """The dataset's version: the newest `## X.Y.Z` section of CHANGELOG.md that is released.
+
+        A section headed `## X.Y.Z — unreleased` collects the next release's changes; it becomes the
+        version when it is dated at release time."""
+        for found in VERSION_HEADING.finditer(self.changelog.read_text(encoding="utf-8")):
+            if "unreleased" not in found.group(0).lower():
+                return found.group(1)
+        raise ValueError("CHANGELOG.md has no released '## X.Y.Z — date' section")
+
+    def changelog_entry(self, version: str) -> str | None:
+        """The text of CHANGELOG.md's section for `version`, heading included."""
+        text = self.changelog.read_text(encoding="utf-8")
+        headings = list(VERSION_HEADING.finditer(text))
+        for index, heading in enumerate(headings):
+            if heading.group(1) == version:
+                end = headings[index + 1].start() if index + 1 < len(headings) else len(text)
+                return text[heading.start() : end].strip()
+        return None
+
+
+VERSION_HEADING = re.compile(r"^## ([0-9]+\.[0-9]+\.[0-9]+)\b.*$", re.M)
+
+
+def is_project(folder: Path) -> bool:
+    return all((folder / marker).exists() for marker in MARKERS) and (folder / "data").is_dir()
+
+
+def find_project(start: Path | None = None) -> Project:
+    """The project at or above `start` (default: the working directory), as git finds its root."""
+    start = (start or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if is_project(folder):
+            return Project(folder)
+    raise ProjectNotFound(
+        f"no claims project at or above {start} (a folder with datapackage.json and data/): "
+        "run the command inside a checkout of the dataset, or pass --project DIR (or set $CLAIMS_PROJECT)"
+    )
+
+
+_chosen: Project | None = None
+
+
+def at(root: Path | str) -> Project:
+    """The project at `root`, which must be one."""
+    folder = Path(root).resolve()
+    if not is_project(folder):
+        raise ProjectNotFound(f"{folder} is not a claims project: it needs datapackage.json and a data/ folder")
+    return Project(folder)
+
+
+def use(root: Path | str) -> Project:
+    """Work on the project at `root` from now on (what `claims --project DIR` does)."""
+    global _chosen
+    _chosen = at(root)
+    return _chosen
+
+
+def current() -> Project:
+    """The project chosen with `use`, else $CLAIMS_PROJECT, else the one found from the working directory."""
+    if _chosen is not None:
+        return _chosen
+    if os.environ.get("CLAIMS_PROJECT"):
+        return at(os.environ["CLAIMS_PROJECT"])
+    return find_project()

@@ -1,0 +1,86 @@
+"""The archived sources, as the command line asks about them: a source's row, where words occur in
+its archived text, and a copy of every cited capture. Problems are `SourceProblem`s whose message
+says what to pass or fix."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from claims.archive import Archive, Location, find_all
+
+
+class SourceProblem(ValueError):
+    """The question cannot be answered as asked: the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where words occur in a source's archived text, and the source's own characters there."""
+
+    char_start: int
+    char_end: int
+    excerpt: str
+
+
+def known_source(data_dir: Path, source_id: str) -> dict[str, str]:
+    """The row of data/sources.csv for `source_id`; a problem naming the IDs that exist if none."""
+    sources_csv = data_dir / "sources.csv"
+    if not sources_csv.is_file():
+        raise SourceProblem(f"{sources_csv} does not exist: pass --data with the folder of the CSV tables")
+    with sources_csv.open(encoding="utf-8", newline="") as handle:
+        sources = {row["source_id"]: row for row in csv.DictReader(handle)}
+    if source_id not in sources:
+        known = ", ".join(sorted(sources)[:5]) + (", …" if len(sources) > 5 else "")
+        raise SourceProblem(f"{source_id!r} is not a source_id in {os.path.relpath(sources_csv)}; use one that exists: {known}")
+    return sources[source_id]
+
+
+def locate(data_dir: Path, location: Location, source_id: str, words: str) -> list[Span]:
+    """Where `words` occur in the archived text of `source_id` (straight and curly quotes match
+    either form); each span carries the source's own characters, ready to paste as an excerpt."""
+    if not words.strip():
+        raise SourceProblem("WORDS is empty: give the words to find, e.g. claims locate SOURCE_ID \"I'm thinking maybe\"")
+    sha256 = known_source(data_dir, source_id).get("archive_sha256")
+    if not sha256:
+        raise SourceProblem(f"source {source_id!r} has no archive_sha256: only archived sources can be quoted")
+    archive = Archive.open(location)
+    text = archive.text(sha256)
+    if text is None:
+        _rule, why, hint = archive.why_missing(sha256)
+        raise SourceProblem(f"source {source_id!r}: {why} ({hint})")
+    return [Span(start, end, text[start:end]) for start, end in find_all(text, words)]
+
+
+@dataclass
+class Pulled:
+    """What `pull` copied: how many texts were wanted, which were unavailable (and why)."""
+
+    wanted: int
+    unavailable: dict[str, str] = field(default_factory=dict)  # sha256 → why, with a hint
+    wikidata: bool = False
+
+
+def pull(data_dir: Path, location: Location, folder: Path) -> Pulled:
+    """Copy every archived text data/sources.csv cites (and wikidata.csv) from the archive at
+    `location` into `folder`, each checked against its SHA-256 by the archive."""
+    opened = Archive.open(location)
+    folder.mkdir(parents=True, exist_ok=True)
+    with (data_dir / "sources.csv").open(encoding="utf-8", newline="") as handle:
+        wanted = sorted({row["archive_sha256"] for row in csv.DictReader(handle) if row["archive_sha256"]})
+    pulled = Pulled(len(wanted))
+    for sha256 in wanted:
+        path = opened.fetch(sha256)
+        if path is None:
+            _rule, why, hint = opened.why_missing(sha256)
+            pulled.unavailable[sha256] = f"{why} ({hint})"
+        elif not (folder / sha256).exists():
+            shutil.copyfile(path, folder / sha256)
+    wikidata = opened.wikidata_path()
+    if wikidata is not None:
+        shutil.copyfile(wikidata, folder / "wikidata.csv")
+        pulled.wikidata = True
+    return pulled
