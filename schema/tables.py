@@ -11,6 +11,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
+from .catalogue import row_rules
 from .fields import (
     COUNTRY_PATTERN,
     LANGUAGE_PATTERN,
@@ -31,7 +32,6 @@ from .fields import (
     fk,
     pipe_list,
 )
-from .catalogue import row_rules
 from .rules import Broken, raise_if
 from .vocab import (
     ActorType,

@@ -18,7 +18,6 @@ import pytest
 from claims.build import build_all
 from claims.publish import example_queries, example_values, sql_file
 from claims.schema import TABLES
-
 from test_datasette import Server
 
 REPO = Path(__file__).resolve().parents[1]

@@ -8,7 +8,6 @@ import pytest
 
 from claims.docs import build_docs
 from claims.vendor import EXTERNAL_LOAD, PACKAGES, integrity_of
-
 from test_browser import browser, shot  # noqa: F401 - the module fixture
 
 REPO = Path(__file__).resolve().parents[1]

@@ -36,7 +36,7 @@ class Server:
     def __init__(self, database: Path):
         self.port = publish.free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(publish.serve_command(database, self.port), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(publish.datasette_command(database, self.port), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         wait_until_up(self.url + "/-/versions.json", self.process)
 
     def get(self, path: str) -> tuple[int, dict | str]:

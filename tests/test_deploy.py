@@ -11,7 +11,6 @@ import pytest
 
 from claims import publish
 from claims.deploy import publish as write_site
-
 from test_datasette import wait_until_up
 from test_hardening import (  # noqa: F401 - collected again here, against the deployed folder
     fetch,

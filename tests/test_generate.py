@@ -10,8 +10,8 @@ import duckdb
 from claims import generate
 from claims.cli import cli_reference
 from claims.project import Project
-from claims.schema.derived import sql_ddl
 from claims.schema import TABLES
+from claims.schema.derived import sql_ddl
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from claims import hardening
-
 from test_datasette import Server, curated_db  # noqa: F401 - the session fixture
 
 # The server's resident memory never exceeds this (VmHWM, the peak), hostile requests included.

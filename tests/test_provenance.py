@@ -4,7 +4,6 @@ import shutil
 
 import pytest
 
-
 FORTUNE = "fortune-2025-11-25-witkoff-advised-russia"
 
 

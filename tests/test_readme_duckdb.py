@@ -6,7 +6,6 @@ README stays the one place they are written. The `duckdb` CLI need not be instal
 line is run through the Python duckdb module with the same database, SQL and working directory.
 """
 
-import os
 import re
 import shlex
 import shutil

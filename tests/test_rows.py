@@ -80,8 +80,9 @@ def test_booleans_are_lower_case_true_or_false(dataset, value):
 
 
 def test_boolean_rule_in_the_row_layer(dataset):
-    from claims.schema.tables import Statement
     from pydantic import ValidationError
+
+    from claims.schema.tables import Statement
 
     row = dict(dataset.row("statements", **W), translated="True")
     with pytest.raises(ValidationError) as error:

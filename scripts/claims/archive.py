@@ -17,7 +17,6 @@ import hashlib
 import math
 import os
 import shutil
-import socket
 import stat
 import tempfile
 import time
@@ -138,7 +137,7 @@ class Archive:
     _texts: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def open(cls, location: Location) -> "Archive":
+    def open(cls, location: Location) -> Archive:
         if is_url(location):
             return StoreArchive.connect(str(location))
         archive = Archive(Path(location))
@@ -193,7 +192,7 @@ class StoreArchive(Archive):
     store_problem: tuple[str, str, str] | None = None  # refused token or unreachable store: no use asking again
 
     @classmethod
-    def connect(cls, base_url: str, cache: Path | None = None, token: str | None = None, timeout: float | None = None) -> "StoreArchive":
+    def connect(cls, base_url: str, cache: Path | None = None, token: str | None = None, timeout: float | None = None) -> StoreArchive:
         cache = cache or default_cache()
         token = token if token is not None else (os.environ.get(TOKEN_VARIABLE) or None)
         timeout = timeout if timeout is not None else store_timeout()
@@ -246,7 +245,7 @@ class StoreArchive(Archive):
                 self.problems[sha256] = ("archive-missing", f"{url} is not in the store (HTTP 404)", f"correct the hash, or {PUBLISH_HINT}")
             elif error.code != 404:
                 self.store_problem = ("archive-unreachable", f"{url} answered HTTP {error.code} {error.reason}", "try again later, or check the store's address in $CLAIMS_ARCHIVE")
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             self.store_problem = ("archive-unreachable", f"{self.base_url} did not answer within {self.timeout:g} s", f"check the network and the store's address; ${TIMEOUT_VARIABLE}=SECONDS waits longer")
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)

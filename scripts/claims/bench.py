@@ -19,7 +19,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from claims.publish import free_port, serve_command
+from claims.publish import datasette_command, free_port
 from claims.synth import synth
 
 PYTHON = sys.executable
@@ -131,7 +131,7 @@ def bench(sizes: list[int], work: Path, frictionless_budget: float, step_budget:
         if datasette and code == 0:
             say(f"{n:,}: Datasette")
             port = free_port()
-            server = subprocess.Popen(serve_command(build_dir / "claims.db", port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            server = subprocess.Popen(datasette_command(build_dir / "claims.db", port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
                 base = f"http://127.0.0.1:{port}"
                 for _ in range(300):

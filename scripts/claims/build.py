@@ -230,7 +230,7 @@ def output_lock(out_dir: Path):
     once. The kernel drops the lock when the process dies, so a killed build never blocks the next."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        handle = open(out_dir / LOCK, "a+")
+        handle = open(out_dir / LOCK, "a+")  # noqa: SIM115  (held for the whole build, closed below)
     except OSError as error:
         raise OutputUnusable(f"cannot write to {out_dir}: {error.strerror}; choose another folder with --out") from None
     try:

@@ -29,7 +29,7 @@ from claims.diff import RevisionError, diff, lost_ids, markdown, summary_line
 from claims.docs import build_docs
 from claims.fmt import format_tables
 from claims.progress import progress
-from claims.publish import free_port, port_is_free, serve_command
+from claims.publish import datasette_command, free_port, port_is_free
 from claims.release import ReleaseRefused, release
 from claims.sources import SourceProblem, known_source, locate, pull
 from claims.stats import TablesMissing, stats
@@ -251,7 +251,7 @@ def serve_command(data_dir: Path | None, out_dir: Path | None, archive_location:
         raise click.UsageError(f"port {port} on 127.0.0.1 was taken while building: choose another with --port N, or --port 0 for a free one")
     with progress("claims serve") as step:
         step("starting Datasette")
-        command = serve_command(database, port)
+        command = datasette_command(database, port)
     os.environ["CLAIMS_PROJECT"] = str(project.current().root)  # for the plugin, wherever Datasette runs
     click.echo(f"serving {os.path.relpath(database)} at http://127.0.0.1:{port}/  (Ctrl-C to stop)", err=True)
     os.execv(command[0], command)

@@ -30,8 +30,8 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from claims.build import build_outputs
 from claims import project
+from claims.build import build_outputs
 from claims.project import SITE_DIR
 from claims.publish import SETTINGS
 

@@ -15,8 +15,8 @@ import zipfile
 from functools import lru_cache
 from pathlib import Path
 
-from claims.fmt import canonical
 from claims import project
+from claims.fmt import canonical
 from claims.schema import TABLES
 from claims.schema.derived import table_schema
 

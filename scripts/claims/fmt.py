@@ -18,7 +18,6 @@ from claims.schema import TABLES, Row
 from claims.schema.derived import id_columns
 from claims.tablefile import file_problem
 
-
 # Columns copied from an archived text, which are compared with it code point by code point:
 # normalising them could break `archived[char_start:char_end] == excerpt`.
 VERBATIM = {"excerpt"}

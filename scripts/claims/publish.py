@@ -18,6 +18,7 @@ from claims.schema import TABLES
 from claims.schema.derived import table_schema
 from claims.schema.package import PACKAGE_META
 from claims.schema.presentation import ARRAY_FACETS, FACETS, FTS_COLUMNS, SORT
+
 DATABASE = "claims"
 
 # Settings for a public, read-only instance.
@@ -157,7 +158,7 @@ def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
     return True
 
 
-def serve_command(database: Path, port: int, host: str = "127.0.0.1") -> list[str]:
+def datasette_command(database: Path, port: int, host: str = "127.0.0.1") -> list[str]:
     """The `datasette serve` command line for a public, read-only instance of `database`."""
     import sys
 

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import duckdb
 
+from claims import project
 from claims.build import build_outputs
 from claims.fmt import canonical
-from claims import project
 from claims.generate import drifted
 from claims.linked_data import write_exports
 from claims.schema import ID_TABLES, TABLES_BY_NAME

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -97,10 +98,8 @@ def choose_engine(data_dir: Path, engine: str = "auto") -> str:
     for model in TABLES:
         path = Path(data_dir) / f"{model.meta.name}.csv"
         if path.exists() and file_problem(path) is None:
-            try:
+            with contextlib.suppress(OSError):  # vanished meanwhile: the engine reports it
                 size += path.stat().st_size
-            except OSError:  # vanished meanwhile: the engine reports it
-                pass
     return "fast" if size > FAST_PATH_BYTES else "reference"
 
 

@@ -28,7 +28,7 @@ import os
 import re
 import tempfile
 import time
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Annotated
 
@@ -39,9 +39,18 @@ from claims.archive import Archive
 from claims.expectations import cross_table_suite, suites_for
 from claims.findings import internal_error
 from claims.schema import TABLES, Row
+from claims.schema.catalogue import (
+    CELL_MAX_CHARS,
+    ELISION,
+    ID_PATTERN,
+    QUOTED_FRAGMENT_PATTERN,
+    TEXT_CELL_RULES,
+    id_cell_sql,
+    row_rules,
+    sql_string,
+)
 from claims.schema.derived import DUCKDB_TYPES, table_schema
 from claims.schema.fields import LIST_SEPARATOR
-from claims.schema.catalogue import CELL_MAX_CHARS, ELISION, ID_PATTERN, QUOTED_FRAGMENT_PATTERN, TEXT_CELL_RULES, id_cell_sql, row_rules, sql_string
 from claims.schema.rules import edtf_bounds
 from claims.tablefile import Table, file_problem, read_table
 from claims.validate import integrity
@@ -233,7 +242,7 @@ def _cell_selector(column: str, kind: str, required: bool) -> str:
     return f"({empty} OR coalesce({rules}, FALSE))"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _judges(model: type[Row], column: str):
     """frictionless's cell reader and a pydantic validator for one column, built once."""
     from frictionless import Field

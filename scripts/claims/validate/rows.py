@@ -6,8 +6,8 @@ from pydantic import ValidationError
 
 from claims.findings import Finding
 from claims.schema import TABLES
-from claims.schema.fields import ID_PATTERN, TIMESTAMP_PATTERN, URL_PATTERN
 from claims.schema.catalogue import TEXT_CELL_RULES, shorten
+from claims.schema.fields import ID_PATTERN, TIMESTAMP_PATTERN, URL_PATTERN
 from claims.schema.rules import RuleErrors
 
 LAYER = "rows"

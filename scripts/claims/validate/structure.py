@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 
 from claims.findings import Finding
-from claims.validate.rows import PATTERN_HINTS
 from claims.schema import TABLES
-from claims.schema.derived import table_schema
 from claims.schema.catalogue import shorten
+from claims.schema.derived import table_schema
 from claims.tablefile import read_table
+from claims.validate.rows import PATTERN_HINTS
 
 LAYER = "structure"
 
