@@ -376,7 +376,7 @@ class BoundShown(Expr):
         return ".." if value is None else value
 
 
-BOUNDS = {"low": BoundShown(LOW), "high": BoundShown(HIGH)}
+BOUNDS: dict[str, Expr] = {"low": BoundShown(LOW), "high": BoundShown(HIGH)}
 DATED = ("events", "statements")
 
 

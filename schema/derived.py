@@ -91,8 +91,8 @@ def table_schema(model: type[Row]) -> dict[str, Any]:
     required = set(json_schema.get("required", []))
     fields = [frictionless_field(name, json_schema["properties"][name], defs, name in required) for name in model.columns()]
     if len(model.meta.primary_key) == 1:  # a single-column key is also a unique column
-        key = next(f for f in fields if f["name"] == model.meta.primary_key[0])
-        key.setdefault("constraints", {})["unique"] = True
+        key_field = next(f for f in fields if f["name"] == model.meta.primary_key[0])
+        key_field.setdefault("constraints", {})["unique"] = True
     schema: dict[str, Any] = {"fields": fields, "missingValues": [""], "primaryKey": list(model.meta.primary_key)}
     foreign_keys = []
     for key in model.foreign_keys():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, cast
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -173,7 +173,7 @@ class Row(BaseModel):
         for name, info in cls.model_fields.items():
             extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
             if "foreign_key" in extra:
-                table, column = extra["foreign_key"]
+                table, column = cast(tuple[str, str | None], extra["foreign_key"])
                 ref = column or Row.defined[table].meta.primary_key[0]
                 keys.append(ForeignKey((name,), table, (ref,)))
         return keys

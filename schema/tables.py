@@ -247,7 +247,7 @@ class Statement(CheckedRow):
     )
     language_basis: LanguageBasis | None = Field(default=None, description="How the language is known: the source states it, or it is evident from a direct quote. Given exactly when `language` is.")
     translated: Bool | None = Field(default=None, description="true where the source's words are a translation of the original.")
-    topics: pipe_list(Topic) | None = Field(default=None, description="What the statement is about, separated by '|'.")
+    topics: pipe_list(Topic) | None = Field(default=None, description="What the statement is about, separated by '|'.")  # type: ignore[valid-type]  # a type made by a function
     notes: Notes
 
 

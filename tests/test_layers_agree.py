@@ -31,19 +31,19 @@ DEFECTS = [
 def layer_findings(dataset, layer):
     run = Run(dataset.dir, None)
     if layer == "structure":
-        structure.run(run)
+        structure.check(run)
     elif layer == "expectations":
         from claims.tablefile import read_table
 
         for name, model in TABLES_BY_NAME.items():
             run.tables[name], _ = read_table(dataset.path(name), model, str(dataset.path(name)))
-        expectations.run(run)
+        expectations.check(run)
     else:
         from claims.tablefile import read_table
 
         for name, model in TABLES_BY_NAME.items():
             run.tables[name], _ = read_table(dataset.path(name), model, str(dataset.path(name)))
-        rows.run(run)
+        rows.check(run)
     return {(f.line, f.column) for f in run.findings if f.layer == layer}
 
 

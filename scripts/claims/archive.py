@@ -30,7 +30,7 @@ from claims import project
 
 # Characters a curator may type in place of the source's typographic ones: quote marks, and the
 # no-break spaces that web pages scatter between words.
-QUOTE_EQUIVALENTS = {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "\u00a0": " "}
+QUOTE_EQUIVALENTS: dict[str, str | int | None] = {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "\u00a0": " "}
 TOKEN_VARIABLE = "CLAIMS_ARCHIVE_TOKEN"
 TIMEOUT_VARIABLE = "CLAIMS_ARCHIVE_TIMEOUT"
 DEFAULT_TIMEOUT = 30.0  # seconds for one whole file, not per read

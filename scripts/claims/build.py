@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from claims.archive import Archive
+from claims.archive import Archive, Location
 from claims.project import DERIVED_DIR, VIEWS_DIR
 from claims.schema import TABLES, Row
 from claims.schema.derived import DUCKDB_TYPES, declarable_foreign_keys, id_columns, sql_ddl, table_schema
@@ -175,7 +175,7 @@ def inspect_counts(database: Path, path: Path) -> None:
     path.write_text(json.dumps(inspected, indent=2) + "\n", encoding="utf-8")
 
 
-def sqlite_from_csvs(data_dir: Path, path: Path, archive_dir: Path | None = None) -> None:
+def sqlite_from_csvs(data_dir: Path, path: Path, archive_dir: Location | None = None) -> None:
     """The SQLite database `claims build` publishes, straight from the CSVs (no DuckDB file kept):
     what the cross-table expectations and the Data Docs run on."""
     con = duckdb.connect()
@@ -332,7 +332,7 @@ def _write_outputs(data_dir: Path, folder: Path, archive_dir: Path | None, resul
     _step_done("counts")
 
 
-def build_outputs(data_dir: Path, folder: Path, archive_dir: Path | None = None, progress=None) -> BuildResult:
+def build_outputs(data_dir: Path, folder: Path, archive_dir: Location | None = None, progress=None) -> BuildResult:
     """Write every output into `folder` as plain files (what a release bundles)."""
     folder.mkdir(parents=True, exist_ok=True)
     result = BuildResult(folder)
@@ -375,7 +375,7 @@ def build_all(data_dir: Path, out_dir: Path, archive_dir: Path | None = None, pr
         return _build_and_switch(data_dir, out_dir, archive_dir, progress)
 
 
-def build(data_dir: Path, out_dir: Path, archive_dir: Path | None = None, progress=None, validation_progress=None) -> tuple[Run, BuildResult]:
+def build(data_dir: Path, out_dir: Path, archive_dir: Location | None = None, progress=None, validation_progress=None) -> tuple[Run, BuildResult]:
     """Check the output folder, validate, then build; raise BuildRefused with the validation run
     if the data has findings, OutputUnusable if the folder is busy, read-only or full."""
     with output_lock(out_dir):

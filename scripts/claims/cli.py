@@ -537,7 +537,7 @@ def archive_add(capture: Path, archive_dir: Path | None, body_from: str | None, 
 
     A maintainer then publishes the file to the store (CONTRIBUTING.md, 'Publish a capture').
     """
-    folder = archive_dir
+    folder: Location | None = archive_dir
     if folder is None:
         configured = default_archive()
         folder = default_cache() if is_url(configured) else (configured or project.current().shared_archive)

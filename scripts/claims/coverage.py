@@ -122,19 +122,20 @@ def rewrite(text: str, found: dict[str, list[Paragraph]], titles: dict[str, str]
     lines = text.split("\n")
     notes: dict[str, dict[int, str]] = {s: {r.line: r.notes for r in rows} for s, rows in read_checklists(text).items()}
     out: list[str] = []
+    written: set[str] = set()  # sources whose table is written already
     source = None
     for line in lines:
         heading = SOURCE_LINE.match(line)
         if heading:
             source = heading.group(1)
         if ROW.match(line) and source in found:
-            if found[source] is not None:  # the first row of the table: write the whole table
+            if source not in written:  # the first row of the table: write the whole table
                 out += [render_row(p, notes[source].get(p.line, "")) for p in found[source]]
-                found = {**found, source: None}
+                written.add(source)
             continue
         out.append(line)
     for source_id, paragraph_list in found.items():
-        if paragraph_list is None or source_id in notes:
+        if source_id in written or source_id in notes:
             continue
         if out and out[-1] != "":
             out.append("")

@@ -31,6 +31,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from claims import project
+from claims.archive import Location
 from claims.build import build_outputs
 from claims.project import SITE_DIR
 from claims.publish import SETTINGS
@@ -64,7 +65,8 @@ CLAIMS_PROJECT="$(cd "$(dirname "$0")/source" && pwd)" exec datasette serve "$(d
 
 def closure(names: tuple[str, ...]) -> set[str]:
     """The installed distributions `names` need, transitively (markers evaluated here)."""
-    seen, todo = set(), [canonicalize_name(n) for n in names]
+    seen: set[str] = set()
+    todo: list[str] = [canonicalize_name(n) for n in names]
     while todo:
         name = todo.pop()
         if name in seen:
@@ -82,7 +84,7 @@ def pinned_requirements(names: set[str], lock: Path | None = None) -> str:
     lock = lock or project.current().requirements_lock
     blocks = re.split(r"\n(?=[A-Za-z0-9])", lock.read_text(encoding="utf-8"))
     kept = [block.strip() for block in blocks if (match := re.match(r"([A-Za-z0-9._-]+)==", block)) and canonicalize_name(match.group(1)) in names]
-    missing = names - {canonicalize_name(re.match(r"([A-Za-z0-9._-]+)==", b).group(1)) for b in kept}
+    missing = names - {canonicalize_name(b.split("==", 1)[0]) for b in kept}
     if missing:
         raise RuntimeError(f"{lock.name} pins no version of {', '.join(sorted(missing))}: run `make lock`")
     return "\n".join(kept) + "\n"
@@ -105,7 +107,7 @@ def copy_source(folder: Path) -> None:
         shutil.copy2(root / name, folder / name)
 
 
-def publish(data_dir: Path, out_dir: Path, archive_dir: Path | None = None) -> list[Path]:
+def publish(data_dir: Path, out_dir: Path, archive_dir: Location | None = None) -> list[Path]:
     """Write the deployable folder `out_dir` (replaced whole); return its files."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))

@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from claims.archive import Location
 from claims.build import sqlite_from_csvs
 from claims.expectations import cross_table_suite, quiet_gx, suites_for, to_gx_suite
 from claims.project import GX_DIR
@@ -21,7 +22,7 @@ from claims.tablefile import read_table
 from claims.vendor import localise
 
 
-def build_docs(data_dir: Path, out_dir: Path, archive_dir: Path | None = None) -> Path:
+def build_docs(data_dir: Path, out_dir: Path, archive_dir: Location | None = None) -> Path:
     gx, _ephemeral = quiet_gx()
     from great_expectations.checkpoint import Checkpoint, UpdateDataDocsAction
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -50,9 +51,9 @@ def build_docs(data_dir: Path, out_dir: Path, archive_dir: Path | None = None) -
             if item["meta"].get("needs") == "archived_texts" and archive_dir is None:
                 continue
             by_table.setdefault(item["meta"]["table"], []).append(item)
-        for table, items in by_table.items():
-            batch_definition = published.add_table_asset(name=table, table_name=table).add_batch_definition_whole_table("all")
-            _run_checkpoint(context, gx, Checkpoint, UpdateDataDocsAction, {"name": f"cross_table.{table}", "expectations": items}, batch_definition, None)
+        for table_name, items in by_table.items():
+            batch_definition = published.add_table_asset(name=table_name, table_name=table_name).add_batch_definition_whole_table("all")
+            _run_checkpoint(context, gx, Checkpoint, UpdateDataDocsAction, {"name": f"cross_table.{table_name}", "expectations": items}, batch_definition, None)
         context.build_data_docs()
         site = root / "gx" / "uncommitted" / "data_docs" / "local_site"
         target = out_dir / "data_docs"

@@ -29,7 +29,7 @@ def claims_jsonld(con) -> dict[str, Any]:
     """Every statement as a schema.org Claim, with its author, appearances and excerpts."""
     graph: list[dict[str, Any]] = []
     for actor in _rows(con, "SELECT * FROM actors ORDER BY actor_id"):
-        node = {"@id": f"claims:actor/{actor['actor_id']}", "@type": ACTOR_TYPES.get(actor["actor_type"], "Organization"), "identifier": actor["actor_id"], "name": actor["name"]}
+        node: dict[str, Any] = {"@id": f"claims:actor/{actor['actor_id']}", "@type": ACTOR_TYPES.get(actor["actor_type"], "Organization"), "identifier": actor["actor_id"], "name": actor["name"]}
         if actor["aliases"]:
             node["alternateName"] = actor["aliases"].split("|")
         if actor["wikidata_id"]:
@@ -50,7 +50,7 @@ def claims_jsonld(con) -> dict[str, Any]:
         attestations.setdefault(row["statement_id"], []).append(row)
     for statement in _rows(con, "SELECT * FROM statements ORDER BY statement_id"):
         evidence = attestations.get(statement["statement_id"], [])
-        node: dict[str, Any] = {
+        node = {
             "@id": f"claims:statement/{statement['statement_id']}",
             "@type": "Claim",
             "identifier": statement["statement_id"],

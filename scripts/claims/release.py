@@ -16,11 +16,13 @@ import io
 import re
 import shutil
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 
 from claims import project
+from claims.archive import Location
 from claims.build import build_outputs
 from claims.fmt import canonical
 from claims.generate import drifted
@@ -74,7 +76,7 @@ def sha256sums(folder: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def release(version: str, data_dir: Path | None = None, dist_dir: Path | None = None, archive_dir: Path | None = None, descriptor: Path | None = None, progress=None) -> Path:
+def release(version: str, data_dir: Path | None = None, dist_dir: Path | None = None, archive_dir: Location | None = None, descriptor: Path | None = None, progress: Callable[[str], None] | None = None) -> Path:
     """Make the bundle dist/peace-plan-claims-VERSION/ of the current project (folders default to its own)."""
     where = project.current()
     data_dir, dist_dir, descriptor = data_dir or where.data_dir, dist_dir or where.dist_dir, descriptor or where.descriptor

@@ -11,52 +11,27 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 
 from claims.archive import Location, parse_location
-from claims.findings import Findings, internal_error
+from claims.findings import internal_error
 from claims.schema import TABLES
-from claims.tablefile import Table, file_problem
+from claims.tablefile import file_problem
 
 from . import expectations, fast, integrity, provenance, rows, structure
+from .run import Layer, Run
 
-LAYERS = (
-    ("structure", structure.run),
-    ("rows", rows.run),
-    ("integrity", integrity.run),
-    ("provenance", provenance.run),
-    ("expectations", expectations.run),
+__all__ = ["ENGINE_NAMES", "LAYERS", "LAYER_NAMES", "Layer", "Run", "validate", "with_needs"]
+
+LAYERS: tuple[tuple[str, Layer], ...] = (
+    ("structure", structure),
+    ("rows", rows),
+    ("integrity", integrity),
+    ("provenance", provenance),
+    ("expectations", expectations),
 )
-
-
-@dataclass
-class Run:
-    data_dir: Path
-    archive_dir: Location | None  # a folder or a store's base URL (claims.archive)
-    findings: Findings = field(default_factory=Findings)
-    tables: dict[str, Table] = field(default_factory=dict)
-    models: dict[str, list] = field(default_factory=dict)  # table → [(model, line)] of valid rows
-    timings: dict[str, float] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)  # findings per layer
-    skipped: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    engine: str = "reference"
-    con: object = None  # the fast path's DuckDB connection while it runs
-
-    def shown(self, path: Path) -> str:
-        """A path as findings print it: relative to the working directory where possible."""
-        path = Path(os.path.abspath(path))
-        try:
-            return str(path.relative_to(Path.cwd()))
-        except ValueError:
-            return str(path)
-
-    @property
-    def ok(self) -> bool:
-        return not self.findings
 
 
 LAYER_NAMES = tuple(name for name, _ in LAYERS)
@@ -103,7 +78,7 @@ def choose_engine(data_dir: Path, engine: str = "auto") -> str:
     return "fast" if size > FAST_PATH_BYTES else "reference"
 
 
-def validate(data_dir: Path, archive_dir: Path | None = None, progress=None, layers: tuple[str, ...] | None = None, engine: str = "auto") -> Run:
+def validate(data_dir: Path, archive_dir: Location | None = None, progress: Callable[[str], None] | None = None, layers: tuple[str, ...] | None = None, engine: str = "auto") -> Run:
     """Run the layers (all by default, always in order) on the CSVs in `data_dir`.
 
     `archive_dir` holds the captured source texts. Each layer runs with the layers it needs (LAYER_NEEDS): the others
@@ -127,7 +102,7 @@ def validate(data_dir: Path, archive_dir: Path | None = None, progress=None, lay
         if progress:
             progress(name)
         try:
-            layer(run)
+            layer.check(run)
         except Exception as error:  # a bug in a layer must still end in a finding, not a traceback
             run.findings.add(internal_error(name, error))
         run.timings[name] = time.perf_counter() - started

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from claims.expectations import RULES, cross_table_suite, quiet_gx, suites_for, to_gx_suite
 from claims.findings import Finding
 from claims.schema import TABLES
 from claims.schema.catalogue import shorten
+from claims.validate.run import Run
 
 LAYER = "expectations"
 
 
-def run(run) -> None:
+def check(run: Run) -> None:
     gx, context = quiet_gx()
     frames = context.data_sources.add_pandas("frames")
     for model in TABLES:
@@ -126,7 +128,7 @@ def _cross_table(run, gx, context) -> None:
             run.skipped["expectations (cross-table)"] = f"the SQLite database could not be built from this data ({str(error).splitlines()[0]})"
             return
         source = context.data_sources.add_sqlite("published", connection_string=f"sqlite:///{path}")
-        assets: dict[str, object] = {}
+        assets: dict[str, Any] = {}
         for number, item in enumerate(suite["expectations"]):
             meta = item["meta"]
             if meta.get("needs") == "archived_texts" and run.archive_dir is None:

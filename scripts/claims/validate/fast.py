@@ -587,7 +587,7 @@ def validate_fast(run, layers) -> None:
         steps = [
             ("structure", lambda: load(run, con)),
             ("rows", lambda: check_rows(run, con)),
-            ("integrity", lambda: integrity.check(con, run)),
+            ("integrity", lambda: integrity.check_tables(run, con)),
             ("provenance", lambda: check_provenance(run, con)),
             ("expectations", lambda: check_expectations(run, con)),
         ]

@@ -19,6 +19,7 @@ from claims.findings import Finding
 from claims.schema import ID_TABLES, MENTION_TARGETS, TABLES
 from claims.schema.catalogue import shorten
 from claims.schema.fields import WHITESPACE_RANGES, char_class
+from claims.validate.run import Run
 
 LAYER = "integrity"
 
@@ -53,14 +54,14 @@ def connect(run) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def run(run) -> None:
+def check(run: Run) -> None:
     con = getattr(run, "con", None) or connect(run)
-    check(con, run)
+    check_tables(run, con)
     if getattr(run, "con", None) is None:
         con.close()
 
 
-def check(con, run) -> None:
+def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
     """The integrity rules, on tables named as in the schema with a `_line` column."""
     add = run.findings.add
 

@@ -14,6 +14,7 @@ import csv
 from claims.archive import Archive, find_all
 from claims.findings import Finding
 from claims.schema.catalogue import quote_segments, quoted_fragments, shorten
+from claims.validate.run import Run
 
 LAYER = "provenance"
 SKIPPED_WITHOUT_ARCHIVE = (
@@ -26,7 +27,7 @@ def wikidata_not_checked(archive_dir) -> str:
     return f"Wikidata IDs were not checked: the archive {archive_dir} has no wikidata.csv"
 
 
-def run(run) -> None:
+def check(run: Run) -> None:
     if run.archive_dir is None:
         run.skipped["provenance"] = SKIPPED_WITHOUT_ARCHIVE
         return
@@ -82,10 +83,11 @@ def run(run) -> None:
 # rows in SQL, and these say whether and how they break a rule.
 
 
-def source_findings(shown: str, line: int, sha: str, body_end: int | None, text: str | None, archive) -> list[Finding]:
+def source_findings(shown: str, line: int, sha: str, body_end: int | None, text: str | None, archive: Archive) -> list[Finding]:
     """The archived text of a source is there (or the archive says why not), and its body ends inside it."""
     if text is None:
-        return [Finding(shown, line, "archive_sha256", *archive.why_missing(sha), LAYER)]
+        rule, why, hint = archive.why_missing(sha)
+        return [Finding(shown, line, "archive_sha256", rule, why, hint, LAYER)]
     if body_end is not None and body_end > len(text):
         return [Finding(shown, line, "body_char_end", "body-span", f"{body_end} is past the end of the archived text ({len(text)} characters)", "check the offsets with `claims locate`", LAYER)]
     return []
@@ -103,7 +105,7 @@ def excerpt_findings(shown: str, line: int, excerpt: str, start: int, end: int, 
         else:
             hint = "the excerpt is not in the archived text: copy it verbatim (`claims locate` finds it)"
         return [Finding(shown, line, "excerpt", "excerpt-mismatch", f"archived text at {start}:{end} is {shorten(found)}, not the excerpt", hint, LAYER)]
-    if body_start is not None and not (body_start <= start and end <= body_end):
+    if body_start is not None and not (body_start <= start and (body_end is None or end <= body_end)):
         return [Finding(shown, line, "char_start", "outside-article", f"the excerpt lies outside the article body ({body_start}:{body_end}): navigation, ads and side-bars are not data", "quote the article's own text", LAYER)]
     return []
 

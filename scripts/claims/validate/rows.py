@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from pydantic import ValidationError
 
 from claims.findings import Finding
@@ -9,6 +12,7 @@ from claims.schema import TABLES
 from claims.schema.catalogue import TEXT_CELL_RULES, shorten
 from claims.schema.fields import ID_PATTERN, TIMESTAMP_PATTERN, URL_PATTERN
 from claims.schema.rules import RuleErrors
+from claims.validate.run import Run
 
 LAYER = "rows"
 
@@ -23,7 +27,7 @@ PATTERN_HINTS = {
 CUSTOM_RULES = {rule.id.replace("-", "_") for rule in TEXT_CELL_RULES} | {"edtf", "timestamp", "boolean", "list"}
 
 
-def run(run) -> None:
+def check(run: Run) -> None:
     for model in TABLES:
         table = run.tables[model.meta.name]
         valid, findings = judge(model, table)
@@ -43,7 +47,7 @@ def judge(model, table) -> tuple[list, list[Finding]]:
     return valid, findings
 
 
-def rule_of(detail: dict) -> str:
+def rule_of(detail: Mapping[str, Any]) -> str:
     """The rule id of one pydantic error (a cell's error; cross-field rules carry their own)."""
     if detail["type"] == "missing" or detail.get("input") is None:
         return "required"
@@ -69,7 +73,7 @@ def _translate(error: ValidationError, shown: str, line: int) -> list[Finding]:
         hint = ""
         if kind == "string_pattern_mismatch":
             message = f"{shorten(value)} does not match the column's pattern"
-            hint = PATTERN_HINTS.get(context.get("pattern"), f"pattern: {context.get('pattern')}")
+            hint = PATTERN_HINTS.get(str(context.get("pattern")), f"pattern: {context.get('pattern')}")
         elif kind == "enum":
             message = f"{shorten(value)} is not an allowed value"
             hint = f"use one of: {context.get('expected')}"

@@ -14,6 +14,7 @@ from claims.schema.catalogue import shorten
 from claims.schema.derived import table_schema
 from claims.tablefile import read_table
 from claims.validate.rows import PATTERN_HINTS
+from claims.validate.run import Run
 
 LAYER = "structure"
 
@@ -24,7 +25,7 @@ HINTS = {
 CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"', re.S)
 
 
-def run(run) -> None:
+def check(run: Run) -> None:
     for model in TABLES:
         path = run.data_dir / f"{model.meta.name}.csv"
         table, findings = read_table(path, model, run.shown(path))
