@@ -9,10 +9,10 @@ import pytest
 import rdflib
 from prov.model import ProvDocument
 
-from claims.generate import dataset_version
+from claims import project
 from claims.release import ReleaseRefused, release
 
-VERSION = dataset_version()
+VERSION = project.current().dataset_version()
 REPO = Path(__file__).resolve().parents[1]
 
 
