@@ -26,7 +26,7 @@ from claims.build import BuildRefused, OutputUnusable, build
 from claims.check import check
 from claims.deploy import publish
 from claims.diff import RevisionError, diff, lost_ids, markdown, summary_line
-from claims.docs import build_docs
+from claims.docs import build_docs, engines_disagree
 from claims.fmt import format_tables
 from claims.progress import progress
 from claims.publish import datasette_command, free_port, port_is_free
@@ -146,7 +146,7 @@ def cli(project_dir: Path | None) -> None:
 @archive_option
 @no_archive_option("Skip the provenance layer even if an archive is found.")
 @click.option("--layers", default=None, metavar="NAMES", help="Comma-separated layers to run, with the layers they need (provenance needs rows; expectations need rows and integrity; all need structure): structure,rows,integrity,provenance,expectations. Default: all.")
-@click.option("--engine", type=click.Choice(ENGINE_NAMES), default="auto", show_default=True, help="reference: frictionless, pydantic and Great Expectations row by row; fast: the same rules compiled to DuckDB SQL; auto: reference for small data, fast above 20 MB.")
+@click.option("--engine", type=click.Choice(ENGINE_NAMES), default="fast", show_default=True, help="fast: the rules and suites compiled to DuckDB SQL, at every size; reference: frictionless, pydantic and Great Expectations row by row (what the fast engine is proved equal to; slower to start).")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
 def validate_command(data_dir: Path | None, archive_location: Location | None, no_archive: bool, layers: str | None, engine: str, quiet: bool) -> None:
     """Check the CSV tables in layers: structure, rows, integrity, provenance.
@@ -287,17 +287,27 @@ def publish_command(data_dir: Path | None, out_dir: Path | None, archive_locatio
 @out_option("build", "Folder to write data_docs/ into.")
 @archive_option
 def docs_command(data_dir: Path | None, out_dir: Path | None, archive_location: Location | None) -> None:
-    """Build Great Expectations Data Docs (HTML) into build/data_docs/ for the current data.
+    """Build Great Expectations Data Docs (HTML) into build/data_docs/ for the current data, and
+    check that the fast engine (the suites compiled to SQL, what `claims validate` runs) and the
+    reference (frictionless, pydantic, Great Expectations) report the same findings on it.
 
     The pages load nothing from third parties: their scripts, styles and fonts are copies that
-    `make setup` vendored from the npm registry (pinned versions, checked hashes).
+    `make setup` vendored from the npm registry (pinned versions, checked hashes). Exits 1 if the
+    engines disagree.
     """
     data_dir, out_dir = _data_dir(data_dir), _under_project(out_dir, "build")
+    archive = _archive(archive_location)
     try:
-        index = build_docs(data_dir, out_dir, _archive(archive_location))
+        index = build_docs(data_dir, out_dir, archive)
     except VendorMissing as missing:
         raise click.ClickException(str(missing)) from None
     click.echo(f"wrote {os.path.relpath(index)}")
+    count, disagreements = engines_disagree(data_dir, archive)
+    if disagreements:
+        for line in disagreements:
+            click.echo(line, err=True)
+        raise click.ClickException(f"the engines disagree on {len(disagreements)} finding(s): a bug in the rule catalogue or the compiled suites (schema/catalogue.py, claims/validate/fast.py)")
+    click.echo(f"the fast engine and the reference (Great Expectations) agree: {count} finding(s) each")
 
 
 @cli.command("fmt")
