@@ -19,9 +19,13 @@ from pathlib import Path
 from claims.generate import datapackage
 from claims.schema import TABLES_BY_NAME
 
-WORDS = ["peace", "plan", "talks", "ceasefire", "territory", "security", "guarantees", "sanctions", "envoy", "kremlin", "negotiation", "proposal", "agreement", "frontline", "region", "withdrawal", "troops", "recognition", "summit", "call", "meeting", "deal", "points", "document", "paper", "draft", "position", "demand", "concession", "pressure", "support", "aid", "intelligence", "missiles", "border", "buffer", "zone"]
-FIRST = ["Alex", "Maria", "Ivan", "Olena", "Pavel", "Sarah", "John", "Dmitro", "Anna", "Viktor", "Elena", "Mark", "Yuri", "Irina", "Taras", "Lena"]
-LAST = ["Petrov", "Kovalenko", "Smith", "Ivanova", "Brown", "Shevchenko", "Volkov", "Miller", "Bondar", "Sokolov", "Clark", "Melnyk"]
+WORDS = (
+    "peace plan talks ceasefire territory security guarantees sanctions envoy kremlin negotiation proposal "
+    "agreement frontline region withdrawal troops recognition summit call meeting deal points document paper "
+    "draft position demand concession pressure support aid intelligence missiles border buffer zone"
+).split()
+FIRST = "Alex Maria Ivan Olena Pavel Sarah John Dmitro Anna Viktor Elena Mark Yuri Irina Taras Lena".split()
+LAST = "Petrov Kovalenko Smith Ivanova Brown Shevchenko Volkov Miller Bondar Sokolov Clark Melnyk".split()
 ROLES = ("senior adviser", "foreign minister", "special envoy", "spokesperson", "deputy chief of staff", "national security adviser")
 TYPES = ("direct_quote", "direct_quote", "paraphrase", "paraphrase", "partial_quote", "outlet_claim")
 TOPICS = ("territory", "ceasefire", "security", "sanctions", "peace_plan", "negotiation_process", "diplomacy")
@@ -64,7 +68,7 @@ def synth(statements: int, out: Path, seed: int = 2025, progress=None) -> dict[s
     n_recordings = max(2, statements // 200)
     n_places = max(12, statements // 500)
     n_plans = max(3, statements // 5000)
-    counts: dict[str, int] = dict.fromkeys(TABLES_BY_NAME, 0)
+    counts: dict[str, int] = {name: 0 for name in TABLES_BY_NAME}
     writer = Writer(out / "data")
     archive = out / "archive"
     archive.mkdir(parents=True, exist_ok=True)
