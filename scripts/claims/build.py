@@ -77,7 +77,7 @@ def load_duckdb(con: duckdb.DuckDBPyConnection, data_dir: Path) -> dict[str, int
         name, types = model.meta.name, field_types(model)
         casts = ", ".join(f"CAST({column} AS {DUCKDB_TYPES[kind]}) AS {column}" for column, kind in types.items())
         con.execute(f"INSERT INTO {name} SELECT {casts} FROM {duckdb_read_csv(data_dir / f'{name}.csv', list(types))} ORDER BY {', '.join(model.meta.primary_key)}")
-        counts[name] = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+        (counts[name],), = con.execute(f"SELECT count(*) FROM {name}").fetchall()  # fetched whole: no result left open
     return counts
 
 
