@@ -1,10 +1,14 @@
 """`claims bench`: wall time and peak memory of each step, side by side on the same synthetic files.
 
-For each size: the floor (a bare DuckDB scan of the CSVs), `claims validate` (the fast path, with
-each layer's time), `frictionless validate` on the same package, `claims build`, and Datasette's
-response times for a table page, a search and a canned query. Every step runs in its own process,
-so that its peak resident memory is its own (os.wait4). Prints a Markdown table, and writes it and
-a log-log plot (SVG) of time against rows.
+Once: `claims validate` on the curated data (the whole gate a contributor runs). For each size: the
+honest floor (the least work any correct validator must do: DuckDB reads every table with the
+schema's column types, one query per declared primary and foreign key, and every excerpt compared
+with its archived text by slicing the decoded text), the bare count(*) scan as a second reference,
+`claims validate` (the fast path, with each layer's time), `frictionless validate` on the same
+package, `claims build` (with each output's time), and Datasette on the built database: each page's
+p50/p95, then a load test of mixed pages, 8 at a time. Every step runs in its own process under a
+small launcher, so that its peak resident memory is its own. Prints a Markdown table and the
+targets of issue 12, met or missed by how much, and writes them and a log-log plot (SVG).
 """
 
 from __future__ import annotations
