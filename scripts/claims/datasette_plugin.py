@@ -311,10 +311,12 @@ async def home_facts(datasette, request) -> dict:
     """What the home page says: the dataset's size (as `claims validate` counts it), the downloads,
     the citation and where to start."""
     db = datasette.get_database(DATABASE)
+    # the build's inspect file counted the rows once; counting again would scan millions of rows per view
+    counted = ((datasette.inspect_data or {}).get(DATABASE) or {}).get("tables", {})
     rows = {}
     for model in TABLES:
-        result = await db.execute(f"SELECT count(*) FROM {model.meta.name}")
-        rows[model.meta.name] = result.rows[0][0]
+        name = model.meta.name
+        rows[name] = counted[name]["count"] if "count" in counted.get(name, {}) else (await db.execute(f"SELECT count(*) FROM {name}")).rows[0][0]
     hidden = [name for name, table in (datasette.metadata("tables", database=DATABASE) or {}).items() if table.get("hidden") and name in rows]
     folder = _database_file(datasette).parent / "parquet"
     home = datasette.absolute_url(request, datasette.urls.path("/"))
