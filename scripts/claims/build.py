@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import shutil
 import signal
 import tempfile
@@ -53,6 +54,23 @@ def field_types(model: type[Row]) -> dict[str, str]:
 def views() -> list[tuple[str, str]]:
     """(name, CREATE VIEW statement) for each file in queries/views/, in name order."""
     return [(path.stem, path.read_text(encoding="utf-8")) for path in sorted(VIEWS_DIR.glob("*.sql"))]
+
+
+MATERIALIZE = re.compile(r"^-- materialize in SQLite, indexed on: (.+)$", re.M)
+
+
+def materialize_view(db, name: str, statement: str) -> None:
+    """A view whose file says `-- materialize in SQLite, indexed on: COLUMNS` becomes a table of its
+    rows in the published SQLite (which never changes once built), with an index on those columns:
+    a lookup by key then reads a few rows instead of recomputing the view over every actor. Done
+    right after the view is created, so that the views after it read the table."""
+    found = MATERIALIZE.search(statement)
+    if found:
+        columns = [column.strip() for column in found.group(1).split(",")]
+        db.execute(f"CREATE TABLE _{name} AS SELECT * FROM {name}")
+        db.execute(f"DROP VIEW {name}")
+        db.execute(f"ALTER TABLE _{name} RENAME TO {name}")
+        db.execute(f"CREATE INDEX idx_{name}_{'_'.join(columns)} ON {name} ({', '.join(columns)})")
 
 
 # The on-disk format claims.duckdb is written in: DuckDB 1.0 and every later version read it
@@ -164,8 +182,9 @@ def write_sqlite(con: duckdb.DuckDBPyConnection, path: Path, archive_dir: Path |
     if archive_dir is not None:
         archive_lengths(con, db, archive_dir)
     derive_for_pages(db)
-    for _name, statement in views():
+    for name, statement in views():
         db.execute(statement)
+        materialize_view(db, name, statement)
     db.vacuum()
     db.close()
 
