@@ -394,19 +394,37 @@ def synth_command(statements: int, out_dir: Path, seed: int) -> None:
 @click.option("--step-budget", default=1800.0, show_default=True, help="Seconds any other step may take.")
 @click.option("--no-datasette", is_flag=True, help="Skip the Datasette response times.")
 def bench_command(sizes: str, work_dir: Path | None, out_dir: Path | None, frictionless_budget: float, step_budget: float, no_datasette: bool) -> None:
-    """Measure validate, frictionless, the DuckDB floor, build and Datasette at several sizes.
+    """Measure validate, frictionless, the honest floor, build and Datasette at several sizes.
 
-    Prints a Markdown table (wall time, peak memory, ratios to the floor and to frictionless) and
-    the targets met or not; writes OUT/benchmark.md and a log-log plot OUT/benchmark.svg.
+    Prints a Markdown table (wall time, peak memory, ratios to the honest floor, the bare scan and
+    frictionless; each layer and each build output; Datasette p50/p95 and a load test of 200
+    requests, 8 at a time) and issue 12's targets, met or missed by how much; writes
+    OUT/benchmark.md and a log-log plot OUT/benchmark.svg. Datasets in WORK are reused.
     """
     numbers = [int(size) for size in sizes.split(",")]
     work_dir, out_dir = _under_project(work_dir, "build", "bench"), _under_project(out_dir, "docs")
     console = Console(stderr=True)
+    load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
     with progress("claims bench", console) as step:
         results = bench.bench(numbers, work_dir, frictionless_budget, step_budget, datasette=not no_datasette, progress=step)
-    click.echo(bench.markdown(results))
-    click.echo("\n".join(bench.targets(results)))
-    bench.write_report(results, sizes, out_dir)
+    load_after = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    table = bench.markdown(results)
+    goals = "\n".join(bench.targets(results))
+    click.echo(table)
+    click.echo(goals)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "bench.md").write_text(
+        f"# Benchmark\n\nMeasured by `claims bench --sizes {sizes}` on this machine ({os.cpu_count()} cores). "
+        f"Wall time and peak resident memory of each step, each in its own process (spawned by a small launcher, so that "
+        f"no step inherits the bench's own peak); load average before the run: {load_before}, after: {load_after}. "
+        f"The honest floor is the least work any correct validator must do: DuckDB reads every table with the schema's column types, "
+        f"one query per declared primary and foreign key, and every excerpt is compared with its archived text by slicing the decoded text. "
+        f"Datasette rows give the p95 latency of 30 requests one at a time; the load test sends 200 mixed requests (table pages, searches, "
+        f"canned queries), 8 at a time.\n\n"
+        f"![time against rows, log-log](bench.svg)\n\n{table}\n## Targets\n\n{goals}\n",
+        encoding="utf-8",
+    )
+    (out_dir / "bench.svg").write_text(bench.plot_svg(results), encoding="utf-8")
     console.print(f"wrote {os.path.relpath(out_dir / 'benchmark.md')} and benchmark.svg")
 
 

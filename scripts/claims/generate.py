@@ -22,6 +22,7 @@ from claims.project import Project
 from claims.publish import datasette_metadata
 from claims.schema import TABLES
 from claims.schema.derived import sql_ddl, table_schema
+from claims.schema.dialect import DATAPACKAGE_DIALECT
 from claims.schema.package import PACKAGE_META
 
 # datapackage.json says it is generated in a "$comment" (the Data Package spec allows properties of
@@ -53,7 +54,7 @@ def datapackage(where: Project | None = None) -> dict[str, Any]:
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
-                "dialect": {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True},
+                "dialect": dict(DATAPACKAGE_DIALECT),
                 "schema": table_schema(model),
             }
         )
