@@ -1,8 +1,8 @@
 """`claims build`: the typed DuckDB database, Parquet files and the SQLite database that Datasette
 serves, all from the validated CSVs.
 
-Steps, each a function: load the CSVs into typed DuckDB tables (schema DDL, keys, comments) →
-create the views (queries/views/) → export Parquet → write SQLite with sqlite-utils (keys,
+Steps, each a function of claims.database: load the CSVs into typed DuckDB tables (schema DDL,
+keys, comments) → create the views (queries/views/) → export Parquet → write SQLite (keys,
 indexes, full-text search, the same views). Everything is written to a new versioned folder and
 made current in one atomic step (see "Switching whole" below), under a lock that refuses a second
 build into the same folder.
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import re
 import shutil
 import signal
 import tempfile
@@ -21,17 +20,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
-
-from claims.archive import Archive, Location
-from claims.project import DERIVED_DIR, VIEWS_DIR
-from claims.schema import TABLES, Row
-from claims.schema.derived import DUCKDB_TYPES, declarable_foreign_keys, id_columns, sql_ddl, table_schema
-from claims.schema.dialect import duckdb_read_csv
-from claims.schema.presentation import FACETS, FTS_COLUMNS, SORT
+from claims.archive import Location
+from claims.database import create_views, export_parquet, inspect_counts, load_duckdb, open_duckdb_file, write_sqlite
 from claims.validate import Run, validate
-
-SQLITE_TYPES = {"string": str, "integer": int, "boolean": int, "date": str}
 
 
 class BuildRefused(Exception):
@@ -43,192 +34,6 @@ class BuildResult:
     out_dir: Path
     outputs: list[Path] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
-
-
-def field_types(model: type[Row]) -> dict[str, str]:
-    """Column name → frictionless type, from the generated Table Schema."""
-    return {f["name"]: f["type"] for f in table_schema(model)["fields"]}
-
-
-def views() -> list[tuple[str, str]]:
-    """(name, CREATE VIEW statement) for each file in queries/views/, in name order."""
-    return [(path.stem, path.read_text(encoding="utf-8")) for path in sorted(VIEWS_DIR.glob("*.sql"))]
-
-
-MATERIALIZE = re.compile(r"^-- materialize in SQLite, indexed on: (.+)$", re.M)
-
-
-def materialize_view(db, name: str, statement: str) -> None:
-    """A view whose file says `-- materialize in SQLite, indexed on: COLUMNS` becomes a table of its
-    rows in the published SQLite (which never changes once built), with an index on those columns:
-    a lookup by key then reads a few rows instead of recomputing the view over every actor. Done
-    right after the view is created, so that the views after it read the table."""
-    found = MATERIALIZE.search(statement)
-    if found:
-        columns = [column.strip() for column in found.group(1).split(",")]
-        db.execute(f"CREATE TABLE _{name} AS SELECT * FROM {name}")
-        db.execute(f"DROP VIEW {name}")
-        db.execute(f"ALTER TABLE _{name} RENAME TO {name}")
-        db.execute(f"CREATE INDEX idx_{name}_{'_'.join(columns)} ON {name} ({', '.join(columns)})")
-
-
-# The on-disk format claims.duckdb is written in: DuckDB 1.0 and every later version read it
-# (the format of the DuckDB that writes, 2.x, cannot be read by 1.x). tests/test_readme_duckdb.py
-# checks the file's version number.
-DUCKDB_STORAGE_VERSION = "v1.0.0"
-
-
-def open_duckdb_file(path: Path) -> duckdb.DuckDBPyConnection:
-    """A connection whose default database is a new file at `path`, in DUCKDB_STORAGE_VERSION."""
-    con = duckdb.connect()
-    con.execute(f"ATTACH '{path.as_posix().replace(chr(39), chr(39) * 2)}' AS claims (STORAGE_VERSION '{DUCKDB_STORAGE_VERSION}')")
-    con.execute("USE claims")
-    return con
-
-
-def load_duckdb(con: duckdb.DuckDBPyConnection, data_dir: Path) -> dict[str, int]:
-    """Create the typed tables from the schema's DDL and fill them from the CSVs, sorted by key."""
-    con.execute(sql_ddl())
-    counts = {}
-    for model in TABLES:
-        name, types = model.meta.name, field_types(model)
-        casts = ", ".join(f"CAST({column} AS {DUCKDB_TYPES[kind]}) AS {column}" for column, kind in types.items())
-        con.execute(f"INSERT INTO {name} SELECT {casts} FROM {duckdb_read_csv(data_dir / f'{name}.csv', list(types))} ORDER BY {', '.join(model.meta.primary_key)}")
-        (counts[name],), = con.execute(f"SELECT count(*) FROM {name}").fetchall()  # fetched whole: no result left open
-    return counts
-
-
-def create_views(con) -> None:
-    for _name, statement in views():
-        con.execute(statement)
-
-
-def export_parquet(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
-    """One Parquet file a table, rows in key order: load_duckdb inserted them sorted by key and a
-    scan keeps insertion order (preserve_insertion_order), so they are not sorted again."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for model in TABLES:
-        path = folder / f"{model.meta.name}.parquet"
-        con.execute(
-            f"COPY (SELECT * FROM {model.meta.name}) "
-            f"TO '{path.as_posix()}' (FORMAT parquet, COMPRESSION zstd)"
-        )
-        written.append(path)
-    return written
-
-
-def _sqlite_columns(model: type[Row]) -> str:
-    """The SELECT list that gives a table's rows as SQLite stores them: dates as ISO text."""
-    return ", ".join(f"CAST({column} AS VARCHAR) AS {column}" if kind == "date" else column for column, kind in field_types(model).items())
-
-
-def _copy_rows(con: duckdb.DuckDBPyConnection, db, name: str, model: type[Row]) -> None:
-    """Every row of a DuckDB table into the SQLite table of the same name, a batch of Arrow
-    columns at a time (no dict per row, bounded memory)."""
-    columns = list(field_types(model))
-    insert = f"INSERT INTO [{name}] ({', '.join(f'[{c}]' for c in columns)}) VALUES ({', '.join('?' for _ in columns)})"
-    reader = con.sql(f"SELECT {_sqlite_columns(model)} FROM {name}").to_arrow_reader(SQLITE_BATCH_ROWS)
-    for batch in reader:
-        db.conn.executemany(insert, zip(*(column.to_pylist() for column in batch.columns)))
-
-
-SQLITE_BATCH_ROWS = 100_000
-
-
-def write_sqlite(con: duckdb.DuckDBPyConnection, path: Path, archive_dir: Path | None = None) -> None:
-    """The database Datasette serves: keys, an index on every key column, full-text search, views.
-    The rows go in first, in one transaction; the indexes and the full-text index after them."""
-    import sqlite_utils
-
-    db = sqlite_utils.Database(path, recreate=True)
-    db.execute("PRAGMA journal_mode = OFF")  # a new file in a folder nobody reads until it is switched in
-    db.execute("PRAGMA synchronous = OFF")
-    deferred, indexes = [], []
-    for model in TABLES:
-        name, types = model.meta.name, field_types(model)
-        schema = table_schema(model)
-        required = {f["name"] for f in schema["fields"] if f.get("constraints", {}).get("required")}
-        declared = declarable_foreign_keys(model)
-        deferred += [(name, key) for key in model.foreign_keys() if key not in declared]
-        primary_key = model.meta.primary_key
-        db[name].create(
-            {column: SQLITE_TYPES[kind] for column, kind in types.items()},
-            pk=primary_key[0] if len(primary_key) == 1 else primary_key,
-            not_null=required,
-            foreign_keys=[(key.fields[0], key.table, key.ref_fields[0]) for key in declared],
-        )
-        for key in model.foreign_keys():
-            if key.fields[0] not in primary_key[:1]:
-                indexes.append((name, key.fields[0]))
-        # every key column (IDs, the polymorphic entity_id) and the columns Datasette sorts and facets by
-        keyed = [c for c in model.columns() if c in id_columns(model) or c == "entity_id"]
-        for column in [*keyed, *FACETS.get(name, []), *([SORT[name]] if name in SORT else [])]:
-            if (column,) != tuple(primary_key) and column in types:  # derived columns are indexed in queries/derived/
-                indexes.append((name, column))
-    with db.conn:  # one transaction for every row
-        for model in TABLES:
-            _copy_rows(con, db, model.meta.name, model)
-    for name, column in indexes:
-        db[name].create_index([column], if_not_exists=True)
-    # keys that close a cycle between tables can only be added once both tables exist
-    db.add_foreign_keys([(name, key.fields[0], key.table, key.ref_fields[0]) for name, key in deferred])
-    for table, columns in FTS_COLUMNS.items():
-        db[table].enable_fts(columns, create_triggers=False, tokenize="porter")
-    if archive_dir is not None:
-        archive_lengths(con, db, archive_dir)
-    derive_for_pages(db)
-    for name, statement in views():
-        db.execute(statement)
-        materialize_view(db, name, statement)
-    db.vacuum()
-    db.close()
-
-
-def derive_for_pages(db) -> None:
-    """The columns the Datasette pages sort and facet by (queries/derived/): computed by SQLite from
-    the curated columns (generated columns), so nothing is stored or curated twice."""
-    for path in sorted(DERIVED_DIR.glob("*.sql")):
-        db.conn.executescript(path.read_text(encoding="utf-8"))
-
-
-def inspect_counts(database: Path, path: Path) -> None:
-    """Datasette's inspect file: the row count of each table of the immutable database, so that a
-    table page need not count a million rows on every view. The file is named without its folder:
-    the build's location is nobody's business, and two builds of the same data give the same file."""
-    import json
-    import subprocess
-    import sys
-
-    result = subprocess.run([sys.executable, "-m", "datasette", "inspect", str(database), "--inspect-file", str(path)], capture_output=True, text=True)
-    if result.returncode != 0:
-        raise RuntimeError(f"datasette inspect failed: {result.stderr[-500:]}")
-    inspected = json.loads(path.read_text())  # fail here, not at serve time, if it is not JSON
-    for entry in inspected.values():
-        entry["file"] = database.name
-    path.write_text(json.dumps(inspected, indent=2) + "\n", encoding="utf-8")
-
-
-def sqlite_from_csvs(data_dir: Path, path: Path, archive_dir: Location | None = None) -> None:
-    """The SQLite database `claims build` publishes, straight from the CSVs (no DuckDB file kept):
-    what the cross-table expectations and the Data Docs run on."""
-    con = duckdb.connect()
-    try:
-        load_duckdb(con, data_dir)
-        write_sqlite(con, path, archive_dir)
-    finally:
-        con.close()
-
-
-def archive_lengths(con, db, archive_dir: Path) -> None:
-    """archived_texts: the length of each archived text (not the text), so that offsets can be checked."""
-    archive = Archive.open(archive_dir)
-    rows = []
-    for (sha256,) in con.execute("SELECT DISTINCT archive_sha256 FROM sources WHERE archive_sha256 IS NOT NULL ORDER BY 1").fetchall():
-        text = archive.text(sha256)
-        if text is not None:
-            rows.append({"archive_sha256": sha256, "char_length": len(text)})
-    db["archived_texts"].insert_all(rows, pk="archive_sha256", replace=True)
 
 
 # --- Switching whole -------------------------------------------------------------------------

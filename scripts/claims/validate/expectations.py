@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from claims.database import sqlite_from_csvs
 from claims.expectations import RULES, cross_table_suite, quiet_gx, suites_for, to_gx_suite
 from claims.findings import Finding
 from claims.schema import TABLES
@@ -112,8 +113,6 @@ def _kwargs(kwargs: dict) -> str:
 
 
 def _cross_table(run, gx, context) -> None:
-    from claims.build import sqlite_from_csvs
-
     if any(f.layer in {"structure", "rows", "integrity"} for f in run.findings):
         run.skipped["expectations (cross-table)"] = "the data has findings in earlier layers, so the SQLite database could not be built to run the cross-table SQL expectations on"
         return
