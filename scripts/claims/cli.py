@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import errno
+import importlib.util
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -102,7 +104,7 @@ def cli() -> None:
 @click.option("--archive", "archive_dir", type=ARCHIVE, default=None, help=ARCHIVE_HELP)
 @click.option("--no-archive", is_flag=True, help="Skip the provenance layer even if an archive is found.")
 @click.option("--layers", default=None, metavar="NAMES", help="Comma-separated layers to run, with the layers they need (provenance needs rows; expectations need rows and integrity; all need structure): structure,rows,integrity,provenance,expectations. Default: all.")
-@click.option("--engine", type=click.Choice(["auto", "reference", "fast"]), default="auto", show_default=True, help="reference: frictionless, pydantic and Great Expectations row by row; fast: the same rules compiled to DuckDB SQL; auto: reference for small data, fast above 20 MB.")
+@click.option("--engine", type=click.Choice(["auto", "reference", "fast", "spark"]), default="auto", show_default=True, help="reference: frictionless, pydantic and Great Expectations row by row; fast: the same rules compiled to DuckDB SQL; spark: that SQL transpiled to Spark SQL, on a local session or $CLAIMS_SPARK_MASTER (needs pyspark and Java 17); auto: reference for small data, fast above 20 MB.")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
 def validate(data_dir: Path, archive_dir: Path | None, no_archive: bool, layers: str | None, engine: str, quiet: bool) -> None:
     """Check the CSV tables in layers: structure, rows, integrity, provenance.
@@ -119,6 +121,8 @@ def validate(data_dir: Path, archive_dir: Path | None, no_archive: bool, layers:
         raise click.UsageError(f"--layers: unknown layer(s) {', '.join(sorted(unknown))}; choose from {', '.join(LAYER_NAMES)}")
     if not data_dir.is_dir():
         raise click.UsageError(f"--data {data_dir}: no such folder")
+    if engine == "spark" and (importlib.util.find_spec("pyspark") is None or not (shutil.which("java") or os.environ.get("JAVA_HOME"))):
+        raise click.UsageError("--engine spark needs pyspark and a Java 17 runtime: pip install 'pyspark>=4.0,<4.1' and install Java 17 (or set JAVA_HOME)")
     archive = _archive_option(archive_dir, no_archive)
     with progress("claims validate") as step:
         run = run_validation(data_dir, archive, progress=lambda layer: step(f"{layer} layer"), layers=chosen, engine=engine)
@@ -610,7 +614,6 @@ def archive_pull(folder: Path, data_dir: Path, archive_dir: Location | None) -> 
     """Copy every archived text that data/sources.csv cites (and wikidata.csv) from the archive
     (e.g. a store's URL) into FOLDER, each checked against its SHA-256. Exits 1 if one is unavailable."""
     import csv as csvlib
-    import shutil
 
     from claims.archive import Archive
 

@@ -84,7 +84,7 @@ def with_needs(layers) -> tuple[str, ...]:
 
 # Above this many bytes of CSV, `engine="auto"` takes the fast path.
 FAST_PATH_BYTES = 20 << 20
-ENGINES = ("auto", "reference", "fast")
+ENGINES = ("auto", "reference", "fast", "spark")
 
 
 def choose_engine(data_dir: Path, engine: str = "auto") -> str:
@@ -108,7 +108,8 @@ def validate(data_dir: Path, archive_dir: Path | None = None, progress=None, lay
 
     `archive_dir` holds the captured source texts. Each layer runs with the layers it needs (LAYER_NEEDS): the others
     read the tables it loads. `engine`: "reference" (frictionless, pydantic, Great Expectations,
-    row by row), "fast" (the same rules compiled to DuckDB SQL, see fast.py) or "auto" (the
+    row by row), "fast" (the same rules compiled to DuckDB SQL, see fast.py), "spark" (the fast
+    engine's SQL transpiled to Spark SQL, see spark.py) or "auto" (the
     reference for small data such as the curated tables, the fast path for large data).
     """
     run = Run(Path(data_dir), parse_location(archive_dir))
@@ -120,6 +121,11 @@ def validate(data_dir: Path, archive_dir: Path | None = None, progress=None, lay
         from claims.validate.fast import validate_fast
 
         validate_fast(run, wanted)
+        return run
+    if run.engine == "spark":  # pyspark and a Java runtime are needed only here
+        from claims.validate.spark import validate_spark
+
+        validate_spark(run, wanted)
         return run
     for name, layer in LAYERS:
         if name not in wanted:
