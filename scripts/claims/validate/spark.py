@@ -111,7 +111,8 @@ def to_spark(sql: str, params=None) -> exp.Expression:
 
 
 def _sql(tree: exp.Expression) -> str:
-    return tree.sql(dialect="spark")
+    # every identifier quoted: DuckDB's plain names (first, last, date) may be keywords in Spark
+    return tree.sql(dialect="spark", identify=True)
 
 
 class Result:
