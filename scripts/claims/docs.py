@@ -5,6 +5,10 @@ temporary folder, the suites are run there through checkpoints that update the d
 rendered site is copied to build/data_docs/, with the scripts, styles and fonts GX loads from CDNs
 replaced by copies vendored from the npm registry (claims/vendor.py). The repository's gx/ is never
 written to.
+
+`claims validate` runs the suites compiled to SQL (the fast engine); Great Expectations stays the
+reference they are proved equal to, so `claims docs` also runs both engines on the same data and
+reports any finding one of them has and the other lacks.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from claims.build import sqlite_from_csvs
 from claims.expectations import GX_DIR, cross_table_suite, quiet_gx, suites_for, to_gx_suite
 from claims.schema import TABLES
 from claims.tablefile import read_table
+from claims.validate import validate
 from claims.vendor import localise
 
 
@@ -66,3 +71,15 @@ def _run_checkpoint(context, gx, Checkpoint, UpdateDataDocsAction, suite, batch_
     definition = context.validation_definitions.add(gx.ValidationDefinition(name=f"validate {suite['name']}", data=batch_definition, suite=gx_suite))
     checkpoint = context.checkpoints.add(Checkpoint(name=f"check {suite['name']}", validation_definitions=[definition], actions=[UpdateDataDocsAction(name="docs")]))
     checkpoint.run(batch_parameters=batch_parameters)
+
+
+def engines_disagree(data_dir: Path, archive_dir=None) -> tuple[int, list[str]]:
+    """(findings of the fast engine, every finding only one engine reports, printed with the engine
+    that reports it). Empty when the compiled suites and rules agree with the reference."""
+    runs = {engine: validate(data_dir, archive_dir, engine=engine) for engine in ("fast", "reference")}
+    keyed = {engine: {(f.path, f.line, f.column, f.rule, f.message): f for f in run.findings} for engine, run in runs.items()}
+    only = []
+    for engine, other in (("fast", "reference"), ("reference", "fast")):
+        for key in sorted(keyed[engine].keys() - keyed[other].keys()):
+            only.append(f"only the {engine} engine: {keyed[engine][key].format()}")
+    return len(runs["fast"].findings), only

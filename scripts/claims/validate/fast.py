@@ -572,8 +572,9 @@ def check_expectations(run, con) -> None:
 # --- the whole fast path ---------------------------------------------------------------------------
 
 
-def validate_fast(run, layers) -> None:
-    """Run the fast path's layers on `run` (a claims.validate.Run), timing each."""
+def validate_fast(run, layers, progress=None) -> None:
+    """Run the fast path's layers on `run` (a claims.validate.Run), timing each; `progress` is
+    told each layer's name as it starts."""
     import time
 
     from claims.validate import integrity
@@ -596,6 +597,8 @@ def validate_fast(run, layers) -> None:
             if name not in layers:
                 continue
             before, started = len(run.findings), time.perf_counter()
+            if progress:
+                progress(name)
             try:
                 step()
             except Exception as error:  # as in the reference: a bug ends in a finding, not exit 3

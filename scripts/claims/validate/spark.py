@@ -273,9 +273,9 @@ def load(run, con: SparkConnection) -> None:
 # --- the whole Spark path ------------------------------------------------------------------------------
 
 
-def validate_spark(run, layers, spark: SparkSession | None = None) -> None:
+def validate_spark(run, layers, progress=None, spark: SparkSession | None = None) -> None:
     """Run the layers on `run` (a claims.validate.Run) with Spark, timing each: the fast engine's
-    steps, each statement transpiled to Spark SQL."""
+    steps, each statement transpiled to Spark SQL; `progress` is told each layer's name as it starts."""
     con = SparkConnection(spark or spark_session())
     steps = {
         "structure": lambda: load(run, con),
@@ -289,6 +289,8 @@ def validate_spark(run, layers, spark: SparkSession | None = None) -> None:
             if name not in layers:
                 continue
             before, started = len(run.findings), time.perf_counter()
+            if progress:
+                progress(name)
             try:
                 step()
             except Exception as error:  # as in the other engines: a bug ends in a finding, not exit 3
