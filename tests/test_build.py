@@ -79,6 +79,17 @@ def test_views_in_both_databases(built):
     assert pair == duck.execute("SELECT count(*) FROM statements WHERE speaker_id = 'steve-witkoff' AND addressee_id = 'yuri-ushakov'").fetchone()[0]
 
 
+def test_actor_names_is_a_table_looked_up_by_index_in_sqlite_with_the_views_rows(built):
+    """Served by Datasette, a name lookup must not recompute the view over every actor."""
+    duck = duckdb.connect(str(built / "claims.duckdb"), read_only=True)
+    lite = sqlite3.connect(built / "claims.db")
+    assert lite.execute("SELECT type FROM sqlite_master WHERE name = 'actor_names'").fetchone() == ("table",)
+    plan = " ".join(row[3] for row in lite.execute("EXPLAIN QUERY PLAN SELECT actor_id FROM actor_names WHERE key = 'witkoff'"))
+    assert "USING INDEX" in plan or "USING COVERING INDEX" in plan, plan
+    assert sorted(lite.execute("SELECT actor_id, key, kind FROM actor_names").fetchall()) == sorted(duck.execute("SELECT actor_id, key, kind FROM actor_names").fetchall())
+    assert lite.execute("SELECT actor_id FROM actor_names WHERE key = 'witkoff'").fetchall() == [("steve-witkoff",)]
+
+
 def test_build_refuses_data_that_does_not_validate(dataset, tmp_path):
     dataset.edit("actors", {"actor_id": "axios"}, actor_type="newspaper")
     with pytest.raises(BuildRefused):

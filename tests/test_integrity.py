@@ -164,3 +164,22 @@ def test_mentioned_as_is_required(dataset):
 def test_a_position_comes_from_an_archived_source(dataset):
     line = dataset.edit("positions", {"position_id": "kirill-dmitriev-heads-rdif"}, source_id="axios-interview-dmitriev")
     assert ("positions.csv", line, "source_id", "unarchived-source") in dataset.findings(with_archive=False)
+
+
+def test_whole_word_shortcut_agrees_with_the_rule_as_written():
+    """_names decides most rows by substring tests; on every kind of neighbour and of words it
+    must say what the regular expression (the rule as written) says."""
+    import duckdb
+
+    from claims.validate.integrity import _names
+
+    rule = "regexp_matches(h, '(^|[^\\p{L}\\p{N}])' || regexp_escape(w) || '([^\\p{L}\\p{N}]|$)')"
+    haystacks = ["peace plan talks", "“peace plan,” he said.", "the peaceful plan", "Putin's plan", "U.S. and Kyiv", "talks with Kyiv-Moscow", "plan2 plan", "x\x1fpeace", "ceasefire—peace—now", "Zelensky"]
+    words = ["peace", "plan", "Putin", "Putin's", "U.S.", "Kyiv", "Kyiv-Moscow", "talks with", "plan talks", "Zelensky", "lensk", "peace now"]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (h VARCHAR, w VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?, ?)", [(h, w) for h in haystacks for w in words])
+    differ = con.execute(f"SELECT h, w FROM t WHERE ({_names('h', 'w')}) IS DISTINCT FROM ({rule})").fetchall()
+    assert differ == []
+    matched, unmatched = con.execute(f"SELECT count(*) FILTER (WHERE {rule}), count(*) FILTER (WHERE NOT {rule}) FROM t").fetchone()
+    assert matched > 5 and unmatched > 5  # both outcomes are exercised

@@ -1,11 +1,14 @@
 """Synthetic data at any size, validated by both engines; the benchmark runs end to end (small)."""
 
+import csv
 import hashlib
+import sys
 from pathlib import Path
 
 import pytest
 
 from claims import bench
+from claims.generate import DUCKDB_TYPES
 from claims.synth import synth
 from claims.validate import validate
 
@@ -65,9 +68,54 @@ def test_broken_synthetic_data_gives_the_same_findings_on_both_engines(synthetic
 def test_benchmark_runs_end_to_end_on_a_small_size(tmp_path):
     results = bench.bench([200], tmp_path, frictionless_budget=120, step_budget=300, datasette=True)
     steps = {m.step for m in results}
-    assert {"floor: DuckDB scan", "claims validate", "frictionless validate", "claims build", "Datasette table page", "Datasette search", "Datasette canned query"} <= steps
-    assert all(m.seconds and m.seconds > 0 for m in results if not m.step.startswith("  layer"))
+    assert {bench.CURATED, bench.HONEST_FLOOR, bench.BARE_SCAN, "claims validate", "frictionless validate", "claims build", "Datasette load test", *bench.SINGLE_PAGES} <= steps
+    assert {"  output: duckdb", "  output: parquet", "  output: sqlite"} <= steps  # each output timed
+    assert all(m.seconds and m.seconds > 0 for m in results if not m.step.startswith(("  layer", "  output")))
+    floor = next(m for m in results if m.step == bench.HONEST_FLOOR)
+    assert floor.rows > 1000 and floor.note == ""  # the synthetic data breaks no key and no excerpt
+    load = next(m for m in results if m.step == "Datasette load test")
+    assert load.extra["errors"] == 0, load.extra["failed"]
     table = bench.markdown(results)
     assert table.count("\n") == len(results) + 2
-    assert any("peak memory" in line for line in bench.targets(results))
+    goals = bench.targets(results)
+    assert any("peak memory" in line for line in goals) and any("÷ honest floor" in line for line in goals)
     assert bench.plot_svg(results).startswith("<svg")
+
+
+def test_honest_floor_finds_a_broken_excerpt_and_a_dangling_key(tmp_path):
+    synth(200, tmp_path)
+    assert bench.honest_floor(tmp_path, DUCKDB_TYPES)["problems"] == 0
+    attestations = tmp_path / "data" / "attestations.csv"
+    with attestations.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["char_start"] = str(int(rows[0]["char_start"]) + 1)  # the excerpt no longer sits there
+    rows[1]["source_id"] = "article-999999"  # a source that does not exist
+    with attestations.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    assert bench.honest_floor(tmp_path, DUCKDB_TYPES)["problems"] == 2
+
+
+def test_each_step_reports_its_own_peak_memory():
+    """Linux carries a process's peak RSS across vfork+exec: a child spawned by a process that once
+    held 600 MB would report 600 MB, whatever it used itself."""
+    held = bytearray(600 << 20)
+    for index in range(0, len(held), 4096):
+        held[index] = 1
+    del held
+    _seconds, peak, code, timed_out, out = bench.run_measured([sys.executable, "-c", "print(len(bytearray(50 << 20)))"], timeout=60)
+    assert code == 0 and not timed_out and out.strip() == str(50 << 20)
+    assert 50 <= peak < 200
+
+
+def test_a_step_over_its_budget_is_stopped():
+    seconds, _peak, _code, timed_out, _out = bench.run_measured([sys.executable, "-c", "import time; time.sleep(60)"], timeout=1)
+    assert timed_out and seconds < 30
+
+
+def test_targets_say_met_or_missed_by_how_much():
+    assert bench.verdict("x", 2.0, 3, "×") == "- x: 2.0× (target ≤ 3×) — met"
+    assert bench.verdict("x", 6.0, 3, "×") == "- x: 6.0× (target ≤ 3×) — missed by 2.00×"
+    assert bench.verdict("y", 5.0, 10, "×", at_most=False).endswith("missed by 2.00×")
+    assert bench.verdict("z", 150, 100, "ms") == "- z: 150 ms (target ≤ 100 ms) — missed by 1.50×"

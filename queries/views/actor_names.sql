@@ -1,5 +1,6 @@
 -- title: Actor names
 -- description: Every way to name an actor: its ID, its name and each of its aliases, lower-cased (`key`), so that a query can take "Steve Witkoff", "Witkoff" or steve-witkoff alike.
+-- materialize in SQLite, indexed on: key
 CREATE VIEW actor_names AS
 WITH RECURSIVE alias_parts(actor_id, alias, rest) AS (
     SELECT actor_id, '', aliases || '|' FROM actors WHERE aliases IS NOT NULL AND aliases <> ''

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import shutil
 import signal
 import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -26,6 +26,7 @@ import duckdb
 from claims.archive import Archive
 from claims.generate import DUCKDB_TYPES, REPO, declarable_foreign_keys, sql_ddl, table_schema
 from claims.schema import TABLES, Row
+from claims.schema.dialect import duckdb_read_csv
 
 VIEWS_DIR = REPO / "queries" / "views"
 DERIVED_DIR = REPO / "queries" / "derived"
@@ -55,6 +56,23 @@ def views() -> list[tuple[str, str]]:
     return [(path.stem, path.read_text(encoding="utf-8")) for path in sorted(VIEWS_DIR.glob("*.sql"))]
 
 
+MATERIALIZE = re.compile(r"^-- materialize in SQLite, indexed on: (.+)$", re.M)
+
+
+def materialize_view(db, name: str, statement: str) -> None:
+    """A view whose file says `-- materialize in SQLite, indexed on: COLUMNS` becomes a table of its
+    rows in the published SQLite (which never changes once built), with an index on those columns:
+    a lookup by key then reads a few rows instead of recomputing the view over every actor. Done
+    right after the view is created, so that the views after it read the table."""
+    found = MATERIALIZE.search(statement)
+    if found:
+        columns = [column.strip() for column in found.group(1).split(",")]
+        db.execute(f"CREATE TABLE _{name} AS SELECT * FROM {name}")
+        db.execute(f"DROP VIEW {name}")
+        db.execute(f"ALTER TABLE _{name} RENAME TO {name}")
+        db.execute(f"CREATE INDEX idx_{name}_{'_'.join(columns)} ON {name} ({', '.join(columns)})")
+
+
 # The on-disk format claims.duckdb is written in: DuckDB 1.0 and every later version read it
 # (the format of the DuckDB that writes, 2.x, cannot be read by 1.x). tests/test_readme_duckdb.py
 # checks the file's version number.
@@ -75,15 +93,9 @@ def load_duckdb(con: duckdb.DuckDBPyConnection, data_dir: Path) -> dict[str, int
     counts = {}
     for model in TABLES:
         name, types = model.meta.name, field_types(model)
-        columns = ", ".join(f"'{column}': 'VARCHAR'" for column in types)
         casts = ", ".join(f"CAST({column} AS {DUCKDB_TYPES[kind]}) AS {column}" for column, kind in types.items())
-        path = (data_dir / f"{name}.csv").as_posix().replace("'", "''")
-        con.execute(
-            f"INSERT INTO {name} SELECT {casts} FROM read_csv('{path}', header = true, auto_detect = false, "
-            f"columns = {{{columns}}}, delim = ',', quote = '\"', escape = '\"', strict_mode = true) "
-            f"ORDER BY {', '.join(model.meta.primary_key)}"
-        )
-        counts[name] = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+        con.execute(f"INSERT INTO {name} SELECT {casts} FROM {duckdb_read_csv(data_dir / f'{name}.csv', list(types))} ORDER BY {', '.join(model.meta.primary_key)}")
+        (counts[name],), = con.execute(f"SELECT count(*) FROM {name}").fetchall()  # fetched whole: no result left open
     return counts
 
 
@@ -93,28 +105,50 @@ def create_views(con) -> None:
 
 
 def export_parquet(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
+    """One Parquet file a table, rows in key order: load_duckdb inserted them sorted by key and a
+    scan keeps insertion order (preserve_insertion_order), so they are not sorted again."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for model in TABLES:
         path = folder / f"{model.meta.name}.parquet"
         con.execute(
-            f"COPY (SELECT * FROM {model.meta.name} ORDER BY {', '.join(model.meta.primary_key)}) "
+            f"COPY (SELECT * FROM {model.meta.name}) "
             f"TO '{path.as_posix()}' (FORMAT parquet, COMPRESSION zstd)"
         )
         written.append(path)
     return written
 
 
-def _sqlite_value(value):
-    return value.isoformat() if isinstance(value, date) else value
+def _sqlite_columns(model: type[Row]) -> str:
+    """The SELECT list that gives a table's rows as SQLite stores them: dates as ISO text."""
+    return ", ".join(f"CAST({column} AS VARCHAR) AS {column}" if kind == "date" else column for column, kind in field_types(model).items())
+
+
+def _copy_rows(con: duckdb.DuckDBPyConnection, db, name: str, model: type[Row]) -> None:
+    """Every row of a DuckDB table into the SQLite table of the same name, a batch of Arrow
+    columns at a time (no dict per row, bounded memory)."""
+    columns = list(field_types(model))
+    insert = f"INSERT INTO [{name}] ({', '.join(f'[{c}]' for c in columns)}) VALUES ({', '.join('?' for _ in columns)})"
+    reader = con.sql(f"SELECT {_sqlite_columns(model)} FROM {name}").to_arrow_reader(SQLITE_BATCH_ROWS)
+    for batch in reader:
+        db.conn.executemany(insert, zip(*(column.to_pylist() for column in batch.columns)))
+
+
+SQLITE_BATCH_ROWS = 100_000
 
 
 def write_sqlite(con: duckdb.DuckDBPyConnection, path: Path, archive_dir: Path | None = None) -> None:
-    """The database Datasette serves: keys, an index on every key column, full-text search, views."""
+    """The database Datasette serves: keys, an index on every key column, full-text search, views.
+    The rows go in first, in one transaction; the indexes and the full-text index after them."""
     import sqlite_utils
 
+    from claims.fmt import id_columns
+    from claims.publish import FACETS, SORT
+
     db = sqlite_utils.Database(path, recreate=True)
-    deferred = []
+    db.execute("PRAGMA journal_mode = OFF")  # a new file in a folder nobody reads until it is switched in
+    db.execute("PRAGMA synchronous = OFF")
+    deferred, indexes = [], []
     for model in TABLES:
         name, types = model.meta.name, field_types(model)
         schema = table_schema(model)
@@ -128,20 +162,19 @@ def write_sqlite(con: duckdb.DuckDBPyConnection, path: Path, archive_dir: Path |
             not_null=required,
             foreign_keys=[(key.fields[0], key.table, key.ref_fields[0]) for key in declared],
         )
-        cursor = con.execute(f"SELECT * FROM {name}")
-        columns = [d[0] for d in cursor.description]
-        db[name].insert_all(({c: _sqlite_value(v) for c, v in zip(columns, row)} for row in cursor.fetchall()), batch_size=1000)
         for key in model.foreign_keys():
             if key.fields[0] not in primary_key[:1]:
-                db[name].create_index([key.fields[0]], if_not_exists=True)
+                indexes.append((name, key.fields[0]))
         # every key column (IDs, the polymorphic entity_id) and the columns Datasette sorts and facets by
-        from claims.fmt import id_columns
-        from claims.publish import FACETS, SORT
-
         keyed = [c for c in model.columns() if c in id_columns(model) or c == "entity_id"]
         for column in [*keyed, *FACETS.get(name, []), *([SORT[name]] if name in SORT else [])]:
             if (column,) != tuple(primary_key) and column in types:  # derived columns are indexed in queries/derived/
-                db[name].create_index([column], if_not_exists=True)
+                indexes.append((name, column))
+    with db.conn:  # one transaction for every row
+        for model in TABLES:
+            _copy_rows(con, db, model.meta.name, model)
+    for name, column in indexes:
+        db[name].create_index([column], if_not_exists=True)
     # keys that close a cycle between tables can only be added once both tables exist
     db.add_foreign_keys([(name, key.fields[0], key.table, key.ref_fields[0]) for name, key in deferred])
     for table, columns in FTS_COLUMNS.items():
@@ -149,8 +182,9 @@ def write_sqlite(con: duckdb.DuckDBPyConnection, path: Path, archive_dir: Path |
     if archive_dir is not None:
         archive_lengths(con, db, archive_dir)
     derive_for_pages(db)
-    for _name, statement in views():
+    for name, statement in views():
         db.execute(statement)
+        materialize_view(db, name, statement)
     db.vacuum()
     db.close()
 

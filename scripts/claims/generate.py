@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from claims.schema import TABLES, Row
+from claims.schema.dialect import DATAPACKAGE_DIALECT
 from claims.schema.vocab import DESCRIPTIONS
 
 # Enum value descriptions by enum class name, as pydantic titles the enum's JSON-Schema definition.
@@ -183,7 +184,7 @@ def datapackage() -> dict[str, Any]:
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
-                "dialect": {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True},
+                "dialect": dict(DATAPACKAGE_DIALECT),
                 "schema": table_schema(model),
             }
         )

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from claims.generate import datapackage
 from claims.schema import TABLES_BY_NAME
+from claims.schema.dialect import DUCKDB_COPY_OPTIONS, duckdb_read_csv
 
 WORDS = (
     "peace plan talks ceasefire territory security guarantees sanctions envoy kremlin negotiation proposal "
@@ -234,10 +235,6 @@ def _sort_csvs(folder: Path) -> None:
     con = duckdb.connect()
     for name, model in TABLES_BY_NAME.items():
         path = folder / f"{name}.csv"
-        columns = ", ".join(f"'{c}': 'VARCHAR'" for c in model.columns())
         sorted_path = folder / f".{name}.sorted.csv"
-        con.execute(
-            f"COPY (SELECT * FROM read_csv('{path}', header=true, auto_detect=false, columns={{{columns}}}) ORDER BY {', '.join(model.meta.primary_key)}) "
-            f"TO '{sorted_path}' (HEADER, DELIMITER ',', QUOTE '\"', ESCAPE '\"')"
-        )
+        con.execute(f"COPY (SELECT * FROM {duckdb_read_csv(path, model.columns())} ORDER BY {', '.join(model.meta.primary_key)}) TO '{sorted_path}' ({DUCKDB_COPY_OPTIONS})")
         sorted_path.replace(path)

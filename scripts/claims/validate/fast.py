@@ -39,6 +39,7 @@ from claims.findings import internal_error
 from claims.generate import DUCKDB_TYPES, table_schema
 from claims.schema import TABLES, Row
 from claims.schema.fields import LIST_SEPARATOR
+from claims.schema.dialect import duckdb_read_csv
 from claims.schema.catalogue import CELL_MAX_CHARS, ELISION, ID_PATTERN, QUOTED_FRAGMENT_PATTERN, TEXT_CELL_RULES, id_cell_sql, row_rules, sql_string
 from claims.schema.rules import edtf_bounds
 from claims.tablefile import Table, file_problem, read_table
@@ -143,13 +144,11 @@ def _duckdb_read(con, path: Path, name: str, columns: list[str], facts: dict) ->
     # One column more than the schema, padding on, and a NULL string no clean file contains: a
     # record with too many cells fills `_extra`, one with too few leaves its last column NULL (an
     # empty cell reads as ''), so both are caught although DuckDB tolerates them.
-    spec = ", ".join(f"{_q(c)}: 'VARCHAR'" for c in [*columns, "_extra"])
     cells = ", ".join(f"NULLIF({c}, '') AS {c}" for c in columns)
     too_long = " OR ".join(f"strlen({c}) > {CELL_MAX_CHARS}" for c in columns)  # bytes >= characters
     try:
         con.execute(
-            f"CREATE OR REPLACE TABLE _raw AS SELECT * FROM read_csv({_q(str(path))}, header = true, auto_detect = false, "
-            f"columns = {{{spec}}}, delim = ',', quote = '\"', escape = '\"', strict_mode = true, null_padding = true, nullstr = {_q(NULL_MARKER)})"
+            f"CREATE OR REPLACE TABLE _raw AS SELECT * FROM {duckdb_read_csv(path, [*columns, '_extra'], null_padding='true', nullstr=_q(NULL_MARKER))}"
         )
         rows, odd = con.execute(f"SELECT count(*), count(*) FILTER (WHERE _extra IS NOT NULL OR {columns[-1]} IS NULL OR {too_long}) FROM _raw").fetchone()
         # one line per record, the right number of cells, no long cell: the line numbers are exact
