@@ -70,12 +70,13 @@ ALL_LAYERS = ("structure", "rows", "integrity", "provenance", "expectations")
 VARIANTS = {
     "valid": [],
     "cells, rows and keys": [
-        "date-missing", "dated-after-source", "edtf", "enum", "event-date", "foreign-key", "list", "maxLength", "maximum", "mention-not-named",
-        "minimum", "outlet-claim-speaker", "padding", "pattern", "primary-key", "published-id-removed", "quote-shape", "required",
+        "date-missing", "dated-after-source", "edtf", "enum", "event-date", "list", "maxLength", "maximum", "mention-not-named",
+        "outlet-claim-speaker", "padding", "pattern", "primary-key", "published-id-removed", "quote-shape", "required",
         "retired-id-reused", "self-reference", "speaker-not-participant", "timestamp", "translation-language", "type-error",
         "unarchived-source", "unattested", "cell-count", "blank-row",
     ],
     "more rows": ["attests-one", "body-span", "date-bounds", "date-wording", "invisible-character", "language-basis", "offsets", "speaker-is-addressee", "duplicate-statement"],
+    "keys and minimum": ["foreign-key", "minimum"],
     "provenance": ["archive-missing", "quote-outside-excerpt", "wikidata-unconfirmed"],
     "expectations": ["fill-rate"],
 }
