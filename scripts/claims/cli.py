@@ -9,8 +9,10 @@ finds its root, or given with `claims --project DIR`.
 from __future__ import annotations
 
 import errno
+import importlib.util
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -146,7 +148,7 @@ def cli(project_dir: Path | None) -> None:
 @archive_option
 @no_archive_option("Skip the provenance layer even if an archive is found.")
 @click.option("--layers", default=None, metavar="NAMES", help="Comma-separated layers to run, with the layers they need (provenance needs rows; expectations need rows and integrity; all need structure): structure,rows,integrity,provenance,expectations. Default: all.")
-@click.option("--engine", type=click.Choice(ENGINE_NAMES), default="fast", show_default=True, help="fast: the rules and suites compiled to DuckDB SQL, at every size; reference: frictionless, pydantic and Great Expectations row by row (what the fast engine is proved equal to; slower to start).")
+@click.option("--engine", type=click.Choice(ENGINE_NAMES), default="fast", show_default=True, help="fast: the rules and suites compiled to DuckDB SQL, at every size; reference: frictionless, pydantic and Great Expectations row by row (what the fast engine is proved equal to; slower to start); spark: the fast engine's SQL transpiled to Spark SQL, on a local session or $CLAIMS_SPARK_MASTER, for data beyond one machine (needs pyspark and Java 17).")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
 def validate_command(data_dir: Path | None, archive_location: Location | None, no_archive: bool, layers: str | None, engine: str, quiet: bool) -> None:
     """Check the CSV tables in layers: structure, rows, integrity, provenance.
@@ -160,6 +162,8 @@ def validate_command(data_dir: Path | None, archive_location: Location | None, n
         raise click.UsageError(f"--layers: unknown layer(s) {', '.join(sorted(unknown))}; choose from {', '.join(LAYER_NAMES)}")
     data_dir = _data_dir(data_dir)
     archive = _archive(archive_location, no_archive)
+    if engine == "spark" and (importlib.util.find_spec("pyspark") is None or not (shutil.which("java") or os.environ.get("JAVA_HOME"))):
+        raise click.UsageError("--engine spark needs pyspark and a Java 17 runtime: pip install 'pyspark>=4.0,<4.1' and install Java 17 (or set JAVA_HOME)")
     with progress("claims validate") as step:
         run = validate(data_dir, archive, progress=lambda layer: step(f"{layer} layer"), layers=chosen, engine=engine)
     for finding in sorted(run.findings, key=lambda f: (f.path, f.line, f.column, f.rule)):

@@ -59,8 +59,9 @@ def with_needs(layers) -> tuple[str, ...]:
 # suites included, in about two seconds, where the reference engine spends most of ten importing
 # Great Expectations. The reference is kept as what the fast engine is proved equal to:
 # tests/test_catalogue.py compares them finding by finding, and `claims docs` compares them on the
-# current data. `validate` and `claims validate --engine` accept these.
-ENGINE_NAMES = ("fast", "reference")
+# current data. "spark" runs the fast engine's SQL, transpiled, on a Spark session (spark.py): for
+# data beyond one machine. `validate` and `claims validate --engine` accept these.
+ENGINE_NAMES = ("fast", "reference", "spark")
 
 
 def validate(data_dir: Path, archive_dir: Location | None = None, progress: Callable[[str], None] | None = None, layers: tuple[str, ...] | None = None, engine: str = "fast") -> Run:
@@ -68,7 +69,8 @@ def validate(data_dir: Path, archive_dir: Location | None = None, progress: Call
 
     `archive_dir` holds the captured source texts. Each layer runs with the layers it needs (LAYER_NEEDS): the others
     read the tables it loads. `engine`: "fast" (the rules and suites compiled to DuckDB SQL, see
-    fast.py) or "reference" (frictionless, pydantic and Great Expectations, row by row).
+    fast.py), "reference" (frictionless, pydantic and Great Expectations, row by row) or "spark"
+    (the fast engine's SQL transpiled to Spark SQL, see spark.py).
     """
     run = Run(Path(data_dir), parse_location(archive_dir))
     wanted = set(with_needs(layers))
@@ -79,6 +81,11 @@ def validate(data_dir: Path, archive_dir: Location | None = None, progress: Call
     run.engine = engine
     if run.engine == "fast":
         fast.validate_fast(run, wanted, progress)
+        return run
+    if run.engine == "spark":  # pyspark and a Java runtime are needed only here
+        from claims.validate.spark import validate_spark
+
+        validate_spark(run, wanted, progress)
         return run
     for name, layer in LAYERS:
         if name not in wanted:

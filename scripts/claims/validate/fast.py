@@ -134,6 +134,14 @@ def byte_scan(path: Path) -> dict:
     return facts
 
 
+def plain_file(facts: dict | None, columns: list[str]) -> bool:
+    """Whether the byte scan found a file that a fast CSV reader (DuckDB's, Spark's) reads as the
+    reference does: no NUL, BOM, invalid UTF-8, CR or ambiguous quote, a final newline, the header."""
+    if not facts or facts["nul"] or facts["bom"] or not facts["utf8"] or facts["cr"] or not facts["final_newline"] or facts["ambiguous"]:
+        return False
+    return facts["header"] == ",".join(columns).encode()
+
+
 def _register(con, name: str, table: Table) -> None:
     """A table read by the reference reader, into DuckDB (only for files that need it)."""
     columns = {column: pa.array([row[column] or None for row in table.rows], type=pa.string()) for column in table.columns}
@@ -181,8 +189,7 @@ def load(run, con) -> None:
                 facts = byte_scan(path)
             except OSError:  # vanished or unreadable since: the reference reader says why
                 facts = None
-            expected_header = ",".join(columns).encode()
-            if facts and not (facts["nul"] or facts["bom"] or not facts["utf8"] or facts["cr"] or not facts["final_newline"] or facts["ambiguous"]) and facts["header"] == expected_header:
+            if plain_file(facts, columns):
                 rows = _duckdb_read(con, path, name, columns, facts)
         if rows is not None:
             table.loaded, table.count, table.read_by = True, rows, "duckdb"
