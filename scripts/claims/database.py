@@ -22,7 +22,7 @@ from claims.project import DERIVED_DIR, VIEWS_DIR
 from claims.schema import TABLES, Row
 from claims.schema.derived import DUCKDB_TYPES, declarable_foreign_keys, id_columns, sql_ddl, table_schema
 from claims.schema.dialect import duckdb_read_csv
-from claims.schema.presentation import FACETS, FTS_COLUMNS, SORT
+from claims.schema.presentation import FACETS, FTS_COLUMNS, SORT, SORTABLE
 
 SQLITE_TYPES = {"string": str, "integer": int, "boolean": int, "date": str}
 
@@ -145,7 +145,7 @@ def write_sqlite(con: duckdb.DuckDBPyConnection, path: Path, archive_dir: Locati
                 indexes.append((name, key.fields[0]))
         # every key column (IDs, the polymorphic entity_id) and the columns Datasette sorts and facets by
         keyed = [c for c in model.columns() if c in id_columns(model) or c == "entity_id"]
-        for column in [*keyed, *FACETS.get(name, []), *([SORT[name]] if name in SORT else [])]:
+        for column in [*keyed, *FACETS.get(name, []), *([SORT[name]] if name in SORT else []), *SORTABLE.get(name, [])]:
             if (column,) != tuple(primary_key) and column in types:  # derived columns are indexed in queries/derived/
                 indexes.append((name, column))
     with db.conn:  # one transaction for every row

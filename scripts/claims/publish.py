@@ -17,7 +17,7 @@ from claims.project import CANNED_DIR, EXAMPLES_DIR, SITE_DIR, VIEWS_DIR
 from claims.schema import TABLES
 from claims.schema.derived import table_schema
 from claims.schema.package import PACKAGE_META
-from claims.schema.presentation import ARRAY_FACETS, FACETS, FTS_COLUMNS, SORT
+from claims.schema.presentation import ARRAY_FACETS, FACETS, FTS_COLUMNS, SORT, SORTABLE
 
 DATABASE = "claims"
 
@@ -114,6 +114,8 @@ def datasette_metadata() -> dict[str, Any]:
             table["facets"] = [*FACETS[name], *({"array": column} for column in ARRAY_FACETS.get(name, []))]
         if name in SORT:
             table["sort"] = SORT[name]
+        if name in SORTABLE:
+            table["sortable_columns"] = SORTABLE[name]
         if name in FTS_COLUMNS:
             table["fts_table"] = f"{name}_fts"
         if name in HOUSEKEEPING:
