@@ -54,8 +54,11 @@ def test_the_installed_package_is_not_the_checkout(installed):
     assert (suites / "cross_table.json").is_file() and list(suites.glob("columns.*.json"))
 
 
-def test_validate_with_project_from_elsewhere(installed, tmp_path):
-    result = run(installed, "--project", str(REPO), "validate", "--no-archive", "--layers", "structure,rows,integrity", cwd=tmp_path)
+@pytest.mark.parametrize("where", ["before the command", "after the command"])
+def test_validate_with_project_from_elsewhere(installed, tmp_path, where):
+    project_args, command = ["--project", str(REPO)], ["validate", "--no-archive", "--layers", "structure,rows,integrity"]
+    args = [*project_args, *command] if where == "before the command" else [*command, *project_args]
+    result = run(installed, *args, cwd=tmp_path)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert "valid" in result.stderr
 

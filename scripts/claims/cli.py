@@ -130,17 +130,29 @@ def environment_problem(error: BaseException | None) -> str | None:
     return None
 
 
-@click.group(cls=ClaimsGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="claims")
-@click.option("--project", "project_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), envvar="CLAIMS_PROJECT", default=None,
-              help="The data repository to work on (a folder with datapackage.json and data/). Default: $CLAIMS_PROJECT, else found from the working directory upwards.")
-def cli(project_dir: Path | None) -> None:
-    """Validate, build and publish the source-anchored claims dataset."""
-    if project_dir is not None:
+def _use_project(_context: click.Context, _param: click.Parameter, folder: Path | None) -> Path | None:
+    if folder is not None:
         try:
-            project.use(project_dir)
+            project.use(folder)
         except project.ProjectNotFound as error:
             raise click.BadParameter(str(error), param_hint="--project") from None
+    return folder
+
+
+# Accepted before the command (`claims --project DIR validate`) and after it (`claims validate
+# --project DIR`): the same option, defined once here and given to every command below.
+project_option = click.option(
+    "--project", type=click.Path(exists=True, file_okay=False, path_type=Path), envvar="CLAIMS_PROJECT", default=None,
+    expose_value=False, is_eager=True, callback=_use_project,
+    help="The data repository to work on (a folder with datapackage.json and data/). Default: $CLAIMS_PROJECT, else found from the working directory upwards.",
+)
+
+
+@click.group(cls=ClaimsGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="claims")
+@project_option
+def cli() -> None:
+    """Validate, build and publish the source-anchored claims dataset."""
 
 
 @cli.command("validate")
@@ -599,6 +611,17 @@ def archive_pull(folder: Path, data_dir: Path | None, archive_location: Location
     got = pulled.wanted - len(pulled.unavailable)
     click.echo(f"{got} of {pulled.wanted} archived texts in {folder}" + ("" if pulled.wikidata else " (no wikidata.csv)"))
     sys.exit(1 if pulled.unavailable else 0)
+
+
+def _every_command(group: click.Group):
+    for command in group.commands.values():
+        yield command
+        if isinstance(command, click.Group):
+            yield from _every_command(command)
+
+
+for _command in _every_command(cli):
+    project_option(_command)
 
 
 def cli_reference() -> str:
