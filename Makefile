@@ -35,7 +35,7 @@ check: setup lint
 # mypy, on the package as it installs (schema/ is claims.schema: see `layout`).
 lint: setup layout
 	$(BIN)/ruff check scripts schema tests gx publish queries
-	# $(BIN)/ruff format --check scripts schema tests   # enabled after the final format pass
+	$(BIN)/ruff format --check scripts schema tests gx publish queries
 	PYTHONPATH=$(LAYOUT) $(BIN)/lint-imports
 	MYPYPATH=$(LAYOUT) $(BIN)/mypy
 

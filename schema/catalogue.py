@@ -53,7 +53,18 @@ QUOTED_FRAGMENT = re.compile(QUOTED_FRAGMENT_PATTERN)
 # Unicode category Cc (C0 and C1 controls, DEL) except the line break:
 CONTROL_RANGES = ((0x00, 0x09), (0x0B, 0x1F), (0x7F, 0x9F))
 # What str.isspace() counts as whitespace:
-WHITESPACE_RANGES = ((0x09, 0x0D), (0x1C, 0x20), (0x85, 0x85), (0xA0, 0xA0), (0x1680, 0x1680), (0x2000, 0x200A), (0x2028, 0x2029), (0x202F, 0x202F), (0x205F, 0x205F), (0x3000, 0x3000))
+WHITESPACE_RANGES = (
+    (0x09, 0x0D),
+    (0x1C, 0x20),
+    (0x85, 0x85),
+    (0xA0, 0xA0),
+    (0x1680, 0x1680),
+    (0x2000, 0x200A),
+    (0x2028, 0x2029),
+    (0x202F, 0x202F),
+    (0x205F, 0x205F),
+    (0x3000, 0x3000),
+)
 # Zero-width joiner and non-joiner: some scripts (Persian, Indic) need them between letters.
 JOINERS = ("\u200c", "\u200d")
 
@@ -78,8 +89,10 @@ INVISIBLE_RANGES = tuple(sorted(_category_ranges("Cf") + ((0x2028, 0x2029),)))
 
 def char_class(ranges, re2: bool = False) -> str:
     """A regex character class for the ranges, in Python re syntax or RE2 syntax."""
+
     def char(code: int) -> str:
         return f"\\x{{{code:x}}}" if re2 else f"\\U{code:08x}"
+
     return "[" + "".join(char(lo) if lo == hi else f"{char(lo)}-{char(hi)}" for lo, hi in ranges) + "]"
 
 
@@ -127,7 +140,9 @@ WS_SQL = char_class(WHITESPACE_RANGES, re2=True)
 TEXT_CELL_RULES = (
     CellRule(
         "formula-injection",
-        "starts with " + ", ".join(repr(p) for p in FORMULA_PREFIXES) + ", which spreadsheets run as a formula; reword so the cell starts with another character",
+        "starts with "
+        + ", ".join(repr(p) for p in FORMULA_PREFIXES)
+        + ", which spreadsheets run as a formula; reword so the cell starts with another character",
         lambda v: v.startswith(FORMULA_PREFIXES),
         lambda c: f"left({c}, 1) IN ({', '.join(sql_string(p) for p in FORMULA_PREFIXES)})",
     ),
@@ -154,7 +169,9 @@ TEXT_CELL_RULES = (
 
 def id_cell_sql(column: str) -> str:
     """SQL that is TRUE for an ID cell that breaks the ID pattern or length."""
-    return f"(NOT regexp_full_match({column}, {sql_string(ID_PATTERN.strip('^$'))}) OR length({column}) > {ID_MAX_LENGTH})"
+    return (
+        f"(NOT regexp_full_match({column}, {sql_string(ID_PATTERN.strip('^$'))}) OR length({column}) > {ID_MAX_LENGTH})"
+    )
 
 
 def quote_segments(text: str) -> list[str]:
@@ -389,17 +406,77 @@ def _date_rules(table: str) -> list[RowRule]:
     max_missing = And(NotNull(HIGH), IsNull(dmax))
     bounded = And(NotNull(date), Not(min_missing), Not(max_missing))
     rules = [
-        RowRule(table, column, "date-missing", And(IsNull(date), NotNull(Col(column))), "is set but `date` is empty", "add the EDTF `date` or clear this cell")
+        RowRule(
+            table,
+            column,
+            "date-missing",
+            And(IsNull(date), NotNull(Col(column))),
+            "is set but `date` is empty",
+            "add the EDTF `date` or clear this cell",
+        )
         for column in ("date_text", "date_min", "date_max", "date_resolved_against")
     ]
     return rules + [
-        RowRule(table, "date_text", "date-wording", And(NotNull(date), IsNull(Col("date_text"))), "is empty: keep the source's own words for the date", 'copy the wording, e.g. "two days later"'),
-        RowRule(table, "date_resolved_against", "date-wording", And(NotNull(date), IsNull(Col("date_resolved_against"))), "is empty: say what the date was resolved against", 'e.g. "article date 2025-11-25 (Tuesday)"'),
-        RowRule(table, "date_min", "date-bounds", And(NotNull(date), min_missing), "is empty but `date` is set", "set the bounds within {low}..{high} (the EDTF value's; an open end '..' needs none), or narrower", BOUNDS),
-        RowRule(table, "date_max", "date-bounds", And(NotNull(date), Not(min_missing), max_missing), "is empty but `date` is set", "set the bounds within {low}..{high} (the EDTF value's; an open end '..' needs none), or narrower", BOUNDS),
-        RowRule(table, "date_max", "date-bounds", And(bounded, Gt(dmin, dmax)), "{date_max} is before date_min {date_min}", "swap or correct the bounds"),
-        RowRule(table, "date_min", "date-bounds", And(bounded, Or(Lt(dmin, LOW), Gt(dmin, HIGH))), "{date_min} lies outside the EDTF value {date} ({low}..{high})", "use a date within {low}..{high}", BOUNDS),
-        RowRule(table, "date_max", "date-bounds", And(bounded, Or(Gt(dmax, HIGH), Lt(dmax, LOW))), "{date_max} lies outside the EDTF value {date} ({low}..{high})", "use a date within {low}..{high}", BOUNDS),
+        RowRule(
+            table,
+            "date_text",
+            "date-wording",
+            And(NotNull(date), IsNull(Col("date_text"))),
+            "is empty: keep the source's own words for the date",
+            'copy the wording, e.g. "two days later"',
+        ),
+        RowRule(
+            table,
+            "date_resolved_against",
+            "date-wording",
+            And(NotNull(date), IsNull(Col("date_resolved_against"))),
+            "is empty: say what the date was resolved against",
+            'e.g. "article date 2025-11-25 (Tuesday)"',
+        ),
+        RowRule(
+            table,
+            "date_min",
+            "date-bounds",
+            And(NotNull(date), min_missing),
+            "is empty but `date` is set",
+            "set the bounds within {low}..{high} (the EDTF value's; an open end '..' needs none), or narrower",
+            BOUNDS,
+        ),
+        RowRule(
+            table,
+            "date_max",
+            "date-bounds",
+            And(NotNull(date), Not(min_missing), max_missing),
+            "is empty but `date` is set",
+            "set the bounds within {low}..{high} (the EDTF value's; an open end '..' needs none), or narrower",
+            BOUNDS,
+        ),
+        RowRule(
+            table,
+            "date_max",
+            "date-bounds",
+            And(bounded, Gt(dmin, dmax)),
+            "{date_max} is before date_min {date_min}",
+            "swap or correct the bounds",
+        ),
+        RowRule(
+            table,
+            "date_min",
+            "date-bounds",
+            And(bounded, Or(Lt(dmin, LOW), Gt(dmin, HIGH))),
+            "{date_min} lies outside the EDTF value {date} ({low}..{high})",
+            "use a date within {low}..{high}",
+            BOUNDS,
+        ),
+        RowRule(
+            table,
+            "date_max",
+            "date-bounds",
+            And(bounded, Or(Gt(dmax, HIGH), Lt(dmax, LOW))),
+            "{date_max} lies outside the EDTF value {date} ({low}..{high})",
+            "use a date within {low}..{high}",
+            BOUNDS,
+        ),
     ]
 
 
@@ -409,10 +486,43 @@ def _language_rules() -> list[RowRule]:
     language, basis = Col("language"), Col("language_basis")
     evident = Eq(basis, Const("evident_from_quote"))
     return [
-        RowRule("statements", "language_basis", "language-basis", And(NotNull(language), IsNull(basis)), "is empty but `language` is given", "say how the language is known (stated_by_source, evident_from_quote), or clear `language`"),
-        RowRule("statements", "language", "language-basis", And(IsNull(language), NotNull(basis)), "is empty but `language_basis` is set", "give the language, or clear `language_basis`"),
-        RowRule("statements", "language_basis", "language-basis", And(NotNull(language), evident, Ne(Col("statement_type"), Const("direct_quote"))), "evident_from_quote is only for direct quotes", "use stated_by_source where the source names the language, or clear both cells"),
-        RowRule("statements", "translated", "language-basis", And(NotNull(language), evident, Eq(Col("statement_type"), Const("direct_quote")), Eq(Col("translated"), Const(True))), "is true but the language is evident from the quote's own words", "set translated to false, or use stated_by_source"),
+        RowRule(
+            "statements",
+            "language_basis",
+            "language-basis",
+            And(NotNull(language), IsNull(basis)),
+            "is empty but `language` is given",
+            "say how the language is known (stated_by_source, evident_from_quote), or clear `language`",
+        ),
+        RowRule(
+            "statements",
+            "language",
+            "language-basis",
+            And(IsNull(language), NotNull(basis)),
+            "is empty but `language_basis` is set",
+            "give the language, or clear `language_basis`",
+        ),
+        RowRule(
+            "statements",
+            "language_basis",
+            "language-basis",
+            And(NotNull(language), evident, Ne(Col("statement_type"), Const("direct_quote"))),
+            "evident_from_quote is only for direct quotes",
+            "use stated_by_source where the source names the language, or clear both cells",
+        ),
+        RowRule(
+            "statements",
+            "translated",
+            "language-basis",
+            And(
+                NotNull(language),
+                evident,
+                Eq(Col("statement_type"), Const("direct_quote")),
+                Eq(Col("translated"), Const(True)),
+            ),
+            "is true but the language is evident from the quote's own words",
+            "set translated to false, or use stated_by_source",
+        ),
     ]
 
 
@@ -421,34 +531,170 @@ def _self_reference(table: str, column: str, key: str, message: str, hint: str) 
 
 
 ROW_RULES: tuple[RowRule, ...] = (
-    RowRule("actors", "role_source_id", "role-source", And(NotNull(Col("role")), IsNull(Col("role_source_id"))), "`role` and `role_source_id` go together", "give both the role wording and the source it is quoted from, or neither"),
-    RowRule("actors", "role", "role-source", And(IsNull(Col("role")), NotNull(Col("role_source_id"))), "`role` and `role_source_id` go together", "give both the role wording and the source it is quoted from, or neither"),
-    _self_reference("actors", "affiliation_id", "actor_id", "an actor cannot be affiliated with itself", "clear the cell or name another actor"),
-    RowRule("sources", "body_char_end", "body-span", And(NotNull(Col("body_char_start")), IsNull(Col("body_char_end"))), "body offsets go in pairs", "set both body_char_start and body_char_end"),
-    RowRule("sources", "body_char_start", "body-span", And(IsNull(Col("body_char_start")), NotNull(Col("body_char_end"))), "body offsets go in pairs", "set both body_char_start and body_char_end"),
-    RowRule("sources", "body_char_end", "body-span", Le(Col("body_char_end"), Col("body_char_start")), "must be greater than body_char_start", "check the offsets with `claims locate`"),
-    RowRule("sources", "archive_sha256", "body-span", And(NotNull(Col("body_char_start")), IsNull(Col("archive_sha256"))), "body offsets need an archived text", "add the archived file's SHA-256 or clear the body offsets"),
-    _self_reference("sources", "republishes_id", "source_id", "a source cannot refer to itself", "name another source or clear the cell"),
-    _self_reference("sources", "derived_from_id", "source_id", "a source cannot refer to itself", "name another source or clear the cell"),
-    _self_reference("positions", "organization_id", "actor_id", "an actor cannot hold a position in itself", "name the body the position is held in, or clear the cell"),
-    _self_reference("places", "part_of_id", "place_id", "a place cannot be part of itself", "name the larger place or clear the cell"),
+    RowRule(
+        "actors",
+        "role_source_id",
+        "role-source",
+        And(NotNull(Col("role")), IsNull(Col("role_source_id"))),
+        "`role` and `role_source_id` go together",
+        "give both the role wording and the source it is quoted from, or neither",
+    ),
+    RowRule(
+        "actors",
+        "role",
+        "role-source",
+        And(IsNull(Col("role")), NotNull(Col("role_source_id"))),
+        "`role` and `role_source_id` go together",
+        "give both the role wording and the source it is quoted from, or neither",
+    ),
+    _self_reference(
+        "actors",
+        "affiliation_id",
+        "actor_id",
+        "an actor cannot be affiliated with itself",
+        "clear the cell or name another actor",
+    ),
+    RowRule(
+        "sources",
+        "body_char_end",
+        "body-span",
+        And(NotNull(Col("body_char_start")), IsNull(Col("body_char_end"))),
+        "body offsets go in pairs",
+        "set both body_char_start and body_char_end",
+    ),
+    RowRule(
+        "sources",
+        "body_char_start",
+        "body-span",
+        And(IsNull(Col("body_char_start")), NotNull(Col("body_char_end"))),
+        "body offsets go in pairs",
+        "set both body_char_start and body_char_end",
+    ),
+    RowRule(
+        "sources",
+        "body_char_end",
+        "body-span",
+        Le(Col("body_char_end"), Col("body_char_start")),
+        "must be greater than body_char_start",
+        "check the offsets with `claims locate`",
+    ),
+    RowRule(
+        "sources",
+        "archive_sha256",
+        "body-span",
+        And(NotNull(Col("body_char_start")), IsNull(Col("archive_sha256"))),
+        "body offsets need an archived text",
+        "add the archived file's SHA-256 or clear the body offsets",
+    ),
+    _self_reference(
+        "sources",
+        "republishes_id",
+        "source_id",
+        "a source cannot refer to itself",
+        "name another source or clear the cell",
+    ),
+    _self_reference(
+        "sources",
+        "derived_from_id",
+        "source_id",
+        "a source cannot refer to itself",
+        "name another source or clear the cell",
+    ),
+    _self_reference(
+        "positions",
+        "organization_id",
+        "actor_id",
+        "an actor cannot hold a position in itself",
+        "name the body the position is held in, or clear the cell",
+    ),
+    _self_reference(
+        "places",
+        "part_of_id",
+        "place_id",
+        "a place cannot be part of itself",
+        "name the larger place or clear the cell",
+    ),
     *_date_rules("events"),
     *_date_rules("statements"),
-    RowRule("statements", "addressee_id", "speaker-is-addressee", Eq(Col("addressee_id"), Col("speaker_id")), "is the same actor as speaker_id", "clear addressee_id or correct the speaker"),
-    RowRule("statements", "language", "translation-language", And(Eq(Col("translated"), Const(True)), IsNull(Col("language"))), "is empty but translated is true", "give the original language (ISO 639-1)"),
-    *_language_rules(),
-    RowRule("statements", "text", "quote-shape", And(Eq(Col("statement_type"), Const("direct_quote")), HasBlankQuotePart(Col("text"))), f"has an empty part around {ELISION.strip()!r}", f"join the quoted parts with {ELISION!r}"),
-    RowRule("statements", "text", "quote-shape", And(Eq(Col("statement_type"), Const("partial_quote")), Not(HasQuotedFragment(Col("text")))), "is a partial quote without words in curly quotes “…”", "put the source's quoted words in “ ”, or use paraphrase"),
-    RowRule("attestations", "statement_id", "attests-one", Eq(IsNull(Col("statement_id")), IsNull(Col("event_id"))), "give exactly one of statement_id and event_id", "an attestation backs one statement or one event"),
-    RowRule("attestations", "char_end", "offsets", Le(Col("char_end"), Col("char_start")), "must be greater than char_start", "run `claims locate SOURCE_ID \"words\"` to get the offsets"),
     RowRule(
-        "attestations", "char_end", "offsets", And(Gt(Col("char_end"), Col("char_start")), Ne(Sub(Col("char_end"), Col("char_start")), Len(Col("excerpt")))),
-        "char_end - char_start = {span} but the excerpt has {length} characters", "run `claims locate` to get the offsets",
+        "statements",
+        "addressee_id",
+        "speaker-is-addressee",
+        Eq(Col("addressee_id"), Col("speaker_id")),
+        "is the same actor as speaker_id",
+        "clear addressee_id or correct the speaker",
+    ),
+    RowRule(
+        "statements",
+        "language",
+        "translation-language",
+        And(Eq(Col("translated"), Const(True)), IsNull(Col("language"))),
+        "is empty but translated is true",
+        "give the original language (ISO 639-1)",
+    ),
+    *_language_rules(),
+    RowRule(
+        "statements",
+        "text",
+        "quote-shape",
+        And(Eq(Col("statement_type"), Const("direct_quote")), HasBlankQuotePart(Col("text"))),
+        f"has an empty part around {ELISION.strip()!r}",
+        f"join the quoted parts with {ELISION!r}",
+    ),
+    RowRule(
+        "statements",
+        "text",
+        "quote-shape",
+        And(Eq(Col("statement_type"), Const("partial_quote")), Not(HasQuotedFragment(Col("text")))),
+        "is a partial quote without words in curly quotes “…”",
+        "put the source's quoted words in “ ”, or use paraphrase",
+    ),
+    RowRule(
+        "attestations",
+        "statement_id",
+        "attests-one",
+        Eq(IsNull(Col("statement_id")), IsNull(Col("event_id"))),
+        "give exactly one of statement_id and event_id",
+        "an attestation backs one statement or one event",
+    ),
+    RowRule(
+        "attestations",
+        "char_end",
+        "offsets",
+        Le(Col("char_end"), Col("char_start")),
+        "must be greater than char_start",
+        'run `claims locate SOURCE_ID "words"` to get the offsets',
+    ),
+    RowRule(
+        "attestations",
+        "char_end",
+        "offsets",
+        And(Gt(Col("char_end"), Col("char_start")), Ne(Sub(Col("char_end"), Col("char_start")), Len(Col("excerpt")))),
+        "char_end - char_start = {span} but the excerpt has {length} characters",
+        "run `claims locate` to get the offsets",
         {"span": Sub(Col("char_end"), Col("char_start")), "length": Len(Col("excerpt"))},
     ),
-    _self_reference("attestations", "via_source_id", "source_id", "is the same as source_id", "name the source the report relies on, or clear the cell"),
-    _self_reference("statement_relations", "object_statement_id", "statement_id", "a statement cannot relate to itself", "name another statement"),
-    _self_reference("retired_ids", "replaced_by", "id", "an ID cannot replace itself", "name the ID that replaces it, or clear the cell"),
+    _self_reference(
+        "attestations",
+        "via_source_id",
+        "source_id",
+        "is the same as source_id",
+        "name the source the report relies on, or clear the cell",
+    ),
+    _self_reference(
+        "statement_relations",
+        "object_statement_id",
+        "statement_id",
+        "a statement cannot relate to itself",
+        "name another statement",
+    ),
+    _self_reference(
+        "retired_ids",
+        "replaced_by",
+        "id",
+        "an ID cannot replace itself",
+        "name the ID that replaces it, or clear the cell",
+    ),
 )
 
 
@@ -476,7 +722,11 @@ RULES: dict[str, Rule] = {
     rule.id: rule
     for rule in [
         Rule("missing-file", *_FILE, "every table file exists"),
-        Rule("unreadable-file", *_FILE, "the file can be read: a regular file inside the data folder (a link may not lead out of it)"),
+        Rule(
+            "unreadable-file",
+            *_FILE,
+            "the file can be read: a regular file inside the data folder (a link may not lead out of it)",
+        ),
         Rule("nul-byte", *_FILE, "no NUL byte"),
         Rule("encoding", *_FILE, "UTF-8 without BOM"),
         Rule("empty-file", *_FILE, "at least the header row"),
@@ -512,7 +762,11 @@ RULES: dict[str, Rule] = {
         Rule("published-id-removed", *_KEYS, "a published ID stays or is retired"),
         Rule("duplicate-statement", "table", "integrity", "no statement recorded twice"),
         Rule("outlet-claim-speaker", *_KEYS, "an outlet_claim is spoken by an outlet"),
-        Rule("mention-not-named", *_KEYS, "a mention's `mentioned_as` names the entity, not a pronoun, in the statement's text and one of its excerpts"),
+        Rule(
+            "mention-not-named",
+            *_KEYS,
+            "a mention's `mentioned_as` names the entity, not a pronoun, in the statement's text and one of its excerpts",
+        ),
         Rule("archive-missing", *_ARCHIVE, "the archived text of a source is in the archive"),
         Rule("excerpt-mismatch", *_ARCHIVE, "the excerpt is the archived text at its offsets"),
         Rule("outside-article", *_ARCHIVE, "the excerpt lies inside the article body"),

@@ -89,7 +89,9 @@ def table_schema(model: type[Row]) -> dict[str, Any]:
     json_schema = model.model_json_schema(mode="validation")
     defs = json_schema.get("$defs", {})
     required = set(json_schema.get("required", []))
-    fields = [frictionless_field(name, json_schema["properties"][name], defs, name in required) for name in model.columns()]
+    fields = [
+        frictionless_field(name, json_schema["properties"][name], defs, name in required) for name in model.columns()
+    ]
     if len(model.meta.primary_key) == 1:  # a single-column key is also a unique column
         key_field = next(f for f in fields if f["name"] == model.meta.primary_key[0])
         key_field.setdefault("constraints", {})["unique"] = True
@@ -133,7 +135,9 @@ def sql_ddl(foreign_keys: bool = True) -> str:
             columns.append(column)
         columns.append(f"    PRIMARY KEY ({', '.join(schema['primaryKey'])})")
         for key in declarable_foreign_keys(model) if foreign_keys else []:
-            columns.append(f"    FOREIGN KEY ({', '.join(key.fields)}) REFERENCES {key.table} ({', '.join(key.ref_fields)})")
+            columns.append(
+                f"    FOREIGN KEY ({', '.join(key.fields)}) REFERENCES {key.table} ({', '.join(key.ref_fields)})"
+            )
         lines.append(f"CREATE TABLE {model.meta.name} (\n" + ",\n".join(columns) + "\n);")
         lines.append(f"COMMENT ON TABLE {model.meta.name} IS {sql_string(model.meta.description)};")
         for field in schema["fields"]:
@@ -144,5 +148,8 @@ def sql_ddl(foreign_keys: bool = True) -> str:
 
 def id_columns(model: type[Row]) -> set[str]:
     """The columns of `model` that hold IDs (their pattern is the ID pattern)."""
-    return {f["name"] for f in table_schema(model)["fields"] if f.get("constraints", {}).get("pattern") == ID_PATTERN.strip("^$")}
-
+    return {
+        f["name"]
+        for f in table_schema(model)["fields"]
+        if f.get("constraints", {}).get("pattern") == ID_PATTERN.strip("^$")
+    }

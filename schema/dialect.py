@@ -34,4 +34,6 @@ def duckdb_read_csv(path: Path | str, columns: list[str], **options: str) -> str
 
 
 # DuckDB's COPY ... TO options that write a table file in the dialect.
-DUCKDB_COPY_OPTIONS = f"HEADER, DELIMITER {sql_literal(DELIMITER)}, QUOTE {sql_literal(QUOTE)}, ESCAPE {sql_literal(QUOTE)}"
+DUCKDB_COPY_OPTIONS = (
+    f"HEADER, DELIMITER {sql_literal(DELIMITER)}, QUOTE {sql_literal(QUOTE)}, ESCAPE {sql_literal(QUOTE)}"
+)

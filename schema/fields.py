@@ -52,7 +52,9 @@ def check_cell_text(value: str) -> str:
 def check_edtf(value: str) -> str:
     if edtf_bounds(value) is None:
         raise PydanticCustomError(
-            "edtf", "'{value}' is not a valid EDTF date; examples: 2025-10-14, 2025-11, 2025-10-24/2025-10-26, 2025-10-16~", {"value": value}
+            "edtf",
+            "'{value}' is not a valid EDTF date; examples: 2025-10-14, 2025-11, 2025-10-24/2025-10-26, 2025-10-16~",
+            {"value": value},
         )
     return value
 
@@ -61,11 +63,15 @@ def check_timestamp(value: str) -> str:
     from datetime import datetime
 
     if not re.match(TIMESTAMP_PATTERN, value):
-        raise PydanticCustomError("timestamp", "must be an ISO 8601 date (2025-11-25) or date-time with offset (2025-11-25T17:04:00-05:00)")
+        raise PydanticCustomError(
+            "timestamp", "must be an ISO 8601 date (2025-11-25) or date-time with offset (2025-11-25T17:04:00-05:00)"
+        )
     try:
         (date.fromisoformat if len(value) == 10 else datetime.fromisoformat)(value)
     except ValueError:
-        raise PydanticCustomError("timestamp", "'{value}' is not a real calendar date or time", {"value": value}) from None
+        raise PydanticCustomError(
+            "timestamp", "'{value}' is not a real calendar date or time", {"value": value}
+        ) from None
     return value
 
 
@@ -104,7 +110,9 @@ Count = Annotated[int, Field(ge=1, le=INTEGER_MAX)]
 
 def pipe_list(item_type: Any) -> Any:
     """A list column: items separated by '|' in one cell."""
-    return Annotated[tuple[item_type, ...], BeforeValidator(split_list), Field(json_schema_extra={"list_separator": LIST_SEPARATOR})]
+    return Annotated[
+        tuple[item_type, ...], BeforeValidator(split_list), Field(json_schema_extra={"list_separator": LIST_SEPARATOR})
+    ]
 
 
 TextList = pipe_list(Text)

@@ -24,11 +24,25 @@ SORT = {"statements": "date_order", "events": "date_order"}
 # sorting a million rows by an unindexed column outlasts the SQL time limit. Other tables sort by any
 # column. The derived date_order is indexed in queries/derived/.
 SORTABLE = {
-    "statements": ["statement_id", "date_order", "date_min", "date_max", "speaker_id", "addressee_id", "statement_type", "event_id"],
+    "statements": [
+        "statement_id",
+        "date_order",
+        "date_min",
+        "date_max",
+        "speaker_id",
+        "addressee_id",
+        "statement_type",
+        "event_id",
+    ],
     "events": ["event_id", "date_order", "date_min", "date_max", "event_type"],
     "attestations": ["attestation_id", "statement_id", "source_id", "evidence_basis", "via_source_id"],
     "statement_mentions": ["statement_id", "entity_type", "entity_id"],
 }
 # The tables with full-text search, and the columns searched: the build creates <table>_fts, the
 # Datasette metadata points each table at it.
-FTS_COLUMNS = {"statements": ["text"], "attestations": ["excerpt"], "actors": ["name", "aliases", "role"], "events": ["title", "description"]}
+FTS_COLUMNS = {
+    "statements": ["text"],
+    "attestations": ["excerpt"],
+    "actors": ["name", "aliases", "role"],
+    "events": ["title", "description"],
+}

@@ -60,6 +60,8 @@ def edtf_bounds(value: str) -> tuple[date | None, date | None] | None:
         low, high = parsed.lower_strict(), parsed.upper_strict()
         if isinstance(low, float) and isinstance(high, float):  # open at both ends: no date at all
             return None
-        return (None if isinstance(low, float) else date(*low[:3])), (None if isinstance(high, float) else date(*high[:3]))
+        return (None if isinstance(low, float) else date(*low[:3])), (
+            None if isinstance(high, float) else date(*high[:3])
+        )
     except Exception:
         return None

@@ -49,20 +49,52 @@ from .vocab import (
     Topic,
 )
 
-Notes = Annotated[Text | None, Field(default=None, description="Curator's notes: how the row was read from the source, caveats.")]
-Country = Annotated[str | None, Field(default=None, pattern=COUNTRY_PATTERN, description="ISO 3166-1 alpha-2 country code, e.g. US, RU, UA.")]
+Notes = Annotated[
+    Text | None, Field(default=None, description="Curator's notes: how the row was read from the source, caveats.")
+]
+Country = Annotated[
+    str | None,
+    Field(default=None, pattern=COUNTRY_PATTERN, description="ISO 3166-1 alpha-2 country code, e.g. US, RU, UA."),
+]
 WikidataId = Annotated[
     str | None,
-    Field(default=None, pattern=WIKIDATA_PATTERN, description="Wikidata item, only if confirmed in the archive's wikidata.csv; empty otherwise."),
+    Field(
+        default=None,
+        pattern=WIKIDATA_PATTERN,
+        description="Wikidata item, only if confirmed in the archive's wikidata.csv; empty otherwise.",
+    ),
 ]
 # The five date columns shared by events and statements (rule 3: dates keep their wording).
-DateEdtf = Annotated[Edtf | None, Field(default=None, description="The date as EDTF (Extended Date/Time Format, ISO 8601-2): 2025-10-14, 2025-11, 2025-10-24/2025-10-26, 2025-10-16~.")]
-DateText = Annotated[Text | None, Field(default=None, description='The source\'s own wording of the date, e.g. "two days later", "this month", "Tuesday".')]
-DateMin = Annotated[IsoDate | None, Field(default=None, description="Earliest calendar day the date can be (ISO date), within the EDTF value's bounds.")]
-DateMax = Annotated[IsoDate | None, Field(default=None, description="Latest calendar day the date can be (ISO date), within the EDTF value's bounds.")]
+DateEdtf = Annotated[
+    Edtf | None,
+    Field(
+        default=None,
+        description="The date as EDTF (Extended Date/Time Format, ISO 8601-2): 2025-10-14, 2025-11, 2025-10-24/2025-10-26, 2025-10-16~.",
+    ),
+]
+DateText = Annotated[
+    Text | None,
+    Field(
+        default=None,
+        description='The source\'s own wording of the date, e.g. "two days later", "this month", "Tuesday".',
+    ),
+]
+DateMin = Annotated[
+    IsoDate | None,
+    Field(
+        default=None, description="Earliest calendar day the date can be (ISO date), within the EDTF value's bounds."
+    ),
+]
+DateMax = Annotated[
+    IsoDate | None,
+    Field(default=None, description="Latest calendar day the date can be (ISO date), within the EDTF value's bounds."),
+]
 DateResolvedAgainst = Annotated[
     Text | None,
-    Field(default=None, description='What the wording was resolved against, e.g. "article date 2025-11-25 (Tuesday)" or "event phone-call-2025-10-14".'),
+    Field(
+        default=None,
+        description='What the wording was resolved against, e.g. "article date 2025-11-25 (Tuesday)" or "event phone-call-2025-10-14".',
+    ),
 ]
 
 
@@ -98,10 +130,21 @@ class Actor(CheckedRow):
     actor_id: Id = Field(description="Stable identifier, lower-case words joined by hyphens. Never reused.")
     name: Text = Field(description="The name the dataset uses for the actor.")
     actor_type: ActorType = Field(description="What kind of actor this is.")
-    aliases: TextList | None = Field(default=None, description="Other spellings and transliterations, separated by '|' (e.g. Zelenskiy|Zelensky).")
-    role: Text | None = Field(default=None, description="The actor's role at the time, in the source's words (verbatim from `role_source_id`).")
-    role_source_id: Id | None = Field(default=None, description="The archived source whose text contains `role` verbatim.", json_schema_extra=fk("sources"))
-    affiliation_id: Id | None = Field(default=None, description="The actor this one belongs to or works for.", json_schema_extra=fk("actors"))
+    aliases: TextList | None = Field(
+        default=None, description="Other spellings and transliterations, separated by '|' (e.g. Zelenskiy|Zelensky)."
+    )
+    role: Text | None = Field(
+        default=None,
+        description="The actor's role at the time, in the source's words (verbatim from `role_source_id`).",
+    )
+    role_source_id: Id | None = Field(
+        default=None,
+        description="The archived source whose text contains `role` verbatim.",
+        json_schema_extra=fk("sources"),
+    )
+    affiliation_id: Id | None = Field(
+        default=None, description="The actor this one belongs to or works for.", json_schema_extra=fk("actors")
+    )
     country: Country
     wikidata_id: WikidataId
     notes: Notes
@@ -121,19 +164,40 @@ class Source(CheckedRow):
     source_id: Id = Field(description="Stable identifier of the source. Never reused.")
     title: Text = Field(description="Title of the source, or a description where it has none.")
     source_type: SourceType = Field(description="What kind of source this is.")
-    publisher_id: Id | None = Field(default=None, description="Who published it (an outlet, a platform).", json_schema_extra=fk("actors"))
-    author_id: Id | None = Field(default=None, description="Who wrote or said it, where that is a single actor.", json_schema_extra=fk("actors"))
-    published_at: Timestamp | None = Field(default=None, description="Publication date (ISO 8601), with time and UTC offset where known.")
+    publisher_id: Id | None = Field(
+        default=None, description="Who published it (an outlet, a platform).", json_schema_extra=fk("actors")
+    )
+    author_id: Id | None = Field(
+        default=None, description="Who wrote or said it, where that is a single actor.", json_schema_extra=fk("actors")
+    )
+    published_at: Timestamp | None = Field(
+        default=None, description="Publication date (ISO 8601), with time and UTC offset where known."
+    )
     url: Url | None = Field(default=None, description="Public address (http or https).")
     archive_sha256: Annotated[str | None, Field(pattern=SHA256_PATTERN)] = Field(
         default=None, description="SHA-256 of the archived text's bytes; the archive is content-addressed by it."
     )
-    body_char_start: Offset | None = Field(default=None, description="Offset where the article body begins in the archived text (the rest is page furniture).")
-    body_char_end: Offset | None = Field(default=None, description="Offset where the article body ends in the archived text (exclusive).")
-    republishes_id: Id | None = Field(default=None, description="The source this one republishes.", json_schema_extra=fk("sources"))
-    derived_from_id: Id | None = Field(default=None, description="The source this one was made from (a transcript from its recording).", json_schema_extra=fk("sources"))
-    retrieved_at: Edtf | None = Field(default=None, description="When the archived copy was captured (EDTF; '~' marks an estimate).")
-    language: Annotated[str | None, Field(pattern=LANGUAGE_PATTERN)] = Field(default=None, description="Language of the source (ISO 639-1).")
+    body_char_start: Offset | None = Field(
+        default=None,
+        description="Offset where the article body begins in the archived text (the rest is page furniture).",
+    )
+    body_char_end: Offset | None = Field(
+        default=None, description="Offset where the article body ends in the archived text (exclusive)."
+    )
+    republishes_id: Id | None = Field(
+        default=None, description="The source this one republishes.", json_schema_extra=fk("sources")
+    )
+    derived_from_id: Id | None = Field(
+        default=None,
+        description="The source this one was made from (a transcript from its recording).",
+        json_schema_extra=fk("sources"),
+    )
+    retrieved_at: Edtf | None = Field(
+        default=None, description="When the archived copy was captured (EDTF; '~' marks an estimate)."
+    )
+    language: Annotated[str | None, Field(pattern=LANGUAGE_PATTERN)] = Field(
+        default=None, description="Language of the source (ISO 639-1)."
+    )
     notes: Notes
 
 
@@ -150,9 +214,17 @@ class Position(CheckedRow):
 
     position_id: Id = Field(description="Stable identifier of the position row. Never reused.")
     actor_id: Id = Field(description="Who holds the title or position.", json_schema_extra=fk("actors"))
-    title: Text = Field(description="The title or position, verbatim from `source_id` (validation checks the words are there).")
-    organization_id: Id | None = Field(default=None, description="The body the position is held in, where the source names it.", json_schema_extra=fk("actors"))
-    source_id: Id = Field(description="The archived source whose article text contains `title` verbatim.", json_schema_extra=fk("sources"))
+    title: Text = Field(
+        description="The title or position, verbatim from `source_id` (validation checks the words are there)."
+    )
+    organization_id: Id | None = Field(
+        default=None,
+        description="The body the position is held in, where the source names it.",
+        json_schema_extra=fk("actors"),
+    )
+    source_id: Id = Field(
+        description="The archived source whose article text contains `title` verbatim.", json_schema_extra=fk("sources")
+    )
     notes: Notes
 
 
@@ -171,7 +243,11 @@ class Place(CheckedRow):
     name: Text = Field(description="Name of the place as the dataset writes it.")
     place_type: PlaceType = Field(description="What kind of place this is.")
     aliases: TextList | None = Field(default=None, description="Other spellings, separated by '|'.")
-    part_of_id: Id | None = Field(default=None, description="The larger place this one lies in, where the source says so.", json_schema_extra=fk("places"))
+    part_of_id: Id | None = Field(
+        default=None,
+        description="The larger place this one lies in, where the source says so.",
+        json_schema_extra=fk("places"),
+    )
     country: Country
     notes: Notes
 
@@ -196,8 +272,12 @@ class Event(CheckedRow):
     date_max: DateMax
     date_resolved_against: DateResolvedAgainst
     location: Text | None = Field(default=None, description="Where it happened, in the source's words.")
-    place_id: Id | None = Field(default=None, description="The place where it happened.", json_schema_extra=fk("places"))
-    duration_text: Text | None = Field(default=None, description='How long it lasted, in the source\'s words ("a little over five minutes").')
+    place_id: Id | None = Field(
+        default=None, description="The place where it happened.", json_schema_extra=fk("places")
+    )
+    duration_text: Text | None = Field(
+        default=None, description='How long it lasted, in the source\'s words ("a little over five minutes").'
+    )
     description: Text | None = Field(default=None, description="What happened, closely following the source.")
     notes: Notes
 
@@ -210,7 +290,7 @@ class EventParticipant(CheckedRow):
         "Event participants",
         "Who took part in each event, and in what role.",
         ("event_id", "actor_id", "role"),
-        )
+    )
 
     event_id: Id = Field(description="The event.", json_schema_extra=fk("events"))
     actor_id: Id = Field(description="The participant.", json_schema_extra=fk("actors"))
@@ -230,9 +310,17 @@ class Statement(CheckedRow):
     )
 
     statement_id: Id = Field(description="Stable identifier of the statement. Never reused.")
-    speaker_id: Id = Field(description="Who made the statement (the outlet itself for its own claims).", json_schema_extra=fk("actors"))
-    addressee_id: Id | None = Field(default=None, description="To whom it was said, where the source says so.", json_schema_extra=fk("actors"))
-    event_id: Id | None = Field(default=None, description="The event at which it was said (a call, remarks, a post).", json_schema_extra=fk("events"))
+    speaker_id: Id = Field(
+        description="Who made the statement (the outlet itself for its own claims).", json_schema_extra=fk("actors")
+    )
+    addressee_id: Id | None = Field(
+        default=None, description="To whom it was said, where the source says so.", json_schema_extra=fk("actors")
+    )
+    event_id: Id | None = Field(
+        default=None,
+        description="The event at which it was said (a call, remarks, a post).",
+        json_schema_extra=fk("events"),
+    )
     date: DateEdtf
     date_text: DateText
     date_min: DateMin
@@ -243,10 +331,16 @@ class Statement(CheckedRow):
         description="What was said. Direct quote: the quoted words verbatim (parts joined by ' […] '). Partial quote: the claim with the quoted words in curly quotes. Otherwise: the claim as the source reports it."
     )
     language: Annotated[str | None, Field(pattern=LANGUAGE_PATTERN)] = Field(
-        default=None, description="Language the statement was originally made in (ISO 639-1), only where the source states it or a direct quote makes it evident (see language_basis)."
+        default=None,
+        description="Language the statement was originally made in (ISO 639-1), only where the source states it or a direct quote makes it evident (see language_basis).",
     )
-    language_basis: LanguageBasis | None = Field(default=None, description="How the language is known: the source states it, or it is evident from a direct quote. Given exactly when `language` is.")
-    translated: Bool | None = Field(default=None, description="true where the source's words are a translation of the original.")
+    language_basis: LanguageBasis | None = Field(
+        default=None,
+        description="How the language is known: the source states it, or it is evident from a direct quote. Given exactly when `language` is.",
+    )
+    translated: Bool | None = Field(
+        default=None, description="true where the source's words are a translation of the original."
+    )
     topics: pipe_list(Topic) | None = Field(default=None, description="What the statement is about, separated by '|'.")  # type: ignore[valid-type]  # a type made by a function
     notes: Notes
 
@@ -263,13 +357,29 @@ class Attestation(CheckedRow):
     )
 
     attestation_id: Id = Field(description="Stable identifier of the attestation. Never reused.")
-    statement_id: Id | None = Field(default=None, description="The statement this excerpt backs (exactly one of statement_id, event_id).", json_schema_extra=fk("statements"))
-    event_id: Id | None = Field(default=None, description="The event this excerpt backs (exactly one of statement_id, event_id).", json_schema_extra=fk("events"))
+    statement_id: Id | None = Field(
+        default=None,
+        description="The statement this excerpt backs (exactly one of statement_id, event_id).",
+        json_schema_extra=fk("statements"),
+    )
+    event_id: Id | None = Field(
+        default=None,
+        description="The event this excerpt backs (exactly one of statement_id, event_id).",
+        json_schema_extra=fk("events"),
+    )
     source_id: Id = Field(description="The archived source the excerpt is taken from.", json_schema_extra=fk("sources"))
-    excerpt: Text = Field(description="Verbatim span of the archived text, with its original characters (curly quotes included).")
-    char_start: Offset = Field( description="Code-point offset of the excerpt's first character in the archived text.")
-    char_end: Offset = Field( description="Code-point offset just after the excerpt's last character: archived[char_start:char_end] == excerpt.")
-    via_source_id: Id | None = Field(default=None, description="The source the reporting source relies on (a transcript, a recording, an interview).", json_schema_extra=fk("sources"))
+    excerpt: Text = Field(
+        description="Verbatim span of the archived text, with its original characters (curly quotes included)."
+    )
+    char_start: Offset = Field(description="Code-point offset of the excerpt's first character in the archived text.")
+    char_end: Offset = Field(
+        description="Code-point offset just after the excerpt's last character: archived[char_start:char_end] == excerpt."
+    )
+    via_source_id: Id | None = Field(
+        default=None,
+        description="The source the reporting source relies on (a transcript, a recording, an interview).",
+        json_schema_extra=fk("sources"),
+    )
     evidence_basis: EvidenceBasis = Field(description="What the reporting source says its knowledge rests on.")
     notes: Notes
 
@@ -290,8 +400,12 @@ class Plan(CheckedRow):
     aliases: TextList | None = Field(default=None, description="Other names the sources use, separated by '|'.")
     status: PlanStatus = Field(description="How far the plan got, as the source reports it.")
     point_count: Count | None = Field(default=None, description="Number of points, where the source gives it.")
-    proposed_by_id: Id | None = Field(default=None, description="Who drafted or proposed it, per the source.", json_schema_extra=fk("actors"))
-    event_id: Id | None = Field(default=None, description="The event at which it emerged or was agreed.", json_schema_extra=fk("events"))
+    proposed_by_id: Id | None = Field(
+        default=None, description="Who drafted or proposed it, per the source.", json_schema_extra=fk("actors")
+    )
+    event_id: Id | None = Field(
+        default=None, description="The event at which it emerged or was agreed.", json_schema_extra=fk("events")
+    )
     description: Text | None = Field(default=None, description="What the source says the plan is.")
     notes: Notes
 
@@ -322,7 +436,7 @@ class StatementMention(CheckedRow):
         "Statement mentions",
         "Links from statements to the actors, places, plans, provisions and events they mention.",
         ("statement_id", "entity_type", "entity_id"),
-        )
+    )
 
     statement_id: Id = Field(description="The statement.", json_schema_extra=fk("statements"))
     entity_type: EntityType = Field(description="Which table entity_id refers to.")
@@ -341,13 +455,14 @@ class StatementRelation(CheckedRow):
         "Statement relations",
         "How statements relate: one responds to, answers, contradicts or confirms another.",
         ("statement_id", "relation", "object_statement_id"),
-        )
+    )
 
-    statement_id: Id = Field(description="The statement that relates (the subject).", json_schema_extra=fk("statements"))
+    statement_id: Id = Field(
+        description="The statement that relates (the subject).", json_schema_extra=fk("statements")
+    )
     relation: RelationType = Field(description="How the subject relates to the object.")
     object_statement_id: Id = Field(description="The statement related to.", json_schema_extra=fk("statements"))
     notes: Notes
-
 
 
 VERSION_PATTERN = r"^[0-9]+\.[0-9]+\.[0-9]+$"
@@ -385,7 +500,9 @@ class PublishedId(CheckedRow):
 
     table_name: IdTable = Field(description="The table the ID belongs to.")
     id: Id = Field(description="The published ID.")
-    first_version: Annotated[str, Field(pattern=VERSION_PATTERN)] = Field(description="The first release that published it (semantic version).")
+    first_version: Annotated[str, Field(pattern=VERSION_PATTERN)] = Field(
+        description="The first release that published it (semantic version)."
+    )
 
 
 # In dependency order: a table's foreign keys point only to tables listed before it or itself,
@@ -409,7 +526,9 @@ TABLES: tuple[type[Row], ...] = (
 TABLES_BY_NAME: dict[str, type[Row]] = {model.meta.name: model for model in TABLES}
 # statement_mentions.entity_id is a foreign key into the table that entity_type names.
 # Tables whose single-column key is an ID that is published and never reused.
-ID_TABLES: dict[str, str] = {model.meta.name: model.meta.primary_key[0] for model in TABLES if model.meta.name in {t.value for t in IdTable}}
+ID_TABLES: dict[str, str] = {
+    model.meta.name: model.meta.primary_key[0] for model in TABLES if model.meta.name in {t.value for t in IdTable}
+}
 MENTION_TARGETS: dict[str, tuple[str, str]] = {
     "actor": ("actors", "actor_id"),
     "place": ("places", "place_id"),

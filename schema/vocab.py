@@ -153,7 +153,7 @@ class RelationType(StrEnum):
 
 DESCRIPTIONS: dict[type[StrEnum], dict[str, str]] = {
     RelationType: {
-        "responds_to": "The subject is a reply to the object (the source says so, e.g. \"replied\").",
+        "responds_to": 'The subject is a reply to the object (the source says so, e.g. "replied").',
         "answers": "The subject answers a question put in the object.",
         "agrees_with": "The subject agrees with the object.",
         "acts_on": "The subject carries out what the object recommended (the source says so).",
@@ -181,10 +181,10 @@ DESCRIPTIONS: dict[type[StrEnum], dict[str, str]] = {
         "outlet_own_reporting": "The outlet's own reporting, with no further attribution.",
         "photo_caption": "The caption of a photograph published with the article (credited to the photographer or agency).",
         "unattributed": "The source asserts it without naming who said it or how it knows.",
-        "unspecified": "The source names the speaker but does not say how the words were made known (in public, to reporters, in a post…), e.g. \"Trump said Tuesday\".",
+        "unspecified": 'The source names the speaker but does not say how the words were made known (in public, to reporters, in a post…), e.g. "Trump said Tuesday".',
     },
     LanguageBasis: {
-        "stated_by_source": "The source names the language, e.g. \"spoke by phone in Russian\".",
+        "stated_by_source": 'The source names the language, e.g. "spoke by phone in Russian".',
         "evident_from_quote": "A direct quote whose own words show the language it was said in, e.g. words kept in the original language inside an article in another language. Not an English quote in an English article: the source may have translated it without saying so.",
     },
 }

@@ -87,7 +87,12 @@ def test_the_store_gives_the_same_verdict_as_the_folder(dataset, store, engine):
 @pytest.mark.parametrize("engine", ["reference", "fast"])
 def test_the_store_still_catches_a_wrong_offset(dataset, store, engine):
     row = dataset.row("attestations", attestation_id="att-004")
-    line = dataset.edit("attestations", {"attestation_id": "att-004"}, char_start=str(int(row["char_start"]) + 1), char_end=str(int(row["char_end"]) + 1))
+    line = dataset.edit(
+        "attestations",
+        {"attestation_id": "att-004"},
+        char_start=str(int(row["char_start"]) + 1),
+        char_end=str(int(row["char_end"]) + 1),
+    )
     _, findings = provenance_findings(dataset, store.url, engine)
     assert ("attestations.csv", line, "excerpt", "excerpt-mismatch") in findings
 
@@ -109,7 +114,12 @@ def test_a_tampered_file_is_a_finding_and_is_not_used(dataset, store, engine):
 def test_a_missing_file_is_a_finding(dataset, store):
     (store.folder / fortune_sha(dataset)).unlink()
     run, findings = provenance_findings(dataset, store.url)
-    assert ("sources.csv", dataset.line_of("sources", source_id=FORTUNE), "archive_sha256", "archive-missing") in findings
+    assert (
+        "sources.csv",
+        dataset.line_of("sources", source_id=FORTUNE),
+        "archive_sha256",
+        "archive-missing",
+    ) in findings
     finding = next(f for f in run.findings if f.rule == "archive-missing")
     assert "404" in finding.message and "claims archive add" not in finding.message
 
@@ -121,7 +131,12 @@ def test_a_refused_token_is_a_finding(dataset, store, monkeypatch, token):
     else:
         monkeypatch.delenv("CLAIMS_ARCHIVE_TOKEN")
     run, findings = provenance_findings(dataset, store.url)
-    assert ("sources.csv", dataset.line_of("sources", source_id=FORTUNE), "archive_sha256", "archive-access-refused") in findings
+    assert (
+        "sources.csv",
+        dataset.line_of("sources", source_id=FORTUNE),
+        "archive_sha256",
+        "archive-access-refused",
+    ) in findings
     finding = next(f for f in run.findings if f.rule == "archive-access-refused")
     assert "401" in finding.message and "CLAIMS_ARCHIVE_TOKEN" in finding.hint
     assert token not in finding.message if token else "not set" in finding.message
@@ -132,14 +147,24 @@ def test_a_store_that_does_not_answer_in_time_is_a_finding(dataset, store, monke
     monkeypatch.setenv("CLAIMS_ARCHIVE_TIMEOUT", "0.3")
     started = time.perf_counter()
     run, findings = provenance_findings(dataset, store.url)
-    assert ("sources.csv", dataset.line_of("sources", source_id=FORTUNE), "archive_sha256", "archive-unreachable") in findings
+    assert (
+        "sources.csv",
+        dataset.line_of("sources", source_id=FORTUNE),
+        "archive_sha256",
+        "archive-unreachable",
+    ) in findings
     assert time.perf_counter() - started < 10  # asked once, not once per file
 
 
 def test_a_store_that_is_not_there_is_a_finding(dataset, monkeypatch, tmp_path):
     monkeypatch.setenv("CLAIMS_CACHE", str(tmp_path / "cache"))
     _, findings = provenance_findings(dataset, "http://127.0.0.1:9/")
-    assert ("sources.csv", dataset.line_of("sources", source_id=FORTUNE), "archive_sha256", "archive-unreachable") in findings
+    assert (
+        "sources.csv",
+        dataset.line_of("sources", source_id=FORTUNE),
+        "archive_sha256",
+        "archive-unreachable",
+    ) in findings
 
 
 def test_cached_files_serve_when_the_store_is_down_and_damaged_ones_are_fetched_again(dataset, store):
@@ -155,7 +180,22 @@ def test_cached_files_serve_when_the_store_is_down_and_damaged_ones_are_fetched_
 
 def test_the_command_line_prints_the_finding_and_no_traceback(dataset, store):
     (store.folder / fortune_sha(dataset)).write_bytes(b"altered")
-    result = subprocess.run([sys.executable, "-m", "claims", "validate", "--data", str(dataset.dir), "--archive", store.url, "--layers", ",".join(LAYERS)], capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "claims",
+            "validate",
+            "--data",
+            str(dataset.dir),
+            "--archive",
+            store.url,
+            "--layers",
+            ",".join(LAYERS),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     line = dataset.line_of("sources", source_id=FORTUNE)
@@ -164,7 +204,9 @@ def test_the_command_line_prints_the_finding_and_no_traceback(dataset, store):
 
 
 def test_archive_pull_copies_the_cited_texts(dataset, store, tmp_path):
-    result = CliRunner().invoke(cli, ["archive", "pull", str(tmp_path / "local"), "--data", str(dataset.dir), "--archive", store.url])
+    result = CliRunner().invoke(
+        cli, ["archive", "pull", str(tmp_path / "local"), "--data", str(dataset.dir), "--archive", store.url]
+    )
     assert result.exit_code == 0, result.output
     assert sha256_file(tmp_path / "local" / fortune_sha(dataset)) == fortune_sha(dataset)
     assert (tmp_path / "local" / "wikidata.csv").is_file()
@@ -174,11 +216,26 @@ def test_archive_pull_copies_the_cited_texts(dataset, store, tmp_path):
 def test_archive_add_stores_by_hash_and_prints_the_row_values(archive, tmp_path):
     capture = next(Path(archive).glob(f"{FORTUNE}*.txt"))
     folder = tmp_path / "mine"
-    result = CliRunner().invoke(cli, ["archive", "add", str(capture), "--archive", str(folder), "--body-from", "Witkoff advised Russia on how to pitch", "--body-to", "That sounds good.”"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "archive",
+            "add",
+            str(capture),
+            "--archive",
+            str(folder),
+            "--body-from",
+            "Witkoff advised Russia on how to pitch",
+            "--body-to",
+            "That sounds good.”",
+        ],
+    )
     assert result.exit_code == 0, result.output
     sha = sha256_file(capture)
     assert f"archive_sha256: {sha}" in result.output
-    assert "body_char_start: 133" in result.output and "body_char_end: 8407" in result.output  # the curated row's values
+    assert (
+        "body_char_start: 133" in result.output and "body_char_end: 8407" in result.output
+    )  # the curated row's values
     assert sha256_file(folder / sha) == sha
     again = CliRunner().invoke(cli, ["archive", "add", str(capture), "--archive", str(folder)])
     assert "already archived" in again.output and "claims locate" in again.output

@@ -24,7 +24,16 @@ REPO = Path(__file__).resolve().parents[1]
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 CHROMIUM = shutil.which("chromium")
 # Flags for a root, sandboxless, offline machine: no GPU, no background connections.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 @pytest.fixture(scope="module")
@@ -99,14 +108,20 @@ def test_downloads_from_the_home_page(site, page):
     import zipfile
 
     page.goto(site.url + "/")
-    for label, member in (("CSV tables (zip)", "data/statements.csv"), ("Parquet files (zip)", "parquet/statements.parquet")):
+    for label, member in (
+        ("CSV tables (zip)", "data/statements.csv"),
+        ("Parquet files (zip)", "parquet/statements.parquet"),
+    ):
         href = page.get_attribute(f"a:text('{label}')", "href")
         with urllib.request.urlopen(site.url + href, timeout=30) as response:
             archive = zipfile.ZipFile(io.BytesIO(response.read()))
         assert member in archive.namelist()
         if member.endswith(".csv"):  # the zip holds the curated files, byte for byte
             for model in TABLES:
-                assert archive.read(f"data/{model.meta.name}.csv") == (REPO / "data" / f"{model.meta.name}.csv").read_bytes(), model.meta.name
+                assert (
+                    archive.read(f"data/{model.meta.name}.csv")
+                    == (REPO / "data" / f"{model.meta.name}.csv").read_bytes()
+                ), model.meta.name
     assert page.errors == []
 
 
@@ -127,13 +142,18 @@ def test_statement_card(site, page):
     source = sources[attestation["source_id"]]
     caption = page.inner_text("figure.claims-attestation figcaption")
     assert source["title"] in caption and actors[source["publisher_id"]]["name"] in caption
-    assert sources[attestation["via_source_id"]]["title"] in caption and attestation["evidence_basis"].replace("_", " ") in caption
+    assert (
+        sources[attestation["via_source_id"]]["title"] in caption
+        and attestation["evidence_basis"].replace("_", " ") in caption
+    )
     # related statements, both ways, and mentions as names
     related = [r for r in curated("statement_relations") if "st-007" in (r["statement_id"], r["object_statement_id"])]
     for relation in related:
         other = relation["object_statement_id"] if relation["statement_id"] == "st-007" else relation["statement_id"]
         assert page.locator(f"a[href='/claims/statements/{other}']").count() >= 1
-    for mention in (r for r in curated("statement_mentions") if r["statement_id"] == "st-007" and r["entity_type"] == "actor"):
+    for mention in (
+        r for r in curated("statement_mentions") if r["statement_id"] == "st-007" and r["entity_type"] == "actor"
+    ):
         assert page.locator(".claims-section a", has_text=actors[mention["entity_id"]]["name"]).count() >= 1
     # the citation: stable URL, plain text, BibTeX, CSL-JSON
     stable = site.url + "/claims/statements/st-007"
@@ -152,15 +172,21 @@ def test_statement_card(site, page):
     assert json.loads(response.text())["rows"][0][0] == "st-007"
 
 
-@pytest.mark.parametrize("path, name, heading", [
-    ("/claims/events/phone-call-2025-10-14-witkoff-ushakov", "card-event", "Witkoff–Ushakov phone call"),
-    ("/claims/actors/steve-witkoff", "card-actor", "Steve Witkoff"),
-    ("/claims/sources/fortune-2025-11-25-witkoff-advised-russia", "card-source", "Witkoff advised Russia"),
-])
+@pytest.mark.parametrize(
+    "path, name, heading",
+    [
+        ("/claims/events/phone-call-2025-10-14-witkoff-ushakov", "card-event", "Witkoff–Ushakov phone call"),
+        ("/claims/actors/steve-witkoff", "card-actor", "Steve Witkoff"),
+        ("/claims/sources/fortune-2025-11-25-witkoff-advised-russia", "card-source", "Witkoff advised Russia"),
+    ],
+)
 def test_event_actor_and_source_cards(site, page, path, name, heading):
     page.goto(site.url + path)
     assert heading in page.inner_text("h1")
-    assert page.locator("a[href^='/claims/actors/'], a[href^='/claims/statements/'], a[href^='/claims/sources/']").count() >= 2
+    assert (
+        page.locator("a[href^='/claims/actors/'], a[href^='/claims/statements/'], a[href^='/claims/sources/']").count()
+        >= 2
+    )
     shot(page, name, full_page=True)
     assert page.errors == []
 
@@ -215,8 +241,14 @@ def test_every_research_question_returns_rows(site, page, path):
 
 
 def test_statements_by_actor_takes_a_name_and_an_addressee(site, page):
-    witkoff_to_ushakov = sum(1 for r in curated("statements") if r["speaker_id"] == "steve-witkoff" and r["addressee_id"] == "yuri-ushakov")
-    page.goto(site.url + "/claims/statements_by_actor?" + urllib.parse.urlencode({"speaker": "Steve Witkoff", "addressee": "Yuri Ushakov"}))
+    witkoff_to_ushakov = sum(
+        1 for r in curated("statements") if r["speaker_id"] == "steve-witkoff" and r["addressee_id"] == "yuri-ushakov"
+    )
+    page.goto(
+        site.url
+        + "/claims/statements_by_actor?"
+        + urllib.parse.urlencode({"speaker": "Steve Witkoff", "addressee": "Yuri Ushakov"})
+    )
     statement_ids = set(page.locator("td.col-statement_id").all_inner_texts())
     assert len(statement_ids) == witkoff_to_ushakov
     shot(page, "query-statements-by-actor-name")
@@ -262,14 +294,21 @@ def test_chart_pages_render_without_errors(site, page, path, name):
     if name == "timeline":
         assert box["width"] >= 0.9 * content["width"]  # the time axis uses the page's width
     natural_width = float(chart.get_attribute("viewBox").split()[2])
-    smallest = min(float(size) for size in chart.locator("text").evaluate_all("nodes => nodes.map(n => n.getAttribute('font-size'))"))
+    smallest = min(
+        float(size)
+        for size in chart.locator("text").evaluate_all("nodes => nodes.map(n => n.getAttribute('font-size'))")
+    )
     assert smallest * box["width"] / natural_width >= 13  # axis and label text at least 13 px on screen
     shot(page, name)
     assert page.errors == []
 
 
 def test_timeline_counts_same_day_statements_and_links_to_them(site, page):
-    same_day = Counter((r["speaker_id"], r["date_min"]) for r in curated("statements") if r["date_min"] and r["date_min"] == r["date_max"])
+    same_day = Counter(
+        (r["speaker_id"], r["date_min"])
+        for r in curated("statements")
+        if r["date_min"] and r["date_min"] == r["date_max"]
+    )
     (speaker_id, day), count = same_day.most_common(1)[0]
     speaker = next(r["name"] for r in curated("actors") if r["actor_id"] == speaker_id)
     page.goto(site.url + "/-/timeline")
@@ -311,7 +350,12 @@ def test_quote_with_markup_is_shown_as_text_not_run(browser, dataset, tmp_path):
     context = browser.new_context()
     try:
         page = context.new_page()
-        for path in ("/claims/statements/st-030", "/claims/statements?statement_id=st-030", "/-/timeline", "/claims/statements_by_actor?speaker=steve-witkoff"):
+        for path in (
+            "/claims/statements/st-030",
+            "/claims/statements?statement_id=st-030",
+            "/-/timeline",
+            "/claims/statements_by_actor?speaker=steve-witkoff",
+        ):
             page.goto(server.url + path)
             assert page.evaluate("typeof window.__pwned") == "undefined", path
         page.goto(server.url + "/claims/statements/st-030")
@@ -323,11 +367,17 @@ def test_quote_with_markup_is_shown_as_text_not_run(browser, dataset, tmp_path):
         server.stop()
 
 
-@pytest.mark.parametrize("path, name", [
-    ("/claims", "database"), ("/claims/events", "events-table"), ("/claims/actors", "actors-table"),
-    ("/claims/attestations", "attestations-table"), ("/claims/timeline?date_min__isnull=1", "timeline-view-undated"),
-    ("/claims/statement_mentions?statement_id=st-007", "mentions-of-st-007"),
-])
+@pytest.mark.parametrize(
+    "path, name",
+    [
+        ("/claims", "database"),
+        ("/claims/events", "events-table"),
+        ("/claims/actors", "actors-table"),
+        ("/claims/attestations", "attestations-table"),
+        ("/claims/timeline?date_min__isnull=1", "timeline-view-undated"),
+        ("/claims/statement_mentions?statement_id=st-007", "mentions-of-st-007"),
+    ],
+)
 def test_other_pages_render_without_errors(site, page, path, name):
     response = page.goto(site.url + path)
     assert response.status == 200

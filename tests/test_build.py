@@ -37,18 +37,35 @@ def test_outputs_hold_every_row(built):
         name = model.meta.name
         expected = csv_rows(name)
         assert duck.execute(f"SELECT count(*) FROM {name}").fetchone()[0] == expected
-        assert duck.execute(f"SELECT count(*) FROM '{built / 'parquet' / (name + '.parquet')}'").fetchone()[0] == expected
+        assert (
+            duck.execute(f"SELECT count(*) FROM '{built / 'parquet' / (name + '.parquet')}'").fetchone()[0] == expected
+        )
         assert lite.execute(f"SELECT count(*) FROM {name}").fetchone()[0] == expected
 
 
 def test_duckdb_tables_are_typed_keyed_and_commented(built):
     duck = duckdb.connect(str(built / "claims.duckdb"), read_only=True)
-    types = dict(duck.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'attestations'").fetchall())
+    types = dict(
+        duck.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'attestations'"
+        ).fetchall()
+    )
     assert types["char_start"] == "BIGINT" and types["excerpt"] == "VARCHAR"
-    assert dict(duck.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'statements'").fetchall())["date_min"] == "DATE"
-    constraints = duck.execute("SELECT constraint_type FROM duckdb_constraints() WHERE table_name = 'statements'").fetchall()
+    assert (
+        dict(
+            duck.execute(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'statements'"
+            ).fetchall()
+        )["date_min"]
+        == "DATE"
+    )
+    constraints = duck.execute(
+        "SELECT constraint_type FROM duckdb_constraints() WHERE table_name = 'statements'"
+    ).fetchall()
     assert ("PRIMARY KEY",) in constraints and ("FOREIGN KEY",) in constraints
-    comment = duck.execute("SELECT comment FROM duckdb_columns() WHERE table_name = 'statements' AND column_name = 'date_text'").fetchone()[0]
+    comment = duck.execute(
+        "SELECT comment FROM duckdb_columns() WHERE table_name = 'statements' AND column_name = 'date_text'"
+    ).fetchone()[0]
     assert "source's own wording" in comment
 
 
@@ -58,7 +75,9 @@ def test_sqlite_has_foreign_keys_indexes_and_full_text_search(built):
     assert ("sources", "role_source_id") in keys and ("actors", "affiliation_id") in keys
     indexed = {row[1] for row in lite.execute("PRAGMA index_list(statements)").fetchall()}
     assert any("speaker_id" in name for name in indexed)
-    hits = lite.execute("SELECT statements.statement_id FROM statements_fts JOIN statements ON statements.rowid = statements_fts.rowid WHERE statements_fts MATCH 'dealmaker'").fetchall()
+    hits = lite.execute(
+        "SELECT statements.statement_id FROM statements_fts JOIN statements ON statements.rowid = statements_fts.rowid WHERE statements_fts MATCH 'dealmaker'"
+    ).fetchall()
     assert hits == [("st-009",)]
     if archive_or_none():
         assert lite.execute("SELECT char_length FROM archived_texts").fetchone()[0] > 8000
@@ -72,11 +91,26 @@ def test_views_in_both_databases(built):
         assert lite.execute(f"SELECT count(*) FROM {view}").fetchone()[0] > 0
     first = duck.execute("SELECT id FROM timeline LIMIT 1").fetchone()[0]
     assert first == "visit-2025-09-07-us-open-final"
-    chain = duck.execute("SELECT speaker, event, reported_by, relies_on, relies_on_type, evidence_basis FROM attribution_chain WHERE statement_id = 'st-007'").fetchone()
-    assert chain == ("Steve Witkoff", "Witkoff–Ushakov phone call", "Witkoff advised Russia on how to pitch Ukraine plan to Trump",
-                     "Recording of the Witkoff–Ushakov phone call of 14 October 2025", "recording", "recording_reviewed_by_outlet")
-    pair = duck.execute("SELECT statements FROM who_spoke_to_whom WHERE speaker_id = 'steve-witkoff' AND addressee_id = 'yuri-ushakov'").fetchone()[0]
-    assert pair == duck.execute("SELECT count(*) FROM statements WHERE speaker_id = 'steve-witkoff' AND addressee_id = 'yuri-ushakov'").fetchone()[0]
+    chain = duck.execute(
+        "SELECT speaker, event, reported_by, relies_on, relies_on_type, evidence_basis FROM attribution_chain WHERE statement_id = 'st-007'"
+    ).fetchone()
+    assert chain == (
+        "Steve Witkoff",
+        "Witkoff–Ushakov phone call",
+        "Witkoff advised Russia on how to pitch Ukraine plan to Trump",
+        "Recording of the Witkoff–Ushakov phone call of 14 October 2025",
+        "recording",
+        "recording_reviewed_by_outlet",
+    )
+    pair = duck.execute(
+        "SELECT statements FROM who_spoke_to_whom WHERE speaker_id = 'steve-witkoff' AND addressee_id = 'yuri-ushakov'"
+    ).fetchone()[0]
+    assert (
+        pair
+        == duck.execute(
+            "SELECT count(*) FROM statements WHERE speaker_id = 'steve-witkoff' AND addressee_id = 'yuri-ushakov'"
+        ).fetchone()[0]
+    )
 
 
 def test_actor_names_is_a_table_looked_up_by_index_in_sqlite_with_the_views_rows(built):
@@ -84,9 +118,13 @@ def test_actor_names_is_a_table_looked_up_by_index_in_sqlite_with_the_views_rows
     duck = duckdb.connect(str(built / "claims.duckdb"), read_only=True)
     lite = sqlite3.connect(built / "claims.db")
     assert lite.execute("SELECT type FROM sqlite_master WHERE name = 'actor_names'").fetchone() == ("table",)
-    plan = " ".join(row[3] for row in lite.execute("EXPLAIN QUERY PLAN SELECT actor_id FROM actor_names WHERE key = 'witkoff'"))
+    plan = " ".join(
+        row[3] for row in lite.execute("EXPLAIN QUERY PLAN SELECT actor_id FROM actor_names WHERE key = 'witkoff'")
+    )
     assert "USING INDEX" in plan or "USING COVERING INDEX" in plan, plan
-    assert sorted(lite.execute("SELECT actor_id, key, kind FROM actor_names").fetchall()) == sorted(duck.execute("SELECT actor_id, key, kind FROM actor_names").fetchall())
+    assert sorted(lite.execute("SELECT actor_id, key, kind FROM actor_names").fetchall()) == sorted(
+        duck.execute("SELECT actor_id, key, kind FROM actor_names").fetchall()
+    )
     assert lite.execute("SELECT actor_id FROM actor_names WHERE key = 'witkoff'").fetchall() == [("steve-witkoff",)]
 
 
@@ -95,7 +133,9 @@ def test_build_refuses_data_that_does_not_validate(dataset, tmp_path):
     with pytest.raises(BuildRefused):
         build(dataset.dir, tmp_path / "out", dataset.archive)
     assert not (tmp_path / "out" / "claims.db").exists()
-    result = CliRunner().invoke(cli, ["build", "--data", str(dataset.dir), "--out", str(tmp_path / "out"), *dataset.archive_args()])
+    result = CliRunner().invoke(
+        cli, ["build", "--data", str(dataset.dir), "--out", str(tmp_path / "out"), *dataset.archive_args()]
+    )
     assert result.exit_code == 1
     assert "actor_type" in result.output
 
@@ -108,7 +148,9 @@ def test_interrupted_build_leaves_the_previous_one_intact(tmp_path, monkeypatch)
     archive = archive_or_none()
     out = tmp_path / "out"
     build_all(REPO / "data", out, archive)
-    before = {p.name: digest(p) for p in [out / "claims.db", out / "claims.duckdb", *sorted((out / "parquet").iterdir())]}
+    before = {
+        p.name: digest(p) for p in [out / "claims.db", out / "claims.duckdb", *sorted((out / "parquet").iterdir())]
+    }
 
     def crash(*args, **kwargs):
         raise KeyboardInterrupt("killed midway")
@@ -116,7 +158,9 @@ def test_interrupted_build_leaves_the_previous_one_intact(tmp_path, monkeypatch)
     monkeypatch.setattr(build_module, "write_sqlite", crash)
     with pytest.raises(KeyboardInterrupt):
         build_all(REPO / "data", out, archive)
-    after = {p.name: digest(p) for p in [out / "claims.db", out / "claims.duckdb", *sorted((out / "parquet").iterdir())]}
+    after = {
+        p.name: digest(p) for p in [out / "claims.db", out / "claims.duckdb", *sorted((out / "parquet").iterdir())]
+    }
     assert after == before
     assert not list((out / ".versions").glob("*.partial"))
 

@@ -23,6 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 def signature(out: Path) -> tuple:
     """The places row count as each output sees it: (SQLite, DuckDB, Parquet, counts.json), read
     through the names other code uses. None where an output is missing."""
+
     def guarded(read):
         try:
             return read()
@@ -30,9 +31,25 @@ def signature(out: Path) -> tuple:
             return None
 
     return (
-        guarded(lambda: sqlite3.connect(f"file:{out / 'claims.db'}?mode=ro", uri=True).execute("SELECT count(*) FROM places").fetchone()[0]),
-        guarded(lambda: duckdb.connect(str(out / "claims.duckdb"), read_only=True).execute("SELECT count(*) FROM places").fetchone()[0]),
-        guarded(lambda: duckdb.connect().execute(f"SELECT count(*) FROM '{out / 'parquet' / 'places.parquet'}'").fetchone()[0]),
+        guarded(
+            lambda: (
+                sqlite3.connect(f"file:{out / 'claims.db'}?mode=ro", uri=True)
+                .execute("SELECT count(*) FROM places")
+                .fetchone()[0]
+            )
+        ),
+        guarded(
+            lambda: (
+                duckdb.connect(str(out / "claims.duckdb"), read_only=True)
+                .execute("SELECT count(*) FROM places")
+                .fetchone()[0]
+            )
+        ),
+        guarded(
+            lambda: (
+                duckdb.connect().execute(f"SELECT count(*) FROM '{out / 'parquet' / 'places.parquet'}'").fetchone()[0]
+            )
+        ),
         guarded(lambda: json.loads((out / "counts.json").read_text())["claims"]["tables"]["places"]["count"]),
     )
 
@@ -85,10 +102,21 @@ def test_a_reader_never_sees_a_mix_while_builds_switch(old_and_new):
     A reader that needs the outputs to agree resolves `current` once and reads through that
     (as the README says); each name alone always points at a whole output."""
     out, new_data, old, new = old_and_new
-    builder = subprocess.Popen([sys.executable, "-c", (
-        "import sys; from pathlib import Path; from claims.build import build_all\n"
-        "for i in range(2): build_all(Path(sys.argv[1 + i % 2]), Path(sys.argv[3]))"
-    ), str(new_data), str(REPO / "data"), str(out)], stderr=subprocess.PIPE, text=True)
+    builder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys; from pathlib import Path; from claims.build import build_all\n"
+                "for i in range(2): build_all(Path(sys.argv[1 + i % 2]), Path(sys.argv[3]))"
+            ),
+            str(new_data),
+            str(REPO / "data"),
+            str(out),
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     seen = set()
     while builder.poll() is None:
         if (out / "current").exists():
@@ -112,9 +140,13 @@ def test_a_second_build_into_the_same_folder_is_refused(tmp_path):
     with output_lock(out):
         with pytest.raises(OutputUnusable, match="another build is writing into"):
             build_all(REPO / "data", out)
-        result = subprocess.run([sys.executable, "-m", "claims", "build", "--out", str(out), "--no-archive"], capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "claims", "build", "--out", str(out), "--no-archive"], capture_output=True, text=True
+        )
     assert result.returncode == 1
-    assert result.stderr.strip().splitlines()[-1].startswith("claims: error: another build is writing into"), result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("claims: error: another build is writing into"), (
+        result.stderr
+    )
     assert "wait for it to finish" in result.stderr and "Traceback" not in result.stderr
 
 

@@ -56,7 +56,16 @@ def day(text, shift):
 
 
 def _redate(d, statement, value):
-    edit(d, "statements", statement, date=value, date_text="on that day", date_min=value, date_max=value, date_resolved_against="test")
+    edit(
+        d,
+        "statements",
+        statement,
+        date=value,
+        date_text="on that day",
+        date_min=value,
+        date_max=value,
+        date_resolved_against="test",
+    )
 
 
 def _missing_column(d):
@@ -99,12 +108,20 @@ def _duplicate_statement(d):
     statement = first(d, "statements")
     d.append("statements", **{**statement, "statement_id": "st-copy-of-first"})
     attestation = first(d, "attestations", statement_id=statement["statement_id"])
-    d.append("attestations", **{**attestation, "attestation_id": "att-copy-of-first", "statement_id": "st-copy-of-first"})
+    d.append(
+        "attestations", **{**attestation, "attestation_id": "att-copy-of-first", "statement_id": "st-copy-of-first"}
+    )
 
 
 def _shift(d):
     attestation = first(d, "attestations", statement_id=filled)
-    edit(d, "attestations", attestation, char_start=str(int(attestation["char_start"]) + 1), char_end=str(int(attestation["char_end"]) + 1))
+    edit(
+        d,
+        "attestations",
+        attestation,
+        char_start=str(int(attestation["char_start"]) + 1),
+        char_end=str(int(attestation["char_end"]) + 1),
+    )
 
 
 def _outside_article(d):
@@ -123,7 +140,10 @@ def _event_without_participants(d):
     event = first(d, "events")
     attestation = first(d, "attestations", event_id=event["event_id"])
     d.append("events", **{**event, "event_id": "event-without-anyone"})
-    d.append("attestations", **{**attestation, "attestation_id": "att-of-event-without-anyone", "event_id": "event-without-anyone"})
+    d.append(
+        "attestations",
+        **{**attestation, "attestation_id": "att-of-event-without-anyone", "event_id": "event-without-anyone"},
+    )
 
 
 def _clear(table, column, rows):
@@ -132,6 +152,7 @@ def _clear(table, column, rows):
         for row in found[:rows]:
             row[column] = ""
         d.write(table, header, found)
+
     return apply
 
 
@@ -160,7 +181,13 @@ def _mention_not_named(d):
 
 def _title_not_quoted(d):
     source = first(d, "sources", archive_sha256=filled)
-    d.append("positions", position_id="position-not-quoted", actor_id=first(d, "actors")["actor_id"], title="Grand Vizier of Nowhere", source_id=source["source_id"])
+    d.append(
+        "positions",
+        position_id="position-not-quoted",
+        actor_id=first(d, "actors")["actor_id"],
+        title="Grand Vizier of Nowhere",
+        source_id=source["source_id"],
+    )
 
 
 def _study_window(d):
@@ -198,7 +225,10 @@ GENERATORS = {
     "invisible-character": (lambda d: edit(d, "actors", first(d, "actors"), notes="a\u2066b"), ()),
     "control-character": (lambda d: edit(d, "actors", first(d, "actors"), notes="a\x07b"), ()),
     "edtf": (lambda d: edit(d, "statements", first(d, "statements", date=filled), date="2025-13-01"), ()),
-    "timestamp": (lambda d: edit(d, "sources", first(d, "sources", published_at=filled), published_at="2025-02-30"), ()),
+    "timestamp": (
+        lambda d: edit(d, "sources", first(d, "sources", published_at=filled), published_at="2025-02-30"),
+        (),
+    ),
     "list": (lambda d: edit(d, "actors", first(d, "actors"), aliases="Same|Same"), ()),
     # rows
     "role-source": (lambda d: edit(d, "actors", first(d, "actors", role=filled), role_source_id=""), ()),
@@ -207,11 +237,29 @@ GENERATORS = {
     "date-missing": (lambda d: edit(d, "statements", first(d, "statements", date=filled), date=""), ()),
     "date-wording": (lambda d: edit(d, "statements", first(d, "statements", date=filled), date_text=""), ()),
     "date-bounds": (_date_bounds, ()),
-    "speaker-is-addressee": (lambda d: edit(d, "statements", (s := first(d, "statements", addressee_id=filled)), addressee_id=s["speaker_id"]), ()),
+    "speaker-is-addressee": (
+        lambda d: edit(
+            d, "statements", (s := first(d, "statements", addressee_id=filled)), addressee_id=s["speaker_id"]
+        ),
+        (),
+    ),
     "language-basis": (lambda d: edit(d, "statements", first(d, "statements", language=filled), language_basis=""), ()),
-    "translation-language": (lambda d: edit(d, "statements", first(d, "statements"), translated="true", language=""), ()),
-    "quote-shape": (lambda d: edit(d, "statements", first(d, "statements", statement_type="partial_quote"), text="Said nothing in quotes."), ()),
-    "attests-one": (lambda d: edit(d, "attestations", first(d, "attestations", statement_id=filled), event_id=first(d, "events")["event_id"]), ()),
+    "translation-language": (
+        lambda d: edit(d, "statements", first(d, "statements"), translated="true", language=""),
+        (),
+    ),
+    "quote-shape": (
+        lambda d: edit(
+            d, "statements", first(d, "statements", statement_type="partial_quote"), text="Said nothing in quotes."
+        ),
+        (),
+    ),
+    "attests-one": (
+        lambda d: edit(
+            d, "attestations", first(d, "attestations", statement_id=filled), event_id=first(d, "events")["event_id"]
+        ),
+        (),
+    ),
     "offsets": (lambda d: edit(d, "attestations", (a := first(d, "attestations")), char_end=a["char_start"]), ()),
     # keys and cross-table rules
     "primary-key": (lambda d: d.append("places", **first(d, "places")), ()),
@@ -221,26 +269,62 @@ GENERATORS = {
     "dated-after-source": (_dated_after_source, ()),
     "event-date": (_event_date, ()),
     "speaker-not-participant": (_speaker_not_participant, ()),
-    "retired-id-reused": (lambda d: d.append("retired_ids", table_name="places", id=first(d, "places")["place_id"], retired_on="2026-01-01", reason="test"), ()),
-    "published-id-removed": (lambda d: d.append("published_ids", table_name="places", id="a-place-long-gone", first_version="0.1.0"), ()),
+    "retired-id-reused": (
+        lambda d: d.append(
+            "retired_ids",
+            table_name="places",
+            id=first(d, "places")["place_id"],
+            retired_on="2026-01-01",
+            reason="test",
+        ),
+        (),
+    ),
+    "published-id-removed": (
+        lambda d: d.append("published_ids", table_name="places", id="a-place-long-gone", first_version="0.1.0"),
+        (),
+    ),
     "duplicate-statement": (_duplicate_statement, ()),
     "outlet-claim-speaker": (_outlet_claim_by_a_person, ()),
     "mention-not-named": (_mention_not_named, ()),
     # the archive
-    "archive-missing": (lambda d: edit(d, "sources", first(d, "sources", archive_sha256=filled), archive_sha256="0" * 64), ("archive",)),
+    "archive-missing": (
+        lambda d: edit(d, "sources", first(d, "sources", archive_sha256=filled), archive_sha256="0" * 64),
+        ("archive",),
+    ),
     "excerpt-mismatch": (_shift, ("archive",)),
     "outside-article": (_outside_article, ("archive",)),
     "quote-outside-excerpt": (_quote_outside, ("archive",)),
-    "role-not-quoted": (lambda d: edit(d, "actors", (a := first(d, "actors", role=filled)), role=a["role"] + " emeritus"), ("archive",)),
+    "role-not-quoted": (
+        lambda d: edit(d, "actors", (a := first(d, "actors", role=filled)), role=a["role"] + " emeritus"),
+        ("archive",),
+    ),
     "title-not-quoted": (_title_not_quoted, ("archive",)),
     "wikidata-unconfirmed": (lambda d: edit(d, "actors", first(d, "actors"), wikidata_id="Q999999999"), ("archive",)),
     # rules the expectation suites name
     "row-count": (_keep_one("plans"), ("expectations",)),
     "fill-rate": (_clear("statements", "topics", 10**9), ("expectations",)),
-    "unreferenced-actor": (lambda d: d.append("actors", actor_id="nobody-at-all", name="Nobody", actor_type="person"), ("expectations",)),
-    "unreferenced-place": (lambda d: d.append("places", place_id="nowhere-at-all", name="Nowhere", place_type="city"), ("expectations",)),
-    "unattested-plan": (lambda d: d.append("plans", plan_id="plan-unmentioned", title="A plan no one mentions", status="proposed"), ("expectations",)),
-    "unattested-provision": (lambda d: d.append("provisions", provision_id="term-unmentioned", plan_id=first(d, "plans")["plan_id"], summary="A term.", topic="territory"), ("expectations",)),
+    "unreferenced-actor": (
+        lambda d: d.append("actors", actor_id="nobody-at-all", name="Nobody", actor_type="person"),
+        ("expectations",),
+    ),
+    "unreferenced-place": (
+        lambda d: d.append("places", place_id="nowhere-at-all", name="Nowhere", place_type="city"),
+        ("expectations",),
+    ),
+    "unattested-plan": (
+        lambda d: d.append("plans", plan_id="plan-unmentioned", title="A plan no one mentions", status="proposed"),
+        ("expectations",),
+    ),
+    "unattested-provision": (
+        lambda d: d.append(
+            "provisions",
+            provision_id="term-unmentioned",
+            plan_id=first(d, "plans")["plan_id"],
+            summary="A term.",
+            topic="territory",
+        ),
+        ("expectations",),
+    ),
     "event-without-participants": (_event_without_participants, ("expectations",)),
     "offsets-past-text": (_offsets_past_text, ("expectations", "archive")),
     "study-window": (_study_window, ("expectations",)),
@@ -251,14 +335,22 @@ def suite_rules() -> set[str]:
     """The rule ids that the expectation suites name in their meta."""
     rules = set()
     for path in SUITES_DIR.glob("*.json"):
-        rules |= {item["meta"]["rule"] for item in json.loads(path.read_text(encoding="utf-8"))["expectations"] if (item.get("meta") or {}).get("rule")}
+        rules |= {
+            item["meta"]["rule"]
+            for item in json.loads(path.read_text(encoding="utf-8"))["expectations"]
+            if (item.get("meta") or {}).get("rule")
+        }
     return rules
 
 
 def suite_kinds() -> set[str]:
     kinds = set()
     for path in SUITES_DIR.glob("*.json"):
-        kinds |= {item["type"] for item in json.loads(path.read_text(encoding="utf-8"))["expectations"] if item["type"] != "unexpected_rows_expectation"}
+        kinds |= {
+            item["type"]
+            for item in json.loads(path.read_text(encoding="utf-8"))["expectations"]
+            if item["type"] != "unexpected_rows_expectation"
+        }
     return kinds
 
 

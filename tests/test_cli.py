@@ -22,7 +22,13 @@ REPO = Path(__file__).resolve().parents[1]
 
 def run_claims(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the installed CLI as a user would, in a separate process."""
-    return subprocess.run([sys.executable, "-m", "claims", *args], capture_output=True, text=True, cwd=cwd, env={**os.environ, "COLUMNS": "120"})
+    return subprocess.run(
+        [sys.executable, "-m", "claims", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "COLUMNS": "120"},
+    )
 
 
 def test_validate_clean_data_exits_0(archive):
@@ -58,9 +64,13 @@ GARBAGE = {
     "binary": bytes(range(256)) * 4,
     "only-newlines": b"\n\n\n",
     "unclosed-quote": b'place_id,name,place_type,aliases,part_of_id,country,notes\n"gaza,Gaza,region,,,,\n',
-    "latin-1": "place_id,name,place_type,aliases,part_of_id,country,notes\nzurich,Z\u00fcrich,city,,,,\n".encode("latin-1"),
+    "latin-1": "place_id,name,place_type,aliases,part_of_id,country,notes\nzurich,Z\u00fcrich,city,,,,\n".encode(
+        "latin-1"
+    ),
     "one-cell": b"x\n",
-    "huge-cell": b"place_id,name,place_type,aliases,part_of_id,country,notes\ngaza," + b"A" * 200_000 + b",region,,,,\n",
+    "huge-cell": b"place_id,name,place_type,aliases,part_of_id,country,notes\ngaza,"
+    + b"A" * 200_000
+    + b",region,,,,\n",
 }
 
 
@@ -91,7 +101,16 @@ def test_validation_never_modifies_the_data(dataset):
 
 def test_locate_prints_offsets_and_the_sources_own_characters(archive):
     runner = CliRunner()
-    result = runner.invoke(cli, ["locate", "fortune-2025-11-25-witkoff-advised-russia", "I'm thinking maybe we do the same thing with you", "--archive", str(archive)])
+    result = runner.invoke(
+        cli,
+        [
+            "locate",
+            "fortune-2025-11-25-witkoff-advised-russia",
+            "I'm thinking maybe we do the same thing with you",
+            "--archive",
+            str(archive),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert '"excerpt": "I’m thinking maybe we do the same thing with you"' in result.output
     text = next(archive.glob("fortune-*.txt")).read_text(encoding="utf-8")
@@ -100,5 +119,8 @@ def test_locate_prints_offsets_and_the_sources_own_characters(archive):
 
 
 def test_locate_reports_words_not_found(archive):
-    result = CliRunner().invoke(cli, ["locate", "fortune-2025-11-25-witkoff-advised-russia", "words that are not there", "--archive", str(archive)])
+    result = CliRunner().invoke(
+        cli,
+        ["locate", "fortune-2025-11-25-witkoff-advised-russia", "words that are not there", "--archive", str(archive)],
+    )
     assert result.exit_code == 1

@@ -30,7 +30,10 @@ def walkthrough() -> list[tuple[str, str | None, str]]:
     """(language, argument, body) of each fenced block of the worked example, in order."""
     text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
     section = text.split(SECTION, 1)[1].split("\n## ", 1)[0]
-    return [(language, argument, "\n".join(line.strip() for line in body.strip("\n").splitlines())) for language, argument, body in BLOCK.findall(section)]
+    return [
+        (language, argument, "\n".join(line.strip() for line in body.strip("\n").splitlines()))
+        for language, argument, body in BLOCK.findall(section)
+    ]
 
 
 def example_ids() -> tuple[str, str]:
@@ -50,7 +53,13 @@ def drop_rows(path: Path, keep) -> None:
 
 
 def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", "-c", "user.name=test", "-c", "user.email=test@example.org", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["git", "-c", "user.name=test", "-c", "user.email=test@example.org", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 @pytest.fixture
@@ -64,9 +73,13 @@ def before(tmp_path, archive) -> Path:
     statement, attestation = example_ids()
     data = root / "data"
     drop_rows(data / "statements.csv", lambda r: r["statement_id"] != statement)
-    drop_rows(data / "attestations.csv", lambda r: r["attestation_id"] != attestation and r["statement_id"] != statement)
+    drop_rows(
+        data / "attestations.csv", lambda r: r["attestation_id"] != attestation and r["statement_id"] != statement
+    )
     drop_rows(data / "statement_mentions.csv", lambda r: r["statement_id"] != statement and r["entity_id"] != statement)
-    drop_rows(data / "statement_relations.csv", lambda r: statement not in (r["statement_id"], r["object_statement_id"]))
+    drop_rows(
+        data / "statement_relations.csv", lambda r: statement not in (r["statement_id"], r["object_statement_id"])
+    )
     drop_rows(data / "published_ids.csv", lambda r: (r["table_name"], r["id"]) != ("statements", statement))
     write_coverage(data, archive)
     git(root, "init", "-q", "-b", "main")
@@ -81,7 +94,9 @@ def claims(root: Path, archive: Path, command: str) -> subprocess.CompletedProce
     words = shlex.split(command)
     assert words[0] == "claims", command
     env = {**os.environ, "PYTHONPATH": str(root / "scripts"), "CLAIMS_ARCHIVE": str(archive), "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "claims", *words[1:]], cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "claims", *words[1:]], cwd=root, env=env, capture_output=True, text=True, timeout=600
+    )
 
 
 def test_the_worked_example_has_commands_rows_and_the_expected_summary():

@@ -15,7 +15,9 @@ SOURCE = "fortune-2025-11-25-witkoff-advised-russia"
 
 
 def checklist(data: Path = REPO / "data") -> dict[int, coverage.ChecklistRow]:
-    return {row.line: row for row in coverage.read_checklists((data / "COVERAGE.md").read_text(encoding="utf-8"))[SOURCE]}
+    return {
+        row.line: row for row in coverage.read_checklists((data / "COVERAGE.md").read_text(encoding="utf-8"))[SOURCE]
+    }
 
 
 def test_the_checklist_is_in_step_with_the_data(archive):
@@ -40,8 +42,19 @@ def test_write_on_data_in_step_changes_nothing(dataset, archive):
 
 def test_a_new_attestation_is_drift_until_write_lists_it_keeping_the_notes(dataset, archive):
     row = dataset.row("attestations", attestation_id="att-007")
-    dataset.append("attestations", attestation_id="att-900", statement_id="st-001", source_id=SOURCE, excerpt=row["excerpt"], char_start=row["char_start"], char_end=row["char_end"], evidence_basis="outlet_own_reporting")
-    line = next(p.line for p in coverage.paragraphs(dataset.dir, archive, SOURCE) if "st-001" in p.rows and p.line != 12)
+    dataset.append(
+        "attestations",
+        attestation_id="att-900",
+        statement_id="st-001",
+        source_id=SOURCE,
+        excerpt=row["excerpt"],
+        char_start=row["char_start"],
+        char_end=row["char_end"],
+        evidence_basis="outlet_own_reporting",
+    )
+    line = next(
+        p.line for p in coverage.paragraphs(dataset.dir, archive, SOURCE) if "st-001" in p.rows and p.line != 12
+    )
     drift = coverage.check(dataset.dir, archive)
     assert [(f.rule, f.line) for f in drift] == [("coverage-drift", checklist(dataset.dir)[line].md_line)]
     assert "claims coverage --write" in drift[0].hint
@@ -72,15 +85,30 @@ def test_an_archived_source_without_a_checklist_gets_a_section_to_fill_in(datase
     for path in Path(archive).iterdir():
         shutil.copyfile(path, folder / path.name)
     stored = add(capture, folder, "A headline", "The first paragraph.")
-    dataset.append("sources", source_id="example-capture", title="An example", source_type="news_article", archive_sha256=stored.sha256, body_char_start=str(stored.body[0]), body_char_end=str(stored.body[1]))
+    dataset.append(
+        "sources",
+        source_id="example-capture",
+        title="An example",
+        source_type="news_article",
+        archive_sha256=stored.sha256,
+        body_char_start=str(stored.body[0]),
+        body_char_end=str(stored.body[1]),
+    )
     assert [f.rule for f in coverage.check(dataset.dir, folder)] == ["coverage-missing"]
     assert coverage.write(dataset.dir, folder) is True
-    assert [(f.rule, f.message[:3]) for f in coverage.check(dataset.dir, folder)] == [("coverage-no-reason", "L2 "), ("coverage-no-reason", "L4 ")]
+    assert [(f.rule, f.message[:3]) for f in coverage.check(dataset.dir, folder)] == [
+        ("coverage-no-reason", "L2 "),
+        ("coverage-no-reason", "L4 "),
+    ]
     assert "Source: `example-capture`" in (dataset.dir / "COVERAGE.md").read_text(encoding="utf-8")
 
 
 def test_claims_coverage_prints_the_checklist_rows_ready_to_paste(archive):
     result = CliRunner().invoke(cli, ["coverage", SOURCE, "--archive", str(archive)])
     assert result.exit_code == 0, result.output
-    table = [line for line in (REPO / "data" / "COVERAGE.md").read_text(encoding="utf-8").splitlines() if coverage.ROW.match(line)]
+    table = [
+        line
+        for line in (REPO / "data" / "COVERAGE.md").read_text(encoding="utf-8").splitlines()
+        if coverage.ROW.match(line)
+    ]
     assert result.output.splitlines() == table

@@ -35,7 +35,14 @@ def test_no_page_loads_anything_from_elsewhere(data_docs):
 def test_the_pages_render_with_the_network_blocked(browser, data_docs):  # noqa: F811
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     blocked, errors = [], []
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else (blocked.append(route.request.url), route.abort()))
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith("file:")
+            else (blocked.append(route.request.url), route.abort())
+        ),
+    )
     page = context.new_page()
     page.on("pageerror", lambda error: errors.append(str(error)))
     try:
@@ -65,5 +72,10 @@ def test_vendored_packages_are_pinned_with_their_hashes():
     for package in PACKAGES:
         assert re.fullmatch(r"\d+\.\d+\.\d+", package.version), package.name
         assert package.integrity.startswith("sha512-") and package.tarball.startswith("https://registry.npmjs.org/")
-        assert all((VENDOR_DIR / package.folder / name).is_file() for name in package.urls.values()), f"{package.name}: run make setup"
-    assert integrity_of(b"") == "sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg=="
+        assert all((VENDOR_DIR / package.folder / name).is_file() for name in package.urls.values()), (
+            f"{package.name}: run make setup"
+        )
+    assert (
+        integrity_of(b"")
+        == "sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg=="
+    )

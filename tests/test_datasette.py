@@ -23,7 +23,9 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> N
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the server exited with {process.returncode}: {process.stderr.read()[-2000:] if process.stderr else ''}")
+            raise RuntimeError(
+                f"the server exited with {process.returncode}: {process.stderr.read()[-2000:] if process.stderr else ''}"
+            )
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
@@ -36,7 +38,9 @@ class Server:
     def __init__(self, database: Path):
         self.port = publish.free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(publish.datasette_command(database, self.port), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(
+            publish.datasette_command(database, self.port), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
         wait_until_up(self.url + "/-/versions.json", self.process)
 
     def get(self, path: str) -> tuple[int, dict | str]:
@@ -110,7 +114,9 @@ def test_canned_queries_with_parameters(server):
     _, by_id = server.get("/claims/statements_by_actor.json?_shape=array&speaker=steve-witkoff&addressee=")
     _, by_name = server.get("/claims/statements_by_actor.json?_shape=array&speaker=Steve+Witkoff")
     assert by_id and by_id == by_name
-    _, to_ushakov = server.get("/claims/statements_by_actor.json?_shape=array&speaker=Steve+Witkoff&addressee=Yuri+Ushakov")
+    _, to_ushakov = server.get(
+        "/claims/statements_by_actor.json?_shape=array&speaker=Steve+Witkoff&addressee=Yuri+Ushakov"
+    )
     assert to_ushakov and len(to_ushakov) < len(by_id) and {r["addressee"] for r in to_ushakov} == {"Yuri Ushakov"}
     _, rows = server.get("/claims/statements_between_dates.json?_shape=array&start=2025-10-29&end=2025-10-29")
     assert {"Yuri Ushakov", "Kirill Dmitriev"} <= {r["speaker"] for r in rows}
@@ -127,7 +133,9 @@ def test_search_tolerates_punctuation_and_finds_excerpts(server):
 
 
 def test_table_search_on_actor_aliases(server):
-    _, page = server.get("/claims/actors.json?_shape=array&_search=Zelenskiy")  # the article's spelling, an alias: the name is Zelenskyy
+    _, page = server.get(
+        "/claims/actors.json?_shape=array&_search=Zelenskiy"
+    )  # the article's spelling, an alias: the name is Zelenskyy
     assert [r["actor_id"] for r in page] == ["volodymyr-zelenskyy"]
 
 
@@ -146,7 +154,15 @@ def test_runaway_query_is_stopped_by_the_time_limit(server):
     assert time.monotonic() - started < 30
 
 
-@pytest.mark.parametrize("sql", ["DELETE FROM actors", "UPDATE actors SET name = 'x'", "DROP TABLE actors", "INSERT INTO places (place_id, name, place_type) VALUES ('a', 'b', 'city')"])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "DELETE FROM actors",
+        "UPDATE actors SET name = 'x'",
+        "DROP TABLE actors",
+        "INSERT INTO places (place_id, name, place_type) VALUES ('a', 'b', 'city')",
+    ],
+)
 def test_write_sql_is_refused(server, sql):
     status, body = server.get("/claims.json?sql=" + urllib.parse.quote(sql))
     assert status == 400
@@ -156,9 +172,25 @@ def test_write_sql_is_refused(server, sql):
 
 def test_svg_charts_escape_text():
     hostile = "<script>alert(1)</script>"
-    events = [{"id": "e", "date": "2025-10-14", "date_text": hostile, "date_min": "2025-10-14", "date_max": "2025-10-14", "type": "phone_call", "title_or_text": hostile, "speaker": None}]
+    events = [
+        {
+            "id": "e",
+            "date": "2025-10-14",
+            "date_text": hostile,
+            "date_min": "2025-10-14",
+            "date_max": "2025-10-14",
+            "type": "phone_call",
+            "title_or_text": hostile,
+            "speaker": None,
+        }
+    ]
     statements = [dict(events[0], id="s", type="direct_quote", speaker=hostile, speaker_id="a")]
-    for svg in (timeline_svg(events, statements), matrix_svg([{"speaker_id": "a", "speaker": hostile, "addressee_id": None, "addressee": hostile, "statements": 2}])):
+    for svg in (
+        timeline_svg(events, statements),
+        matrix_svg(
+            [{"speaker_id": "a", "speaker": hostile, "addressee_id": None, "addressee": hostile, "statements": 2}]
+        ),
+    ):
         assert "<script>" not in svg and "&lt;script&gt;" in svg
 
 
@@ -168,8 +200,21 @@ def test_claims_serve_builds_and_serves(tmp_path):
     archive = archive_or_none()
     port = publish.free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "claims", "serve", "--port", str(port), "--out", str(tmp_path), *(["--archive", str(archive)] if archive else [])],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env={**os.environ},
+        [
+            sys.executable,
+            "-m",
+            "claims",
+            "serve",
+            "--port",
+            str(port),
+            "--out",
+            str(tmp_path),
+            *(["--archive", str(archive)] if archive else []),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ},
     )
     try:
         wait_until_up(f"http://127.0.0.1:{port}/claims.json", process, seconds=120)
@@ -185,7 +230,13 @@ def test_bounded_load_has_no_errors(server):
     """A fixed number of requests from 4 threads, with a time limit; every answer must be 200."""
     from concurrent.futures import ThreadPoolExecutor
 
-    paths = ["/claims/statements", "/claims/search?q=peace", "/claims/statements_by_actor?speaker=steve-witkoff", "/-/timeline", "/claims/actors.json"] * 20
+    paths = [
+        "/claims/statements",
+        "/claims/search?q=peace",
+        "/claims/statements_by_actor?speaker=steve-witkoff",
+        "/-/timeline",
+        "/claims/actors.json",
+    ] * 20
     deadline = time.monotonic() + 120
 
     def fetch(path):
@@ -221,7 +272,9 @@ def test_tables_open_dated_first_in_date_order(server):
 def test_topics_are_faceted_one_by_one(server):
     from collections import Counter
 
-    expected = Counter(topic for row in curated_statements() for topic in (row["topics"].split("|") if row["topics"] else []))
+    expected = Counter(
+        topic for row in curated_statements() for topic in (row["topics"].split("|") if row["topics"] else [])
+    )
     _, page = server.get("/claims/statements.json?_facet_size=max")
     counts = {item["value"]: item["count"] for item in page["facet_results"]["topic_list"]["results"]}
     assert counts == dict(expected)
@@ -241,11 +294,17 @@ def test_every_foreign_key_shows_a_label(server):
     for model in TABLES:
         for key in model.foreign_keys():
             column = key.fields[0]
-            _, page = server.get(f"/claims/{model.meta.name}.json?_shape=objects&_labels=on&_size=1&{column}__notblank=1")
+            _, page = server.get(
+                f"/claims/{model.meta.name}.json?_shape=objects&_labels=on&_size=1&{column}__notblank=1"
+            )
             if not page["rows"]:
                 continue  # no row uses this key yet
             cell = page["rows"][0][column]
-            assert isinstance(cell, dict) and cell["label"] and cell["label"] != cell["value"], (model.meta.name, column, cell)
+            assert isinstance(cell, dict) and cell["label"] and cell["label"] != cell["value"], (
+                model.meta.name,
+                column,
+                cell,
+            )
 
 
 def test_mentions_link_to_what_they_name(server):
@@ -256,11 +315,29 @@ def test_mentions_link_to_what_they_name(server):
 def test_citations_are_well_formed():
     from claims.citation import StatementFacts, dataset_citation, statement_bibtex, statement_csl_json, statement_plain
 
-    facts = StatementFacts("st-999", "Steve Witkoff", "Yuri Ushakov", "2025-10-14", "Oct. 14", "A {braced} \\ quote “here”", "http://example.test/claims/statements/st-999", "Bloomberg, “Title”, Fortune, 2025-11-25", "characters 1–2")
+    facts = StatementFacts(
+        "st-999",
+        "Steve Witkoff",
+        "Yuri Ushakov",
+        "2025-10-14",
+        "Oct. 14",
+        "A {braced} \\ quote “here”",
+        "http://example.test/claims/statements/st-999",
+        "Bloomberg, “Title”, Fortune, 2025-11-25",
+        "characters 1–2",
+    )
     bibtex = statement_bibtex(facts)
     assert bibtex.count("{") == bibtex.count("}") and "\\" not in bibtex
-    assert bibtex.startswith("@misc{claims-st-999-") and "url = {http://example.test/claims/statements/st-999}" in bibtex
+    assert (
+        bibtex.startswith("@misc{claims-st-999-") and "url = {http://example.test/claims/statements/st-999}" in bibtex
+    )
     item = json.loads(statement_csl_json(facts))[0]
-    assert item["URL"] == facts.url and item["version"] == dataset_citation().version and item["issued"]["date-parts"][0][0] == int(dataset_citation().year)
+    assert (
+        item["URL"] == facts.url
+        and item["version"] == dataset_citation().version
+        and item["issued"]["date-parts"][0][0] == int(dataset_citation().year)
+    )
     plain = statement_plain(facts)
-    assert "Steve Witkoff to Yuri Ushakov, 2025-10-14 (“Oct. 14”)" in plain and facts.url in plain and "Bloomberg" in plain
+    assert (
+        "Steve Witkoff to Yuri Ushakov, 2025-10-14 (“Oct. 14”)" in plain and facts.url in plain and "Bloomberg" in plain
+    )

@@ -37,9 +37,21 @@ class SiteServer:
     def __init__(self, folder: Path):
         self.port = publish.free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "PORT": str(self.port), "HOST": "127.0.0.1", "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+        env = {
+            **os.environ,
+            "PORT": str(self.port),
+            "HOST": "127.0.0.1",
+            "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+        }
         # serve.sh execs datasette: this process is the server
-        self.process = subprocess.Popen(["sh", str(folder / "serve.sh")], env=env, cwd="/", stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(
+            ["sh", str(folder / "serve.sh")],
+            env=env,
+            cwd="/",
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         wait_until_up(self.url + "/-/versions.json", self.process)
 
     def stop(self) -> None:
@@ -56,10 +68,26 @@ def hardened_server(site):
 
 def test_the_folder_holds_what_a_host_needs(site):
     names = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
-    assert {"claims.db", "inspect-data.json", "metadata.json", "settings.json", "templates/claims_chart.html", "requirements.txt", "Dockerfile", "serve.sh"} <= names
+    assert {
+        "claims.db",
+        "inspect-data.json",
+        "metadata.json",
+        "settings.json",
+        "templates/claims_chart.html",
+        "requirements.txt",
+        "Dockerfile",
+        "serve.sh",
+    } <= names
     # the plugin reads these at run time from beside the package
-    assert {"source/pyproject.toml", "source/scripts/claims/datasette_plugin.py", "source/scripts/claims/hardening.py", "source/publish/static/claims.css"} <= names
-    assert any(name.startswith("source/queries/canned/") for name in names) and not any(name.startswith("source/tests/") for name in names)
+    assert {
+        "source/pyproject.toml",
+        "source/scripts/claims/datasette_plugin.py",
+        "source/scripts/claims/hardening.py",
+        "source/publish/static/claims.css",
+    } <= names
+    assert any(name.startswith("source/queries/canned/") for name in names) and not any(
+        name.startswith("source/tests/") for name in names
+    )
     assert json.loads((site / "settings.json").read_text()) == publish.SETTINGS
     assert json.loads((site / "inspect-data.json").read_text())["claims"]["file"] == "claims.db"
     requirements = (site / "requirements.txt").read_text()
@@ -68,7 +96,7 @@ def test_the_folder_holds_what_a_host_needs(site):
     assert requirements.count("--hash=sha256:") >= len(pins)
     dockerfile = (site / "Dockerfile").read_text()
     assert 'CMD ["datasette", "serve", "/site"' in dockerfile and "-e /site/source" in dockerfile
-    assert "claims = \"claims.datasette_plugin\"" in (site / "source" / "pyproject.toml").read_text()
+    assert 'claims = "claims.datasette_plugin"' in (site / "source" / "pyproject.toml").read_text()
 
 
 def test_no_local_path_in_the_folder(site):

@@ -14,7 +14,11 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(repo), "-c", "user.name=test", "-c", "user.email=test@example.org", *args], check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=test", "-c", "user.email=test@example.org", *args],
+        check=True,
+        capture_output=True,
+    )
 
 
 @pytest.fixture
@@ -26,7 +30,14 @@ def history(tmp_path, dataset):
     git(repo, "add", ".")
     git(repo, "commit", "-q", "-m", "base")
     dataset.dir = repo / "data"
-    dataset.append("statements", statement_id="st-900", speaker_id="donald-trump", statement_type="paraphrase", text="A new statement.", topics="diplomacy")
+    dataset.append(
+        "statements",
+        statement_id="st-900",
+        speaker_id="donald-trump",
+        statement_type="paraphrase",
+        text="A new statement.",
+        topics="diplomacy",
+    )
     dataset.edit("actors", {"actor_id": "axios"}, notes="An outlet.")
     dataset.delete("statement_relations", statement_id="st-028")
     git(repo, "add", ".")
@@ -82,9 +93,21 @@ def test_adding_one_statement_with_its_evidence_passes_every_check(history, data
     dataset.delete("statements", statement_id="st-900")  # the fixture's unattested statement: a clean base first
     git(history, "commit", "-q", "-am", "clean base")
     text = "He’s got to sell this to Ukraine."
-    dataset.append("statements", statement_id="st-901", speaker_id="donald-trump", addressee_id="reporters", event_id="press-remarks-2025-11-25-trump",
-                   date="2025-11-25", date_text="Tuesday", date_min="2025-11-25", date_max="2025-11-25", date_resolved_against="article date 2025-11-25 (Tuesday)",
-                   statement_type="direct_quote", text=text, topics="negotiation_process")
+    dataset.append(
+        "statements",
+        statement_id="st-901",
+        speaker_id="donald-trump",
+        addressee_id="reporters",
+        event_id="press-remarks-2025-11-25-trump",
+        date="2025-11-25",
+        date_text="Tuesday",
+        date_min="2025-11-25",
+        date_max="2025-11-25",
+        date_resolved_against="article date 2025-11-25 (Tuesday)",
+        statement_type="direct_quote",
+        text=text,
+        topics="negotiation_process",
+    )
     evidence = dataset.row("attestations", statement_id="st-009")
     dataset.append("attestations", **dict(evidence, attestation_id="att-901", statement_id="st-901"))
     header, rows = dataset.read("statements")

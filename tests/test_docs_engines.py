@@ -34,7 +34,9 @@ def test_a_finding_only_one_engine_reports_fails_claims_docs(synthetic, monkeypa
 
     monkeypatch.setattr(claims.validate.fast, "validate_fast", forgetful)
     monkeypatch.setattr(claims.cli, "build_docs", lambda data, out, archive: tmp_path / "index.html")
-    result = CliRunner().invoke(cli, ["docs", "--data", str(synthetic.dir), "--archive", str(synthetic.archive), "--out", str(tmp_path)])
+    result = CliRunner().invoke(
+        cli, ["docs", "--data", str(synthetic.dir), "--archive", str(synthetic.archive), "--out", str(tmp_path)]
+    )
     assert result.exit_code == 1, result.output
     assert "only the reference engine:" in result.output
     assert "the engines disagree on 1 finding(s)" in result.output

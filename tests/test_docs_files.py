@@ -27,7 +27,17 @@ def test_the_top_of_the_readme_says_how_to_get_and_cite_the_data():
     # right after the two commands: the sections a data user needs before any of the toolchain
     top = README.split("## The repository, stage by stage", 1)[0]
     assert top.index("## Work with the repository") < top.index("## Get the data") < top.index("## Cite the data")
-    for thing in ("-csv.zip", "Parquet", "claims.duckdb", "claims.db", "JSON-LD", "PROV", "SHA256SUMS", "## Cite the data", "Statement `st-"):
+    for thing in (
+        "-csv.zip",
+        "Parquet",
+        "claims.duckdb",
+        "claims.db",
+        "JSON-LD",
+        "PROV",
+        "SHA256SUMS",
+        "## Cite the data",
+        "Statement `st-",
+    ):
         assert thing in top, thing
     version = project.current().dataset_version()
     assert f"{project_url()}/releases/download/v{version}/peace-plan-claims-{version}-csv.zip" in top
@@ -45,7 +55,11 @@ def test_citation_file_is_valid_cff():
     citation = yaml.safe_load((REPO / "CITATION.cff").read_text(encoding="utf-8"))
     for key in ("cff-version", "message", "title", "version", "date-released", "authors", "license", "type"):
         assert citation.get(key), key
-    released = re.search(rf"^## {re.escape(project.current().dataset_version())} — (\S+)", (REPO / "CHANGELOG.md").read_text(encoding="utf-8"), re.M).group(1)
+    released = re.search(
+        rf"^## {re.escape(project.current().dataset_version())} — (\S+)",
+        (REPO / "CHANGELOG.md").read_text(encoding="utf-8"),
+        re.M,
+    ).group(1)
     assert str(citation["date-released"]) == released
 
 

@@ -22,7 +22,13 @@ FINDING = re.compile(r"^[^:\n]+\.csv:\d+: [^:\n]+: \[[a-z0-9-]+\] .+$")
 
 
 def run_claims(*args: str, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "claims", *args], capture_output=True, text=True, env={**os.environ, "COLUMNS": "120"}, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "claims", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "120"},
+        **kwargs,
+    )
 
 
 def one_clear_line(stderr: str) -> str:
@@ -37,7 +43,9 @@ def tmpfs(folder: Path, size: str, read_only: bool = False):
     is skipped where mounting is not allowed."""
     folder.mkdir(parents=True, exist_ok=True)
     options = f"size={size}" + (",ro" if read_only else "")
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True, text=True
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
     try:
@@ -101,8 +109,21 @@ def test_locate_into_a_closed_pipe_exits_quietly(archive):
     read_end, write_end = os.pipe()
     os.close(read_end)  # like `| head` that has already gone
     try:
-        result = subprocess.run([sys.executable, "-m", "claims", "locate", "fortune-2025-11-25-witkoff-advised-russia", "the", "--archive", str(archive)],
-                                stdout=write_end, stderr=subprocess.PIPE, text=True)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "claims",
+                "locate",
+                "fortune-2025-11-25-witkoff-advised-russia",
+                "the",
+                "--archive",
+                str(archive),
+            ],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
     finally:
         os.close(write_end)
     assert result.returncode == 1
@@ -138,4 +159,6 @@ def test_third_party_prints_never_mix_with_findings(dataset):
     result = run_claims("validate", "--data", str(dataset.dir), "--no-archive", "--layers", "structure,rows")
     assert result.returncode == 1
     assert "trying to" not in result.stdout + result.stderr
-    assert result.stdout.strip() and all(FINDING.match(line) or line.startswith("  ") for line in result.stdout.splitlines()), result.stdout
+    assert result.stdout.strip() and all(
+        FINDING.match(line) or line.startswith("  ") for line in result.stdout.splitlines()
+    ), result.stdout

@@ -27,7 +27,9 @@ def layers_alone(dataset, names=WITHOUT_EARLIER_CHECKS) -> set:
 
 def gx_findings(dataset, layers=ALL):
     run = dataset.validate(layers=layers)
-    return {(f.path.rsplit("/", 1)[-1], f.line, f.column, f.rule) for f in run.findings if f.layer == "expectations"}, run
+    return {
+        (f.path.rsplit("/", 1)[-1], f.line, f.column, f.rule) for f in run.findings if f.layer == "expectations"
+    }, run
 
 
 def test_curated_data_meets_every_expectation(dataset):
@@ -58,7 +60,9 @@ def test_row_count_bound(dataset):
     # the two remaining provisions must still be mentioned, and the removed ones not
     header, mentions = dataset.read("statement_mentions")
     kept = {r["provision_id"] for r in dataset.read("provisions")[1]}
-    dataset.write("statement_mentions", header, [m for m in mentions if m["entity_type"] != "provision" or m["entity_id"] in kept])
+    dataset.write(
+        "statement_mentions", header, [m for m in mentions if m["entity_type"] != "provision" or m["entity_id"] in kept]
+    )
     found, _ = gx_findings(dataset)
     assert ("provisions.csv", 1, "-", "row-count") in found
 
@@ -93,7 +97,13 @@ def test_every_place_is_referenced(dataset):
 
 
 def test_every_provision_is_described_by_a_statement(dataset):
-    line = dataset.append("provisions", provision_id="p28-unreported", plan_id="plan-28-point-peace-plan", summary="A term no statement reports.", topic="security")
+    line = dataset.append(
+        "provisions",
+        provision_id="p28-unreported",
+        plan_id="plan-28-point-peace-plan",
+        summary="A term no statement reports.",
+        topic="security",
+    )
     found, _ = gx_findings(dataset)
     assert ("provisions.csv", line, "provision_id", "unattested-provision") in found
 
@@ -105,20 +115,40 @@ def test_every_plan_is_mentioned(dataset):
 
 
 def test_dates_within_the_study_window(dataset):
-    line = dataset.edit("statements", {"statement_id": "st-010"}, date="2024-05-01", date_text="May 1", date_min="2024-05-01", date_max="2024-05-01", date_resolved_against="test")
+    line = dataset.edit(
+        "statements",
+        {"statement_id": "st-010"},
+        date="2024-05-01",
+        date_text="May 1",
+        date_min="2024-05-01",
+        date_max="2024-05-01",
+        date_resolved_against="test",
+    )
     found, _ = gx_findings(dataset)
     assert ("statements.csv", line, "date_min", "study-window") in found
 
 
 def test_statements_not_dated_after_their_sources(dataset):
-    line = dataset.edit("statements", {"statement_id": "st-009"}, date="2025-11-26", date_min="2025-11-26", date_max="2025-11-26", event_id="")
+    line = dataset.edit(
+        "statements",
+        {"statement_id": "st-009"},
+        date="2025-11-26",
+        date_min="2025-11-26",
+        date_max="2025-11-26",
+        event_id="",
+    )
     found = layers_alone(dataset)
     assert ("statements.csv", line, "date_min", "dated-after-source") in found
 
 
 def test_attestation_offsets_inside_the_archived_text(dataset, archive):
     row = dataset.row("attestations", attestation_id="att-001")
-    line = dataset.edit("attestations", {"attestation_id": "att-001"}, char_start=str(int(row["char_start"]) + 50_000), char_end=str(int(row["char_end"]) + 50_000))
+    line = dataset.edit(
+        "attestations",
+        {"attestation_id": "att-001"},
+        char_start=str(int(row["char_start"]) + 50_000),
+        char_end=str(int(row["char_end"]) + 50_000),
+    )
     found, _ = gx_findings(dataset, WITHOUT_EARLIER_CHECKS)
     assert ("attestations.csv", line, "char_end", "offsets-past-text") in found
 
@@ -146,7 +176,11 @@ def _hand_written():
 HAND_WRITTEN = list(_hand_written())
 
 
-@pytest.mark.parametrize("table, item", HAND_WRITTEN, ids=[f"{t}:{i['meta']['rule']}:{i['kwargs'].get('column', '')}" for t, i in HAND_WRITTEN])
+@pytest.mark.parametrize(
+    "table, item",
+    HAND_WRITTEN,
+    ids=[f"{t}:{i['meta']['rule']}:{i['kwargs'].get('column', '')}" for t, i in HAND_WRITTEN],
+)
 def test_each_dataset_assertion_blocks_a_fixture_that_breaks_it(dataset, table, item):
     header, rows = dataset.read(table)
     if item["type"] == "expect_table_row_count_to_be_between":
@@ -162,6 +196,14 @@ def test_each_dataset_assertion_blocks_a_fixture_that_breaks_it(dataset, table, 
 
 
 def test_event_dates_within_the_study_window(dataset):
-    line = dataset.edit("events", {"event_id": "release-hamas-final-living-hostages"}, date="2026-02-01", date_text="February 1", date_min="2026-02-01", date_max="2026-02-01", date_resolved_against="test")
+    line = dataset.edit(
+        "events",
+        {"event_id": "release-hamas-final-living-hostages"},
+        date="2026-02-01",
+        date_text="February 1",
+        date_min="2026-02-01",
+        date_max="2026-02-01",
+        date_resolved_against="test",
+    )
     found, _ = gx_findings(dataset)
     assert ("events.csv", line, "date_min", "study-window") in found

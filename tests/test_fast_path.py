@@ -25,7 +25,13 @@ def raw(table, transform):
 def shift(attestation_id, by):
     def apply(d):
         row = d.row("attestations", attestation_id=attestation_id)
-        d.edit("attestations", {"attestation_id": attestation_id}, char_start=str(int(row["char_start"]) + by), char_end=str(int(row["char_end"]) + by))
+        d.edit(
+            "attestations",
+            {"attestation_id": attestation_id},
+            char_start=str(int(row["char_start"]) + by),
+            char_end=str(int(row["char_end"]) + by),
+        )
+
     return apply
 
 
@@ -60,7 +66,9 @@ FIXTURES = {
     "boolean": edit("statements", S7, translated="yes"),
     "partial-quote-shape": edit("statements", {"statement_id": "st-027"}, text="Asked whether it would be useful."),
     "direct-quote-shape": edit("statements", {"statement_id": "st-030"}, text="From that […]  […] call"),
-    "attests-one": edit("attestations", {"attestation_id": "att-001"}, event_id="phone-call-2025-10-14-witkoff-ushakov"),
+    "attests-one": edit(
+        "attestations", {"attestation_id": "att-001"}, event_id="phone-call-2025-10-14-witkoff-ushakov"
+    ),
     "offsets-length": edit("attestations", {"attestation_id": "att-001"}, char_end="99999"),
     "url": edit("sources", {"source_id": FORTUNE}, url="ftp://example.org/x"),
     "timestamp": edit("sources", {"source_id": FORTUNE}, published_at="2025-02-30"),
@@ -75,32 +83,75 @@ FIXTURES = {
     "self-reference": edit("places", {"place_id": "queens"}, part_of_id="queens"),
     "dangling": edit("statements", S7, speaker_id="steve-witkof"),
     "duplicate-key": append("places", place_id="gaza", name="Gaza again", place_type="region"),
-    "mention-target": append("statement_mentions", statement_id="st-001", entity_type="place", entity_id="steve-witkoff"),
+    "mention-target": append(
+        "statement_mentions", statement_id="st-001", entity_type="place", entity_id="steve-witkoff"
+    ),
     "unattested": lambda d: d.delete("attestations", statement_id="st-041"),
-    "dated-after-source": edit("statements", {"statement_id": "st-009"}, date="2025-11-26", date_min="2025-11-26", date_max="2025-11-26", event_id=""),
+    "dated-after-source": edit(
+        "statements",
+        {"statement_id": "st-009"},
+        date="2025-11-26",
+        date_min="2025-11-26",
+        date_max="2025-11-26",
+        event_id="",
+    ),
     "event-date": edit("statements", S7, date="2025-10-15", date_min="2025-10-15", date_max="2025-10-15"),
-    "speaker-not-participant": edit("statements", {"statement_id": "st-021"}, event_id="phone-call-2025-10-14-witkoff-ushakov"),
+    "speaker-not-participant": edit(
+        "statements", {"statement_id": "st-021"}, event_id="phone-call-2025-10-14-witkoff-ushakov"
+    ),
     "retired-reused": append("retired_ids", table_name="places", id="budapest", retired_on="2026-11-29", reason="test"),
     "excerpt-shifted": shift("att-004", 1),
-    "excerpt-straight-quotes": lambda d: d.edit("attestations", {"attestation_id": "att-007"}, excerpt=d.row("attestations", attestation_id="att-007")["excerpt"].replace("’", "'")),
-    "quote-outside-excerpt": lambda d: d.edit("statements", S7, text=d.row("statements", **S7)["text"].replace("I’m", "I am")),
+    "excerpt-straight-quotes": lambda d: d.edit(
+        "attestations",
+        {"attestation_id": "att-007"},
+        excerpt=d.row("attestations", attestation_id="att-007")["excerpt"].replace("’", "'"),
+    ),
+    "quote-outside-excerpt": lambda d: d.edit(
+        "statements", S7, text=d.row("statements", **S7)["text"].replace("I’m", "I am")
+    ),
     "role-not-quoted": edit("actors", {"actor_id": "yuri-ushakov"}, role="Putin's top foreign policy aide"),
     "wikidata": edit("actors", {"actor_id": "steve-witkoff"}, wikidata_id="Q22686"),
     # issue 16: the rules an independent fact-check showed were missing
     "outlet-claim-speaker": edit("statements", {"statement_id": "st-002"}, speaker_id="steve-witkoff"),
-    "mention-not-named": append("statement_mentions", statement_id="st-003", entity_type="place", entity_id="gaza", mentioned_as="Gaza"),
-    "mention-pronoun": append("statement_mentions", statement_id="st-021", entity_type="actor", entity_id="vladimir-putin", mentioned_as="he"),
+    "mention-not-named": append(
+        "statement_mentions", statement_id="st-003", entity_type="place", entity_id="gaza", mentioned_as="Gaza"
+    ),
+    "mention-pronoun": append(
+        "statement_mentions", statement_id="st-021", entity_type="actor", entity_id="vladimir-putin", mentioned_as="he"
+    ),
     "language-without-basis": edit("statements", S7, language="en", translated="false"),
     "basis-without-language": edit("statements", S7, language_basis="stated_by_source"),
-    "evident-language-of-a-paraphrase": edit("statements", {"statement_id": "st-044"}, language_basis="evident_from_quote"),
-    "evident-language-translated": edit("statements", {"statement_id": "st-009"}, language="ru", language_basis="evident_from_quote", translated="true"),
-    "mention-not-in-excerpt": lambda d: (d.edit("statements", {"statement_id": "st-032"}, text="Ushakov appeared to take some of Witkoff’s advice on board."),
-                                         d.append("statement_mentions", statement_id="st-032", entity_type="actor", entity_id="steve-witkoff", mentioned_as="Witkoff")),
+    "evident-language-of-a-paraphrase": edit(
+        "statements", {"statement_id": "st-044"}, language_basis="evident_from_quote"
+    ),
+    "evident-language-translated": edit(
+        "statements", {"statement_id": "st-009"}, language="ru", language_basis="evident_from_quote", translated="true"
+    ),
+    "mention-not-in-excerpt": lambda d: (
+        d.edit(
+            "statements", {"statement_id": "st-032"}, text="Ushakov appeared to take some of Witkoff’s advice on board."
+        ),
+        d.append(
+            "statement_mentions",
+            statement_id="st-032",
+            entity_type="actor",
+            entity_id="steve-witkoff",
+            mentioned_as="Witkoff",
+        ),
+    ),
     "open-date-bound-missing": edit("events", {"event_id": "release-hamas-final-living-hostages"}, date_max=""),
-    "open-date-bound-outside": edit("events", {"event_id": "release-hamas-final-living-hostages"}, date_min="2025-10-20"),
-    "position-self-reference": edit("positions", {"position_id": "kirill-dmitriev-heads-rdif"}, organization_id="kirill-dmitriev"),
-    "position-unarchived-source": edit("positions", {"position_id": "kirill-dmitriev-heads-rdif"}, source_id="axios-interview-dmitriev"),
-    "title-not-quoted": edit("positions", {"position_id": "kirill-dmitriev-heads-rdif"}, title="head of the Russian Direct Investment Fund"),
+    "open-date-bound-outside": edit(
+        "events", {"event_id": "release-hamas-final-living-hostages"}, date_min="2025-10-20"
+    ),
+    "position-self-reference": edit(
+        "positions", {"position_id": "kirill-dmitriev-heads-rdif"}, organization_id="kirill-dmitriev"
+    ),
+    "position-unarchived-source": edit(
+        "positions", {"position_id": "kirill-dmitriev-heads-rdif"}, source_id="axios-interview-dmitriev"
+    ),
+    "title-not-quoted": edit(
+        "positions", {"position_id": "kirill-dmitriev-heads-rdif"}, title="head of the Russian Direct Investment Fund"
+    ),
 }
 
 
@@ -122,7 +173,15 @@ EXPECTATION_FIXTURES = {
     "unreferenced-place": append("places", place_id="nowhere", name="Nowhere", place_type="city"),
     "unattested-plan": append("plans", plan_id="plan-unmentioned", title="A plan no one mentions", status="proposed"),
     "event-without-participants": drop_participants,
-    "study-window": edit("statements", {"statement_id": "st-010"}, date="2024-05-01", date_text="May 1", date_min="2024-05-01", date_max="2024-05-01", date_resolved_against="test"),
+    "study-window": edit(
+        "statements",
+        {"statement_id": "st-010"},
+        date="2024-05-01",
+        date_text="May 1",
+        date_min="2024-05-01",
+        date_max="2024-05-01",
+        date_resolved_against="test",
+    ),
     "fill-rate": clear_topics,
     "row-count": lambda d: d.write("plans", d.read("plans")[0], d.read("plans")[1][:1]),
 }

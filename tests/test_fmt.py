@@ -14,8 +14,34 @@ from claims.fmt import FormatError, canonical
 from claims.schema.tables import Actor, StatementMention
 
 # Awkward text: quotes, commas, line breaks, emoji, right-to-left scripts, combining marks.
-AWKWARD = st.sampled_from(['"', "'", ",", "\n", "\r\n", "“”’", "😀", "👩🏽‍⚖️", "שלום", "مرحبا", "e\u0301", "Å", "A\u030a", "\u200f", " ", "\t", "=1+1", "Зеленський"])
-TEXT = st.lists(st.one_of(AWKWARD, st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=8)), max_size=5).map("".join)
+AWKWARD = st.sampled_from(
+    [
+        '"',
+        "'",
+        ",",
+        "\n",
+        "\r\n",
+        "“”’",
+        "😀",
+        "👩🏽‍⚖️",
+        "שלום",
+        "مرحبا",
+        "e\u0301",
+        "Å",
+        "A\u030a",
+        "\u200f",
+        " ",
+        "\t",
+        "=1+1",
+        "Зеленський",
+    ]
+)
+TEXT = st.lists(
+    st.one_of(
+        AWKWARD, st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=8)
+    ),
+    max_size=5,
+).map("".join)
 IDS = st.from_regex(r"\A[a-z0-9]{1,6}(-[a-z0-9]{1,4}){0,2}\Z")
 
 
@@ -51,7 +77,13 @@ def test_round_trip_is_lossless_and_idempotent(rows, seed):
 
 
 @settings(max_examples=100, deadline=None)
-@given(rows=st.lists(st.tuples(IDS, st.sampled_from(["actor", "place", "plan"]), IDS, TEXT, TEXT), max_size=8, unique_by=lambda r: r[:3]))
+@given(
+    rows=st.lists(
+        st.tuples(IDS, st.sampled_from(["actor", "place", "plan"]), IDS, TEXT, TEXT),
+        max_size=8,
+        unique_by=lambda r: r[:3],
+    )
+)
 def test_composite_keys_sort_and_round_trip(rows):
     header = StatementMention.columns()
     once = canonical(scramble(header, [list(r) for r in rows], 7), StatementMention)

@@ -29,19 +29,51 @@ LAYERS = ("structure", "rows", "integrity")
 # The characters that have broken a gate before: format characters (bidi, tags, soft hyphen,
 # joiners), quotes and delimiters, every kind of whitespace and line break, the fast reader's NULL
 # marker, controls, and ordinary letters and digits around them.
-TRICKY = "\u2066\u2069\U000e0041\u00ad\u200b\u200c\u200d\ufeff\u2028\u00a0\u3000\x01\x07\x7f\x85" + "\"',|;=+-@\t\r\n " + "aZé9Ж“”’[…]"
+TRICKY = (
+    "\u2066\u2069\U000e0041\u00ad\u200b\u200c\u200d\ufeff\u2028\u00a0\u3000\x01\x07\x7f\x85"
+    + "\"',|;=+-@\t\r\n "
+    + "aZé9Ж“”’[…]"
+)
 cells = st.one_of(
     st.text(alphabet=TRICKY, max_size=12),
     st.text(max_size=8),
     st.integers(min_value=-(2**70), max_value=2**70).map(str),
-    st.sampled_from(["", " ", "0", "-0", "007", "1e3", str(INTEGER_MAX), str(INTEGER_MAX + 1), "2025-10-14", "2025-13-01", "2025-10-16~", "true", "TRUE", "peace_plan|peace_plan"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "0",
+            "-0",
+            "007",
+            "1e3",
+            str(INTEGER_MAX),
+            str(INTEGER_MAX + 1),
+            "2025-10-14",
+            "2025-13-01",
+            "2025-10-16~",
+            "true",
+            "TRUE",
+            "peace_plan|peace_plan",
+        ]
+    ),
     st.builds(lambda c, n: c * n, st.sampled_from("x“\u200d"), st.sampled_from([CELL_MAX_CHARS, CELL_MAX_CHARS + 1])),
 )
 # Columns of every kind: ID, free text, list of text, list of enum, enum, integer, date, EDTF, boolean, URL.
 TARGETS = [
-    ("actors", "actor_id"), ("actors", "name"), ("actors", "aliases"), ("actors", "actor_type"), ("actors", "notes"),
-    ("attestations", "char_start"), ("attestations", "excerpt"), ("statements", "date"), ("statements", "date_min"),
-    ("statements", "topics"), ("statements", "translated"), ("statements", "text"), ("sources", "url"), ("plans", "point_count"),
+    ("actors", "actor_id"),
+    ("actors", "name"),
+    ("actors", "aliases"),
+    ("actors", "actor_type"),
+    ("actors", "notes"),
+    ("attestations", "char_start"),
+    ("attestations", "excerpt"),
+    ("statements", "date"),
+    ("statements", "date_min"),
+    ("statements", "topics"),
+    ("statements", "translated"),
+    ("statements", "text"),
+    ("sources", "url"),
+    ("plans", "point_count"),
 ]
 
 
@@ -78,11 +110,37 @@ def test_any_cell_value_gives_the_same_findings(synthetic_source, target, value,
         shutil.rmtree(folder)
 
 
-raw_pieces = st.lists(st.sampled_from([b",", b'"', b'""', b" ", b"\t", b"\r", b"\n", b"\r\n", b"\x01", b"\x00", b"\xef\xbb\xbf", b"\xff", b"a", "é".encode(), "\u2066".encode(), b"x,Y,city"]), max_size=10).map(b"".join)
+raw_pieces = st.lists(
+    st.sampled_from(
+        [
+            b",",
+            b'"',
+            b'""',
+            b" ",
+            b"\t",
+            b"\r",
+            b"\n",
+            b"\r\n",
+            b"\x01",
+            b"\x00",
+            b"\xef\xbb\xbf",
+            b"\xff",
+            b"a",
+            "é".encode(),
+            "\u2066".encode(),
+            b"x,Y,city",
+        ]
+    ),
+    max_size=10,
+).map(b"".join)
 
 
 @FUZZ
-@given(where=st.floats(min_value=0, max_value=1), insert=raw_pieces, table=st.sampled_from(["places", "actors", "statements"]))
+@given(
+    where=st.floats(min_value=0, max_value=1),
+    insert=raw_pieces,
+    table=st.sampled_from(["places", "actors", "statements"]),
+)
 def test_any_bytes_in_a_file_give_the_same_findings(synthetic_source, where, insert, table):
     folder = _copy(synthetic_source)
     try:
@@ -95,10 +153,14 @@ def test_any_bytes_in_a_file_give_the_same_findings(synthetic_source, where, ins
         shutil.rmtree(folder)
 
 
-integers = st.one_of(st.integers(min_value=-5, max_value=2**66), st.sampled_from([0, 1, INTEGER_MAX, INTEGER_MAX + 1, 2**64]))
+integers = st.one_of(
+    st.integers(min_value=-5, max_value=2**66), st.sampled_from([0, 1, INTEGER_MAX, INTEGER_MAX + 1, 2**64])
+)
 
 
-@settings(max_examples=max(3, EXAMPLES // 4), deadline=None, derandomize=not CAMPAIGN, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=max(3, EXAMPLES // 4), deadline=None, derandomize=not CAMPAIGN, suppress_health_check=list(HealthCheck)
+)
 @given(counts=st.lists(integers, min_size=3, max_size=3))
 def test_data_that_validates_always_builds(synthetic_source, counts):
     """Every integer column is bounded to what DuckDB, SQLite and Parquet store: if the reference

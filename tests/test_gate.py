@@ -35,7 +35,10 @@ def rules_at(findings, table: str, line: int) -> set[tuple[str, str]]:
 
 
 def cli_exit(dataset, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, ["validate", "--data", str(dataset.dir), "--no-archive", "-q", "--layers", "structure,rows,integrity", *args])
+    result = CliRunner().invoke(
+        cli,
+        ["validate", "--data", str(dataset.dir), "--no-archive", "-q", "--layers", "structure,rows,integrity", *args],
+    )
     return result.exit_code, result.output
 
 
@@ -55,7 +58,9 @@ def test_a_cell_longer_than_the_limit_is_reported_by_both(dataset):
     assert ("notes", "cell-too-long") in rules_at(both(dataset), "actors", line)
 
 
-@pytest.mark.parametrize("suffix", [b'xx, "Gaza",region,,,,\n', b'xy,"Gaza" ,region,,,,\n', b'xz,Gaza,region,,,, "x"\n'])
+@pytest.mark.parametrize(
+    "suffix", [b'xx, "Gaza",region,,,,\n', b'xy,"Gaza" ,region,,,,\n', b'xz,Gaza,region,,,, "x"\n']
+)
 def test_whitespace_around_a_quoted_cell_reads_the_same(dataset, suffix):
     dataset.path("places").write_bytes(dataset.path("places").read_bytes() + suffix)
     assert both(dataset), "the padded cell must be reported"
@@ -103,7 +108,13 @@ def _unreadable(path: Path) -> None:
     path.chmod(0)
 
 
-ODD_FILES = {"fifo": _fifo, "folder": _folder, "dangling-link": _dangling, "looping-link": _loop, "link-out-of-data": _outside}
+ODD_FILES = {
+    "fifo": _fifo,
+    "folder": _folder,
+    "dangling-link": _dangling,
+    "looping-link": _loop,
+    "link-out-of-data": _outside,
+}
 if os.getuid() != 0:  # root reads any file
     ODD_FILES["no-permission"] = _unreadable
 
@@ -137,7 +148,9 @@ def test_a_file_that_fails_while_read_is_a_finding(dataset, monkeypatch):
     monkeypatch.setattr(Path, "open", failing_open)
     for engine in ENGINES:
         run = validate(dataset.dir, None, layers=FAST_LAYERS, engine=engine)
-        assert [(f.line, f.rule, f.message) for f in run.findings if f.path.endswith("actors.csv")] == [(1, "unreadable-file", "cannot be read: Input/output error")]
+        assert [(f.line, f.rule, f.message) for f in run.findings if f.path.endswith("actors.csv")] == [
+            (1, "unreadable-file", "cannot be read: Input/output error")
+        ]
 
 
 # --- --layers, the build, fmt ---------------------------------------------------------------------------
@@ -146,7 +159,12 @@ def test_a_file_that_fails_while_read_is_a_finding(dataset, monkeypatch):
 def test_layers_pull_in_what_they_need_no_false_pass(synthetic):
     _, rows = synthetic.read("attestations")
     first = rows[0]
-    synthetic.edit("attestations", {"attestation_id": first["attestation_id"]}, char_start=str(int(first["char_start"]) + 1), char_end=str(int(first["char_end"]) + 1))
+    synthetic.edit(
+        "attestations",
+        {"attestation_id": first["attestation_id"]},
+        char_start=str(int(first["char_start"]) + 1),
+        char_end=str(int(first["char_end"]) + 1),
+    )
     for engine in ENGINES:
         run = validate(synthetic.dir, synthetic.archive, layers=("structure", "provenance"), engine=engine)
         assert "excerpt-mismatch" in {f.rule for f in run.findings}
@@ -157,7 +175,9 @@ def test_a_point_count_the_build_cannot_store_does_not_validate(dataset, tmp_pat
     _, rows = dataset.read("plans")
     line = dataset.edit("plans", {"plan_id": rows[0]["plan_id"]}, point_count="99999999999999999999")
     assert ("point_count", "maximum") in rules_at(both(dataset), "plans", line)
-    result = CliRunner().invoke(cli, ["build", "--data", str(dataset.dir), "--out", str(tmp_path / "build"), "--no-archive"])
+    result = CliRunner().invoke(
+        cli, ["build", "--data", str(dataset.dir), "--out", str(tmp_path / "build"), "--no-archive"]
+    )
     assert result.exit_code == 1, result.output
 
 
@@ -174,7 +194,13 @@ def test_fmt_never_writes_through_a_link(dataset, tmp_path):
 
 # --- Unicode format characters, formulas, long values ------------------------------------------------------
 
-CF = {"bidi-isolate": "\u2066", "pop-isolate": "\u2069", "tag-character": "\U000e0041", "soft-hyphen": "\u00ad", "zero-width-joiner-alone": "\u200d"}
+CF = {
+    "bidi-isolate": "\u2066",
+    "pop-isolate": "\u2069",
+    "tag-character": "\U000e0041",
+    "soft-hyphen": "\u00ad",
+    "zero-width-joiner-alone": "\u200d",
+}
 
 
 @pytest.mark.parametrize("name", sorted(CF))

@@ -49,7 +49,9 @@ def test_descriptor_carries_licences_sources_version_and_constraints():
     assert fields["statement_id"]["constraints"]["required"] is True
     assert fields["statement_id"]["constraints"]["unique"] is True
     assert statements["schema"]["primaryKey"] == ["statement_id"]
-    assert {"fields": ["speaker_id"], "reference": {"resource": "actors", "fields": ["actor_id"]}} in statements["schema"]["foreignKeys"]
+    assert {"fields": ["speaker_id"], "reference": {"resource": "actors", "fields": ["actor_id"]}} in statements[
+        "schema"
+    ]["foreignKeys"]
 
 
 def test_ddl_creates_the_tables_in_duckdb():
@@ -71,7 +73,9 @@ def test_frictionless_cli_validates_the_package():
 def test_an_unreleased_changelog_section_is_not_the_version_yet(tmp_path):
     changelog = tmp_path / "CHANGELOG.md"
     dataset_version = Project(tmp_path).dataset_version
-    changelog.write_text("# Changelog\n\n## 0.2.0 — unreleased\n\n- next\n\n## 0.1.0 — 2026-11-29\n\nFirst.\n", encoding="utf-8")
+    changelog.write_text(
+        "# Changelog\n\n## 0.2.0 — unreleased\n\n- next\n\n## 0.1.0 — 2026-11-29\n\nFirst.\n", encoding="utf-8"
+    )
     assert dataset_version() == "0.1.0"
     changelog.write_text(changelog.read_text(encoding="utf-8").replace("unreleased", "2027-01-15"), encoding="utf-8")
     assert dataset_version() == "0.2.0"

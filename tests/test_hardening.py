@@ -55,7 +55,10 @@ HOSTILE_PATHS = {
 
 
 def hostile_requests() -> dict[str, str]:
-    return {**{name: "/claims.json?sql=" + urllib.parse.quote(sql) for name, sql in HOSTILE_SQL.items()}, **HOSTILE_PATHS}
+    return {
+        **{name: "/claims.json?sql=" + urllib.parse.quote(sql) for name, sql in HOSTILE_SQL.items()},
+        **HOSTILE_PATHS,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -100,15 +103,34 @@ def test_hostile_request_gets_4xx_quickly_and_ordinary_pages_stay_fast(hardened_
 
 
 def test_ordinary_queries_still_work(hardened_server):
-    for sql in ["select printf('%5.2f|%-8s|%d', 3.14159, 'ab', 7) as v", "select format('%s-%s', 'a', 'b') as v", "select count(*) as v from statements"]:
-        status, _headers, body, _ = fetch(hardened_server.url + "/claims.json?_shape=array&sql=" + urllib.parse.quote(sql))
+    for sql in [
+        "select printf('%5.2f|%-8s|%d', 3.14159, 'ab', 7) as v",
+        "select format('%s-%s', 'a', 'b') as v",
+        "select count(*) as v from statements",
+    ]:
+        status, _headers, body, _ = fetch(
+            hardened_server.url + "/claims.json?_shape=array&sql=" + urllib.parse.quote(sql)
+        )
         assert status == 200, body
-    status, _h, body, _ = fetch(hardened_server.url + "/claims.json?_shape=array&sql=" + urllib.parse.quote("select printf('%5.2f|%-8s|%d', 3.14159, 'ab', 7) as v"))
+    status, _h, body, _ = fetch(
+        hardened_server.url
+        + "/claims.json?_shape=array&sql="
+        + urllib.parse.quote("select printf('%5.2f|%-8s|%d', 3.14159, 'ab', 7) as v")
+    )
     assert b'" 3.14|ab      |7"' in body
 
 
 def test_security_headers_on_every_kind_of_response(hardened_server):
-    for path in ["/", "/claims/statements", "/claims/statements.json", "/claims.csv?sql=select+1", "/-/static/app.css", "/-/timeline", "/claims/nonexistent", "/claims.json?sql=select+randomblob(1)"]:
+    for path in [
+        "/",
+        "/claims/statements",
+        "/claims/statements.json",
+        "/claims.csv?sql=select+1",
+        "/-/static/app.css",
+        "/-/timeline",
+        "/claims/nonexistent",
+        "/claims.json?sql=select+randomblob(1)",
+    ]:
         _status, headers, _body, _ = fetch(hardened_server.url + path)
         assert "script-src 'self' 'sha256-" in headers["content-security-policy"], path
         assert "unsafe-inline" not in headers["content-security-policy"].split("script-src")[1].split(";")[0], path
@@ -119,10 +141,27 @@ def test_security_headers_on_every_kind_of_response(hardened_server):
 
 def test_no_absolute_path_is_served(hardened_server, curated_db):  # noqa: F811
     # the served name is a symlink into build/.versions/: neither folder may show
-    folders = [str(Path(curated_db).absolute().parent).encode(), str(Path(curated_db).resolve().parent).encode(), b"/tmp/", b"/work/"]
-    status, _h, body, _ = fetch(hardened_server.url + "/claims.json?_shape=array&sql=" + urllib.parse.quote("select * from pragma_database_list"))
+    folders = [
+        str(Path(curated_db).absolute().parent).encode(),
+        str(Path(curated_db).resolve().parent).encode(),
+        b"/tmp/",
+        b"/work/",
+    ]
+    status, _h, body, _ = fetch(
+        hardened_server.url
+        + "/claims.json?_shape=array&sql="
+        + urllib.parse.quote("select * from pragma_database_list")
+    )
     assert status == 200 and b'"file": null' in body and not [f for f in folders if f in body]
-    for path in ["/-/databases.json", "/-/databases", "/-/settings.json", "/claims.json", "/-/metadata.json", "/-/versions.json", "/-/plugins.json"]:
+    for path in [
+        "/-/databases.json",
+        "/-/databases",
+        "/-/settings.json",
+        "/claims.json",
+        "/-/metadata.json",
+        "/-/versions.json",
+        "/-/plugins.json",
+    ]:
         status, _h, body, _ = fetch(hardened_server.url + path)
         assert status == 200 and not [f for f in folders if f in body.replace(b"\\/", b"/")], path
     _status, _h, body, _ = fetch(hardened_server.url + "/-/databases.json")
@@ -143,13 +182,34 @@ def test_a_connection_gets_every_bound():
         conn.execute("select printf('%.*c', 1001, 'x')").fetchall()
     assert conn.execute("select printf('%.*c', 1000, 'x')").fetchone()[0] == "x" * 1000
     with pytest.raises(hardening.TooBig, match="larger than"):
-        conn.execute("with recursive r(i) as (select 1 union all select i + 1 from r where i < 100) select printf('%.*c', 1000, 'x') as a, printf('%.*c', 1000, 'x') as b, * from r, r as s").fetchall()
-    assert len(conn.execute("with recursive r(i) as (select 1 union all select i + 1 from r where i < 100) select * from r").fetchall()) == 100
+        conn.execute(
+            "with recursive r(i) as (select 1 union all select i + 1 from r where i < 100) select printf('%.*c', 1000, 'x') as a, printf('%.*c', 1000, 'x') as b, * from r, r as s"
+        ).fetchall()
+    assert (
+        len(
+            conn.execute(
+                "with recursive r(i) as (select 1 union all select i + 1 from r where i < 100) select * from r"
+            ).fetchall()
+        )
+        == 100
+    )
     assert hardening.harden_connection(internal := sqlite3.connect(":memory:"), "_internal") is None
     assert internal.getlimit(sqlite3.SQLITE_LIMIT_LENGTH) > hardening.MAX_VALUE_BYTES
 
 
-@pytest.mark.parametrize("fmt, args, widths", [("%.*c", (300, "x"), [300]), ("%.*c", ("300000000abc", "x"), [300000000]), ("%*d", (b"12", 1), [12]), ("%*d", (-5000, 1), [5000]), ("%5.2f %%", (1.0,), [5, 2]), ("%-*s|%d", (12, "a", 3), [12]), ("%!.20g", (1.5,), [20]), ("no conversions", (), [])])
+@pytest.mark.parametrize(
+    "fmt, args, widths",
+    [
+        ("%.*c", (300, "x"), [300]),
+        ("%.*c", ("300000000abc", "x"), [300000000]),
+        ("%*d", (b"12", 1), [12]),
+        ("%*d", (-5000, 1), [5000]),
+        ("%5.2f %%", (1.0,), [5, 2]),
+        ("%-*s|%d", (12, "a", 3), [12]),
+        ("%!.20g", (1.5,), [20]),
+        ("no conversions", (), []),
+    ],
+)
 def test_printf_widths(fmt, args, widths):
     assert hardening.printf_widths(fmt, args) == widths
 
@@ -189,7 +249,9 @@ def test_datasettes_own_inline_scripts_run_under_the_policy(hardened_server):
             assert page.evaluate("document.querySelector('textarea').style.height") != ""
             page.goto(hardened_server.url + "/claims/statements")
             assert [e for e in errors if "Content Security Policy" in e] == [], errors
-            page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.__ran = 1'; document.body.appendChild(s); }")
+            page.evaluate(
+                "() => { const s = document.createElement('script'); s.textContent = 'window.__ran = 1'; document.body.appendChild(s); }"
+            )
             assert page.evaluate("typeof window.__ran") == "undefined"  # an injected inline script is refused
             assert len([e for e in errors if "Content Security Policy" in e]) == 1, errors
         finally:
@@ -198,7 +260,14 @@ def test_datasettes_own_inline_scripts_run_under_the_policy(hardened_server):
 
 def test_readme_states_the_bounds():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    for value in (hardening.MAX_VALUE_BYTES, hardening.MAX_RESULT_CHARS, hardening.MAX_SQL_BYTES, hardening.MAX_PRINTF_WIDTH):
+    for value in (
+        hardening.MAX_VALUE_BYTES,
+        hardening.MAX_RESULT_CHARS,
+        hardening.MAX_SQL_BYTES,
+        hardening.MAX_PRINTF_WIDTH,
+    ):
         assert f"{value:,}" in readme, value
     assert f"{hardening.MAX_SERVER_RSS_MB} MB" in readme
-    assert all(name in readme for name in hardening.DENIED_FUNCTIONS if name in {"fts3_tokenizer", "randomblob", "zeroblob"})
+    assert all(
+        name in readme for name in hardening.DENIED_FUNCTIONS if name in {"fts3_tokenizer", "randomblob", "zeroblob"}
+    )

@@ -41,7 +41,13 @@ def test_moving_a_published_id_to_another_table_is_reported(released):
 def test_retiring_it_instead_is_accepted(released):
     released.delete("places", place_id="budapest")
     released.delete("statement_mentions", entity_id="budapest")
-    released.append("retired_ids", table_name="places", id="budapest", retired_on="2026-11-29", reason="test: merged into another place")
+    released.append(
+        "retired_ids",
+        table_name="places",
+        id="budapest",
+        retired_on="2026-11-29",
+        reason="test: merged into another place",
+    )
     assert not any(f[3] == "published-id-removed" for f in released.findings())
 
 
@@ -52,7 +58,14 @@ def test_reusing_a_retired_id_is_rejected(released):
 
 
 def test_replacement_must_exist(released):
-    line = released.append("retired_ids", table_name="places", id="old-place", retired_on="2026-11-29", reason="test", replaced_by="no-such-place")
+    line = released.append(
+        "retired_ids",
+        table_name="places",
+        id="old-place",
+        retired_on="2026-11-29",
+        reason="test",
+        replaced_by="no-such-place",
+    )
     assert ("retired_ids.csv", line, "replaced_by", "foreign-key") in released.findings()
 
 

@@ -22,16 +22,40 @@ pytestmark = pytest.mark.slow
 def installed(tmp_path_factory) -> Path:
     """A fresh virtual environment with the package installed from a wheel; its bin/ folder."""
     work = tmp_path_factory.mktemp("install")
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--wheel-dir", str(work / "wheels"), str(REPO)], capture_output=True, text=True)
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            str(work / "wheels"),
+            str(REPO),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert built.returncode == 0, built.stderr[-3000:]
     base_python = Path(getattr(sys, "_base_executable", sys.executable))
     subprocess.run([str(base_python), "-m", "venv", "--without-pip", str(work / "venv")], check=True)
     venv_python = work / "venv" / "bin" / "python"
-    site = subprocess.run([str(venv_python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True, check=True).stdout.strip()
+    site = subprocess.run(
+        [str(venv_python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     # the dependencies, from this project's environment (its .pth files, the editable claims among them, are not run)
     (Path(site) / "project-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     wheel = next((work / "wheels").glob("claims_dataset-*.whl"))
-    install = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--target", site, str(wheel)], capture_output=True, text=True)
+    install = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--target", site, str(wheel)],
+        capture_output=True,
+        text=True,
+    )
     assert install.returncode == 0, install.stderr[-3000:]
     # the console script, as pip would write it for the environment
     script = work / "venv" / "bin" / "claims"
@@ -42,11 +66,22 @@ def installed(tmp_path_factory) -> Path:
 
 def run(bin_dir: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if key not in {"CLAIMS_PROJECT", "PYTHONPATH"}}
-    return subprocess.run([str(bin_dir / "claims"), *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=900)
+    return subprocess.run(
+        [str(bin_dir / "claims"), *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=900
+    )
 
 
 def test_the_installed_package_is_not_the_checkout(installed):
-    where = subprocess.run([str(installed / "python"), "-c", "import claims, claims.project as p; print(claims.__file__); print(p.SUITES_DIR); print(p.VIEWS_DIR)"], capture_output=True, text=True, cwd="/")
+    where = subprocess.run(
+        [
+            str(installed / "python"),
+            "-c",
+            "import claims, claims.project as p; print(claims.__file__); print(p.SUITES_DIR); print(p.VIEWS_DIR)",
+        ],
+        capture_output=True,
+        text=True,
+        cwd="/",
+    )
     assert where.returncode == 0, where.stderr
     for line in where.stdout.splitlines():
         assert str(REPO) not in line and "site-packages" in line, line
@@ -56,7 +91,10 @@ def test_the_installed_package_is_not_the_checkout(installed):
 
 @pytest.mark.parametrize("where", ["before the command", "after the command"])
 def test_validate_with_project_from_elsewhere(installed, tmp_path, where):
-    project_args, command = ["--project", str(REPO)], ["validate", "--no-archive", "--layers", "structure,rows,integrity"]
+    project_args, command = (
+        ["--project", str(REPO)],
+        ["validate", "--no-archive", "--layers", "structure,rows,integrity"],
+    )
     args = [*project_args, *command] if where == "before the command" else [*command, *project_args]
     result = run(installed, *args, cwd=tmp_path)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]

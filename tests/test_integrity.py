@@ -15,7 +15,9 @@ def test_duplicate_primary_key(dataset):
 
 
 def test_duplicate_composite_key(dataset):
-    line = dataset.append("event_participants", event_id="remarks-2025-10-14-trump", actor_id="donald-trump", role="speaker")
+    line = dataset.append(
+        "event_participants", event_id="remarks-2025-10-14-trump", actor_id="donald-trump", role="speaker"
+    )
     assert ("event_participants.csv", line, "event_id,actor_id,role", "primary-key") in dataset.findings()
 
 
@@ -61,17 +63,28 @@ def test_unattested_event(dataset):
 
 
 def test_evidence_must_come_from_an_archived_source(dataset):
-    line = dataset.edit("attestations", {"attestation_id": "att-001"}, source_id="bloomberg-2025-11-25-witkoff-advised-russia")
+    line = dataset.edit(
+        "attestations", {"attestation_id": "att-001"}, source_id="bloomberg-2025-11-25-witkoff-advised-russia"
+    )
     assert ("attestations.csv", line, "source_id", "unarchived-source") in dataset.findings()
 
 
 def test_statement_not_dated_after_its_source(dataset):
-    line = dataset.edit("statements", {"statement_id": "st-009"}, date="2025-11-26", date_min="2025-11-26", date_max="2025-11-26", event_id="")
+    line = dataset.edit(
+        "statements",
+        {"statement_id": "st-009"},
+        date="2025-11-26",
+        date_min="2025-11-26",
+        date_max="2025-11-26",
+        event_id="",
+    )
     assert ("statements.csv", line, "date_min", "dated-after-source") in dataset.findings()
 
 
 def test_statement_dated_within_its_event(dataset):
-    line = dataset.edit("statements", {"statement_id": "st-007"}, date="2025-10-15", date_min="2025-10-15", date_max="2025-10-15")
+    line = dataset.edit(
+        "statements", {"statement_id": "st-007"}, date="2025-10-15", date_min="2025-10-15", date_max="2025-10-15"
+    )
     assert ("statements.csv", line, "date_min", "event-date") in dataset.findings()
 
 
@@ -84,7 +97,10 @@ def test_duplicate_statement_same_speaker_date_and_normalised_text(dataset):
     original = dataset.row("statements", statement_id="st-030")
     copy = dict(original, statement_id="st-999", text=original["text"].replace("’", "'").upper() + "!")
     line = dataset.append("statements", **copy)
-    dataset.append("attestations", **dict(dataset.row("attestations", statement_id="st-030"), attestation_id="att-999", statement_id="st-999"))
+    dataset.append(
+        "attestations",
+        **dict(dataset.row("attestations", statement_id="st-030"), attestation_id="att-999", statement_id="st-999"),
+    )
     assert ("statements.csv", line, "text", "duplicate-statement") in dataset.findings()
 
 
@@ -97,7 +113,10 @@ def test_normalised_text():
     import duckdb
 
     con = duckdb.connect()
-    rows = con.execute(f"SELECT {integrity.NORMALISED_TEXT} FROM (VALUES (?), (?)) AS t(text)", ["“He’s  GOT to,” — sell.", "\"he's got to\" sell"]).fetchall()
+    rows = con.execute(
+        f"SELECT {integrity.NORMALISED_TEXT} FROM (VALUES (?), (?)) AS t(text)",
+        ["“He’s  GOT to,” — sell.", '"he\'s got to" sell'],
+    ).fetchall()
     assert rows[0] == rows[1] == ("he s got to sell",)
 
 
@@ -120,14 +139,24 @@ def test_an_outlet_may_make_outlet_claims(dataset):
 
 def test_a_mention_is_named_in_the_statement_text(dataset):
     # the 0.1.0 over-read: Gaza is in the other half of the lede's sentence (st-002), not in st-003
-    line = dataset.append("statement_mentions", statement_id="st-003", entity_type="place", entity_id="gaza", mentioned_as="Gaza")
+    line = dataset.append(
+        "statement_mentions", statement_id="st-003", entity_type="place", entity_id="gaza", mentioned_as="Gaza"
+    )
     assert ("statement_mentions.csv", line, "mentioned_as", "mention-not-named") in dataset.findings(with_archive=False)
 
 
 def test_a_mention_is_named_in_the_source_words_too(dataset):
     # a name the curator wrote into the text, where the excerpt does not give it, is not the source's
-    dataset.edit("statements", {"statement_id": "st-032"}, text="Ushakov appeared to take some of Witkoff’s advice on board.")
-    line = dataset.append("statement_mentions", statement_id="st-032", entity_type="actor", entity_id="steve-witkoff", mentioned_as="Witkoff")
+    dataset.edit(
+        "statements", {"statement_id": "st-032"}, text="Ushakov appeared to take some of Witkoff’s advice on board."
+    )
+    line = dataset.append(
+        "statement_mentions",
+        statement_id="st-032",
+        entity_type="actor",
+        entity_id="steve-witkoff",
+        mentioned_as="Witkoff",
+    )
     assert ("statement_mentions.csv", line, "mentioned_as", "mention-not-named") in dataset.findings(with_archive=False)
 
 
@@ -146,7 +175,13 @@ def test_words_inside_another_word_do_not_name_it(dataset):
 @pytest.mark.parametrize("pronoun", ["he", "He"])
 def test_a_pronoun_does_not_name_the_entity(dataset, pronoun):
     # st-021: "I don't know why he continues with this war" — "he" is Putin, but not named
-    line = dataset.append("statement_mentions", statement_id="st-021", entity_type="actor", entity_id="vladimir-putin", mentioned_as=pronoun)
+    line = dataset.append(
+        "statement_mentions",
+        statement_id="st-021",
+        entity_type="actor",
+        entity_id="vladimir-putin",
+        mentioned_as=pronoun,
+    )
     assert ("statement_mentions.csv", line, "mentioned_as", "mention-not-named") in dataset.findings(with_archive=False)
 
 
@@ -162,7 +197,9 @@ def test_mentioned_as_is_required(dataset):
 
 
 def test_a_position_comes_from_an_archived_source(dataset):
-    line = dataset.edit("positions", {"position_id": "kirill-dmitriev-heads-rdif"}, source_id="axios-interview-dmitriev")
+    line = dataset.edit(
+        "positions", {"position_id": "kirill-dmitriev-heads-rdif"}, source_id="axios-interview-dmitriev"
+    )
     assert ("positions.csv", line, "source_id", "unarchived-source") in dataset.findings(with_archive=False)
 
 
@@ -174,12 +211,38 @@ def test_whole_word_shortcut_agrees_with_the_rule_as_written():
     from claims.validate.integrity import _names
 
     rule = "regexp_matches(h, '(^|[^\\p{L}\\p{N}])' || regexp_escape(w) || '([^\\p{L}\\p{N}]|$)')"
-    haystacks = ["peace plan talks", "“peace plan,” he said.", "the peaceful plan", "Putin's plan", "U.S. and Kyiv", "talks with Kyiv-Moscow", "plan2 plan", "x\x1fpeace", "ceasefire—peace—now", "Zelensky"]
-    words = ["peace", "plan", "Putin", "Putin's", "U.S.", "Kyiv", "Kyiv-Moscow", "talks with", "plan talks", "Zelensky", "lensk", "peace now"]
+    haystacks = [
+        "peace plan talks",
+        "“peace plan,” he said.",
+        "the peaceful plan",
+        "Putin's plan",
+        "U.S. and Kyiv",
+        "talks with Kyiv-Moscow",
+        "plan2 plan",
+        "x\x1fpeace",
+        "ceasefire—peace—now",
+        "Zelensky",
+    ]
+    words = [
+        "peace",
+        "plan",
+        "Putin",
+        "Putin's",
+        "U.S.",
+        "Kyiv",
+        "Kyiv-Moscow",
+        "talks with",
+        "plan talks",
+        "Zelensky",
+        "lensk",
+        "peace now",
+    ]
     con = duckdb.connect()
     con.execute("CREATE TABLE t (h VARCHAR, w VARCHAR)")
     con.executemany("INSERT INTO t VALUES (?, ?)", [(h, w) for h in haystacks for w in words])
     differ = con.execute(f"SELECT h, w FROM t WHERE ({_names('h', 'w')}) IS DISTINCT FROM ({rule})").fetchall()
     assert differ == []
-    matched, unmatched = con.execute(f"SELECT count(*) FILTER (WHERE {rule}), count(*) FILTER (WHERE NOT {rule}) FROM t").fetchone()
+    matched, unmatched = con.execute(
+        f"SELECT count(*) FILTER (WHERE {rule}), count(*) FILTER (WHERE NOT {rule}) FROM t"
+    ).fetchone()
     assert matched > 5 and unmatched > 5  # both outcomes are exercised

@@ -29,6 +29,11 @@ def test_a_live_display_on_a_terminal(capsys):
 
 
 def test_validate_reports_each_layer_when_piped():
-    result = subprocess.run([sys.executable, "-m", "claims", "validate", "--no-archive", "--layers", "structure,rows"], capture_output=True, text=True, cwd=REPO)
+    result = subprocess.run(
+        [sys.executable, "-m", "claims", "validate", "--no-archive", "--layers", "structure,rows"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
     assert result.returncode == 0, result.stderr
     assert "claims validate: structure layer" in result.stderr and "claims validate: rows layer" in result.stderr

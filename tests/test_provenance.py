@@ -20,7 +20,12 @@ def test_curated_data_is_fully_attested_against_the_archive(dataset):
 
 def test_excerpt_must_sit_at_its_offsets(dataset):
     row = dataset.row("attestations", attestation_id="att-004")
-    line = dataset.edit("attestations", {"attestation_id": "att-004"}, char_start=str(int(row["char_start"]) + 1), char_end=str(int(row["char_end"]) + 1))
+    line = dataset.edit(
+        "attestations",
+        {"attestation_id": "att-004"},
+        char_start=str(int(row["char_start"]) + 1),
+        char_end=str(int(row["char_end"]) + 1),
+    )
     run = dataset.validate()
     finding = next(f for f in run.findings if f.rule == "excerpt-mismatch")
     assert (finding.line, finding.column) == (line, "excerpt")
@@ -37,7 +42,13 @@ def test_excerpt_must_come_from_the_article_not_the_page_furniture(dataset, arch
     text = (archive / f"{FORTUNE}.txt").read_text(encoding="utf-8")
     furniture = "Join us at the Fortune Workplace Innovation Summit"
     start = text.index(furniture)
-    line = dataset.edit("attestations", {"attestation_id": "att-001"}, excerpt=furniture, char_start=str(start), char_end=str(start + len(furniture)))
+    line = dataset.edit(
+        "attestations",
+        {"attestation_id": "att-001"},
+        excerpt=furniture,
+        char_start=str(start),
+        char_end=str(start + len(furniture)),
+    )
     assert ("attestations.csv", line, "char_start", "outside-article") in dataset.findings()
 
 
@@ -54,7 +65,9 @@ def test_every_part_of_a_joined_quote_is_checked(dataset):
 
 
 def test_partial_quote_fragments_lie_inside_the_excerpt(dataset):
-    line = dataset.edit("statements", {"statement_id": "st-027"}, text="Asked whether it would be “helpful” for Putin to call Trump.")
+    line = dataset.edit(
+        "statements", {"statement_id": "st-027"}, text="Asked whether it would be “helpful” for Putin to call Trump."
+    )
     assert ("statements.csv", line, "text", "quote-outside-excerpt") in dataset.findings()
 
 
@@ -108,10 +121,14 @@ def test_without_a_wikidata_list_no_id_can_be_confirmed(dataset, tmp_path, archi
 
 
 def test_a_position_title_is_quoted_from_its_source(dataset):
-    line = dataset.edit("positions", {"position_id": "kirill-dmitriev-heads-rdif"}, title="head of the Russian Direct Investment Fund")
+    line = dataset.edit(
+        "positions", {"position_id": "kirill-dmitriev-heads-rdif"}, title="head of the Russian Direct Investment Fund"
+    )
     assert ("positions.csv", line, "title", "title-not-quoted") in dataset.findings()
 
 
 def test_a_position_title_from_the_page_furniture_is_not_quoted(dataset):
-    line = dataset.edit("positions", {"position_id": "kirill-dmitriev-heads-rdif"}, title="Fortune Workplace Innovation Summit")
+    line = dataset.edit(
+        "positions", {"position_id": "kirill-dmitriev-heads-rdif"}, title="Fortune Workplace Innovation Summit"
+    )
     assert ("positions.csv", line, "title", "title-not-quoted") in dataset.findings()

@@ -85,12 +85,20 @@ def test_resting_only_on_a_recording(databases):
     ids = {r["statement_id"] for r in rows}
     assert "st-007" in ids and "st-043" in ids
     assert "st-009" not in ids  # public remarks
-    assert {r["recordings"] for r in rows} <= {"recording-2025-10-14-witkoff-ushakov-call", "recording-2025-10-29-dmitriev-ushakov-call"}
+    assert {r["recordings"] for r in rows} <= {
+        "recording-2025-10-14-witkoff-ushakov-call",
+        "recording-2025-10-29-dmitriev-ushakov-call",
+    }
 
 
 def test_plan_terms(databases):
     rows = run(databases, "plan_terms")
-    assert {r["provision_id"] for r in rows} == {"p28-withdraw-from-donbas", "p28-donbas-buffer-zone", "p28-recognition-crimea-luhansk-donetsk", "p28-freeze-front-line"}
+    assert {r["provision_id"] for r in rows} == {
+        "p28-withdraw-from-donbas",
+        "p28-donbas-buffer-zone",
+        "p28-recognition-crimea-luhansk-donetsk",
+        "p28-freeze-front-line",
+    }
     assert {r["reported_by"] for r in rows} == {"Bloomberg"}
 
 

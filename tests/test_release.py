@@ -34,7 +34,17 @@ def two_releases(tmp_path_factory):
 def test_bundle_contents(two_releases):
     bundle, _ = two_releases
     names = {p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file()}
-    assert {f"peace-plan-claims-{VERSION}-csv.zip", "claims.duckdb", "claims.db", "parquet/statements.parquet", "claims.jsonld", "provenance.json", "provenance.provn", "RELEASE_NOTES.md", "SHA256SUMS"} <= names
+    assert {
+        f"peace-plan-claims-{VERSION}-csv.zip",
+        "claims.duckdb",
+        "claims.db",
+        "parquet/statements.parquet",
+        "claims.jsonld",
+        "provenance.json",
+        "provenance.provn",
+        "RELEASE_NOTES.md",
+        "SHA256SUMS",
+    } <= names
     with zipfile.ZipFile(bundle / f"peace-plan-claims-{VERSION}-csv.zip") as archive:
         members = archive.namelist()
         assert "datapackage.json" in members and "data/statements.csv" in members
@@ -56,7 +66,12 @@ def duckdb_contents(path):
 
     con = duckdb.connect(str(path), read_only=True)
     try:
-        names = [row[0] for row in con.execute("SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' ORDER BY table_name").fetchall()]
+        names = [
+            row[0]
+            for row in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' ORDER BY table_name"
+            ).fetchall()
+        ]
         return {name: con.execute(f'SELECT * FROM "{name}" ORDER BY ALL').fetchall() for name in names}
     finally:
         con.close()
@@ -74,7 +89,9 @@ def test_two_releases_are_identical(two_releases):
             assert {"statements", "attestations", "positions"} <= set(contents)
             assert contents == duckdb_contents(two / name), name
         elif name == "SHA256SUMS":
-            assert [line for line in first.splitlines() if not line.endswith(b"claims.duckdb")] == [line for line in second.splitlines() if not line.endswith(b"claims.duckdb")]
+            assert [line for line in first.splitlines() if not line.endswith(b"claims.duckdb")] == [
+                line for line in second.splitlines() if not line.endswith(b"claims.duckdb")
+            ]
         else:
             assert first == second, name
 
@@ -98,8 +115,14 @@ def test_jsonld_claims_load_back(two_releases):
     st7 = rdflib.URIRef("urn:claims:statement/st-007")
     assert st7 in claims
     assert graph.value(st7, schema.author) == rdflib.URIRef("urn:claims:actor/steve-witkoff")
-    assert graph.value(st7, schema.firstAppearance) == rdflib.URIRef("urn:claims:source/recording-2025-10-14-witkoff-ushakov-call")
-    assert (st7, schema.appearance, rdflib.URIRef("urn:claims:source/fortune-2025-11-25-witkoff-advised-russia")) in graph
+    assert graph.value(st7, schema.firstAppearance) == rdflib.URIRef(
+        "urn:claims:source/recording-2025-10-14-witkoff-ushakov-call"
+    )
+    assert (
+        st7,
+        schema.appearance,
+        rdflib.URIRef("urn:claims:source/fortune-2025-11-25-witkoff-advised-russia"),
+    ) in graph
     assert str(graph.value(st7, schema.dateCreated)) == "2025-10-14"
     assert all(graph.value(claim, schema.author) is not None for claim in claims)
 
@@ -109,7 +132,10 @@ def test_prov_loads_back_with_the_attribution_chain(two_releases):
     document = ProvDocument.deserialize(content=(bundle / "provenance.json").read_text(), format="json")
     provn = document.get_provn()
     assert "wasAttributedTo(claims:statement/st-007, claims:actor/steve-witkoff)" in provn
-    assert "wasDerivedFrom(claims:statement/st-007, claims:source/recording-2025-10-14-witkoff-ushakov-call, -, -, -, [prov:type='prov:Quotation'])" in provn
+    assert (
+        "wasDerivedFrom(claims:statement/st-007, claims:source/recording-2025-10-14-witkoff-ushakov-call, -, -, -, [prov:type='prov:Quotation'])"
+        in provn
+    )
     assert "claims:statement/st-007, claims:source/fortune-2025-11-25-witkoff-advised-russia" in provn
     assert "[prov:type='prov:PrimarySource']" in provn  # paraphrases rest on their source
     assert document == ProvDocument.deserialize(content=document.serialize(format="json"), format="json")

@@ -60,14 +60,21 @@ def test_translation_needs_a_language(dataset):
 
 
 def test_partial_quote_needs_quoted_words(dataset):
-    line = dataset.edit("statements", {"statement_id": "st-027"}, text="Asked whether it would be useful for Putin to call Trump.")
+    line = dataset.edit(
+        "statements", {"statement_id": "st-027"}, text="Asked whether it would be useful for Putin to call Trump."
+    )
     assert ("statements.csv", line, "text", "quote-shape") in dataset.findings()
 
 
 def test_direct_quote_parts_are_not_empty(dataset):
     line = dataset.edit("statements", W, text="We put a 20-point Trump plan together […] ")
     found = dataset.findings()
-    assert ("statements.csv", line, "text", "padding") in found or ("statements.csv", line, "text", "quote-shape") in found
+    assert ("statements.csv", line, "text", "padding") in found or (
+        "statements.csv",
+        line,
+        "text",
+        "quote-shape",
+    ) in found
     line = dataset.edit("statements", {"statement_id": "st-030"}, text="From that […]  […] call")
     assert ("statements.csv", line, "text", "quote-shape") in dataset.findings()
 
@@ -76,7 +83,12 @@ def test_direct_quote_parts_are_not_empty(dataset):
 def test_booleans_are_lower_case_true_or_false(dataset, value):
     line = dataset.edit("statements", W, translated=value)
     found = dataset.findings()
-    assert ("statements.csv", line, "translated", "type-error") in found or ("statements.csv", line, "translated", "boolean") in found
+    assert ("statements.csv", line, "translated", "type-error") in found or (
+        "statements.csv",
+        line,
+        "translated",
+        "boolean",
+    ) in found
 
 
 def test_boolean_rule_in_the_row_layer(dataset):
@@ -105,7 +117,9 @@ def test_offsets_must_span_the_excerpt_length(dataset):
     assert ("attestations.csv", line, "char_end", "offsets") in dataset.findings()
 
 
-@pytest.mark.parametrize("url", ["ftp://example.org/a", "javascript:alert(1)", "fortune.com/article", "https://exa mple.org"])
+@pytest.mark.parametrize(
+    "url", ["ftp://example.org/a", "javascript:alert(1)", "fortune.com/article", "https://exa mple.org"]
+)
 def test_urls_must_be_http(dataset, url):
     line = dataset.edit("sources", {"source_id": "fortune-2025-11-25-witkoff-advised-russia"}, url=url)
     assert ("sources.csv", line, "url", "pattern") in dataset.findings()
@@ -115,11 +129,18 @@ def test_urls_must_be_http(dataset, url):
 def test_published_at_is_iso_8601_with_offset(dataset, value):
     line = dataset.edit("sources", {"source_id": "fortune-2025-11-25-witkoff-advised-russia"}, published_at=value)
     found = dataset.findings()
-    assert ("sources.csv", line, "published_at", "pattern") in found or ("sources.csv", line, "published_at", "timestamp") in found
+    assert ("sources.csv", line, "published_at", "pattern") in found or (
+        "sources.csv",
+        line,
+        "published_at",
+        "timestamp",
+    ) in found
 
 
 def test_timestamp_rule_catches_impossible_dates(dataset):
-    line = dataset.edit("sources", {"source_id": "fortune-2025-11-25-witkoff-advised-russia"}, published_at="2025-02-30")
+    line = dataset.edit(
+        "sources", {"source_id": "fortune-2025-11-25-witkoff-advised-russia"}, published_at="2025-02-30"
+    )
     assert ("sources.csv", line, "published_at", "timestamp") in dataset.findings()
 
 
@@ -155,7 +176,9 @@ def test_topics_are_a_closed_vocabulary(dataset):
 def test_role_needs_its_source(dataset):
     line = dataset.edit("actors", {"actor_id": "dmitry-peskov"}, role_source_id="")
     assert ("actors.csv", line, "role_source_id", "role-source") in dataset.findings()
-    line = dataset.edit("actors", {"actor_id": "dmitry-peskov"}, role="", role_source_id="fortune-2025-11-25-witkoff-advised-russia")
+    line = dataset.edit(
+        "actors", {"actor_id": "dmitry-peskov"}, role="", role_source_id="fortune-2025-11-25-witkoff-advised-russia"
+    )
     assert ("actors.csv", line, "role", "role-source") in dataset.findings()
 
 
@@ -171,7 +194,12 @@ def test_body_offsets_go_in_pairs(dataset):
     [
         ("actors", {"actor_id": "kremlin"}, "affiliation_id", "kremlin"),
         ("places", {"place_id": "queens"}, "part_of_id", "queens"),
-        ("sources", {"source_id": "bloomberg-2025-11-25-witkoff-advised-russia"}, "republishes_id", "bloomberg-2025-11-25-witkoff-advised-russia"),
+        (
+            "sources",
+            {"source_id": "bloomberg-2025-11-25-witkoff-advised-russia"},
+            "republishes_id",
+            "bloomberg-2025-11-25-witkoff-advised-russia",
+        ),
         ("statement_relations", {"statement_id": "st-028"}, "object_statement_id", "st-028"),
     ],
 )
@@ -183,7 +211,11 @@ def test_rows_do_not_refer_to_themselves(dataset, table, match, column, value):
 def test_an_interval_ends_after_it_starts(dataset):
     line = dataset.edit("events", {"event_id": "visit-2025-10-24-dmitriev-miami"}, date="2025-10-26/2025-10-24")
     found = dataset.findings()
-    assert {("events.csv", line, "date", "edtf"), ("events.csv", line, "date_max", "date-bounds"), ("events.csv", line, "date_min", "date-bounds")} & found
+    assert {
+        ("events.csv", line, "date", "edtf"),
+        ("events.csv", line, "date_max", "date-bounds"),
+        ("events.csv", line, "date_min", "date-bounds"),
+    } & found
 
 
 def test_body_offsets_need_an_archived_text(dataset):
@@ -195,7 +227,12 @@ def test_body_offsets_need_an_archived_text(dataset):
     "table, match, column, value",
     [
         ("attestations", {"attestation_id": "att-007"}, "via_source_id", "fortune-2025-11-25-witkoff-advised-russia"),
-        ("sources", {"source_id": "bloomberg-transcript-2025-10-14-witkoff-ushakov-call"}, "derived_from_id", "bloomberg-transcript-2025-10-14-witkoff-ushakov-call"),
+        (
+            "sources",
+            {"source_id": "bloomberg-transcript-2025-10-14-witkoff-ushakov-call"},
+            "derived_from_id",
+            "bloomberg-transcript-2025-10-14-witkoff-ushakov-call",
+        ),
     ],
 )
 def test_more_self_references(dataset, table, match, column, value):
@@ -204,7 +241,14 @@ def test_more_self_references(dataset, table, match, column, value):
 
 
 def test_a_retired_id_cannot_replace_itself(dataset):
-    line = dataset.append("retired_ids", table_name="places", id="old-place", retired_on="2026-11-29", reason="test", replaced_by="old-place")
+    line = dataset.append(
+        "retired_ids",
+        table_name="places",
+        id="old-place",
+        retired_on="2026-11-29",
+        reason="test",
+        replaced_by="old-place",
+    )
     assert ("retired_ids.csv", line, "replaced_by", "self-reference") in dataset.findings()
 
 
@@ -220,7 +264,11 @@ EVIDENT = {"language": "ru", "language_basis": "evident_from_quote", "translated
         (TRUMP_TO_REPORTERS, {"language": "en"}, "language_basis"),  # a language without its basis
         (W, {"language_basis": "evident_from_quote"}, "language"),  # a basis without a language
         (OCT29, {"language_basis": "evident_from_quote"}, "language_basis"),  # evident only from a direct quote
-        (TRUMP_TO_REPORTERS, dict(EVIDENT, translated="true"), "translated"),  # a quote in its evident language is no translation
+        (
+            TRUMP_TO_REPORTERS,
+            dict(EVIDENT, translated="true"),
+            "translated",
+        ),  # a quote in its evident language is no translation
         (W, {"language": "en", "translated": "false"}, "language_basis"),  # the 0.1.0 over-read of the Oct. 14 call
     ],
 )
@@ -242,7 +290,9 @@ def test_a_direct_quote_may_show_its_own_language(dataset):
 def test_a_stated_language_may_be_a_translation(dataset):
     assert not any(f[3] == "language-basis" for f in dataset.findings(with_archive=False))
     line = dataset.line_of("statements", **OCT29)
-    assert dataset.row("statements", **OCT29)["translated"] == "true" and not any(f[1] == line and f[0] == "statements.csv" for f in dataset.findings(with_archive=False))
+    assert dataset.row("statements", **OCT29)["translated"] == "true" and not any(
+        f[1] == line and f[0] == "statements.csv" for f in dataset.findings(with_archive=False)
+    )
 
 
 # --- EDTF one-of-a-set and open-ended dates ("on or before")
@@ -263,7 +313,10 @@ def test_one_of_a_set_and_open_ended_dates_are_accepted(dataset):
         ({"date_max": ""}, "date_max"),  # the closed end still needs its bound
         ({"date_min": "2025-10-20"}, "date_min"),  # a bound after the end of "on or before 13 October"
         ({"date_max": "2025-10-14"}, "date_max"),  # the end moved past the EDTF value
-        ({"date": "[2025-10-01..]", "date_min": "", "date_max": ""}, "date_min"),  # "on or after": the start needs its bound
+        (
+            {"date": "[2025-10-01..]", "date_min": "", "date_max": ""},
+            "date_min",
+        ),  # "on or after": the start needs its bound
     ],
 )
 def test_open_ended_dates_keep_their_closed_bound(dataset, changes, column):

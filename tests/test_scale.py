@@ -32,11 +32,17 @@ def test_synthetic_shapes(synthetic):
 
     con = duckdb.connect()
     data = synthetic / "data"
-    per_event = con.execute(f"SELECT min(n), max(n) FROM (SELECT count(*) AS n FROM read_csv('{data}/event_participants.csv') GROUP BY event_id)").fetchone()
+    per_event = con.execute(
+        f"SELECT min(n), max(n) FROM (SELECT count(*) AS n FROM read_csv('{data}/event_participants.csv') GROUP BY event_id)"
+    ).fetchone()
     assert per_event == (2, 4)
-    per_statement = con.execute(f"SELECT max(n) FROM (SELECT count(*) AS n FROM read_csv('{data}/attestations.csv') WHERE statement_id IS NOT NULL GROUP BY statement_id)").fetchone()[0]
+    per_statement = con.execute(
+        f"SELECT max(n) FROM (SELECT count(*) AS n FROM read_csv('{data}/attestations.csv') WHERE statement_id IS NOT NULL GROUP BY statement_id)"
+    ).fetchone()[0]
     assert per_statement >= 2
-    top = con.execute(f"SELECT max(n) * 1.0 / avg(n) FROM (SELECT count(*) AS n FROM read_csv('{data}/statements.csv') GROUP BY speaker_id)").fetchone()[0]
+    top = con.execute(
+        f"SELECT max(n) * 1.0 / avg(n) FROM (SELECT count(*) AS n FROM read_csv('{data}/statements.csv') GROUP BY speaker_id)"
+    ).fetchone()[0]
     assert top > 5  # a few prolific speakers
 
 
@@ -60,7 +66,9 @@ def test_broken_synthetic_data_gives_the_same_findings_on_both_engines(synthetic
     path.write_text("\n".join(lines), encoding="utf-8")
     keys = []
     for engine in ("reference", "fast"):
-        run = validate(copy / "data", copy / "archive", engine=engine, layers=("structure", "rows", "integrity", "provenance"))
+        run = validate(
+            copy / "data", copy / "archive", engine=engine, layers=("structure", "rows", "integrity", "provenance")
+        )
         keys.append(sorted({(Path(f.path).name, f.line, f.column, f.rule) for f in run.findings}))
     assert keys[0] == keys[1] and keys[0]
 
@@ -68,7 +76,16 @@ def test_broken_synthetic_data_gives_the_same_findings_on_both_engines(synthetic
 def test_benchmark_runs_end_to_end_on_a_small_size(tmp_path):
     results = bench.bench([200], tmp_path, frictionless_budget=120, step_budget=300, datasette=True)
     steps = {m.step for m in results}
-    assert {bench.CURATED, bench.HONEST_FLOOR, bench.BARE_SCAN, "claims validate", "frictionless validate", "claims build", "Datasette load test", *bench.SINGLE_PAGES} <= steps
+    assert {
+        bench.CURATED,
+        bench.HONEST_FLOOR,
+        bench.BARE_SCAN,
+        "claims validate",
+        "frictionless validate",
+        "claims build",
+        "Datasette load test",
+        *bench.SINGLE_PAGES,
+    } <= steps
     assert {"  output: duckdb", "  output: parquet", "  output: sqlite"} <= steps  # each output timed
     assert all(m.seconds and m.seconds > 0 for m in results if not m.step.startswith(("  layer", "  output")))
     floor = next(m for m in results if m.step == bench.HONEST_FLOOR)
@@ -104,13 +121,17 @@ def test_each_step_reports_its_own_peak_memory():
     for index in range(0, len(held), 4096):
         held[index] = 1
     del held
-    _seconds, peak, code, timed_out, out = bench.run_measured([sys.executable, "-c", "print(len(bytearray(50 << 20)))"], timeout=60)
+    _seconds, peak, code, timed_out, out = bench.run_measured(
+        [sys.executable, "-c", "print(len(bytearray(50 << 20)))"], timeout=60
+    )
     assert code == 0 and not timed_out and out.strip() == str(50 << 20)
     assert 50 <= peak < 200
 
 
 def test_a_step_over_its_budget_is_stopped():
-    seconds, _peak, _code, timed_out, _out = bench.run_measured([sys.executable, "-c", "import time; time.sleep(60)"], timeout=1)
+    seconds, _peak, _code, timed_out, _out = bench.run_measured(
+        [sys.executable, "-c", "import time; time.sleep(60)"], timeout=1
+    )
     assert timed_out and seconds < 30
 
 

@@ -14,16 +14,30 @@ from test_hardening import MAX_SERVER_RSS_MB, fetch, hostile_requests, peak_rss_
 
 REPO = Path(__file__).resolve().parents[1]
 REQUESTS = 300
-ORDINARY = ["/claims/statements", "/claims/statements.json?_shape=array", "/claims/search?q=peace", "/claims/statements_by_actor?actor_id=steve-witkoff",
-            "/-/timeline", "/-/who-spoke-to-whom", "/claims/actors", "/claims/events?_sort=date_min", "/", "/claims"]
+ORDINARY = [
+    "/claims/statements",
+    "/claims/statements.json?_shape=array",
+    "/claims/search?q=peace",
+    "/claims/statements_by_actor?actor_id=steve-witkoff",
+    "/-/timeline",
+    "/-/who-spoke-to-whom",
+    "/claims/actors",
+    "/claims/events?_sort=date_min",
+    "/",
+    "/claims",
+]
 
 
 def test_soak_mixed_hostile_and_ordinary(curated_db, capsys):  # noqa: F811
     hostile = list(hostile_requests().values())
-    plan = [("hostile", hostile[i % len(hostile)]) if i % 3 == 0 else ("ordinary", ORDINARY[i % len(ORDINARY)]) for i in range(REQUESTS)]
+    plan = [
+        ("hostile", hostile[i % len(hostile)]) if i % 3 == 0 else ("ordinary", ORDINARY[i % len(ORDINARY)])
+        for i in range(REQUESTS)
+    ]
     random.Random(14).shuffle(plan)
     server = Server(curated_db)
     try:
+
         def one(item):
             kind, path = item
             status, _headers, _body, seconds = fetch(server.url + path, timeout=60)
@@ -39,9 +53,11 @@ def test_soak_mixed_hostile_and_ordinary(curated_db, capsys):  # noqa: F811
     errors = [(path, status) for _kind, path, status, _ in answers if status >= 500]
     ordinary = sorted(seconds for kind, _path, _status, seconds in answers if kind == "ordinary")
     p50, p95 = statistics.median(ordinary), ordinary[int(0.95 * (len(ordinary) - 1))]
-    report = (f"soak: {REQUESTS} requests ({sum(k == 'hostile' for k, *_ in answers)} hostile) from 4 threads in {wall:.1f} s; "
-              f"5xx: {len(errors)}; server peak RSS {peak:.0f} MB (bound {MAX_SERVER_RSS_MB} MB); "
-              f"ordinary pages p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
+    report = (
+        f"soak: {REQUESTS} requests ({sum(k == 'hostile' for k, *_ in answers)} hostile) from 4 threads in {wall:.1f} s; "
+        f"5xx: {len(errors)}; server peak RSS {peak:.0f} MB (bound {MAX_SERVER_RSS_MB} MB); "
+        f"ordinary pages p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms"
+    )
     (REPO / "test-artifacts").mkdir(exist_ok=True)
     (REPO / "test-artifacts" / "soak.txt").write_text(report + "\n", encoding="utf-8")
     with capsys.disabled():

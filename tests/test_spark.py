@@ -23,8 +23,11 @@ from test_gate import full
 def spark():
     pyspark = pytest.importorskip("pyspark.sql")
     session = (
-        pyspark.SparkSession.builder.master("local[2]").appName("claims-tests")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate()
+        pyspark.SparkSession.builder.master("local[2]")
+        .appName("claims-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")
     yield session
@@ -50,7 +53,13 @@ def test_suites_on_spark_catch_a_broken_value(spark, synthetic, tmp_path):
     shutil.copytree(synthetic / "data", broken)
     path = broken / "statements.csv"
     lines = path.read_text(encoding="utf-8").split("\n")
-    lines[3] = lines[3].replace(",direct_quote,", ",shouted,", 1).replace(",paraphrase,", ",shouted,", 1).replace(",partial_quote,", ",shouted,", 1).replace(",outlet_claim,", ",shouted,", 1)
+    lines[3] = (
+        lines[3]
+        .replace(",direct_quote,", ",shouted,", 1)
+        .replace(",paraphrase,", ",shouted,", 1)
+        .replace(",partial_quote,", ",shouted,", 1)
+        .replace(",outlet_claim,", ",shouted,", 1)
+    )
     path.write_text("\n".join(lines), encoding="utf-8")
     outcome = run_on_spark(spark, broken)
     failed = {(kind, column) for kind, column, ok in outcome["statements"] if not ok}
@@ -70,12 +79,44 @@ ALL_LAYERS = ("structure", "rows", "integrity", "provenance", "expectations")
 VARIANTS = {
     "valid": [],
     "cells, rows and keys": [
-        "date-missing", "dated-after-source", "edtf", "enum", "event-date", "list", "maxLength", "maximum", "mention-not-named",
-        "outlet-claim-speaker", "padding", "pattern", "primary-key", "published-id-removed", "quote-shape", "required",
-        "retired-id-reused", "self-reference", "speaker-not-participant", "timestamp", "translation-language", "type-error",
-        "unarchived-source", "unattested", "cell-count", "blank-row",
+        "date-missing",
+        "dated-after-source",
+        "edtf",
+        "enum",
+        "event-date",
+        "list",
+        "maxLength",
+        "maximum",
+        "mention-not-named",
+        "outlet-claim-speaker",
+        "padding",
+        "pattern",
+        "primary-key",
+        "published-id-removed",
+        "quote-shape",
+        "required",
+        "retired-id-reused",
+        "self-reference",
+        "speaker-not-participant",
+        "timestamp",
+        "translation-language",
+        "type-error",
+        "unarchived-source",
+        "unattested",
+        "cell-count",
+        "blank-row",
     ],
-    "more rows": ["attests-one", "body-span", "date-bounds", "date-wording", "invisible-character", "language-basis", "offsets", "speaker-is-addressee", "duplicate-statement"],
+    "more rows": [
+        "attests-one",
+        "body-span",
+        "date-bounds",
+        "date-wording",
+        "invisible-character",
+        "language-basis",
+        "offsets",
+        "speaker-is-addressee",
+        "duplicate-statement",
+    ],
     "keys and minimum": ["foreign-key", "minimum"],
     "provenance": ["archive-missing", "quote-outside-excerpt", "wikidata-unconfirmed"],
     "expectations": ["fill-rate"],

@@ -72,7 +72,9 @@ def test_header_problems(dataset, header, column, rule):
 
 def test_unknown_column_suggests_the_right_name(dataset):
     lines = dataset.path("places").read_text(encoding="utf-8").split("\n")
-    dataset.path("places").write_text("\n".join(["place_id,nam,place_type,aliases,part_of_id,country,notes"] + lines[1:]), encoding="utf-8")
+    dataset.path("places").write_text(
+        "\n".join(["place_id,nam,place_type,aliases,part_of_id,country,notes"] + lines[1:]), encoding="utf-8"
+    )
     finding = next(f for f in dataset.validate().findings if f.rule == "unknown-column")
     assert "'name'" in finding.hint
 

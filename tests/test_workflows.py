@@ -30,14 +30,23 @@ def test_workflow_passes_actionlint(workflow):
 def test_actionlint_catches_a_broken_workflow(tmp_path):
     broken = tmp_path / ".github" / "workflows" / "broken.yml"
     broken.parent.mkdir(parents=True)
-    broken.write_text("on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.no_such_thing }}\n        uses: actions/checkout@v4\n")
+    broken.write_text(
+        "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.no_such_thing }}\n        uses: actions/checkout@v4\n"
+    )
     result = subprocess.run([actionlint(), "-no-color", str(broken)], capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode != 0
 
 
 def test_the_pull_request_workflow_runs_the_checks():
     text = (REPO / ".github" / "workflows" / "pull-request.yml").read_text()
-    for command in ("claims diff", "--strict-ids", "GITHUB_STEP_SUMMARY", "claims check", "secrets.CLAIMS_ARCHIVE_TOKEN", "vars.CLAIMS_ARCHIVE_URL"):
+    for command in (
+        "claims diff",
+        "--strict-ids",
+        "GITHUB_STEP_SUMMARY",
+        "claims check",
+        "secrets.CLAIMS_ARCHIVE_TOKEN",
+        "vars.CLAIMS_ARCHIVE_URL",
+    ):
         assert command in text
 
 
@@ -51,8 +60,20 @@ def run_check_step(tmp_path, **env) -> tuple[subprocess.CompletedProcess, str]:
     secrets, variables and event give them; returns the process and the job summary."""
     summary = tmp_path / "summary.md"
     summary.touch()
-    result = subprocess.run(["bash", "-e", "-c", check_step()["run"]], cwd=tmp_path, capture_output=True, text=True, timeout=600,
-                            env={"PATH": f"{REPO / '.venv' / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path), "CLAIMS_CACHE": str(tmp_path / "cache"), "GITHUB_STEP_SUMMARY": str(summary), **env})
+    result = subprocess.run(
+        ["bash", "-e", "-c", check_step()["run"]],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={
+            "PATH": f"{REPO / '.venv' / 'bin'}:/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "CLAIMS_CACHE": str(tmp_path / "cache"),
+            "GITHUB_STEP_SUMMARY": str(summary),
+            **env,
+        },
+    )
     return result, summary.read_text()
 
 
@@ -64,23 +85,35 @@ def runner_tree(tmp_path):
 
 
 def test_a_fork_pull_request_says_in_one_line_that_provenance_was_not_checked(runner_tree):
-    result, summary = run_check_step(runner_tree, CLAIMS_ARCHIVE="https://store.example/claims", CLAIMS_ARCHIVE_TOKEN="", FROM_FORK="true")
+    result, summary = run_check_step(
+        runner_tree, CLAIMS_ARCHIVE="https://store.example/claims", CLAIMS_ARCHIVE_TOKEN="", FROM_FORK="true"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     not_checked = [line for line in summary.splitlines() if line.startswith("Provenance NOT checked")]
     assert len(not_checked) == 1 and "fork" in not_checked[0] and "CLAIMS_ARCHIVE_TOKEN" in not_checked[0]
     assert "::warning title=Provenance not checked::" in result.stdout
-    assert summary.splitlines()[-1].startswith("claims check passed") and "provenance NOT checked" in summary.splitlines()[-1]
+    assert (
+        summary.splitlines()[-1].startswith("claims check passed")
+        and "provenance NOT checked" in summary.splitlines()[-1]
+    )
 
 
 def test_a_pull_request_with_the_secret_reads_the_store(runner_tree, store):
-    result, summary = run_check_step(runner_tree, CLAIMS_ARCHIVE=store.url, CLAIMS_ARCHIVE_TOKEN=TOKEN, FROM_FORK="false")
+    result, summary = run_check_step(
+        runner_tree, CLAIMS_ARCHIVE=store.url, CLAIMS_ARCHIVE_TOKEN=TOKEN, FROM_FORK="false"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "NOT checked" not in summary
-    assert summary.splitlines()[-1].startswith("claims check passed") and f"provenance checked against {store.url.rstrip('/')}" in summary
+    assert (
+        summary.splitlines()[-1].startswith("claims check passed")
+        and f"provenance checked against {store.url.rstrip('/')}" in summary
+    )
 
 
 def test_a_refused_token_fails_the_pull_request(runner_tree, store):
-    result, summary = run_check_step(runner_tree, CLAIMS_ARCHIVE=store.url, CLAIMS_ARCHIVE_TOKEN="expired", FROM_FORK="false")
+    result, summary = run_check_step(
+        runner_tree, CLAIMS_ARCHIVE=store.url, CLAIMS_ARCHIVE_TOKEN="expired", FROM_FORK="false"
+    )
     assert result.returncode == 1
     assert "[archive-access-refused]" in result.stdout
     assert summary.splitlines()[-1].startswith("claims check FAILED")
@@ -93,5 +126,7 @@ def test_a_version_tag_releases_the_bundle_with_its_checksums():
     assert workflow["permissions"] == {"contents": "write"}
     steps = "\n".join(step.get("run", "") for step in workflow["jobs"]["release"]["steps"])
     assert 'claims release "${TAG#v}"' in steps
-    assert "gh release create" in steps and "find \"$bundle\" -maxdepth 1 -type f" in steps  # every file of the bundle, SHA256SUMS included
+    assert (
+        "gh release create" in steps and 'find "$bundle" -maxdepth 1 -type f' in steps
+    )  # every file of the bundle, SHA256SUMS included
     assert "git diff --exit-code -- data/published_ids.csv" in steps

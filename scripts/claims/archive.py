@@ -30,7 +30,15 @@ from claims import project
 
 # Characters a curator may type in place of the source's typographic ones: quote marks, and the
 # no-break spaces that web pages scatter between words.
-QUOTE_EQUIVALENTS: dict[str, str | int | None] = {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "\u00a0": " "}
+QUOTE_EQUIVALENTS: dict[str, str | int | None] = {
+    "“": '"',
+    "”": '"',
+    "„": '"',
+    "‘": "'",
+    "’": "'",
+    "‚": "'",
+    "\u00a0": " ",
+}
 TOKEN_VARIABLE = "CLAIMS_ARCHIVE_TOKEN"
 TIMEOUT_VARIABLE = "CLAIMS_ARCHIVE_TIMEOUT"
 DEFAULT_TIMEOUT = 30.0  # seconds for one whole file, not per read
@@ -71,9 +79,13 @@ def parse_location(value) -> Location | None:
             parts = urllib.parse.urlsplit(str(value))
             parts.port  # noqa: B018 - parsing the port is the check
         except ValueError as error:
-            raise LocationError(f"archive URL {str(value)!r} does not parse ({error}): give the store's base URL, e.g. https://store.example/claims") from None
+            raise LocationError(
+                f"archive URL {str(value)!r} does not parse ({error}): give the store's base URL, e.g. https://store.example/claims"
+            ) from None
         if not parts.hostname:
-            raise LocationError(f"archive URL {str(value)!r} names no host: give the store's base URL, e.g. https://store.example/claims")
+            raise LocationError(
+                f"archive URL {str(value)!r} names no host: give the store's base URL, e.g. https://store.example/claims"
+            )
         store_timeout()
         return str(value).rstrip("/")
     return Path(value)
@@ -89,7 +101,9 @@ def store_timeout() -> float:
     except ValueError:
         seconds = math.nan
     if not (math.isfinite(seconds) and seconds > 0):
-        raise LocationError(f"${TIMEOUT_VARIABLE}={raw!r} is not a number of seconds above 0: set it to e.g. 30, or unset it")
+        raise LocationError(
+            f"${TIMEOUT_VARIABLE}={raw!r} is not a number of seconds above 0: set it to e.g. 30, or unset it"
+        )
     return seconds
 
 
@@ -172,7 +186,11 @@ class Archive:
 
     def why_missing(self, sha256: str) -> tuple[str, str, str]:
         """(rule, message, hint) for a file `text` could not give."""
-        return ("archive-missing", f"no file in {self} has SHA-256 {sha256}", "put the capture in the archive (`claims archive add FILE`), or correct the hash (sha256sum FILE)")
+        return (
+            "archive-missing",
+            f"no file in {self} has SHA-256 {sha256}",
+            "put the capture in the archive (`claims archive add FILE`), or correct the hash (sha256sum FILE)",
+        )
 
     def wikidata_path(self) -> Path | None:
         """The archive's list of confirmed Wikidata IDs, or None if it has none."""
@@ -192,7 +210,9 @@ class StoreArchive(Archive):
     store_problem: tuple[str, str, str] | None = None  # refused token or unreachable store: no use asking again
 
     @classmethod
-    def connect(cls, base_url: str, cache: Path | None = None, token: str | None = None, timeout: float | None = None) -> StoreArchive:
+    def connect(
+        cls, base_url: str, cache: Path | None = None, token: str | None = None, timeout: float | None = None
+    ) -> StoreArchive:
         cache = cache or default_cache()
         token = token if token is not None else (os.environ.get(TOKEN_VARIABLE) or None)
         timeout = timeout if timeout is not None else store_timeout()
@@ -213,7 +233,11 @@ class StoreArchive(Archive):
             return None
         got = sha256_bytes(data)
         if got != sha256:
-            self.problems[sha256] = ("archive-hash-mismatch", f"{self.base_url}/{sha256} has SHA-256 {got}, not the hash it is stored under", f"the store holds an altered or damaged file: nothing of it was used; {PUBLISH_HINT} again")
+            self.problems[sha256] = (
+                "archive-hash-mismatch",
+                f"{self.base_url}/{sha256} has SHA-256 {got}, not the hash it is stored under",
+                f"the store holds an altered or damaged file: nothing of it was used; {PUBLISH_HINT} again",
+            )
             return None
         self.by_hash[sha256] = _write_atomically(self.root, sha256, data)
         return self.by_hash[sha256]
@@ -236,22 +260,45 @@ class StoreArchive(Archive):
             with _OPENER.open(request, timeout=self.timeout) as response:
                 return self._read_bounded(response, url)
         except _TooSlowOrTooBig as problem:
-            self.store_problem = ("archive-unreachable", str(problem), f"check the store's address in $CLAIMS_ARCHIVE; ${TIMEOUT_VARIABLE}=SECONDS waits longer")
+            self.store_problem = (
+                "archive-unreachable",
+                str(problem),
+                f"check the store's address in $CLAIMS_ARCHIVE; ${TIMEOUT_VARIABLE}=SECONDS waits longer",
+            )
         except urllib.error.HTTPError as error:
             if error.code in (401, 403):
                 given = f"the token in ${TOKEN_VARIABLE}" if self.token else f"no token (${TOKEN_VARIABLE} is not set)"
-                self.store_problem = ("archive-access-refused", f"{self.base_url} refused access with {given}: HTTP {error.code} {error.reason}", f"set ${TOKEN_VARIABLE} to a valid read token for the store")
+                self.store_problem = (
+                    "archive-access-refused",
+                    f"{self.base_url} refused access with {given}: HTTP {error.code} {error.reason}",
+                    f"set ${TOKEN_VARIABLE} to a valid read token for the store",
+                )
             elif error.code == 404 and sha256:
-                self.problems[sha256] = ("archive-missing", f"{url} is not in the store (HTTP 404)", f"correct the hash, or {PUBLISH_HINT}")
+                self.problems[sha256] = (
+                    "archive-missing",
+                    f"{url} is not in the store (HTTP 404)",
+                    f"correct the hash, or {PUBLISH_HINT}",
+                )
             elif error.code != 404:
-                self.store_problem = ("archive-unreachable", f"{url} answered HTTP {error.code} {error.reason}", "try again later, or check the store's address in $CLAIMS_ARCHIVE")
+                self.store_problem = (
+                    "archive-unreachable",
+                    f"{url} answered HTTP {error.code} {error.reason}",
+                    "try again later, or check the store's address in $CLAIMS_ARCHIVE",
+                )
         except TimeoutError:
-            self.store_problem = ("archive-unreachable", f"{self.base_url} did not answer within {self.timeout:g} s", f"check the network and the store's address; ${TIMEOUT_VARIABLE}=SECONDS waits longer")
+            self.store_problem = (
+                "archive-unreachable",
+                f"{self.base_url} did not answer within {self.timeout:g} s",
+                f"check the network and the store's address; ${TIMEOUT_VARIABLE}=SECONDS waits longer",
+            )
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
-            self.store_problem = ("archive-unreachable", f"cannot reach {self.base_url}: {reason}", "check the network and the store's address in $CLAIMS_ARCHIVE")
+            self.store_problem = (
+                "archive-unreachable",
+                f"cannot reach {self.base_url}: {reason}",
+                "check the network and the store's address in $CLAIMS_ARCHIVE",
+            )
         return None
-
 
     def _read_bounded(self, response, url: str) -> bytes:
         """The body, read within `timeout` seconds in all (a store that trickles bytes cannot hold

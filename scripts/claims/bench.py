@@ -68,8 +68,14 @@ def run_measured(command: list[str], timeout: float, env: dict | None = None) ->
     with tempfile.TemporaryDirectory() as scratch:
         report = Path(scratch) / "usage.json"
         started = time.perf_counter()
-        process = subprocess.Popen([PYTHON, "-I", "-S", "-c", LAUNCHER, str(report), *command], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                   text=True, env={**os.environ, **(env or {})}, start_new_session=True)
+        process = subprocess.Popen(
+            [PYTHON, "-I", "-S", "-c", LAUNCHER, str(report), *command],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,
+        )
         try:
             output, _ = process.communicate(timeout=timeout)
             timed_out = False
@@ -128,8 +134,10 @@ def typed_tables(con: duckdb.DuckDBPyConnection, package: dict, folder: Path, ty
     for resource in package["resources"]:
         columns = ", ".join(f"'{field['name']}': '{types[field['type']]}'" for field in resource["schema"]["fields"])
         path = str(folder / resource["path"]).replace("'", "''")
-        con.execute(f"CREATE TABLE \"{resource['name']}\" AS SELECT * FROM read_csv('{path}', header = true, auto_detect = false, columns = {{{columns}}})")
-        rows += con.execute(f"SELECT count(*) FROM \"{resource['name']}\"").fetchall()[0][0]
+        con.execute(
+            f"CREATE TABLE \"{resource['name']}\" AS SELECT * FROM read_csv('{path}', header = true, auto_detect = false, columns = {{{columns}}})"
+        )
+        rows += con.execute(f'SELECT count(*) FROM "{resource["name"]}"').fetchall()[0][0]
     return rows
 
 
@@ -141,11 +149,15 @@ def key_problems(con: duckdb.DuckDBPyConnection, package: dict) -> int:
         name, schema = resource["name"], resource["schema"]
         key = ", ".join(schema["primaryKey"])
         empty = " OR ".join(f"{column} IS NULL" for column in schema["primaryKey"])
-        problems += con.execute(f"SELECT (SELECT count(*) FROM {name} WHERE {empty}) + (SELECT count(*) FROM (SELECT 1 FROM {name} GROUP BY {key} HAVING count(*) > 1))").fetchall()[0][0]
+        problems += con.execute(
+            f"SELECT (SELECT count(*) FROM {name} WHERE {empty}) + (SELECT count(*) FROM (SELECT 1 FROM {name} GROUP BY {key} HAVING count(*) > 1))"
+        ).fetchall()[0][0]
         for foreign in schema.get("foreignKeys", []):
             (column,), (ref,) = foreign["fields"], foreign["reference"]["fields"]
             target = foreign["reference"]["resource"] or name
-            problems += con.execute(f"SELECT count(*) FROM {name} c WHERE c.{column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {target} t WHERE t.{ref} = c.{column})").fetchall()[0][0]
+            problems += con.execute(
+                f"SELECT count(*) FROM {name} c WHERE c.{column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {target} t WHERE t.{ref} = c.{column})"
+            ).fetchall()[0][0]
     return problems
 
 
@@ -211,13 +223,25 @@ SINGLE_PAGES = {
     "Datasette canned query": "/claims/statements_by_actor?speaker=actor-000003&addressee=",
 }
 LOAD_MIX = (
-    "/claims/statements", "/claims/statements?_next=50", "/claims/attestations", "/claims/actors", "/claims/events",
-    "/claims/statements?statement_type=paraphrase", "/claims/statements?speaker_id=actor-000005",
-    "/claims/statements?_sort_desc=date_min", "/claims/sources", "/claims/event_participants?role=participant",
-    "/claims/statements?_search=ceasefire", "/claims/attestations?_search=kremlin+envoy", "/claims/search?q=ceasefire+number+7",
-    "/claims/search?q=sanctions", "/claims/actors?_search=Petrov",
-    "/claims/statements_by_actor?speaker=actor-000003&addressee=", "/claims/statements_by_actor?speaker=actor-000011&addressee=actor-000002",
-    "/claims/attribution_of_statement?statement_id=st-00000042", "/claims/statements_between_dates?start=2025-10-01&end=2025-10-03",
+    "/claims/statements",
+    "/claims/statements?_next=50",
+    "/claims/attestations",
+    "/claims/actors",
+    "/claims/events",
+    "/claims/statements?statement_type=paraphrase",
+    "/claims/statements?speaker_id=actor-000005",
+    "/claims/statements?_sort_desc=date_min",
+    "/claims/sources",
+    "/claims/event_participants?role=participant",
+    "/claims/statements?_search=ceasefire",
+    "/claims/attestations?_search=kremlin+envoy",
+    "/claims/search?q=ceasefire+number+7",
+    "/claims/search?q=sanctions",
+    "/claims/actors?_search=Petrov",
+    "/claims/statements_by_actor?speaker=actor-000003&addressee=",
+    "/claims/statements_by_actor?speaker=actor-000011&addressee=actor-000002",
+    "/claims/attribution_of_statement?statement_id=st-00000042",
+    "/claims/statements_between_dates?start=2025-10-01&end=2025-10-03",
     "/claims/statements/st-00000042",
 )
 
@@ -228,8 +252,13 @@ def load_test(base: str, requests: int = 200, concurrency: int = 8) -> dict:
     with ThreadPoolExecutor(concurrency) as pool:
         answers = list(pool.map(get, urls))
     times = [ms for ms, _failed in answers]
-    failed = sorted({url[len(base):] for url, (_ms, bad) in zip(urls, answers) if bad})
-    return {"p50_ms": statistics.median(times), "p95_ms": percentile(times, 0.95), "errors": sum(bad for _ms, bad in answers), "failed": failed}
+    failed = sorted({url[len(base) :] for url, (_ms, bad) in zip(urls, answers) if bad})
+    return {
+        "p50_ms": statistics.median(times),
+        "p95_ms": percentile(times, 0.95),
+        "errors": sum(bad for _ms, bad in answers),
+        "failed": failed,
+    }
 
 
 def serve_and_measure(database: Path, rows: int, n: int) -> list[Measure]:
@@ -249,10 +278,15 @@ def serve_and_measure(database: Path, rows: int, n: int) -> list[Measure]:
         for name, path in SINGLE_PAGES.items():
             p50, p95, errors = latency(base + path)
             note = f"p50 {p50:.0f} ms, p95 {p95:.0f} ms" + (f", {errors} errors" if errors else "")
-            results.append(Measure(name, n, rows, p95 / 1000, None, note, {"p50_ms": p50, "p95_ms": p95, "errors": errors}))
+            results.append(
+                Measure(name, n, rows, p95 / 1000, None, note, {"p50_ms": p50, "p95_ms": p95, "errors": errors})
+            )
         started = time.perf_counter()
         load = load_test(base)
-        note = f"200 requests, 8 at a time: p50 {load['p50_ms']:.0f} ms, p95 {load['p95_ms']:.0f} ms, {load['errors']} errors" + (f" ({', '.join(load['failed'])})" if load["failed"] else "")
+        note = (
+            f"200 requests, 8 at a time: p50 {load['p50_ms']:.0f} ms, p95 {load['p95_ms']:.0f} ms, {load['errors']} errors"
+            + (f" ({', '.join(load['failed'])})" if load["failed"] else "")
+        )
         results.append(Measure("Datasette load test", n, rows, time.perf_counter() - started, None, note, load))
     finally:
         server.terminate()
@@ -263,12 +297,22 @@ def serve_and_measure(database: Path, rows: int, n: int) -> list[Measure]:
 def curated_gate() -> Measure:
     """`claims validate` on the curated data, the whole gate with the suites: what a contributor runs."""
     data = project.current().data_dir
-    seconds, peak, code, timed_out, _out = run_measured([str(Path(PYTHON).parent / "claims"), "validate", "--data", str(data)], 600)
+    seconds, peak, code, timed_out, _out = run_measured(
+        [str(Path(PYTHON).parent / "claims"), "validate", "--data", str(data)], 600
+    )
     statements = sum(1 for _ in (data / "statements.csv").open(encoding="utf-8")) - 1
     return Measure(CURATED, statements, 0, None if timed_out else seconds, peak, "" if code == 0 else f"exit {code}")
 
 
-def bench(sizes: list[int], work: Path, frictionless_budget: float, step_budget: float, datasette: bool = True, progress=None, curated: bool = True) -> list[Measure]:
+def bench(
+    sizes: list[int],
+    work: Path,
+    frictionless_budget: float,
+    step_budget: float,
+    datasette: bool = True,
+    progress=None,
+    curated: bool = True,
+) -> list[Measure]:
     results: list[Measure] = []
     say = progress or (lambda text: None)
     if curated:
@@ -279,33 +323,80 @@ def bench(sizes: list[int], work: Path, frictionless_budget: float, step_budget:
         if not (folder / "datapackage.json").exists():
             say(f"{n:,}: synthesising")
             # in a process of its own, like every step: nothing of it stays in the bench process
-            subprocess.run([str(Path(PYTHON).parent / "claims"), "synth", "-n", str(n), "--out", str(folder)], check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [str(Path(PYTHON).parent / "claims"), "synth", "-n", str(n), "--out", str(folder)],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
         data, archive = folder / "data", folder / "archive"
         say(f"{n:,}: honest floor")
-        seconds, peak, code, timed_out, out = run_measured(python_step(FLOOR) + [str(folder), json.dumps(DUCKDB_TYPES)], step_budget)
+        seconds, peak, code, timed_out, out = run_measured(
+            python_step(FLOOR) + [str(folder), json.dumps(DUCKDB_TYPES)], step_budget
+        )
         floor = json.loads(out) if code == 0 and out.strip() else {}
         rows = floor.get("rows", 0)
         problems = f"{floor['problems']} problems found" if floor.get("problems") else ""
-        results.append(Measure(HONEST_FLOOR, n, rows, None if timed_out else seconds, peak, problems if code == 0 else f"exit {code}"))
+        results.append(
+            Measure(
+                HONEST_FLOOR, n, rows, None if timed_out else seconds, peak, problems if code == 0 else f"exit {code}"
+            )
+        )
         say(f"{n:,}: bare scan")
         seconds, peak, code, _t, out = run_measured(python_step(SCAN) + [str(data)], step_budget)
         results.append(Measure(BARE_SCAN, n, rows, seconds, peak, "" if code == 0 else f"exit {code}"))
         say(f"{n:,}: claims validate")
-        seconds, peak, code, timed_out, out = run_measured(python_step(VALIDATE) + [str(data), str(archive)], step_budget)
+        seconds, peak, code, timed_out, out = run_measured(
+            python_step(VALIDATE) + [str(data), str(archive)], step_budget
+        )
         detail = json.loads(out) if code == 0 and out.strip() else {}
-        results.append(Measure("claims validate", n, rows, None if timed_out else seconds, peak, "" if detail.get("findings") == 0 else f"exit {code}", detail.get("timings", {})))
+        results.append(
+            Measure(
+                "claims validate",
+                n,
+                rows,
+                None if timed_out else seconds,
+                peak,
+                "" if detail.get("findings") == 0 else f"exit {code}",
+                detail.get("timings", {}),
+            )
+        )
         for layer, layer_seconds in detail.get("timings", {}).items():
             results.append(Measure(f"  layer: {layer}", n, rows, layer_seconds, None))
         if frictionless_budget > 0:
             say(f"{n:,}: frictionless validate")
             frictionless = str(Path(PYTHON).parent / "frictionless")
-            seconds, peak, code, timed_out, _out = run_measured([frictionless, "validate", str(folder / "datapackage.json")], frictionless_budget)
-            results.append(Measure("frictionless validate", n, rows, None if timed_out else seconds, peak, f"did not finish in {frictionless_budget:.0f} s" if timed_out else ("" if code == 0 else f"exit {code}")))
+            seconds, peak, code, timed_out, _out = run_measured(
+                [frictionless, "validate", str(folder / "datapackage.json")], frictionless_budget
+            )
+            results.append(
+                Measure(
+                    "frictionless validate",
+                    n,
+                    rows,
+                    None if timed_out else seconds,
+                    peak,
+                    f"did not finish in {frictionless_budget:.0f} s"
+                    if timed_out
+                    else ("" if code == 0 else f"exit {code}"),
+                )
+            )
         say(f"{n:,}: claims build")
         build_dir = folder / "build"
-        seconds, peak, code, timed_out, out = run_measured(python_step(BUILD) + [str(data), str(build_dir), str(archive)], step_budget)
+        seconds, peak, code, timed_out, out = run_measured(
+            python_step(BUILD) + [str(data), str(build_dir), str(archive)], step_budget
+        )
         outputs = json.loads(out) if code == 0 and out.strip() else {}
-        results.append(Measure("claims build", n, rows, None if timed_out else seconds, peak, "" if code == 0 else f"exit {code}", outputs))
+        results.append(
+            Measure(
+                "claims build",
+                n,
+                rows,
+                None if timed_out else seconds,
+                peak,
+                "" if code == 0 else f"exit {code}",
+                outputs,
+            )
+        )
         for output, output_seconds in outputs.items():
             results.append(Measure(f"  output: {output}", n, rows, output_seconds, None))
         if datasette and code == 0:
@@ -336,10 +427,14 @@ def frictionless_seconds(results: list[Measure], n: int, rows: int) -> tuple[flo
 
 
 def markdown(results: list[Measure]) -> str:
-    lines = ["| statements | rows (all tables) | step | wall time | peak memory | × honest floor | × bare scan | frictionless ÷ this | note |",
-             "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+    lines = [
+        "| statements | rows (all tables) | step | wall time | peak memory | × honest floor | × bare scan | frictionless ÷ this | note |",
+        "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
     for m in results:
-        floor, scan = (getattr(find(results, step, m.statements), "seconds", None) for step in (HONEST_FLOOR, BARE_SCAN))
+        floor, scan = (
+            getattr(find(results, step, m.statements), "seconds", None) for step in (HONEST_FLOOR, BARE_SCAN)
+        )
         note = m.note
         if m.step == "frictionless validate" and m.seconds is None:
             estimate = extrapolate(results, "frictionless validate", m.rows)
@@ -349,11 +444,23 @@ def markdown(results: list[Measure]) -> str:
         ratio_floor = f"{m.seconds / floor:.1f}×" if compared and floor else ""
         ratio_scan = f"{m.seconds / scan:.1f}×" if compared and scan else ""
         frictionless, _estimated = frictionless_seconds(results, m.statements, m.rows)
-        ratio_fl = f"{frictionless / m.seconds:.1f}×" if m.step == "claims validate" and m.seconds and frictionless else ""
-        wall = "" if m.seconds is None else (f"{m.seconds * 1000:.0f} ms" if m.step.startswith("Datasette") and m.step != "Datasette load test" else f"{m.seconds:.2f} s")
+        ratio_fl = (
+            f"{frictionless / m.seconds:.1f}×" if m.step == "claims validate" and m.seconds and frictionless else ""
+        )
+        wall = (
+            ""
+            if m.seconds is None
+            else (
+                f"{m.seconds * 1000:.0f} ms"
+                if m.step.startswith("Datasette") and m.step != "Datasette load test"
+                else f"{m.seconds:.2f} s"
+            )
+        )
         peak = "" if m.peak_mb is None else f"{m.peak_mb:.0f} MB"
         rows = f"{m.rows:,}" if m.rows else ""
-        lines.append(f"| {m.statements:,} | {rows} | {m.step} | {wall} | {peak} | {ratio_floor} | {ratio_scan} | {ratio_fl} | {note} |")
+        lines.append(
+            f"| {m.statements:,} | {rows} | {m.step} | {wall} | {peak} | {ratio_floor} | {ratio_scan} | {ratio_fl} | {note} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -377,12 +484,24 @@ def targets(results: list[Measure]) -> list[str]:
         out.append(verdict("curated data: `claims validate`, whole gate", curated.seconds, 3, "s"))
     sizes = sorted({m.statements for m in results if m.step == "claims validate"})
     for n in sizes:
-        validate, floor, build = find(results, "claims validate", n), find(results, HONEST_FLOOR, n), find(results, "claims build", n)
+        validate, floor, build = (
+            find(results, "claims validate", n),
+            find(results, HONEST_FLOOR, n),
+            find(results, "claims build", n),
+        )
         if validate and validate.seconds and floor and floor.seconds:
             out.append(verdict(f"{n:,}: `claims validate` ÷ honest floor", validate.seconds / floor.seconds, 3, "×"))
         frictionless, estimated = frictionless_seconds(results, n, validate.rows if validate else 0)
         if validate and validate.seconds and frictionless:
-            out.append(verdict(f"{n:,}: frictionless ÷ `claims validate`{' (frictionless extrapolated)' if estimated else ''}", frictionless / validate.seconds, 10, "×", at_most=False))
+            out.append(
+                verdict(
+                    f"{n:,}: frictionless ÷ `claims validate`{' (frictionless extrapolated)' if estimated else ''}",
+                    frictionless / validate.seconds,
+                    10,
+                    "×",
+                    at_most=False,
+                )
+            )
         if validate and validate.seconds and build and build.seconds:
             out.append(verdict(f"{n:,}: `claims build` ÷ `claims validate`", build.seconds / validate.seconds, 2, "×"))
         peaks = [m.peak_mb for m in results if m.statements == n and m.peak_mb and m.step != "frictionless validate"]
@@ -391,17 +510,29 @@ def targets(results: list[Measure]) -> list[str]:
     if len(sizes) >= 2:
         small, big = find(results, "claims validate", sizes[-2]), find(results, "claims validate", sizes[-1])
         if small and big and small.seconds and big.seconds:
-            out.append(verdict(f"`claims validate` time per row at {sizes[-1]:,} ÷ at {sizes[-2]:,}", (big.seconds / big.rows) / (small.seconds / small.rows), 1.25, "×"))
+            out.append(
+                verdict(
+                    f"`claims validate` time per row at {sizes[-1]:,} ÷ at {sizes[-2]:,}",
+                    (big.seconds / big.rows) / (small.seconds / small.rows),
+                    1.25,
+                    "×",
+                )
+            )
     if sizes:
         biggest = sizes[-1]
         for page in SINGLE_PAGES:
             m = find(results, page, biggest)
             if m:
-                out.append(verdict(f"{biggest:,}: {page} p95", m.extra["p95_ms"], 100, "ms") + (f", {m.extra['errors']} errors" if m.extra["errors"] else ""))
+                out.append(
+                    verdict(f"{biggest:,}: {page} p95", m.extra["p95_ms"], 100, "ms")
+                    + (f", {m.extra['errors']} errors" if m.extra["errors"] else "")
+                )
         load = find(results, "Datasette load test", biggest)
         if load:
-            out.append(f"- {biggest:,}: Datasette load test, 200 requests 8 at a time: p50 {load.extra['p50_ms']:.0f} ms, p95 {load.extra['p95_ms']:.0f} ms, "
-                       f"{load.extra['errors']} errors (target 0) — {'met' if not load.extra['errors'] else 'missed'}")
+            out.append(
+                f"- {biggest:,}: Datasette load test, 200 requests 8 at a time: p50 {load.extra['p50_ms']:.0f} ms, p95 {load.extra['p95_ms']:.0f} ms, "
+                f"{load.extra['errors']} errors (target 0) — {'met' if not load.extra['errors'] else 'missed'}"
+            )
     return out
 
 
@@ -425,12 +556,17 @@ def plot_svg(results: list[Measure], width: int = 800, height: int = 420) -> str
     def py(y):
         return bottom - (bottom - top) * (y - y0) / max(y1 - y0, 1)
 
-    parts = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' font-family='sans-serif' font-size='11'>",
-             f"<line x1='{left}' y1='{bottom}' x2='{right}' y2='{bottom}' stroke='#333'/>", f"<line x1='{left}' y1='{bottom}' x2='{left}' y2='{top}' stroke='#333'/>"]
+    parts = [
+        f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' font-family='sans-serif' font-size='11'>",
+        f"<line x1='{left}' y1='{bottom}' x2='{right}' y2='{bottom}' stroke='#333'/>",
+        f"<line x1='{left}' y1='{bottom}' x2='{left}' y2='{top}' stroke='#333'/>",
+    ]
     for x in range(x0, x1 + 1):
         parts.append(f"<text x='{px(x):.0f}' y='{bottom + 15}' text-anchor='middle'>1e{x}</text>")
     for y in range(y0, y1 + 1):
-        parts.append(f"<text x='{left - 5}' y='{py(y) + 4:.0f}' text-anchor='end'>1e{y} s</text><line x1='{left}' x2='{right}' y1='{py(y):.0f}' y2='{py(y):.0f}' stroke='#eee'/>")
+        parts.append(
+            f"<text x='{left - 5}' y='{py(y) + 4:.0f}' text-anchor='end'>1e{y} s</text><line x1='{left}' x2='{right}' y1='{py(y):.0f}' y2='{py(y):.0f}' stroke='#eee'/>"
+        )
     parts.append(f"<text x='{(left + right) / 2:.0f}' y='{height - 5}' text-anchor='middle'>rows (all tables)</text>")
     for index, step in enumerate(steps):
         series = sorted((m for m in points if m.step == step), key=lambda m: m.rows)
@@ -438,7 +574,10 @@ def plot_svg(results: list[Measure], width: int = 800, height: int = 420) -> str
             continue
         coords = " ".join(f"{px(math.log10(m.rows)):.1f},{py(math.log10(m.seconds)):.1f}" for m in series)
         parts.append(f"<polyline points='{coords}' fill='none' stroke='{colours[step]}' stroke-width='2'/>")
-        parts += [f"<circle cx='{px(math.log10(m.rows)):.1f}' cy='{py(math.log10(m.seconds)):.1f}' r='3' fill='{colours[step]}'/>" for m in series]
+        parts += [
+            f"<circle cx='{px(math.log10(m.rows)):.1f}' cy='{py(math.log10(m.seconds)):.1f}' r='3' fill='{colours[step]}'/>"
+            for m in series
+        ]
         parts.append(f"<text x='{right + 10}' y='{top + 15 * index + 10}' fill='{colours[step]}'>{step}</text>")
     parts.append("</svg>")
     return "\n".join(parts)

@@ -78,7 +78,9 @@ def output_lock(out_dir: Path):
         handle.seek(0)
         holder = handle.read().strip() or "another process"
         handle.close()
-        raise OutputUnusable(f"another build is writing into {out_dir} ({holder}): wait for it to finish, or build into another folder with --out") from None
+        raise OutputUnusable(
+            f"another build is writing into {out_dir} ({holder}): wait for it to finish, or build into another folder with --out"
+        ) from None
     handle.seek(0)
     handle.truncate()
     handle.write(f"pid {os.getpid()}\n")
@@ -103,10 +105,14 @@ def check_output_folder(out_dir: Path, data_dir: Path) -> None:
         with tempfile.NamedTemporaryFile(dir=out_dir, prefix=".write-test-"):
             pass
     except OSError as error:
-        raise OutputUnusable(f"cannot write to {out_dir}: {error.strerror}; make it writable or choose another folder with --out") from None
+        raise OutputUnusable(
+            f"cannot write to {out_dir}: {error.strerror}; make it writable or choose another folder with --out"
+        ) from None
     free, needed = shutil.disk_usage(out_dir).free, needed_bytes(data_dir)
     if free < needed:
-        raise OutputUnusable(f"{out_dir} has {free // 2**20} MB free, a build needs about {needed // 2**20} MB: free some space or choose another folder with --out")
+        raise OutputUnusable(
+            f"{out_dir} has {free // 2**20} MB free, a build needs about {needed // 2**20} MB: free some space or choose another folder with --out"
+        )
 
 
 def clean_stale(out_dir: Path) -> None:
@@ -214,7 +220,9 @@ def build_all(data_dir: Path, out_dir: Path, archive_dir: Path | None = None, pr
         return _build_and_switch(data_dir, out_dir, archive_dir, progress)
 
 
-def build(data_dir: Path, out_dir: Path, archive_dir: Location | None = None, progress=None, validation_progress=None) -> tuple[Run, BuildResult]:
+def build(
+    data_dir: Path, out_dir: Path, archive_dir: Location | None = None, progress=None, validation_progress=None
+) -> tuple[Run, BuildResult]:
     """Check the output folder, validate, then build; raise BuildRefused with the validation run
     if the data has findings, OutputUnusable if the folder is busy, read-only or full."""
     with output_lock(out_dir):

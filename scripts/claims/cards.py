@@ -47,7 +47,11 @@ ORDER BY a.attestation_id
 
 def source_line(attestation: dict[str, Any]) -> str:
     """Who wrote it, the title, who published it, when: Bloomberg, “Title”, Fortune, 2025-11-25."""
-    parts = [attestation["author"]] if attestation.get("author") and attestation["author"] != attestation.get("publisher") else []
+    parts = (
+        [attestation["author"]]
+        if attestation.get("author") and attestation["author"] != attestation.get("publisher")
+        else []
+    )
     parts.append(f"“{attestation['source_title']}”")
     if attestation.get("publisher"):
         parts.append(attestation["publisher"])
@@ -62,105 +66,198 @@ async def mention_labels(db, mentions: list[dict[str, Any]]) -> list[dict[str, A
     for mention in mentions:
         table, key = MENTION_TARGETS[mention["entity_type"]]
         label_column = TABLES_BY_NAME[table].meta.label_column
-        row = await _one(db, f"SELECT {label_column} AS label FROM {table} WHERE {key} = :key", {"key": mention["entity_id"]})
+        row = await _one(
+            db, f"SELECT {label_column} AS label FROM {table} WHERE {key} = :key", {"key": mention["entity_id"]}
+        )
         labelled.append({**mention, "table": table, "label": row["label"] if row else mention["entity_id"]})
     return labelled
 
 
 async def statement_card(db, statement_id: str, url: str) -> dict[str, Any] | None:
-    statement = await _one(db, """
+    statement = await _one(
+        db,
+        """
         SELECT s.*, sp.name AS speaker, sp.role AS speaker_role, ad.name AS addressee, ad.role AS addressee_role,
                ev.title AS event, ev.event_type
         FROM statements s
         JOIN actors sp ON sp.actor_id = s.speaker_id
         LEFT JOIN actors ad ON ad.actor_id = s.addressee_id
         LEFT JOIN events ev ON ev.event_id = s.event_id
-        WHERE s.statement_id = :key""", {"key": statement_id})
+        WHERE s.statement_id = :key""",
+        {"key": statement_id},
+    )
     if statement is None:
         return None
     attestations = await _rows(db, ATTESTATIONS.format(column="statement_id"), {"key": statement_id})
     for attestation in attestations:
         attestation["source_line"] = source_line(attestation)
-    relations_out = await _rows(db, """
+    relations_out = await _rows(
+        db,
+        """
         SELECT r.relation, r.notes, o.statement_id AS other_id, o.text AS other_text, o.date AS other_date, sp.name AS other_speaker
         FROM statement_relations r JOIN statements o ON o.statement_id = r.object_statement_id JOIN actors sp ON sp.actor_id = o.speaker_id
-        WHERE r.statement_id = :key ORDER BY o.date_min IS NULL, o.date_min, o.statement_id""", {"key": statement_id})
-    relations_in = await _rows(db, """
+        WHERE r.statement_id = :key ORDER BY o.date_min IS NULL, o.date_min, o.statement_id""",
+        {"key": statement_id},
+    )
+    relations_in = await _rows(
+        db,
+        """
         SELECT r.relation, r.notes, o.statement_id AS other_id, o.text AS other_text, o.date AS other_date, sp.name AS other_speaker
         FROM statement_relations r JOIN statements o ON o.statement_id = r.statement_id JOIN actors sp ON sp.actor_id = o.speaker_id
-        WHERE r.object_statement_id = :key ORDER BY o.date_min IS NULL, o.date_min, o.statement_id""", {"key": statement_id})
-    mentions = await mention_labels(db, await _rows(db, "SELECT entity_type, entity_id, notes FROM statement_mentions WHERE statement_id = :key ORDER BY entity_type, entity_id", {"key": statement_id}))
+        WHERE r.object_statement_id = :key ORDER BY o.date_min IS NULL, o.date_min, o.statement_id""",
+        {"key": statement_id},
+    )
+    mentions = await mention_labels(
+        db,
+        await _rows(
+            db,
+            "SELECT entity_type, entity_id, notes FROM statement_mentions WHERE statement_id = :key ORDER BY entity_type, entity_id",
+            {"key": statement_id},
+        ),
+    )
     first = attestations[0] if attestations else None
     facts = StatementFacts(
-        statement_id=statement_id, speaker=statement["speaker"], addressee=statement["addressee"], date=statement["date"],
-        date_text=statement["date_text"], text=statement["text"], url=url,
+        statement_id=statement_id,
+        speaker=statement["speaker"],
+        addressee=statement["addressee"],
+        date=statement["date"],
+        date_text=statement["date_text"],
+        text=statement["text"],
+        url=url,
         source=first["source_line"] if first else None,
         excerpt_span=f"characters {first['char_start']}–{first['char_end']} of the archived text" if first else None,
     )
     return {
-        "kind": "statement", "row": statement, "attestations": attestations, "answers": relations_out, "answered_by": relations_in,
-        "mentions": mentions, "url": url,
+        "kind": "statement",
+        "row": statement,
+        "attestations": attestations,
+        "answers": relations_out,
+        "answered_by": relations_in,
+        "mentions": mentions,
+        "url": url,
         "topics": statement["topics"].split("|") if statement["topics"] else [],
-        "cite": {"plain": statement_plain(facts), "bibtex": statement_bibtex(facts), "csl_json": statement_csl_json(facts)},
+        "cite": {
+            "plain": statement_plain(facts),
+            "bibtex": statement_bibtex(facts),
+            "csl_json": statement_csl_json(facts),
+        },
     }
 
 
 async def event_card(db, event_id: str, url: str) -> dict[str, Any] | None:
-    event = await _one(db, "SELECT e.*, p.name AS place FROM events e LEFT JOIN places p ON p.place_id = e.place_id WHERE e.event_id = :key", {"key": event_id})
+    event = await _one(
+        db,
+        "SELECT e.*, p.name AS place FROM events e LEFT JOIN places p ON p.place_id = e.place_id WHERE e.event_id = :key",
+        {"key": event_id},
+    )
     if event is None:
         return None
-    participants = await _rows(db, """
+    participants = await _rows(
+        db,
+        """
         SELECT a.actor_id, a.name, a.role AS actor_role, p.role, p.notes FROM event_participants p JOIN actors a ON a.actor_id = p.actor_id
-        WHERE p.event_id = :key ORDER BY p.role, a.name""", {"key": event_id})
-    statements = await _rows(db, """
+        WHERE p.event_id = :key ORDER BY p.role, a.name""",
+        {"key": event_id},
+    )
+    statements = await _rows(
+        db,
+        """
         SELECT s.statement_id, s.date, s.statement_type, s.text, sp.actor_id AS speaker_id, sp.name AS speaker, ad.actor_id AS addressee_id, ad.name AS addressee
         FROM statements s JOIN actors sp ON sp.actor_id = s.speaker_id LEFT JOIN actors ad ON ad.actor_id = s.addressee_id
-        WHERE s.event_id = :key ORDER BY s.date_order, s.statement_id""", {"key": event_id})
+        WHERE s.event_id = :key ORDER BY s.date_order, s.statement_id""",
+        {"key": event_id},
+    )
     attestations = await _rows(db, ATTESTATIONS.format(column="event_id"), {"key": event_id})
     for attestation in attestations:
         attestation["source_line"] = source_line(attestation)
-    return {"kind": "event", "row": event, "participants": participants, "statements": statements, "attestations": attestations, "url": url}
+    return {
+        "kind": "event",
+        "row": event,
+        "participants": participants,
+        "statements": statements,
+        "attestations": attestations,
+        "url": url,
+    }
 
 
 async def actor_card(db, actor_id: str, url: str) -> dict[str, Any] | None:
-    actor = await _one(db, """
+    actor = await _one(
+        db,
+        """
         SELECT a.*, org.name AS affiliation, src.title AS role_source FROM actors a
         LEFT JOIN actors org ON org.actor_id = a.affiliation_id LEFT JOIN sources src ON src.source_id = a.role_source_id
-        WHERE a.actor_id = :key""", {"key": actor_id})
+        WHERE a.actor_id = :key""",
+        {"key": actor_id},
+    )
     if actor is None:
         return None
-    said = await _rows(db, """
+    said = await _rows(
+        db,
+        """
         SELECT s.statement_id, s.date, s.statement_type, s.text, ad.actor_id AS other_id, ad.name AS other
         FROM statements s LEFT JOIN actors ad ON ad.actor_id = s.addressee_id
-        WHERE s.speaker_id = :key ORDER BY s.date_order, s.statement_id""", {"key": actor_id})
-    heard = await _rows(db, """
+        WHERE s.speaker_id = :key ORDER BY s.date_order, s.statement_id""",
+        {"key": actor_id},
+    )
+    heard = await _rows(
+        db,
+        """
         SELECT s.statement_id, s.date, s.statement_type, s.text, sp.actor_id AS other_id, sp.name AS other
         FROM statements s JOIN actors sp ON sp.actor_id = s.speaker_id
-        WHERE s.addressee_id = :key ORDER BY s.date_order, s.statement_id""", {"key": actor_id})
-    events = await _rows(db, """
+        WHERE s.addressee_id = :key ORDER BY s.date_order, s.statement_id""",
+        {"key": actor_id},
+    )
+    events = await _rows(
+        db,
+        """
         SELECT e.event_id, e.title, e.date, p.role FROM event_participants p JOIN events e ON e.event_id = p.event_id
-        WHERE p.actor_id = :key ORDER BY e.date_order, e.event_id""", {"key": actor_id})
-    mentioned = await _rows(db, """
+        WHERE p.actor_id = :key ORDER BY e.date_order, e.event_id""",
+        {"key": actor_id},
+    )
+    mentioned = await _rows(
+        db,
+        """
         SELECT s.statement_id, s.date, s.text, sp.name AS speaker FROM statement_mentions m
         JOIN statements s ON s.statement_id = m.statement_id JOIN actors sp ON sp.actor_id = s.speaker_id
-        WHERE m.entity_type = 'actor' AND m.entity_id = :key ORDER BY s.date_order, s.statement_id""", {"key": actor_id})
-    members = await _rows(db, "SELECT actor_id, name, role FROM actors WHERE affiliation_id = :key ORDER BY name", {"key": actor_id})
-    return {"kind": "actor", "row": actor, "said": said, "heard": heard, "events": events, "mentioned": mentioned, "members": members,
-            "aliases": actor["aliases"].split("|") if actor["aliases"] else [], "url": url}
+        WHERE m.entity_type = 'actor' AND m.entity_id = :key ORDER BY s.date_order, s.statement_id""",
+        {"key": actor_id},
+    )
+    members = await _rows(
+        db, "SELECT actor_id, name, role FROM actors WHERE affiliation_id = :key ORDER BY name", {"key": actor_id}
+    )
+    return {
+        "kind": "actor",
+        "row": actor,
+        "said": said,
+        "heard": heard,
+        "events": events,
+        "mentioned": mentioned,
+        "members": members,
+        "aliases": actor["aliases"].split("|") if actor["aliases"] else [],
+        "url": url,
+    }
 
 
 async def source_card(db, source_id: str, url: str) -> dict[str, Any] | None:
-    source = await _one(db, """
+    source = await _one(
+        db,
+        """
         SELECT s.*, pub.name AS publisher, au.name AS author, orig.title AS republishes, made.title AS derived_from FROM sources s
         LEFT JOIN actors pub ON pub.actor_id = s.publisher_id LEFT JOIN actors au ON au.actor_id = s.author_id
         LEFT JOIN sources orig ON orig.source_id = s.republishes_id LEFT JOIN sources made ON made.source_id = s.derived_from_id
-        WHERE s.source_id = :key""", {"key": source_id})
+        WHERE s.source_id = :key""",
+        {"key": source_id},
+    )
     if source is None:
         return None
-    counts = await _one(db, """
+    counts = await _one(
+        db,
+        """
         SELECT (SELECT count(*) FROM attestations WHERE source_id = :key) AS excerpts,
                (SELECT count(DISTINCT statement_id) FROM attestations WHERE source_id = :key) AS statements,
-               (SELECT count(*) FROM attestations WHERE via_source_id = :key) AS relied_on""", {"key": source_id})
+               (SELECT count(*) FROM attestations WHERE via_source_id = :key) AS relied_on""",
+        {"key": source_id},
+    )
     return {"kind": "source", "row": source, "counts": counts, "url": url}
 
 

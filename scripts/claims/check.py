@@ -57,14 +57,19 @@ def generated_files(cli_reference: str | None = None) -> Step:
     """The generated files in step with the schema (and docs/cli.md with the commands, when the
     command line gives its reference)."""
     step = Step("generated files")
-    step.problems += [f"{os.path.relpath(path)}: out of date: run `claims generate` and commit the result" for path in generate.drifted(cli_reference=cli_reference)]
+    step.problems += [
+        f"{os.path.relpath(path)}: out of date: run `claims generate` and commit the result"
+        for path in generate.drifted(cli_reference=cli_reference)
+    ]
     return step
 
 
 def validation(data_dir: Path, archive: Location | None) -> tuple[Step, str]:
     step = Step("validation")
     run = validate(data_dir, archive)
-    step.problems += [finding.format() for finding in sorted(run.findings, key=lambda f: (f.path, f.line, f.column, f.rule))]
+    step.problems += [
+        finding.format() for finding in sorted(run.findings, key=lambda f: (f.path, f.line, f.column, f.rule))
+    ]
     if "provenance" in run.skipped:
         provenance = f"NOT checked: {run.skipped['provenance']}"
     else:
@@ -77,7 +82,10 @@ def coverage_lists(data_dir: Path, archive: Location | None) -> Step:
     if archive is None:
         step.skipped = "needs the archive"
         return step
-    step.problems += [finding.format() for finding in coverage.check(data_dir, archive, os.path.relpath(data_dir / coverage.CHECKLIST_NAME))]
+    step.problems += [
+        finding.format()
+        for finding in coverage.check(data_dir, archive, os.path.relpath(data_dir / coverage.CHECKLIST_NAME))
+    ]
     return step
 
 

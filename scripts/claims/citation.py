@@ -34,8 +34,16 @@ class DatasetCitation:
 def dataset_citation() -> DatasetCitation:
     """The dataset's citation facts, from the project's CITATION.cff."""
     cff = yaml.safe_load(project.current().citation_file.read_text(encoding="utf-8"))
-    authors = tuple(a.get("name") or " ".join(filter(None, (a.get("given-names"), a.get("family-names")))) for a in cff["authors"])
-    return DatasetCitation(str(cff["title"]), str(cff["version"]), str(cff["date-released"]), authors, str(cff["license"]).replace("-", " "))
+    authors = tuple(
+        a.get("name") or " ".join(filter(None, (a.get("given-names"), a.get("family-names")))) for a in cff["authors"]
+    )
+    return DatasetCitation(
+        str(cff["title"]),
+        str(cff["version"]),
+        str(cff["date-released"]),
+        authors,
+        str(cff["license"]).replace("-", " "),
+    )
 
 
 def dataset_plain(url: str) -> str:
@@ -45,10 +53,19 @@ def dataset_plain(url: str) -> str:
 
 def dataset_bibtex(url: str) -> str:
     d = dataset_citation()
-    return _bibtex("misc", f"claims-dataset-{d.version}", {
-        "title": d.title, "author": " and ".join("{" + a + "}" for a in d.authors), "year": d.year,
-        "version": d.version, "howpublished": "Dataset", "url": url, "note": f"Data licence: {d.licence}",
-    })
+    return _bibtex(
+        "misc",
+        f"claims-dataset-{d.version}",
+        {
+            "title": d.title,
+            "author": " and ".join("{" + a + "}" for a in d.authors),
+            "year": d.year,
+            "version": d.version,
+            "howpublished": "Dataset",
+            "url": url,
+            "note": f"Data licence: {d.licence}",
+        },
+    )
 
 
 @dataclass
@@ -82,7 +99,11 @@ def _short(text: str, limit: int = 160) -> str:
 
 def statement_plain(facts: StatementFacts) -> str:
     d = dataset_citation()
-    attested = f" Attested by {facts.source}" + (f", {facts.excerpt_span}" if facts.excerpt_span else "") + "." if facts.source else ""
+    attested = (
+        f" Attested by {facts.source}" + (f", {facts.excerpt_span}" if facts.excerpt_span else "") + "."
+        if facts.source
+        else ""
+    )
     return (
         f"{_who(facts)}, {_when(facts)}: “{_short(facts.text)}” Statement {facts.statement_id} in "
         f"{', '.join(d.authors)} ({d.year}), {d.title}, version {d.version}, {d.licence}. {facts.url}.{attested}"
@@ -91,11 +112,23 @@ def statement_plain(facts: StatementFacts) -> str:
 
 def statement_bibtex(facts: StatementFacts) -> str:
     d = dataset_citation()
-    note = f"{_who(facts)}, {_when(facts)}." + (f" Attested by {facts.source}" + (f", {facts.excerpt_span}" if facts.excerpt_span else "") + "." if facts.source else "")
-    return _bibtex("misc", f"claims-{facts.statement_id}-{d.version}", {
-        "title": f"Statement {facts.statement_id}: {_short(facts.text, 120)}", "author": " and ".join("{" + a + "}" for a in d.authors),
-        "year": d.year, "howpublished": f"{d.title}, version {d.version}", "url": facts.url, "note": note,
-    })
+    note = f"{_who(facts)}, {_when(facts)}." + (
+        f" Attested by {facts.source}" + (f", {facts.excerpt_span}" if facts.excerpt_span else "") + "."
+        if facts.source
+        else ""
+    )
+    return _bibtex(
+        "misc",
+        f"claims-{facts.statement_id}-{d.version}",
+        {
+            "title": f"Statement {facts.statement_id}: {_short(facts.text, 120)}",
+            "author": " and ".join("{" + a + "}" for a in d.authors),
+            "year": d.year,
+            "howpublished": f"{d.title}, version {d.version}",
+            "url": facts.url,
+            "note": note,
+        },
+    )
 
 
 def statement_csl(facts: StatementFacts) -> dict[str, Any]:

@@ -58,7 +58,14 @@ ARCHIVE_HELP = "Archive of source texts: a folder, or an http(s) store's base UR
 FOLDER = click.Path(file_okay=False, path_type=Path)
 
 # The options several commands share, each defined once.
-data_option = click.option("--data", "data_dir", type=FOLDER, default=None, show_default="the project's data/", help="Folder with the CSV tables.")
+data_option = click.option(
+    "--data",
+    "data_dir",
+    type=FOLDER,
+    default=None,
+    show_default="the project's data/",
+    help="Folder with the CSV tables.",
+)
 archive_option = click.option("--archive", "archive_location", type=ArchiveLocation(), default=None, help=ARCHIVE_HELP)
 
 
@@ -90,9 +97,18 @@ class ClaimsGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit, KeyboardInterrupt):
+        except (
+            click.exceptions.ClickException,
+            click.exceptions.Exit,
+            click.exceptions.Abort,
+            SystemExit,
+            KeyboardInterrupt,
+        ):
             raise
-        except (LocationError, project.ProjectNotFound) as error:  # $CLAIMS_ARCHIVE, no project: a usage error, not a bug
+        except (
+            LocationError,
+            project.ProjectNotFound,
+        ) as error:  # $CLAIMS_ARCHIVE, no project: a usage error, not a bug
             raise click.UsageError(str(error), ctx) from None
         except BrokenPipeError:
             # the reader went away (`claims locate … | head`): nothing more to say, to anyone
@@ -105,7 +121,10 @@ class ClaimsGroup(click.Group):
             if advice:
                 click.echo(f"claims: error: {advice}", err=True)
                 ctx.exit(1)
-            click.echo(f"claims: error: {type(error).__name__}: {error} (this is a bug in claims; CLAIMS_DEBUG=1 shows the details)", err=True)
+            click.echo(
+                f"claims: error: {type(error).__name__}: {error} (this is a bug in claims; CLAIMS_DEBUG=1 shows the details)",
+                err=True,
+            )
             ctx.exit(3)
 
 
@@ -122,9 +141,13 @@ def environment_problem(error: BaseException | None) -> str | None:
             return str(error)
         text = str(error)
         where = f" ({error.filename})" if isinstance(error, OSError) and error.filename else ""
-        if (isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)) or any(s in text for s in FULL_DISK):
+        if (isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)) or any(
+            s in text for s in FULL_DISK
+        ):
             return f"the disk is full{where}: free some space (or choose another folder with --out) and run again"
-        if (isinstance(error, OSError) and error.errno in (errno.EROFS, errno.EACCES, errno.EPERM)) or any(s in text for s in READ_ONLY):
+        if (isinstance(error, OSError) and error.errno in (errno.EROFS, errno.EACCES, errno.EPERM)) or any(
+            s in text for s in READ_ONLY
+        ):
             return f"cannot write{where}: {text}; make the folder writable or choose another with --out"
         error = error.__cause__ or error.__context__
     return None
@@ -142,8 +165,13 @@ def _use_project(_context: click.Context, _param: click.Parameter, folder: Path 
 # Accepted before the command (`claims --project DIR validate`) and after it (`claims validate
 # --project DIR`): the same option, defined once here and given to every command below.
 project_option = click.option(
-    "--project", type=click.Path(exists=True, file_okay=False, path_type=Path), envvar="CLAIMS_PROJECT", default=None,
-    expose_value=False, is_eager=True, callback=_use_project,
+    "--project",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    envvar="CLAIMS_PROJECT",
+    default=None,
+    expose_value=False,
+    is_eager=True,
+    callback=_use_project,
     help="The data repository to work on (a folder with datapackage.json and data/). Default: $CLAIMS_PROJECT, else found from the working directory upwards.",
 )
 
@@ -159,10 +187,28 @@ def cli() -> None:
 @data_option
 @archive_option
 @no_archive_option("Skip the provenance layer even if an archive is found.")
-@click.option("--layers", default=None, metavar="NAMES", help="Comma-separated layers to run, with the layers they need (provenance needs rows; expectations need rows and integrity; all need structure): structure,rows,integrity,provenance,expectations. Default: all.")
-@click.option("--engine", type=click.Choice(ENGINE_NAMES), default="fast", show_default=True, help="fast: the rules and suites compiled to DuckDB SQL, at every size; reference: frictionless, pydantic and Great Expectations row by row (what the fast engine is proved equal to; slower to start); spark: the fast engine's SQL transpiled to Spark SQL, on a local session or $CLAIMS_SPARK_MASTER, for data beyond one machine (needs pyspark and Java 17).")
+@click.option(
+    "--layers",
+    default=None,
+    metavar="NAMES",
+    help="Comma-separated layers to run, with the layers they need (provenance needs rows; expectations need rows and integrity; all need structure): structure,rows,integrity,provenance,expectations. Default: all.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINE_NAMES),
+    default="fast",
+    show_default=True,
+    help="fast: the rules and suites compiled to DuckDB SQL, at every size; reference: frictionless, pydantic and Great Expectations row by row (what the fast engine is proved equal to; slower to start); spark: the fast engine's SQL transpiled to Spark SQL, on a local session or $CLAIMS_SPARK_MASTER, for data beyond one machine (needs pyspark and Java 17).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
-def validate_command(data_dir: Path | None, archive_location: Location | None, no_archive: bool, layers: str | None, engine: str, quiet: bool) -> None:
+def validate_command(
+    data_dir: Path | None,
+    archive_location: Location | None,
+    no_archive: bool,
+    layers: str | None,
+    engine: str,
+    quiet: bool,
+) -> None:
     """Check the CSV tables in layers: structure, rows, integrity, provenance.
 
     Prints every finding as FILE:LINE: column: [rule] message, with a hint. Exits 0 when the data
@@ -171,11 +217,17 @@ def validate_command(data_dir: Path | None, archive_location: Location | None, n
     chosen = tuple(name.strip() for name in layers.split(",")) if layers else None
     unknown = set(chosen or ()) - set(LAYER_NAMES)
     if unknown:
-        raise click.UsageError(f"--layers: unknown layer(s) {', '.join(sorted(unknown))}; choose from {', '.join(LAYER_NAMES)}")
+        raise click.UsageError(
+            f"--layers: unknown layer(s) {', '.join(sorted(unknown))}; choose from {', '.join(LAYER_NAMES)}"
+        )
     data_dir = _data_dir(data_dir)
     archive = _archive(archive_location, no_archive)
-    if engine == "spark" and (importlib.util.find_spec("pyspark") is None or not (shutil.which("java") or os.environ.get("JAVA_HOME"))):
-        raise click.UsageError("--engine spark needs pyspark and a Java 17 runtime: pip install 'pyspark>=4.0,<4.1' and install Java 17 (or set JAVA_HOME)")
+    if engine == "spark" and (
+        importlib.util.find_spec("pyspark") is None or not (shutil.which("java") or os.environ.get("JAVA_HOME"))
+    ):
+        raise click.UsageError(
+            "--engine spark needs pyspark and a Java 17 runtime: pip install 'pyspark>=4.0,<4.1' and install Java 17 (or set JAVA_HOME)"
+        )
     with progress("claims validate") as step:
         run = validate(data_dir, archive, progress=lambda layer: step(f"{layer} layer"), layers=chosen, engine=engine)
     for finding in sorted(run.findings, key=lambda f: (f.path, f.line, f.column, f.rule)):
@@ -216,7 +268,9 @@ def _archive(archive_location: Location | None, no_archive: bool = False) -> Loc
 @out_option("build", "Folder to write the outputs to.")
 @archive_option
 @no_archive_option("Build without the archive (skips the provenance layer and archived_texts).")
-def build_command(data_dir: Path | None, out_dir: Path | None, archive_location: Location | None, no_archive: bool) -> None:
+def build_command(
+    data_dir: Path | None, out_dir: Path | None, archive_location: Location | None, no_archive: bool
+) -> None:
     """Validate the CSVs, then write build/claims.duckdb, build/parquet/*.parquet and build/claims.db.
 
     Refuses to build (exit 1, with the findings) from data that does not validate, and (exit 1,
@@ -230,11 +284,19 @@ def build_command(data_dir: Path | None, out_dir: Path | None, archive_location:
     try:
         with progress("claims build", console) as step:
             step("validating")
-            _run, result = build(data_dir, out_dir, archive, progress=lambda output: step(f"building {output}"), validation_progress=lambda layer: step(f"validating: {layer} layer"))
+            _run, result = build(
+                data_dir,
+                out_dir,
+                archive,
+                progress=lambda output: step(f"building {output}"),
+                validation_progress=lambda layer: step(f"validating: {layer} layer"),
+            )
     except BuildRefused as refused:
         for finding in sorted(refused.args[0].findings, key=lambda f: (f.path, f.line, f.column, f.rule)):
             click.echo(finding.format())
-        console.print(f"[red]not built:[/] the data has {len(refused.args[0].findings)} finding(s); fix them and build again")
+        console.print(
+            f"[red]not built:[/] the data has {len(refused.args[0].findings)} finding(s); fix them and build again"
+        )
         sys.exit(1)
     for path in result.outputs:
         console.print(f"wrote {os.path.relpath(path)}")
@@ -245,9 +307,17 @@ def build_command(data_dir: Path | None, out_dir: Path | None, archive_location:
 @data_option
 @out_option("build", "Folder to build into.")
 @archive_option
-@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port on 127.0.0.1 (0 picks a free one).")
+@click.option(
+    "--port",
+    default=8001,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port on 127.0.0.1 (0 picks a free one).",
+)
 @click.option("--no-build", is_flag=True, help="Serve the existing build/claims.db without rebuilding.")
-def serve_command(data_dir: Path | None, out_dir: Path | None, archive_location: Location | None, port: int, no_build: bool) -> None:
+def serve_command(
+    data_dir: Path | None, out_dir: Path | None, archive_location: Location | None, port: int, no_build: bool
+) -> None:
     """Validate, build and serve the data with Datasette on 127.0.0.1, read-only.
 
     The database is served immutable, with a SQL time limit and a cap on returned rows; downloads
@@ -255,16 +325,22 @@ def serve_command(data_dir: Path | None, out_dir: Path | None, archive_location:
     """
     out_dir = _under_project(out_dir, "build")
     if port and not port_is_free(port):  # before building: say so at once, not after a minute
-        raise click.UsageError(f"port {port} on 127.0.0.1 is in use: choose another with --port N (make serve PORT=N), or --port 0 for a free one")
+        raise click.UsageError(
+            f"port {port} on 127.0.0.1 is in use: choose another with --port N (make serve PORT=N), or --port 0 for a free one"
+        )
     if not no_build:
         ctx = click.get_current_context()
-        ctx.invoke(build_command, data_dir=data_dir, out_dir=out_dir, archive_location=archive_location, no_archive=False)
+        ctx.invoke(
+            build_command, data_dir=data_dir, out_dir=out_dir, archive_location=archive_location, no_archive=False
+        )
     database = out_dir / "claims.db"
     if not database.is_file():
         raise click.UsageError(f"{database} does not exist: run `claims build` first")
     port = port or free_port()
     if not port_is_free(port):
-        raise click.UsageError(f"port {port} on 127.0.0.1 was taken while building: choose another with --port N, or --port 0 for a free one")
+        raise click.UsageError(
+            f"port {port} on 127.0.0.1 was taken while building: choose another with --port N, or --port 0 for a free one"
+        )
     with progress("claims serve") as step:
         step("starting Datasette")
         command = datasette_command(database, port)
@@ -290,12 +366,17 @@ def publish_command(data_dir: Path | None, out_dir: Path | None, archive_locatio
     archive = _archive(archive_location)
     run = validate(data_dir, archive)
     if not run.ok:
-        click.echo(f"claims publish: the data has {len(run.findings)} finding(s): run `claims validate` and fix them", err=True)
+        click.echo(
+            f"claims publish: the data has {len(run.findings)} finding(s): run `claims validate` and fix them", err=True
+        )
         sys.exit(1)
     files = publish(data_dir, out_dir, archive)
     for path in files:
         click.echo(f"wrote {os.path.relpath(path)}")
-    click.echo(f"serve it with: datasette serve {os.path.relpath(out_dir)}   (or docker build {os.path.relpath(out_dir)})", err=True)
+    click.echo(
+        f"serve it with: datasette serve {os.path.relpath(out_dir)}   (or docker build {os.path.relpath(out_dir)})",
+        err=True,
+    )
 
 
 @cli.command("docs")
@@ -322,7 +403,9 @@ def docs_command(data_dir: Path | None, out_dir: Path | None, archive_location: 
     if disagreements:
         for line in disagreements:
             click.echo(line, err=True)
-        raise click.ClickException(f"the engines disagree on {len(disagreements)} finding(s): a bug in the rule catalogue or the compiled suites (schema/catalogue.py, claims/validate/fast.py)")
+        raise click.ClickException(
+            f"the engines disagree on {len(disagreements)} finding(s): a bug in the rule catalogue or the compiled suites (schema/catalogue.py, claims/validate/fast.py)"
+        )
     click.echo(f"the fast engine and the reference (Great Expectations) agree: {count} finding(s) each")
 
 
@@ -347,7 +430,11 @@ def fmt_command(data_dir: Path | None, check: bool) -> None:
 @click.argument("head", required=False)
 @click.option("--repo", type=FOLDER, default=None, show_default="the project", help="The git repository.")
 @click.option("--summary", is_flag=True, help="Print only the one-line summary.")
-@click.option("--strict-ids", is_flag=True, help="Exit 1 if a row of published_ids or retired_ids was removed or changed (the ID history only grows).")
+@click.option(
+    "--strict-ids",
+    is_flag=True,
+    help="Exit 1 if a row of published_ids or retired_ids was removed or changed (the ID history only grows).",
+)
 def diff_command(base: str, head: str | None, repo: Path | None, summary: bool, strict_ids: bool) -> None:
     """Show the data changes from git revision BASE to HEAD (default: the working tree), as Markdown.
 
@@ -362,13 +449,17 @@ def diff_command(base: str, head: str | None, repo: Path | None, summary: bool, 
     lost = lost_ids(diffs)
     if lost and strict_ids:
         for item in lost:
-            click.echo(f"claims diff: the ID history lost {item}: published and retired IDs are never removed", err=True)
+            click.echo(
+                f"claims diff: the ID history lost {item}: published and retired IDs are never removed", err=True
+            )
         sys.exit(1)
 
 
 @cli.command("release")
 @click.argument("version")
-@click.option("--dist", "dist_dir", type=FOLDER, default=None, show_default="dist/", help="Folder to write the bundle into.")
+@click.option(
+    "--dist", "dist_dir", type=FOLDER, default=None, show_default="dist/", help="Folder to write the bundle into."
+)
 @archive_option
 def release_command(version: str, dist_dir: Path | None, archive_location: Location | None) -> None:
     """Make the versioned bundle dist/peace-plan-claims-VERSION/ (zip of CSVs and datapackage.json,
@@ -389,8 +480,20 @@ def release_command(version: str, dist_dir: Path | None, archive_location: Locat
 
 
 @cli.command("synth")
-@click.option("--statements", "-n", type=click.IntRange(50, None), required=True, help="Number of statements (other tables in proportion).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder to write datapackage.json, data/ and archive/ into.")
+@click.option(
+    "--statements",
+    "-n",
+    type=click.IntRange(50, None),
+    required=True,
+    help="Number of statements (other tables in proportion).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write datapackage.json, data/ and archive/ into.",
+)
 @click.option("--seed", default=2025, show_default=True, help="Random seed: the same seed gives the same files.")
 def synth_command(statements: int, out_dir: Path, seed: int) -> None:
     """Write a schema-valid synthetic dataset: OUT/datapackage.json, OUT/data/*.csv, OUT/archive/.
@@ -403,13 +506,34 @@ def synth_command(statements: int, out_dir: Path, seed: int) -> None:
 
 
 @cli.command("bench")
-@click.option("--sizes", default="10000,100000,1000000", show_default=True, help="Comma-separated numbers of statements.")
-@click.option("--work", "work_dir", type=FOLDER, default=None, show_default="build/bench/", help="Folder for the synthetic datasets (reused between runs).")
+@click.option(
+    "--sizes", default="10000,100000,1000000", show_default=True, help="Comma-separated numbers of statements."
+)
+@click.option(
+    "--work",
+    "work_dir",
+    type=FOLDER,
+    default=None,
+    show_default="build/bench/",
+    help="Folder for the synthetic datasets (reused between runs).",
+)
 @out_option("docs", "Where benchmark.md and benchmark.svg go.")
-@click.option("--frictionless-budget", default=300.0, show_default=True, help="Seconds frictionless may take at one size; beyond, it is stopped and extrapolated (0 skips it).")
+@click.option(
+    "--frictionless-budget",
+    default=300.0,
+    show_default=True,
+    help="Seconds frictionless may take at one size; beyond, it is stopped and extrapolated (0 skips it).",
+)
 @click.option("--step-budget", default=1800.0, show_default=True, help="Seconds any other step may take.")
 @click.option("--no-datasette", is_flag=True, help="Skip the Datasette response times.")
-def bench_command(sizes: str, work_dir: Path | None, out_dir: Path | None, frictionless_budget: float, step_budget: float, no_datasette: bool) -> None:
+def bench_command(
+    sizes: str,
+    work_dir: Path | None,
+    out_dir: Path | None,
+    frictionless_budget: float,
+    step_budget: float,
+    no_datasette: bool,
+) -> None:
     """Measure validate, frictionless, the honest floor, build and Datasette at several sizes.
 
     Prints a Markdown table (wall time, peak memory, ratios to the honest floor, the bare scan and
@@ -422,7 +546,9 @@ def bench_command(sizes: str, work_dir: Path | None, out_dir: Path | None, frict
     console = Console(stderr=True)
     load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
     with progress("claims bench", console) as step:
-        results = bench.bench(numbers, work_dir, frictionless_budget, step_budget, datasette=not no_datasette, progress=step)
+        results = bench.bench(
+            numbers, work_dir, frictionless_budget, step_budget, datasette=not no_datasette, progress=step
+        )
     load_after = " ".join(f"{x:.2f}" for x in os.getloadavg())
     table = bench.markdown(results)
     goals = "\n".join(bench.targets(results))
@@ -445,11 +571,15 @@ def bench_command(sizes: str, work_dir: Path | None, out_dir: Path | None, frict
 
 
 @cli.command("generate")
-@click.option("--check", is_flag=True, help="Exit 1 if a generated file differs from what the schema generates; write nothing.")
+@click.option(
+    "--check", is_flag=True, help="Exit 1 if a generated file differs from what the schema generates; write nothing."
+)
 def generate_command(check: bool) -> None:
     """Regenerate everything derived from the schema: datapackage.json, schema/ddl.sql, the generated
     GX suites, publish/metadata.json and docs/cli.md."""
-    changed = generate.drifted(cli_reference=cli_reference()) if check else generate.write(cli_reference=cli_reference())
+    changed = (
+        generate.drifted(cli_reference=cli_reference()) if check else generate.write(cli_reference=cli_reference())
+    )
     for path in changed:
         click.echo(f"{'drifted' if check else 'wrote'}: {os.path.relpath(path)}")
     if check and changed:
@@ -469,7 +599,9 @@ def locate_command(source_id: str, words: str, data_dir: Path | None, archive_lo
     the source's own characters, ready to paste into data/attestations.csv.
     """
     if not words.strip():  # before looking for an archive: the first thing to fix
-        raise click.UsageError("WORDS is empty: give the words to find, e.g. claims locate SOURCE_ID \"I'm thinking maybe\"")
+        raise click.UsageError(
+            'WORDS is empty: give the words to find, e.g. claims locate SOURCE_ID "I\'m thinking maybe"'
+        )
     location = _required_archive(archive_location)
     try:
         spans = locate(_data_dir(data_dir), location, source_id, words)
@@ -479,7 +611,11 @@ def locate_command(source_id: str, words: str, data_dir: Path | None, archive_lo
         click.echo(f"not found in {source_id}: {words!r}", err=True)
         sys.exit(1)
     for span in spans:
-        click.echo(json.dumps({"char_start": span.char_start, "char_end": span.char_end, "excerpt": span.excerpt}, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {"char_start": span.char_start, "char_end": span.char_end, "excerpt": span.excerpt}, ensure_ascii=False
+            )
+        )
 
 
 def _required_archive(archive_location: Location | None) -> Location:
@@ -516,8 +652,12 @@ def stats_command(data_dir: Path | None) -> None:
 @click.argument("source_id", required=False)
 @data_option
 @archive_option
-@click.option("--write", is_flag=True, help="Regenerate the row lists of DATA/COVERAGE.md from the data, keeping the notes.")
-def coverage_command(source_id: str | None, data_dir: Path | None, archive_location: Location | None, write: bool) -> None:
+@click.option(
+    "--write", is_flag=True, help="Regenerate the row lists of DATA/COVERAGE.md from the data, keeping the notes."
+)
+def coverage_command(
+    source_id: str | None, data_dir: Path | None, archive_location: Location | None, write: bool
+) -> None:
     """List each paragraph of SOURCE_ID's article body with the statements and events it attests.
 
     With --write, regenerate the row lists of data/COVERAGE.md for every archived source instead
@@ -529,7 +669,9 @@ def coverage_command(source_id: str | None, data_dir: Path | None, archive_locat
     try:
         if write:
             changed = coverage.write(data_dir, archive)
-            click.echo(f"{'updated' if changed else 'unchanged'}: {os.path.relpath(data_dir / coverage.CHECKLIST_NAME)}")
+            click.echo(
+                f"{'updated' if changed else 'unchanged'}: {os.path.relpath(data_dir / coverage.CHECKLIST_NAME)}"
+            )
             for finding in coverage.check(data_dir, archive, os.path.relpath(data_dir / coverage.CHECKLIST_NAME)):
                 click.echo(finding.format())
             return
@@ -543,7 +685,11 @@ def coverage_command(source_id: str | None, data_dir: Path | None, archive_locat
     listed = coverage.read_checklists(path.read_text(encoding="utf-8")).get(source_id, []) if path.exists() else []
     notes = {row.line: row.notes for row in listed}
     for paragraph in found:
-        click.echo(coverage.render_row(paragraph, notes.get(paragraph.line) or ("" if paragraph.rows else "(no rows: give the reason)")))
+        click.echo(
+            coverage.render_row(
+                paragraph, notes.get(paragraph.line) or ("" if paragraph.rows else "(no rows: give the reason)")
+            )
+        )
 
 
 @cli.command("check")
@@ -572,8 +718,19 @@ def archive_group() -> None:
 
 @archive_group.command("add")
 @click.argument("capture", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--archive", "archive_dir", type=FOLDER, default=None, help="Local archive folder (default: $CLAIMS_ARCHIVE if it is a folder, the local cache if it is a store's URL, else ../shared/sources).")
-@click.option("--body-from", metavar="WORDS", default=None, help="First words of the article body (the headline): gives body_char_start.")
+@click.option(
+    "--archive",
+    "archive_dir",
+    type=FOLDER,
+    default=None,
+    help="Local archive folder (default: $CLAIMS_ARCHIVE if it is a folder, the local cache if it is a store's URL, else ../shared/sources).",
+)
+@click.option(
+    "--body-from",
+    metavar="WORDS",
+    default=None,
+    help="First words of the article body (the headline): gives body_char_start.",
+)
 @click.option("--body-to", metavar="WORDS", default=None, help="Last words of the article body: gives body_char_end.")
 def archive_add(capture: Path, archive_dir: Path | None, body_from: str | None, body_to: str | None) -> None:
     """Store CAPTURE (a UTF-8 text capture of a source) in a local archive under its SHA-256, and
@@ -594,7 +751,10 @@ def archive_add(capture: Path, archive_dir: Path | None, body_from: str | None, 
         click.echo(f"body_char_start: {added.body[0]}")
         click.echo(f"body_char_end: {added.body[1]}")
     else:
-        click.echo(f"body offsets: the text has {added.length} characters; give --body-from \"first words of the headline\" --body-to \"last words of the article\", or after adding the source row use `claims locate SOURCE_ID \"words\"`", err=True)
+        click.echo(
+            f'body offsets: the text has {added.length} characters; give --body-from "first words of the headline" --body-to "last words of the article", or after adding the source row use `claims locate SOURCE_ID "words"`',
+            err=True,
+        )
     click.echo(f"{'stored' if added.new else 'already archived'}: {added.path}", err=True)
 
 
@@ -605,11 +765,15 @@ def archive_add(capture: Path, archive_dir: Path | None, body_from: str | None, 
 def archive_pull(folder: Path, data_dir: Path | None, archive_location: Location | None) -> None:
     """Copy every archived text that data/sources.csv cites (and wikidata.csv) from the archive
     (e.g. a store's URL) into FOLDER, each checked against its SHA-256. Exits 1 if one is unavailable."""
-    pulled = pull(data_dir if data_dir is not None else project.current().data_dir, _required_archive(archive_location), folder)
+    pulled = pull(
+        data_dir if data_dir is not None else project.current().data_dir, _required_archive(archive_location), folder
+    )
     for sha256, why in pulled.unavailable.items():
         click.echo(f"{sha256}: {why}", err=True)
     got = pulled.wanted - len(pulled.unavailable)
-    click.echo(f"{got} of {pulled.wanted} archived texts in {folder}" + ("" if pulled.wikidata else " (no wikidata.csv)"))
+    click.echo(
+        f"{got} of {pulled.wanted} archived texts in {folder}" + ("" if pulled.wikidata else " (no wikidata.csv)")
+    )
     sys.exit(1 if pulled.unavailable else 0)
 
 
@@ -626,8 +790,15 @@ for _command in _every_command(cli):
 
 def cli_reference() -> str:
     """docs/cli.md: every command's --help, so that the reference cannot drift from the code."""
-    parts = ["# `claims` command reference", "", "Generated from `claims COMMAND --help` by `claims generate`. Do not edit.", ""]
-    with click.Context(cli, info_name="claims", terminal_width=100, max_content_width=100, **cli.context_settings) as root:
+    parts = [
+        "# `claims` command reference",
+        "",
+        "Generated from `claims COMMAND --help` by `claims generate`. Do not edit.",
+        "",
+    ]
+    with click.Context(
+        cli, info_name="claims", terminal_width=100, max_content_width=100, **cli.context_settings
+    ) as root:
         parts += ["```", cli.get_help(root), "```", ""]
         for name in sorted(cli.commands):
             command = cli.commands[name]

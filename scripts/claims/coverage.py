@@ -54,7 +54,9 @@ def paragraphs(data_dir: Path, archive: Location | Archive, source_id: str) -> l
     archive = archive if isinstance(archive, Archive) else Archive.open(archive)
     text = archive.text(source["archive_sha256"]) if source["archive_sha256"] else None
     if text is None:
-        why = archive.why_missing(source["archive_sha256"])[1] if source["archive_sha256"] else "it has no archive_sha256"
+        why = (
+            archive.why_missing(source["archive_sha256"])[1] if source["archive_sha256"] else "it has no archive_sha256"
+        )
         raise CoverageError(f"the archived text of {source_id} is not available: {why}")
     body_start = int(source["body_char_start"] or 0)
     body_end = int(source["body_char_end"] or len(text))
@@ -171,20 +173,70 @@ def check(data_dir: Path, archive: Location, shown: str | None = None) -> list[F
         try:
             found = paragraphs(data_dir, opened, source)
         except CoverageError as error:
-            findings.append(Finding(shown, 1, "-", "coverage-unavailable", str(error), "see the provenance findings of `claims validate`", "coverage"))
+            findings.append(
+                Finding(
+                    shown,
+                    1,
+                    "-",
+                    "coverage-unavailable",
+                    str(error),
+                    "see the provenance findings of `claims validate`",
+                    "coverage",
+                )
+            )
             continue
         if source not in listed:
-            findings.append(Finding(shown, 1, "-", "coverage-missing", f"no checklist for the archived source {source!r}", regenerate + ", then give the reason for every paragraph without rows", "coverage"))
+            findings.append(
+                Finding(
+                    shown,
+                    1,
+                    "-",
+                    "coverage-missing",
+                    f"no checklist for the archived source {source!r}",
+                    regenerate + ", then give the reason for every paragraph without rows",
+                    "coverage",
+                )
+            )
             continue
         rows = {r.line: r for r in listed[source]}
         if sorted(rows) != [p.line for p in found]:
             first = listed[source][0].md_line if listed[source] else 1
-            findings.append(Finding(shown, first, "line", "coverage-drift", f"the checklist of {source} lists other paragraphs than the article body has", regenerate, "coverage"))
+            findings.append(
+                Finding(
+                    shown,
+                    first,
+                    "line",
+                    "coverage-drift",
+                    f"the checklist of {source} lists other paragraphs than the article body has",
+                    regenerate,
+                    "coverage",
+                )
+            )
             continue
         for paragraph in found:
             row = rows[paragraph.line]
             if row.rows != paragraph.rows:
-                findings.append(Finding(shown, row.md_line, "rows", "coverage-drift", f"L{paragraph.line} lists {', '.join(row.rows) or NO_ROWS}; the data has {', '.join(paragraph.rows) or NO_ROWS}", regenerate, "coverage"))
+                findings.append(
+                    Finding(
+                        shown,
+                        row.md_line,
+                        "rows",
+                        "coverage-drift",
+                        f"L{paragraph.line} lists {', '.join(row.rows) or NO_ROWS}; the data has {', '.join(paragraph.rows) or NO_ROWS}",
+                        regenerate,
+                        "coverage",
+                    )
+                )
             elif not row.rows and not row.notes:
-                findings.append(Finding(shown, row.md_line, "notes", "coverage-no-reason", f"L{paragraph.line} produced no rows and gives no reason", "say in the notes column why the paragraph holds no data (page furniture, a byline, …), or add its rows", "coverage"))
+                findings.append(
+                    Finding(
+                        shown,
+                        row.md_line,
+                        "notes",
+                        "coverage-no-reason",
+                        f"L{paragraph.line} produced no rows and gives no reason",
+                        "say in the notes column why the paragraph holds no data (page furniture, a byline, …), or add its rows",
+                        "coverage",
+                    )
+                )
     return findings

@@ -63,7 +63,9 @@ DUCKDB_STORAGE_VERSION = "v1.0.0"
 def open_duckdb_file(path: Path) -> duckdb.DuckDBPyConnection:
     """A connection whose default database is a new file at `path`, in DUCKDB_STORAGE_VERSION."""
     con = duckdb.connect()
-    con.execute(f"ATTACH '{path.as_posix().replace(chr(39), chr(39) * 2)}' AS claims (STORAGE_VERSION '{DUCKDB_STORAGE_VERSION}')")
+    con.execute(
+        f"ATTACH '{path.as_posix().replace(chr(39), chr(39) * 2)}' AS claims (STORAGE_VERSION '{DUCKDB_STORAGE_VERSION}')"
+    )
     con.execute("USE claims")
     return con
 
@@ -75,8 +77,12 @@ def load_duckdb(con: duckdb.DuckDBPyConnection, data_dir: Path) -> dict[str, int
     for model in TABLES:
         name, types = model.meta.name, field_types(model)
         casts = ", ".join(f"CAST({column} AS {DUCKDB_TYPES[kind]}) AS {column}" for column, kind in types.items())
-        con.execute(f"INSERT INTO {name} SELECT {casts} FROM {duckdb_read_csv(data_dir / f'{name}.csv', list(types))} ORDER BY {', '.join(model.meta.primary_key)}")
-        (counts[name],), = con.execute(f"SELECT count(*) FROM {name}").fetchall()  # fetched whole: no result left open
+        con.execute(
+            f"INSERT INTO {name} SELECT {casts} FROM {duckdb_read_csv(data_dir / f'{name}.csv', list(types))} ORDER BY {', '.join(model.meta.primary_key)}"
+        )
+        ((counts[name],),) = con.execute(
+            f"SELECT count(*) FROM {name}"
+        ).fetchall()  # fetched whole: no result left open
     return counts
 
 
@@ -92,17 +98,17 @@ def export_parquet(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
     written = []
     for model in TABLES:
         path = folder / f"{model.meta.name}.parquet"
-        con.execute(
-            f"COPY (SELECT * FROM {model.meta.name}) "
-            f"TO '{path.as_posix()}' (FORMAT parquet, COMPRESSION zstd)"
-        )
+        con.execute(f"COPY (SELECT * FROM {model.meta.name}) TO '{path.as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
         written.append(path)
     return written
 
 
 def _sqlite_columns(model: type[Row]) -> str:
     """The SELECT list that gives a table's rows as SQLite stores them: dates as ISO text."""
-    return ", ".join(f"CAST({column} AS VARCHAR) AS {column}" if kind == "date" else column for column, kind in field_types(model).items())
+    return ", ".join(
+        f"CAST({column} AS VARCHAR) AS {column}" if kind == "date" else column
+        for column, kind in field_types(model).items()
+    )
 
 
 def _copy_rows(con: duckdb.DuckDBPyConnection, db, name: str, model: type[Row]) -> None:
@@ -178,7 +184,11 @@ def inspect_counts(database: Path, path: Path) -> None:
     """Datasette's inspect file: the row count of each table of the immutable database, so that a
     table page need not count a million rows on every view. The file is named without its folder:
     the build's location is nobody's business, and two builds of the same data give the same file."""
-    result = subprocess.run([sys.executable, "-m", "datasette", "inspect", str(database), "--inspect-file", str(path)], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "datasette", "inspect", str(database), "--inspect-file", str(path)],
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
         raise RuntimeError(f"datasette inspect failed: {result.stderr[-500:]}")
     inspected = json.loads(path.read_text())  # fail here, not at serve time, if it is not JSON
@@ -202,7 +212,9 @@ def archive_lengths(con, db, archive_dir: Location) -> None:
     """archived_texts: the length of each archived text (not the text), so that offsets can be checked."""
     archive = Archive.open(archive_dir)
     rows = []
-    for (sha256,) in con.execute("SELECT DISTINCT archive_sha256 FROM sources WHERE archive_sha256 IS NOT NULL ORDER BY 1").fetchall():
+    for (sha256,) in con.execute(
+        "SELECT DISTINCT archive_sha256 FROM sources WHERE archive_sha256 IS NOT NULL ORDER BY 1"
+    ).fetchall():
         text = archive.text(sha256)
         if text is not None:
             rows.append({"archive_sha256": sha256, "char_length": len(text)})

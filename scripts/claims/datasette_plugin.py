@@ -39,7 +39,12 @@ STATIC_DIR = SITE_DIR / "static"
 # A key column in a query's or a view's results (statement_id, source_id, …) links to its row.
 KEY_TABLES = {key: table for table, key in ID_TABLES.items()}
 # (table, column) of every boolean column in the schema: shown as yes/no.
-BOOLEAN_COLUMNS = {(model.meta.name, field["name"]) for model in TABLES for field in table_schema(model)["fields"] if field["type"] == "boolean"}
+BOOLEAN_COLUMNS = {
+    (model.meta.name, field["name"])
+    for model in TABLES
+    for field in table_schema(model)["fields"]
+    if field["type"] == "boolean"
+}
 
 TYPE_COLOURS = {
     "direct_quote": "#c0392b",
@@ -78,7 +83,7 @@ def timeline_svg(events: list[dict], statements: list[dict], width: int = 1300) 
     left out."""
     dated = [r for r in events + statements if _day(r["date_min"])]
     if not dated:
-        return '<p>No dated rows.</p>'
+        return "<p>No dated rows.</p>"
     start = min(_day(r["date_min"]) for r in dated) - timedelta(days=3)
     end = max(_day(r["date_max"] or r["date_min"]) for r in dated) + timedelta(days=3)
     speakers = {r["speaker_id"]: r["speaker"] for r in statements if _day(r["date_min"])}
@@ -94,31 +99,61 @@ def timeline_svg(events: list[dict], statements: list[dict], width: int = 1300) 
     def x(day: date) -> float:
         return left + (width - left - 30) * (day - start).days / span
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Timeline of events and statements" viewBox="0 0 {width} {height}" width="{width}" height="{height}" class="claims-chart claims-timeline" font-family="sans-serif">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Timeline of events and statements" viewBox="0 0 {width} {height}" width="{width}" height="{height}" class="claims-chart claims-timeline" font-family="sans-serif">'
+    ]
     for index, (_key, lane) in enumerate(lanes):
         y = top + index * lane_height + lane_height / 2
-        parts.append(f'<text x="{left - 10}" y="{y + 5:.1f}" text-anchor="end" font-size="{FONT}">{escape(lane)}</text>')
+        parts.append(
+            f'<text x="{left - 10}" y="{y + 5:.1f}" text-anchor="end" font-size="{FONT}">{escape(lane)}</text>'
+        )
         parts.append(f'<line x1="{left}" x2="{width - 20}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e4e4e4"/>')
     axis = height - 22
     month = date(start.year, start.month, 1)
     parts.append(f'<text x="{left:.1f}" y="{axis}" font-size="{FONT}" class="claims-axis">{start:%-d %b %Y}</text>')
     while month <= end:
         if month > start + timedelta(days=12):  # keep clear of the start label
-            parts.append(f'<line x1="{x(month):.1f}" x2="{x(month):.1f}" y1="{top - 5}" y2="{axis - 16}" stroke="#ccc"/>')
-            parts.append(f'<text x="{x(month) + 3:.1f}" y="{axis}" font-size="{FONT}" class="claims-axis">{month:%b %Y}</text>')
+            parts.append(
+                f'<line x1="{x(month):.1f}" x2="{x(month):.1f}" y1="{top - 5}" y2="{axis - 16}" stroke="#ccc"/>'
+            )
+            parts.append(
+                f'<text x="{x(month) + 3:.1f}" y="{axis}" font-size="{FONT}" class="claims-axis">{month:%b %Y}</text>'
+            )
         month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
     marks = []  # (drawing order, svg): ranges under days, larger marks under smaller ones, so none is hidden
     for (_key, low, high), rows in event_groups.items():
-        marks.append(((low == high, -len(rows)), _mark(rows, low, high, 0, "Events", x, top, lane_height, biggest, "events", "event")))
+        marks.append(
+            (
+                (low == high, -len(rows)),
+                _mark(rows, low, high, 0, "Events", x, top, lane_height, biggest, "events", "event"),
+            )
+        )
     for (key, low, high), rows in statement_groups.items():
         kind = rows[0]["type"] if len({r["type"] for r in rows}) == 1 else "mixed"
-        marks.append(((low == high, -len(rows)), _mark(rows, low, high, lane_of[key], speakers[key], x, top, lane_height, biggest, "statements", kind)))
+        marks.append(
+            (
+                (low == high, -len(rows)),
+                _mark(rows, low, high, lane_of[key], speakers[key], x, top, lane_height, biggest, "statements", kind),
+            )
+        )
     parts += [svg for _order, svg in sorted(marks, key=lambda mark: mark[0])]
     parts.append("</svg>")
     return "\n".join(parts)
 
 
-def _mark(rows: list[dict], low: date, high: date, lane: int, lane_name: str, x, top: int, lane_height: int, biggest: int, table: str, kind: str) -> str:
+def _mark(
+    rows: list[dict],
+    low: date,
+    high: date,
+    lane: int,
+    lane_name: str,
+    x,
+    top: int,
+    lane_height: int,
+    biggest: int,
+    table: str,
+    kind: str,
+) -> str:
     """One mark for the rows of a lane with the same dates: a dot (one day) or a bar (a range),
     larger with more rows and labelled with their number; it links to the row, or to the rows."""
     y = top + lane * lane_height + lane_height / 2
@@ -143,7 +178,11 @@ def _mark(rows: list[dict], low: date, high: date, lane: int, lane_name: str, x,
     else:
         shape = f'<circle cx="{x(low):.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{colour}" fill-opacity="0.8"/>'
         centre = x(low)
-    number = f'<text x="{centre:.1f}" y="{y + 5:.1f}" text-anchor="middle" font-size="{FONT}" font-weight="bold" fill="#fff">{count}</text>' if count > 1 else ""
+    number = (
+        f'<text x="{centre:.1f}" y="{y + 5:.1f}" text-anchor="middle" font-size="{FONT}" font-weight="bold" fill="#fff">{count}</text>'
+        if count > 1
+        else ""
+    )
     return f'<a href="{escape(href)}" class="claims-mark" data-count="{count}" data-lane="{escape(lane_name)}" data-day="{low.isoformat()}">{shape}{number}{tooltip}</a>'
 
 
@@ -157,15 +196,25 @@ def matrix_svg(pairs: list[dict]) -> str:
     # room on the right for the last column's slanted label
     width, height = left + cell * len(addressees) + 160, top + cell * len(speakers) + 20
     biggest = max(p["statements"] for p in pairs)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Who spoke to whom" viewBox="0 0 {width} {height}" width="{width}" height="{height}" class="claims-chart claims-matrix" font-family="sans-serif">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Who spoke to whom" viewBox="0 0 {width} {height}" width="{width}" height="{height}" class="claims-chart claims-matrix" font-family="sans-serif">'
+    ]
     for column, name in enumerate(addressees):
         cx = left + column * cell + cell / 2
-        parts.append(f'<line x1="{cx:.1f}" x2="{cx:.1f}" y1="{top}" y2="{top + cell * len(speakers)}" stroke="#f0f0f0"/>')
-        parts.append(f'<text transform="translate({cx + 4:.1f},{top - 8}) rotate(-45)" font-size="{FONT}">{escape(name)}</text>')
+        parts.append(
+            f'<line x1="{cx:.1f}" x2="{cx:.1f}" y1="{top}" y2="{top + cell * len(speakers)}" stroke="#f0f0f0"/>'
+        )
+        parts.append(
+            f'<text transform="translate({cx + 4:.1f},{top - 8}) rotate(-45)" font-size="{FONT}">{escape(name)}</text>'
+        )
     for row, name in enumerate(speakers):
         cy = top + row * cell + cell / 2
-        parts.append(f'<text x="{left - 10}" y="{cy + 5:.1f}" text-anchor="end" font-size="{FONT}">{escape(name)}</text>')
-        parts.append(f'<line x1="{left}" x2="{left + cell * len(addressees)}" y1="{cy:.1f}" y2="{cy:.1f}" stroke="#f0f0f0"/>')
+        parts.append(
+            f'<text x="{left - 10}" y="{cy + 5:.1f}" text-anchor="end" font-size="{FONT}">{escape(name)}</text>'
+        )
+        parts.append(
+            f'<line x1="{left}" x2="{left + cell * len(addressees)}" y1="{cy:.1f}" y2="{cy:.1f}" stroke="#f0f0f0"/>'
+        )
     for pair in pairs:
         addressee = pair["addressee"] or "(no addressee named)"
         cx = left + addressees.index(addressee) * cell + cell / 2
@@ -191,29 +240,47 @@ async def _rows(datasette, sql: str) -> list[dict]:
 
 
 async def timeline_page(datasette, request):
-    events = await _rows(datasette, "SELECT event_id AS id, date, date_text, date_min, date_max, event_type AS type, title AS title_or_text FROM events")
-    statements = await _rows(datasette, """SELECT s.statement_id AS id, s.date, s.date_text, s.date_min, s.date_max, s.statement_type AS type,
-        s.text AS title_or_text, s.speaker_id, sp.name AS speaker FROM statements s JOIN actors sp ON sp.actor_id = s.speaker_id""")
+    events = await _rows(
+        datasette,
+        "SELECT event_id AS id, date, date_text, date_min, date_max, event_type AS type, title AS title_or_text FROM events",
+    )
+    statements = await _rows(
+        datasette,
+        """SELECT s.statement_id AS id, s.date, s.date_text, s.date_min, s.date_max, s.statement_type AS type,
+        s.text AS title_or_text, s.speaker_id, sp.name AS speaker FROM statements s JOIN actors sp ON sp.actor_id = s.speaker_id""",
+    )
     undated = sum(1 for r in events + statements if not r["date_min"])
     legend = [(kind.replace("_", " "), colour) for kind, colour in TYPE_COLOURS.items()]
     html = await datasette.render_template(
         "claims_chart.html",
-        {"title": "Timeline", "chart": timeline_svg(events, statements), "legend": legend, "undated": undated,
-         "intro": "Events (top lane) and statements by speaker, placed at the earliest day of their date; bars span uncertain or multi-day dates. "
-                  "Rows of one lane with the same date are one mark, larger with more rows and labelled with their number. Hover for the date's wording; click for the row or the rows.",
-         "database": DATABASE},
+        {
+            "title": "Timeline",
+            "chart": timeline_svg(events, statements),
+            "legend": legend,
+            "undated": undated,
+            "intro": "Events (top lane) and statements by speaker, placed at the earliest day of their date; bars span uncertain or multi-day dates. "
+            "Rows of one lane with the same date are one mark, larger with more rows and labelled with their number. Hover for the date's wording; click for the row or the rows.",
+            "database": DATABASE,
+        },
         request=request,
     )
     return Response.html(html)
 
 
 async def who_page(datasette, request):
-    pairs = await _rows(datasette, "SELECT speaker_id, speaker, addressee_id, addressee, statements FROM who_spoke_to_whom")
+    pairs = await _rows(
+        datasette, "SELECT speaker_id, speaker, addressee_id, addressee, statements FROM who_spoke_to_whom"
+    )
     html = await datasette.render_template(
         "claims_chart.html",
-        {"title": "Who spoke to whom", "chart": matrix_svg(pairs), "legend": [], "undated": None,
-         "intro": "Rows are speakers, columns the addressees the sources name; the number and the circle's area give the statements. Click a circle for them.",
-         "database": DATABASE},
+        {
+            "title": "Who spoke to whom",
+            "chart": matrix_svg(pairs),
+            "legend": [],
+            "undated": None,
+            "intro": "Rows are speakers, columns the addressees the sources name; the number and the circle's area give the statements. Click a circle for them.",
+            "database": DATABASE,
+        },
         request=request,
     )
     return Response.html(html)
@@ -221,13 +288,20 @@ async def who_page(datasette, request):
 
 @hookimpl
 def register_routes():
-    return [(r"^/-/timeline$", timeline_page), (r"^/-/who-spoke-to-whom$", who_page), (r"^/-/claims-static/(?P<name>[a-z0-9-]+\.css)$", static_file),
-            (r"^/-/download/(?P<name>[a-z0-9.-]+\.zip)$", download)]
+    return [
+        (r"^/-/timeline$", timeline_page),
+        (r"^/-/who-spoke-to-whom$", who_page),
+        (r"^/-/claims-static/(?P<name>[a-z0-9-]+\.css)$", static_file),
+        (r"^/-/download/(?P<name>[a-z0-9.-]+\.zip)$", download),
+    ]
 
 
 @hookimpl
 def menu_links(datasette):
-    return [{"href": datasette.urls.path("/-/timeline"), "label": "Timeline"}, {"href": datasette.urls.path("/-/who-spoke-to-whom"), "label": "Who spoke to whom"}]
+    return [
+        {"href": datasette.urls.path("/-/timeline"), "label": "Timeline"},
+        {"href": datasette.urls.path("/-/who-spoke-to-whom"), "label": "Who spoke to whom"},
+    ]
 
 
 # Bounded requests and security headers: scripts/claims/hardening.py.
@@ -263,7 +337,11 @@ async def static_file(request):
     path = STATIC_DIR / name
     if not path.is_file() or path.parent != STATIC_DIR:
         raise NotFound(f"no static file {name}")
-    return Response(path.read_text(encoding="utf-8"), content_type="text/css; charset=utf-8", headers={"Cache-Control": "max-age=3600"})
+    return Response(
+        path.read_text(encoding="utf-8"),
+        content_type="text/css; charset=utf-8",
+        headers={"Cache-Control": "max-age=3600"},
+    )
 
 
 @hookimpl
@@ -276,13 +354,17 @@ def render_cell(row, value, column, table, database, datasette):
     if table not in TABLES_BY_NAME and column in KEY_TABLES and isinstance(value, str) and value:
         # str(): Datasette's URL string looks up dir(str) on every method call, and escaping calls
         # five; on a canned query's 2,000 rows that was most of the page's time
-        return Markup(f'<a href="{escape(str(datasette.urls.row(DATABASE, KEY_TABLES[column], value)))}">{escape(value)}</a>')
+        return Markup(
+            f'<a href="{escape(str(datasette.urls.row(DATABASE, KEY_TABLES[column], value)))}">{escape(value)}</a>'
+        )
     if table == "statement_mentions" and column == "entity_id" and row["entity_type"] in MENTION_TARGETS:
         target, key = MENTION_TARGETS[row["entity_type"]]
         label_column = TABLES_BY_NAME[target].meta.label_column
 
         async def linked():
-            found = await datasette.get_database(DATABASE).execute(f"SELECT {label_column} FROM {target} WHERE {key} = ?", [value])
+            found = await datasette.get_database(DATABASE).execute(
+                f"SELECT {label_column} FROM {target} WHERE {key} = ?", [value]
+            )
             label = found.rows[0][0] if found.rows else value
             href = str(datasette.urls.row(DATABASE, target, value))
             return Markup(f'<a href="{escape(href)}">{escape(label)}</a> <em class="claims-id">{escape(value)}</em>')
@@ -308,7 +390,9 @@ async def download(request, datasette):
         body = None
     if body is None:
         raise NotFound(f"no download {name}")
-    return Response(body, content_type="application/zip", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        body, content_type="application/zip", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
 
 
 async def home_facts(datasette, request) -> dict:
@@ -320,23 +404,47 @@ async def home_facts(datasette, request) -> dict:
     rows = {}
     for model in TABLES:
         name = model.meta.name
-        rows[name] = counted[name]["count"] if "count" in counted.get(name, {}) else (await db.execute(f"SELECT count(*) FROM {name}")).rows[0][0]
-    hidden = [name for name, table in (datasette.metadata("tables", database=DATABASE) or {}).items() if table.get("hidden") and name in rows]
+        rows[name] = (
+            counted[name]["count"]
+            if "count" in counted.get(name, {})
+            else (await db.execute(f"SELECT count(*) FROM {name}")).rows[0][0]
+        )
+    hidden = [
+        name
+        for name, table in (datasette.metadata("tables", database=DATABASE) or {}).items()
+        if table.get("hidden") and name in rows
+    ]
     folder = _database_file(datasette).parent / "parquet"
     home = datasette.absolute_url(request, datasette.urls.path("/"))
     canned = canned_queries()
-    return {"claims_home": {
-        "description": PACKAGE_META["description"], "tables": len(rows), "rows": sum(rows.values()), "hidden": hidden,
-        "statements": rows["statements"], "actors": rows["actors"], "events": rows["events"], "sources": rows["sources"],
-        "csv_zip": datasette.urls.path(f"/-/download/{downloads.csv_name()}"),
-        "parquet_zip": datasette.urls.path(f"/-/download/{downloads.parquet_name()}") if folder.is_dir() else None,
-        "sqlite": datasette.urls.path(f"/{DATABASE}.db"),
-        "cite_plain": dataset_plain(home), "cite_bibtex": dataset_bibtex(home),
-        # each research question opens with the values of its `-- example:` header, so one click shows rows
-        "research": [(name, canned[name]["title"], canned[name]["description"], urlencode(example_values(sql_file(EXAMPLES_DIR / f"{name}.sql")[0])))
-                     for name in example_queries()],
-        "tools": [(path.stem, canned[path.stem]["title"]) for path in sorted(CANNED_DIR.glob("*.sql"))],
-    }}
+    return {
+        "claims_home": {
+            "description": PACKAGE_META["description"],
+            "tables": len(rows),
+            "rows": sum(rows.values()),
+            "hidden": hidden,
+            "statements": rows["statements"],
+            "actors": rows["actors"],
+            "events": rows["events"],
+            "sources": rows["sources"],
+            "csv_zip": datasette.urls.path(f"/-/download/{downloads.csv_name()}"),
+            "parquet_zip": datasette.urls.path(f"/-/download/{downloads.parquet_name()}") if folder.is_dir() else None,
+            "sqlite": datasette.urls.path(f"/{DATABASE}.db"),
+            "cite_plain": dataset_plain(home),
+            "cite_bibtex": dataset_bibtex(home),
+            # each research question opens with the values of its `-- example:` header, so one click shows rows
+            "research": [
+                (
+                    name,
+                    canned[name]["title"],
+                    canned[name]["description"],
+                    urlencode(example_values(sql_file(EXAMPLES_DIR / f"{name}.sql")[0])),
+                )
+                for name in example_queries()
+            ],
+            "tools": [(path.stem, canned[path.stem]["title"]) for path in sorted(CANNED_DIR.glob("*.sql"))],
+        }
+    }
 
 
 @hookimpl

@@ -83,7 +83,11 @@ def pinned_requirements(names: set[str], lock: Path | None = None) -> str:
     """The blocks of requirements.lock (pins with hashes, default: the project's) for the distributions in `names`."""
     lock = lock or project.current().requirements_lock
     blocks = re.split(r"\n(?=[A-Za-z0-9])", lock.read_text(encoding="utf-8"))
-    kept = [block.strip() for block in blocks if (match := re.match(r"([A-Za-z0-9._-]+)==", block)) and canonicalize_name(match.group(1)) in names]
+    kept = [
+        block.strip()
+        for block in blocks
+        if (match := re.match(r"([A-Za-z0-9._-]+)==", block)) and canonicalize_name(match.group(1)) in names
+    ]
     missing = names - {canonicalize_name(b.split("==", 1)[0]) for b in kept}
     if missing:
         raise RuntimeError(f"{lock.name} pins no version of {', '.join(sorted(missing))}: run `make lock`")

@@ -71,7 +71,14 @@ def diff(repo: Path, base: str, head: str | None = None, data_path: str = "data"
         after = read_table(repo, head_commit, model, data_path)
         outcome = _compare(before, after)
         result.append(
-            TableDiff(model.meta.name, outcome["added"], outcome["removed"], outcome["changed"], outcome["columns_added"], outcome["columns_removed"])
+            TableDiff(
+                model.meta.name,
+                outcome["added"],
+                outcome["removed"],
+                outcome["changed"],
+                outcome["columns_added"],
+                outcome["columns_removed"],
+            )
         )
     return result
 
@@ -92,7 +99,13 @@ def _compare(before: dict, after: dict) -> dict:
     whole is handled here."""
     if before and after:
         return compare(before, after)
-    return {"added": list(after.values()), "removed": list(before.values()), "changed": [], "columns_added": [], "columns_removed": []}
+    return {
+        "added": list(after.values()),
+        "removed": list(before.values()),
+        "changed": [],
+        "columns_added": [],
+        "columns_removed": [],
+    }
 
 
 def _short(value) -> str:
@@ -109,7 +122,11 @@ def _label(model: type[Row], row: dict) -> str:
 def summary_line(diffs: list[TableDiff]) -> str:
     parts = []
     for d in diffs:
-        counts = [f"+{len(d.added)}" if d.added else "", f"−{len(d.removed)}" if d.removed else "", f"~{len(d.changed)}" if d.changed else ""]
+        counts = [
+            f"+{len(d.added)}" if d.added else "",
+            f"−{len(d.removed)}" if d.removed else "",
+            f"~{len(d.changed)}" if d.changed else "",
+        ]
         if any(counts):
             parts.append(f"{d.table} {' '.join(c for c in counts if c)}")
     return "; ".join(parts) if parts else "no data changes"
@@ -126,10 +143,14 @@ def markdown(diffs: list[TableDiff], base: str, head: str | None) -> str:
         model = models[d.table]
         lines += ["", f"### {d.table}", ""]
         if d.columns_added or d.columns_removed:
-            lines.append(f"- columns added: {', '.join(d.columns_added) or '—'}; removed: {', '.join(d.columns_removed) or '—'}")
+            lines.append(
+                f"- columns added: {', '.join(d.columns_added) or '—'}; removed: {', '.join(d.columns_removed) or '—'}"
+            )
         lines += [f"- added {_label(model, row)}" for row in d.added]
         lines += [f"- removed {_label(model, row)}" for row in d.removed]
         for change in d.changed:
             lines.append(f"- changed `{change['key']}`")
-            lines += [f"  - `{column}`: {_short(old)} → {_short(new)}" for column, (old, new) in change["changes"].items()]
+            lines += [
+                f"  - `{column}`: {_short(old)} → {_short(new)}" for column, (old, new) in change["changes"].items()
+            ]
     return "\n".join(lines) + "\n"

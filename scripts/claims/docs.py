@@ -45,9 +45,13 @@ def build_docs(data_dir: Path, out_dir: Path, archive_dir: Location | None = Non
             import pandas as pd
 
             frame = pd.DataFrame(table.rows, columns=table.columns, index=table.lines).replace({"": None})
-            batch_definition = frames.add_dataframe_asset(name=model.meta.name).add_batch_definition_whole_dataframe("all")
+            batch_definition = frames.add_dataframe_asset(name=model.meta.name).add_batch_definition_whole_dataframe(
+                "all"
+            )
             for suite in suites_for(model.meta.name):
-                _run_checkpoint(context, gx, Checkpoint, UpdateDataDocsAction, suite, batch_definition, {"dataframe": frame})
+                _run_checkpoint(
+                    context, gx, Checkpoint, UpdateDataDocsAction, suite, batch_definition, {"dataframe": frame}
+                )
         database = root / "claims.db"
         sqlite_from_csvs(data_dir, database, archive_dir)
         published = context.data_sources.add_sqlite("published", connection_string=f"sqlite:///{database}")
@@ -57,8 +61,18 @@ def build_docs(data_dir: Path, out_dir: Path, archive_dir: Location | None = Non
                 continue
             by_table.setdefault(item["meta"]["table"], []).append(item)
         for table_name, items in by_table.items():
-            batch_definition = published.add_table_asset(name=table_name, table_name=table_name).add_batch_definition_whole_table("all")
-            _run_checkpoint(context, gx, Checkpoint, UpdateDataDocsAction, {"name": f"cross_table.{table_name}", "expectations": items}, batch_definition, None)
+            batch_definition = published.add_table_asset(
+                name=table_name, table_name=table_name
+            ).add_batch_definition_whole_table("all")
+            _run_checkpoint(
+                context,
+                gx,
+                Checkpoint,
+                UpdateDataDocsAction,
+                {"name": f"cross_table.{table_name}", "expectations": items},
+                batch_definition,
+                None,
+            )
         context.build_data_docs()
         site = root / "gx" / "uncommitted" / "data_docs" / "local_site"
         target = out_dir / "data_docs"
@@ -70,8 +84,16 @@ def build_docs(data_dir: Path, out_dir: Path, archive_dir: Location | None = Non
 
 def _run_checkpoint(context, gx, Checkpoint, UpdateDataDocsAction, suite, batch_definition, batch_parameters) -> None:
     gx_suite = context.suites.add(to_gx_suite(gx, suite))
-    definition = context.validation_definitions.add(gx.ValidationDefinition(name=f"validate {suite['name']}", data=batch_definition, suite=gx_suite))
-    checkpoint = context.checkpoints.add(Checkpoint(name=f"check {suite['name']}", validation_definitions=[definition], actions=[UpdateDataDocsAction(name="docs")]))
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=f"validate {suite['name']}", data=batch_definition, suite=gx_suite)
+    )
+    checkpoint = context.checkpoints.add(
+        Checkpoint(
+            name=f"check {suite['name']}",
+            validation_definitions=[definition],
+            actions=[UpdateDataDocsAction(name="docs")],
+        )
+    )
     checkpoint.run(batch_parameters=batch_parameters)
 
 
@@ -79,7 +101,9 @@ def engines_disagree(data_dir: Path, archive_dir=None) -> tuple[int, list[str]]:
     """(findings of the fast engine, every finding only one engine reports, printed with the engine
     that reports it). Empty when the compiled suites and rules agree with the reference."""
     runs = {engine: validate(data_dir, archive_dir, engine=engine) for engine in ("fast", "reference")}
-    keyed = {engine: {(f.path, f.line, f.column, f.rule, f.message): f for f in run.findings} for engine, run in runs.items()}
+    keyed = {
+        engine: {(f.path, f.line, f.column, f.rule, f.message): f for f in run.findings} for engine, run in runs.items()
+    }
     only = []
     for engine, other in (("fast", "reference"), ("reference", "fast")):
         for key in sorted(keyed[engine].keys() - keyed[other].keys()):

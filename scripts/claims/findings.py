@@ -24,7 +24,15 @@ class Finding:
 
 def internal_error(layer: str, error: Exception) -> Finding:
     """A bug in a layer still ends in a finding (exit 1), never in a traceback."""
-    return Finding(f"(claims {layer} layer)", 1, "-", "internal-error", f"{type(error).__name__}: {error}", "this is a bug in claims, not in the data: please report it with the command you ran", layer)
+    return Finding(
+        f"(claims {layer} layer)",
+        1,
+        "-",
+        "internal-error",
+        f"{type(error).__name__}: {error}",
+        "this is a bug in claims, not in the data: please report it with the command you ran",
+        layer,
+    )
 
 
 # Layers that check single cells: a cell flagged by one of them is not flagged again by the next.

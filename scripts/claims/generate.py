@@ -58,7 +58,14 @@ def datapackage(where: Project | None = None) -> dict[str, Any]:
                 "schema": table_schema(model),
             }
         )
-    return {"$comment": GENERATED_NOTE, **PACKAGE_META, "homepage": project_url(where), "version": where.dataset_version(), "profile": "tabular-data-package", "resources": resources}
+    return {
+        "$comment": GENERATED_NOTE,
+        **PACKAGE_META,
+        "homepage": project_url(where),
+        "version": where.dataset_version(),
+        "profile": "tabular-data-package",
+        "resources": resources,
+    }
 
 
 def generated_files(root: Path | None = None, cli_reference: str | None = None) -> dict[Path, str]:
@@ -75,13 +82,19 @@ def generated_files(root: Path | None = None, cli_reference: str | None = None) 
     if cli_reference is not None:
         files[root / CLI_REFERENCE] = cli_reference
     for model in TABLES:
-        files[root / "gx" / "expectations" / f"columns.{model.meta.name}.json"] = json.dumps(column_suite(model), indent=2, ensure_ascii=False) + "\n"
+        files[root / "gx" / "expectations" / f"columns.{model.meta.name}.json"] = (
+            json.dumps(column_suite(model), indent=2, ensure_ascii=False) + "\n"
+        )
     return files
 
 
 def drifted(root: Path | None = None, cli_reference: str | None = None) -> list[Path]:
     """Generated files whose committed text differs from what the schema generates now."""
-    return [path for path, text in generated_files(root, cli_reference).items() if not path.exists() or path.read_text(encoding="utf-8") != text]
+    return [
+        path
+        for path, text in generated_files(root, cli_reference).items()
+        if not path.exists() or path.read_text(encoding="utf-8") != text
+    ]
 
 
 def write(root: Path | None = None, cli_reference: str | None = None) -> list[Path]:

@@ -57,7 +57,9 @@ SQL_LIMITS = {
     sqlite3.SQLITE_LIMIT_TRIGGER_DEPTH: 10,
     sqlite3.SQLITE_LIMIT_WORKER_THREADS: 0,
 }
-DENIED_FUNCTIONS = frozenset({"fts3_tokenizer", "randomblob", "zeroblob", "load_extension", "readfile", "writefile", "edit", "fts5_source_id"})
+DENIED_FUNCTIONS = frozenset(
+    {"fts3_tokenizer", "randomblob", "zeroblob", "load_extension", "readfile", "writefile", "edit", "fts5_source_id"}
+)
 # Datasette's own bookkeeping database is left alone: it is not reachable by readers' SQL.
 UNGUARDED_DATABASES = {"_internal"}
 
@@ -166,6 +168,7 @@ def budgeted_rows(make_row):
 
 # --- HTTP --------------------------------------------------------------------------------------
 
+
 def _script_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
 
@@ -191,18 +194,20 @@ def content_security_policy() -> str:
     'unsafe-inline', so injected markup cannot run). Styles: same origin plus inline, because
     Datasette's pages and the chart template use style attributes; a style cannot run code."""
     hashes = " ".join(sorted({_script_hash(script) for script in datasette_inline_scripts()}))
-    return "; ".join([
-        "default-src 'self'",
-        f"script-src 'self' {hashes}",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' {hashes}",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 def security_headers() -> list[tuple[bytes, bytes]]:
@@ -247,7 +252,9 @@ def wrap_asgi(app, folders):
                 for folder in folders():
                     body = body.replace(folder.encode(), b"").replace(folder.replace("/", "\\/").encode(), b"")
                 start = held["start"]
-                start["headers"] = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"] + [(b"content-length", str(len(body)).encode())]
+                start["headers"] = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"] + [
+                    (b"content-length", str(len(body)).encode())
+                ]
                 await send(start)
                 message = {"type": "http.response.body", "body": body}
             await send(message)
@@ -294,10 +301,18 @@ def client_error_response(datasette, request, exception):
     from markupsafe import Markup
 
     title, info = None, {}
-    if isinstance(exception, DatasetteError) and exception.status == 500 and str(exception.message).startswith(BAD_PARAMETER_ERRORS):
+    if (
+        isinstance(exception, DatasetteError)
+        and exception.status == 500
+        and str(exception.message).startswith(BAD_PARAMETER_ERRORS)
+    ):
         status, message, title = 400, exception.message, "Bad parameter"
     elif raised_parsing_filters(exception):
-        status, message, title = 400, f"a filter parameter could not be read ({type(exception).__name__}: {exception})", "Bad parameter"
+        status, message, title = (
+            400,
+            f"a filter parameter could not be read ({type(exception).__name__}: {exception})",
+            "Bad parameter",
+        )
     elif isinstance(exception, DatasetteError) and exception.status < 500:
         status, message, title, info = exception.status, exception.message, exception.title, dict(exception.error_dict)
         message = Markup(message) if exception.message_is_html else message
@@ -313,7 +328,9 @@ def client_error_response(datasette, request, exception):
         if request.path.split("?")[0].endswith(".json"):
             return Response.json(body, status=status)
         template = datasette.jinja_env.select_template([f"{status}.html", "error.html"])
-        page = await template.render_async(dict(body, urls=datasette.urls, app_css_hash=datasette.app_css_hash(), menu_links=lambda: []))
+        page = await template.render_async(
+            dict(body, urls=datasette.urls, app_css_hash=datasette.app_css_hash(), menu_links=lambda: [])
+        )
         return Response.html(page, status=status)
 
     return render

@@ -11,14 +11,30 @@ from typing import Any
 
 NAMESPACE = "urn:claims:"
 CONTEXT = {"@vocab": "https://schema.org/", "claims": NAMESPACE}
-ACTOR_TYPES = {"person": "Person", "media_outlet": "NewsMediaOrganization", "government": "GovernmentOrganization", "government_body": "GovernmentOrganization"}
-SOURCE_TYPES = {"news_article": "NewsArticle", "transcript": "CreativeWork", "recording": "AudioObject", "interview": "CreativeWork", "social_media_post": "SocialMediaPosting", "press_remarks": "CreativeWork", "remarks": "CreativeWork", "photograph": "Photograph"}
+ACTOR_TYPES = {
+    "person": "Person",
+    "media_outlet": "NewsMediaOrganization",
+    "government": "GovernmentOrganization",
+    "government_body": "GovernmentOrganization",
+}
+SOURCE_TYPES = {
+    "news_article": "NewsArticle",
+    "transcript": "CreativeWork",
+    "recording": "AudioObject",
+    "interview": "CreativeWork",
+    "social_media_post": "SocialMediaPosting",
+    "press_remarks": "CreativeWork",
+    "remarks": "CreativeWork",
+    "photograph": "Photograph",
+}
 
 
 def _rows(con, sql: str) -> list[dict[str, Any]]:
     cursor = con.execute(sql)
     columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, (v.isoformat() if hasattr(v, "isoformat") else v for v in row))) for row in cursor.fetchall()]
+    return [
+        dict(zip(columns, (v.isoformat() if hasattr(v, "isoformat") else v for v in row))) for row in cursor.fetchall()
+    ]
 
 
 def _ref(kind: str, key: str) -> dict[str, str]:
@@ -29,15 +45,30 @@ def claims_jsonld(con) -> dict[str, Any]:
     """Every statement as a schema.org Claim, with its author, appearances and excerpts."""
     graph: list[dict[str, Any]] = []
     for actor in _rows(con, "SELECT * FROM actors ORDER BY actor_id"):
-        node: dict[str, Any] = {"@id": f"claims:actor/{actor['actor_id']}", "@type": ACTOR_TYPES.get(actor["actor_type"], "Organization"), "identifier": actor["actor_id"], "name": actor["name"]}
+        node: dict[str, Any] = {
+            "@id": f"claims:actor/{actor['actor_id']}",
+            "@type": ACTOR_TYPES.get(actor["actor_type"], "Organization"),
+            "identifier": actor["actor_id"],
+            "name": actor["name"],
+        }
         if actor["aliases"]:
             node["alternateName"] = actor["aliases"].split("|")
         if actor["wikidata_id"]:
             node["sameAs"] = f"http://www.wikidata.org/entity/{actor['wikidata_id']}"
         graph.append(node)
     for source in _rows(con, "SELECT * FROM sources ORDER BY source_id"):
-        node = {"@id": f"claims:source/{source['source_id']}", "@type": SOURCE_TYPES.get(source["source_type"], "CreativeWork"), "identifier": source["source_id"], "name": source["title"]}
-        for column, prop, kind in (("publisher_id", "publisher", "actor"), ("author_id", "author", "actor"), ("republishes_id", "isBasedOn", "source"), ("derived_from_id", "isBasedOn", "source")):
+        node = {
+            "@id": f"claims:source/{source['source_id']}",
+            "@type": SOURCE_TYPES.get(source["source_type"], "CreativeWork"),
+            "identifier": source["source_id"],
+            "name": source["title"],
+        }
+        for column, prop, kind in (
+            ("publisher_id", "publisher", "actor"),
+            ("author_id", "author", "actor"),
+            ("republishes_id", "isBasedOn", "source"),
+            ("derived_from_id", "isBasedOn", "source"),
+        ):
             if source[column]:
                 node[prop] = _ref(kind, source[column])
         if source["url"]:
@@ -57,10 +88,15 @@ def claims_jsonld(con) -> dict[str, Any]:
             "text": statement["text"],
             "author": _ref("actor", statement["speaker_id"]),
             "appearance": [_ref("source", a["source_id"]) for a in evidence],
-            "citation": [{"@type": "Quotation", "text": a["excerpt"], "isPartOf": _ref("source", a["source_id"])} for a in evidence],
+            "citation": [
+                {"@type": "Quotation", "text": a["excerpt"], "isPartOf": _ref("source", a["source_id"])}
+                for a in evidence
+            ],
             "additionalType": statement["statement_type"],
         }
-        first = next((a["via_source_id"] for a in evidence if a["via_source_id"]), None) or (evidence[0]["source_id"] if evidence else None)
+        first = next((a["via_source_id"] for a in evidence if a["via_source_id"]), None) or (
+            evidence[0]["source_id"] if evidence else None
+        )
         if first:
             node["firstAppearance"] = _ref("source", first)
         if statement["date_min"] and statement["date_min"] == statement["date_max"]:
@@ -84,31 +120,57 @@ def provenance_document(con):
     agents = {}
     for actor in _rows(con, "SELECT actor_id, name, actor_type FROM actors ORDER BY actor_id"):
         kind = PROV["Person"] if actor["actor_type"] == "person" else PROV["Organization"]
-        agents[actor["actor_id"]] = doc.agent(f"claims:actor/{actor['actor_id']}", {PROV_TYPE: kind, "prov:label": actor["name"]})
+        agents[actor["actor_id"]] = doc.agent(
+            f"claims:actor/{actor['actor_id']}", {PROV_TYPE: kind, "prov:label": actor["name"]}
+        )
     sources = {}
     rows = _rows(con, "SELECT * FROM sources ORDER BY source_id")
     for source in rows:
-        sources[source["source_id"]] = doc.entity(f"claims:source/{source['source_id']}", {PROV_TYPE: claims[source["source_type"]], "prov:label": source["title"]})
+        sources[source["source_id"]] = doc.entity(
+            f"claims:source/{source['source_id']}",
+            {PROV_TYPE: claims[source["source_type"]], "prov:label": source["title"]},
+        )
     for source in rows:
         entity = sources[source["source_id"]]
         for column in ("author_id", "publisher_id"):
             if source[column]:
                 doc.wasAttributedTo(entity, agents[source[column]])
         if source["republishes_id"]:
-            doc.wasDerivedFrom(entity, sources[source["republishes_id"]], other_attributes={PROV_TYPE: claims["Republication"]})
+            doc.wasDerivedFrom(
+                entity, sources[source["republishes_id"]], other_attributes={PROV_TYPE: claims["Republication"]}
+            )
         if source["derived_from_id"]:
-            doc.wasDerivedFrom(entity, sources[source["derived_from_id"]], other_attributes={PROV_TYPE: claims["Transcription"]})
+            doc.wasDerivedFrom(
+                entity, sources[source["derived_from_id"]], other_attributes={PROV_TYPE: claims["Transcription"]}
+            )
     statements = {}
-    for statement in _rows(con, "SELECT statement_id, speaker_id, statement_type, text FROM statements ORDER BY statement_id"):
-        entity = doc.entity(f"claims:statement/{statement['statement_id']}", {PROV_TYPE: schema["Claim"], "prov:value": statement["text"], "claims:statementType": statement["statement_type"]})
+    for statement in _rows(
+        con, "SELECT statement_id, speaker_id, statement_type, text FROM statements ORDER BY statement_id"
+    ):
+        entity = doc.entity(
+            f"claims:statement/{statement['statement_id']}",
+            {
+                PROV_TYPE: schema["Claim"],
+                "prov:value": statement["text"],
+                "claims:statementType": statement["statement_type"],
+            },
+        )
         statements[statement["statement_id"]] = (entity, statement)
         doc.wasAttributedTo(entity, agents[statement["speaker_id"]])
     for attestation in _rows(con, "SELECT * FROM attestations WHERE statement_id IS NOT NULL ORDER BY attestation_id"):
         entity, statement = statements[attestation["statement_id"]]
         report = sources[attestation["source_id"]]
         doc.wasDerivedFrom(
-            entity, report, identifier=f"claims:attestation/{attestation['attestation_id']}",
-            other_attributes={PROV_TYPE: claims["ReportedBy"], "claims:excerpt": attestation["excerpt"], "claims:charStart": attestation["char_start"], "claims:charEnd": attestation["char_end"], "claims:evidenceBasis": attestation["evidence_basis"]},
+            entity,
+            report,
+            identifier=f"claims:attestation/{attestation['attestation_id']}",
+            other_attributes={
+                PROV_TYPE: claims["ReportedBy"],
+                "claims:excerpt": attestation["excerpt"],
+                "claims:charStart": attestation["char_start"],
+                "claims:charEnd": attestation["char_end"],
+                "claims:evidenceBasis": attestation["evidence_basis"],
+            },
         )
         if attestation["via_source_id"]:
             relied_on = sources[attestation["via_source_id"]]
@@ -123,7 +185,9 @@ def write_exports(con, folder) -> list:
     """claims.jsonld, provenance.json (PROV-JSON) and provenance.provn in `folder`."""
     paths = []
     path = folder / "claims.jsonld"
-    path.write_text(json.dumps(claims_jsonld(con), indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(claims_jsonld(con), indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
+    )
     paths.append(path)
     document = provenance_document(con)
     path = folder / "provenance.json"

@@ -22,7 +22,13 @@ def progress(command: str, console: Console | None = None) -> Iterator[Step]:
     """Yield `step(text)`, to call as each step of `command` begins."""
     console = console or Console(stderr=True, highlight=False)
     if console.is_terminal and not console.is_dumb_terminal:
-        with Progress(SpinnerColumn(), TextColumn(f"{command}: {{task.description}}"), TimeElapsedColumn(), console=console, transient=True) as bar:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn(f"{command}: {{task.description}}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as bar:
             task = bar.add_task("starting", total=None)
             yield lambda text: bar.update(task, description=text)
         return

@@ -38,13 +38,34 @@ SETTINGS = {
 
 # The columns a reader wants first, in this order, on the table pages (the rest follow in schema order).
 READING_ORDER = {
-    "statements": ["statement_id", "date", "date_text", "speaker_id", "addressee_id", "statement_type", "text", "topics", "event_id"],
+    "statements": [
+        "statement_id",
+        "date",
+        "date_text",
+        "speaker_id",
+        "addressee_id",
+        "statement_type",
+        "text",
+        "topics",
+        "event_id",
+    ],
     "events": ["event_id", "date", "date_text", "event_type", "title", "description", "location", "place_id"],
-    "attestations": ["attestation_id", "statement_id", "event_id", "excerpt", "source_id", "via_source_id", "evidence_basis"],
+    "attestations": [
+        "attestation_id",
+        "statement_id",
+        "event_id",
+        "excerpt",
+        "source_id",
+        "via_source_id",
+        "evidence_basis",
+    ],
 }
 DATE_ORDER = "Derived from date_min for sorting: the earliest day, or 'undated' (sorted last)."
 DERIVED_COLUMNS = {
-    "statements": {"date_order": DATE_ORDER, "topic_list": "Derived from topics: the same topics as a JSON array, to facet one topic at a time."},
+    "statements": {
+        "date_order": DATE_ORDER,
+        "topic_list": "Derived from topics: the same topics as a JSON array, to facet one topic at a time.",
+    },
     "events": {"date_order": DATE_ORDER},
 }
 HIDDEN_SUFFIXES = ("_fts", "_fts_config", "_fts_data", "_fts_docsize", "_fts_idx")
@@ -75,7 +96,12 @@ def example_queries() -> dict[str, dict[str, Any]]:
         header, sql = sql_file(path)
         sql = sql.rstrip(";")
         params = list(dict.fromkeys(EXAMPLE_PARAMETER.findall(sql)))
-        queries[path.stem] = {"title": header["title"], "description": header["description"], "sql": sql, "params": params}
+        queries[path.stem] = {
+            "title": header["title"],
+            "description": header["description"],
+            "sql": sql,
+            "params": params,
+        }
     return queries
 
 
@@ -124,7 +150,10 @@ def datasette_metadata() -> dict[str, Any]:
     for suffix in HIDDEN_SUFFIXES:
         for name in FTS_COLUMNS:
             tables[f"{name}{suffix}"] = {"hidden": True}
-    tables["archived_texts"] = {"description": "The length in characters of each archived source text (the texts themselves are not redistributed).", "hidden": True}
+    tables["archived_texts"] = {
+        "description": "The length in characters of each archived source text (the texts themselves are not redistributed).",
+        "hidden": True,
+    }
     for path in sorted(VIEWS_DIR.glob("*.sql")):
         header, _sql = sql_file(path)
         tables[path.stem] = {"title": header["title"], "description": header["description"]}
@@ -142,7 +171,14 @@ def datasette_metadata() -> dict[str, Any]:
         "license_url": licence["path"],
         "source": source["title"],
         "source_url": source["path"],
-        "databases": {DATABASE: {"title": PACKAGE_META["title"], "description": PACKAGE_META["description"], "tables": tables, "queries": canned_queries()}},
+        "databases": {
+            DATABASE: {
+                "title": PACKAGE_META["title"],
+                "description": PACKAGE_META["description"],
+                "tables": tables,
+                "queries": canned_queries(),
+            }
+        },
     }
 
 
@@ -167,8 +203,22 @@ def datasette_command(database: Path, port: int, host: str = "127.0.0.1") -> lis
     """The `datasette serve` command line for a public, read-only instance of `database`."""
     import sys
 
-    command = [sys.executable, "-m", "datasette", "serve", "--immutable", str(database), "--host", host, "--port", str(port),
-               "--metadata", str(SITE_DIR / "metadata.json"), "--template-dir", str(SITE_DIR / "templates")]
+    command = [
+        sys.executable,
+        "-m",
+        "datasette",
+        "serve",
+        "--immutable",
+        str(database),
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--metadata",
+        str(SITE_DIR / "metadata.json"),
+        "--template-dir",
+        str(SITE_DIR / "templates"),
+    ]
     counts = database.with_name("counts.json")
     if counts.is_file():  # table sizes counted at build time: pages of large tables need not count rows
         command += ["--inspect-file", str(counts)]

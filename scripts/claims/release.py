@@ -76,10 +76,21 @@ def sha256sums(folder: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def release(version: str, data_dir: Path | None = None, dist_dir: Path | None = None, archive_dir: Location | None = None, descriptor: Path | None = None, progress: Callable[[str], None] | None = None) -> Path:
+def release(
+    version: str,
+    data_dir: Path | None = None,
+    dist_dir: Path | None = None,
+    archive_dir: Location | None = None,
+    descriptor: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
     """Make the bundle dist/peace-plan-claims-VERSION/ of the current project (folders default to its own)."""
     where = project.current()
-    data_dir, dist_dir, descriptor = data_dir or where.data_dir, dist_dir or where.dist_dir, descriptor or where.descriptor
+    data_dir, dist_dir, descriptor = (
+        data_dir or where.data_dir,
+        dist_dir or where.dist_dir,
+        descriptor or where.descriptor,
+    )
     step = progress or (lambda text: None)
     if not SEMVER.match(version):
         raise ReleaseRefused(f"{version!r} is not a version like 1.2.3")
@@ -87,9 +98,13 @@ def release(version: str, data_dir: Path | None = None, dist_dir: Path | None = 
     if entry is None:
         raise ReleaseRefused(f"CHANGELOG.md has no '## {version}' section: add one that says what changed")
     if where.dataset_version() != version:
-        raise ReleaseRefused(f"the newest dated CHANGELOG.md section is {where.dataset_version()}, not {version}: date the section (## {version} — YYYY-MM-DD), run `claims generate`, then release")
+        raise ReleaseRefused(
+            f"the newest dated CHANGELOG.md section is {where.dataset_version()}, not {version}: date the section (## {version} — YYYY-MM-DD), run `claims generate`, then release"
+        )
     if drifted():
-        raise ReleaseRefused("generated files are out of date (datapackage.json carries the version): run `claims generate`")
+        raise ReleaseRefused(
+            "generated files are out of date (datapackage.json carries the version): run `claims generate`"
+        )
     step("validating")
     run = validate(data_dir, archive_dir, progress=lambda layer: step(f"validating: {layer}"))
     if not run.ok:

@@ -35,7 +35,9 @@ def known_source(data_dir: Path, source_id: str) -> dict[str, str]:
         sources = {row["source_id"]: row for row in csv.DictReader(handle)}
     if source_id not in sources:
         known = ", ".join(sorted(sources)[:5]) + (", …" if len(sources) > 5 else "")
-        raise SourceProblem(f"{source_id!r} is not a source_id in {os.path.relpath(sources_csv)}; use one that exists: {known}")
+        raise SourceProblem(
+            f"{source_id!r} is not a source_id in {os.path.relpath(sources_csv)}; use one that exists: {known}"
+        )
     return sources[source_id]
 
 
@@ -43,7 +45,9 @@ def locate(data_dir: Path, location: Location, source_id: str, words: str) -> li
     """Where `words` occur in the archived text of `source_id` (straight and curly quotes match
     either form); each span carries the source's own characters, ready to paste as an excerpt."""
     if not words.strip():
-        raise SourceProblem("WORDS is empty: give the words to find, e.g. claims locate SOURCE_ID \"I'm thinking maybe\"")
+        raise SourceProblem(
+            'WORDS is empty: give the words to find, e.g. claims locate SOURCE_ID "I\'m thinking maybe"'
+        )
     sha256 = known_source(data_dir, source_id).get("archive_sha256")
     if not sha256:
         raise SourceProblem(f"source {source_id!r} has no archive_sha256: only archived sources can be quoted")

@@ -24,7 +24,9 @@ def stats(data_dir: Path) -> Stats:
     """Count the rows of every table in `data_dir`, and the statements by statement_type."""
     missing = [model.meta.name for model in TABLES if not (data_dir / f"{model.meta.name}.csv").is_file()]
     if missing:
-        raise TablesMissing(f"--data {data_dir}: no {', '.join(m + '.csv' for m in missing)}; pass the folder of the CSV tables")
+        raise TablesMissing(
+            f"--data {data_dir}: no {', '.join(m + '.csv' for m in missing)}; pass the folder of the CSV tables"
+        )
     rows: dict[str, int] = {}
     statement_types: Counter[str] = Counter()
     for model in TABLES:

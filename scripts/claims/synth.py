@@ -27,7 +27,14 @@ WORDS = (
 ).split()
 FIRST = "Alex Maria Ivan Olena Pavel Sarah John Dmitro Anna Viktor Elena Mark Yuri Irina Taras Lena".split()
 LAST = "Petrov Kovalenko Smith Ivanova Brown Shevchenko Volkov Miller Bondar Sokolov Clark Melnyk".split()
-ROLES = ("senior adviser", "foreign minister", "special envoy", "spokesperson", "deputy chief of staff", "national security adviser")
+ROLES = (
+    "senior adviser",
+    "foreign minister",
+    "special envoy",
+    "spokesperson",
+    "deputy chief of staff",
+    "national security adviser",
+)
 TYPES = ("direct_quote", "direct_quote", "paraphrase", "paraphrase", "partial_quote", "outlet_claim")
 TOPICS = ("territory", "ceasefire", "security", "sanctions", "peace_plan", "negotiation_process", "diplomacy")
 START = date(2025, 1, 1)
@@ -115,7 +122,11 @@ def synth(statements: int, out: Path, seed: int = 2025, progress=None) -> dict[s
             day, event_id = START + timedelta(days=rng.randrange(DAYS - 30)), None
         kind = TYPES[i % len(TYPES)]
         body = f"{_sentence(rng, 6)} number {i} {_sentence(rng, 4)}"
-        text = body if kind == "direct_quote" else (f"Said the {body.split()[0]} was “{body}”." if kind == "partial_quote" else f"Said that {body}.")
+        text = (
+            body
+            if kind == "direct_quote"
+            else (f"Said the {body.split()[0]} was “{body}”." if kind == "partial_quote" else f"Said that {body}.")
+        )
         if kind == "outlet_claim":
             speaker, addressee, event_id, text = "actor-000000", None, None, f"The outlet reports that {body}."
         texts.append(body)
@@ -138,7 +149,11 @@ def synth(statements: int, out: Path, seed: int = 2025, progress=None) -> dict[s
         parts, offset, spans = [header], len(header), []
         for i in article_of[article]:
             speaker_name = names[int(rows[i][0].split("-")[1])]
-            excerpt = f"“{texts[i]},” {speaker_name} said." if rows[i][4] != "outlet_claim" else f"The outlet reports that {texts[i]}."
+            excerpt = (
+                f"“{texts[i]},” {speaker_name} said."
+                if rows[i][4] != "outlet_claim"
+                else f"The outlet reports that {texts[i]}."
+            )
             spans.append((i, offset, offset + len(excerpt), excerpt))
             parts.append(excerpt + " ")
             offset += len(excerpt) + 1
@@ -154,35 +169,131 @@ def synth(statements: int, out: Path, seed: int = 2025, progress=None) -> dict[s
         (archive / f"article-{article:06d}.txt").write_bytes(raw)
         latest = max((rows[i][3] for i, *_ in spans), default=START)
         published = min(latest + timedelta(days=rng.randint(0, 20)), START + timedelta(days=DAYS))
-        emit("sources", [f"article-{article:06d}", f"Synthetic article {article}", "news_article", "actor-000000", None,
-                         published.isoformat(), f"https://example.org/article/{article}", digest, len(header), body_end,
-                         None, None, "2026-01-30~", "en", None])
+        emit(
+            "sources",
+            [
+                f"article-{article:06d}",
+                f"Synthetic article {article}",
+                "news_article",
+                "actor-000000",
+                None,
+                published.isoformat(),
+                f"https://example.org/article/{article}",
+                digest,
+                len(header),
+                body_end,
+                None,
+                None,
+                "2026-01-30~",
+                "en",
+                None,
+            ],
+        )
         attestations_by_article.append(spans)
     for r in range(n_recordings):
-        emit("sources", [f"recording-{r:05d}", f"Synthetic recording {r}", "recording", None, None, None, None, None, None, None, None, None, None, None, None])
+        emit(
+            "sources",
+            [
+                f"recording-{r:05d}",
+                f"Synthetic recording {r}",
+                "recording",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            ],
+        )
 
     for i, actor in enumerate(actors):
         role = roles[i]
-        emit("actors", [actor, names[i], "media_outlet" if i == 0 else "person", f"{names[i].split()[1]} {i}", role,
-                        f"article-{i % n_articles:06d}" if role else None, None if i < 2 else actors[i % 2], None, None, None])
+        emit(
+            "actors",
+            [
+                actor,
+                names[i],
+                "media_outlet" if i == 0 else "person",
+                f"{names[i].split()[1]} {i}",
+                role,
+                f"article-{i % n_articles:06d}" if role else None,
+                None if i < 2 else actors[i % 2],
+                None,
+                None,
+                None,
+            ],
+        )
 
     for e in range(n_events):
         day = event_date[e]
-        emit("events", [f"event-{e:07d}", "phone_call" if e % 3 else "meeting", f"Synthetic event {e}", day.isoformat(), f"on {day:%B} {day.day}",
-                        day.isoformat(), day.isoformat(), "article date", None, places[e % n_places], None, None, None])
+        emit(
+            "events",
+            [
+                f"event-{e:07d}",
+                "phone_call" if e % 3 else "meeting",
+                f"Synthetic event {e}",
+                day.isoformat(),
+                f"on {day:%B} {day.day}",
+                day.isoformat(),
+                day.isoformat(),
+                "article date",
+                None,
+                places[e % n_places],
+                None,
+                None,
+                None,
+            ],
+        )
         for person in event_people[e]:
             emit("event_participants", [f"event-{e:07d}", person, "participant", None])
 
     for i, (speaker, addressee, event_id, day, kind, text) in enumerate(rows):
         # a language only with its basis: here the synthetic sources state it for direct quotes
         language = ("en", "stated_by_source", "false") if kind == "direct_quote" else (None, None, None)
-        emit("statements", [f"st-{i:08d}", speaker, addressee, event_id, day.isoformat(), f"on {day:%B} {day.day}", day.isoformat(), day.isoformat(),
-                            "article date", kind, text, *language, "|".join(rng.sample(TOPICS, 2)), None])
+        emit(
+            "statements",
+            [
+                f"st-{i:08d}",
+                speaker,
+                addressee,
+                event_id,
+                day.isoformat(),
+                f"on {day:%B} {day.day}",
+                day.isoformat(),
+                day.isoformat(),
+                "article date",
+                kind,
+                text,
+                *language,
+                "|".join(rng.sample(TOPICS, 2)),
+                None,
+            ],
+        )
     for article, spans in enumerate(attestations_by_article):
         for i, start, end, excerpt in spans:
             via = f"recording-{i % n_recordings:05d}" if i % 2 else None
             basis = "recording_reviewed_by_outlet" if via else "outlet_own_reporting"
-            emit("attestations", [f"att-{attestation_no:09d}", f"st-{i:08d}", None, f"article-{article:06d}", excerpt, start, end, via, basis, None])
+            emit(
+                "attestations",
+                [
+                    f"att-{attestation_no:09d}",
+                    f"st-{i:08d}",
+                    None,
+                    f"article-{article:06d}",
+                    excerpt,
+                    start,
+                    end,
+                    via,
+                    basis,
+                    None,
+                ],
+            )
             attestation_no += 1
     # events rest on an archived chronicle of their own, a sentence each
     event_text_parts, offset, event_spans = ["Events\n"], len("Events\n"), []
@@ -193,10 +304,42 @@ def synth(statements: int, out: Path, seed: int = 2025, progress=None) -> dict[s
         offset += len(sentence) + 1
     raw = "".join(event_text_parts).encode("utf-8")
     (archive / "events.txt").write_bytes(raw)
-    emit("sources", ["event-chronicle", "Synthetic chronicle of events", "news_article", "actor-000000", None, "2025-12-31", None,
-                     hashlib.sha256(raw).hexdigest(), len("Events\n"), offset, None, None, None, "en", None])
+    emit(
+        "sources",
+        [
+            "event-chronicle",
+            "Synthetic chronicle of events",
+            "news_article",
+            "actor-000000",
+            None,
+            "2025-12-31",
+            None,
+            hashlib.sha256(raw).hexdigest(),
+            len("Events\n"),
+            offset,
+            None,
+            None,
+            None,
+            "en",
+            None,
+        ],
+    )
     for e, start, end, sentence in event_spans:
-        emit("attestations", [f"att-{attestation_no:09d}", None, f"event-{e:07d}", "event-chronicle", sentence, start, end, None, "outlet_own_reporting", None])
+        emit(
+            "attestations",
+            [
+                f"att-{attestation_no:09d}",
+                None,
+                f"event-{e:07d}",
+                "event-chronicle",
+                sentence,
+                start,
+                end,
+                None,
+                "outlet_own_reporting",
+                None,
+            ],
+        )
         attestation_no += 1
 
     step("plans, mentions and relations")
@@ -236,5 +379,7 @@ def _sort_csvs(folder: Path) -> None:
     for name, model in TABLES_BY_NAME.items():
         path = folder / f"{name}.csv"
         sorted_path = folder / f".{name}.sorted.csv"
-        con.execute(f"COPY (SELECT * FROM {duckdb_read_csv(path, model.columns())} ORDER BY {', '.join(model.meta.primary_key)}) TO '{sorted_path}' ({DUCKDB_COPY_OPTIONS})")
+        con.execute(
+            f"COPY (SELECT * FROM {duckdb_read_csv(path, model.columns())} ORDER BY {', '.join(model.meta.primary_key)}) TO '{sorted_path}' ({DUCKDB_COPY_OPTIONS})"
+        )
         sorted_path.replace(path)

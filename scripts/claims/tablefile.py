@@ -70,7 +70,13 @@ def read_table(path: Path, model: type[Row], shown: str) -> tuple[Table, list[Fi
         findings.append(_finding(shown, line, column, rule, message, hint))
 
     if not path.exists() and not path.is_symlink():
-        report(1, "-", "missing-file", f"the table file is missing ({model.meta.name} is required)", f"create it with the header: {','.join(expected)}")
+        report(
+            1,
+            "-",
+            "missing-file",
+            f"the table file is missing ({model.meta.name} is required)",
+            f"create it with the header: {','.join(expected)}",
+        )
         return table, findings
     problem = file_problem(path)
     if problem is None:
@@ -79,11 +85,23 @@ def read_table(path: Path, model: type[Row], shown: str) -> tuple[Table, list[Fi
         except OSError as error:  # vanished, or an I/O error while reading
             problem = f"cannot be read: {error.strerror or error}"
     if problem is not None:
-        report(1, "-", "unreadable-file", problem, "replace it with the CSV table itself (a regular file in the data folder)")
+        report(
+            1,
+            "-",
+            "unreadable-file",
+            problem,
+            "replace it with the CSV table itself (a regular file in the data folder)",
+        )
         return table, findings
     if b"\x00" in raw:
         position = raw.index(b"\x00")
-        report(raw.count(b"\n", 0, position) + 1, "-", "nul-byte", "contains a NUL byte, so it is binary or corrupt", "re-save the file as plain UTF-8 text")
+        report(
+            raw.count(b"\n", 0, position) + 1,
+            "-",
+            "nul-byte",
+            "contains a NUL byte, so it is binary or corrupt",
+            "re-save the file as plain UTF-8 text",
+        )
         return table, findings
     if raw.startswith(b"\xef\xbb\xbf"):
         report(1, "-", "encoding", "starts with a byte-order mark (BOM)", "save as UTF-8 without BOM")
@@ -92,13 +110,31 @@ def read_table(path: Path, model: type[Row], shown: str) -> tuple[Table, list[Fi
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
-        report(line, "-", "encoding", f"is not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})", "re-save the file as UTF-8")
+        report(
+            line,
+            "-",
+            "encoding",
+            f"is not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})",
+            "re-save the file as UTF-8",
+        )
         return table, findings
     if not text.strip():
-        report(1, "-", "empty-file", "is empty: even an empty table needs its header row", f"write the header: {','.join(expected)}")
+        report(
+            1,
+            "-",
+            "empty-file",
+            "is empty: even an empty table needs its header row",
+            f"write the header: {','.join(expected)}",
+        )
         return table, findings
     if "\r" in text:
-        report(text.count("\n", 0, text.index("\r")) + 1, "-", "line-endings", "uses CR or CRLF line endings", "save with LF (Unix) line endings")
+        report(
+            text.count("\n", 0, text.index("\r")) + 1,
+            "-",
+            "line-endings",
+            "uses CR or CRLF line endings",
+            "save with LF (Unix) line endings",
+        )
     if not text.endswith("\n"):
         report(text.count("\n") + 1, "-", "line-endings", "does not end with a line break", "add a final newline")
 
@@ -110,7 +146,13 @@ def read_table(path: Path, model: type[Row], shown: str) -> tuple[Table, list[Fi
             records.append((previous_end + 1, record))
             previous_end = reader.line_num
     except csv.Error as error:
-        report(previous_end + 1, "-", "csv-quoting", f"broken CSV quoting ({error})", 'a cell with a comma, quote or line break must be wrapped in "…", with inner quotes doubled ("")')
+        report(
+            previous_end + 1,
+            "-",
+            "csv-quoting",
+            f"broken CSV quoting ({error})",
+            'a cell with a comma, quote or line break must be wrapped in "…", with inner quotes doubled ("")',
+        )
         return table, findings
 
     header_line, header = records[0]
@@ -122,12 +164,24 @@ def read_table(path: Path, model: type[Row], shown: str) -> tuple[Table, list[Fi
             hint = f"did you mean {close[0]!r}?" if close else "remove the column or add it to schema/tables.py"
             report(header_line, name or "(empty)", "unknown-column", f"unknown column {name!r}", hint)
         for name in missing:
-            report(header_line, name, "missing-column", f"column {name!r} is missing from the header", f"the header must be: {','.join(expected)}")
+            report(
+                header_line,
+                name,
+                "missing-column",
+                f"column {name!r} is missing from the header",
+                f"the header must be: {','.join(expected)}",
+            )
         duplicated = sorted({name for name in header if header.count(name) > 1})
         for name in duplicated:
             report(header_line, name, "duplicate-column", f"column {name!r} appears more than once", "keep one")
         if not (unknown or missing or duplicated):
-            report(header_line, "-", "column-order", "columns are not in the schema's order", f"the header must be: {','.join(expected)}")
+            report(
+                header_line,
+                "-",
+                "column-order",
+                "columns are not in the schema's order",
+                f"the header must be: {','.join(expected)}",
+            )
         return table, findings
 
     for line, record in records[1:]:
@@ -136,12 +190,24 @@ def read_table(path: Path, model: type[Row], shown: str) -> tuple[Table, list[Fi
             continue
         if len(record) != len(expected):
             which = "more" if len(record) > len(expected) else "fewer"
-            report(line, "-", "cell-count", f"has {len(record)} cells, {which} than the {len(expected)} columns", "check for an unquoted comma or a missing cell")
+            report(
+                line,
+                "-",
+                "cell-count",
+                f"has {len(record)} cells, {which} than the {len(expected)} columns",
+                "check for an unquoted comma or a missing cell",
+            )
             continue
         if max(map(len, record)) > CELL_MAX_CHARS:
             for column, cell in zip(expected, record):
                 if len(cell) > CELL_MAX_CHARS:
-                    report(line, column, "cell-too-long", f"has {len(cell)} characters; a cell has at most {CELL_MAX_CHARS}", "shorten the cell: excerpts and texts are short quotations")
+                    report(
+                        line,
+                        column,
+                        "cell-too-long",
+                        f"has {len(cell)} characters; a cell has at most {CELL_MAX_CHARS}",
+                        "shorten the cell: excerpts and texts are short quotations",
+                    )
             continue
         table.rows.append(dict(zip(expected, record)))
         table.lines.append(line)

@@ -64,7 +64,13 @@ def with_needs(layers) -> tuple[str, ...]:
 ENGINE_NAMES = ("fast", "reference", "spark")
 
 
-def validate(data_dir: Path, archive_dir: Location | None = None, progress: Callable[[str], None] | None = None, layers: tuple[str, ...] | None = None, engine: str = "fast") -> Run:
+def validate(
+    data_dir: Path,
+    archive_dir: Location | None = None,
+    progress: Callable[[str], None] | None = None,
+    layers: tuple[str, ...] | None = None,
+    engine: str = "fast",
+) -> Run:
     """Run the layers (all by default, always in order) on the CSVs in `data_dir`.
 
     `archive_dir` holds the captured source texts. Each layer runs with the layers it needs (LAYER_NEEDS): the others

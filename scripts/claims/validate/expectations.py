@@ -32,9 +32,15 @@ def check(run: Run) -> None:
         if not table.loaded:
             continue
         frame = _frame(table)
-        batch = frames.add_dataframe_asset(name=name).add_batch_definition_whole_dataframe("all").get_batch(batch_parameters={"dataframe": frame})
+        batch = (
+            frames.add_dataframe_asset(name=name)
+            .add_batch_definition_whole_dataframe("all")
+            .get_batch(batch_parameters={"dataframe": frame})
+        )
         for suite in suites_for(name):
-            result = batch.validate(to_gx_suite(gx, suite), result_format={"result_format": "COMPLETE", "unexpected_index_column_names": []})
+            result = batch.validate(
+                to_gx_suite(gx, suite), result_format={"result_format": "COMPLETE", "unexpected_index_column_names": []}
+            )
             for item in result.results:
                 if not item.success:
                     for finding in _column_findings(item, table.shown, frame):
@@ -46,7 +52,9 @@ def _frame(table):
     """The table as a pandas frame of text cells (None where empty), indexed by line number."""
     import pyarrow as pa
 
-    arrow = pa.table({column: pa.array([row[column] or None for row in table.rows], type=pa.string()) for column in table.columns})
+    arrow = pa.table(
+        {column: pa.array([row[column] or None for row in table.rows], type=pa.string()) for column in table.columns}
+    )
     frame = arrow.to_pandas()
     frame.index = table.lines
     return frame
@@ -56,9 +64,23 @@ def _column_findings(item, shown: str, frame) -> list[Finding]:
     config = item.expectation_config
     meta = config.meta or {}
     kind, kwargs = config.type, config.kwargs
-    raised = [info.get("exception_message", "") for info in (item.exception_info or {}).values() if isinstance(info, dict) and info.get("raised_exception")]
+    raised = [
+        info.get("exception_message", "")
+        for info in (item.exception_info or {}).values()
+        if isinstance(info, dict) and info.get("raised_exception")
+    ]
     if raised:
-        return [Finding(shown, 1, expectation_column(kind, kwargs, meta), "expectation-error", f"{kind} could not run: {raised[0][:300]}", "fix the expectation in gx/expectations/", LAYER)]
+        return [
+            Finding(
+                shown,
+                1,
+                expectation_column(kind, kwargs, meta),
+                "expectation-error",
+                f"{kind} could not run: {raised[0][:300]}",
+                "fix the expectation in gx/expectations/",
+                LAYER,
+            )
+        ]
     result = item.result or {}
     lines = result.get("unexpected_index_list")
     if lines and not kwargs.get("mostly"):
@@ -91,7 +113,9 @@ def unexpected_finding(shown: str, kind: str, kwargs: dict, meta: dict, line: in
     return Finding(shown, line, expectation_column(kind, kwargs, meta), rule, message, hint, LAYER)
 
 
-def summary_finding(shown: str, kind: str, kwargs: dict, meta: dict, observed=None, filled: float | None = None) -> Finding:
+def summary_finding(
+    shown: str, kind: str, kwargs: dict, meta: dict, observed=None, filled: float | None = None
+) -> Finding:
     """A table-level failure: a fill rate below `mostly`, or an observed value out of bounds."""
     rule, hint = _rule_and_hint(kind, kwargs, meta)
     if filled is not None:
@@ -105,16 +129,28 @@ def summary_finding(shown: str, kind: str, kwargs: dict, meta: dict, observed=No
 
 def cross_table_finding(shown: str, line: int, meta: dict, key, description: str) -> Finding:
     """A row that a cross-table SQL expectation returns."""
-    return Finding(shown, line, meta["column"], meta["rule"], f"{', '.join(map(str, key))}: fails “{description}”", meta["hint"], LAYER)
+    return Finding(
+        shown,
+        line,
+        meta["column"],
+        meta["rule"],
+        f"{', '.join(map(str, key))}: fails “{description}”",
+        meta["hint"],
+        LAYER,
+    )
 
 
 def _kwargs(kwargs: dict) -> str:
-    return ", ".join(f"{key}={value!r}" for key, value in kwargs.items() if key not in {"column", "batch_id"} and value is not None)
+    return ", ".join(
+        f"{key}={value!r}" for key, value in kwargs.items() if key not in {"column", "batch_id"} and value is not None
+    )
 
 
 def _cross_table(run, gx, context) -> None:
     if any(f.layer in {"structure", "rows", "integrity"} for f in run.findings):
-        run.skipped["expectations (cross-table)"] = "the data has findings in earlier layers, so the SQLite database could not be built to run the cross-table SQL expectations on"
+        run.skipped["expectations (cross-table)"] = (
+            "the data has findings in earlier layers, so the SQLite database could not be built to run the cross-table SQL expectations on"
+        )
         return
     import duckdb
 
@@ -124,7 +160,9 @@ def _cross_table(run, gx, context) -> None:
         try:
             sqlite_from_csvs(run.data_dir, path, run.archive_dir)
         except duckdb.Error as error:
-            run.skipped["expectations (cross-table)"] = f"the SQLite database could not be built from this data ({str(error).splitlines()[0]})"
+            run.skipped["expectations (cross-table)"] = (
+                f"the SQLite database could not be built from this data ({str(error).splitlines()[0]})"
+            )
             return
         source = context.data_sources.add_sqlite("published", connection_string=f"sqlite:///{path}")
         assets: dict[str, Any] = {}
@@ -135,17 +173,40 @@ def _cross_table(run, gx, context) -> None:
                 continue
             table = meta["table"]
             if table not in assets:
-                assets[table] = source.add_table_asset(name=table, table_name=table).add_batch_definition_whole_table("all").get_batch()
+                assets[table] = (
+                    source.add_table_asset(name=table, table_name=table)
+                    .add_batch_definition_whole_table("all")
+                    .get_batch()
+                )
             single = to_gx_suite(gx, {"name": f"cross_table.{number}", "expectations": [item]})
             result = assets[table].validate(single, result_format="COMPLETE").results[0]
             if result.success:
                 continue
             if "details" not in (result.result or {}):
-                errors = [info.get("exception_message", "") for info in (result.exception_info or {}).values() if isinstance(info, dict)]
-                run.findings.add(Finding("gx/expectations/cross_table.json", 1, "-", "expectation-error", f"“{item['description']}” could not run: {' '.join(errors)[:300]}", "fix the expectation's SQL", LAYER))
+                errors = [
+                    info.get("exception_message", "")
+                    for info in (result.exception_info or {}).values()
+                    if isinstance(info, dict)
+                ]
+                run.findings.add(
+                    Finding(
+                        "gx/expectations/cross_table.json",
+                        1,
+                        "-",
+                        "expectation-error",
+                        f"“{item['description']}” could not run: {' '.join(errors)[:300]}",
+                        "fix the expectation's SQL",
+                        LAYER,
+                    )
+                )
                 continue
-            locate = {tuple(str(row[k]) for k in meta["key"]): line for row, line in zip(run.tables[table].rows, run.tables[table].lines)}
+            locate = {
+                tuple(str(row[k]) for k in meta["key"]): line
+                for row, line in zip(run.tables[table].rows, run.tables[table].lines)
+            }
             for row in result.result["details"]["unexpected_rows"]:
                 key = tuple(str(row[k]) for k in meta["key"])
-                run.findings.add(cross_table_finding(run.tables[table].shown, locate.get(key, 1), meta, key, item["description"]))
+                run.findings.add(
+                    cross_table_finding(run.tables[table].shown, locate.get(key, 1), meta, key, item["description"])
+                )
         source.get_engine().dispose()  # release the file before the folder is removed

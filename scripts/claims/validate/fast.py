@@ -103,7 +103,17 @@ def padded_quotes(chunk: bytes, quotes_before: int) -> bool:
 def byte_scan(path: Path) -> dict:
     """One pass over the file in chunks that end at a line break: NUL bytes, BOM, UTF-8 validity,
     CRs, line count, header, and the bytes that the two CSV readers could read differently."""
-    facts = {"nul": False, "bom": False, "utf8": True, "cr": False, "newlines": 0, "final_newline": False, "header": b"", "size": 0, "ambiguous": False}
+    facts = {
+        "nul": False,
+        "bom": False,
+        "utf8": True,
+        "cr": False,
+        "newlines": 0,
+        "final_newline": False,
+        "header": b"",
+        "size": 0,
+        "ambiguous": False,
+    }
     decoder = codecs.getincrementaldecoder("utf-8")()
     last, quotes = b"", 0
     with path.open("rb") as handle:
@@ -137,14 +147,24 @@ def byte_scan(path: Path) -> dict:
 def plain_file(facts: dict | None, columns: list[str]) -> bool:
     """Whether the byte scan found a file that a fast CSV reader (DuckDB's, Spark's) reads as the
     reference does: no NUL, BOM, invalid UTF-8, CR or ambiguous quote, a final newline, the header."""
-    if not facts or facts["nul"] or facts["bom"] or not facts["utf8"] or facts["cr"] or not facts["final_newline"] or facts["ambiguous"]:
+    if (
+        not facts
+        or facts["nul"]
+        or facts["bom"]
+        or not facts["utf8"]
+        or facts["cr"]
+        or not facts["final_newline"]
+        or facts["ambiguous"]
+    ):
         return False
     return facts["header"] == ",".join(columns).encode()
 
 
 def _register(con, name: str, table: Table) -> None:
     """A table read by the reference reader, into DuckDB (only for files that need it)."""
-    columns = {column: pa.array([row[column] or None for row in table.rows], type=pa.string()) for column in table.columns}
+    columns = {
+        column: pa.array([row[column] or None for row in table.rows], type=pa.string()) for column in table.columns
+    }
     columns["_line"] = pa.array(table.lines, type=pa.int64())
     con.register("_incoming", pa.table(columns))
     con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _incoming")
@@ -163,11 +183,15 @@ def _duckdb_read(con, path: Path, name: str, columns: list[str], facts: dict) ->
         con.execute(
             f"CREATE OR REPLACE TABLE _raw AS SELECT * FROM {duckdb_read_csv(path, [*columns, '_extra'], null_padding='true', nullstr=_q(NULL_MARKER))}"
         )
-        rows, odd = con.execute(f"SELECT count(*), count(*) FILTER (WHERE _extra IS NOT NULL OR {columns[-1]} IS NULL OR {too_long}) FROM _raw").fetchone()
+        rows, odd = con.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE _extra IS NOT NULL OR {columns[-1]} IS NULL OR {too_long}) FROM _raw"
+        ).fetchone()
         # one line per record, the right number of cells, no long cell: the line numbers are exact
         clean = odd == 0 and rows == facts["newlines"] - 1
         if clean:  # a base table keeps the file's order, and its rowid is the record's index
-            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT {cells}, CAST(rowid + 2 AS BIGINT) AS _line FROM _raw")
+            con.execute(
+                f"CREATE OR REPLACE TABLE {name} AS SELECT {cells}, CAST(rowid + 2 AS BIGINT) AS _line FROM _raw"
+            )
         con.execute("DROP TABLE _raw")
     except duckdb.Error:
         return None
@@ -216,7 +240,13 @@ def _kinds(model: type[Row]) -> dict[str, str]:
         text_rules = "check_cell_text" in repr(info.annotation) + repr(info.metadata)
         if constraints.get("pattern") == ID_PATTERN.strip("^$"):
             kinds[field["name"]] = "id"
-        elif field["type"] == "string" and text_rules and set(constraints) <= {"required", "minLength"} and "split_list" not in repr(info.annotation) and "check_edtf" not in repr(info.annotation):
+        elif (
+            field["type"] == "string"
+            and text_rules
+            and set(constraints) <= {"required", "minLength"}
+            and "split_list" not in repr(info.annotation)
+            and "check_edtf" not in repr(info.annotation)
+        ):
             kinds[field["name"]] = "text"
         else:
             kinds[field["name"]] = "distinct"
@@ -256,7 +286,9 @@ def _judges(model: type[Row], column: str):
 
     info = model.model_fields[column]
     descriptor = next(f for f in table_schema(model)["fields"] if f["name"] == column)
-    return Field.from_descriptor(_without_unique(descriptor)).create_cell_reader(), TypeAdapter(Annotated[info.annotation, info])
+    return Field.from_descriptor(_without_unique(descriptor)).create_cell_reader(), TypeAdapter(
+        Annotated[info.annotation, info]
+    )
 
 
 def row_selector(model: type[Row]) -> str:
@@ -271,7 +303,12 @@ def check_rows(run, con) -> None:
     edtf_values = set()
     for model in TABLES:
         if run.tables[model.meta.name].loaded and "date" in model.columns():
-            edtf_values |= {v for (v,) in con.execute(f"SELECT DISTINCT date FROM {model.meta.name} WHERE date IS NOT NULL").fetchall()}
+            edtf_values |= {
+                v
+                for (v,) in con.execute(
+                    f"SELECT DISTINCT date FROM {model.meta.name} WHERE date IS NOT NULL"
+                ).fetchall()
+            }
     bounds = [(v, *(edtf_bounds(v) or (None, None))) for v in sorted(edtf_values)]
     con.execute("CREATE OR REPLACE TABLE _edtf (value VARCHAR, lo DATE, hi DATE)")
     if bounds:
@@ -287,14 +324,22 @@ def check_rows(run, con) -> None:
         for index, (column, kind) in enumerate(_kinds(model).items()):
             if kind == "distinct":
                 read_cell, adapter = _judges(model, column)
-                rejected = [(value,) for (value,) in con.execute(f"SELECT DISTINCT {column} FROM {name}").fetchall() if reference_rejects(value, read_cell, adapter)]
+                rejected = [
+                    (value,)
+                    for (value,) in con.execute(f"SELECT DISTINCT {column} FROM {name}").fetchall()
+                    if reference_rejects(value, read_cell, adapter)
+                ]
                 con.execute(f"CREATE OR REPLACE TABLE _v{index} (value VARCHAR)")
                 if rejected:
                     con.executemany(f"INSERT INTO _v{index} VALUES (?)", rejected)
-                    joins.append(f"LEFT JOIN (SELECT value, TRUE AS bad FROM _v{index}) _v{index} ON _v{index}.value IS NOT DISTINCT FROM t.{column}")
+                    joins.append(
+                        f"LEFT JOIN (SELECT value, TRUE AS bad FROM _v{index}) _v{index} ON _v{index}.value IS NOT DISTINCT FROM t.{column}"
+                    )
                     selectors.append(f"_v{index}.bad IS NOT NULL")
             else:
-                selectors.append(_cell_selector(f"t.{column}", kind, bool(schema[column].get("constraints", {}).get("required"))))
+                selectors.append(
+                    _cell_selector(f"t.{column}", kind, bool(schema[column].get("constraints", {}).get("required")))
+                )
         edtf_join = "LEFT JOIN _edtf ON _edtf.value = t.date" if "date" in schema else ""
         bounds_columns = ", _edtf.lo AS _lo, _edtf.hi AS _hi" if edtf_join else ""
         columns = model.columns()
@@ -331,7 +376,9 @@ def check_provenance(run, con) -> None:
     if any(not run.tables[t].loaded for t in needed):
         return
     for table in needed:
-        con.execute(f"CREATE OR REPLACE VIEW _ok_{table} AS SELECT * FROM {table} WHERE _line NOT IN (SELECT _line FROM _bad_{table})")
+        con.execute(
+            f"CREATE OR REPLACE VIEW _ok_{table} AS SELECT * FROM {table} WHERE _line NOT IN (SELECT _line FROM _bad_{table})"
+        )
     archive = Archive.open(run.archive_dir)
     add = run.findings.add
     shown = {t: run.tables[t].shown for t in needed}
@@ -349,7 +396,16 @@ def check_provenance(run, con) -> None:
     def flush() -> None:
         if not batch_shas:
             return
-        con.register("_batch", pa.table({"sha": [b[0] for b in batch], "no": pa.array([b[1] for b in batch], pa.int64()), "piece": [b[2] for b in batch]}))
+        con.register(
+            "_batch",
+            pa.table(
+                {
+                    "sha": [b[0] for b in batch],
+                    "no": pa.array([b[1] for b in batch], pa.int64()),
+                    "piece": [b[2] for b in batch],
+                }
+            ),
+        )
         con.execute("CREATE OR REPLACE TABLE _pieces AS SELECT * FROM _batch")
         con.unregister("_batch")
         con.register("_batch_shas", pa.table({"sha": batch_shas}))
@@ -370,7 +426,9 @@ def check_provenance(run, con) -> None:
         batch_shas.clear()
 
     lengths: list[tuple[str, int]] = []
-    for line, sha, body_end in con.execute("SELECT _line, archive_sha256, CAST(body_char_end AS BIGINT) FROM _ok_sources WHERE archive_sha256 IS NOT NULL ORDER BY _line").fetchall():
+    for line, sha, body_end in con.execute(
+        "SELECT _line, archive_sha256, CAST(body_char_end AS BIGINT) FROM _ok_sources WHERE archive_sha256 IS NOT NULL ORDER BY _line"
+    ).fetchall():
         text = archive.text(sha, keep=False)
         for finding in source_findings(shown["sources"], line, sha, body_end, text, archive):
             add(finding)
@@ -384,18 +442,26 @@ def check_provenance(run, con) -> None:
             flush()
     flush()
     if lengths:
-        con.register("_batch", pa.table({"sha": [x[0] for x in lengths], "length": pa.array([x[1] for x in lengths], pa.int64())}))
+        con.register(
+            "_batch",
+            pa.table({"sha": [x[0] for x in lengths], "length": pa.array([x[1] for x in lengths], pa.int64())}),
+        )
         con.execute("INSERT INTO _lengths SELECT * FROM _batch")
         con.unregister("_batch")
     # excerpts longer than a piece (rare) are compared in Python
     long = con.execute("SELECT _line, sha, cs, ce, excerpt FROM _evidence WHERE matches IS NULL").fetchall()
     for line, sha, start, end, excerpt in long:
-        con.execute("UPDATE _evidence SET matches = ? WHERE _line = ?", [archive.text(sha, keep=False)[start:end] == excerpt, line])
+        con.execute(
+            "UPDATE _evidence SET matches = ? WHERE _line = ?",
+            [archive.text(sha, keep=False)[start:end] == excerpt, line],
+        )
     # SQL selects the attestations that may break a rule; the reference's checks judge them
     for line, excerpt, start, end, body_start, body_end, sha in con.execute(
         "SELECT _line, excerpt, cs, ce, bs, be, sha FROM _evidence WHERE NOT matches OR (bs IS NOT NULL AND NOT (bs <= cs AND ce <= be)) ORDER BY _line"
     ).fetchall():
-        for finding in excerpt_findings(shown["attestations"], line, excerpt, start, end, body_start, body_end, archive.text(sha, keep=False)):
+        for finding in excerpt_findings(
+            shown["attestations"], line, excerpt, start, end, body_start, body_end, archive.text(sha, keep=False)
+        ):
             add(finding)
     suspects = con.execute(
         f"""SELECT DISTINCT s._line, s.statement_id, s.statement_type, s.text FROM _ok_statements s JOIN _evidence e ON e.statement_id = s.statement_id AND e.matches
@@ -414,7 +480,9 @@ def check_provenance(run, con) -> None:
             excerpts.setdefault(statement_id, []).append((excerpt, line))
         con.unregister("_suspects")
         for line, statement_id, statement_type, text in suspects:
-            for finding in quote_findings(shown["statements"], line, statement_type, text, excerpts.get(statement_id, []), shown["attestations"]):
+            for finding in quote_findings(
+                shown["statements"], line, statement_type, text, excerpts.get(statement_id, []), shown["attestations"]
+            ):
                 add(finding)
     roles = con.execute(
         """SELECT a._line, a.role, a.role_source_id, s.archive_sha256, CAST(s.body_char_start AS BIGINT), CAST(s.body_char_end AS BIGINT)
@@ -422,7 +490,9 @@ def check_provenance(run, con) -> None:
            WHERE a.role IS NOT NULL AND s.archive_sha256 IN (SELECT sha FROM _lengths) ORDER BY s.archive_sha256, a._line"""
     ).fetchall()
     for line, role, source_id, sha, body_start, body_end in roles:  # grouped by text: each is read once
-        for finding in role_findings(shown["actors"], line, role, source_id, archive.text(sha, keep=False), body_start, body_end):
+        for finding in role_findings(
+            shown["actors"], line, role, source_id, archive.text(sha, keep=False), body_start, body_end
+        ):
             add(finding)
     if run.tables["positions"].loaded:
         _titles(run, con, archive)
@@ -430,22 +500,36 @@ def check_provenance(run, con) -> None:
     if confirmed is None:
         run.notes.append(wikidata_not_checked(run.archive_dir))
     else:
-        for line, wikidata_id, name, aliases in con.execute("SELECT _line, wikidata_id, name, aliases FROM _ok_actors WHERE wikidata_id IS NOT NULL ORDER BY _line").fetchall():
-            for finding in wikidata_findings(shown["actors"], line, wikidata_id, {name, *(aliases.split(LIST_SEPARATOR) if aliases else ())}, confirmed):
+        for line, wikidata_id, name, aliases in con.execute(
+            "SELECT _line, wikidata_id, name, aliases FROM _ok_actors WHERE wikidata_id IS NOT NULL ORDER BY _line"
+        ).fetchall():
+            for finding in wikidata_findings(
+                shown["actors"],
+                line,
+                wikidata_id,
+                {name, *(aliases.split(LIST_SEPARATOR) if aliases else ())},
+                confirmed,
+            ):
                 add(finding)
-    con.execute("CREATE OR REPLACE TABLE archived_texts AS SELECT sha AS archive_sha256, length AS char_length FROM _lengths")
+    con.execute(
+        "CREATE OR REPLACE TABLE archived_texts AS SELECT sha AS archive_sha256, length AS char_length FROM _lengths"
+    )
 
 
 def _titles(run, con, archive) -> None:
     """Positions' titles quoted verbatim from the article body of their source (the reference's check, on the rows SQL selects)."""
-    con.execute("CREATE OR REPLACE VIEW _ok_positions AS SELECT * FROM positions WHERE _line NOT IN (SELECT _line FROM _bad_positions)")
+    con.execute(
+        "CREATE OR REPLACE VIEW _ok_positions AS SELECT * FROM positions WHERE _line NOT IN (SELECT _line FROM _bad_positions)"
+    )
     titles = con.execute(
         """SELECT p._line, p.title, p.source_id, s.archive_sha256, CAST(s.body_char_start AS BIGINT), CAST(s.body_char_end AS BIGINT)
            FROM _ok_positions p JOIN _ok_sources s ON s.source_id = p.source_id
            WHERE s.archive_sha256 IN (SELECT sha FROM _lengths) ORDER BY s.archive_sha256, p._line"""
     ).fetchall()
     for line, title, source_id, sha, body_start, body_end in titles:  # grouped by text: each is read once
-        for finding in title_findings(run.tables["positions"].shown, line, title, source_id, archive.text(sha, keep=False), body_start, body_end):
+        for finding in title_findings(
+            run.tables["positions"].shown, line, title, source_id, archive.text(sha, keep=False), body_start, body_end
+        ):
             run.findings.add(finding)
 
 
@@ -454,11 +538,17 @@ def _titles(run, con, archive) -> None:
 
 def _unexpected_by_value(con, name: str, column: str, fails) -> list[tuple[int, object]]:
     """(line, value) of the cells whose distinct value `fails` (a Python test, as GX runs it on pandas)."""
-    bad = [value for (value,) in con.execute(f"SELECT DISTINCT {column} FROM {name} WHERE {column} IS NOT NULL").fetchall() if fails(value)]
+    bad = [
+        value
+        for (value,) in con.execute(f"SELECT DISTINCT {column} FROM {name} WHERE {column} IS NOT NULL").fetchall()
+        if fails(value)
+    ]
     if not bad:
         return []
     con.register("_unexpected", pa.table({"value": pa.array(bad, pa.string())}))
-    rows = con.execute(f"SELECT _line, {column} FROM {name} WHERE {column} IN (SELECT value FROM _unexpected) ORDER BY _line").fetchall()
+    rows = con.execute(
+        f"SELECT _line, {column} FROM {name} WHERE {column} IN (SELECT value FROM _unexpected) ORDER BY _line"
+    ).fetchall()
     con.unregister("_unexpected")
     return rows
 
@@ -479,10 +569,15 @@ def _strptime_fails(fmt: str):
 # Each expectation kind the suites use, compiled: a function of (connection, table, kwargs) that
 # returns the unexpected (line, value) pairs of a map expectation, or ("observed", value, passed).
 COMPILED_EXPECTATIONS = {
-    "expect_column_values_to_not_be_null": lambda con, t, k: con.execute(f"SELECT _line, NULL FROM {t} WHERE {k['column']} IS NULL ORDER BY _line").fetchall(),
+    "expect_column_values_to_not_be_null": lambda con, t, k: con.execute(
+        f"SELECT _line, NULL FROM {t} WHERE {k['column']} IS NULL ORDER BY _line"
+    ).fetchall(),
     # selected in SQL, confirmed with Python's re as GX does on pandas
     "expect_column_values_to_match_regex": lambda con, t, k: [
-        (line, value) for line, value in con.execute(f"SELECT _line, {k['column']} FROM {t} WHERE NOT regexp_matches({k['column']}, {_q(k['regex'])}) ORDER BY _line").fetchall()
+        (line, value)
+        for line, value in con.execute(
+            f"SELECT _line, {k['column']} FROM {t} WHERE NOT regexp_matches({k['column']}, {_q(k['regex'])}) ORDER BY _line"
+        ).fetchall()
         if not re.search(k["regex"], value)
     ],
     "expect_column_values_to_be_in_set": lambda con, t, k: con.execute(
@@ -492,7 +587,9 @@ COMPILED_EXPECTATIONS = {
         f"SELECT _line, {k['column']} FROM {t} WHERE length({k['column']}) < {k.get('min_value') if k.get('min_value') is not None else 0} "
         f"OR length({k['column']}) > {k.get('max_value') if k.get('max_value') is not None else 'length(' + k['column'] + ')'} ORDER BY _line"
     ).fetchall(),
-    "expect_column_values_to_match_strftime_format": lambda con, t, k: _unexpected_by_value(con, t, k["column"], _strptime_fails(k["strftime_format"])),
+    "expect_column_values_to_match_strftime_format": lambda con, t, k: _unexpected_by_value(
+        con, t, k["column"], _strptime_fails(k["strftime_format"])
+    ),
     "expect_column_values_to_be_unique": lambda con, t, k: con.execute(
         f"SELECT _line, {k['column']} FROM {t} WHERE {k['column']} IN (SELECT {k['column']} FROM {t} GROUP BY ALL HAVING count(*) > 1) ORDER BY _line"
     ).fetchall(),
@@ -506,7 +603,8 @@ COMPILED_EXPECTATIONS = {
     "expect_table_row_count_to_be_between": lambda con, t, k: (
         "observed",
         (count := con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]),
-        (k.get("min_value") is None or count >= k["min_value"]) and (k.get("max_value") is None or count <= k["max_value"]),
+        (k.get("min_value") is None or count >= k["min_value"])
+        and (k.get("max_value") is None or count <= k["max_value"]),
     ),
     "expect_table_columns_to_match_ordered_list": lambda con, t, k: (
         "observed",
@@ -520,8 +618,12 @@ COMPILED_EXPECTATIONS = {
 # passes, so that one scan of the table tells which expectations need their rows fetched.
 MAY_FAIL = {
     "expect_column_values_to_not_be_null": lambda k: f"count(*) FILTER (WHERE {k['column']} IS NULL)",
-    "expect_column_values_to_match_regex": lambda k: f"count(*) FILTER (WHERE NOT regexp_matches({k['column']}, {_q(k['regex'])}))",
-    "expect_column_values_to_be_in_set": lambda k: f"count(*) FILTER (WHERE {k['column']} NOT IN ({', '.join(_q(v) for v in k['value_set'])}))",
+    "expect_column_values_to_match_regex": lambda k: (
+        f"count(*) FILTER (WHERE NOT regexp_matches({k['column']}, {_q(k['regex'])}))"
+    ),
+    "expect_column_values_to_be_in_set": lambda k: (
+        f"count(*) FILTER (WHERE {k['column']} NOT IN ({', '.join(_q(v) for v in k['value_set'])}))"
+    ),
     "expect_column_value_lengths_to_be_between": lambda k: (
         f"count(*) FILTER (WHERE length({k['column']}) NOT BETWEEN {k.get('min_value') or 0} AND {k['max_value'] if k.get('max_value') is not None else 'length(' + k['column'] + ')'})"
     ),
@@ -531,9 +633,15 @@ MAY_FAIL = {
 
 def _may_fail(con, name: str, items: list[dict]) -> list[bool]:
     """For each expectation of a table, whether it may fail: one scan for all of them."""
-    counts = [MAY_FAIL[item["type"]](item["kwargs"]) for item in items if item["type"] in MAY_FAIL and not item["kwargs"].get("mostly")]
+    counts = [
+        MAY_FAIL[item["type"]](item["kwargs"])
+        for item in items
+        if item["type"] in MAY_FAIL and not item["kwargs"].get("mostly")
+    ]
     found = iter(con.execute(f"SELECT {', '.join(counts)} FROM {name}").fetchone() if counts else ())
-    return [next(found) > 0 if item["type"] in MAY_FAIL and not item["kwargs"].get("mostly") else True for item in items]
+    return [
+        next(found) > 0 if item["type"] in MAY_FAIL and not item["kwargs"].get("mostly") else True for item in items
+    ]
 
 
 def check_expectations(run, con) -> None:
@@ -550,7 +658,9 @@ def check_expectations(run, con) -> None:
                 if not may_fail:
                     continue
                 if kind not in COMPILED_EXPECTATIONS:
-                    raise NotImplementedError(f"expectation kind {kind} has no compiled form in claims/validate/fast.py")
+                    raise NotImplementedError(
+                        f"expectation kind {kind} has no compiled form in claims/validate/fast.py"
+                    )
                 if kind == "expect_column_values_to_not_be_null" and kwargs.get("mostly"):
                     total, filled = con.execute(f"SELECT count(*), count({kwargs['column']}) FROM {name}").fetchone()
                     if total and filled / total < kwargs["mostly"]:
@@ -574,7 +684,9 @@ def check_expectations(run, con) -> None:
         table = meta["table"]
         query = item["kwargs"]["unexpected_rows_query"].replace("{batch}", table)
         keys = ", ".join(meta["key"])
-        for line, *key in con.execute(f"SELECT t._line, {', '.join('t.' + k for k in meta['key'])} FROM {table} t WHERE ({keys}) IN ({query}) ORDER BY t._line").fetchall():
+        for line, *key in con.execute(
+            f"SELECT t._line, {', '.join('t.' + k for k in meta['key'])} FROM {table} t WHERE ({keys}) IN ({query}) ORDER BY t._line"
+        ).fetchall():
             run.findings.add(cross_table_finding(run.tables[table].shown, line, meta, key, item["description"]))
 
 

@@ -24,7 +24,29 @@ from claims.validate.run import Run
 LAYER = "integrity"
 
 # A pronoun refers to an entity but does not name it: "he" is not a mention of Putin.
-PRONOUNS = ("he", "him", "his", "she", "her", "hers", "it", "its", "they", "them", "their", "we", "us", "our", "you", "your", "i", "me", "my")
+PRONOUNS = (
+    "he",
+    "him",
+    "his",
+    "she",
+    "her",
+    "hers",
+    "it",
+    "its",
+    "they",
+    "them",
+    "their",
+    "we",
+    "us",
+    "our",
+    "you",
+    "your",
+    "i",
+    "me",
+    "my",
+)
+
+
 # Whitespace runs (no-break spaces included, as schema/fields.py counts them) compare as one space.
 def _spaced(expression: str) -> str:
     return f"regexp_replace({expression}, '{char_class(WHITESPACE_RANGES, re2=True)}+', ' ', 'g')"
@@ -42,8 +64,12 @@ def _names(haystack: str, words: str) -> str:
     for the regular expression, which is the rule as written."""
     marked = f"(' ' || regexp_replace({haystack}, '{OTHER_CHARACTER}', '{BOUNDARY}', 'g') || ' ')"
     plain = f"NOT regexp_matches({words}, '{OTHER_CHARACTER}')"
-    found = " OR ".join(f"contains({marked}, '{left}' || {words} || '{right}')" for left in (" ", BOUNDARY) for right in (" ", BOUNDARY))
-    regex = f"regexp_matches({haystack}, '(^|[^\\p{{L}}\\p{{N}}])' || regexp_escape({words}) || '([^\\p{{L}}\\p{{N}}]|$)')"
+    found = " OR ".join(
+        f"contains({marked}, '{left}' || {words} || '{right}')" for left in (" ", BOUNDARY) for right in (" ", BOUNDARY)
+    )
+    regex = (
+        f"regexp_matches({haystack}, '(^|[^\\p{{L}}\\p{{N}}])' || regexp_escape({words}) || '([^\\p{{L}}\\p{{N}}]|$)')"
+    )
     return f"CASE WHEN {plain} AND ({found}) THEN TRUE ELSE {regex} END"
 
 
@@ -63,7 +89,12 @@ def connect(run) -> duckdb.DuckDBPyConnection:
         table = run.tables[model.meta.name]
         columns = {name: [row[name] or None for row in table.rows] for name in table.columns}
         columns["_line"] = table.lines
-        arrow = pa.table({name: pa.array(values, type=pa.int64() if name == "_line" else pa.string()) for name, values in columns.items()})
+        arrow = pa.table(
+            {
+                name: pa.array(values, type=pa.int64() if name == "_line" else pa.string())
+                for name, values in columns.items()
+            }
+        )
         con.register(f"_{model.meta.name}_arrow", arrow)
         con.execute(f"CREATE TABLE {model.meta.name} AS SELECT * FROM _{model.meta.name}_arrow")
         con.unregister(f"_{model.meta.name}_arrow")
@@ -96,11 +127,21 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
         duplicates = con.execute(
             f"""SELECT _line, first_line FROM (
                   SELECT _line, min(_line) OVER (PARTITION BY {key}) AS first_line FROM {name}
-                  WHERE {' AND '.join(f'{c} IS NOT NULL' for c in model.meta.primary_key)})
+                  WHERE {" AND ".join(f"{c} IS NOT NULL" for c in model.meta.primary_key)})
                 WHERE _line <> first_line ORDER BY _line"""
         ).fetchall()
         for line, first in duplicates:
-            add(Finding(shown(name), line, ",".join(model.meta.primary_key), "primary-key", f"repeats the key of line {first}", "give each row its own key; never reuse a published ID", LAYER))
+            add(
+                Finding(
+                    shown(name),
+                    line,
+                    ",".join(model.meta.primary_key),
+                    "primary-key",
+                    f"repeats the key of line {first}",
+                    "give each row its own key; never reuse a published ID",
+                    LAYER,
+                )
+            )
 
         for key_def in model.foreign_keys():
             (column,), (ref,) = key_def.fields, key_def.ref_fields
@@ -111,9 +152,22 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
                 f"AND NOT EXISTS (SELECT 1 FROM {key_def.table} p WHERE p.{ref} = c.{column}) ORDER BY c._line"
             ).fetchall()
             if dangling:
-                known = [value for (value,) in con.execute(f"SELECT {ref} FROM {key_def.table} WHERE {ref} IS NOT NULL").fetchall()]
+                known = [
+                    value
+                    for (value,) in con.execute(f"SELECT {ref} FROM {key_def.table} WHERE {ref} IS NOT NULL").fetchall()
+                ]
             for line, value in dangling:
-                add(Finding(shown(name), line, column, "foreign-key", f"{shorten(value)} is not among the {ref} values of {shown(key_def.table)}", _suggest(value, known, key_def.table), LAYER))
+                add(
+                    Finding(
+                        shown(name),
+                        line,
+                        column,
+                        "foreign-key",
+                        f"{shorten(value)} is not among the {ref} values of {shown(key_def.table)}",
+                        _suggest(value, known, key_def.table),
+                        LAYER,
+                    )
+                )
 
     if "statement_mentions" not in unusable:
         for entity_type, (target, ref) in MENTION_TARGETS.items():
@@ -125,29 +179,71 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
                 [entity_type],
             ).fetchall()
             if dangling:
-                known = [value for (value,) in con.execute(f"SELECT {ref} FROM {target} WHERE {ref} IS NOT NULL").fetchall()]
+                known = [
+                    value for (value,) in con.execute(f"SELECT {ref} FROM {target} WHERE {ref} IS NOT NULL").fetchall()
+                ]
             for line, value in dangling:
-                add(Finding(shown("statement_mentions"), line, "entity_id", "foreign-key", f"{shorten(value)} is not among the {ref} values of {shown(target)} (entity_type {entity_type})", _suggest(value, known, target), LAYER))
+                add(
+                    Finding(
+                        shown("statement_mentions"),
+                        line,
+                        "entity_id",
+                        "foreign-key",
+                        f"{shorten(value)} is not among the {ref} values of {shown(target)} (entity_type {entity_type})",
+                        _suggest(value, known, target),
+                        LAYER,
+                    )
+                )
 
     if not unusable & {"statements", "events", "attestations"}:
         for subject, key in (("statements", "statement_id"), ("events", "event_id")):
-            for (line, value) in con.execute(
+            for line, value in con.execute(
                 f"SELECT s._line, s.{key} FROM {subject} s WHERE s.{key} IS NOT NULL "
                 f"AND NOT EXISTS (SELECT 1 FROM attestations a WHERE a.{key} = s.{key}) ORDER BY s._line"
             ).fetchall():
-                add(Finding(shown(subject), line, key, "unattested", f"{value!r} has no attestation: no fact without an excerpt", f"add a row to {shown('attestations')} quoting the source verbatim (find offsets with `claims locate`)", LAYER))
+                add(
+                    Finding(
+                        shown(subject),
+                        line,
+                        key,
+                        "unattested",
+                        f"{value!r} has no attestation: no fact without an excerpt",
+                        f"add a row to {shown('attestations')} quoting the source verbatim (find offsets with `claims locate`)",
+                        LAYER,
+                    )
+                )
 
     if not unusable & {"attestations", "sources"}:
         for line, source in con.execute(
             "SELECT a._line, a.source_id FROM attestations a JOIN sources s USING (source_id) WHERE s.archive_sha256 IS NULL ORDER BY a._line"
         ).fetchall():
-            add(Finding(shown("attestations"), line, "source_id", "unarchived-source", f"source {source!r} has no archived text, so the excerpt's offsets cannot be checked", "quote the archived source that reports the statement; name the unarchived one in via_source_id", LAYER))
+            add(
+                Finding(
+                    shown("attestations"),
+                    line,
+                    "source_id",
+                    "unarchived-source",
+                    f"source {source!r} has no archived text, so the excerpt's offsets cannot be checked",
+                    "quote the archived source that reports the statement; name the unarchived one in via_source_id",
+                    LAYER,
+                )
+            )
 
     if not unusable & {"positions", "sources"}:
         for line, source in con.execute(
             "SELECT p._line, p.source_id FROM positions p JOIN sources s USING (source_id) WHERE s.archive_sha256 IS NULL ORDER BY p._line"
         ).fetchall():
-            add(Finding(shown("positions"), line, "source_id", "unarchived-source", f"source {source!r} has no archived text, so the title cannot be checked against it", "name the archived source whose text gives the title", LAYER))
+            add(
+                Finding(
+                    shown("positions"),
+                    line,
+                    "source_id",
+                    "unarchived-source",
+                    f"source {source!r} has no archived text, so the title cannot be checked against it",
+                    "name the archived source whose text gives the title",
+                    LAYER,
+                )
+            )
 
     if not unusable & {"statements", "attestations", "sources"}:
         for line, statement, date_min, source, published in con.execute(
@@ -157,7 +253,17 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
                WHERE TRY_CAST(st.date_min AS DATE) > TRY_CAST(left(src.published_at, 10) AS DATE)
                ORDER BY st._line, src.source_id"""
         ).fetchall():
-            add(Finding(shown("statements"), line, "date_min", "dated-after-source", f"{statement!r} is dated from {date_min}, after source {source!r} was published ({published})", "a source cannot report what had not yet been said: check the date's resolution", LAYER))
+            add(
+                Finding(
+                    shown("statements"),
+                    line,
+                    "date_min",
+                    "dated-after-source",
+                    f"{statement!r} is dated from {date_min}, after source {source!r} was published ({published})",
+                    "a source cannot report what had not yet been said: check the date's resolution",
+                    LAYER,
+                )
+            )
 
     if not unusable & {"statements", "events"}:
         for line, statement, event, s_min, s_max, e_min, e_max in con.execute(
@@ -167,7 +273,17 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
                   OR TRY_CAST(st.date_min AS DATE) > TRY_CAST(e.date_max AS DATE)
                ORDER BY st._line"""
         ).fetchall():
-            add(Finding(shown("statements"), line, "date_min", "event-date", f"{statement!r} is dated {s_min}..{s_max} but its event {event!r} is {e_min}..{e_max}", "a statement made at an event shares its date: correct one of them", LAYER))
+            add(
+                Finding(
+                    shown("statements"),
+                    line,
+                    "date_min",
+                    "event-date",
+                    f"{statement!r} is dated {s_min}..{s_max} but its event {event!r} is {e_min}..{e_max}",
+                    "a statement made at an event shares its date: correct one of them",
+                    LAYER,
+                )
+            )
 
     if not unusable & {"statements", "event_participants"}:
         for line, speaker, event in con.execute(
@@ -176,7 +292,17 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
                  AND NOT EXISTS (SELECT 1 FROM event_participants p WHERE p.event_id = st.event_id AND p.actor_id = st.speaker_id)
                ORDER BY st._line"""
         ).fetchall():
-            add(Finding(shown("statements"), line, "speaker_id", "speaker-not-participant", f"{speaker!r} speaks at event {event!r} but is not one of its participants", f"add ({event}, {speaker}, role) to {shown('event_participants')} or correct event_id", LAYER))
+            add(
+                Finding(
+                    shown("statements"),
+                    line,
+                    "speaker_id",
+                    "speaker-not-participant",
+                    f"{speaker!r} speaks at event {event!r} but is not one of its participants",
+                    f"add ({event}, {speaker}, role) to {shown('event_participants')} or correct event_id",
+                    LAYER,
+                )
+            )
 
     if not unusable & {"statements", "actors"}:
         _outlet_claims(con, add, shown)
@@ -194,7 +320,17 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
                  FROM (SELECT *, {NORMALISED_TEXT} AS _norm FROM statements) WINDOW w AS (PARTITION BY speaker_id, coalesce(date, ''), _norm ORDER BY _line))
                WHERE _line <> first_line ORDER BY _line"""
         ).fetchall():
-            add(Finding(shown("statements"), line, "text", "duplicate-statement", f"repeats statement {first_id!r} (line {first_line}): same speaker, date and text", "attest the existing statement again instead of adding a copy", LAYER))
+            add(
+                Finding(
+                    shown("statements"),
+                    line,
+                    "text",
+                    "duplicate-statement",
+                    f"repeats statement {first_id!r} (line {first_line}): same speaker, date and text",
+                    "attest the existing statement again instead of adding a copy",
+                    LAYER,
+                )
+            )
 
 
 def _outlet_claims(con, add, shown) -> None:
@@ -203,7 +339,17 @@ def _outlet_claims(con, add, shown) -> None:
         """SELECT st._line, st.speaker_id, a.actor_type FROM statements st JOIN actors a ON a.actor_id = st.speaker_id
            WHERE st.statement_type = 'outlet_claim' AND a.actor_type IS DISTINCT FROM 'media_outlet' ORDER BY st._line"""
     ).fetchall():
-        add(Finding(shown("statements"), line, "speaker_id", "outlet-claim-speaker", f"an outlet_claim is spoken by {speaker!r}, a {actor_type}, not by an outlet", "make the reporting outlet (e.g. bloomberg) the speaker, or use paraphrase/partial_quote for what a person said", LAYER))
+        add(
+            Finding(
+                shown("statements"),
+                line,
+                "speaker_id",
+                "outlet-claim-speaker",
+                f"an outlet_claim is spoken by {speaker!r}, a {actor_type}, not by an outlet",
+                "make the reporting outlet (e.g. bloomberg) the speaker, or use paraphrase/partial_quote for what a person said",
+                LAYER,
+            )
+        )
 
 
 def _mentions_named(con, add, shown) -> None:
@@ -217,13 +363,13 @@ def _mentions_named(con, add, shown) -> None:
     pronouns = ", ".join(f"'{form}'" for p in PRONOUNS for form in (p, p.capitalize()))
     # the excerpts as a join grouped by mention, not a correlated subquery per mention
     for line, statement, words, pronoun, in_text in con.execute(
-        f"""WITH m AS (SELECT _line, statement_id, mentioned_as, {_spaced('mentioned_as')} AS w FROM statement_mentions WHERE mentioned_as IS NOT NULL),
+        f"""WITH m AS (SELECT _line, statement_id, mentioned_as, {_spaced("mentioned_as")} AS w FROM statement_mentions WHERE mentioned_as IS NOT NULL),
             in_excerpt AS (
-              SELECT m._line, bool_or({_names(_spaced('a.excerpt'), 'm.w')}) AS found
+              SELECT m._line, bool_or({_names(_spaced("a.excerpt"), "m.w")}) AS found
               FROM m JOIN attestations a ON a.statement_id = m.statement_id WHERE a.excerpt IS NOT NULL GROUP BY m._line),
             checked AS (
               SELECT m._line, m.statement_id, m.mentioned_as, m.mentioned_as IN ({pronouns}) AS pronoun,
-                     {_names(_spaced('s.text'), 'm.w')} AS in_text, coalesce(e.found, FALSE) AS in_excerpt
+                     {_names(_spaced("s.text"), "m.w")} AS in_text, coalesce(e.found, FALSE) AS in_excerpt
               FROM m JOIN statements s USING (statement_id) LEFT JOIN in_excerpt e ON e._line = m._line
               WHERE s.text IS NOT NULL)
             SELECT _line, statement_id, mentioned_as, pronoun, in_text FROM checked
@@ -231,11 +377,20 @@ def _mentions_named(con, add, shown) -> None:
             ORDER BY _line"""
     ).fetchall():
         if pronoun:
-            message, hint = f"{words!r} is a pronoun: it refers to the entity but does not name it", "link only entities the statement's words name or describe; say in the statement's notes whom the pronoun means"
+            message, hint = (
+                f"{words!r} is a pronoun: it refers to the entity but does not name it",
+                "link only entities the statement's words name or describe; say in the statement's notes whom the pronoun means",
+            )
         elif not in_text:
-            message, hint = f"{words!r} is not in the text of statement {statement!r}", "copy the words that name the entity from the statement's text, or remove the mention if the statement does not name it"
+            message, hint = (
+                f"{words!r} is not in the text of statement {statement!r}",
+                "copy the words that name the entity from the statement's text, or remove the mention if the statement does not name it",
+            )
         else:
-            message, hint = f"{words!r} is in the text of statement {statement!r} but in none of its excerpts: the source does not name it there", "widen the excerpt to the source's words that name the entity, or remove the mention"
+            message, hint = (
+                f"{words!r} is in the text of statement {statement!r} but in none of its excerpts: the source does not name it there",
+                "widen the excerpt to the source's words that name the entity, or remove the mention",
+            )
         add(Finding(shown("statement_mentions"), line, "mentioned_as", "mention-not-named", message, hint, LAYER))
 
 
@@ -246,9 +401,20 @@ def _id_history(con, run, unusable, add, shown) -> None:
         if table in unusable:
             continue
         for line, value, retired_on, reason in con.execute(
-            f"SELECT t._line, t.{key}, r.retired_on, r.reason FROM {table} t JOIN retired_ids r ON r.table_name = ? AND r.id = t.{key} ORDER BY t._line", [table]
+            f"SELECT t._line, t.{key}, r.retired_on, r.reason FROM {table} t JOIN retired_ids r ON r.table_name = ? AND r.id = t.{key} ORDER BY t._line",
+            [table],
         ).fetchall():
-            add(Finding(shown(table), line, key, "retired-id-reused", f"{value!r} was retired on {retired_on} ({reason}) and cannot be used again", "give the row a new ID: IDs are never reused", LAYER))
+            add(
+                Finding(
+                    shown(table),
+                    line,
+                    key,
+                    "retired-id-reused",
+                    f"{value!r} was retired on {retired_on} ({reason}) and cannot be used again",
+                    "give the row a new ID: IDs are never reused",
+                    LAYER,
+                )
+            )
         for line, value, version in con.execute(
             f"""SELECT p._line, p.id, p.first_version FROM published_ids p
                 WHERE p.table_name = ? AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{key} = p.id)
@@ -256,13 +422,33 @@ def _id_history(con, run, unusable, add, shown) -> None:
                 ORDER BY p._line""",
             [table],
         ).fetchall():
-            add(Finding(shown("published_ids"), line, "id", "published-id-removed", f"{table} {value!r} was published in {version} but is no longer in {shown(table)}", f"restore the row, or retire the ID: add ({table}, {value}, date, reason) to {shown('retired_ids')}", LAYER))
+            add(
+                Finding(
+                    shown("published_ids"),
+                    line,
+                    "id",
+                    "published-id-removed",
+                    f"{table} {value!r} was published in {version} but is no longer in {shown(table)}",
+                    f"restore the row, or retire the ID: add ({table}, {value}, date, reason) to {shown('retired_ids')}",
+                    LAYER,
+                )
+            )
         for line, value in con.execute(
             f"""SELECT r._line, r.replaced_by FROM retired_ids r WHERE r.table_name = ? AND r.replaced_by IS NOT NULL
                 AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{key} = r.replaced_by) ORDER BY r._line""",
             [table],
         ).fetchall():
-            add(Finding(shown("retired_ids"), line, "replaced_by", "foreign-key", f"{value!r} is not among the {key} values of {shown(table)}", "name an existing row, or clear the cell", LAYER))
+            add(
+                Finding(
+                    shown("retired_ids"),
+                    line,
+                    "replaced_by",
+                    "foreign-key",
+                    f"{value!r} is not among the {key} values of {shown(table)}",
+                    "name an existing row, or clear the cell",
+                    LAYER,
+                )
+            )
 
 
 def _suggest(value: str, known: list[str], table: str) -> str:

@@ -53,7 +53,16 @@ def check(run: Run) -> None:
         if text is None:
             continue  # unarchived or missing source: reported by the integrity layer or above
         source, _ = sources[attestation.source_id]
-        findings = excerpt_findings(shown_attestations, line, attestation.excerpt, attestation.char_start, attestation.char_end, source.body_char_start, source.body_char_end, text)
+        findings = excerpt_findings(
+            shown_attestations,
+            line,
+            attestation.excerpt,
+            attestation.char_start,
+            attestation.char_end,
+            source.body_char_start,
+            source.body_char_end,
+            text,
+        )
         for finding in findings:
             add(finding)
         if attestation.statement_id and not any(f.rule == "excerpt-mismatch" for f in findings):
@@ -61,7 +70,14 @@ def check(run: Run) -> None:
 
     shown_statements = run.tables["statements"].shown
     for statement, line in run.models.get("statements", []):
-        for finding in quote_findings(shown_statements, line, statement.statement_type, statement.text, excerpts_by_statement.get(statement.statement_id, []), shown_attestations):
+        for finding in quote_findings(
+            shown_statements,
+            line,
+            statement.statement_type,
+            statement.text,
+            excerpts_by_statement.get(statement.statement_id, []),
+            shown_attestations,
+        ):
             add(finding)
 
     _titles(run, texts, sources)
@@ -72,10 +88,20 @@ def check(run: Run) -> None:
     for actor, line in run.models.get("actors", []):
         if actor.role and actor.role_source_id in texts:
             source, _ = sources[actor.role_source_id]
-            for finding in role_findings(shown_actors, line, actor.role, actor.role_source_id, texts[actor.role_source_id], source.body_char_start, source.body_char_end):
+            for finding in role_findings(
+                shown_actors,
+                line,
+                actor.role,
+                actor.role_source_id,
+                texts[actor.role_source_id],
+                source.body_char_start,
+                source.body_char_end,
+            ):
                 add(finding)
         if actor.wikidata_id and confirmed is not None:
-            for finding in wikidata_findings(shown_actors, line, actor.wikidata_id, {actor.name, *(actor.aliases or ())}, confirmed):
+            for finding in wikidata_findings(
+                shown_actors, line, actor.wikidata_id, {actor.name, *(actor.aliases or ())}, confirmed
+            ):
                 add(finding)
 
 
@@ -83,17 +109,31 @@ def check(run: Run) -> None:
 # rows in SQL, and these say whether and how they break a rule.
 
 
-def source_findings(shown: str, line: int, sha: str, body_end: int | None, text: str | None, archive: Archive) -> list[Finding]:
+def source_findings(
+    shown: str, line: int, sha: str, body_end: int | None, text: str | None, archive: Archive
+) -> list[Finding]:
     """The archived text of a source is there (or the archive says why not), and its body ends inside it."""
     if text is None:
         rule, why, hint = archive.why_missing(sha)
         return [Finding(shown, line, "archive_sha256", rule, why, hint, LAYER)]
     if body_end is not None and body_end > len(text):
-        return [Finding(shown, line, "body_char_end", "body-span", f"{body_end} is past the end of the archived text ({len(text)} characters)", "check the offsets with `claims locate`", LAYER)]
+        return [
+            Finding(
+                shown,
+                line,
+                "body_char_end",
+                "body-span",
+                f"{body_end} is past the end of the archived text ({len(text)} characters)",
+                "check the offsets with `claims locate`",
+                LAYER,
+            )
+        ]
     return []
 
 
-def excerpt_findings(shown: str, line: int, excerpt: str, start: int, end: int, body_start: int | None, body_end: int | None, text: str) -> list[Finding]:
+def excerpt_findings(
+    shown: str, line: int, excerpt: str, start: int, end: int, body_start: int | None, body_end: int | None, text: str
+) -> list[Finding]:
     """The excerpt is the archived text at its offsets, inside the article body."""
     found = text[start:end]
     if found != excerpt:
@@ -104,13 +144,35 @@ def excerpt_findings(shown: str, line: int, excerpt: str, start: int, end: int, 
                 hint += " (with the source's own quote marks: copy them from `claims locate`)"
         else:
             hint = "the excerpt is not in the archived text: copy it verbatim (`claims locate` finds it)"
-        return [Finding(shown, line, "excerpt", "excerpt-mismatch", f"archived text at {start}:{end} is {shorten(found)}, not the excerpt", hint, LAYER)]
+        return [
+            Finding(
+                shown,
+                line,
+                "excerpt",
+                "excerpt-mismatch",
+                f"archived text at {start}:{end} is {shorten(found)}, not the excerpt",
+                hint,
+                LAYER,
+            )
+        ]
     if body_start is not None and not (body_start <= start and (body_end is None or end <= body_end)):
-        return [Finding(shown, line, "char_start", "outside-article", f"the excerpt lies outside the article body ({body_start}:{body_end}): navigation, ads and side-bars are not data", "quote the article's own text", LAYER)]
+        return [
+            Finding(
+                shown,
+                line,
+                "char_start",
+                "outside-article",
+                f"the excerpt lies outside the article body ({body_start}:{body_end}): navigation, ads and side-bars are not data",
+                "quote the article's own text",
+                LAYER,
+            )
+        ]
     return []
 
 
-def quote_findings(shown: str, line: int, statement_type: str, text: str, excerpts: list[tuple[str, int]], shown_attestations: str) -> list[Finding]:
+def quote_findings(
+    shown: str, line: int, statement_type: str, text: str, excerpts: list[tuple[str, int]], shown_attestations: str
+) -> list[Finding]:
     """Every quoted word of a direct or partial quote lies inside each excerpt that attests it."""
     if statement_type == "direct_quote":
         words = quote_segments(text)
@@ -119,35 +181,89 @@ def quote_findings(shown: str, line: int, statement_type: str, text: str, excerp
     else:
         return []
     return [
-        Finding(shown, line, "text", "quote-outside-excerpt", f"the quoted words {shorten(fragment)} are not inside the excerpt of {shown_attestations}:{attestation_line}", "quote the source's words exactly (same quote marks and apostrophes), or widen the excerpt", LAYER)
+        Finding(
+            shown,
+            line,
+            "text",
+            "quote-outside-excerpt",
+            f"the quoted words {shorten(fragment)} are not inside the excerpt of {shown_attestations}:{attestation_line}",
+            "quote the source's words exactly (same quote marks and apostrophes), or widen the excerpt",
+            LAYER,
+        )
         for excerpt, attestation_line in excerpts
         for fragment in words
         if fragment not in excerpt
     ]
 
 
-def verbatim_findings(shown: str, line: int, column: str, rule: str, words: str, source_id: str, text: str, body_start: int | None, body_end: int | None) -> list[Finding]:
+def verbatim_findings(
+    shown: str,
+    line: int,
+    column: str,
+    rule: str,
+    words: str,
+    source_id: str,
+    text: str,
+    body_start: int | None,
+    body_end: int | None,
+) -> list[Finding]:
     """`words` (an actor's role, a position's title) are quoted verbatim from the body of their source."""
     body = text[body_start:body_end] if body_start is not None else text
     if words in body:
         return []
-    return [Finding(shown, line, column, rule, f"the {column} {shorten(words)} is not in the text of {source_id!r}", f"copy the {column} verbatim from the article", LAYER)]
+    return [
+        Finding(
+            shown,
+            line,
+            column,
+            rule,
+            f"the {column} {shorten(words)} is not in the text of {source_id!r}",
+            f"copy the {column} verbatim from the article",
+            LAYER,
+        )
+    ]
 
 
-def role_findings(shown: str, line: int, role: str, source_id: str, text: str, body_start: int | None, body_end: int | None) -> list[Finding]:
+def role_findings(
+    shown: str, line: int, role: str, source_id: str, text: str, body_start: int | None, body_end: int | None
+) -> list[Finding]:
     return verbatim_findings(shown, line, "role", "role-not-quoted", role, source_id, text, body_start, body_end)
 
 
-def title_findings(shown: str, line: int, title: str, source_id: str, text: str, body_start: int | None, body_end: int | None) -> list[Finding]:
+def title_findings(
+    shown: str, line: int, title: str, source_id: str, text: str, body_start: int | None, body_end: int | None
+) -> list[Finding]:
     return verbatim_findings(shown, line, "title", "title-not-quoted", title, source_id, text, body_start, body_end)
 
 
-def wikidata_findings(shown: str, line: int, wikidata_id: str, names: set[str], confirmed: dict[str, str]) -> list[Finding]:
+def wikidata_findings(
+    shown: str, line: int, wikidata_id: str, names: set[str], confirmed: dict[str, str]
+) -> list[Finding]:
     """A Wikidata ID is one the archive's wikidata.csv confirms for this actor's name or an alias."""
     if wikidata_id not in confirmed:
-        return [Finding(shown, line, "wikidata_id", "wikidata-unconfirmed", f"{wikidata_id} is not in the archive's wikidata.csv", "leave wikidata_id empty unless the ID is confirmed", LAYER)]
+        return [
+            Finding(
+                shown,
+                line,
+                "wikidata_id",
+                "wikidata-unconfirmed",
+                f"{wikidata_id} is not in the archive's wikidata.csv",
+                "leave wikidata_id empty unless the ID is confirmed",
+                LAYER,
+            )
+        ]
     if confirmed[wikidata_id] not in names:
-        return [Finding(shown, line, "wikidata_id", "wikidata-unconfirmed", f"{wikidata_id} is confirmed for {confirmed[wikidata_id]!r}, not this actor", "correct the ID, or add that name to aliases if it is the same person", LAYER)]
+        return [
+            Finding(
+                shown,
+                line,
+                "wikidata_id",
+                "wikidata-unconfirmed",
+                f"{wikidata_id} is confirmed for {confirmed[wikidata_id]!r}, not this actor",
+                "correct the ID, or add that name to aliases if it is the same person",
+                LAYER,
+            )
+        ]
     return []
 
 
@@ -157,7 +273,15 @@ def _titles(run, texts, sources) -> None:
     for position, line in run.models.get("positions", []):
         if position.source_id in texts:
             source, _ = sources[position.source_id]
-            for finding in title_findings(shown, line, position.title, position.source_id, texts[position.source_id], source.body_char_start, source.body_char_end):
+            for finding in title_findings(
+                shown,
+                line,
+                position.title,
+                position.source_id,
+                texts[position.source_id],
+                source.body_char_start,
+                source.body_char_end,
+            ):
                 run.findings.add(finding)
 
 

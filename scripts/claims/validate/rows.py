@@ -67,7 +67,9 @@ def _translate(error: ValidationError, shown: str, line: int) -> list[Finding]:
         value = detail.get("input")
         kind = detail["type"]
         if kind == "missing" or value is None:
-            findings.append(Finding(shown, line, column, "required", "is empty but required", "fill in the cell", LAYER))
+            findings.append(
+                Finding(shown, line, column, "required", "is empty but required", "fill in the cell", LAYER)
+            )
             continue
         message = detail["msg"].removeprefix("Value error, ")
         hint = ""

@@ -21,7 +21,9 @@ class Run:
     archive_dir: Location | None  # a folder or a store's base URL (claims.archive)
     findings: Findings = field(default_factory=Findings)
     tables: dict[str, Table] = field(default_factory=dict)
-    models: dict[str, list[tuple[Any, int]]] = field(default_factory=dict)  # table → [(model, line)] of valid rows (each table its own Row model)
+    models: dict[str, list[tuple[Any, int]]] = field(
+        default_factory=dict
+    )  # table → [(model, line)] of valid rows (each table its own Row model)
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)  # findings per layer
     skipped: dict[str, str] = field(default_factory=dict)

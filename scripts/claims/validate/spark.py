@@ -50,8 +50,11 @@ def spark_session() -> SparkSession:
     if active is not None:
         return active
     session = (
-        SparkSession.builder.master(os.environ.get(MASTER_VARIABLE, "local[*]")).appName("claims-validate")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "8").getOrCreate()
+        SparkSession.builder.master(os.environ.get(MASTER_VARIABLE, "local[*]"))
+        .appName("claims-validate")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "8")
+        .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")
     return session
@@ -89,7 +92,9 @@ def spark_forms(node: exp.Expression) -> exp.Expression:
     """The DuckDB functions sqlglot passes through, in Spark's vocabulary (the same meaning)."""
     if isinstance(node, exp.RegexpFullMatch):
         # Java's `$` also matches before a final line break; `\z` is the very end, like RE2's
-        anchored = exp.Concat(expressions=[exp.Literal.string("^(?:"), node.expression.transform(spark_forms), exp.Literal.string(r")\z")])
+        anchored = exp.Concat(
+            expressions=[exp.Literal.string("^(?:"), node.expression.transform(spark_forms), exp.Literal.string(r")\z")]
+        )
         return exp.RegexpLike(this=node.this.transform(spark_forms), expression=anchored)
     if isinstance(node, exp.Anonymous):
         name, args = node.name.lower(), node.expressions
@@ -143,7 +148,9 @@ class SparkConnection:
         self.views: set[str] = set()
         self.cached: list[DataFrame] = []
         # Spark SQL has no Unicode normalisation function; the integrity layer's duplicate check needs NFC
-        spark.udf.register("nfc_normalize", lambda text: None if text is None else unicodedata.normalize("NFC", text), StringType())
+        spark.udf.register(
+            "nfc_normalize", lambda text: None if text is None else unicodedata.normalize("NFC", text), StringType()
+        )
 
     def frame(self, name: str) -> DataFrame:
         return self.spark.table(name)
@@ -181,7 +188,9 @@ class SparkConnection:
             changes = {eq.this.name: eq.expression for eq in tree.expressions}
             where = tree.args["where"].this
             columns = [
-                exp.alias_(exp.Case(ifs=[exp.If(this=where.copy(), true=changes[c])], default=exp.column(c)), c) if c in changes else exp.column(c)
+                exp.alias_(exp.Case(ifs=[exp.If(this=where.copy(), true=changes[c])], default=exp.column(c)), c)
+                if c in changes
+                else exp.column(c)
                 for c in self.frame(name).columns
             ]
             self.put(name, self.query(exp.select(*columns).from_(name)))
@@ -199,7 +208,9 @@ class SparkConnection:
 
     def register(self, name: str, table: pa.Table) -> None:
         schema = from_arrow_schema(table.schema)
-        self.spark.createDataFrame([tuple(row.values()) for row in table.to_pylist()], schema=schema).createOrReplaceTempView(name)
+        self.spark.createDataFrame(
+            [tuple(row.values()) for row in table.to_pylist()], schema=schema
+        ).createOrReplaceTempView(name)
         self.views.add(name)
 
     def unregister(self, name: str) -> None:
@@ -223,9 +234,21 @@ def _spark_read(con: SparkConnection, path: Path, name: str, columns: list[str],
     # cells, an empty last column one with too few, and a quote out of place fails the read.
     schema = StructType([StructField(c, StringType()) for c in [*columns, "_extra", "_corrupt"]])
     raw = con.spark.read.csv(
-        str(path), schema=schema, header=True, enforceSchema=True, multiLine=True, quote='"', escape='"', encoding="UTF-8",
-        mode="PERMISSIVE", columnNameOfCorruptRecord="_corrupt", unescapedQuoteHandling="RAISE_ERROR", maxCharsPerColumn=-1,
-        ignoreLeadingWhiteSpace=False, ignoreTrailingWhiteSpace=False, nullValue=fast.NULL_MARKER,
+        str(path),
+        schema=schema,
+        header=True,
+        enforceSchema=True,
+        multiLine=True,
+        quote='"',
+        escape='"',
+        encoding="UTF-8",
+        mode="PERMISSIVE",
+        columnNameOfCorruptRecord="_corrupt",
+        unescapedQuoteHandling="RAISE_ERROR",
+        maxCharsPerColumn=-1,
+        ignoreLeadingWhiteSpace=False,
+        ignoreTrailingWhiteSpace=False,
+        nullValue=fast.NULL_MARKER,
     )
     # a file read whole is one partition, in file order: the record's index gives its line
     cells = [F.expr(f"NULLIF({c}, '')").alias(c) for c in columns]
@@ -234,7 +257,11 @@ def _spark_read(con: SparkConnection, path: Path, name: str, columns: list[str],
     try:
         frame = frame.cache()
         con.cached.append(frame)
-        rows, odd, last = frame.selectExpr("count(*)", f"count_if(_extra IS NOT NULL OR _corrupt IS NOT NULL OR {columns[-1]} IS NULL OR {too_long})", "max(_line)").first()
+        rows, odd, last = frame.selectExpr(
+            "count(*)",
+            f"count_if(_extra IS NOT NULL OR _corrupt IS NOT NULL OR {columns[-1]} IS NULL OR {too_long})",
+            "max(_line)",
+        ).first()
     except Exception:  # Spark refused the file: the reference reader says why
         return None
     if not (odd == 0 and rows == facts["newlines"] - 1 and (rows == 0 or last == rows + 1)):

@@ -73,7 +73,10 @@ def frictionless_findings(model, table) -> list[Finding]:
 def _without_unique(field: dict) -> dict:
     """Uniqueness is a key rule, checked once by the integrity layer."""
     constraints = {k: v for k, v in field.get("constraints", {}).items() if k != "unique"}
-    return {**{k: v for k, v in field.items() if k != "constraints"}, **({"constraints": constraints} if constraints else {})}
+    return {
+        **{k: v for k, v in field.items() if k != "constraints"},
+        **({"constraints": constraints} if constraints else {}),
+    }
 
 
 def rule_of(notes: dict) -> str:
@@ -86,7 +89,9 @@ def _constraint_message(rule: str, value: str, cell) -> tuple[str, str]:
     if rule == "required":
         return "is empty but required", "fill in the cell"
     if rule == "pattern":
-        return f"{shorten(cell)} does not match the column's pattern", PATTERN_HINTS.get(f"^{value}$", f"pattern: {value}")
+        return f"{shorten(cell)} does not match the column's pattern", PATTERN_HINTS.get(
+            f"^{value}$", f"pattern: {value}"
+        )
     if rule == "enum":
         return f"{shorten(cell)} is not an allowed value", f"use one of: {value.strip('[]')}"
     return f"{shorten(cell)} breaks the {rule} constraint ({value})", "see the column's constraints in datapackage.json"
