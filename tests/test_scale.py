@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from claims import bench
-from claims.generate import DUCKDB_TYPES
+from claims.schema.derived import DUCKDB_TYPES
 from claims.synth import synth
 from claims.validate import validate
 
