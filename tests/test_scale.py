@@ -97,6 +97,11 @@ def test_benchmark_runs_end_to_end_on_a_small_size(tmp_path):
     goals = bench.targets(results)
     assert any("peak memory" in line for line in goals) and any("÷ honest floor" in line for line in goals)
     assert bench.plot_svg(results).startswith("<svg")
+    page = bench.write_report(results, tmp_path / "docs", "200", "0.1", "0.2")
+    assert page == tmp_path / "docs" / "benchmark.md" and (tmp_path / "docs" / "benchmark.svg").read_text().startswith(
+        "<svg"
+    )
+    assert "honest floor" in page.read_text() and "## Targets" in page.read_text()
 
 
 def test_honest_floor_finds_a_broken_excerpt_and_a_dangling_key(tmp_path):

@@ -581,3 +581,26 @@ def plot_svg(results: list[Measure], width: int = 800, height: int = 420) -> str
         parts.append(f"<text x='{right + 10}' y='{top + 15 * index + 10}' fill='{colours[step]}'>{step}</text>")
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+def write_report(results: list[Measure], out_dir: Path, sizes: str, load_before: str, load_after: str) -> Path:
+    """OUT/benchmark.md (how each figure was measured, the table, the targets) and OUT/benchmark.svg."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    page = out_dir / "benchmark.md"
+    page.write_text(
+        f"# Benchmark\n\nMeasured by `claims bench --sizes {sizes}` on this machine ({os.cpu_count()} cores). "
+        "Wall time and peak resident memory of each step, each in its own process (spawned by a small launcher, so that "
+        f"no step inherits the bench's own peak); load average before the run: {load_before}, after: {load_after}. "
+        "The honest floor is the least work any correct validator must do: DuckDB reads every table with the schema's column types, "
+        "one query per declared primary and foreign key, and every excerpt is compared with its archived text by slicing the decoded text. "
+        "`claims build` here is the build's outputs from CSVs already validated (DuckDB, Parquet, SQLite with its inspect file); "
+        "the command `claims build` validates first, so it takes the `claims validate` time plus this. "
+        "Datasette rows give the p95 latency of 30 requests one at a time; the load test sends 200 mixed requests (table pages, searches, "
+        "canned queries), 8 at a time.\n\n"
+        f"![time against rows, log-log](benchmark.svg)\n\n{markdown(results)}\n## Targets\n\n"
+        + "\n".join(targets(results))
+        + "\n",
+        encoding="utf-8",
+    )
+    page.with_suffix(".svg").write_text(plot_svg(results), encoding="utf-8")
+    return page

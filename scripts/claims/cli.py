@@ -554,20 +554,8 @@ def bench_command(
     goals = "\n".join(bench.targets(results))
     click.echo(table)
     click.echo(goals)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "bench.md").write_text(
-        f"# Benchmark\n\nMeasured by `claims bench --sizes {sizes}` on this machine ({os.cpu_count()} cores). "
-        f"Wall time and peak resident memory of each step, each in its own process (spawned by a small launcher, so that "
-        f"no step inherits the bench's own peak); load average before the run: {load_before}, after: {load_after}. "
-        f"The honest floor is the least work any correct validator must do: DuckDB reads every table with the schema's column types, "
-        f"one query per declared primary and foreign key, and every excerpt is compared with its archived text by slicing the decoded text. "
-        f"Datasette rows give the p95 latency of 30 requests one at a time; the load test sends 200 mixed requests (table pages, searches, "
-        f"canned queries), 8 at a time.\n\n"
-        f"![time against rows, log-log](bench.svg)\n\n{table}\n## Targets\n\n{goals}\n",
-        encoding="utf-8",
-    )
-    (out_dir / "bench.svg").write_text(bench.plot_svg(results), encoding="utf-8")
-    console.print(f"wrote {os.path.relpath(out_dir / 'benchmark.md')} and benchmark.svg")
+    written = bench.write_report(results, out_dir, sizes, load_before, load_after)
+    console.print(f"wrote {os.path.relpath(written)} and {written.with_suffix('.svg').name}")
 
 
 @cli.command("generate")
