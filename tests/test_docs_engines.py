@@ -3,6 +3,8 @@ both engines and fails, naming each finding, when one reports what the other doe
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -12,6 +14,8 @@ from claims.cli import cli
 from claims.docs import engines_disagree
 
 pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def test_the_engines_agree_on_broken_data(synthetic):
@@ -40,3 +44,13 @@ def test_a_finding_only_one_engine_reports_fails_claims_docs(synthetic, monkeypa
     assert result.exit_code == 1, result.output
     assert "only the reference engine:" in result.output
     assert "the engines disagree on 1 finding(s)" in result.output
+
+
+def test_the_engines_agree_when_the_archive_lacks_a_text(tmp_path):
+    """An archive without the source's text: the reference's cross-table suite still finds its
+    table of archived texts (empty), so both engines report the same missing file and nothing else."""
+    empty = tmp_path / "archive"
+    empty.mkdir()
+    count, disagreements = engines_disagree(REPO / "data", empty)
+    assert count > 0
+    assert disagreements == []

@@ -8,6 +8,8 @@ Spark runs small."""
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,8 @@ from claims.validate import validate
 from conftest import Dataset
 from test_catalogue import GENERATORS
 from test_gate import full
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -161,3 +165,17 @@ def test_spark_reports_what_duckdb_reports(spark, synthetic_small, tmp_path, var
     assert sorted(set(VARIANTS[variant]) - fired) == [], "each generator must break its rule"
     if variant == "valid":
         assert fast == []
+
+
+def test_spark_with_a_java_home_without_java_is_a_usage_error(tmp_path):
+    """F8: JAVA_HOME pointing at a folder without bin/java ends in PySparkRuntimeError, exit 3."""
+    pytest.importorskip("pyspark")
+    result = subprocess.run(
+        [sys.executable, "-m", "claims", "validate", "--engine", "spark", "--no-archive", "-q"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "JAVA_HOME": str(tmp_path)},
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "JAVA_HOME" in result.stderr

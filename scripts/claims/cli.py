@@ -222,11 +222,13 @@ def validate_command(
         )
     data_dir = _data_dir(data_dir)
     archive = _archive(archive_location, no_archive)
+    java_home = os.environ.get("JAVA_HOME")
     if engine == "spark" and (
-        importlib.util.find_spec("pyspark") is None or not (shutil.which("java") or os.environ.get("JAVA_HOME"))
+        importlib.util.find_spec("pyspark") is None
+        or not (Path(java_home, "bin", "java").is_file() if java_home else shutil.which("java"))
     ):
         raise click.UsageError(
-            "--engine spark needs pyspark and a Java 17 runtime: pip install 'pyspark>=4.0,<4.1' and install Java 17 (or set JAVA_HOME)"
+            "--engine spark needs pyspark and a Java 17 runtime: pip install 'pyspark>=4.0,<4.1' and install Java 17 (or set JAVA_HOME to a folder holding bin/java)"
         )
     with progress("claims validate") as step:
         run = validate(data_dir, archive, progress=lambda layer: step(f"{layer} layer"), layers=chosen, engine=engine)

@@ -218,4 +218,8 @@ def archive_lengths(con, db, archive_dir: Location) -> None:
         text = archive.text(sha256)
         if text is not None:
             rows.append({"archive_sha256": sha256, "char_length": len(text)})
-    db["archived_texts"].insert_all(rows, pk="archive_sha256", replace=True)
+    # created even when no text could be read, so that queries on it find no row rather than no table
+    db.table("archived_texts").create(
+        {"archive_sha256": str, "char_length": int}, pk="archive_sha256", if_not_exists=True
+    )
+    db.table("archived_texts").insert_all(rows, pk="archive_sha256", replace=True)

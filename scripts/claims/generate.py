@@ -34,8 +34,15 @@ CLI_REFERENCE = Path("docs") / "cli.md"
 
 def project_url(where: Project | None = None) -> str:
     """The project's public address, written once: pyproject.toml's [project.urls] Homepage."""
-    with (where or project.current()).pyproject.open("rb") as handle:
-        return str(tomllib.load(handle)["project"]["urls"]["Homepage"])
+    path = (where or project.current()).pyproject
+    try:
+        with path.open("rb") as handle:
+            return str(tomllib.load(handle)["project"]["urls"]["Homepage"])
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as error:
+        raise project.ProjectNotFound(
+            f"{path}: cannot read [project.urls] Homepage ({type(error).__name__}: {error}); "
+            "the dataset's address is written there once: restore pyproject.toml from the repository"
+        ) from None
 
 
 def datapackage(where: Project | None = None) -> dict[str, Any]:

@@ -109,12 +109,19 @@ VERSION_HEADING = re.compile(r"^## ([0-9]+\.[0-9]+\.[0-9]+)\b.*$", re.M)
 
 
 def is_project(folder: Path) -> bool:
-    return all((folder / marker).exists() for marker in MARKERS) and (folder / "data").is_dir()
+    return (folder / "datapackage.json").is_file() and (folder / "data").is_dir()
 
 
 def find_project(start: Path | None = None) -> Project:
     """The project at or above `start` (default: the working directory), as git finds its root."""
-    start = (start or Path.cwd()).resolve()
+    if start is None:
+        try:
+            start = Path.cwd()
+        except FileNotFoundError:  # the folder was removed under the shell
+            raise ProjectNotFound(
+                "the working directory no longer exists: cd into a checkout of the dataset, or pass --project DIR"
+            ) from None
+    start = start.resolve()
     for folder in (start, *start.parents):
         if is_project(folder):
             return Project(folder)

@@ -67,6 +67,7 @@ def _sentence(rng: random.Random, words: int) -> str:
 
 def synth(statements: int, out: Path, seed: int = 2025, progress=None) -> dict[str, int]:
     """Write out/datapackage.json, out/data/*.csv and out/archive/; return the row counts."""
+    descriptor = datapackage()  # first: it needs the project, and nothing is written without it
     step = progress or (lambda text: None)
     step("actors, places and events")
     rng = random.Random(seed)
@@ -364,7 +365,6 @@ def synth(statements: int, out: Path, seed: int = 2025, progress=None) -> dict[s
     writer.close()
     step("sorting the tables by key")
     _sort_csvs(out / "data")
-    descriptor = datapackage()
     descriptor["name"] = "synthetic-peace-plan-claims"
     descriptor["title"] = f"Synthetic claims dataset, {statements} statements"
     (out / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
