@@ -53,6 +53,7 @@ def spark_session() -> SparkSession:
         SparkSession.builder.master(os.environ.get(MASTER_VARIABLE, "local[*]"))
         .appName("claims-validate")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")  # no progress bars among the findings
         .config("spark.sql.shuffle.partitions", "8")
         .getOrCreate()
     )
