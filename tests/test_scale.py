@@ -145,3 +145,11 @@ def test_targets_say_met_or_missed_by_how_much():
     assert bench.verdict("x", 6.0, 3, "×") == "- x: 6.0× (target ≤ 3×) — missed by 2.00×"
     assert bench.verdict("y", 5.0, 10, "×", at_most=False).endswith("missed by 2.00×")
     assert bench.verdict("z", 150, 100, "ms") == "- z: 150 ms (target ≤ 100 ms) — missed by 1.50×"
+
+
+def test_a_step_s_figures_are_read_past_duckdb_s_progress_bar():
+    # what the honest floor printed at 1,000,000 statements: the bar, then the figures
+    out = (
+        ' 99% ▕███▌▏ (<1 second remaining)\r 100% ▕████▏ (00:00:02.54 elapsed)     \n{"rows": 4823943, "problems": 0}\n'
+    )
+    assert bench.last_json(out) == {"rows": 4823943, "problems": 0}
