@@ -6,34 +6,32 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .catalogue import sql_string
+
 DELIMITER = ","
 QUOTE = '"'
 # The Table Schema dialect of datapackage.json (a doubled quote stands for one quote inside a cell).
 DATAPACKAGE_DIALECT = {"delimiter": DELIMITER, "quoteChar": QUOTE, "doubleQuote": True, "header": True}
 
 
-def sql_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def duckdb_read_csv(path: Path | str, columns: list[str], **options: str) -> str:
-    """SQL: DuckDB's `read_csv` of a table file in the dialect, every column text, nothing
-    guessed. `options` adds reader options as SQL (e.g. null_padding = 'true')."""
-    spec = ", ".join(f"{sql_literal(column)}: 'VARCHAR'" for column in columns)
+def duckdb_read_csv(path: Path | str, columns: list[str], types: dict[str, str] | None = None, **options: str) -> str:
+    """SQL: DuckDB's `read_csv` of a table file in the dialect, every column text (or the DuckDB type
+    `types` gives it), nothing guessed. `options` adds reader options as SQL (e.g. null_padding = 'true')."""
+    spec = ", ".join(f"{sql_string(column)}: {sql_string((types or {}).get(column, 'VARCHAR'))}" for column in columns)
     settings = {
         "header": "true",
         "auto_detect": "false",
         "columns": f"{{{spec}}}",
-        "delim": sql_literal(DELIMITER),
-        "quote": sql_literal(QUOTE),
-        "escape": sql_literal(QUOTE),
+        "delim": sql_string(DELIMITER),
+        "quote": sql_string(QUOTE),
+        "escape": sql_string(QUOTE),
         "strict_mode": "true",
         **options,
     }
-    return f"read_csv({sql_literal(Path(path).as_posix())}, {', '.join(f'{key} = {value}' for key, value in settings.items())})"
+    return f"read_csv({sql_string(Path(path).as_posix())}, {', '.join(f'{key} = {value}' for key, value in settings.items())})"
 
 
 # DuckDB's COPY ... TO options that write a table file in the dialect.
 DUCKDB_COPY_OPTIONS = (
-    f"HEADER, DELIMITER {sql_literal(DELIMITER)}, QUOTE {sql_literal(QUOTE)}, ESCAPE {sql_literal(QUOTE)}"
+    f"HEADER, DELIMITER {sql_string(DELIMITER)}, QUOTE {sql_string(QUOTE)}, ESCAPE {sql_string(QUOTE)}"
 )

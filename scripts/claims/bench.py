@@ -32,6 +32,7 @@ import duckdb
 from claims import project
 from claims.publish import datasette_command, free_port
 from claims.schema.derived import DUCKDB_TYPES
+from claims.schema.dialect import duckdb_read_csv
 
 PYTHON = sys.executable
 HONEST_FLOOR = "floor: honest (typed tables, keys, excerpts)"
@@ -138,11 +139,10 @@ def typed_tables(con: duckdb.DuckDBPyConnection, package: dict, folder: Path, ty
     number of rows."""
     rows = 0
     for resource in package["resources"]:
-        columns = ", ".join(f"'{field['name']}': '{types[field['type']]}'" for field in resource["schema"]["fields"])
-        path = str(folder / resource["path"]).replace("'", "''")
-        con.execute(
-            f"CREATE TABLE \"{resource['name']}\" AS SELECT * FROM read_csv('{path}', header = true, auto_detect = false, columns = {{{columns}}})"
-        )
+        fields = resource["schema"]["fields"]
+        typed = {field["name"]: types[field["type"]] for field in fields}
+        reader = duckdb_read_csv(folder / resource["path"], list(typed), types=typed)
+        con.execute(f'CREATE TABLE "{resource["name"]}" AS SELECT * FROM {reader}')
         rows += con.execute(f'SELECT count(*) FROM "{resource["name"]}"').fetchall()[0][0]
     return rows
 
