@@ -157,7 +157,7 @@ def _replace_with_symlink(path: Path, target: str) -> None:
     os.replace(temporary, path)
 
 
-def _write_outputs(data_dir: Path, folder: Path, archive_dir: Path | None, result: BuildResult, step) -> None:
+def _write_outputs(data_dir: Path, folder: Path, archive_dir: Location | None, result: BuildResult, step) -> None:
     """Every output into `folder` (a fresh, empty folder)."""
     step("duckdb")
     con = open_duckdb_file(folder / "claims.duckdb")
@@ -186,7 +186,7 @@ def build_outputs(data_dir: Path, folder: Path, archive_dir: Location | None = N
     return result
 
 
-def _build_and_switch(data_dir: Path, out_dir: Path, archive_dir: Path | None, progress) -> BuildResult:
+def _build_and_switch(data_dir: Path, out_dir: Path, archive_dir: Location | None, progress) -> BuildResult:
     """Under the lock: build a new version beside the current one, then switch to it in one step."""
     _step_done("locked")
     clean_stale(out_dir)
@@ -213,7 +213,7 @@ def _build_and_switch(data_dir: Path, out_dir: Path, archive_dir: Path | None, p
     return result
 
 
-def build_all(data_dir: Path, out_dir: Path, archive_dir: Path | None = None, progress=None) -> BuildResult:
+def build_all(data_dir: Path, out_dir: Path, archive_dir: Location | None = None, progress=None) -> BuildResult:
     """Build every output from CSVs that are already known to validate, and make them current
     together. Raises OutputUnusable if another build holds the folder."""
     with output_lock(out_dir):
