@@ -259,3 +259,17 @@ def test_fuzz_an_empty_key_that_a_mention_points_at(synthetic):
     findings = both(synthetic, layers=("structure", "rows", "integrity"))
     assert "internal-error" not in {finding[3] for finding in findings}
     assert ("entity_id", "foreign-key") in {(f[2], f[3]) for f in findings if f[0] == "statement_mentions.csv"}
+
+
+def test_expectations_without_the_provenance_layer_check_offsets_alike(dataset, archive):
+    """`--layers expectations` with an archive: the fast engine measures the archived texts itself
+    when the provenance layer (which otherwise does) is not run, as the reference's database does."""
+    row = dataset.row("attestations", attestation_id="att-001")
+    line = dataset.edit(
+        "attestations",
+        {"attestation_id": "att-001"},
+        char_start=str(int(row["char_start"]) + 50_000),
+        char_end=str(int(row["char_end"]) + 50_000),
+    )
+    findings = both(dataset, layers=("structure", "rows", "expectations"))
+    assert ("char_end", "offsets-past-text") in rules_at(findings, "attestations", line)
