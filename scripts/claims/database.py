@@ -208,16 +208,25 @@ def sqlite_from_csvs(data_dir: Path, path: Path, archive_dir: Location | None = 
         con.close()
 
 
-def archive_lengths(con, db, archive_dir: Location) -> None:
-    """archived_texts: the length of each archived text (not the text), so that offsets can be checked."""
+def archived_text_lengths(con, archive_dir: Location) -> list[tuple[str, int]]:
+    """(SHA-256, length in characters) of each archived text the sources cite and the archive
+    holds: what the offsets are checked against (the texts themselves are not kept)."""
     archive = Archive.open(archive_dir)
-    rows = []
+    lengths = []
     for (sha256,) in con.execute(
         "SELECT DISTINCT archive_sha256 FROM sources WHERE archive_sha256 IS NOT NULL ORDER BY 1"
     ).fetchall():
-        text = archive.text(sha256)
+        text = archive.text(sha256, keep=False)
         if text is not None:
-            rows.append({"archive_sha256": sha256, "char_length": len(text)})
+            lengths.append((sha256, len(text)))
+    return lengths
+
+
+def archive_lengths(con, db, archive_dir: Location) -> None:
+    """archived_texts: the length of each archived text (not the text), so that offsets can be checked."""
+    rows = [
+        {"archive_sha256": sha256, "char_length": length} for sha256, length in archived_text_lengths(con, archive_dir)
+    ]
     # created even when no text could be read, so that queries on it find no row rather than no table
     db.table("archived_texts").create(
         {"archive_sha256": str, "char_length": int}, pk="archive_sha256", if_not_exists=True

@@ -36,6 +36,7 @@ import duckdb
 import pyarrow as pa
 
 from claims.archive import Archive
+from claims.database import archived_text_lengths
 from claims.expectations import cross_table_suite, suites_for
 from claims.findings import internal_error
 from claims.schema import TABLES, Row
@@ -695,14 +696,7 @@ def check_expectations(run, con) -> None:
 def _archived_lengths(run, con) -> None:
     """archived_texts: the length of each archived text the sources cite (what the cross-table
     suite checks offsets against), as the published database has it (claims.database)."""
-    archive = Archive.open(run.archive_dir)
-    lengths = []
-    for (sha,) in con.execute(
-        "SELECT DISTINCT archive_sha256 FROM sources WHERE archive_sha256 IS NOT NULL ORDER BY 1"
-    ).fetchall():
-        text = archive.text(sha, keep=False)
-        if text is not None:
-            lengths.append((sha, len(text)))
+    lengths = archived_text_lengths(con, run.archive_dir)
     con.execute("CREATE OR REPLACE TABLE archived_texts (archive_sha256 VARCHAR, char_length BIGINT)")
     if lengths:
         con.executemany("INSERT INTO archived_texts VALUES (?, ?)", lengths)
