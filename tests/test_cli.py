@@ -20,14 +20,14 @@ FINDING = re.compile(r"^(?P<path>[^:\n]+\.csv):(?P<line>\d+): (?P<column>[^:\n]+
 REPO = Path(__file__).resolve().parents[1]
 
 
-def run_claims(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run the installed CLI as a user would, in a separate process."""
+def run_claims(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the installed CLI as a user would, in a separate process (`env` adds to the environment)."""
     return subprocess.run(
         [sys.executable, "-m", "claims", *args],
         capture_output=True,
         text=True,
         cwd=cwd,
-        env={**os.environ, "COLUMNS": "120"},
+        env={**os.environ, "COLUMNS": "120", **(env or {})},
     )
 
 

@@ -4,23 +4,14 @@ project before it writes anything. Each is a usage error (exit 2), never a trace
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from test_cli import run_claims
+
 REPO = Path(__file__).resolve().parents[1]
-
-
-def run_claims(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "claims", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**os.environ, "COLUMNS": "120", **(env or {})},
-    )
 
 
 def assert_usage_error(result: subprocess.CompletedProcess) -> None:
