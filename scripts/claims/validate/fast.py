@@ -709,7 +709,7 @@ def validate_fast(run, layers, progress=None) -> None:
     """Run the fast path's layers on `run` (a claims.validate.Run), timing each; `progress` is
     told each layer's name as it starts."""
     with tempfile.TemporaryDirectory(prefix="claims-fast-") as folder:
-        con = duckdb.connect(os.path.join(folder, "work.duckdb"))
+        con = duckdb.connect(":memory:")  # tables spill to temp_directory past the memory limit
         con.execute("SET memory_limit = '1400MB'")
         con.execute(f"SET temp_directory = {_q(folder)}")
         con.execute("SET preserve_insertion_order = true")
