@@ -165,6 +165,53 @@ def test_interrupted_build_leaves_the_previous_one_intact(tmp_path, monkeypatch)
     assert not list((out / ".versions").glob("*.partial"))
 
 
+def test_a_failure_beside_sqlite_fails_the_build_and_leaves_the_previous_one(tmp_path, monkeypatch):
+    """The DuckDB file is written in a thread beside SQLite: its failure must reach the caller."""
+    out = tmp_path / "out"
+    build_all(REPO / "data", out)
+    before = {p.name: digest(p) for p in [out / "claims.db", out / "claims.duckdb"]}
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(build_module, "write_duckdb_file", broken)
+    with pytest.raises(OSError, match="disk full"):
+        build_all(REPO / "data", out)
+    assert {p.name: digest(p) for p in [out / "claims.db", out / "claims.duckdb"]} == before
+    assert not list((out / ".versions").glob("*.partial"))
+
+
+def test_parquet_and_duckdb_hold_the_same_typed_rows_in_key_order(built):
+    """Parquet is written from the in-memory tables, the DuckDB file from the schema's DDL: same
+    column types, same rows, same (key) order."""
+    duck = duckdb.connect(str(built / "claims.duckdb"), read_only=True)
+    for model in TABLES:
+        name, parquet = model.meta.name, built / "parquet" / f"{model.meta.name}.parquet"
+        assert [row[:2] for row in duck.execute(f"DESCRIBE SELECT * FROM '{parquet}'").fetchall()] == [
+            row[:2] for row in duck.execute(f"DESCRIBE {name}").fetchall()
+        ], name
+        keys = ", ".join(model.meta.primary_key)
+        in_order = f"SELECT * FROM {{}} ORDER BY {keys}"
+        assert (
+            duck.execute(f"SELECT * FROM '{parquet}'").fetchall()
+            == duck.execute(in_order.format(f"'{parquet}'")).fetchall()
+        )
+        assert (
+            duck.execute(f"SELECT * FROM {name}").fetchall() == duck.execute(f"SELECT * FROM '{parquet}'").fetchall()
+        ), name
+
+
+def test_sqlite_is_whole_and_compact_without_a_vacuum(built):
+    """The SQLite file is written without VACUUM: it must pass SQLite's and FTS5's own checks and
+    hold no free pages."""
+    lite = sqlite3.connect(built / "claims.db")
+    assert lite.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert lite.execute("PRAGMA foreign_key_check").fetchall() == []
+    for table in ("statements", "attestations", "actors", "events"):
+        lite.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES ('integrity-check')")
+    assert lite.execute("PRAGMA freelist_count").fetchone() == (0,)
+
+
 def test_two_builds_give_identical_parquet(tmp_path):
     archive = archive_or_none()
     build_all(REPO / "data", tmp_path / "a", archive)
