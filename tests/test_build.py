@@ -168,7 +168,9 @@ def test_interrupted_build_leaves_the_previous_one_intact(tmp_path, monkeypatch)
 def test_a_failure_beside_sqlite_fails_the_build_and_leaves_the_previous_one(tmp_path, monkeypatch):
     """The DuckDB file is written in a thread beside SQLite: its failure must reach the caller."""
     out = tmp_path / "out"
-    build_all(REPO / "data", out)
+    result = build_all(REPO / "data", out)
+    assert set(result.seconds) == {"tables", "parquet", "duckdb", "sqlite", "counts"}  # what the bench prints
+    assert all(seconds > 0 for seconds in result.seconds.values())
     before = {p.name: digest(p) for p in [out / "claims.db", out / "claims.duckdb"]}
 
     def broken(*args, **kwargs):

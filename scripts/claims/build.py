@@ -43,6 +43,18 @@ class BuildResult:
     out_dir: Path
     outputs: list[Path] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
+    # wall seconds of each step, each timed where it runs: Parquet and the DuckDB file are written
+    # beside SQLite, so these overlap and add up to more than the build took
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@contextmanager
+def _timed(result: BuildResult, name: str):
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        result.seconds[name] = time.perf_counter() - start
 
 
 # --- Switching whole -------------------------------------------------------------------------
@@ -174,31 +186,36 @@ def _write_outputs(data_dir: Path, folder: Path, archive_dir: Location | None, r
         con = open_work_database(Path(spill_dir))
         try:
             step("tables")
-            result.rows = load_tables(con, data_dir)
+            with _timed(result, "tables"):
+                result.rows = load_tables(con, data_dir)
             _step_done("tables")
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="claims.duckdb") as beside:
-                duckdb_outputs = beside.submit(_write_duckdb_outputs, con, folder)
+                duckdb_outputs = beside.submit(_write_duckdb_outputs, con, folder, result)
                 step("sqlite")  # Parquet and the DuckDB file are written meanwhile
-                write_sqlite(con, folder / "claims.db", archive_dir)
+                with _timed(result, "sqlite"):
+                    write_sqlite(con, folder / "claims.db", archive_dir)
                 _step_done("sqlite")
                 step("parquet and duckdb")  # what is left of them once SQLite is done
                 duckdb_outputs.result()
         finally:
             con.close()
     step("counts")
-    inspect_counts(folder / "claims.db", folder / "counts.json")
+    with _timed(result, "counts"):
+        inspect_counts(folder / "claims.db", folder / "counts.json")
     _step_done("counts")
 
 
-def _write_duckdb_outputs(con, folder: Path) -> None:
+def _write_duckdb_outputs(con, folder: Path, result: BuildResult) -> None:
     """Parquet, then the DuckDB file, on a connection of their own (the thread beside SQLite)."""
     cursor = con.cursor()
     try:
-        export_parquet(cursor, folder / "parquet")
+        with _timed(result, "parquet"):
+            export_parquet(cursor, folder / "parquet")
     finally:
         cursor.close()
     _step_done("parquet")
-    write_duckdb_file(con, folder / "claims.duckdb")
+    with _timed(result, "duckdb"):
+        write_duckdb_file(con, folder / "claims.duckdb")
     _step_done("duckdb")
 
 
