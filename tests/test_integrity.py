@@ -1,5 +1,8 @@
 """Layer 3: keys and references across tables, computed in DuckDB."""
 
+import re
+
+import duckdb
 import pytest
 
 from claims.validate import integrity
@@ -80,6 +83,19 @@ def test_statement_not_dated_after_its_source(dataset):
     )
     assert ("statements.csv", line, "date_min", "dated-after-source") in dataset.findings()
 
+
+
+def test_statement_not_dated_after_the_source_it_came_through(dataset):
+    """The source named in via_source_id reports the statement too: it cannot predate it."""
+    via = "recording-2025-10-14-witkoff-ushakov-call"
+    dataset.edit("sources", {"source_id": via}, published_at="2025-10-13")
+    _header, attestations = dataset.read("attestations")
+    through = {row["statement_id"] for row in attestations if row["via_source_id"] == via}
+    _header, statements = dataset.read("statements")
+    dated = {row["statement_id"] for row in statements if row["statement_id"] in through and row["date_min"] > "2025-10-13"}
+    assert len(dated) > 10 and len(through - dated) >= 1  # some undated ones must not be reported
+    reported = {line for _file, line, _column, rule in dataset.findings() if rule == "dated-after-source"}
+    assert reported == {dataset.line_of("statements", statement_id=statement) for statement in dated}
 
 def test_statement_dated_within_its_event(dataset):
     line = dataset.edit(
@@ -246,3 +262,25 @@ def test_whole_word_shortcut_agrees_with_the_rule_as_written():
         f"SELECT count(*) FILTER (WHERE {rule}), count(*) FILTER (WHERE NOT {rule}) FROM t"
     ).fetchone()
     assert matched > 5 and unmatched > 5  # both outcomes are exercised
+
+
+def test_whitespace_runs_compare_as_one_space():
+    """_spaced rewrites only texts that need it (a cheap look first); the result is every run of
+    whitespace (str.isspace) made one space, whatever the look decided."""
+    texts = [
+        "plain words here",
+        "two  spaces",
+        "tab\there",
+        "no-break\u00a0space",
+        "ends with space ",
+        " \u2003 mixed \n\r runs\u3000",
+        "\u202f",
+        "",
+        "x\x1fy",
+    ]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (x VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?)", [(text,) for text in texts] + [(None,)])
+    got = dict(con.execute(f"SELECT x, {integrity._spaced('x')} FROM t").fetchall())
+    assert got == {**{text: re.sub(r"\s+", " ", text) for text in texts}, None: None}
+    assert got["x\x1fy"] == "x y"  # U+001F is whitespace to str.isspace(), so to the rule

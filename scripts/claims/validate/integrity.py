@@ -47,14 +47,32 @@ PRONOUNS = (
 )
 
 
+WHITESPACE = char_class(WHITESPACE_RANGES, re2=True)
+# Whitespace other than the plain space: with two whitespace characters in a row, what `_spaced`
+# rewrites (rewriting costs five times as much as looking, and most texts have neither).
+UNSPACED = char_class(
+    tuple((lo, 0x1F) if lo <= 0x20 <= hi else (lo, hi) for lo, hi in WHITESPACE_RANGES if (lo, hi) != (0x20, 0x20)),
+    re2=True,
+)
+
+
 # Whitespace runs (no-break spaces included, as schema/fields.py counts them) compare as one space.
 def _spaced(expression: str) -> str:
-    return f"regexp_replace({expression}, '{char_class(WHITESPACE_RANGES, re2=True)}+', ' ', 'g')"
+    return (
+        f"CASE WHEN regexp_matches({expression}, '{WHITESPACE}{WHITESPACE}|{UNSPACED}') "
+        f"THEN regexp_replace({expression}, '{WHITESPACE}+', ' ', 'g') ELSE {expression} END"
+    )
 
 
-def _names(haystack: str, words: str) -> str:
+def _marked(haystack: str) -> str:
+    """SQL: a `_spaced` haystack prepared for `_names`' substring tests (every character that is
+    not a letter, digit or space made BOUNDARY, a space at each end)."""
+    return f"(' ' || regexp_replace({haystack}, '{OTHER_CHARACTER}', '{BOUNDARY}', 'g') || ' ')"
+
+
+def _names(haystack: str, words: str, marked: str | None = None) -> str:
     """SQL: `words` occurs in `haystack` as whole words (no letter or digit either side); both
-    already `_spaced`.
+    already `_spaced`. `marked` is `_marked(haystack)`, if the query has it computed already.
 
     DuckDB compiles a regular expression whose pattern is not a constant anew on every row, and
     one with Unicode classes takes milliseconds (hours at a million rows), so the common case is
@@ -62,7 +80,7 @@ def _names(haystack: str, words: str) -> str:
     whole words exactly when they occur in the haystack with every other character (not a letter,
     digit or space) made BOUNDARY, between spaces, BOUNDARYs or the ends. Only the other rows pay
     for the regular expression, which is the rule as written."""
-    marked = f"(' ' || regexp_replace({haystack}, '{OTHER_CHARACTER}', '{BOUNDARY}', 'g') || ' ')"
+    marked = marked or _marked(haystack)
     plain = f"NOT regexp_matches({words}, '{OTHER_CHARACTER}')"
     found = " OR ".join(
         f"contains({marked}, '{left}' || {words} || '{right}')" for left in (" ", BOUNDARY) for right in (" ", BOUNDARY)
@@ -247,9 +265,13 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
 
     if not unusable & {"statements", "attestations", "sources"}:
         for line, statement, date_min, source, published in con.execute(
-            """SELECT DISTINCT st._line, st.statement_id, st.date_min, src.source_id, src.published_at
-               FROM statements st JOIN attestations a USING (statement_id)
-               JOIN sources src ON src.source_id IN (a.source_id, a.via_source_id)
+            # the sources an attestation cites, as rows: an equi-join each, not a join on OR
+            """WITH cited AS (
+                 SELECT statement_id, source_id FROM attestations
+                 UNION ALL SELECT statement_id, via_source_id FROM attestations WHERE via_source_id IS NOT NULL)
+               SELECT DISTINCT st._line, st.statement_id, st.date_min, src.source_id, src.published_at
+               FROM statements st JOIN cited c USING (statement_id)
+               JOIN sources src ON src.source_id = c.source_id
                WHERE TRY_CAST(st.date_min AS DATE) > TRY_CAST(left(src.published_at, 10) AS DATE)
                ORDER BY st._line, src.source_id"""
         ).fetchall():
@@ -363,15 +385,22 @@ def _mentions_named(con, add, shown) -> None:
     pronouns = ", ".join(f"'{form}'" for p in PRONOUNS for form in (p, p.capitalize()))
     # the excerpts as a join grouped by mention, not a correlated subquery per mention
     for line, statement, words, pronoun, in_text in con.execute(
-        f"""WITH m AS (SELECT _line, statement_id, mentioned_as, {_spaced("mentioned_as")} AS w FROM statement_mentions WHERE mentioned_as IS NOT NULL),
+        f"""WITH m AS MATERIALIZED (SELECT _line, statement_id, mentioned_as, {_spaced("mentioned_as")} AS w FROM statement_mentions WHERE mentioned_as IS NOT NULL),
+            texts AS MATERIALIZED (
+              SELECT statement_id, spaced, {_marked("spaced")} AS marked
+              FROM (SELECT statement_id, {_spaced("text")} AS spaced FROM statements
+                    WHERE text IS NOT NULL AND statement_id IN (SELECT statement_id FROM m))),
+            excerpts AS MATERIALIZED (
+              SELECT statement_id, spaced, {_marked("spaced")} AS marked
+              FROM (SELECT statement_id, {_spaced("excerpt")} AS spaced FROM attestations
+                    WHERE excerpt IS NOT NULL AND statement_id IN (SELECT statement_id FROM m))),
             in_excerpt AS (
-              SELECT m._line, bool_or({_names(_spaced("a.excerpt"), "m.w")}) AS found
-              FROM m JOIN attestations a ON a.statement_id = m.statement_id WHERE a.excerpt IS NOT NULL GROUP BY m._line),
+              SELECT m._line, bool_or({_names("a.spaced", "m.w", "a.marked")}) AS found
+              FROM m JOIN excerpts a ON a.statement_id = m.statement_id GROUP BY m._line),
             checked AS (
               SELECT m._line, m.statement_id, m.mentioned_as, m.mentioned_as IN ({pronouns}) AS pronoun,
-                     {_names(_spaced("s.text"), "m.w")} AS in_text, coalesce(e.found, FALSE) AS in_excerpt
-              FROM m JOIN statements s USING (statement_id) LEFT JOIN in_excerpt e ON e._line = m._line
-              WHERE s.text IS NOT NULL)
+                     {_names("s.spaced", "m.w", "s.marked")} AS in_text, coalesce(e.found, FALSE) AS in_excerpt
+              FROM m JOIN texts s USING (statement_id) LEFT JOIN in_excerpt e ON e._line = m._line)
             SELECT _line, statement_id, mentioned_as, pronoun, in_text FROM checked
             WHERE pronoun OR NOT in_text OR NOT in_excerpt
             ORDER BY _line"""
