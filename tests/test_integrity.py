@@ -84,7 +84,6 @@ def test_statement_not_dated_after_its_source(dataset):
     assert ("statements.csv", line, "date_min", "dated-after-source") in dataset.findings()
 
 
-
 def test_statement_not_dated_after_the_source_it_came_through(dataset):
     """The source named in via_source_id reports the statement too: it cannot predate it."""
     via = "recording-2025-10-14-witkoff-ushakov-call"
@@ -92,10 +91,13 @@ def test_statement_not_dated_after_the_source_it_came_through(dataset):
     _header, attestations = dataset.read("attestations")
     through = {row["statement_id"] for row in attestations if row["via_source_id"] == via}
     _header, statements = dataset.read("statements")
-    dated = {row["statement_id"] for row in statements if row["statement_id"] in through and row["date_min"] > "2025-10-13"}
+    dated = {
+        row["statement_id"] for row in statements if row["statement_id"] in through and row["date_min"] > "2025-10-13"
+    }
     assert len(dated) > 10 and len(through - dated) >= 1  # some undated ones must not be reported
     reported = {line for _file, line, _column, rule in dataset.findings() if rule == "dated-after-source"}
     assert reported == {dataset.line_of("statements", statement_id=statement) for statement in dated}
+
 
 def test_statement_dated_within_its_event(dataset):
     line = dataset.edit(

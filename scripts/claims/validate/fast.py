@@ -24,7 +24,6 @@ engines finding by finding.
 from __future__ import annotations
 
 import codecs
-import os
 import re
 import tempfile
 import time
