@@ -64,15 +64,29 @@ def _spaced(expression: str) -> str:
     )
 
 
-def _marked(haystack: str) -> str:
-    """SQL: a `_spaced` haystack prepared for `_names`' substring tests (every character that is
-    not a letter, digit or space made BOUNDARY, a space at each end)."""
-    return f"(' ' || regexp_replace({haystack}, '{OTHER_CHARACTER}', '{BOUNDARY}', 'g') || ' ')"
+def _names(haystack: str, words: str) -> str:
+    """SQL: `words` (already `_spaced`) occurs in `_spaced(haystack)` as whole words (no letter or
+    digit either side), decided without rewriting the haystack where that is exact:
+
+    - the words' first occurrence in the haystack as it is, with no letter or digit either side:
+      TRUE (spacing the haystack keeps that occurrence and makes its neighbours at most spaces);
+    - words without a space that are not in the haystack at all: FALSE (spacing only rewrites
+      whitespace, so it cannot make them appear);
+    - anything else (a first occurrence inside a longer word, words across unusual whitespace):
+      `_names_in_spaced` on the spaced haystack, which is exact."""
+    position = f"instr({haystack}, {words})"
+    around = (
+        f"(CASE WHEN {position} > 1 THEN substr({haystack}, {position} - 1, 1) ELSE '' END"
+        f" || substr({haystack}, {position} + length({words}), 1))"
+    )
+    first_whole = f"({words} <> '' AND {position} > 0 AND regexp_full_match({around}, '{NOT_IN_WORD}*'))"
+    absent = f"(NOT contains({words}, ' ') AND NOT contains({haystack}, {words}))"
+    return f"CASE WHEN {first_whole} THEN TRUE WHEN {absent} THEN FALSE ELSE {_names_in_spaced(_spaced(haystack), words)} END"
 
 
-def _names(haystack: str, words: str, marked: str | None = None) -> str:
+def _names_in_spaced(haystack: str, words: str) -> str:
     """SQL: `words` occurs in `haystack` as whole words (no letter or digit either side); both
-    already `_spaced`. `marked` is `_marked(haystack)`, if the query has it computed already.
+    already `_spaced`.
 
     DuckDB compiles a regular expression whose pattern is not a constant anew on every row, and
     one with Unicode classes takes milliseconds (hours at a million rows), so the common case is
@@ -80,17 +94,16 @@ def _names(haystack: str, words: str, marked: str | None = None) -> str:
     whole words exactly when they occur in the haystack with every other character (not a letter,
     digit or space) made BOUNDARY, between spaces, BOUNDARYs or the ends. Only the other rows pay
     for the regular expression, which is the rule as written."""
-    marked = marked or _marked(haystack)
+    marked = f"(' ' || regexp_replace({haystack}, '{OTHER_CHARACTER}', '{BOUNDARY}', 'g') || ' ')"
     plain = f"NOT regexp_matches({words}, '{OTHER_CHARACTER}')"
     found = " OR ".join(
         f"contains({marked}, '{left}' || {words} || '{right}')" for left in (" ", BOUNDARY) for right in (" ", BOUNDARY)
     )
-    regex = (
-        f"regexp_matches({haystack}, '(^|[^\\p{{L}}\\p{{N}}])' || regexp_escape({words}) || '([^\\p{{L}}\\p{{N}}]|$)')"
-    )
+    regex = f"regexp_matches({haystack}, '(^|{NOT_IN_WORD})' || regexp_escape({words}) || '({NOT_IN_WORD}|$)')"
     return f"CASE WHEN {plain} AND ({found}) THEN TRUE ELSE {regex} END"
 
 
+NOT_IN_WORD = "[^\\p{L}\\p{N}]"  # a character that is neither a letter nor a digit
 OTHER_CHARACTER = "[^\\p{L}\\p{N} ]"  # neither a letter, a digit nor a space
 BOUNDARY = "\x1f"  # what other characters become for the substring tests (any one not a letter, digit or space)
 
@@ -385,22 +398,15 @@ def _mentions_named(con, add, shown) -> None:
     pronouns = ", ".join(f"'{form}'" for p in PRONOUNS for form in (p, p.capitalize()))
     # the excerpts as a join grouped by mention, not a correlated subquery per mention
     for line, statement, words, pronoun, in_text in con.execute(
-        f"""WITH m AS MATERIALIZED (SELECT _line, statement_id, mentioned_as, {_spaced("mentioned_as")} AS w FROM statement_mentions WHERE mentioned_as IS NOT NULL),
-            texts AS MATERIALIZED (
-              SELECT statement_id, spaced, {_marked("spaced")} AS marked
-              FROM (SELECT statement_id, {_spaced("text")} AS spaced FROM statements
-                    WHERE text IS NOT NULL AND statement_id IN (SELECT statement_id FROM m))),
-            excerpts AS MATERIALIZED (
-              SELECT statement_id, spaced, {_marked("spaced")} AS marked
-              FROM (SELECT statement_id, {_spaced("excerpt")} AS spaced FROM attestations
-                    WHERE excerpt IS NOT NULL AND statement_id IN (SELECT statement_id FROM m))),
+        f"""WITH m AS (SELECT _line, statement_id, mentioned_as, {_spaced("mentioned_as")} AS w FROM statement_mentions WHERE mentioned_as IS NOT NULL),
             in_excerpt AS (
-              SELECT m._line, bool_or({_names("a.spaced", "m.w", "a.marked")}) AS found
-              FROM m JOIN excerpts a ON a.statement_id = m.statement_id GROUP BY m._line),
+              SELECT m._line, bool_or({_names("a.excerpt", "m.w")}) AS found
+              FROM m JOIN attestations a ON a.statement_id = m.statement_id WHERE a.excerpt IS NOT NULL GROUP BY m._line),
             checked AS (
               SELECT m._line, m.statement_id, m.mentioned_as, m.mentioned_as IN ({pronouns}) AS pronoun,
-                     {_names("s.spaced", "m.w", "s.marked")} AS in_text, coalesce(e.found, FALSE) AS in_excerpt
-              FROM m JOIN texts s USING (statement_id) LEFT JOIN in_excerpt e ON e._line = m._line)
+                     {_names("s.text", "m.w")} AS in_text, coalesce(e.found, FALSE) AS in_excerpt
+              FROM m JOIN statements s USING (statement_id) LEFT JOIN in_excerpt e ON e._line = m._line
+              WHERE s.text IS NOT NULL)
             SELECT _line, statement_id, mentioned_as, pronoun, in_text FROM checked
             WHERE pronoun OR NOT in_text OR NOT in_excerpt
             ORDER BY _line"""
