@@ -27,6 +27,7 @@ import codecs
 import re
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 from typing import Annotated
@@ -44,10 +45,10 @@ from claims.schema.catalogue import (
     ELISION,
     ID_PATTERN,
     QUOTED_FRAGMENT_PATTERN,
-    TEXT_CELL_RULES,
     id_cell_sql,
     row_rules,
     sql_string,
+    text_cell_sql,
 )
 from claims.schema.derived import DUCKDB_TYPES, table_schema
 from claims.schema.dialect import duckdb_read_csv
@@ -76,7 +77,7 @@ _q = sql_string
 # What DuckDB's CSV reader may read otherwise than Python's csv module: whitespace between a
 # delimiter and an opening quote, or between a closing quote and a delimiter (DuckDB trims it).
 QUOTE_PADDING = re.compile(rb'(?:^|,)[ \t]+"|"[ \t]+(?:,|$)', re.M)
-QUOTE_THEN_BLANK = re.compile(rb'"[ \t]')
+QUOTE_AND_BLANK = (b'" ', b'"\t', b' "', b'\t"')
 NULL_MARKER = "\x01"  # the fast reader's NULL string: a file that contains it is read by the reference
 
 
@@ -87,9 +88,8 @@ def padded_quotes(chunk: bytes, quotes_before: int) -> bool:
     """Whether the chunk has whitespace between a delimiter (or line start) outside quotes and an
     opening quote, or between a closing quote and a delimiter (or line end). Counting the quotes
     before a match tells inside from outside: `"", ""` inside a quoted cell is not padding."""
-    # the common case first: no blank next to a quote (a pattern that starts with the quote is
-    # searched at memchr speed, so the other side is searched in the reversed bytes)
-    if not (QUOTE_THEN_BLANK.search(chunk) or QUOTE_THEN_BLANK.search(chunk[::-1])):
+    # the common case first: no blank next to a quote (substring tests run at memchr speed)
+    if not any(pair in chunk for pair in QUOTE_AND_BLANK):
         return False
     for found in QUOTE_PADDING.finditer(chunk):
         if found.group().endswith(b'"'):  # delimiter, blanks, quote: the delimiter must be outside quotes
@@ -100,9 +100,10 @@ def padded_quotes(chunk: bytes, quotes_before: int) -> bool:
     return False
 
 
-def byte_scan(path: Path) -> dict:
-    """One pass over the file in chunks that end at a line break: NUL bytes, BOM, UTF-8 validity,
-    CRs, line count, header, and the bytes that the two CSV readers could read differently."""
+def byte_scan(path: Path, check_utf8: bool = True) -> dict:
+    """One pass over the file in chunks that end at a line break: NUL bytes, BOM, UTF-8 validity
+    (unless `check_utf8` is false: the reader that follows checks it), CRs, line count, header,
+    and the bytes that the two CSV readers could read differently."""
     facts = {
         "nul": False,
         "bom": False,
@@ -132,7 +133,8 @@ def byte_scan(path: Path) -> dict:
             facts["ambiguous"] |= NULL_MARKER.encode() in chunk or padded_quotes(chunk, quotes)
             quotes += chunk.count(b'"')
             try:
-                decoder.decode(chunk)
+                if check_utf8:
+                    decoder.decode(chunk)
             except UnicodeDecodeError:
                 facts["utf8"] = False
             last = chunk
@@ -214,7 +216,9 @@ def load(run, con) -> None:
         rows = None
         if path.exists() and file_problem(path) is None:
             try:
-                facts = byte_scan(path)
+                # DuckDB's reader rejects invalid UTF-8 in every cell it reads (the header is
+                # compared byte for byte), and the reference reader reads a file it rejects
+                facts = byte_scan(path, check_utf8=False)
             except OSError:  # vanished or unreadable since: the reference reader says why
                 facts = None
             if plain_file(facts, columns):
@@ -278,7 +282,7 @@ def _cell_selector(column: str, kind: str, required: bool) -> str:
         empty = f"{column} IS NULL"
     else:
         empty = "FALSE"
-    rules = id_cell_sql(column) if kind == "id" else " OR ".join(f"({rule.sql(column)})" for rule in TEXT_CELL_RULES)
+    rules = id_cell_sql(column) if kind == "id" else text_cell_sql(column)
     return f"({empty} OR coalesce({rules}, FALSE))"
 
 
@@ -390,7 +394,7 @@ def _excerpt_mismatches(con, archive: Archive) -> list[tuple[int, str]]:
     return mismatches
 
 
-def check_provenance(run, con) -> None:
+def check_provenance(run, con, archive: Archive | None = None) -> None:
     """The provenance layer's rules on the rows that passed the rows layer: SQL and a streamed
     excerpt comparison select, the reference's checks (claims.validate.provenance) judge."""
     if run.archive_dir is None:
@@ -403,7 +407,7 @@ def check_provenance(run, con) -> None:
         con.execute(
             f"CREATE OR REPLACE VIEW _ok_{table} AS SELECT * FROM {table} WHERE _line NOT IN (SELECT _line FROM _bad_{table})"
         )
-    archive = Archive.open(run.archive_dir)
+    archive = archive or Archive.open(run.archive_dir)
     add = run.findings.add
     shown = {t: run.tables[t].shown for t in needed}
     lengths: list[tuple[str, int]] = []
@@ -703,18 +707,23 @@ def _archived_lengths(run, con) -> None:
 def validate_fast(run, layers, progress=None) -> None:
     """Run the fast path's layers on `run` (a claims.validate.Run), timing each; `progress` is
     told each layer's name as it starts."""
-    with tempfile.TemporaryDirectory(prefix="claims-fast-") as folder:
+    with tempfile.TemporaryDirectory(prefix="claims-fast-") as folder, ThreadPoolExecutor(1) as background:
         con = duckdb.connect(":memory:")  # tables spill to temp_directory past the memory limit
         con.execute("SET memory_limit = '1400MB'")
         con.execute(f"SET temp_directory = {_q(folder)}")
         con.execute("SET preserve_insertion_order = true")
         con.execute("SET enable_progress_bar = false")
         run.con = con
+        # Hashing the archive's files (to find texts by hash) is reading and hashlib, which let
+        # go of the GIL: it runs beside the first layers, on the core their Python leaves idle.
+        archive = None
+        if run.archive_dir is not None and "provenance" in layers:
+            archive = background.submit(Archive.open, run.archive_dir)
         steps = [
             ("structure", lambda: load(run, con)),
             ("rows", lambda: check_rows(run, con)),
             ("integrity", lambda: integrity.check_tables(run, con)),
-            ("provenance", lambda: check_provenance(run, con)),
+            ("provenance", lambda: check_provenance(run, con, archive.result() if archive else None)),
             ("expectations", lambda: check_expectations(run, con)),
         ]
         for name, step in steps:
