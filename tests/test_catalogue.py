@@ -10,10 +10,19 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
+import duckdb
 import pytest
 
 from claims.project import SUITES_DIR
-from claims.schema.catalogue import CELL_MAX_CHARS, RULES
+from claims.schema.catalogue import (
+    CELL_MAX_CHARS,
+    CONTROL_RANGES,
+    INVISIBLE_RANGES,
+    RULES,
+    TEXT_CELL_RULES,
+    WHITESPACE_RANGES,
+    text_cell_sql,
+)
 from claims.validate import validate
 from claims.validate.fast import COMPILED_EXPECTATIONS
 from conftest import FAST_LAYERS
@@ -399,9 +408,6 @@ def test_both_engines_pass_clean_synthetic_data(synthetic):
 def test_text_cell_sql_selects_every_cell_a_text_rule_rejects():
     """The fast engine's one-scan selector for text cells is TRUE wherever any rule's Python test
     is (it may select more: the reference judges what it selects), and each rule's own SQL too."""
-    import duckdb
-
-    from claims.schema.catalogue import CONTROL_RANGES, INVISIBLE_RANGES, TEXT_CELL_RULES, WHITESPACE_RANGES, text_cell_sql
 
     def one_of(ranges):
         return [chr(lo) for lo, hi in ranges] + [chr(hi) for lo, hi in ranges]

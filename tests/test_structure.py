@@ -2,6 +2,8 @@
 
 import pytest
 
+from claims.validate import validate
+
 
 def test_curated_data_has_no_structure_findings(dataset):
     run = dataset.validate()
@@ -147,8 +149,6 @@ INVALID_UTF8 = {
 
 @pytest.mark.parametrize("sequence", INVALID_UTF8.values(), ids=INVALID_UTF8.keys())
 def test_invalid_utf8_anywhere_in_a_cell_is_found_by_both_engines(dataset, sequence):
-    from claims.validate import validate
-
     lines = dataset.path("places").read_bytes().split(b"\n")
     lines[2] = lines[2].replace(b",", b"," + sequence, 1)  # the start of the second cell
     lines[3] = lines[3][:-1] + sequence + lines[3][-1:]  # the end of the last cell
