@@ -381,7 +381,7 @@ def _excerpt_mismatches(con, archive: Archive) -> list[tuple[int, str]]:
     text decoded once, the attestations streamed in batches in order of text."""
     mismatches = []
     current, text = None, ""
-    reader = con.sql("SELECT _line, sha, cs, ce, excerpt FROM _cited ORDER BY sha, _line").to_arrow_reader(
+    reader = con.execute("SELECT _line, sha, cs, ce, excerpt FROM _cited ORDER BY sha, _line").to_arrow_reader(
         EXCERPT_BATCH
     )
     for batch in reader:
@@ -451,7 +451,8 @@ def check_provenance(run, con, archive: Archive | None = None) -> None:
     )
     con.execute(
         """CREATE OR REPLACE TABLE _evidence AS
-           SELECT c.*, m._line IS NULL AS matches FROM _cited c LEFT JOIN (SELECT DISTINCT _line, sha FROM _batch) m USING (_line, sha)"""
+           SELECT c.*, m._line IS NULL AS matches
+           FROM _cited c LEFT JOIN (SELECT DISTINCT _line, sha FROM _batch) m ON m._line = c._line AND m.sha = c.sha"""
     )
     con.unregister("_batch")
     con.execute("DROP TABLE _cited")
