@@ -381,7 +381,7 @@ def _excerpt_mismatches(con, archive: Archive) -> list[tuple[int, str]]:
     text decoded once, the attestations streamed in batches in order of text."""
     mismatches = []
     current, text = None, ""
-    reader = con.execute("SELECT _line, sha, cs, ce, excerpt FROM _cited ORDER BY sha, _line").to_arrow_reader(
+    reader = con.sql("SELECT _line, sha, cs, ce, excerpt FROM _cited ORDER BY sha, _line").to_arrow_reader(
         EXCERPT_BATCH
     )
     for batch in reader:
@@ -449,13 +449,14 @@ def check_provenance(run, con, archive: Archive | None = None) -> None:
             }
         ),
     )
-    con.execute(
-        """CREATE OR REPLACE TABLE _evidence AS
-           SELECT c.*, m._line IS NULL AS matches
-           FROM _cited c LEFT JOIN (SELECT DISTINCT _line, sha FROM _batch) m ON m._line = c._line AND m.sha = c.sha"""
-    )
+    con.execute("CREATE OR REPLACE TABLE _mismatched AS SELECT DISTINCT _line, sha FROM _batch")
     con.unregister("_batch")
-    con.execute("DROP TABLE _cited")
+    # a view: the attestations' excerpts are held once, in _cited
+    con.execute(
+        """CREATE OR REPLACE VIEW _evidence AS
+           SELECT c.*, m._line IS NULL AS matches
+           FROM _cited c LEFT JOIN _mismatched m ON m._line = c._line AND m.sha = c.sha"""
+    )
     # SQL selects the attestations that may break a rule; the reference's checks judge them
     for line, excerpt, start, end, body_start, body_end, sha in con.execute(
         "SELECT _line, excerpt, cs, ce, bs, be, sha FROM _evidence WHERE NOT matches OR (bs IS NOT NULL AND NOT (bs <= cs AND ce <= be)) ORDER BY _line"
@@ -567,6 +568,17 @@ def _strptime_fails(fmt: str):
     return fails
 
 
+def _length_outside(kwargs: dict) -> str:
+    """SQL: the cell's length in characters is outside the expectation's bounds (either may be
+    absent). Each cell's length is computed once: it walks the whole text."""
+    column, low, high = kwargs["column"], kwargs.get("min_value"), kwargs.get("max_value")
+    if low is not None and high is not None:
+        return f"length({column}) NOT BETWEEN {low} AND {high}"
+    if low is not None:
+        return f"length({column}) < {low}"
+    return f"length({column}) > {high}" if high is not None else "FALSE"
+
+
 # Each expectation kind the suites use, compiled: a function of (connection, table, kwargs) that
 # returns the unexpected (line, value) pairs of a map expectation, or ("observed", value, passed).
 COMPILED_EXPECTATIONS = {
@@ -585,8 +597,7 @@ COMPILED_EXPECTATIONS = {
         f"SELECT _line, {k['column']} FROM {t} WHERE {k['column']} NOT IN ({', '.join(_q(v) for v in k['value_set'])}) ORDER BY _line"
     ).fetchall(),
     "expect_column_value_lengths_to_be_between": lambda con, t, k: con.execute(
-        f"SELECT _line, {k['column']} FROM {t} WHERE length({k['column']}) < {k.get('min_value') if k.get('min_value') is not None else 0} "
-        f"OR length({k['column']}) > {k.get('max_value') if k.get('max_value') is not None else 'length(' + k['column'] + ')'} ORDER BY _line"
+        f"SELECT _line, {k['column']} FROM {t} WHERE {_length_outside(k)} ORDER BY _line"
     ).fetchall(),
     "expect_column_values_to_match_strftime_format": lambda con, t, k: _unexpected_by_value(
         con, t, k["column"], _strptime_fails(k["strftime_format"])
@@ -625,9 +636,7 @@ MAY_FAIL = {
     "expect_column_values_to_be_in_set": lambda k: (
         f"count(*) FILTER (WHERE {k['column']} NOT IN ({', '.join(_q(v) for v in k['value_set'])}))"
     ),
-    "expect_column_value_lengths_to_be_between": lambda k: (
-        f"count(*) FILTER (WHERE length({k['column']}) NOT BETWEEN {k.get('min_value') or 0} AND {k['max_value'] if k.get('max_value') is not None else 'length(' + k['column'] + ')'})"
-    ),
+    "expect_column_value_lengths_to_be_between": lambda k: f"count(*) FILTER (WHERE {_length_outside(k)})",
     "expect_column_values_to_be_unique": lambda k: f"count({k['column']}) - count(DISTINCT {k['column']})",
 }
 

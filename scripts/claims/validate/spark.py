@@ -210,6 +210,10 @@ class SparkConnection:
             return Result(None)
         return Result(self.query(tree))
 
+    def sql(self, sql: str) -> Result:
+        """A query whose rows are read as they come (DuckDB's relation API; `to_arrow_reader`)."""
+        return self.execute(sql)
+
     def executemany(self, sql: str, rows) -> None:
         """Only `INSERT INTO t VALUES (?, …)`: the rows added in one step."""
         tree = sqlglot.parse_one(sql, read="duckdb")
