@@ -73,6 +73,7 @@ def open_work_database(spill_dir: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     con.execute(f"SET memory_limit = '{WORK_MEMORY_LIMIT}'")
     con.execute(f"SET temp_directory = {_sql_string(spill_dir.as_posix())}")
+    con.execute("SET enable_progress_bar = false")  # its bar would be drawn over the command's own progress
     return con
 
 
