@@ -375,11 +375,12 @@ def check_rows(run, con) -> None:
 # --- provenance ----------------------------------------------------------------------------------
 
 
-def _excerpt_mismatches(con, archive: Archive) -> list[tuple[int, str]]:
+def _excerpt_mismatches(con, archive: Archive) -> tuple[list[tuple[int, str]], dict[str, int]]:
     """(line, archive hash) of the attestations in `_cited` whose excerpt is not the archived text
     at their offsets: the reference's own comparison (Python slicing, O(1) per code point), each
-    text decoded once, the attestations streamed in batches in order of text."""
-    mismatches = []
+    text decoded once, the attestations streamed in batches in order of text; and the length in
+    characters of each text read."""
+    mismatches, lengths = [], {}
     current, text = None, ""
     reader = con.sql("SELECT _line, sha, cs, ce, excerpt FROM _cited ORDER BY sha, _line").to_arrow_reader(
         EXCERPT_BATCH
@@ -388,10 +389,12 @@ def _excerpt_mismatches(con, archive: Archive) -> list[tuple[int, str]]:
         lines, shas, starts, ends, excerpts = (batch.column(i).to_pylist() for i in range(5))
         for line, sha, start, end, excerpt in zip(lines, shas, starts, ends, excerpts):
             if sha != current:
-                current, text = sha, archive.text(sha, keep=False) or ""
-            if text[start:end] != excerpt:
+                current, text = sha, archive.text(sha, keep=False)
+                if text is not None:  # else gone since the archive was indexed: its source is reported
+                    lengths[sha] = len(text)
+            if text is not None and text[start:end] != excerpt:
                 mismatches.append((line, sha))
-    return mismatches
+    return mismatches, lengths
 
 
 def check_provenance(run, con, archive: Archive | None = None) -> None:
@@ -410,36 +413,34 @@ def check_provenance(run, con, archive: Archive | None = None) -> None:
     archive = archive or Archive.open(run.archive_dir)
     add = run.findings.add
     shown = {t: run.tables[t].shown for t in needed}
-    lengths: list[tuple[str, int]] = []
-    seen: set[str] = set()
-    for line, sha, body_end in con.execute(
+    sources = con.execute(
         "SELECT _line, archive_sha256, CAST(body_char_end AS BIGINT) FROM _ok_sources WHERE archive_sha256 IS NOT NULL ORDER BY _line"
-    ).fetchall():
-        text = archive.text(sha, keep=False)
-        for finding in source_findings(shown["sources"], line, sha, body_end, text, archive):
-            add(finding)
-        if text is not None and sha not in seen:
-            seen.add(sha)
-            lengths.append((sha, len(text)))
-    con.register(
-        "_batch",
-        pa.table(
-            {
-                "sha": pa.array([x[0] for x in lengths], pa.string()),
-                "length": pa.array([x[1] for x in lengths], pa.int64()),
-            }
-        ),
-    )
-    con.execute("CREATE OR REPLACE TABLE _lengths AS SELECT * FROM _batch")
+    ).fetchall()
+    available = sorted({sha for _line, sha, _end in sources if archive.fetch(sha) is not None})
+    con.register("_batch", pa.table({"sha": pa.array(available, pa.string())}))
+    con.execute("CREATE OR REPLACE TABLE _available AS SELECT * FROM _batch")
     con.unregister("_batch")
     con.execute(
         """CREATE OR REPLACE TABLE _cited AS
            SELECT a._line, a.statement_id, a.excerpt, CAST(a.char_start AS BIGINT) AS cs, CAST(a.char_end AS BIGINT) AS ce,
                   CAST(s.body_char_start AS BIGINT) AS bs, CAST(s.body_char_end AS BIGINT) AS be, s.archive_sha256 AS sha
            FROM _ok_attestations a JOIN _ok_sources s ON s.source_id = a.source_id
-           WHERE s.archive_sha256 IN (SELECT sha FROM _lengths)"""
+           WHERE s.archive_sha256 IN (SELECT sha FROM _available)"""
     )
-    mismatches = _excerpt_mismatches(con, archive)
+    # each text is read once: by the excerpt comparison, or here if no attestation quotes it
+    mismatches, lengths = _excerpt_mismatches(con, archive)
+    for sha in available:
+        if sha not in lengths and (text := archive.text(sha, keep=False)) is not None:
+            lengths[sha] = len(text)
+    for line, sha, body_end in sources:
+        for finding in source_findings(shown["sources"], line, sha, body_end, lengths.get(sha), archive):
+            add(finding)
+    con.register(
+        "_batch",
+        pa.table({"sha": pa.array(list(lengths), pa.string()), "length": pa.array(list(lengths.values()), pa.int64())}),
+    )
+    con.execute("CREATE OR REPLACE TABLE _lengths AS SELECT * FROM _batch")
+    con.unregister("_batch")
     con.register(
         "_batch",
         pa.table(
