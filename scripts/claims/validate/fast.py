@@ -27,11 +27,14 @@ import codecs
 import re
 import tempfile
 import time
+import types
+import typing
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 from typing import Annotated
 
+import annotated_types
 import duckdb
 import pyarrow as pa
 
@@ -238,9 +241,32 @@ def load(run, con) -> None:
 # --- rows: select with SQL from the catalogue, judge with the reference ----------------------------
 
 
+def _bounded_int(info) -> bool:
+    """Whether a pydantic field is `int` (or None) with bounds only (annotated_types Ge, Le, Gt,
+    Lt): lax validation then accepts every canonical decimal within the bounds."""
+    annotation, metadata = info.annotation, list(info.metadata)
+    members = [a for a in typing.get_args(annotation) if a is not type(None)] if _is_union(annotation) else [annotation]
+    if len(members) != 1:
+        return False
+    (member,) = members
+    if typing.get_origin(member) is typing.Annotated:
+        member, *extras = typing.get_args(member)
+        for extra in extras:
+            metadata += getattr(extra, "metadata", [extra])
+    return member is int and all(
+        isinstance(m, (annotated_types.Ge, annotated_types.Le, annotated_types.Gt, annotated_types.Lt))
+        for m in metadata
+    )
+
+
+def _is_union(annotation) -> bool:
+    return typing.get_origin(annotation) in (typing.Union, types.UnionType)
+
+
 def _kinds(model: type[Row]) -> dict[str, str]:
-    """How each column's cells are selected: 'id' and 'text' by the catalogue's SQL, 'distinct'
-    by the reference's verdict on each distinct value."""
+    """How each column's cells are selected: 'id' and 'text' by the catalogue's SQL, 'integer'
+    (bounded, nothing else) by canonical form and bounds, 'distinct' by the reference's verdict
+    on each distinct value."""
     kinds = {}
     for field in table_schema(model)["fields"]:
         constraints = field.get("constraints", {})
@@ -248,6 +274,10 @@ def _kinds(model: type[Row]) -> dict[str, str]:
         text_rules = "check_cell_text" in repr(info.annotation) + repr(info.metadata)
         if constraints.get("pattern") == ID_PATTERN.strip("^$"):
             kinds[field["name"]] = "id"
+        elif (
+            field["type"] == "integer" and set(constraints) <= {"required", "minimum", "maximum"} and _bounded_int(info)
+        ):
+            kinds[field["name"]] = "integer"
         elif (
             field["type"] == "string"
             and text_rules
@@ -276,13 +306,25 @@ def reference_rejects(value: str | None, read_cell, adapter) -> bool:
     return False
 
 
-def _cell_selector(column: str, kind: str, required: bool) -> str:
-    """SQL that is TRUE whenever the reference may reject the cell (ID and text columns)."""
+# The canonical decimal form of an integer that fits in a BIGINT: what frictionless's integer
+# reader and pydantic's lax int both read (anything else goes to them).
+CANONICAL_INTEGER = "0|[1-9][0-9]{0,17}"
+
+
+def _cell_selector(column: str, kind: str, required: bool, constraints: dict) -> str:
+    """SQL that is TRUE whenever the reference may reject the cell (ID, text and integer columns)."""
     if required:
         empty = f"{column} IS NULL"
     else:
         empty = "FALSE"
-    rules = id_cell_sql(column) if kind == "id" else text_cell_sql(column)
+    if kind == "id":
+        rules = id_cell_sql(column)
+    elif kind == "text":
+        rules = text_cell_sql(column)
+    else:
+        bounds = [f"TRY_CAST({column} AS BIGINT) >= {constraints['minimum']}"] if "minimum" in constraints else []
+        bounds += [f"TRY_CAST({column} AS BIGINT) <= {constraints['maximum']}"] if "maximum" in constraints else []
+        rules = f"NOT ({' AND '.join([f'regexp_full_match({column}, {_q(CANONICAL_INTEGER)})', *bounds])})"
     return f"({empty} OR coalesce({rules}, FALSE))"
 
 
@@ -345,9 +387,8 @@ def check_rows(run, con) -> None:
                     )
                     selectors.append(f"_v{index}.bad IS NOT NULL")
             else:
-                selectors.append(
-                    _cell_selector(f"t.{column}", kind, bool(schema[column].get("constraints", {}).get("required")))
-                )
+                constraints = schema[column].get("constraints", {})
+                selectors.append(_cell_selector(f"t.{column}", kind, bool(constraints.get("required")), constraints))
         edtf_join = "LEFT JOIN _edtf ON _edtf.value = t.date" if "date" in schema else ""
         bounds_columns = ", _edtf.lo AS _lo, _edtf.hi AS _hi" if edtf_join else ""
         columns = model.columns()
