@@ -80,7 +80,7 @@ _q = sql_string
 # What DuckDB's CSV reader may read otherwise than Python's csv module: whitespace between a
 # delimiter and an opening quote, or between a closing quote and a delimiter (DuckDB trims it).
 QUOTE_PADDING = re.compile(rb'(?:^|,)[ \t]+"|"[ \t]+(?:,|$)', re.M)
-QUOTE_AND_BLANK = (b'" ', b'"\t', b' "', b'\t"')
+QUOTE_THEN_BLANK = re.compile(rb'"[ \t]')
 NULL_MARKER = "\x01"  # the fast reader's NULL string: a file that contains it is read by the reference
 
 
@@ -91,8 +91,9 @@ def padded_quotes(chunk: bytes, quotes_before: int) -> bool:
     """Whether the chunk has whitespace between a delimiter (or line start) outside quotes and an
     opening quote, or between a closing quote and a delimiter (or line end). Counting the quotes
     before a match tells inside from outside: `"", ""` inside a quoted cell is not padding."""
-    # the common case first: no blank next to a quote (substring tests run at memchr speed)
-    if not any(pair in chunk for pair in QUOTE_AND_BLANK):
+    # the common case first: no blank next to a quote (a pattern that starts with the quote is
+    # searched at memchr speed, so the other side is searched in the reversed bytes)
+    if not (QUOTE_THEN_BLANK.search(chunk) or QUOTE_THEN_BLANK.search(chunk[::-1])):
         return False
     for found in QUOTE_PADDING.finditer(chunk):
         if found.group().endswith(b'"'):  # delimiter, blanks, quote: the delimiter must be outside quotes
