@@ -478,9 +478,7 @@ def extra_template_vars(template, database, table, view_name, request, datasette
         return lambda: home_facts(datasette, request)
     query = (request.url_vars.get("table") if request is not None else None) or ""
     if database == DATABASE and query in PAGED:
-        return {
-            "claims_next_page": lambda rows: next_page_url(request.path, request.query_string, PAGED[query], rows)
-        }
+        return {"claims_next_page": lambda rows: next_page_url(request.path, request.query_string, PAGED[query], rows)}
     if view_name == "table" and database == DATABASE and table in READING_ORDER:
         return {"claims_reading_order": READING_ORDER[table]}
     if view_name != "row" or database != DATABASE or table not in CARDS or request is None:

@@ -137,7 +137,9 @@ def paged_queries() -> dict[str, int]:
 
 def rtree_tables() -> list[str]:
     """The R*Tree indexes queries/derived/ creates."""
-    return [name for path in sorted(DERIVED_DIR.glob("*.sql")) for name in RTREE.findall(path.read_text(encoding="utf-8"))]
+    return [
+        name for path in sorted(DERIVED_DIR.glob("*.sql")) for name in RTREE.findall(path.read_text(encoding="utf-8"))
+    ]
 
 
 def canned_queries() -> dict[str, dict[str, Any]]:
