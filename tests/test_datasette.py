@@ -283,7 +283,7 @@ def test_topics_are_faceted_one_by_one(server):
 def test_housekeeping_tables_are_hidden_but_queryable(server):
     _, databases = server.get("/claims.json")
     hidden = {t["name"] for t in databases["tables"] if t["hidden"]}
-    assert {"published_ids", "retired_ids", "statements_fts"} <= hidden
+    assert {"published_ids", "retired_ids", "statements_fts", "statements_dates", "statements_dates_node"} <= hidden
     _, rows = server.get("/claims/published_ids.json?_shape=array&_size=1")
     assert rows and set(rows[0]) >= {"table_name", "id"}
 
