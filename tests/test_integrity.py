@@ -1,5 +1,8 @@
 """Layer 3: keys and references across tables, computed in DuckDB."""
 
+import re
+
+import duckdb
 import pytest
 
 from claims.validate import integrity
@@ -79,6 +82,21 @@ def test_statement_not_dated_after_its_source(dataset):
         event_id="",
     )
     assert ("statements.csv", line, "date_min", "dated-after-source") in dataset.findings()
+
+
+def test_statement_not_dated_after_the_source_it_came_through(dataset):
+    """The source named in via_source_id reports the statement too: it cannot predate it."""
+    via = "recording-2025-10-14-witkoff-ushakov-call"
+    dataset.edit("sources", {"source_id": via}, published_at="2025-10-13")
+    _header, attestations = dataset.read("attestations")
+    through = {row["statement_id"] for row in attestations if row["via_source_id"] == via}
+    _header, statements = dataset.read("statements")
+    dated = {
+        row["statement_id"] for row in statements if row["statement_id"] in through and row["date_min"] > "2025-10-13"
+    }
+    assert len(dated) > 10 and len(through - dated) >= 1  # some undated ones must not be reported
+    reported = {line for _file, line, _column, rule in dataset.findings() if rule == "dated-after-source"}
+    assert reported == {dataset.line_of("statements", statement_id=statement) for statement in dated}
 
 
 def test_statement_dated_within_its_event(dataset):
@@ -203,14 +221,12 @@ def test_a_position_comes_from_an_archived_source(dataset):
     assert ("positions.csv", line, "source_id", "unarchived-source") in dataset.findings(with_archive=False)
 
 
-def test_whole_word_shortcut_agrees_with_the_rule_as_written():
-    """_names decides most rows by substring tests; on every kind of neighbour and of words it
-    must say what the regular expression (the rule as written) says."""
-    import duckdb
-
-    from claims.validate.integrity import _names
-
-    rule = "regexp_matches(h, '(^|[^\\p{L}\\p{N}])' || regexp_escape(w) || '([^\\p{L}\\p{N}]|$)')"
+def test_whole_word_shortcuts_agree_with_the_rule_as_written():
+    """_names decides most rows without rewriting the haystack, and _names_in_spaced by substring
+    tests; on every kind of neighbour, of words and of whitespace both must say what the regular
+    expression on the spaced haystack (the rule as written) says."""
+    spaced_h = integrity._spaced("h")
+    rule = f"regexp_matches({spaced_h}, '(^|[^\\p{{L}}\\p{{N}}])' || regexp_escape(w) || '([^\\p{{L}}\\p{{N}}]|$)')"
     haystacks = [
         "peace plan talks",
         "“peace plan,” he said.",
@@ -222,6 +238,15 @@ def test_whole_word_shortcut_agrees_with_the_rule_as_written():
         "x\x1fpeace",
         "ceasefire—peace—now",
         "Zelensky",
+        "Zelenskyy met Zelensky",  # the first occurrence is inside a longer word
+        "lensky, lensk",
+        "peace\u00a0plan talks",  # words across a no-break space
+        "peace \t plan",
+        "talks\u2003with Kyiv",
+        "plan\tplan",
+        "éplan plan",
+        "plan",
+        "",
     ]
     words = [
         "peace",
@@ -236,13 +261,49 @@ def test_whole_word_shortcut_agrees_with_the_rule_as_written():
         "Zelensky",
         "lensk",
         "peace now",
+        "peace plan",
     ]
     con = duckdb.connect()
     con.execute("CREATE TABLE t (h VARCHAR, w VARCHAR)")
     con.executemany("INSERT INTO t VALUES (?, ?)", [(h, w) for h in haystacks for w in words])
-    differ = con.execute(f"SELECT h, w FROM t WHERE ({_names('h', 'w')}) IS DISTINCT FROM ({rule})").fetchall()
+    differ = con.execute(
+        f"SELECT h, w FROM t WHERE ({integrity._names('h', 'w')}) IS DISTINCT FROM ({rule})"
+    ).fetchall()
+    assert differ == []
+    differ = con.execute(
+        f"SELECT h, w FROM t WHERE ({integrity._names_in_spaced(spaced_h, 'w')}) IS DISTINCT FROM ({rule})"
+    ).fetchall()
     assert differ == []
     matched, unmatched = con.execute(
         f"SELECT count(*) FILTER (WHERE {rule}), count(*) FILTER (WHERE NOT {rule}) FROM t"
     ).fetchone()
     assert matched > 5 and unmatched > 5  # both outcomes are exercised
+    # each way of deciding is exercised: the first occurrence, absence, and the spaced haystack
+    assert con.execute("SELECT count(*) FROM t WHERE h = 'Zelenskyy met Zelensky' AND w = 'Zelensky'").fetchone() == (
+        1,
+    )
+    assert con.execute(f"SELECT {rule} FROM t WHERE h = 'peace\u00a0plan talks' AND w = 'peace plan'").fetchone() == (
+        True,
+    )
+
+
+def test_whitespace_runs_compare_as_one_space():
+    """_spaced rewrites only texts that need it (a cheap look first); the result is every run of
+    whitespace (str.isspace) made one space, whatever the look decided."""
+    texts = [
+        "plain words here",
+        "two  spaces",
+        "tab\there",
+        "no-break\u00a0space",
+        "ends with space ",
+        " \u2003 mixed \n\r runs\u3000",
+        "\u202f",
+        "",
+        "x\x1fy",
+    ]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (x VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?)", [(text,) for text in texts] + [(None,)])
+    got = dict(con.execute(f"SELECT x, {integrity._spaced('x')} FROM t").fetchall())
+    assert got == {**{text: re.sub(r"\s+", " ", text) for text in texts}, None: None}
+    assert got["x\x1fy"] == "x y"  # U+001F is whitespace to str.isspace(), so to the rule

@@ -24,7 +24,6 @@ engines finding by finding.
 from __future__ import annotations
 
 import codecs
-import os
 import re
 import tempfile
 import time
@@ -72,7 +71,7 @@ from claims.validate.provenance import (
 from claims.validate.structure import _without_unique, frictionless_findings
 
 CHUNK = 16 << 20
-PIECE = 512  # characters per piece of an archived text
+EXCERPT_BATCH = 100_000  # attestations per batch of the excerpt comparison
 _q = sql_string
 # What DuckDB's CSV reader may read otherwise than Python's csv module: whitespace between a
 # delimiter and an opening quote, or between a closing quote and a delimiter (DuckDB trims it).
@@ -174,29 +173,33 @@ def _register(con, name: str, table: Table) -> None:
 
 def _duckdb_read(con, path: Path, name: str, columns: list[str], facts: dict) -> int | None:
     """Read a clean file with DuckDB into table `name`; its row count, or None if the reference
-    reader must read it (a record DuckDB reads otherwise, a cell too long)."""
+    reader must read it (a record DuckDB reads otherwise, a cell too long).
+
+    The file is read once, into `_file_{name}`; `name` is a view of it with `_line`, the record's
+    index in the file (a base table's rowid, in the file's order) plus 2 for the header and the
+    1-based count."""
     # One column more than the schema, padding on, and a NULL string no clean file contains: a
     # record with too many cells fills `_extra`, one with too few leaves its last column NULL (an
     # empty cell reads as ''), so both are caught although DuckDB tolerates them.
     cells = ", ".join(f"NULLIF({c}, '') AS {c}" for c in columns)
-    too_long = " OR ".join(f"strlen({c}) > {CELL_MAX_CHARS}" for c in columns)  # bytes >= characters
+    odd = " OR ".join(
+        ["_extra IS NOT NULL", f"{columns[-1]} IS NULL"] + [f"strlen({c}) > {CELL_MAX_CHARS}" for c in columns]
+    )  # strlen counts bytes, never fewer than the characters
+    reader = duckdb_read_csv(path, [*columns, "_extra"], null_padding="true", nullstr=_q(NULL_MARKER))
     try:
-        con.execute(
-            f"CREATE OR REPLACE TABLE _raw AS SELECT * FROM {duckdb_read_csv(path, [*columns, '_extra'], null_padding='true', nullstr=_q(NULL_MARKER))}"
-        )
-        rows, odd = con.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE _extra IS NOT NULL OR {columns[-1]} IS NULL OR {too_long}) FROM _raw"
-        ).fetchone()
-        # one line per record, the right number of cells, no long cell: the line numbers are exact
-        clean = odd == 0 and rows == facts["newlines"] - 1
-        if clean:  # a base table keeps the file's order, and its rowid is the record's index
-            con.execute(
-                f"CREATE OR REPLACE TABLE {name} AS SELECT {cells}, CAST(rowid + 2 AS BIGINT) AS _line FROM _raw"
-            )
-        con.execute("DROP TABLE _raw")
+        con.execute(f"CREATE OR REPLACE TABLE _file_{name} AS SELECT {cells}, {odd} AS _odd FROM {reader}")
+        rows, odd_rows = con.execute(f"SELECT count(*), count(*) FILTER (WHERE _odd) FROM _file_{name}").fetchone()
     except duckdb.Error:
+        con.execute(f"DROP TABLE IF EXISTS _file_{name}")
         return None
-    return rows if clean else None
+    # one line per record, the right number of cells, no long cell: the line numbers are exact
+    if odd_rows or rows != facts["newlines"] - 1:
+        con.execute(f"DROP TABLE _file_{name}")
+        return None
+    con.execute(
+        f"CREATE OR REPLACE VIEW {name} AS SELECT {', '.join(columns)}, CAST(rowid + 2 AS BIGINT) AS _line FROM _file_{name}"
+    )
+    return rows
 
 
 def load(run, con) -> None:
@@ -368,8 +371,28 @@ def check_rows(run, con) -> None:
 # --- provenance ----------------------------------------------------------------------------------
 
 
-def check_provenance(run, con) -> None:
+def _excerpt_mismatches(con, archive: Archive) -> list[tuple[int, str]]:
+    """(line, archive hash) of the attestations in `_cited` whose excerpt is not the archived text
+    at their offsets: the reference's own comparison (Python slicing, O(1) per code point), each
+    text decoded once, the attestations streamed in batches in order of text."""
+    mismatches = []
+    current, text = None, ""
+    reader = con.sql("SELECT _line, sha, cs, ce, excerpt FROM _cited ORDER BY sha, _line").to_arrow_reader(
+        EXCERPT_BATCH
+    )
+    for batch in reader:
+        lines, shas, starts, ends, excerpts = (batch.column(i).to_pylist() for i in range(5))
+        for line, sha, start, end, excerpt in zip(lines, shas, starts, ends, excerpts):
+            if sha != current:
+                current, text = sha, archive.text(sha, keep=False) or ""
+            if text[start:end] != excerpt:
+                mismatches.append((line, sha))
+    return mismatches
 
+
+def check_provenance(run, con) -> None:
+    """The provenance layer's rules on the rows that passed the rows layer: SQL and a streamed
+    excerpt comparison select, the reference's checks (claims.validate.provenance) judge."""
     if run.archive_dir is None:
         run.skipped["provenance"] = SKIPPED_WITHOUT_ARCHIVE
         return
@@ -383,79 +406,51 @@ def check_provenance(run, con) -> None:
     archive = Archive.open(run.archive_dir)
     add = run.findings.add
     shown = {t: run.tables[t].shown for t in needed}
-    # Archived texts go into DuckDB a batch at a time, cut into pieces: DuckDB counts characters
-    # from the start of a string, so taking an excerpt from a short piece is much cheaper than
-    # from the whole text; and a batch bounds the memory, whatever the size of the archive.
-    con.execute("CREATE OR REPLACE TABLE _lengths (sha VARCHAR, length BIGINT)")
-    con.execute(
-        "CREATE OR REPLACE TABLE _evidence (_line BIGINT, statement_id VARCHAR, excerpt VARCHAR, cs BIGINT, ce BIGINT, bs BIGINT, be BIGINT, sha VARCHAR, matches BOOLEAN)"
-    )
-    batch: list[tuple[str, int, str]] = []
-    batch_shas: list[str] = []
-    seen: set[str] = set()
-
-    def flush() -> None:
-        if not batch_shas:
-            return
-        con.register(
-            "_batch",
-            pa.table(
-                {
-                    "sha": [b[0] for b in batch],
-                    "no": pa.array([b[1] for b in batch], pa.int64()),
-                    "piece": [b[2] for b in batch],
-                }
-            ),
-        )
-        con.execute("CREATE OR REPLACE TABLE _pieces AS SELECT * FROM _batch")
-        con.unregister("_batch")
-        con.register("_batch_shas", pa.table({"sha": batch_shas}))
-        con.execute(
-            f"""INSERT INTO _evidence
-               WITH a AS (
-                 SELECT a._line, a.statement_id, a.excerpt, CAST(a.char_start AS BIGINT) AS cs, CAST(a.char_end AS BIGINT) AS ce,
-                        CAST(s.body_char_start AS BIGINT) AS bs, CAST(s.body_char_end AS BIGINT) AS be, s.archive_sha256 AS sha
-                 FROM _ok_attestations a JOIN _ok_sources s ON s.source_id = a.source_id
-                 WHERE s.archive_sha256 IN (SELECT sha FROM _batch_shas))
-               SELECT a.*, CASE WHEN a.ce - a.cs <= {PIECE} THEN coalesce(substring(first.piece || coalesce(CASE WHEN last.no <> first.no THEN last.piece END, ''),
-                                                                   a.cs - first.no * {PIECE} + 1, a.ce - a.cs) = a.excerpt, FALSE) END
-               FROM a LEFT JOIN _pieces first ON first.sha = a.sha AND first.no = a.cs // {PIECE}
-                      LEFT JOIN _pieces last ON last.sha = a.sha AND last.no = (a.ce - 1) // {PIECE}"""
-        )
-        con.unregister("_batch_shas")
-        batch.clear()
-        batch_shas.clear()
-
     lengths: list[tuple[str, int]] = []
+    seen: set[str] = set()
     for line, sha, body_end in con.execute(
         "SELECT _line, archive_sha256, CAST(body_char_end AS BIGINT) FROM _ok_sources WHERE archive_sha256 IS NOT NULL ORDER BY _line"
     ).fetchall():
         text = archive.text(sha, keep=False)
         for finding in source_findings(shown["sources"], line, sha, body_end, text, archive):
             add(finding)
-        if text is None or sha in seen:
-            continue
-        seen.add(sha)
-        lengths.append((sha, len(text)))
-        batch_shas.append(sha)
-        batch.extend((sha, start // PIECE, text[start : start + PIECE]) for start in range(0, len(text), PIECE))
-        if len(batch) > 60_000:  # about 30 MB of text
-            flush()
-    flush()
-    if lengths:
-        con.register(
-            "_batch",
-            pa.table({"sha": [x[0] for x in lengths], "length": pa.array([x[1] for x in lengths], pa.int64())}),
-        )
-        con.execute("INSERT INTO _lengths SELECT * FROM _batch")
-        con.unregister("_batch")
-    # excerpts longer than a piece (rare) are compared in Python
-    long = con.execute("SELECT _line, sha, cs, ce, excerpt FROM _evidence WHERE matches IS NULL").fetchall()
-    for line, sha, start, end, excerpt in long:
-        con.execute(
-            "UPDATE _evidence SET matches = ? WHERE _line = ?",
-            [archive.text(sha, keep=False)[start:end] == excerpt, line],
-        )
+        if text is not None and sha not in seen:
+            seen.add(sha)
+            lengths.append((sha, len(text)))
+    con.register(
+        "_batch",
+        pa.table(
+            {
+                "sha": pa.array([x[0] for x in lengths], pa.string()),
+                "length": pa.array([x[1] for x in lengths], pa.int64()),
+            }
+        ),
+    )
+    con.execute("CREATE OR REPLACE TABLE _lengths AS SELECT * FROM _batch")
+    con.unregister("_batch")
+    con.execute(
+        """CREATE OR REPLACE TABLE _cited AS
+           SELECT a._line, a.statement_id, a.excerpt, CAST(a.char_start AS BIGINT) AS cs, CAST(a.char_end AS BIGINT) AS ce,
+                  CAST(s.body_char_start AS BIGINT) AS bs, CAST(s.body_char_end AS BIGINT) AS be, s.archive_sha256 AS sha
+           FROM _ok_attestations a JOIN _ok_sources s ON s.source_id = a.source_id
+           WHERE s.archive_sha256 IN (SELECT sha FROM _lengths)"""
+    )
+    mismatches = _excerpt_mismatches(con, archive)
+    con.register(
+        "_batch",
+        pa.table(
+            {
+                "_line": pa.array([m[0] for m in mismatches], pa.int64()),
+                "sha": pa.array([m[1] for m in mismatches], pa.string()),
+            }
+        ),
+    )
+    con.execute(
+        """CREATE OR REPLACE TABLE _evidence AS
+           SELECT c.*, m._line IS NULL AS matches FROM _cited c LEFT JOIN (SELECT DISTINCT _line, sha FROM _batch) m USING (_line, sha)"""
+    )
+    con.unregister("_batch")
+    con.execute("DROP TABLE _cited")
     # SQL selects the attestations that may break a rule; the reference's checks judge them
     for line, excerpt, start, end, body_start, body_end, sha in con.execute(
         "SELECT _line, excerpt, cs, ce, bs, be, sha FROM _evidence WHERE NOT matches OR (bs IS NOT NULL AND NOT (bs <= cs AND ce <= be)) ORDER BY _line"

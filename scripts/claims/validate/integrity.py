@@ -47,12 +47,44 @@ PRONOUNS = (
 )
 
 
+WHITESPACE = char_class(WHITESPACE_RANGES, re2=True)
+# Whitespace other than the plain space: with two whitespace characters in a row, what `_spaced`
+# rewrites (rewriting costs five times as much as looking, and most texts have neither).
+UNSPACED = char_class(
+    tuple((lo, 0x1F) if lo <= 0x20 <= hi else (lo, hi) for lo, hi in WHITESPACE_RANGES if (lo, hi) != (0x20, 0x20)),
+    re2=True,
+)
+
+
 # Whitespace runs (no-break spaces included, as schema/fields.py counts them) compare as one space.
 def _spaced(expression: str) -> str:
-    return f"regexp_replace({expression}, '{char_class(WHITESPACE_RANGES, re2=True)}+', ' ', 'g')"
+    return (
+        f"CASE WHEN regexp_matches({expression}, '{WHITESPACE}{WHITESPACE}|{UNSPACED}') "
+        f"THEN regexp_replace({expression}, '{WHITESPACE}+', ' ', 'g') ELSE {expression} END"
+    )
 
 
 def _names(haystack: str, words: str) -> str:
+    """SQL: `words` (already `_spaced`) occurs in `_spaced(haystack)` as whole words (no letter or
+    digit either side), decided without rewriting the haystack where that is exact:
+
+    - the words' first occurrence in the haystack as it is, with no letter or digit either side:
+      TRUE (spacing the haystack keeps that occurrence and makes its neighbours at most spaces);
+    - words without a space that are not in the haystack at all: FALSE (spacing only rewrites
+      whitespace, so it cannot make them appear);
+    - anything else (a first occurrence inside a longer word, words across unusual whitespace):
+      `_names_in_spaced` on the spaced haystack, which is exact."""
+    position = f"instr({haystack}, {words})"
+    around = (
+        f"(CASE WHEN {position} > 1 THEN substr({haystack}, {position} - 1, 1) ELSE '' END"
+        f" || substr({haystack}, {position} + length({words}), 1))"
+    )
+    first_whole = f"({words} <> '' AND {position} > 0 AND regexp_full_match({around}, '{NOT_IN_WORD}*'))"
+    absent = f"(NOT contains({words}, ' ') AND NOT contains({haystack}, {words}))"
+    return f"CASE WHEN {first_whole} THEN TRUE WHEN {absent} THEN FALSE ELSE {_names_in_spaced(_spaced(haystack), words)} END"
+
+
+def _names_in_spaced(haystack: str, words: str) -> str:
     """SQL: `words` occurs in `haystack` as whole words (no letter or digit either side); both
     already `_spaced`.
 
@@ -67,12 +99,11 @@ def _names(haystack: str, words: str) -> str:
     found = " OR ".join(
         f"contains({marked}, '{left}' || {words} || '{right}')" for left in (" ", BOUNDARY) for right in (" ", BOUNDARY)
     )
-    regex = (
-        f"regexp_matches({haystack}, '(^|[^\\p{{L}}\\p{{N}}])' || regexp_escape({words}) || '([^\\p{{L}}\\p{{N}}]|$)')"
-    )
+    regex = f"regexp_matches({haystack}, '(^|{NOT_IN_WORD})' || regexp_escape({words}) || '({NOT_IN_WORD}|$)')"
     return f"CASE WHEN {plain} AND ({found}) THEN TRUE ELSE {regex} END"
 
 
+NOT_IN_WORD = "[^\\p{L}\\p{N}]"  # a character that is neither a letter nor a digit
 OTHER_CHARACTER = "[^\\p{L}\\p{N} ]"  # neither a letter, a digit nor a space
 BOUNDARY = "\x1f"  # what other characters become for the substring tests (any one not a letter, digit or space)
 
@@ -247,9 +278,13 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
 
     if not unusable & {"statements", "attestations", "sources"}:
         for line, statement, date_min, source, published in con.execute(
-            """SELECT DISTINCT st._line, st.statement_id, st.date_min, src.source_id, src.published_at
-               FROM statements st JOIN attestations a USING (statement_id)
-               JOIN sources src ON src.source_id IN (a.source_id, a.via_source_id)
+            # the sources an attestation cites, as rows: an equi-join each, not a join on OR
+            """WITH cited AS (
+                 SELECT statement_id, source_id FROM attestations
+                 UNION ALL SELECT statement_id, via_source_id FROM attestations WHERE via_source_id IS NOT NULL)
+               SELECT DISTINCT st._line, st.statement_id, st.date_min, src.source_id, src.published_at
+               FROM statements st JOIN cited c USING (statement_id)
+               JOIN sources src ON src.source_id = c.source_id
                WHERE TRY_CAST(st.date_min AS DATE) > TRY_CAST(left(src.published_at, 10) AS DATE)
                ORDER BY st._line, src.source_id"""
         ).fetchall():
@@ -365,11 +400,11 @@ def _mentions_named(con, add, shown) -> None:
     for line, statement, words, pronoun, in_text in con.execute(
         f"""WITH m AS (SELECT _line, statement_id, mentioned_as, {_spaced("mentioned_as")} AS w FROM statement_mentions WHERE mentioned_as IS NOT NULL),
             in_excerpt AS (
-              SELECT m._line, bool_or({_names(_spaced("a.excerpt"), "m.w")}) AS found
+              SELECT m._line, bool_or({_names("a.excerpt", "m.w")}) AS found
               FROM m JOIN attestations a ON a.statement_id = m.statement_id WHERE a.excerpt IS NOT NULL GROUP BY m._line),
             checked AS (
               SELECT m._line, m.statement_id, m.mentioned_as, m.mentioned_as IN ({pronouns}) AS pronoun,
-                     {_names(_spaced("s.text"), "m.w")} AS in_text, coalesce(e.found, FALSE) AS in_excerpt
+                     {_names("s.text", "m.w")} AS in_text, coalesce(e.found, FALSE) AS in_excerpt
               FROM m JOIN statements s USING (statement_id) LEFT JOIN in_excerpt e ON e._line = m._line
               WHERE s.text IS NOT NULL)
             SELECT _line, statement_id, mentioned_as, pronoun, in_text FROM checked
