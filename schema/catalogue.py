@@ -128,12 +128,20 @@ def shorten(value: Any, limit: int = 60) -> str:
 
 @dataclass(frozen=True)
 class CellRule:
-    """A rule every free-text cell must keep: a Python test and an SQL prefilter from one declaration."""
+    """A rule every free-text cell must keep: a Python test and an SQL prefilter from one
+    declaration. A rule that looks for characters gives them as `chars` (code-point ranges), and
+    its SQL is a search for any of them."""
 
     id: str
     message: str
     test: Any  # str -> bool: True when the value breaks the rule
-    sql: Any  # column expression -> SQL boolean that is TRUE whenever `test` is (it may be TRUE more often)
+    sql: Any = None  # column expression -> SQL boolean that is TRUE whenever `test` is (it may be TRUE more often)
+    chars: tuple[tuple[int, int], ...] = ()
+
+    def select(self, column: str) -> str:
+        if self.chars:
+            return f"regexp_matches({column}, {sql_string(char_class(self.chars, re2=True))})"
+        return self.sql(column)
 
 
 WS_SQL = char_class(WHITESPACE_RANGES, re2=True)
@@ -150,21 +158,30 @@ TEXT_CELL_RULES = (
         "padding",
         "has leading or trailing whitespace; remove it",
         lambda v: v != v.strip(),  # str.strip() removes exactly WHITESPACE_RANGES
-        lambda c: f"regexp_matches({c}, {sql_string('^' + WS_SQL + '|' + WS_SQL + '$')})",
+        # the first and last characters only: searching the whole cell for '^ws|ws$' scans all of it
+        lambda c: f"regexp_matches(left({c}, 1) || right({c}, 1), {sql_string(WS_SQL)})",
     ),
     CellRule(
         "invisible-character",
         "contains an invisible formatting character (zero-width, bidi control, soft hyphen, tag character); delete it",
         _invisible,
-        lambda c: f"regexp_matches({c}, {sql_string(char_class(INVISIBLE_RANGES, re2=True))})",
+        chars=INVISIBLE_RANGES,
     ),
     CellRule(
         "control-character",
         "contains a control character; only line breaks are allowed in text",
         lambda v: CONTROL.search(v) is not None,
-        lambda c: f"regexp_matches({c}, {sql_string(char_class(CONTROL_RANGES, re2=True))})",
+        chars=CONTROL_RANGES,
     ),
 )
+
+
+def text_cell_sql(column: str) -> str:
+    """SQL that is TRUE whenever a text cell may break a rule of TEXT_CELL_RULES, in one scan of
+    the cell: the rules that look for characters share one character class."""
+    chars = tuple(sorted(span for rule in TEXT_CELL_RULES for span in rule.chars))
+    others = [f"({rule.select(column)})" for rule in TEXT_CELL_RULES if not rule.chars]
+    return " OR ".join([*others, f"regexp_matches({column}, {sql_string(char_class(chars, re2=True))})"])
 
 
 def id_cell_sql(column: str) -> str:

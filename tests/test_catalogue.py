@@ -10,10 +10,19 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
+import duckdb
 import pytest
 
 from claims.project import SUITES_DIR
-from claims.schema.catalogue import CELL_MAX_CHARS, RULES
+from claims.schema.catalogue import (
+    CELL_MAX_CHARS,
+    CONTROL_RANGES,
+    INVISIBLE_RANGES,
+    RULES,
+    TEXT_CELL_RULES,
+    WHITESPACE_RANGES,
+    text_cell_sql,
+)
 from claims.validate import validate
 from claims.validate.fast import COMPILED_EXPECTATIONS
 from conftest import FAST_LAYERS
@@ -394,3 +403,26 @@ def test_engines_agree_on_curated_data(dataset, rule):
 def test_both_engines_pass_clean_synthetic_data(synthetic):
     reference, fast = run_both(synthetic, ("expectations", "archive"))
     assert fast == reference == []
+
+
+def test_text_cell_sql_selects_every_cell_a_text_rule_rejects():
+    """The fast engine's one-scan selector for text cells is TRUE wherever any rule's Python test
+    is (it may select more: the reference judges what it selects), and each rule's own SQL too."""
+
+    def one_of(ranges):
+        return [chr(lo) for lo, hi in ranges] + [chr(hi) for lo, hi in ranges]
+
+    values = ["plain text", "", "a", "ü", "=SUM(A1)", "+1", "-x", "@x", "x\u200dy", "ب\u200cب", "Kyiv\u00ad"]
+    values += [f"{c}word" for c in one_of(WHITESPACE_RANGES)] + [f"word{c}" for c in one_of(WHITESPACE_RANGES)]
+    values += [f"in{c}side" for c in one_of(WHITESPACE_RANGES + INVISIBLE_RANGES + CONTROL_RANGES)] + [" ", "\t"]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (v VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?)", [(v,) for v in values])
+    selected = dict(con.execute(f"SELECT v, {text_cell_sql('v')} FROM t").fetchall())
+    rejected = {v for v in values if any(rule.test(v) for rule in TEXT_CELL_RULES)}
+    assert len(rejected) > 50 and len(set(values) - rejected) >= 4  # both kinds of value are tried
+    assert {v for v in rejected if not selected[v]} == set()
+    for rule in TEXT_CELL_RULES:
+        by_rule = dict(con.execute(f"SELECT v, {rule.select('v')} FROM t").fetchall())
+        assert {v for v in values if rule.test(v) and not by_rule[v]} == set(), rule.id
+    assert not selected["plain text"] and not selected["in side"]

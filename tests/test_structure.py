@@ -2,6 +2,8 @@
 
 import pytest
 
+from claims.validate import validate
+
 
 def test_curated_data_has_no_structure_findings(dataset):
     run = dataset.validate()
@@ -126,3 +128,34 @@ def test_missing_final_line_break(dataset):
     text = dataset.path("places").read_bytes()
     dataset.path("places").write_bytes(text.rstrip(b"\n"))
     assert ("places.csv", text.count(b"\n"), "-", "line-endings") in dataset.findings()
+
+
+# Every kind of invalid UTF-8 that Python's decoder rejects. The fast engine leaves finding it to
+# DuckDB's reader (a file it rejects goes to the reference reader), so each must end in the same
+# finding from both engines, wherever it stands in a cell.
+INVALID_UTF8 = {
+    "lone continuation byte": b"\x80",
+    "overlong two bytes": b"\xc0\x80",
+    "overlong three bytes": b"\xe0\x80\x80",
+    "surrogate": b"\xed\xa0\x80",
+    "beyond U+10FFFF": b"\xf4\x90\x80\x80",
+    "truncated sequence": b"\xe2\x82",
+    "truncated four bytes": b"\xf0\x9f\x98",
+    "byte F5": b"\xf5\x80\x80\x80",
+    "byte FF": b"\xff",
+    "byte C1": b"\xc1\xbf",
+}
+
+
+@pytest.mark.parametrize("sequence", INVALID_UTF8.values(), ids=INVALID_UTF8.keys())
+def test_invalid_utf8_anywhere_in_a_cell_is_found_by_both_engines(dataset, sequence):
+    lines = dataset.path("places").read_bytes().split(b"\n")
+    lines[2] = lines[2].replace(b",", b"," + sequence, 1)  # the start of the second cell
+    lines[3] = lines[3][:-1] + sequence + lines[3][-1:]  # the end of the last cell
+    dataset.path("places").write_bytes(b"\n".join(lines))
+    found = {}
+    for engine in ("fast", "reference"):
+        run = validate(dataset.dir, None, layers=("structure",), engine=engine)
+        found[engine] = {(f.line, f.rule) for f in run.findings if f.path.endswith("places.csv")}
+    assert any(rule == "encoding" for _line, rule in found["fast"])
+    assert found["fast"] == found["reference"]

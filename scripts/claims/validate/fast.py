@@ -27,6 +27,7 @@ import codecs
 import re
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 from typing import Annotated
@@ -44,10 +45,10 @@ from claims.schema.catalogue import (
     ELISION,
     ID_PATTERN,
     QUOTED_FRAGMENT_PATTERN,
-    TEXT_CELL_RULES,
     id_cell_sql,
     row_rules,
     sql_string,
+    text_cell_sql,
 )
 from claims.schema.derived import DUCKDB_TYPES, table_schema
 from claims.schema.dialect import duckdb_read_csv
@@ -76,7 +77,7 @@ _q = sql_string
 # What DuckDB's CSV reader may read otherwise than Python's csv module: whitespace between a
 # delimiter and an opening quote, or between a closing quote and a delimiter (DuckDB trims it).
 QUOTE_PADDING = re.compile(rb'(?:^|,)[ \t]+"|"[ \t]+(?:,|$)', re.M)
-QUOTE_THEN_BLANK = re.compile(rb'"[ \t]')
+QUOTE_AND_BLANK = (b'" ', b'"\t', b' "', b'\t"')
 NULL_MARKER = "\x01"  # the fast reader's NULL string: a file that contains it is read by the reference
 
 
@@ -87,9 +88,8 @@ def padded_quotes(chunk: bytes, quotes_before: int) -> bool:
     """Whether the chunk has whitespace between a delimiter (or line start) outside quotes and an
     opening quote, or between a closing quote and a delimiter (or line end). Counting the quotes
     before a match tells inside from outside: `"", ""` inside a quoted cell is not padding."""
-    # the common case first: no blank next to a quote (a pattern that starts with the quote is
-    # searched at memchr speed, so the other side is searched in the reversed bytes)
-    if not (QUOTE_THEN_BLANK.search(chunk) or QUOTE_THEN_BLANK.search(chunk[::-1])):
+    # the common case first: no blank next to a quote (substring tests run at memchr speed)
+    if not any(pair in chunk for pair in QUOTE_AND_BLANK):
         return False
     for found in QUOTE_PADDING.finditer(chunk):
         if found.group().endswith(b'"'):  # delimiter, blanks, quote: the delimiter must be outside quotes
@@ -100,9 +100,10 @@ def padded_quotes(chunk: bytes, quotes_before: int) -> bool:
     return False
 
 
-def byte_scan(path: Path) -> dict:
-    """One pass over the file in chunks that end at a line break: NUL bytes, BOM, UTF-8 validity,
-    CRs, line count, header, and the bytes that the two CSV readers could read differently."""
+def byte_scan(path: Path, check_utf8: bool = True) -> dict:
+    """One pass over the file in chunks that end at a line break: NUL bytes, BOM, UTF-8 validity
+    (unless `check_utf8` is false: the reader that follows checks it), CRs, line count, header,
+    and the bytes that the two CSV readers could read differently."""
     facts = {
         "nul": False,
         "bom": False,
@@ -132,7 +133,8 @@ def byte_scan(path: Path) -> dict:
             facts["ambiguous"] |= NULL_MARKER.encode() in chunk or padded_quotes(chunk, quotes)
             quotes += chunk.count(b'"')
             try:
-                decoder.decode(chunk)
+                if check_utf8:
+                    decoder.decode(chunk)
             except UnicodeDecodeError:
                 facts["utf8"] = False
             last = chunk
@@ -214,7 +216,9 @@ def load(run, con) -> None:
         rows = None
         if path.exists() and file_problem(path) is None:
             try:
-                facts = byte_scan(path)
+                # DuckDB's reader rejects invalid UTF-8 in every cell it reads (the header is
+                # compared byte for byte), and the reference reader reads a file it rejects
+                facts = byte_scan(path, check_utf8=False)
             except OSError:  # vanished or unreadable since: the reference reader says why
                 facts = None
             if plain_file(facts, columns):
@@ -278,7 +282,7 @@ def _cell_selector(column: str, kind: str, required: bool) -> str:
         empty = f"{column} IS NULL"
     else:
         empty = "FALSE"
-    rules = id_cell_sql(column) if kind == "id" else " OR ".join(f"({rule.sql(column)})" for rule in TEXT_CELL_RULES)
+    rules = id_cell_sql(column) if kind == "id" else text_cell_sql(column)
     return f"({empty} OR coalesce({rules}, FALSE))"
 
 
@@ -371,11 +375,12 @@ def check_rows(run, con) -> None:
 # --- provenance ----------------------------------------------------------------------------------
 
 
-def _excerpt_mismatches(con, archive: Archive) -> list[tuple[int, str]]:
+def _excerpt_mismatches(con, archive: Archive) -> tuple[list[tuple[int, str]], dict[str, int]]:
     """(line, archive hash) of the attestations in `_cited` whose excerpt is not the archived text
     at their offsets: the reference's own comparison (Python slicing, O(1) per code point), each
-    text decoded once, the attestations streamed in batches in order of text."""
-    mismatches = []
+    text decoded once, the attestations streamed in batches in order of text; and the length in
+    characters of each text read."""
+    mismatches, lengths = [], {}
     current, text = None, ""
     reader = con.sql("SELECT _line, sha, cs, ce, excerpt FROM _cited ORDER BY sha, _line").to_arrow_reader(
         EXCERPT_BATCH
@@ -384,13 +389,15 @@ def _excerpt_mismatches(con, archive: Archive) -> list[tuple[int, str]]:
         lines, shas, starts, ends, excerpts = (batch.column(i).to_pylist() for i in range(5))
         for line, sha, start, end, excerpt in zip(lines, shas, starts, ends, excerpts):
             if sha != current:
-                current, text = sha, archive.text(sha, keep=False) or ""
-            if text[start:end] != excerpt:
+                current, text = sha, archive.text(sha, keep=False)
+                if text is not None:  # else gone since the archive was indexed: its source is reported
+                    lengths[sha] = len(text)
+            if text is not None and text[start:end] != excerpt:
                 mismatches.append((line, sha))
-    return mismatches
+    return mismatches, lengths
 
 
-def check_provenance(run, con) -> None:
+def check_provenance(run, con, archive: Archive | None = None) -> None:
     """The provenance layer's rules on the rows that passed the rows layer: SQL and a streamed
     excerpt comparison select, the reference's checks (claims.validate.provenance) judge."""
     if run.archive_dir is None:
@@ -403,39 +410,37 @@ def check_provenance(run, con) -> None:
         con.execute(
             f"CREATE OR REPLACE VIEW _ok_{table} AS SELECT * FROM {table} WHERE _line NOT IN (SELECT _line FROM _bad_{table})"
         )
-    archive = Archive.open(run.archive_dir)
+    archive = archive or Archive.open(run.archive_dir)
     add = run.findings.add
     shown = {t: run.tables[t].shown for t in needed}
-    lengths: list[tuple[str, int]] = []
-    seen: set[str] = set()
-    for line, sha, body_end in con.execute(
+    sources = con.execute(
         "SELECT _line, archive_sha256, CAST(body_char_end AS BIGINT) FROM _ok_sources WHERE archive_sha256 IS NOT NULL ORDER BY _line"
-    ).fetchall():
-        text = archive.text(sha, keep=False)
-        for finding in source_findings(shown["sources"], line, sha, body_end, text, archive):
-            add(finding)
-        if text is not None and sha not in seen:
-            seen.add(sha)
-            lengths.append((sha, len(text)))
-    con.register(
-        "_batch",
-        pa.table(
-            {
-                "sha": pa.array([x[0] for x in lengths], pa.string()),
-                "length": pa.array([x[1] for x in lengths], pa.int64()),
-            }
-        ),
-    )
-    con.execute("CREATE OR REPLACE TABLE _lengths AS SELECT * FROM _batch")
+    ).fetchall()
+    available = sorted({sha for _line, sha, _end in sources if archive.fetch(sha) is not None})
+    con.register("_batch", pa.table({"sha": pa.array(available, pa.string())}))
+    con.execute("CREATE OR REPLACE TABLE _available AS SELECT * FROM _batch")
     con.unregister("_batch")
     con.execute(
         """CREATE OR REPLACE TABLE _cited AS
            SELECT a._line, a.statement_id, a.excerpt, CAST(a.char_start AS BIGINT) AS cs, CAST(a.char_end AS BIGINT) AS ce,
                   CAST(s.body_char_start AS BIGINT) AS bs, CAST(s.body_char_end AS BIGINT) AS be, s.archive_sha256 AS sha
            FROM _ok_attestations a JOIN _ok_sources s ON s.source_id = a.source_id
-           WHERE s.archive_sha256 IN (SELECT sha FROM _lengths)"""
+           WHERE s.archive_sha256 IN (SELECT sha FROM _available)"""
     )
-    mismatches = _excerpt_mismatches(con, archive)
+    # each text is read once: by the excerpt comparison, or here if no attestation quotes it
+    mismatches, lengths = _excerpt_mismatches(con, archive)
+    for sha in available:
+        if sha not in lengths and (text := archive.text(sha, keep=False)) is not None:
+            lengths[sha] = len(text)
+    for line, sha, body_end in sources:
+        for finding in source_findings(shown["sources"], line, sha, body_end, lengths.get(sha), archive):
+            add(finding)
+    con.register(
+        "_batch",
+        pa.table({"sha": pa.array(list(lengths), pa.string()), "length": pa.array(list(lengths.values()), pa.int64())}),
+    )
+    con.execute("CREATE OR REPLACE TABLE _lengths AS SELECT * FROM _batch")
+    con.unregister("_batch")
     con.register(
         "_batch",
         pa.table(
@@ -445,12 +450,14 @@ def check_provenance(run, con) -> None:
             }
         ),
     )
-    con.execute(
-        """CREATE OR REPLACE TABLE _evidence AS
-           SELECT c.*, m._line IS NULL AS matches FROM _cited c LEFT JOIN (SELECT DISTINCT _line, sha FROM _batch) m USING (_line, sha)"""
-    )
+    con.execute("CREATE OR REPLACE TABLE _mismatched AS SELECT DISTINCT _line, sha FROM _batch")
     con.unregister("_batch")
-    con.execute("DROP TABLE _cited")
+    # a view: the attestations' excerpts are held once, in _cited
+    con.execute(
+        """CREATE OR REPLACE VIEW _evidence AS
+           SELECT c.*, m._line IS NULL AS matches
+           FROM _cited c LEFT JOIN _mismatched m ON m._line = c._line AND m.sha = c.sha"""
+    )
     # SQL selects the attestations that may break a rule; the reference's checks judge them
     for line, excerpt, start, end, body_start, body_end, sha in con.execute(
         "SELECT _line, excerpt, cs, ce, bs, be, sha FROM _evidence WHERE NOT matches OR (bs IS NOT NULL AND NOT (bs <= cs AND ce <= be)) ORDER BY _line"
@@ -562,6 +569,17 @@ def _strptime_fails(fmt: str):
     return fails
 
 
+def _length_outside(kwargs: dict) -> str:
+    """SQL: the cell's length in characters is outside the expectation's bounds (either may be
+    absent). Each cell's length is computed once: it walks the whole text."""
+    column, low, high = kwargs["column"], kwargs.get("min_value"), kwargs.get("max_value")
+    if low is not None and high is not None:
+        return f"length({column}) NOT BETWEEN {low} AND {high}"
+    if low is not None:
+        return f"length({column}) < {low}"
+    return f"length({column}) > {high}" if high is not None else "FALSE"
+
+
 # Each expectation kind the suites use, compiled: a function of (connection, table, kwargs) that
 # returns the unexpected (line, value) pairs of a map expectation, or ("observed", value, passed).
 COMPILED_EXPECTATIONS = {
@@ -580,8 +598,7 @@ COMPILED_EXPECTATIONS = {
         f"SELECT _line, {k['column']} FROM {t} WHERE {k['column']} NOT IN ({', '.join(_q(v) for v in k['value_set'])}) ORDER BY _line"
     ).fetchall(),
     "expect_column_value_lengths_to_be_between": lambda con, t, k: con.execute(
-        f"SELECT _line, {k['column']} FROM {t} WHERE length({k['column']}) < {k.get('min_value') if k.get('min_value') is not None else 0} "
-        f"OR length({k['column']}) > {k.get('max_value') if k.get('max_value') is not None else 'length(' + k['column'] + ')'} ORDER BY _line"
+        f"SELECT _line, {k['column']} FROM {t} WHERE {_length_outside(k)} ORDER BY _line"
     ).fetchall(),
     "expect_column_values_to_match_strftime_format": lambda con, t, k: _unexpected_by_value(
         con, t, k["column"], _strptime_fails(k["strftime_format"])
@@ -620,9 +637,7 @@ MAY_FAIL = {
     "expect_column_values_to_be_in_set": lambda k: (
         f"count(*) FILTER (WHERE {k['column']} NOT IN ({', '.join(_q(v) for v in k['value_set'])}))"
     ),
-    "expect_column_value_lengths_to_be_between": lambda k: (
-        f"count(*) FILTER (WHERE length({k['column']}) NOT BETWEEN {k.get('min_value') or 0} AND {k['max_value'] if k.get('max_value') is not None else 'length(' + k['column'] + ')'})"
-    ),
+    "expect_column_value_lengths_to_be_between": lambda k: f"count(*) FILTER (WHERE {_length_outside(k)})",
     "expect_column_values_to_be_unique": lambda k: f"count({k['column']}) - count(DISTINCT {k['column']})",
 }
 
@@ -703,18 +718,23 @@ def _archived_lengths(run, con) -> None:
 def validate_fast(run, layers, progress=None) -> None:
     """Run the fast path's layers on `run` (a claims.validate.Run), timing each; `progress` is
     told each layer's name as it starts."""
-    with tempfile.TemporaryDirectory(prefix="claims-fast-") as folder:
+    with tempfile.TemporaryDirectory(prefix="claims-fast-") as folder, ThreadPoolExecutor(1) as background:
         con = duckdb.connect(":memory:")  # tables spill to temp_directory past the memory limit
         con.execute("SET memory_limit = '1400MB'")
         con.execute(f"SET temp_directory = {_q(folder)}")
         con.execute("SET preserve_insertion_order = true")
         con.execute("SET enable_progress_bar = false")
         run.con = con
+        # Hashing the archive's files (to find texts by hash) is reading and hashlib, which let
+        # go of the GIL: it runs beside the first layers, on the core their Python leaves idle.
+        archive = None
+        if run.archive_dir is not None and "provenance" in layers:
+            archive = background.submit(Archive.open, run.archive_dir)
         steps = [
             ("structure", lambda: load(run, con)),
             ("rows", lambda: check_rows(run, con)),
             ("integrity", lambda: integrity.check_tables(run, con)),
-            ("provenance", lambda: check_provenance(run, con)),
+            ("provenance", lambda: check_provenance(run, con, archive.result() if archive else None)),
             ("expectations", lambda: check_expectations(run, con)),
         ]
         for name, step in steps:

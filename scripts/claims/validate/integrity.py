@@ -155,10 +155,15 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
         if name in unusable:
             continue
         key = ", ".join(model.meta.primary_key)
+        # the repeated keys first (a hash aggregate), then the first line of each (a window over
+        # those rows only, not a sort of the whole table)
         duplicates = con.execute(
-            f"""SELECT _line, first_line FROM (
-                  SELECT _line, min(_line) OVER (PARTITION BY {key}) AS first_line FROM {name}
-                  WHERE {" AND ".join(f"{c} IS NOT NULL" for c in model.meta.primary_key)})
+            f"""WITH repeated AS (
+                  SELECT {key} FROM {name} WHERE {" AND ".join(f"{c} IS NOT NULL" for c in model.meta.primary_key)}
+                  GROUP BY ALL HAVING count(*) > 1)
+                SELECT _line, first_line FROM (
+                  SELECT t._line, min(t._line) OVER (PARTITION BY {", ".join(f"t.{c}" for c in model.meta.primary_key)}) AS first_line
+                  FROM {name} t SEMI JOIN repeated USING ({key}))
                 WHERE _line <> first_line ORDER BY _line"""
         ).fetchall()
         for line, first in duplicates:

@@ -13,12 +13,13 @@ may break a rule; the rows Spark selects are collected and judged by the same Py
   reader (then registered in Spark), so that file-level findings are the reference's own;
 - the column types of the schema are applied where the rules need them, by the catalogue's
   TRY_CASTs (a cell that is not of its type is a finding, not a failed load);
-- provenance compares excerpts with the archived texts by Spark's `substring`, which counts code
-  points like Python's slicing.
+- provenance streams the attestations from Spark to compare their excerpts with the archived
+  texts by Python's slicing, as the fast engine does.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
 import unicodedata
@@ -137,6 +138,14 @@ class Result:
     def fetchdf(self):
         return self.frame.toPandas()
 
+    def to_arrow_reader(self, batch_size: int):
+        """The rows as Arrow record batches of `batch_size` rows, streamed from the executors."""
+        if self.frame is None:
+            return
+        rows, names = self.frame.toLocalIterator(), self.frame.columns
+        while chunk := list(itertools.islice(rows, batch_size)):
+            yield pa.RecordBatch.from_pylist([dict(zip(names, row)) for row in chunk])
+
 
 class SparkConnection:
     """What the fast engine asks of a DuckDB connection (execute, executemany, register,
@@ -200,6 +209,10 @@ class SparkConnection:
             self.unregister(tree.this.name)
             return Result(None)
         return Result(self.query(tree))
+
+    def sql(self, sql: str) -> Result:
+        """A query whose rows are read as they come (DuckDB's relation API; `to_arrow_reader`)."""
+        return self.execute(sql)
 
     def executemany(self, sql: str, rows) -> None:
         """Only `INSERT INTO t VALUES (?, …)`: the rows added in one step."""
