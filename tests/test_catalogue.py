@@ -14,6 +14,7 @@ import duckdb
 import pytest
 
 from claims.project import SUITES_DIR
+from claims.schema import TABLES
 from claims.schema.catalogue import (
     CELL_MAX_CHARS,
     CONTROL_RANGES,
@@ -23,8 +24,9 @@ from claims.schema.catalogue import (
     WHITESPACE_RANGES,
     text_cell_sql,
 )
+from claims.schema.derived import table_schema
 from claims.validate import validate
-from claims.validate.fast import COMPILED_EXPECTATIONS
+from claims.validate.fast import COMPILED_EXPECTATIONS, _cell_selector, _judges, _kinds, reference_rejects
 from conftest import FAST_LAYERS
 from test_gate import full
 
@@ -426,3 +428,31 @@ def test_text_cell_sql_selects_every_cell_a_text_rule_rejects():
         by_rule = dict(con.execute(f"SELECT v, {rule.select('v')} FROM t").fetchall())
         assert {v for v in values if rule.test(v) and not by_rule[v]} == set(), rule.id
     assert not selected["plain text"] and not selected["in side"]
+
+
+def test_integer_selector_leaves_out_only_cells_the_reference_accepts():
+    """Bounded integer columns are selected by canonical form and bounds instead of the
+    reference's verdict on each distinct value: every cell left out must be one the reference
+    (frictionless's cell reader, then the pydantic field) accepts, and every one it rejects must
+    be selected."""
+    values = ["0", "1", "7", "10", "123456789012345678", "9223372036854775807", "99999999999999999999"]
+    values += ["-1", "-0", "007", "+5", " 5", "5 ", "1e3", "5.0", "1_000", "١٢", "0x10", "five", None]
+    checked = 0
+    for model in TABLES:
+        for column, kind in _kinds(model).items():
+            if kind != "integer":
+                continue
+            field = next(f for f in table_schema(model)["fields"] if f["name"] == column)
+            constraints = field.get("constraints", {})
+            con = duckdb.connect()
+            con.execute("CREATE TABLE t (v VARCHAR)")
+            con.executemany("INSERT INTO t VALUES (?)", [(v,) for v in values])
+            selector = _cell_selector("v", kind, bool(constraints.get("required")), constraints)
+            selected = dict(con.execute(f"SELECT v, {selector} FROM t").fetchall())
+            read_cell, adapter = _judges(model, column)
+            for value in values:
+                if reference_rejects(value, read_cell, adapter):
+                    assert selected[value], (model.meta.name, column, value)
+                checked += 1
+            assert not selected["7"] and selected["-1"] and selected["007"]
+    assert checked >= 3 * len(values)  # sources' body offsets, attestations' offsets, plans' point count

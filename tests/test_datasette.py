@@ -283,7 +283,7 @@ def test_topics_are_faceted_one_by_one(server):
 def test_housekeeping_tables_are_hidden_but_queryable(server):
     _, databases = server.get("/claims.json")
     hidden = {t["name"] for t in databases["tables"] if t["hidden"]}
-    assert {"published_ids", "retired_ids", "statements_fts"} <= hidden
+    assert {"published_ids", "retired_ids", "statements_fts", "statements_dates", "statements_dates_node"} <= hidden
     _, rows = server.get("/claims/published_ids.json?_shape=array&_size=1")
     assert rows and set(rows[0]) >= {"table_name", "id"}
 
@@ -341,3 +341,162 @@ def test_citations_are_well_formed():
     assert (
         "Steve Witkoff to Yuri Ushakov, 2025-10-14 (“Oct. 14”)" in plain and facts.url in plain and "Bloomberg" in plain
     )
+
+
+# --- the canned tools at scale: R*Tree, bounded search, pages ----------------------------------
+# Run on a synthetic build whose statements get varied date ranges, open ends and undated rows
+# (the synthetic data has one-day dates only), and one word that only one statement says.
+
+RARE_WORD = "zanzibarish"
+# The definitions the paged, indexed and bounded canned queries must agree with (the queries as
+# they were before pages, the R*Tree and the search bound).
+DEFINITIONS = {
+    "statements_between_dates": """SELECT s.statement_id FROM statements s
+        WHERE s.date_max >= :start AND s.date_min <= :end ORDER BY s.date_min, s.statement_id""",
+    "statements_by_actor": """SELECT s.statement_id FROM statements s
+        WHERE s.speaker_id IN (SELECT actor_id FROM actor_names WHERE key = lower(trim(:speaker)))
+          AND (:addressee = '' OR s.addressee_id IN (SELECT actor_id FROM actor_names WHERE key = lower(trim(:addressee))))
+        ORDER BY s.date_min IS NULL, s.date_min, s.statement_id""",
+    "search": """SELECT s.statement_id FROM statements s
+        WHERE :q <> '' AND (s.rowid IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH escape_fts(:q))
+           OR s.statement_id IN (SELECT statement_id FROM attestations
+                                 WHERE rowid IN (SELECT rowid FROM attestations_fts WHERE attestations_fts MATCH escape_fts(:q))))
+        ORDER BY s.date_min IS NULL, s.date_min, s.statement_id""",
+}
+
+
+@pytest.fixture(scope="module")
+def synthetic_db(tmp_path_factory):
+    """A published SQLite of 400 synthetic statements with ranges, open ends and undated rows."""
+    import random
+
+    import duckdb
+
+    from claims.database import load_duckdb, write_sqlite
+    from claims.synth import synth
+
+    out = tmp_path_factory.mktemp("synthetic-serve")
+    synth(400, out)
+    con = duckdb.connect()
+    load_duckdb(con, out / "data")
+    rng = random.Random(12)
+    dates = []
+    for (statement_id,) in con.execute("SELECT statement_id FROM statements ORDER BY 1").fetchall():
+        low = 19990 + rng.randrange(300)  # days since 1970: 2024-09 to 2025-07
+        high = low + rng.choice([0, 0, 1, 3, 30, 200])
+        shape = rng.random()
+        dates.append((statement_id, None if shape < 0.15 else low, None if 0.1 < shape < 0.2 or shape < 0.05 else high))
+    con.execute("CREATE TEMP TABLE d (statement_id VARCHAR, low INTEGER, high INTEGER)")
+    con.executemany("INSERT INTO d VALUES (?, ?, ?)", dates)
+    con.execute(
+        "UPDATE statements SET date_min = DATE '1970-01-01' + d.low, date_max = DATE '1970-01-01' + d.high FROM d WHERE d.statement_id = statements.statement_id"
+    )
+    last = con.execute("SELECT max(statement_id) FROM statements").fetchone()[0]
+    con.execute(f"UPDATE statements SET text = text || ' {RARE_WORD}' WHERE statement_id = ?", [last])
+    write_sqlite(con, out / "claims.db")
+    con.close()
+    return out / "claims.db"
+
+
+def open_published(path: Path):
+    import sqlite3
+
+    from datasette.utils import escape_fts
+
+    db = sqlite3.connect(path)
+    db.create_function("escape_fts", 1, escape_fts)
+    return db
+
+
+def canned_sql(name: str, **constants: int) -> str:
+    """A canned query's SQL as Datasette runs it, with its header's numbers, or the ones given."""
+    header, sql = publish.sql_file(REPO / "queries" / "canned" / f"{name}.sql")
+    return publish.with_constants(sql, {**publish.query_constants(header), **constants})
+
+
+def every_page(db, name: str, params: dict, **constants: int) -> list[str]:
+    """The statement IDs of every page of a paged canned query, following `after` as the Next page
+    link does, until a page holds fewer statements than a full page."""
+    sql, size = canned_sql(name, **constants), constants.get("page_size", publish.paged_queries()[name])
+    shown, after = [], ""
+    for _ in range(1000):
+        rows = db.execute(sql, {**params, publish.PAGE_AFTER: after}).fetchall()
+        page = list(dict.fromkeys(row[0] for row in rows))
+        shown += page
+        if len(page) < size:
+            return shown
+        after = page[-1]
+    raise AssertionError(f"{name} never reached its last page")
+
+
+def test_date_overlap_through_the_rtree_equals_the_plain_overlap(synthetic_db):
+    db = open_published(synthetic_db)
+    sql = canned_sql("statements_between_dates")
+    plan = " ".join(row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql, {"start": "", "end": "", "after": ""}))
+    assert "statements_dates" in plan  # the R*Tree, not the date_min index from the first day on
+    assert db.execute("SELECT count(*) FROM statements WHERE date_min IS NULL OR date_max IS NULL").fetchone()[0] > 40
+    periods = [
+        ("2025-01-01", "2025-01-03"),
+        ("2024-10-15", "2024-10-15"),
+        ("2025-03-01", "2025-06-30"),
+        ("2024-01-01", "2026-12-31"),
+        ("2025-02-10", "2025-02-01"),  # end before start: nothing
+        ("2025-02", "2025-03-01"),  # not ISO dates: compared as text, as the definition does
+        ("", "2025-01-01"),
+        ("2025-01-01", "zzz"),
+        ("2025-02-30", "2025-03-01"),
+    ]
+    found = []
+    for start, end in periods:
+        params = {"start": start, "end": end}
+        expected = [row[0] for row in db.execute(DEFINITIONS["statements_between_dates"], params)]
+        for size in (1000, 7):  # one page, and many: the ranges begun before the start mix with the others
+            assert every_page(db, "statements_between_dates", params, page_size=size) == expected, (start, end, size)
+        found.append(len(expected))
+    assert min(found[:4]) > 0 and max(found) > 200  # the periods do find rows, some more than a page
+
+
+def test_every_page_together_is_every_row(synthetic_db):
+    db = open_published(synthetic_db)
+    (speaker,) = db.execute("SELECT speaker_id FROM statements GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchone()
+    cases = {
+        "statements_between_dates": {"start": "2025-01-01", "end": "2025-04-30"},
+        "statements_by_actor": {"speaker": speaker, "addressee": ""},
+        "search": {"q": "sanctions"},
+    }
+    assert set(cases) == set(publish.paged_queries())
+    for name, params in cases.items():
+        expected = [row[0] for row in db.execute(DEFINITIONS[name], params)]
+        assert len(expected) > 7, name
+        assert every_page(db, name, params, page_size=7, candidates=10**6) == expected, name
+        # a page's rows: every attestation of each statement shown, as before pages
+        rows = db.execute(canned_sql(name, page_size=7), {**params, "after": ""}).fetchall()
+        if name != "statements_between_dates":
+            statements = list(dict.fromkeys(row[0] for row in rows))
+            attestations = db.execute(
+                f"SELECT count(*) FROM attestations WHERE statement_id IN ({', '.join('?' * len(statements))})",
+                statements,
+            ).fetchone()[0]
+            assert len(rows) == attestations, name
+
+
+def test_search_reads_a_bounded_number_of_matches_and_still_finds_rare_words(synthetic_db):
+    db = open_published(synthetic_db)
+    common = {row[0] for row in db.execute(DEFINITIONS["search"], {"q": "sanctions"})}
+    assert len(common) > 20
+    bounded = every_page(db, "search", {"q": "sanctions"}, candidates=5)
+    assert 0 < len(bounded) <= 10 and set(bounded) <= common  # at most 5 statements and 5 excerpts read
+    (rare,) = db.execute("SELECT statement_id FROM statements WHERE text LIKE ?", [f"%{RARE_WORD}%"]).fetchone()
+    assert every_page(db, "search", {"q": RARE_WORD}, candidates=5) == [rare]
+    # below the bound, the search finds what the unbounded definition finds
+    assert every_page(db, "search", {"q": "sanctions"}) == [
+        row[0] for row in db.execute(DEFINITIONS["search"], {"q": "sanctions"})
+    ]
+
+
+def test_next_page_link_carries_the_parameters_and_the_last_statement():
+    from claims.datasette_plugin import next_page_url
+
+    rows = [{"statement_id": f"st-{i}"} for i in (1, 1, 2, 3)]  # a statement with two excerpts is one
+    assert next_page_url("/claims/search", "q=peace&after=st-0", 3, rows) == "/claims/search?q=peace&after=st-3"
+    assert next_page_url("/claims/search", "q=peace", 4, rows) is None  # a short page is the last

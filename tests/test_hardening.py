@@ -51,6 +51,9 @@ HOSTILE_PATHS = {
     "in-not-json": "/claims/statements.json?statement_id__in=" + urllib.parse.quote("["),
     "size-too-big": "/claims/statements.json?_size=100000",
     "fts-syntax": "/claims/statements.json?_search=" + urllib.parse.quote('"'),
+    # Datasette 0.65 answered 500 for hiding the column the page is sorted by (default or asked)
+    "nocol-default-sort": "/claims/statements?_nocol=date_order",
+    "nocol-asked-sort": "/claims/statements?_sort=speaker_id&_nocol=speaker_id",
 }
 
 

@@ -19,7 +19,7 @@ import asyncio
 from datetime import date, timedelta
 from html import escape
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode
@@ -30,7 +30,17 @@ from claims import downloads, hardening
 from claims.cards import CARDS
 from claims.citation import dataset_bibtex, dataset_plain
 from claims.project import CANNED_DIR, EXAMPLES_DIR, SITE_DIR
-from claims.publish import DATABASE, READING_ORDER, canned_queries, example_queries, example_values, sql_file
+from claims.publish import (
+    DATABASE,
+    PAGE_AFTER,
+    PAGE_KEY,
+    READING_ORDER,
+    canned_queries,
+    example_queries,
+    example_values,
+    paged_queries,
+    sql_file,
+)
 from claims.schema import ID_TABLES, MENTION_TARGETS, TABLES, TABLES_BY_NAME
 from claims.schema.derived import table_schema
 from claims.schema.package import PACKAGE_META
@@ -447,11 +457,28 @@ async def home_facts(datasette, request) -> dict:
     }
 
 
+PAGED = paged_queries()
+
+
+def next_page_url(path: str, query_string: str, page_size: int, rows) -> str | None:
+    """The link to a paged canned query's next page: the same parameters, with `after` set to the
+    last statement shown; None when the page holds fewer statements than a full page."""
+    shown = list(dict.fromkeys(row[PAGE_KEY] for row in rows))
+    if len(shown) < page_size:
+        return None
+    kept = [(name, value) for name, value in parse_qsl(query_string, keep_blank_values=True) if name != PAGE_AFTER]
+    return f"{path}?{urlencode([*kept, (PAGE_AFTER, shown[-1])])}"
+
+
 @hookimpl
 def extra_template_vars(template, database, table, view_name, request, datasette):
-    """The card of a statement, event, actor or source for its row page; the home page's facts."""
+    """The card of a statement, event, actor or source for its row page; the home page's facts;
+    the next page's link of a paged canned query (publish/templates/query-claims.html)."""
     if view_name == "index" and request is not None:
         return lambda: home_facts(datasette, request)
+    query = (request.url_vars.get("table") if request is not None else None) or ""
+    if database == DATABASE and query in PAGED:
+        return {"claims_next_page": lambda rows: next_page_url(request.path, request.query_string, PAGED[query], rows)}
     if view_name == "table" and database == DATABASE and table in READING_ORDER:
         return {"claims_reading_order": READING_ORDER[table]}
     if view_name != "row" or database != DATABASE or table not in CARDS or request is None:

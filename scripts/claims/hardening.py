@@ -22,8 +22,8 @@ Errors raised here are `sqlite3.OperationalError`, which Datasette answers with 
 The ASGI wrapper (`asgi_wrapper` hook) adds a Content-Security-Policy, framing protection,
 `nosniff` and a referrer policy to every response, and removes the server's folder from
 `/-/databases.json`. `handle_exception` answers a request's own errors with a 4xx page without
-printing a traceback, and turns Datasette's "Cannot sort table by …" and unreadable filter
-parameters (500s in Datasette 0.65) into 400s.
+printing a traceback, and turns Datasette's "Cannot sort table by …", unreadable filter
+parameters and `?_nocol=` of the sort column (500s in Datasette 0.65) into 400s.
 """
 
 from __future__ import annotations
@@ -277,17 +277,33 @@ def database_folders(datasette) -> list[str]:
 BAD_PARAMETER_ERRORS = ("Cannot sort table by", "Cannot use _sort and _sort_desc", "Invalid _through")
 
 
-def raised_parsing_filters(exception) -> bool:
-    """A ValueError or KeyError from Datasette's filter parsing (`?col__in=[`, `?_through=…` that is
-    not the expected JSON): the request's fault, not the server's."""
-    if not isinstance(exception, (ValueError, KeyError, TypeError)):
-        return False
+def raised_in(exception, *file: str) -> bool:
+    """Whether the exception passed through Datasette's file `file` (its last path parts)."""
     frame = exception.__traceback__
     while frame is not None:
-        if Path(frame.tb_frame.f_code.co_filename).parts[-2:] == ("datasette", "filters.py"):
+        if Path(frame.tb_frame.f_code.co_filename).parts[-len(file) :] == file:
             return True
         frame = frame.tb_next
     return False
+
+
+def raised_parsing_filters(exception) -> bool:
+    """A ValueError or KeyError from Datasette's filter parsing (`?col__in=[`, `?_through=…` that is
+    not the expected JSON): the request's fault, not the server's."""
+    return isinstance(exception, (ValueError, KeyError, TypeError)) and raised_in(exception, "datasette", "filters.py")
+
+
+HIDING_COLUMNS = ("_nocol", "_col")
+
+
+def hid_the_sort_column(request, exception) -> bool:
+    """Datasette 0.65 reads the next page's key from the sort column after `?_nocol=` (or `?_col=`)
+    took it out of the rows: a KeyError in its table view, where the request asked to hide a column."""
+    return (
+        isinstance(exception, KeyError)
+        and any(name in request.args for name in HIDING_COLUMNS)
+        and raised_in(exception, "datasette", "views", "table.py")
+    )
 
 
 def client_error_response(datasette, request, exception):
@@ -307,6 +323,12 @@ def client_error_response(datasette, request, exception):
         and str(exception.message).startswith(BAD_PARAMETER_ERRORS)
     ):
         status, message, title = 400, exception.message, "Bad parameter"
+    elif hid_the_sort_column(request, exception):
+        status, message, title = (
+            400,
+            f"the page is sorted by {exception.args[0] if exception.args else 'a column'}, which _nocol or _col hides: keep that column, or sort by another",
+            "Bad parameter",
+        )
     elif raised_parsing_filters(exception):
         status, message, title = (
             400,

@@ -13,7 +13,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from claims.project import CANNED_DIR, EXAMPLES_DIR, SITE_DIR, VIEWS_DIR
+from claims.project import CANNED_DIR, DERIVED_DIR, EXAMPLES_DIR, SITE_DIR, VIEWS_DIR
 from claims.schema import TABLES
 from claims.schema.derived import table_schema
 from claims.schema.package import PACKAGE_META
@@ -72,6 +72,16 @@ HIDDEN_SUFFIXES = ("_fts", "_fts_config", "_fts_data", "_fts_docsize", "_fts_idx
 # Tables kept for the ID history and the checks: queryable, but not listed on the home page.
 HOUSEKEEPING = {"published_ids", "retired_ids", "archived_texts"}
 EXAMPLE_PARAMETER = re.compile(r"\$([a-z_]+)")
+# Numbers a canned query's header states once (`-- page_size: 100`): written into its SQL where it
+# says `:page_size` and into its description where it says `{page_size}`, so Datasette never asks
+# a reader for them.
+QUERY_CONSTANTS = ("page_size", "candidates")
+# A canned query with a page_size shows that many statements a page; its parameter `after` takes
+# the statement_id of the last one shown, and the plugin links to the next page.
+PAGE_AFTER, PAGE_KEY = "after", "statement_id"
+# The R*Tree indexes of queries/derived/: Datasette lists them (and their _node, _parent and _rowid
+# tables) as tables unless hidden.
+RTREE = re.compile(r"^CREATE VIRTUAL TABLE (\w+) USING rtree", re.M)
 
 
 def sql_file(path: Path) -> tuple[dict[str, str], str]:
@@ -105,12 +115,44 @@ def example_queries() -> dict[str, dict[str, Any]]:
     return queries
 
 
+def query_constants(header: dict[str, str]) -> dict[str, int]:
+    """The numbers a canned query's header states (QUERY_CONSTANTS)."""
+    return {name: int(header[name]) for name in QUERY_CONSTANTS if name in header}
+
+
+def with_constants(sql: str, constants: dict[str, int]) -> str:
+    """The SQL with each `:name` of its header's constants replaced by the number."""
+    return re.sub(r":(\w+)\b", lambda m: str(constants.get(m.group(1), m.group(0))), sql)
+
+
+def paged_queries() -> dict[str, int]:
+    """The canned queries shown a page at a time, and their page size in statements."""
+    pages = {}
+    for path in sorted(CANNED_DIR.glob("*.sql")):
+        constants = query_constants(sql_file(path)[0])
+        if "page_size" in constants:
+            pages[path.stem] = constants["page_size"]
+    return pages
+
+
+def rtree_tables() -> list[str]:
+    """The R*Tree indexes queries/derived/ creates."""
+    return [
+        name for path in sorted(DERIVED_DIR.glob("*.sql")) for name in RTREE.findall(path.read_text(encoding="utf-8"))
+    ]
+
+
 def canned_queries() -> dict[str, dict[str, Any]]:
     """Datasette's canned queries: the tools of queries/canned/ and the research questions of queries/examples/."""
     queries = {}
     for path in sorted(CANNED_DIR.glob("*.sql")):
         header, sql = sql_file(path)
-        queries[path.stem] = {"title": header["title"], "description": header["description"], "sql": sql}
+        constants = query_constants(header)
+        queries[path.stem] = {
+            "title": header["title"],
+            "description": header["description"].format(**{name: f"{value:,}" for name, value in constants.items()}),
+            "sql": with_constants(sql, constants),
+        }
     clash = set(queries) & set(example_queries())
     if clash:
         raise ValueError(f"queries/canned/ and queries/examples/ both define {sorted(clash)}: rename one")
@@ -150,6 +192,8 @@ def datasette_metadata() -> dict[str, Any]:
     for suffix in HIDDEN_SUFFIXES:
         for name in FTS_COLUMNS:
             tables[f"{name}{suffix}"] = {"hidden": True}
+    for name in rtree_tables():
+        tables[name] = {"hidden": True}  # hides its _node, _parent and _rowid tables too (same prefix)
     tables["archived_texts"] = {
         "description": "The length in characters of each archived source text (the texts themselves are not redistributed).",
         "hidden": True,

@@ -27,11 +27,14 @@ import codecs
 import re
 import tempfile
 import time
+import types
+import typing
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 from typing import Annotated
 
+import annotated_types
 import duckdb
 import pyarrow as pa
 
@@ -77,7 +80,7 @@ _q = sql_string
 # What DuckDB's CSV reader may read otherwise than Python's csv module: whitespace between a
 # delimiter and an opening quote, or between a closing quote and a delimiter (DuckDB trims it).
 QUOTE_PADDING = re.compile(rb'(?:^|,)[ \t]+"|"[ \t]+(?:,|$)', re.M)
-QUOTE_AND_BLANK = (b'" ', b'"\t', b' "', b'\t"')
+QUOTE_THEN_BLANK = re.compile(rb'"[ \t]')
 NULL_MARKER = "\x01"  # the fast reader's NULL string: a file that contains it is read by the reference
 
 
@@ -88,8 +91,9 @@ def padded_quotes(chunk: bytes, quotes_before: int) -> bool:
     """Whether the chunk has whitespace between a delimiter (or line start) outside quotes and an
     opening quote, or between a closing quote and a delimiter (or line end). Counting the quotes
     before a match tells inside from outside: `"", ""` inside a quoted cell is not padding."""
-    # the common case first: no blank next to a quote (substring tests run at memchr speed)
-    if not any(pair in chunk for pair in QUOTE_AND_BLANK):
+    # the common case first: no blank next to a quote (a pattern that starts with the quote is
+    # searched at memchr speed, so the other side is searched in the reversed bytes)
+    if not (QUOTE_THEN_BLANK.search(chunk) or QUOTE_THEN_BLANK.search(chunk[::-1])):
         return False
     for found in QUOTE_PADDING.finditer(chunk):
         if found.group().endswith(b'"'):  # delimiter, blanks, quote: the delimiter must be outside quotes
@@ -238,9 +242,32 @@ def load(run, con) -> None:
 # --- rows: select with SQL from the catalogue, judge with the reference ----------------------------
 
 
+def _bounded_int(info) -> bool:
+    """Whether a pydantic field is `int` (or None) with bounds only (annotated_types Ge, Le, Gt,
+    Lt): lax validation then accepts every canonical decimal within the bounds."""
+    annotation, metadata = info.annotation, list(info.metadata)
+    members = [a for a in typing.get_args(annotation) if a is not type(None)] if _is_union(annotation) else [annotation]
+    if len(members) != 1:
+        return False
+    (member,) = members
+    if typing.get_origin(member) is typing.Annotated:
+        member, *extras = typing.get_args(member)
+        for extra in extras:
+            metadata += getattr(extra, "metadata", [extra])
+    return member is int and all(
+        isinstance(m, (annotated_types.Ge, annotated_types.Le, annotated_types.Gt, annotated_types.Lt))
+        for m in metadata
+    )
+
+
+def _is_union(annotation) -> bool:
+    return typing.get_origin(annotation) in (typing.Union, types.UnionType)
+
+
 def _kinds(model: type[Row]) -> dict[str, str]:
-    """How each column's cells are selected: 'id' and 'text' by the catalogue's SQL, 'distinct'
-    by the reference's verdict on each distinct value."""
+    """How each column's cells are selected: 'id' and 'text' by the catalogue's SQL, 'integer'
+    (bounded, nothing else) by canonical form and bounds, 'distinct' by the reference's verdict
+    on each distinct value."""
     kinds = {}
     for field in table_schema(model)["fields"]:
         constraints = field.get("constraints", {})
@@ -248,6 +275,10 @@ def _kinds(model: type[Row]) -> dict[str, str]:
         text_rules = "check_cell_text" in repr(info.annotation) + repr(info.metadata)
         if constraints.get("pattern") == ID_PATTERN.strip("^$"):
             kinds[field["name"]] = "id"
+        elif (
+            field["type"] == "integer" and set(constraints) <= {"required", "minimum", "maximum"} and _bounded_int(info)
+        ):
+            kinds[field["name"]] = "integer"
         elif (
             field["type"] == "string"
             and text_rules
@@ -276,13 +307,25 @@ def reference_rejects(value: str | None, read_cell, adapter) -> bool:
     return False
 
 
-def _cell_selector(column: str, kind: str, required: bool) -> str:
-    """SQL that is TRUE whenever the reference may reject the cell (ID and text columns)."""
+# The canonical decimal form of an integer that fits in a BIGINT: what frictionless's integer
+# reader and pydantic's lax int both read (anything else goes to them).
+CANONICAL_INTEGER = "0|[1-9][0-9]{0,17}"
+
+
+def _cell_selector(column: str, kind: str, required: bool, constraints: dict) -> str:
+    """SQL that is TRUE whenever the reference may reject the cell (ID, text and integer columns)."""
     if required:
         empty = f"{column} IS NULL"
     else:
         empty = "FALSE"
-    rules = id_cell_sql(column) if kind == "id" else text_cell_sql(column)
+    if kind == "id":
+        rules = id_cell_sql(column)
+    elif kind == "text":
+        rules = text_cell_sql(column)
+    else:
+        bounds = [f"TRY_CAST({column} AS BIGINT) >= {constraints['minimum']}"] if "minimum" in constraints else []
+        bounds += [f"TRY_CAST({column} AS BIGINT) <= {constraints['maximum']}"] if "maximum" in constraints else []
+        rules = f"NOT ({' AND '.join([f'regexp_full_match({column}, {_q(CANONICAL_INTEGER)})', *bounds])})"
     return f"({empty} OR coalesce({rules}, FALSE))"
 
 
@@ -345,9 +388,8 @@ def check_rows(run, con) -> None:
                     )
                     selectors.append(f"_v{index}.bad IS NOT NULL")
             else:
-                selectors.append(
-                    _cell_selector(f"t.{column}", kind, bool(schema[column].get("constraints", {}).get("required")))
-                )
+                constraints = schema[column].get("constraints", {})
+                selectors.append(_cell_selector(f"t.{column}", kind, bool(constraints.get("required")), constraints))
         edtf_join = "LEFT JOIN _edtf ON _edtf.value = t.date" if "date" in schema else ""
         bounds_columns = ", _edtf.lo AS _lo, _edtf.hi AS _hi" if edtf_join else ""
         columns = model.columns()
@@ -375,11 +417,12 @@ def check_rows(run, con) -> None:
 # --- provenance ----------------------------------------------------------------------------------
 
 
-def _excerpt_mismatches(con, archive: Archive) -> list[tuple[int, str]]:
+def _excerpt_mismatches(con, archive: Archive) -> tuple[list[tuple[int, str]], dict[str, int]]:
     """(line, archive hash) of the attestations in `_cited` whose excerpt is not the archived text
     at their offsets: the reference's own comparison (Python slicing, O(1) per code point), each
-    text decoded once, the attestations streamed in batches in order of text."""
-    mismatches = []
+    text decoded once, the attestations streamed in batches in order of text; and the length in
+    characters of each text read."""
+    mismatches, lengths = [], {}
     current, text = None, ""
     reader = con.sql("SELECT _line, sha, cs, ce, excerpt FROM _cited ORDER BY sha, _line").to_arrow_reader(
         EXCERPT_BATCH
@@ -388,10 +431,12 @@ def _excerpt_mismatches(con, archive: Archive) -> list[tuple[int, str]]:
         lines, shas, starts, ends, excerpts = (batch.column(i).to_pylist() for i in range(5))
         for line, sha, start, end, excerpt in zip(lines, shas, starts, ends, excerpts):
             if sha != current:
-                current, text = sha, archive.text(sha, keep=False) or ""
-            if text[start:end] != excerpt:
+                current, text = sha, archive.text(sha, keep=False)
+                if text is not None:  # else gone since the archive was indexed: its source is reported
+                    lengths[sha] = len(text)
+            if text is not None and text[start:end] != excerpt:
                 mismatches.append((line, sha))
-    return mismatches
+    return mismatches, lengths
 
 
 def check_provenance(run, con, archive: Archive | None = None) -> None:
@@ -410,36 +455,34 @@ def check_provenance(run, con, archive: Archive | None = None) -> None:
     archive = archive or Archive.open(run.archive_dir)
     add = run.findings.add
     shown = {t: run.tables[t].shown for t in needed}
-    lengths: list[tuple[str, int]] = []
-    seen: set[str] = set()
-    for line, sha, body_end in con.execute(
+    sources = con.execute(
         "SELECT _line, archive_sha256, CAST(body_char_end AS BIGINT) FROM _ok_sources WHERE archive_sha256 IS NOT NULL ORDER BY _line"
-    ).fetchall():
-        text = archive.text(sha, keep=False)
-        for finding in source_findings(shown["sources"], line, sha, body_end, text, archive):
-            add(finding)
-        if text is not None and sha not in seen:
-            seen.add(sha)
-            lengths.append((sha, len(text)))
-    con.register(
-        "_batch",
-        pa.table(
-            {
-                "sha": pa.array([x[0] for x in lengths], pa.string()),
-                "length": pa.array([x[1] for x in lengths], pa.int64()),
-            }
-        ),
-    )
-    con.execute("CREATE OR REPLACE TABLE _lengths AS SELECT * FROM _batch")
+    ).fetchall()
+    available = sorted({sha for _line, sha, _end in sources if archive.fetch(sha) is not None})
+    con.register("_batch", pa.table({"sha": pa.array(available, pa.string())}))
+    con.execute("CREATE OR REPLACE TABLE _available AS SELECT * FROM _batch")
     con.unregister("_batch")
     con.execute(
         """CREATE OR REPLACE TABLE _cited AS
            SELECT a._line, a.statement_id, a.excerpt, CAST(a.char_start AS BIGINT) AS cs, CAST(a.char_end AS BIGINT) AS ce,
                   CAST(s.body_char_start AS BIGINT) AS bs, CAST(s.body_char_end AS BIGINT) AS be, s.archive_sha256 AS sha
            FROM _ok_attestations a JOIN _ok_sources s ON s.source_id = a.source_id
-           WHERE s.archive_sha256 IN (SELECT sha FROM _lengths)"""
+           WHERE s.archive_sha256 IN (SELECT sha FROM _available)"""
     )
-    mismatches = _excerpt_mismatches(con, archive)
+    # each text is read once: by the excerpt comparison, or here if no attestation quotes it
+    mismatches, lengths = _excerpt_mismatches(con, archive)
+    for sha in available:
+        if sha not in lengths and (text := archive.text(sha, keep=False)) is not None:
+            lengths[sha] = len(text)
+    for line, sha, body_end in sources:
+        for finding in source_findings(shown["sources"], line, sha, body_end, lengths.get(sha), archive):
+            add(finding)
+    con.register(
+        "_batch",
+        pa.table({"sha": pa.array(list(lengths), pa.string()), "length": pa.array(list(lengths.values()), pa.int64())}),
+    )
+    con.execute("CREATE OR REPLACE TABLE _lengths AS SELECT * FROM _batch")
+    con.unregister("_batch")
     con.register(
         "_batch",
         pa.table(

@@ -41,7 +41,10 @@ def check(run: Run) -> None:
         if source.archive_sha256 is None:
             continue
         text = archive.text(source.archive_sha256)
-        for finding in source_findings(shown_sources, line, source.archive_sha256, source.body_char_end, text, archive):
+        length = None if text is None else len(text)
+        for finding in source_findings(
+            shown_sources, line, source.archive_sha256, source.body_char_end, length, archive
+        ):
             add(finding)
         if text is not None:
             texts[source_id] = text
@@ -110,20 +113,21 @@ def check(run: Run) -> None:
 
 
 def source_findings(
-    shown: str, line: int, sha: str, body_end: int | None, text: str | None, archive: Archive
+    shown: str, line: int, sha: str, body_end: int | None, length: int | None, archive: Archive
 ) -> list[Finding]:
-    """The archived text of a source is there (or the archive says why not), and its body ends inside it."""
-    if text is None:
+    """The archived text of a source is there (or the archive says why not: `length`, the text's
+    length in characters, is None), and its body ends inside it."""
+    if length is None:
         rule, why, hint = archive.why_missing(sha)
         return [Finding(shown, line, "archive_sha256", rule, why, hint, LAYER)]
-    if body_end is not None and body_end > len(text):
+    if body_end is not None and body_end > length:
         return [
             Finding(
                 shown,
                 line,
                 "body_char_end",
                 "body-span",
-                f"{body_end} is past the end of the archived text ({len(text)} characters)",
+                f"{body_end} is past the end of the archived text ({length} characters)",
                 "check the offsets with `claims locate`",
                 LAYER,
             )
