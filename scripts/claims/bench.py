@@ -119,8 +119,7 @@ from claims.validate import validate
 run = validate(Path(sys.argv[1]), Path(sys.argv[2]), engine='fast')
 print(json.dumps({'findings': len(run.findings), 'timings': run.timings}))
 """
-# Each step's time as the build measures it where the step runs (BuildResult.seconds): Parquet and
-# the DuckDB file are written beside SQLite, so the outputs' times overlap.
+# Each output's time as the build measures it (BuildResult.seconds).
 BUILD = """
 import json, sys
 from pathlib import Path
@@ -599,8 +598,6 @@ def write_report(results: list[Measure], out_dir: Path, sizes: str, load_before:
         "The honest floor is the least work any correct validator must do: DuckDB reads every table with the schema's column types, "
         "one query per declared primary and foreign key, and every excerpt is compared with its archived text by slicing the decoded text. "
         "`claims build` here is the build's outputs from CSVs already validated (DuckDB, Parquet, SQLite with its inspect file); "
-        "its rows below are its steps (the CSVs into in-memory tables, each output, the inspect file), each timed where it runs: "
-        "Parquet and the DuckDB file are written in a thread beside SQLite, so those times overlap and add up to more than the build's; "
         "the command `claims build` validates first, so it takes the `claims validate` time plus this. "
         "Datasette rows give the p95 latency of 30 requests one at a time; the load test sends 200 mixed requests (table pages, searches, "
         "canned queries), 8 at a time.\n\n"

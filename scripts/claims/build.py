@@ -1,10 +1,9 @@
 """`claims build`: the typed DuckDB database, Parquet files and the SQLite database that Datasette
 serves, all from the validated CSVs.
 
-Steps, each a function of claims.database: load the CSVs into typed tables of an in-memory DuckDB
-database → write SQLite (keys, indexes, full-text search, the views), while a thread exports
-Parquet and writes the DuckDB file (schema DDL, keys, comments, the views) → Datasette's inspect file.
-Everything is written to a new versioned folder and
+Steps, each a function of claims.database: load the CSVs into typed DuckDB tables (schema DDL,
+keys, comments) → create the views (queries/views/) → export Parquet → write SQLite (keys,
+indexes, full-text search, the same views). Everything is written to a new versioned folder and
 made current in one atomic step (see "Switching whole" below), under a lock that refuses a second
 build into the same folder.
 """
@@ -17,20 +16,12 @@ import shutil
 import signal
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from claims.archive import Location
-from claims.database import (
-    export_parquet,
-    inspect_counts,
-    load_tables,
-    open_work_database,
-    write_duckdb_file,
-    write_sqlite,
-)
+from claims.database import create_views, export_parquet, inspect_counts, load_duckdb, open_duckdb_file, write_sqlite
 from claims.validate import Run, validate
 
 
@@ -43,8 +34,7 @@ class BuildResult:
     out_dir: Path
     outputs: list[Path] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
-    # wall seconds of each step, each timed where it runs: Parquet and the DuckDB file are written
-    # beside SQLite, so these overlap and add up to more than the build took
+    # wall seconds of each step (what the bench prints)
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -72,7 +62,7 @@ PARTIAL = ".partial"
 KEEP_VERSIONS = 2  # the current build and the one before (a reader may still be reading it)
 # Fault injection for tests: the build SIGKILLs itself right after the named step.
 KILL_AFTER_ENV = "CLAIMS_BUILD_KILL_AFTER"
-STEPS = ("locked", "tables", "parquet", "duckdb", "sqlite", "counts", "sealed", "linked", "switched", "cleaned")
+STEPS = ("locked", "duckdb", "parquet", "sqlite", "counts", "sealed", "linked", "switched", "cleaned")
 
 
 class OutputUnusable(Exception):
@@ -179,44 +169,28 @@ def _replace_with_symlink(path: Path, target: str) -> None:
 
 
 def _write_outputs(data_dir: Path, folder: Path, archive_dir: Location | None, result: BuildResult, step) -> None:
-    """Every output into `folder` (a fresh, empty folder), from one in-memory copy of the tables:
-    SQLite, while a thread writes Parquet and the DuckDB file beside it (DuckDB works outside
-    Python's lock, and so does most of SQLite's work), then Datasette's inspect file."""
-    with tempfile.TemporaryDirectory(prefix=".duckdb-spill-", dir=folder) as spill_dir:
-        con = open_work_database(Path(spill_dir))
-        try:
-            step("tables")
-            with _timed(result, "tables"):
-                result.rows = load_tables(con, data_dir)
-            _step_done("tables")
-            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="claims.duckdb") as beside:
-                duckdb_outputs = beside.submit(_write_duckdb_outputs, con, folder, result)
-                step("sqlite")  # Parquet and the DuckDB file are written meanwhile
-                with _timed(result, "sqlite"):
-                    write_sqlite(con, folder / "claims.db", archive_dir)
-                _step_done("sqlite")
-                step("parquet and duckdb")  # what is left of them once SQLite is done
-                duckdb_outputs.result()
-        finally:
-            con.close()
+    """Every output into `folder` (a fresh, empty folder)."""
+    step("duckdb")
+    con = open_duckdb_file(folder / "claims.duckdb")
+    try:
+        with _timed(result, "duckdb"):
+            result.rows = load_duckdb(con, data_dir)
+            create_views(con)
+        _step_done("duckdb")
+        step("parquet")
+        with _timed(result, "parquet"):
+            export_parquet(con, folder / "parquet")
+        _step_done("parquet")
+        step("sqlite")
+        with _timed(result, "sqlite"):
+            write_sqlite(con, folder / "claims.db", archive_dir)
+    finally:
+        con.close()
+    _step_done("sqlite")
     step("counts")
     with _timed(result, "counts"):
         inspect_counts(folder / "claims.db", folder / "counts.json")
     _step_done("counts")
-
-
-def _write_duckdb_outputs(con, folder: Path, result: BuildResult) -> None:
-    """Parquet, then the DuckDB file, on a connection of their own (the thread beside SQLite)."""
-    cursor = con.cursor()
-    try:
-        with _timed(result, "parquet"):
-            export_parquet(cursor, folder / "parquet")
-    finally:
-        cursor.close()
-    _step_done("parquet")
-    with _timed(result, "duckdb"):
-        write_duckdb_file(con, folder / "claims.duckdb")
-    _step_done("duckdb")
 
 
 def build_outputs(data_dir: Path, folder: Path, archive_dir: Location | None = None, progress=None) -> BuildResult:

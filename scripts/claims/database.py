@@ -13,8 +13,6 @@ import json
 import re
 import subprocess
 import sys
-import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -62,58 +60,30 @@ def materialize_view(db, name: str, statement: str) -> None:
 DUCKDB_STORAGE_VERSION = "v1.0.0"
 
 
-# The working database every output is written from: in memory (writing the tables to a file
-# first made loading them about three times slower), spilling to a temporary folder past the limit,
-# which leaves room under 2 GB for the SQLite writer beside it.
-WORK_MEMORY_LIMIT = "1200MB"
-
-
-def open_work_database(spill_dir: Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB database that spills to `spill_dir` past WORK_MEMORY_LIMIT."""
-    con = duckdb.connect(":memory:")
-    con.execute(f"SET memory_limit = '{WORK_MEMORY_LIMIT}'")
-    con.execute(f"SET temp_directory = {_sql_string(spill_dir.as_posix())}")
-    con.execute("SET enable_progress_bar = false")  # its bar would be drawn over the command's own progress
+def open_duckdb_file(path: Path) -> duckdb.DuckDBPyConnection:
+    """A connection whose default database is a new file at `path`, in DUCKDB_STORAGE_VERSION."""
+    con = duckdb.connect()
+    con.execute(
+        f"ATTACH '{path.as_posix().replace(chr(39), chr(39) * 2)}' AS claims (STORAGE_VERSION '{DUCKDB_STORAGE_VERSION}')"
+    )
+    con.execute("USE claims")
     return con
 
 
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def load_tables(con: duckdb.DuckDBPyConnection, data_dir: Path) -> dict[str, int]:
-    """Each CSV into a table of the schema's column types, rows sorted by key: the rows every output
-    is written from. No keys are declared here (the data has been validated; the DuckDB file
-    declares them, see write_duckdb_file), so nothing is checked twice."""
+def load_duckdb(con: duckdb.DuckDBPyConnection, data_dir: Path) -> dict[str, int]:
+    """Create the typed tables from the schema's DDL and fill them from the CSVs, sorted by key."""
+    con.execute(sql_ddl())
     counts = {}
     for model in TABLES:
         name, types = model.meta.name, field_types(model)
         casts = ", ".join(f"CAST({column} AS {DUCKDB_TYPES[kind]}) AS {column}" for column, kind in types.items())
         con.execute(
-            f"CREATE TABLE {name} AS SELECT {casts} FROM {duckdb_read_csv(data_dir / f'{name}.csv', list(types))} ORDER BY {', '.join(model.meta.primary_key)}"
+            f"INSERT INTO {name} SELECT {casts} FROM {duckdb_read_csv(data_dir / f'{name}.csv', list(types))} ORDER BY {', '.join(model.meta.primary_key)}"
         )
         ((counts[name],),) = con.execute(
             f"SELECT count(*) FROM {name}"
         ).fetchall()  # fetched whole: no result left open
     return counts
-
-
-def write_duckdb_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """claims.duckdb from the loaded tables, in DUCKDB_STORAGE_VERSION: the schema's DDL (types,
-    keys, comments), the rows in key order, the views. Uses a connection of its own (con.cursor()),
-    so it can run in a thread beside the other writers."""
-    cursor = con.cursor()
-    try:
-        cursor.execute(f"ATTACH {_sql_string(path.as_posix())} AS claims (STORAGE_VERSION '{DUCKDB_STORAGE_VERSION}')")
-        cursor.execute("USE claims")
-        cursor.execute(sql_ddl())
-        for model in TABLES:  # in schema order, so that the keys a table declares find their rows
-            cursor.execute(f"INSERT INTO claims.{model.meta.name} SELECT * FROM memory.{model.meta.name}")
-        create_views(cursor)
-        cursor.execute("USE memory")
-        cursor.execute("DETACH claims")
-    finally:
-        cursor.close()
 
 
 def create_views(con) -> None:
@@ -122,7 +92,7 @@ def create_views(con) -> None:
 
 
 def export_parquet(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
-    """One Parquet file a table, rows in key order: load_tables inserted them sorted by key and a
+    """One Parquet file a table, rows in key order: load_duckdb inserted them sorted by key and a
     scan keeps insertion order (preserve_insertion_order), so they are not sorted again."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -169,30 +139,28 @@ SQLITE_BULK_PRAGMAS = (
 def write_sqlite(con: duckdb.DuckDBPyConnection, path: Path, archive_dir: Location | None = None) -> None:
     """The database Datasette serves: keys, an index on every key column, full-text search, views.
     The tables are created with every key, the rows go in, in key order, in one transaction; the
-    indexes and the full-text indexes are built after them. The archived texts are measured in a
-    thread meanwhile (reading and hashing files mostly runs outside Python's lock)."""
+    indexes and the full-text indexes are built after them. No VACUUM: nothing is deleted, so the
+    file has no free pages to reclaim (tests/test_build.py checks it)."""
     import sqlite_utils
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="claims.archive") as beside:
-        lengths = beside.submit(_measured_texts, con, archive_dir) if archive_dir is not None else None
-        db = sqlite_utils.Database(path, recreate=True)
-        for pragma in SQLITE_BULK_PRAGMAS:
-            db.execute(f"PRAGMA {pragma}")
-        indexes = create_sqlite_tables(db)
-        with db.conn:  # one transaction for every row
-            for model in TABLES:
-                _copy_rows(con, db, model.meta.name, model)
-        for name, column in indexes:
-            db.table(name).create_index([column], if_not_exists=True)
-        for table, columns in FTS_COLUMNS.items():
-            db.table(table).enable_fts(columns, create_triggers=False, tokenize="porter")
-        if lengths is not None:
-            archive_lengths(db, lengths.result())
-        derive_for_pages(db)
-        for name, statement in views():
-            db.execute(statement)
-            materialize_view(db, name, statement)
-        db.close()
+    db = sqlite_utils.Database(path, recreate=True)
+    for pragma in SQLITE_BULK_PRAGMAS:
+        db.execute(f"PRAGMA {pragma}")
+    indexes = create_sqlite_tables(db)
+    with db.conn:  # one transaction for every row
+        for model in TABLES:
+            _copy_rows(con, db, model.meta.name, model)
+    for name, column in indexes:
+        db.table(name).create_index([column], if_not_exists=True)
+    for table, columns in FTS_COLUMNS.items():
+        db.table(table).enable_fts(columns, create_triggers=False, tokenize="porter")
+    if archive_dir is not None:
+        archive_lengths(con, db, archive_dir)
+    derive_for_pages(db)
+    for name, statement in views():
+        db.execute(statement)
+        materialize_view(db, name, statement)
+    db.close()
 
 
 def create_sqlite_tables(db) -> list[tuple[str, str]]:
@@ -253,13 +221,12 @@ def inspect_counts(database: Path, path: Path) -> None:
 def sqlite_from_csvs(data_dir: Path, path: Path, archive_dir: Location | None = None) -> None:
     """The SQLite database `claims build` publishes, straight from the CSVs (no DuckDB file kept):
     what the cross-table expectations and the Data Docs run on."""
-    with tempfile.TemporaryDirectory(prefix=".duckdb-spill-", dir=path.parent) as spill_dir:
-        con = open_work_database(Path(spill_dir))
-        try:
-            load_tables(con, data_dir)
-            write_sqlite(con, path, archive_dir)
-        finally:
-            con.close()
+    con = duckdb.connect()
+    try:
+        load_duckdb(con, data_dir)
+        write_sqlite(con, path, archive_dir)
+    finally:
+        con.close()
 
 
 def archived_text_lengths(con, archive_dir: Location) -> list[tuple[str, int]]:
@@ -276,18 +243,11 @@ def archived_text_lengths(con, archive_dir: Location) -> list[tuple[str, int]]:
     return lengths
 
 
-def _measured_texts(con: duckdb.DuckDBPyConnection, archive_dir: Location) -> list[tuple[str, int]]:
-    """archived_text_lengths on a connection of its own, so that it can run in a thread."""
-    cursor = con.cursor()
-    try:
-        return archived_text_lengths(cursor, archive_dir)
-    finally:
-        cursor.close()
-
-
-def archive_lengths(db, lengths: list[tuple[str, int]]) -> None:
+def archive_lengths(con, db, archive_dir: Location) -> None:
     """archived_texts: the length of each archived text (not the text), so that offsets can be checked."""
-    rows = [{"archive_sha256": sha256, "char_length": length} for sha256, length in lengths]
+    rows = [
+        {"archive_sha256": sha256, "char_length": length} for sha256, length in archived_text_lengths(con, archive_dir)
+    ]
     # created even when no text could be read, so that queries on it find no row rather than no table
     db.table("archived_texts").create(
         {"archive_sha256": str, "char_length": int}, pk="archive_sha256", if_not_exists=True
