@@ -177,13 +177,9 @@ def _register(con, name: str, table: Table) -> None:
     con.unregister("_incoming")
 
 
-def _duckdb_read(con, path: Path, name: str, columns: list[str], facts: dict) -> int | None:
-    """Read a clean file with DuckDB into table `name`; its row count, or None if the reference
-    reader must read it (a record DuckDB reads otherwise, a cell too long).
-
-    The file is read once, into `_file_{name}`; `name` is a view of it with `_line`, the record's
-    index in the file (a base table's rowid, in the file's order) plus 2 for the header and the
-    1-based count."""
+def _duckdb_read(con, path: Path, name: str, columns: list[str]) -> tuple[int, int] | None:
+    """Read a file with DuckDB into `_file_{name}`: (records, odd records: too many or too few
+    cells, a cell too long), or None if DuckDB cannot read it (a quote out of place, invalid UTF-8)."""
     # One column more than the schema, padding on, and a NULL string no clean file contains: a
     # record with too many cells fills `_extra`, one with too few leaves its last column NULL (an
     # empty cell reads as ''), so both are caught although DuckDB tolerates them.
@@ -194,49 +190,61 @@ def _duckdb_read(con, path: Path, name: str, columns: list[str], facts: dict) ->
     reader = duckdb_read_csv(path, [*columns, "_extra"], null_padding="true", nullstr=_q(NULL_MARKER))
     try:
         con.execute(f"CREATE OR REPLACE TABLE _file_{name} AS SELECT {cells}, {odd} AS _odd FROM {reader}")
-        rows, odd_rows = con.execute(f"SELECT count(*), count(*) FILTER (WHERE _odd) FROM _file_{name}").fetchone()
+        return con.execute(f"SELECT count(*), count(*) FILTER (WHERE _odd) FROM _file_{name}").fetchone()
     except duckdb.Error:
         con.execute(f"DROP TABLE IF EXISTS _file_{name}")
         return None
+
+
+def _scan_and_read(con, scanner, path: Path, name: str, columns: list[str]) -> int | None:
+    """Table `name` read by DuckDB, if the byte scan finds a plain file and DuckDB read one line
+    per record with the right cells; its row count, or None if the reference reader must read it.
+
+    The bytes are scanned (Python, in `scanner`'s thread) while DuckDB reads the file (which lets
+    go of the GIL): a read the scan disowns is dropped. DuckDB keeps the file in `_file_{name}`,
+    and `name` is a view of it with `_line`, the record's index in the file (a base table's rowid,
+    in the file's order) plus 2 for the header and the 1-based count."""
+    # DuckDB's reader rejects invalid UTF-8 in every cell it reads (the header is compared byte
+    # for byte), so the scan leaves UTF-8 to it
+    scan = scanner.submit(byte_scan, path, False)
+    counts = _duckdb_read(con, path, name, columns)
+    try:
+        facts = scan.result()
+    except OSError:  # vanished or unreadable since: the reference reader says why
+        facts = None
     # one line per record, the right number of cells, no long cell: the line numbers are exact
-    if odd_rows or rows != facts["newlines"] - 1:
-        con.execute(f"DROP TABLE _file_{name}")
+    if counts is None or not plain_file(facts, columns) or counts[1] or counts[0] != facts["newlines"] - 1:
+        con.execute(f"DROP TABLE IF EXISTS _file_{name}")
         return None
     con.execute(
         f"CREATE OR REPLACE VIEW {name} AS SELECT {', '.join(columns)}, CAST(rowid + 2 AS BIGINT) AS _line FROM _file_{name}"
     )
-    return rows
+    return counts[0]
 
 
 def load(run, con) -> None:
     """Every table into DuckDB (text columns, empty cells NULL, `_line`); file-level findings."""
-    for model in TABLES:
-        name, columns = model.meta.name, model.columns()
-        con.execute(f"CREATE OR REPLACE TABLE _bad_{name} (_line BIGINT)")  # lines the rows layer rejects
-        path = run.data_dir / f"{name}.csv"
-        shown = run.shown(path)
-        table = Table(name, path, shown, columns)
-        run.tables[name] = table
-        rows = None
-        if path.exists() and file_problem(path) is None:
-            try:
-                # DuckDB's reader rejects invalid UTF-8 in every cell it reads (the header is
-                # compared byte for byte), and the reference reader reads a file it rejects
-                facts = byte_scan(path, check_utf8=False)
-            except OSError:  # vanished or unreadable since: the reference reader says why
-                facts = None
-            if plain_file(facts, columns):
-                rows = _duckdb_read(con, path, name, columns, facts)
-        if rows is not None:
-            table.loaded, table.count, table.read_by = True, rows, "duckdb"
-            continue
-        # anything unusual: the reference reader decides, and its findings are the reference's
-        table, findings = read_table(path, model, shown)
-        run.tables[name] = table
-        for finding in findings:
-            run.findings.add(finding)
-        if table.loaded:
-            _register(con, name, table)
+    with ThreadPoolExecutor(1) as scanner:
+        for model in TABLES:
+            name, columns = model.meta.name, model.columns()
+            con.execute(f"CREATE OR REPLACE TABLE _bad_{name} (_line BIGINT)")  # lines the rows layer rejects
+            path = run.data_dir / f"{name}.csv"
+            shown = run.shown(path)
+            table = Table(name, path, shown, columns)
+            run.tables[name] = table
+            rows = None
+            if path.exists() and file_problem(path) is None:
+                rows = _scan_and_read(con, scanner, path, name, columns)
+            if rows is not None:
+                table.loaded, table.count, table.read_by = True, rows, "duckdb"
+                continue
+            # anything unusual: the reference reader decides, and its findings are the reference's
+            table, findings = read_table(path, model, shown)
+            run.tables[name] = table
+            for finding in findings:
+                run.findings.add(finding)
+            if table.loaded:
+                _register(con, name, table)
 
 
 # --- rows: select with SQL from the catalogue, judge with the reference ----------------------------
