@@ -145,6 +145,7 @@ def test_targets_say_met_or_missed_by_how_much():
     assert bench.verdict("x", 6.0, 3, "×") == "- x: 6.0× (target ≤ 3×) — missed by 2.00×"
     assert bench.verdict("y", 5.0, 10, "×", at_most=False).endswith("missed by 2.00×")
     assert bench.verdict("z", 150, 100, "ms") == "- z: 150 ms (target ≤ 100 ms) — missed by 1.50×"
+    assert bench.verdict("c", 2.55, 3, "s") == "- c: 2.55 s (target ≤ 3 s) — met"  # not "3 s"
 
 
 def test_a_step_s_figures_are_read_past_duckdb_s_progress_bar():

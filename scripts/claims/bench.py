@@ -472,7 +472,8 @@ def verdict(name: str, figure: float | None, limit: float, unit: str, at_most: b
     """One target line: the figure, and met or missed by how much."""
     if figure is None:
         return f"- {name}: not measured — missed"
-    shown = f"{figure:.1f}{unit}" if unit == "×" else f"{figure:.0f} {unit}"
+    # seconds to the hundredth: a whole number would show 2.55 s as "3 s" against a 3 s target
+    shown = f"{figure:.1f}{unit}" if unit == "×" else f"{figure:.2f} s" if unit == "s" else f"{figure:.0f} {unit}"
     goal = f"{'≤' if at_most else '≥'} {limit:g}{unit if unit == '×' else ' ' + unit}"
     if (figure <= limit) if at_most else (figure >= limit):
         return f"- {name}: {shown} (target {goal}) — met"
@@ -535,7 +536,7 @@ def targets(results: list[Measure]) -> list[str]:
         if load:
             out.append(
                 f"- {biggest:,}: Datasette load test, 200 requests 8 at a time: p50 {load.extra['p50_ms']:.0f} ms, p95 {load.extra['p95_ms']:.0f} ms, "
-                f"{load.extra['errors']} errors (target 0) — {'met' if not load.extra['errors'] else 'missed'}"
+                f"{load.extra['errors']} errors (target 0 errors) — {'met' if not load.extra['errors'] else 'missed'}"
             )
     return out
 
