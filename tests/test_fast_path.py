@@ -222,3 +222,46 @@ def test_a_broken_file_falls_back_to_the_reference_reader(dataset):
     FIXTURES["broken-quoting"](dataset)
     fast = validate(dataset.dir, dataset.archive, layers=LAYERS, engine="fast")
     assert fast.tables["places"].read_by == "python" and fast.tables["actors"].read_by == "duckdb"
+
+
+def _both_engines(dataset) -> dict[str, set]:
+    found = {}
+    for engine in ("fast", "reference"):
+        run = validate(
+            dataset.dir, dataset.archive, layers=("structure", "rows", "integrity", "provenance"), engine=engine
+        )
+        found[engine] = {(Path(f.path).name, f.line, f.column, f.rule) for f in run.findings}
+    return found
+
+
+def test_a_stray_quote_does_not_hide_a_padded_quote_later_in_the_file(dataset):
+    """One unquoted `"` inside a cell (both readers accept it) used to flip the quote count that
+    told padding outside quotes from text inside them, and DuckDB read ` "Yuri Ushakov"` otherwise."""
+    path = dataset.path("actors")
+    text = path.read_text(encoding="utf-8")
+    assert "volodymyr-zelenskyy,Volodymyr Zelenskyy," in text and "yuri-ushakov,Yuri Ushakov," in text
+    text = text.replace("volodymyr-zelenskyy,Volodymyr Zelenskyy,", 'volodymyr-zelenskyy,Volodymyr 5" Zelenskyy,', 1)
+    text = text.replace("yuri-ushakov,Yuri Ushakov,", 'yuri-ushakov, "Yuri Ushakov",', 1)
+    path.write_text(text, encoding="utf-8")
+    found = _both_engines(dataset)
+    line = dataset.line_of("actors", actor_id="yuri-ushakov")
+    assert ("actors.csv", line, "name", "padding") in found["reference"]
+    assert found["fast"] == found["reference"]
+
+
+def test_an_offset_with_unicode_whitespace_is_read_as_the_reference_reads_it(dataset):
+    """Python's int() strips a no-break space that DuckDB's cast rejects: no internal error."""
+    row = dataset.row("attestations", attestation_id="att-002")
+    dataset.edit("attestations", {"attestation_id": "att-002"}, char_start="\u00a0" + row["char_start"])
+    found = _both_engines(dataset)
+    assert not any(rule == "internal-error" for *_rest, rule in found["fast"])
+    assert found["fast"] == found["reference"]
+
+
+def test_an_unreadable_attestations_file_skips_the_mention_rule(dataset):
+    """The mention rule reads the excerpts: without them it is skipped, not an internal error."""
+    dataset.path("attestations").unlink()
+    found = _both_engines(dataset)
+    rules = {rule for *_rest, rule in found["fast"]}
+    assert "internal-error" not in rules and "mention-not-named" not in rules
+    assert found["fast"] == found["reference"]

@@ -48,6 +48,7 @@ from claims.schema.catalogue import (
     ELISION,
     ID_PATTERN,
     QUOTED_FRAGMENT_PATTERN,
+    WS_SQL,
     id_cell_sql,
     row_rules,
     sql_string,
@@ -87,21 +88,16 @@ NULL_MARKER = "\x01"  # the fast reader's NULL string: a file that contains it i
 # --- loading ------------------------------------------------------------------------------------
 
 
-def padded_quotes(chunk: bytes, quotes_before: int) -> bool:
-    """Whether the chunk has whitespace between a delimiter (or line start) outside quotes and an
-    opening quote, or between a closing quote and a delimiter (or line end). Counting the quotes
-    before a match tells inside from outside: `"", ""` inside a quoted cell is not padding."""
+def padded_quotes(chunk: bytes) -> bool:
+    """Whether the chunk has whitespace between a delimiter (or line start) and a quote, or between
+    a quote and a delimiter (or line end), anywhere. Counting quotes cannot tell whether such a
+    quote is inside a quoted cell: one stray quote in an unquoted cell, which both readers accept,
+    flips the count for the rest of the file. So any is ambiguous, and the reference reads the file."""
     # the common case first: no blank next to a quote (a pattern that starts with the quote is
     # searched at memchr speed, so the other side is searched in the reversed bytes)
     if not (QUOTE_THEN_BLANK.search(chunk) or QUOTE_THEN_BLANK.search(chunk[::-1])):
         return False
-    for found in QUOTE_PADDING.finditer(chunk):
-        if found.group().endswith(b'"'):  # delimiter, blanks, quote: the delimiter must be outside quotes
-            if (quotes_before + chunk.count(b'"', 0, found.start())) % 2 == 0:
-                return True
-        elif (quotes_before + chunk.count(b'"', 0, found.start())) % 2 == 1:  # a closing quote
-            return True
-    return False
+    return QUOTE_PADDING.search(chunk) is not None
 
 
 def byte_scan(path: Path, check_utf8: bool = True) -> dict:
@@ -120,7 +116,7 @@ def byte_scan(path: Path, check_utf8: bool = True) -> dict:
         "ambiguous": False,
     }
     decoder = codecs.getincrementaldecoder("utf-8")()
-    last, quotes = b"", 0
+    last = b""
     with path.open("rb") as handle:
         first = True
         while chunk := handle.read(CHUNK):
@@ -134,8 +130,7 @@ def byte_scan(path: Path, check_utf8: bool = True) -> dict:
             facts["nul"] |= b"\x00" in chunk
             facts["cr"] |= b"\r" in chunk
             facts["newlines"] += chunk.count(b"\n")
-            facts["ambiguous"] |= NULL_MARKER.encode() in chunk or padded_quotes(chunk, quotes)
-            quotes += chunk.count(b'"')
+            facts["ambiguous"] |= NULL_MARKER.encode() in chunk or padded_quotes(chunk)
             try:
                 if check_utf8:
                     decoder.decode(chunk)
@@ -447,6 +442,13 @@ def _excerpt_mismatches(con, archive: Archive) -> tuple[list[tuple[int, str]], d
     return mismatches, lengths
 
 
+def _offset(column: str) -> str:
+    """SQL: an integer cell the rows layer accepted, as a BIGINT. The reference reads it with
+    Python's int(), which also strips Unicode whitespace (a no-break space, say) that DuckDB's
+    cast rejects; a cell that still does not convert is NULL, never an error."""
+    return f"coalesce(TRY_CAST({column} AS BIGINT), TRY_CAST(regexp_replace({column}, {_q('^' + WS_SQL + '+|' + WS_SQL + '+$')}, '', 'g') AS BIGINT))"
+
+
 def check_provenance(run, con, archive: Archive | None = None) -> None:
     """The provenance layer's rules on the rows that passed the rows layer: SQL and a streamed
     excerpt comparison select, the reference's checks (claims.validate.provenance) judge."""
@@ -464,16 +466,16 @@ def check_provenance(run, con, archive: Archive | None = None) -> None:
     add = run.findings.add
     shown = {t: run.tables[t].shown for t in needed}
     sources = con.execute(
-        "SELECT _line, archive_sha256, CAST(body_char_end AS BIGINT) FROM _ok_sources WHERE archive_sha256 IS NOT NULL ORDER BY _line"
+        f"SELECT _line, archive_sha256, {_offset('body_char_end')} FROM _ok_sources WHERE archive_sha256 IS NOT NULL ORDER BY _line"
     ).fetchall()
     available = sorted({sha for _line, sha, _end in sources if archive.fetch(sha) is not None})
     con.register("_batch", pa.table({"sha": pa.array(available, pa.string())}))
     con.execute("CREATE OR REPLACE TABLE _available AS SELECT * FROM _batch")
     con.unregister("_batch")
     con.execute(
-        """CREATE OR REPLACE TABLE _cited AS
-           SELECT a._line, a.statement_id, a.excerpt, CAST(a.char_start AS BIGINT) AS cs, CAST(a.char_end AS BIGINT) AS ce,
-                  CAST(s.body_char_start AS BIGINT) AS bs, CAST(s.body_char_end AS BIGINT) AS be, s.archive_sha256 AS sha
+        f"""CREATE OR REPLACE TABLE _cited AS
+           SELECT a._line, a.statement_id, a.excerpt, {_offset("a.char_start")} AS cs, {_offset("a.char_end")} AS ce,
+                  {_offset("s.body_char_start")} AS bs, {_offset("s.body_char_end")} AS be, s.archive_sha256 AS sha
            FROM _ok_attestations a JOIN _ok_sources s ON s.source_id = a.source_id
            WHERE s.archive_sha256 IN (SELECT sha FROM _available)"""
     )
@@ -538,7 +540,7 @@ def check_provenance(run, con, archive: Archive | None = None) -> None:
             ):
                 add(finding)
     roles = con.execute(
-        """SELECT a._line, a.role, a.role_source_id, s.archive_sha256, CAST(s.body_char_start AS BIGINT), CAST(s.body_char_end AS BIGINT)
+        f"""SELECT a._line, a.role, a.role_source_id, s.archive_sha256, {_offset("s.body_char_start")}, {_offset("s.body_char_end")}
            FROM _ok_actors a JOIN _ok_sources s ON s.source_id = a.role_source_id
            WHERE a.role IS NOT NULL AND s.archive_sha256 IN (SELECT sha FROM _lengths) ORDER BY s.archive_sha256, a._line"""
     ).fetchall()
@@ -575,7 +577,7 @@ def _titles(run, con, archive) -> None:
         "CREATE OR REPLACE VIEW _ok_positions AS SELECT * FROM positions WHERE _line NOT IN (SELECT _line FROM _bad_positions)"
     )
     titles = con.execute(
-        """SELECT p._line, p.title, p.source_id, s.archive_sha256, CAST(s.body_char_start AS BIGINT), CAST(s.body_char_end AS BIGINT)
+        f"""SELECT p._line, p.title, p.source_id, s.archive_sha256, {_offset("s.body_char_start")}, {_offset("s.body_char_end")}
            FROM _ok_positions p JOIN _ok_sources s ON s.source_id = p.source_id
            WHERE s.archive_sha256 IN (SELECT sha FROM _lengths) ORDER BY s.archive_sha256, p._line"""
     ).fetchall()

@@ -347,7 +347,7 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
     if not unusable & {"statements", "actors"}:
         _outlet_claims(con, add, shown)
 
-    if not unusable & {"statements", "statement_mentions"}:
+    if not unusable & {"statements", "statement_mentions", "attestations"}:  # the excerpts name them too
         _mentions_named(con, add, shown)
 
     if not unusable & {"retired_ids", "published_ids"}:
