@@ -88,16 +88,21 @@ NULL_MARKER = "\x01"  # the fast reader's NULL string: a file that contains it i
 # --- loading ------------------------------------------------------------------------------------
 
 
-def padded_quotes(chunk: bytes) -> bool:
-    """Whether the chunk has whitespace between a delimiter (or line start) and a quote, or between
-    a quote and a delimiter (or line end), anywhere. Counting quotes cannot tell whether such a
-    quote is inside a quoted cell: one stray quote in an unquoted cell, which both readers accept,
-    flips the count for the rest of the file. So any is ambiguous, and the reference reads the file."""
+def padded_quotes(chunk: bytes, quotes_before: int) -> bool:
+    """Whether the chunk has whitespace between a delimiter (or line start) outside quotes and an
+    opening quote, or between a closing quote and a delimiter (or line end). Counting the quotes
+    before a match tells inside from outside: `"", ""` inside a quoted cell is not padding."""
     # the common case first: no blank next to a quote (a pattern that starts with the quote is
     # searched at memchr speed, so the other side is searched in the reversed bytes)
     if not (QUOTE_THEN_BLANK.search(chunk) or QUOTE_THEN_BLANK.search(chunk[::-1])):
         return False
-    return QUOTE_PADDING.search(chunk) is not None
+    for found in QUOTE_PADDING.finditer(chunk):
+        if found.group().endswith(b'"'):  # delimiter, blanks, quote: the delimiter must be outside quotes
+            if (quotes_before + chunk.count(b'"', 0, found.start())) % 2 == 0:
+                return True
+        elif (quotes_before + chunk.count(b'"', 0, found.start())) % 2 == 1:  # a closing quote
+            return True
+    return False
 
 
 def byte_scan(path: Path, check_utf8: bool = True) -> dict:
@@ -116,7 +121,7 @@ def byte_scan(path: Path, check_utf8: bool = True) -> dict:
         "ambiguous": False,
     }
     decoder = codecs.getincrementaldecoder("utf-8")()
-    last = b""
+    last, quotes = b"", 0
     with path.open("rb") as handle:
         first = True
         while chunk := handle.read(CHUNK):
@@ -130,7 +135,8 @@ def byte_scan(path: Path, check_utf8: bool = True) -> dict:
             facts["nul"] |= b"\x00" in chunk
             facts["cr"] |= b"\r" in chunk
             facts["newlines"] += chunk.count(b"\n")
-            facts["ambiguous"] |= NULL_MARKER.encode() in chunk or padded_quotes(chunk)
+            facts["ambiguous"] |= NULL_MARKER.encode() in chunk or padded_quotes(chunk, quotes)
+            quotes += chunk.count(b'"')
             try:
                 if check_utf8:
                     decoder.decode(chunk)
