@@ -167,15 +167,20 @@ def plain_file(facts: dict | None, columns: list[str]) -> bool:
     return facts["header"] == ",".join(columns).encode()
 
 
+def _put(con, name: str, columns: dict[str, pa.Array]) -> None:
+    """A table `name` made from columns of Python values (DuckDB, or the Spark engine's connection)."""
+    con.register("_incoming", pa.table(columns))
+    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _incoming")
+    con.unregister("_incoming")
+
+
 def _register(con, name: str, table: Table) -> None:
     """A table read by the reference reader, into DuckDB (only for files that need it)."""
     columns = {
         column: pa.array([row[column] or None for row in table.rows], type=pa.string()) for column in table.columns
     }
     columns["_line"] = pa.array(table.lines, type=pa.int64())
-    con.register("_incoming", pa.table(columns))
-    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _incoming")
-    con.unregister("_incoming")
+    _put(con, name, columns)
 
 
 def _duckdb_read(con, path: Path, name: str, columns: list[str]) -> tuple[int, int] | None:
@@ -475,9 +480,7 @@ def check_provenance(run, con, archive: Archive | None = None) -> None:
         f"SELECT _line, archive_sha256, {_offset('body_char_end')} FROM _ok_sources WHERE archive_sha256 IS NOT NULL ORDER BY _line"
     ).fetchall()
     available = sorted({sha for _line, sha, _end in sources if archive.fetch(sha) is not None})
-    con.register("_batch", pa.table({"sha": pa.array(available, pa.string())}))
-    con.execute("CREATE OR REPLACE TABLE _available AS SELECT * FROM _batch")
-    con.unregister("_batch")
+    _put(con, "_available", {"sha": pa.array(available, pa.string())})
     con.execute(
         f"""CREATE OR REPLACE TABLE _cited AS
            SELECT a._line, a.statement_id, a.excerpt, {_offset("a.char_start")} AS cs, {_offset("a.char_end")} AS ce,
@@ -493,23 +496,20 @@ def check_provenance(run, con, archive: Archive | None = None) -> None:
     for line, sha, body_end in sources:
         for finding in source_findings(shown["sources"], line, sha, body_end, lengths.get(sha), archive):
             add(finding)
-    con.register(
-        "_batch",
-        pa.table({"sha": pa.array(list(lengths), pa.string()), "length": pa.array(list(lengths.values()), pa.int64())}),
+    _put(
+        con,
+        "_lengths",
+        {"sha": pa.array(list(lengths), pa.string()), "length": pa.array(list(lengths.values()), pa.int64())},
     )
-    con.execute("CREATE OR REPLACE TABLE _lengths AS SELECT * FROM _batch")
-    con.unregister("_batch")
-    con.register(
-        "_batch",
-        pa.table(
-            {
-                "_line": pa.array([m[0] for m in mismatches], pa.int64()),
-                "sha": pa.array([m[1] for m in mismatches], pa.string()),
-            }
-        ),
+    mismatched = sorted(set(mismatches))  # a (line, text) pair twice if two sources share a key and a text
+    _put(
+        con,
+        "_mismatched",
+        {
+            "_line": pa.array([m[0] for m in mismatched], pa.int64()),
+            "sha": pa.array([m[1] for m in mismatched], pa.string()),
+        },
     )
-    con.execute("CREATE OR REPLACE TABLE _mismatched AS SELECT DISTINCT _line, sha FROM _batch")
-    con.unregister("_batch")
     # a view: the attestations' excerpts are held once, in _cited
     con.execute(
         """CREATE OR REPLACE VIEW _evidence AS

@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from claims.findings import Finding
 from claims.schema import ID_TABLES, MENTION_TARGETS, TABLES
-from claims.schema.catalogue import shorten
+from claims.schema.catalogue import WS_SQL, shorten
 from claims.schema.fields import WHITESPACE_RANGES, char_class
 from claims.validate.run import Run
 
@@ -47,7 +47,7 @@ PRONOUNS = (
 )
 
 
-WHITESPACE = char_class(WHITESPACE_RANGES, re2=True)
+WHITESPACE = WS_SQL  # the catalogue's whitespace class, as RE2 writes it
 # Whitespace other than the plain space: with two whitespace characters in a row, what `_spaced`
 # rewrites (rewriting costs five times as much as looking, and most texts have neither).
 UNSPACED = char_class(
