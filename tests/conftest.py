@@ -156,3 +156,18 @@ def synthetic_source(tmp_path_factory) -> Path:
 def synthetic(tmp_path: Path, synthetic_source: Path) -> Dataset:
     """A scratch copy of the synthetic dataset, with its synthetic archive."""
     return Dataset(tmp_path, synthetic_source / "archive", data=synthetic_source / "data")
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Path:
+    """A checkout as a pull request's runner has it, in a temporary folder: the data and
+    datapackage.json copied (a test may break them), everything else linked to the repository.
+    Commands run from inside it find it as their project."""
+    for entry in REPO.iterdir():
+        if entry.name in {".git", "build", "dist", "test-artifacts"}:
+            continue
+        if entry.name in {"data", "datapackage.json"}:
+            (shutil.copytree if entry.is_dir() else shutil.copy)(entry, tmp_path / entry.name)
+        else:
+            (tmp_path / entry.name).symlink_to(entry)
+    return tmp_path
