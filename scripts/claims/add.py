@@ -96,8 +96,8 @@ def next_id(data_dir: Path, table: str) -> str | None:
 
 def slug(text: str) -> str:
     """Lower-case ASCII words joined by hyphens, as IDs are written."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    letters = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
+    return re.sub(r"[^a-z0-9]+", "-", letters.lower()).strip("-")
 
 
 def free_id(data_dir: Path, table: str, wanted: str) -> str:
