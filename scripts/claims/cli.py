@@ -22,7 +22,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from claims import __version__, add, bench, coverage, generate, project, report
+from claims import __version__, add, bench, coverage, generate, project, report, review
 from claims.archive import Location, LocationError, default_archive, default_cache, is_url, parse_location
 from claims.archive import add as archive_capture
 from claims.build import BuildRefused, OutputUnusable, build
@@ -998,6 +998,38 @@ def add_actor_command(
     except add.AddProblem as problem:
         raise click.UsageError(str(problem)) from None
     _report(draft, data_dir, archive, dry_run)
+
+
+@cli.command("review")
+@click.argument("source_id")
+@click.option("--since", metavar="REF", default=None, help="Mark the rows added since this git revision (e.g. main).")
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    show_default="build/review/SOURCE_ID.html",
+    help="The page to write.",
+)
+@data_option
+@archive_option
+def review_command(
+    source_id: str, since: str | None, out_file: Path | None, data_dir: Path | None, archive_location: Location | None
+) -> None:
+    """Write a local HTML page of SOURCE_ID's archived article: each paragraph of the body with its
+    excerpts highlighted and linked to the rows they back, paragraphs without rows marked (with the
+    checklist's reason), the page furniture greyed; with --since, the rows a pull request adds.
+
+    The page holds the full archived text: it is for contributors and maintainers, made from the
+    local archive, and never part of the published site."""
+    out_file = out_file or _under_project(None, "build", "review", f"{source_id}.html")
+    try:
+        written = review.write(
+            _data_dir(data_dir), _required_archive(archive_location), source_id, out_file, since, project.current().root
+        )
+    except review.ReviewError as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(f"wrote {os.path.relpath(written)}")
 
 
 @cli.group("archive")
