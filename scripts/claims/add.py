@@ -345,10 +345,12 @@ def date_cells(
 
 
 def _ask_or_note(draft: Draft, ask: Ask | None, column: str, question: str, choices, suggested: str, why: str) -> str:
-    if ask is not None:
-        return ask(column, question, choices, suggested)
-    draft.notes.append(f"{column}: left empty: {why}")
-    return ""
+    """The answer of whoever runs the command, on a terminal; else (or with no answer) nothing,
+    and a note saying why the column is empty."""
+    answer = ask(column, question, choices, suggested) if ask is not None else ""
+    if not answer:
+        draft.notes.append(f"{column}: left empty: {why}")
+    return answer
 
 
 def quoted_text(excerpt_text: str) -> str:

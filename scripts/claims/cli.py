@@ -806,8 +806,9 @@ def _asker(no_input: bool) -> add.Ask | None:
         return None
 
     def ask(column: str, question: str, choices: list[str] | None, suggested: str) -> str:
-        kind = click.Choice([*choices, ""]) if choices else str
-        return click.prompt(f"{column}: {question}", default=suggested, type=kind, show_choices=bool(choices))
+        if choices:  # a type or a basis: one of the schema's values, asked for until given
+            return click.prompt(f"{column}: {question}", type=click.Choice(choices), default=suggested or None)
+        return click.prompt(f"{column}: {question}", default=suggested, show_default=bool(suggested))
 
     return ask
 
