@@ -107,6 +107,23 @@ def test_a_terminal_is_asked_with_the_suggestion(dataset, needs_archive):
     ]
 
 
+def test_given_columns_are_kept_and_names_resolved(dataset, needs_archive):
+    """An actor given by a name or an alias is written as its ID, as every foreign key is."""
+    draft = add.draft_statement(
+        dataset.dir,
+        dataset.archive,
+        FORTUNE,
+        "Trump said Tuesday he was directing Witkoff",
+        given={
+            "statements": {"statement_type": "paraphrase", "speaker_id": "Trump", "addressee_id": "Reporters"},
+            "attestations": {"evidence_basis": "unspecified"},
+        },
+    )
+    (statement,) = draft.rows["statements"]
+    assert (statement["speaker_id"], statement["addressee_id"]) == ("donald-trump", "reporters")
+    assert not any(note.startswith(("speaker_id", "evidence_basis")) for note in draft.notes)
+
+
 def test_undecided_columns_stay_empty_and_the_checks_say_so(dataset, needs_archive):
     result = claims_add(
         dataset, "statement", FORTUNE, "Trump said Tuesday he was directing Witkoff", "--statement-type", "paraphrase"

@@ -24,7 +24,7 @@ import io
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -118,6 +118,16 @@ def resolve_reference(data_dir: Path, table: str, value: str) -> str:
         if len(named) == 1:
             return named.pop()
     return value
+
+
+def with_references(data_dir: Path, table: str, given: dict[str, str]) -> dict[str, str]:
+    """The given cells of `table`, each foreign key resolved (`resolve_reference`): every column
+    the schema marks as one, so that a new column needs nothing here."""
+    keys = {key.fields[0]: key.table for key in TABLES_BY_NAME[table].foreign_keys()}
+    return {
+        column: resolve_reference(data_dir, keys[column], value) if column in keys and value else value
+        for column, value in given.items()
+    }
 
 
 def _actor_names(row: dict[str, str]) -> list[str]:
@@ -391,14 +401,17 @@ def draft_statement(
     words: str | None,
     chars: tuple[int, int] | None = None,
     given: dict[str, dict[str, str]] | None = None,
-    mentions: list[str] = (),  # type: ignore[assignment]
+    mentions: Sequence[str] = (),
     suggest_mentions: bool = True,
     date_against: str | None = None,
     ask: Ask | None = None,
 ) -> Draft:
     """The statement, attestation and mentions for the excerpt `words` (or `chars`) of `source_id`.
     `given`: table → column → value, from the options (empty values are not given)."""
-    given = {table: {k: v for k, v in values.items() if v} for table, values in (given or {}).items()}
+    given = {
+        table: with_references(data_dir, table, {k: v for k, v in values.items() if v})
+        for table, values in (given or {}).items()
+    }
     mine, evidence = given.get("statements", {}), given.get("attestations", {})
     draft = Draft()
     found = excerpt(data_dir, archive, source_id, words, chars)
@@ -416,14 +429,12 @@ def draft_statement(
     outlet_voice = kind == "outlet_claim"
     speakers, addressees = framed_speakers(found.text, naming)
     speaker = mine.get("speaker_id")
-    if speaker:
-        speaker = resolve_reference(data_dir, "actors", speaker)
-    elif outlet_voice and found.source.get("author_id"):
+    if not speaker and outlet_voice and found.source.get("author_id"):
         speaker = found.source["author_id"]
         draft.notes.append(
             f"speaker_id: {speaker}, the author of {source_id}: an outlet_claim is the outlet's own voice"
         )
-    else:
+    elif not speaker:
         suggestion = next(iter(speakers)) if len(speakers) == 1 else ""
         named = ", ".join(sorted(speakers)) or "no one"
         speaker = resolve_reference(
@@ -440,9 +451,7 @@ def draft_statement(
             ),
         )
     addressee = mine.get("addressee_id", "")
-    if addressee:
-        addressee = resolve_reference(data_dir, "actors", addressee)
-    elif addressees - {speaker}:
+    if not addressee and addressees - {speaker}:
         told = sorted(addressees - {speaker})
         addressee = resolve_reference(
             data_dir,
@@ -499,9 +508,6 @@ def draft_statement(
         "text": text,
         **date_cells(draft, data_dir, found, mine, outlet_voice, date_against),
     }
-    for column in ("event_id",):
-        if statement.get(column):
-            statement[column] = resolve_reference(data_dir, "events", statement[column])
     draft.add("statements", statement)
     draft.add(
         "attestations",
@@ -563,7 +569,10 @@ def draft_event(
     ask: Ask | None = None,
 ) -> Draft:
     """The event and its attestation for the excerpt `words` (or `chars`) of `source_id`."""
-    given = {table: {k: v for k, v in values.items() if v} for table, values in (given or {}).items()}
+    given = {
+        table: with_references(data_dir, table, {k: v for k, v in values.items() if v})
+        for table, values in (given or {}).items()
+    }
     mine, evidence = given.get("events", {}), given.get("attestations", {})
     draft = Draft()
     found = excerpt(data_dir, archive, source_id, words, chars)
@@ -605,8 +614,6 @@ def draft_event(
         "",
         "what does the source say its knowledge rests on? pass --evidence-basis",
     )
-    if mine.get("place_id"):
-        mine["place_id"] = resolve_reference(data_dir, "places", mine["place_id"])
     draft.add("events", {**mine, "event_id": event_id, "event_type": kind, "title": title, **dates})
     draft.add(
         "attestations",
@@ -640,7 +647,7 @@ def draft_actor(
 ) -> Draft:
     """The actor `name`; its role, if given, quoted with the source's own characters from the
     article body of `role_source_id`."""
-    mine = {k: v for k, v in ((given or {}).get("actors") or {}).items() if v}
+    mine = with_references(data_dir, "actors", {k: v for k, v in ((given or {}).get("actors") or {}).items() if v})
     draft = Draft()
     actor_id = free_id(data_dir, "actors", mine.get("actor_id") or slug(name))
     kind = mine.get("actor_type") or _ask_or_note(
@@ -666,8 +673,6 @@ def draft_actor(
         if not spans:
             raise AddProblem(f"--role {role!r} is not in the article body of {role_source}: copy it from the article")
         role = text[start + spans[0][0] : start + spans[0][1]]  # the source's own characters
-    if mine.get("affiliation_id"):
-        mine["affiliation_id"] = resolve_reference(data_dir, "actors", mine["affiliation_id"])
     draft.add(
         "actors",
         {**mine, "actor_id": actor_id, "name": name, "actor_type": kind, "role": role, "role_source_id": role_source},

@@ -716,13 +716,11 @@ def check_command(
     root = project.current().root
     if output_format == "sarif":
         click.echo(json.dumps(report.sarif(result.findings, root), ensure_ascii=False, indent=1))
-    for step in result.steps:
-        for finding in step.findings if output_format != "sarif" else ():
-            click.echo(
-                report.github_annotation(finding, root)
-                if output_format == "github"
-                else f"[{step.name}] {finding.format()}"
-            )
+    else:
+        for step in result.steps:
+            for finding in step.findings:
+                shown = report.github_annotation(finding, root) if output_format == "github" else finding.format()
+                click.echo(shown if output_format == "github" else f"[{step.name}] {shown}")
     click.echo(result.summary(), err=output_format == "sarif")
     sys.exit(0 if result.ok else 1)
 
