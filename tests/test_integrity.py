@@ -312,16 +312,10 @@ def test_whitespace_runs_compare_as_one_space():
 # --- one cause, one finding -------------------------------------------------------------------------
 
 
-def test_an_unquoted_comma_is_one_finding_not_a_cascade_of_foreign_keys():
+def test_an_unquoted_comma_is_one_finding_not_a_cascade_of_foreign_keys(dataset):
     """A stray comma shifts a statement's cells: the row is reported once (cell-count); the
     attestations and mentions that point at it, and its published ID, wait for it to be fixed —
     no "did you mean" invites renaming their correct references."""
-    import tempfile
-    from pathlib import Path
-
-    from conftest import Dataset, archive_or_none
-
-    dataset = Dataset(Path(tempfile.mkdtemp()), archive_or_none())
     _, mentions = dataset.read("statement_mentions")
     statement = mentions[-1]["statement_id"]  # a statement with mentions (and, in valid data, an excerpt)
     line = dataset.edit("statements", {"statement_id": statement}, date_text="CELLBREAK")
