@@ -8,8 +8,8 @@ from pathlib import Path
 import yaml
 
 from claims import project
-from claims.generate import project_url
 from claims.schema.package import AUTHOR
+from claims.version import last_release
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -39,14 +39,14 @@ def test_the_top_of_the_readme_says_how_to_get_and_cite_the_data():
         "Statement `st-",
     ):
         assert thing in top, thing
-    version = project.current().dataset_version()
-    assert f"{project_url()}/releases/download/v{version}/peace-plan-claims-{version}-csv.zip" in top
+    version = last_release(project.current()).version
+    assert f"{project.current().repository_url()}/releases/download/v{version}/peace-plan-claims-{version}-csv.zip" in top
 
 
 def test_project_address_and_author_are_written_once_and_followed():
     citation = yaml.safe_load((REPO / "CITATION.cff").read_text(encoding="utf-8"))
     descriptor = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
-    assert descriptor["homepage"] == citation["url"] == citation["repository-code"] == project_url()
+    assert descriptor["homepage"] == citation["url"] == citation["repository-code"] == project.current().repository_url()
     assert [a["name"] for a in citation["authors"]] == [AUTHOR] == [c["title"] for c in descriptor["contributors"]]
     assert "fortune.com" not in descriptor["homepage"]
 
@@ -55,12 +55,8 @@ def test_citation_file_is_valid_cff():
     citation = yaml.safe_load((REPO / "CITATION.cff").read_text(encoding="utf-8"))
     for key in ("cff-version", "message", "title", "version", "date-released", "authors", "license", "type"):
         assert citation.get(key), key
-    released = re.search(
-        rf"^## {re.escape(project.current().dataset_version())} — (\S+)",
-        (REPO / "CHANGELOG.md").read_text(encoding="utf-8"),
-        re.M,
-    ).group(1)
-    assert str(citation["date-released"]) == released
+    released = last_release(project.current())
+    assert (str(citation["version"]), str(citation["date-released"])) == (released.version, released.date)
 
 
 def test_citation_example_matches_the_data():
@@ -70,5 +66,5 @@ def test_citation_example_matches_the_data():
     assert (row["char_start"], row["char_end"]) == (start, end)
 
 
-def test_citation_file_carries_the_dataset_version():
-    assert f"version: {project.current().dataset_version()}" in (REPO / "CITATION.cff").read_text()
+def test_citation_file_carries_the_latest_release():
+    assert f"version: {last_release(project.current()).version}" in (REPO / "CITATION.cff").read_text()
