@@ -25,8 +25,8 @@ from pathlib import Path
 import pytest
 
 from claims.archive import Archive
-from claims.publish import DATABASE, canned_queries, example_queries, example_values, sql_file
 from claims.project import EXAMPLES_DIR
+from claims.publish import DATABASE, canned_queries, example_queries, example_values, sql_file
 from claims.schema import ID_TABLES, TABLES
 from conftest import datasette_site
 
@@ -34,7 +34,23 @@ from conftest import datasette_site
 SOURCE_WORDS = {"text", "excerpt"}
 ELIDED = re.compile(r"\s*(?:\[…\]|…)\s*")
 ROW_LINK = re.compile(rf"^/{DATABASE}/(\w+)/([^/?#.]+)$")
-VOID = {"br", "img", "input", "meta", "link", "hr", "col", "area", "base", "source", "wbr", "path", "circle", "rect", "line"}
+VOID = {
+    "br",
+    "img",
+    "input",
+    "meta",
+    "link",
+    "hr",
+    "col",
+    "area",
+    "base",
+    "source",
+    "wbr",
+    "path",
+    "circle",
+    "rect",
+    "line",
+}
 SKIPPED = {"script", "style", "head", "textarea", "select"}
 
 
@@ -156,7 +172,9 @@ def _rows_named(node: Node, evidence: Evidence) -> set[tuple[str, str]]:
     return rows
 
 
-def quotations(page: str, html: str, evidence: Evidence, page_rows: set[tuple[str, str]]) -> tuple[list[Span], list[str]]:
+def quotations(
+    page: str, html: str, evidence: Evidence, page_rows: set[tuple[str, str]]
+) -> tuple[list[Span], list[str]]:
     """Every span between curly quotes on the page, with the rows it belongs to; and the problems
     found on the way (an excerpt shown otherwise than verbatim, a quotation left open)."""
     tree = Tree(html)
@@ -204,14 +222,17 @@ def quotations(page: str, html: str, evidence: Evidence, page_rows: set[tuple[st
             for character in child:
                 if character == "“":
                     stack.append((len(text), frozenset(scope_of(node)), curated(node)))
+                elif character == "”" and not stack:
+                    problems.append(f"{page}: a quotation closed that never opened: {''.join(text[-80:])!r}")
                 elif character == "”":
-                    if stack:
-                        start, rows, is_curated = stack.pop()
-                        spans.append(Span(page, "".join(text[start + 1 :]), rows, is_curated))
+                    start, rows, is_curated = stack.pop()
+                    spans.append(Span(page, "".join(text[start + 1 :]), rows, is_curated))
                 text.append(character)
 
     walk(tree.root)
-    problems += [f"{page}: a quotation opened and never closed: {''.join(text[start : start + 80])!r}" for start, _, _ in stack]
+    problems += [
+        f"{page}: a quotation opened and never closed: {''.join(text[start : start + 80])!r}" for start, _, _ in stack
+    ]
     return spans, problems
 
 
@@ -221,7 +242,9 @@ def quotations(page: str, html: str, evidence: Evidence, page_rows: set[tuple[st
 def every_page(database: Path) -> list[tuple[str, set[tuple[str, str]]]]:
     """(path, the page's own rows) of every page of the site on `database`."""
     con = sqlite3.connect(database)
-    pages: list[tuple[str, set]] = [(p, set()) for p in ("/", "/-/timeline", "/-/who-spoke-to-whom", "/-/data-dictionary", f"/{DATABASE}")]
+    pages: list[tuple[str, set]] = [
+        (p, set()) for p in ("/", "/-/timeline", "/-/who-spoke-to-whom", "/-/data-dictionary", f"/{DATABASE}")
+    ]
     views = [name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'view'")]
     for model in TABLES:
         table, key = model.meta.name, model.meta.primary_key
@@ -238,7 +261,12 @@ def every_page(database: Path) -> list[tuple[str, set[tuple[str, str]]]]:
     con.close()
     queries = canned_queries()
     for name in example_queries():
-        pages.append((f"/{DATABASE}/{name}?{urllib.parse.urlencode(example_values(sql_file(EXAMPLES_DIR / f'{name}.sql')[0]))}", set()))
+        pages.append(
+            (
+                f"/{DATABASE}/{name}?{urllib.parse.urlencode(example_values(sql_file(EXAMPLES_DIR / f'{name}.sql')[0]))}",
+                set(),
+            )
+        )
     pages += [(f"/{DATABASE}/statements_by_actor?speaker={s}&addressee=", set()) for s in speakers]
     pages += [(f"/{DATABASE}/attribution_of_statement?statement_id={s}", {("statements", s)}) for s in statements]
     pages += [(f"/{DATABASE}/statements_between_dates?start={first}&end={last}", set())]
@@ -317,7 +345,9 @@ def test_a_paraphrase_in_quotation_marks_is_caught(curated_build, monkeypatch):
     database = curated_build / "claims.db"
     evidence = Evidence.of(database)
     con = sqlite3.connect(database)
-    paraphrases = con.execute("SELECT statement_id, text FROM statements WHERE statement_type = 'paraphrase'").fetchall()
+    paraphrases = con.execute(
+        "SELECT statement_id, text FROM statements WHERE statement_type = 'paraphrase'"
+    ).fetchall()
     con.close()
     # one whose words are not the source's (a paraphrase may happen to repeat its excerpt word for word)
     statement_id, text = next(

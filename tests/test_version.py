@@ -16,10 +16,10 @@ import pytest
 import yaml
 from packaging.version import Version
 
+from claims.fmt import format_tables
 from claims.project import Project
 from claims.release import record_published_ids
 from claims.version import changelog_sections, data_version, last_release, pending_section
-from claims.fmt import format_tables
 from conftest import Dataset, copy_repository, datasette_site, git
 
 CHANGELOG = "# Changelog\n\n## 0.2.0 — unreleased\n\n- next\n\n## 0.1.0 — 2026-11-29\n\nFirst.\n"
@@ -119,7 +119,9 @@ def test_unreleased_rows_carry_the_development_version_and_commit_everywhere(rel
     built = claims(released, "build", "--archive", str(archive))
     assert built.returncode == 0, built.stderr
     database = released / "build" / "claims.db"
-    statement = next(line.split(",", 1)[0] for line in (released / "data" / "statements.csv").open() if line[:3] == "st-")
+    statement = next(
+        line.split(",", 1)[0] for line in (released / "data" / "statements.csv").open() if line[:3] == "st-"
+    )
 
     async def pages():
         site = datasette_site(database)

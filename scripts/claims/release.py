@@ -112,12 +112,15 @@ def refusal(version: str, data_dir: Path, rebuild: bool = False) -> str | None:
     section = next((s for s in sections if s.version == version), None)
     if section is None:
         return f"CHANGELOG.md has no '## {version}' section: add one that says what changed, dated when you release"
+    published = {row["first_version"] for row in published_rows(data_dir)}
+    if not rebuild and (version in published or _tag_exists(where.root, version)):
+        where_found = "data/published_ids.csv" if version in published else f"the git tag v{version}"
+        return f"{version} is already published ({where_found}): a release never changes; add a new dated section to release the data again"
     if section.date is None:
         return f"the CHANGELOG.md section {version} is not dated: date it (## {version} — YYYY-MM-DD) to release it"
     newer = sections[: sections.index(section)]
     if newer:
         return f"CHANGELOG.md has a newer section ({newer[0].version}) above {version}: only the newest section is released"
-    published = {row["first_version"] for row in published_rows(data_dir)}
     if rebuild:
         pending = unpublished_ids(data_dir)
         if version not in published and not _tag_exists(where.root, version):
@@ -125,9 +128,6 @@ def refusal(version: str, data_dir: Path, rebuild: bool = False) -> str | None:
         if pending:
             return f"the data holds {len(pending)} ID(s) no release records (e.g. {pending[0][0]} {pending[0][1]}): this checkout is not release {version}"
         return None
-    if version in published or _tag_exists(where.root, version):
-        where_found = "data/published_ids.csv" if version in published else f"the git tag v{version}"
-        return f"{version} is already published ({where_found}): a release never changes; add a new dated section to release the data again"
     later = sorted((v for v in published if SEMVER.match(v) and _semver(v) > _semver(version)), key=_semver)
     if later:
         return f"{later[-1]} is already published, after {version}: release a version above it"
@@ -191,14 +191,8 @@ def _table_delta(d: TableDiff) -> dict:
 def release_notes(version: str, entry: str, changes: dict) -> str:
     """RELEASE_NOTES.md: the changelog entry, then the changes in the data, written from delta.json."""
     previous = changes["previous_version"]
-    lines = [
-        f"# {NAME} {version}",
-        "",
-        entry,
-        "",
-        f"## Changes in the data since {previous or 'nothing (first release)'}",
-        "",
-    ]
+    heading = f"Changes in the data since {previous}" if previous else "The data of the first release"
+    lines = [f"# {NAME} {version}", "", entry, "", f"## {heading}", ""]
     changed = {name: table for name, table in changes["tables"].items() if _any_change(table)}
     if not changed:
         return "\n".join([*lines, "No row was added, removed or changed.", ""])

@@ -179,7 +179,7 @@ def data_version(where: Project) -> DataVersion:
     if released and pending is None and not uncommitted:
         changed = _changed_since_tag(where, released.version) if commit else None
         if changed is False or (changed is None and not _unpublished_ids(where)):
-            return DataVersion(released.version, released.version, None, commit, released.date)
+            return release_version(where, released.version)
     upcoming = pending.version if pending else (next_patch(released.version) if released else "0.1.0")
     local = f"+g{commit}{'.dirty' if uncommitted else ''}" if commit else ""
     return DataVersion(
@@ -188,7 +188,7 @@ def data_version(where: Project) -> DataVersion:
 
 
 def release_version(where: Project, release: str) -> DataVersion:
-    """The version stamped into the files of release `release` (its section must be dated)."""
+    """The version stamped into the files of release `release`. It names no commit: a release is
+    its version (its tag names the commit), and its files are the same whichever commit builds them."""
     section = next((s for s in changelog_sections(where) if s.version == release), None)
-    commit, _date, _uncommitted = _checkout(where)
-    return DataVersion(release, release, None, commit, section.date if section else None)
+    return DataVersion(release, release, None, None, section.date if section else None)
