@@ -27,7 +27,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
-from datasette.utils import tilde_decode
+from datasette.utils import await_me_maybe, tilde_decode
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
@@ -417,8 +417,8 @@ def retired_row(datasette, request, exception):
             "SELECT retired_on, reason, replaced_by, notes FROM retired_ids WHERE table_name = :table AND id = :key",
             {"table": table, "key": key},
         )
-        if not found.rows:
-            return hardening.client_error_response(datasette, request, exception)
+        if not found.rows:  # not retired: the usual answer to a row that is not there
+            return await await_me_maybe(hardening.client_error_response(datasette, request, exception))
         row = dict(found.rows[0])
         json_wanted = variables.get("format") == "json"
         replacement = (
