@@ -360,3 +360,19 @@ def test_a_paraphrase_in_quotation_marks_is_caught(curated_build, monkeypatch):
     wrapped = asyncio.run(_render(database, page))
     wrong = misquotations(evidence, wrapped, curated=False)[0]
     assert any(span.text.startswith(text[:20]) for span in wrong), wrong
+
+
+def test_a_shortened_statement_closes_the_quotation_it_cuts():
+    from claims.citation import render_statement
+
+    text = "Putin “will congratulate” and will say “Mr Trump is a real peace man”."
+    cut = render_statement("partial_quote", text, 50)
+    assert cut.words == "Putin “will congratulate” and will say “Mr Trump […]”"
+    spans, problems = quotations(
+        "/", f"<p>{cut.words}</p>", Evidence(excerpts={("statements", "s"): [text]}), {("statements", "s")}
+    )
+    assert not problems and all(
+        Evidence(excerpts={("statements", "s"): [text]}).backs(s.text, {("statements", "s")}) for s in spans
+    )
+    quoted = render_statement("direct_quote", "We put a 20-point Trump plan together that was 20 points for peace", 30)
+    assert quoted.line == "(direct quote): “We put a 20-point Trump plan […]”"

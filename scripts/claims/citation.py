@@ -30,7 +30,7 @@ URN_PREFIX = "urn:claims:"
 # The statement types whose `text` is the speaker's words verbatim: only these are put in quotation marks.
 QUOTED_TYPES = {"direct_quote"}
 # What a shortened rendering puts where words were left out, inside the quotation marks it closes.
-LEFT_OUT = ELISION.rstrip()
+LEFT_OUT = ELISION.strip()
 
 
 @dataclass(frozen=True)
