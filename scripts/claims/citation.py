@@ -124,11 +124,6 @@ def verbatim_in(words: str, excerpts: list[str]) -> bool:
     return bool(words) and any(words in excerpt for excerpt in excerpts)
 
 
-def quoted_if_verbatim(words: str, excerpts: list[str]) -> str:
-    """The source's words in curly quotes when they are verbatim in one of the excerpts; otherwise as they are."""
-    return f"“{words}”" if verbatim_in(words, excerpts) else words
-
-
 # --- citations -----------------------------------------------------------------------------------
 
 

@@ -48,7 +48,7 @@ def _ref(kind: str, key: str) -> dict[str, str]:
     return {"@id": f"claims:{kind}/{key}"}
 
 
-def data_version(con) -> DataVersion:
+def stamped_version(con) -> DataVersion:
     """The version the database was stamped with."""
     return DataVersion.from_row(_rows(con, f"SELECT * FROM {VERSION_TABLE}")[0])
 
@@ -59,7 +59,7 @@ def dataset_id(version: DataVersion) -> str:
 
 def claims_jsonld(con) -> dict[str, Any]:
     """Every statement as a schema.org Claim, with its author, appearances and excerpts."""
-    version = data_version(con)
+    version = stamped_version(con)
     graph: list[dict[str, Any]] = [
         {
             "@id": dataset_id(version),
@@ -146,7 +146,7 @@ def provenance_document(con):
     doc = ProvDocument()
     claims = doc.add_namespace("claims", NAMESPACE)
     schema = doc.add_namespace("schema", "https://schema.org/")
-    version = data_version(con)
+    version = stamped_version(con)
     dataset = doc.collection(
         dataset_id(version),
         {"prov:label": f"{dataset_citation().title}, {version.label}", "schema:version": version.version},

@@ -23,7 +23,6 @@ import hashlib
 import io
 import json
 import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,9 +36,18 @@ from claims.downloads import NAME, csv_zip, write_zip
 from claims.fmt import canonical
 from claims.generate import drifted
 from claims.linked_data import write_exports
-from claims.schema import ID_TABLES, TABLES, TABLES_BY_NAME
+from claims.schema import TABLES, TABLES_BY_NAME
 from claims.validate import validate
-from claims.version import SEMVER, DataVersion, changelog_sections, release_version
+from claims.version import (
+    SEMVER,
+    DataVersion,
+    changelog_sections,
+    git_output,
+    published_rows,
+    release_version,
+    tag_exists,
+    unpublished_ids,
+)
 
 # How many IDs of one kind (added, removed, changed) the release notes list for a table; delta.json lists all.
 NOTES_LIST_LIMIT = 50
@@ -47,21 +55,6 @@ NOTES_LIST_LIMIT = 50
 
 class ReleaseRefused(Exception):
     """The release cannot be made; the message says what to do, in one line."""
-
-
-def published_rows(data_dir: Path) -> list[dict[str, str]]:
-    with (data_dir / "published_ids.csv").open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def unpublished_ids(data_dir: Path) -> list[tuple[str, str]]:
-    """(table, ID) of every ID in the data that published_ids.csv does not record yet."""
-    known = {(row["table_name"], row["id"]) for row in published_rows(data_dir)}
-    found = []
-    for table, key in ID_TABLES.items():
-        with (data_dir / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
-            found += [(table, row[key]) for row in csv.DictReader(handle) if (table, row[key]) not in known]
-    return found
 
 
 def record_published_ids(data_dir: Path, version: str) -> int:
@@ -90,18 +83,6 @@ def _semver(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
-def _tag_exists(root: Path, version: str) -> bool:
-    return _git(root, "rev-parse", "--verify", "--quiet", f"refs/tags/v{version}") is not None
-
-
-def _git(root: Path, *args: str) -> str | None:
-    try:
-        result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=60)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return result.stdout.strip() if result.returncode == 0 else None
-
-
 def refusal(version: str, data_dir: Path, rebuild: bool = False) -> str | None:
     """Why `version` cannot be released (or, with `rebuild`, its bundle rebuilt) from the current
     project and `data_dir`; None when it can."""
@@ -113,7 +94,7 @@ def refusal(version: str, data_dir: Path, rebuild: bool = False) -> str | None:
     if section is None:
         return f"CHANGELOG.md has no '## {version}' section: add one that says what changed, dated when you release"
     published = {row["first_version"] for row in published_rows(data_dir)}
-    if not rebuild and (version in published or _tag_exists(where.root, version)):
+    if not rebuild and (version in published or tag_exists(where, version)):
         where_found = "data/published_ids.csv" if version in published else f"the git tag v{version}"
         return f"{version} is already published ({where_found}): a release never changes; add a new dated section to release the data again"
     if section.date is None:
@@ -123,7 +104,7 @@ def refusal(version: str, data_dir: Path, rebuild: bool = False) -> str | None:
         return f"CHANGELOG.md has a newer section ({newer[0].version}) above {version}: only the newest section is released"
     if rebuild:
         pending = unpublished_ids(data_dir)
-        if version not in published and not _tag_exists(where.root, version):
+        if version not in published and not tag_exists(where, version):
             return f"{version} was never released here (neither data/published_ids.csv nor a git tag v{version} names it): release it with `claims release {version}`"
         if pending:
             return f"the data holds {len(pending)} ID(s) no release records (e.g. {pending[0][0]} {pending[0][1]}): this checkout is not release {version}"
@@ -145,11 +126,10 @@ def previous_release(version: str) -> str | None:
 def previous_revision(previous: str | None, given: str | None) -> str | None:
     """The git revision holding the previous release's data: `given` (--previous), else its tag.
     Raises ReleaseRefused when there is a previous release and neither is found."""
-    root = project.current().root
     if previous is None and given is None:
         return None
     revision = given or f"v{previous}"
-    if _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}") is None:
+    if git_output(project.current(), "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}") is None:
         raise ReleaseRefused(
             f"git does not know {revision!r}, the data of release {previous}: fetch the tags (git fetch --tags) or name its commit with --previous REV"
             if given is None

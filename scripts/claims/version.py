@@ -121,50 +121,58 @@ class DataVersion:
         )
 
 
-def _git(where: Project, *args: str) -> str | None:
-    """git's output in the project's folder; None where git or a checkout is missing."""
+def git_output(where: Project, *args: str) -> str | None:
+    """git's output in the project's folder; None where git or a checkout is missing, or git fails."""
     try:
-        result = subprocess.run(["git", "-C", str(where.root), *args], capture_output=True, text=True, timeout=30)
+        result = subprocess.run(["git", "-C", str(where.root), *args], capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired):
         return None
     return result.stdout.strip() if result.returncode == 0 else None
+
+
+def tag_exists(where: Project, release: str) -> bool:
+    """Whether the checkout has the release's tag vX.Y.Z."""
+    return git_output(where, "rev-parse", "--verify", "--quiet", f"refs/tags/v{release}") is not None
 
 
 def _checkout(where: Project) -> tuple[str | None, str | None, bool]:
     """(abbreviated commit, its date, whether data/ or CHANGELOG.md differ from it), or Nones
     outside a git checkout."""
     # the project must be the checkout's root: a copy inside another repository is not that repository's data
-    top = _git(where, "rev-parse", "--show-toplevel")
+    top = git_output(where, "rev-parse", "--show-toplevel")
     if top is None or where.root.resolve() != Path(top).resolve():
         return None, None, False
-    commit = _git(where, "rev-parse", f"--short={SHORT_COMMIT}", "HEAD")
+    commit = git_output(where, "rev-parse", f"--short={SHORT_COMMIT}", "HEAD")
     if not commit:
         return None, None, False
-    date = _git(where, "log", "-1", "--format=%cs", "HEAD")
-    status = _git(where, "status", "--porcelain", "--untracked-files=all", "--", "data", "CHANGELOG.md")
+    date = git_output(where, "log", "-1", "--format=%cs", "HEAD")
+    status = git_output(where, "status", "--porcelain", "--untracked-files=all", "--", "data", "CHANGELOG.md")
     return commit, date or None, bool(status)
 
 
-def _unpublished_ids(where: Project) -> bool:
-    """Whether the data holds an ID that data/published_ids.csv does not record."""
-    with (where.data_dir / "published_ids.csv").open(encoding="utf-8", newline="") as handle:
-        published = {(row["table_name"], row["id"]) for row in csv.DictReader(handle)}
+def published_rows(data_dir: Path) -> list[dict[str, str]]:
+    """The rows of data/published_ids.csv: every ID a release published, with the first release that did."""
+    with (data_dir / "published_ids.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def unpublished_ids(data_dir: Path) -> list[tuple[str, str]]:
+    """(table, ID) of every ID in the data that published_ids.csv does not record yet."""
+    known = {(row["table_name"], row["id"]) for row in published_rows(data_dir)}
+    found = []
     for table, key in ID_TABLES.items():
-        path = where.data_dir / f"{table}.csv"
-        if not path.is_file():
-            continue
-        with path.open(encoding="utf-8", newline="") as handle:
-            if any((table, row.get(key)) not in published for row in csv.DictReader(handle)):
-                return True
-    return False
+        path = data_dir / f"{table}.csv"
+        if path.is_file():
+            with path.open(encoding="utf-8", newline="") as handle:
+                found += [(table, row[key]) for row in csv.DictReader(handle) if (table, row[key]) not in known]
+    return found
 
 
 def _changed_since_tag(where: Project, release: str) -> bool | None:
     """Whether data/ changed since the tag vRELEASE (None: no such tag here)."""
-    tag = f"v{release}"
-    if _git(where, "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}") is None:
+    if not tag_exists(where, release):
         return None
-    return _git(where, "diff", "--quiet", f"{tag}^{{commit}}", "HEAD", "--", "data") is None
+    return git_output(where, "diff", "--quiet", f"v{release}^{{commit}}", "HEAD", "--", "data") is None
 
 
 def next_patch(release: str) -> str:
@@ -178,7 +186,7 @@ def data_version(where: Project) -> DataVersion:
     commit, commit_date, uncommitted = _checkout(where)
     if released and pending is None and not uncommitted:
         changed = _changed_since_tag(where, released.version) if commit else None
-        if changed is False or (changed is None and not _unpublished_ids(where)):
+        if changed is False or (changed is None and not unpublished_ids(where.data_dir)):
             return release_version(where, released.version)
     upcoming = pending.version if pending else (next_patch(released.version) if released else "0.1.0")
     local = f"+g{commit}{'.dirty' if uncommitted else ''}" if commit else ""
