@@ -106,3 +106,17 @@ def test_the_citation_examples_are_the_citations_of_the_latest_release(curated_b
 
 def test_citation_file_carries_the_latest_release():
     assert f"version: {last_release(project.current()).version}" in (REPO / "CITATION.cff").read_text()
+
+
+def test_the_zenodo_record_follows_the_citation_file():
+    """Zenodo archives each GitHub release (and mints a DOI) from .zenodo.json, generated from CITATION.cff."""
+    citation = yaml.safe_load((REPO / "CITATION.cff").read_text(encoding="utf-8"))
+    record = json.loads((REPO / ".zenodo.json").read_text(encoding="utf-8"))
+    assert (record["title"], record["version"], record["publication_date"]) == (
+        citation["title"],
+        str(citation["version"]),
+        str(citation["date-released"]),
+    )
+    assert record["upload_type"] == "dataset" and record["license"] == citation["license"].lower()
+    assert [c["name"] for c in record["creators"]] == [a["name"] for a in citation["authors"]]
+    assert record["related_identifiers"][0]["identifier"] == project.current().repository_url()

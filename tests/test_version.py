@@ -145,3 +145,13 @@ def test_unreleased_rows_carry_the_development_version_and_commit_everywhere(rel
     assert json.loads(members.read("datapackage.json"))["version"] == version.version
     assert yaml.safe_load(members.read("CITATION.cff"))["version"] == version.version
     assert "date-released" not in yaml.safe_load(members.read("CITATION.cff"))
+
+
+def test_the_version_outside_a_project_names_the_toolchain_alone(tmp_path, monkeypatch):
+    monkeypatch.delenv("CLAIMS_PROJECT", raising=False)
+    shown = subprocess.run(
+        [sys.executable, "-m", "claims", "--version"], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+    assert shown.returncode == 0, shown.stderr
+    toolchain, data = shown.stdout.splitlines()
+    assert toolchain.startswith("claims ") and data.startswith("data: no claims project here")
