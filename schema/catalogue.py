@@ -777,6 +777,7 @@ RULES: dict[str, Rule] = {
         Rule("speaker-not-participant", *_KEYS, "a speaker at an event takes part in it"),
         Rule("retired-id-reused", *_KEYS, "a retired ID is not used again"),
         Rule("published-id-removed", *_KEYS, "a published ID stays or is retired"),
+        Rule("release-order", *_KEYS, "each release names the release before it and is not dated before it"),
         Rule("duplicate-statement", "table", "integrity", "no statement recorded twice"),
         Rule("outlet-claim-speaker", *_KEYS, "an outlet_claim is spoken by an outlet"),
         Rule(

@@ -306,11 +306,29 @@ COMMENT ON COLUMN retired_ids.reason IS 'Why it was removed (merged into another
 COMMENT ON COLUMN retired_ids.replaced_by IS 'The ID of the same table that replaces it, if any.';
 COMMENT ON COLUMN retired_ids.notes IS 'Curator''s notes: how the row was read from the source, caveats.';
 
+CREATE TABLE releases (
+    version TEXT NOT NULL,
+    released_on DATE NOT NULL,
+    data_sha256 TEXT NOT NULL,
+    previous_version TEXT,
+    git_commit TEXT,
+    notes TEXT,
+    PRIMARY KEY (version)
+);
+COMMENT ON TABLE releases IS 'Every release of the data: its version, its date, the SHA-256 of its data files and the release before it; written by `claims release`, never changed.';
+COMMENT ON COLUMN releases.version IS 'The release''s version (semantic version, X.Y.Z).';
+COMMENT ON COLUMN releases.released_on IS 'The release date: the date of its section in CHANGELOG.md.';
+COMMENT ON COLUMN releases.data_sha256 IS 'SHA-256 of the release''s data files: of the list of the SHA-256 of each CSV file of data/ but releases.csv, in name order, as sha256sum prints it. Data with this digest is this release.';
+COMMENT ON COLUMN releases.previous_version IS 'The release before it; empty for the first release.';
+COMMENT ON COLUMN releases.git_commit IS 'A git commit whose data/ holds the release''s data, where it was recorded after the release was made; empty otherwise (the release''s data is found in the history by data_sha256 either way).';
+COMMENT ON COLUMN releases.notes IS 'What a reader of the record should know about the release.';
+
 CREATE TABLE published_ids (
     table_name TEXT NOT NULL CHECK (table_name IN ('actors', 'positions', 'sources', 'places', 'events', 'statements', 'attestations', 'plans', 'provisions')),
     id TEXT NOT NULL,
     first_version TEXT NOT NULL,
-    PRIMARY KEY (table_name, id)
+    PRIMARY KEY (table_name, id),
+    FOREIGN KEY (first_version) REFERENCES releases (version)
 );
 COMMENT ON TABLE published_ids IS 'Every ID a release has published, with the first version that did; written by `claims release`.';
 COMMENT ON COLUMN published_ids.table_name IS 'The table the ID belongs to. Values: actors: An actor_id.; positions: A position_id.; sources: A source_id.; places: A place_id.; events: An event_id.; statements: A statement_id.; attestations: An attestation_id.; plans: A plan_id.; provisions: A provision_id.';

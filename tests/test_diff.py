@@ -94,6 +94,18 @@ def test_removing_a_published_id_with_its_record_is_caught_against_the_base(hist
     assert result.exit_code == 1 and "places budapest" in result.output
 
 
+@pytest.mark.parametrize("rewrite", ["change", "remove"])
+def test_rewriting_or_removing_a_release_record_is_caught_against_the_base(history, dataset, rewrite):
+    """A release never changes: its record stays as `claims release` wrote it."""
+    record = dataset.read("releases")[1][0]
+    if rewrite == "change":
+        dataset.edit("releases", {"version": record["version"]}, data_sha256="0" * 64)
+    else:
+        dataset.delete("releases", version=record["version"])
+    result = CliRunner().invoke(cli, ["diff", "HEAD", "--repo", str(history), "--summary", "--strict-ids"])
+    assert result.exit_code == 1 and f"releases: {record['version']}" in result.output
+
+
 def test_adding_one_statement_with_its_evidence_passes_every_check(history, dataset):
     dataset.delete("statements", statement_id="st-900")  # the fixture's unattested statement: a clean base first
     git(history, "commit", "-q", "-am", "clean base")

@@ -11,7 +11,7 @@ from claims import project
 from claims.cards import statement_card
 from claims.citation import dataset_plain
 from claims.schema.package import AUTHOR
-from claims.version import last_release, release_version
+from claims.version import DataVersion, latest_release
 from conftest import datasette_site
 
 REPO = Path(__file__).resolve().parents[1]
@@ -59,7 +59,7 @@ def test_the_top_of_the_readme_says_how_to_get_and_cite_the_data():
         "Statement st-",
     ):
         assert thing in top, thing
-    version = last_release(project.current()).version
+    version = latest_release(project.current().data_dir).version
     assert (
         f"{project.current().repository_url()}/releases/download/v{version}/peace-plan-claims-{version}-csv.zip" in top
     )
@@ -79,8 +79,8 @@ def test_citation_file_is_valid_cff():
     citation = yaml.safe_load((REPO / "CITATION.cff").read_text(encoding="utf-8"))
     for key in ("cff-version", "message", "title", "version", "date-released", "authors", "license", "type"):
         assert citation.get(key), key
-    released = last_release(project.current())
-    assert (str(citation["version"]), str(citation["date-released"])) == (released.version, released.date)
+    released = latest_release(project.current().data_dir)
+    assert (str(citation["version"]), str(citation["date-released"])) == (released.version, released.released_on)
 
 
 def quoted_blocks(text: str) -> list[str]:
@@ -92,7 +92,8 @@ def test_the_citation_examples_are_the_citations_of_the_latest_release(curated_b
     """The README's two citations are what the site gives for the latest release: the dataset's,
     and the statement's its example names."""
     where = project.current()
-    version = release_version(where, last_release(where).version)
+    latest = latest_release(where.data_dir)
+    version = DataVersion.of_release(latest.version, latest.released_on)
     blocks = quoted_blocks(README.split("## Cite the data", 1)[1].split("\n## ", 1)[0])
     assert dataset_plain(version) in blocks
     statement = re.search(r"Statement (st-[0-9]+) in", " ".join(blocks)).group(1)
@@ -105,7 +106,7 @@ def test_the_citation_examples_are_the_citations_of_the_latest_release(curated_b
 
 
 def test_citation_file_carries_the_latest_release():
-    assert f"version: {last_release(project.current()).version}" in (REPO / "CITATION.cff").read_text()
+    assert f'version: "{latest_release(project.current().data_dir).version}"' in (REPO / "CITATION.cff").read_text()
 
 
 def test_the_zenodo_record_follows_the_citation_file():

@@ -23,6 +23,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from datasette.utils import tilde_encode
 
 from claims.archive import Archive
 from claims.project import EXAMPLES_DIR
@@ -250,7 +251,7 @@ def every_page(database: Path) -> list[tuple[str, set[tuple[str, str]]]]:
         table, key = model.meta.name, model.meta.primary_key
         pages.append((f"/{DATABASE}/{table}?_size=max", set()))
         for row in con.execute(f"SELECT {', '.join(key)} FROM {table}"):
-            path = ",".join(urllib.parse.quote(str(value), safe="") for value in row)
+            path = ",".join(tilde_encode(str(value)) for value in row)  # as Datasette links a row ("0.1.0")
             pages.append((f"/{DATABASE}/{table}/{path}", {(table, row[0])} if table in ID_TABLES else set()))
     pages += [(f"/{DATABASE}/{view}?_size=max", set()) for view in views]
     for table, key in con.execute("SELECT table_name, id FROM retired_ids"):

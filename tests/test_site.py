@@ -143,7 +143,7 @@ def test_the_home_page_counts_speakers_and_actors_data_and_history_apart(curated
     (page,) = get(database, "/")
     text = " ".join(page.text.split())
     assert f"{counts['statements']:,} statements by {speakers:,} speakers; {counts['actors']:,} actors" in text
-    assert f"{sum(data.values()):,} data rows in {len(data)} tables, and {history:,} rows of ID history" in text
+    assert f"{sum(data.values()):,} data rows in {len(data)} tables, and {history:,} rows of history" in text
 
 
 def test_addresses_name_the_repository_or_the_site_never_the_serving_host(curated_build, monkeypatch):

@@ -15,6 +15,7 @@ each written once in pyproject.toml, never from the host that happens to serve a
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -48,6 +49,15 @@ def dataset_citation() -> DatasetCitation:
         a.get("name") or " ".join(filter(None, (a.get("given-names"), a.get("family-names")))) for a in cff["authors"]
     )
     return DatasetCitation(str(cff["title"]), authors, str(cff["license"]).replace("-", " "))
+
+
+def cff_with_version(text: str, version: str, released_on: str | None) -> str:
+    """CITATION.cff's text with `version` and its release date (none: the date line goes, as for
+    unreleased data); every other line as written."""
+    text = re.sub(r"(?m)^version: .*$", f'version: "{version}"', text)
+    if released_on:
+        return re.sub(r"(?m)^date-released: .*$", f"date-released: {released_on}", text)
+    return re.sub(r"(?m)^date-released: .*\n", "", text)
 
 
 # --- addresses -----------------------------------------------------------------------------------

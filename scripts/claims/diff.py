@@ -15,7 +15,7 @@ from pathlib import Path
 
 from csv_diff import compare
 
-from claims.schema import TABLES, Row
+from claims.schema import HISTORY_TABLES, TABLES, TABLES_BY_NAME, Row
 
 KEY_SEPARATOR = " / "
 WIDTH = 80
@@ -113,12 +113,14 @@ def diff(repo: Path, base: str, head: str | None = None, data_path: str = "data"
 
 
 def lost_ids(diffs: list[TableDiff]) -> list[str]:
-    """Rows removed from published_ids or retired_ids: the ID history may only grow, so a pull
-    request that deletes an ID together with its record of publication is caught here."""
+    """Rows removed or changed in the history tables (retired and published IDs, the release
+    records): the history may only grow, so a pull request that deletes an ID together with its
+    record of publication, or rewrites a release, is caught here."""
     lost = []
     for d in diffs:
-        if d.table in {"published_ids", "retired_ids"}:
-            lost += [f"{d.table}: {row.get('table_name')} {row.get('id')}" for row in d.removed]
+        if d.table in HISTORY_TABLES:
+            key = TABLES_BY_NAME[d.table].meta.primary_key
+            lost += [f"{d.table}: {' '.join(row.get(k) or '' for k in key)}" for row in d.removed]
             lost += [f"{d.table}: {change['key']} changed" for change in d.changed]
     return lost
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from claims import project
 from claims.project import CANNED_DIR, DERIVED_DIR, EXAMPLES_DIR, SITE_DIR, VIEWS_DIR
-from claims.schema import TABLES
+from claims.schema import HISTORY_TABLES, TABLES
 from claims.schema.derived import table_schema
 from claims.schema.package import PACKAGE_META
 from claims.schema.presentation import ARRAY_FACETS, FACETS, FTS_COLUMNS, SORT, SORTABLE
@@ -71,10 +71,8 @@ DERIVED_COLUMNS = {
     "events": {"date_order": DATE_ORDER},
 }
 HIDDEN_SUFFIXES = ("_fts", "_fts_config", "_fts_data", "_fts_docsize", "_fts_idx")
-# The tables that keep the ID history (which IDs were published, which retired): not data about
-# the negotiations, so the home page counts their rows apart.
-HISTORY_TABLES = ("published_ids", "retired_ids")
-# Tables kept for the ID history and the checks: queryable, but not listed on the home page.
+# Tables kept for the history (claims.schema.HISTORY_TABLES: counted apart) and the checks: queryable,
+# but not listed on the home page.
 HOUSEKEEPING = {*HISTORY_TABLES, "archived_texts", VERSION_TABLE}
 EXAMPLE_PARAMETER = re.compile(r"\$([a-z_]+)")
 # Numbers a canned query's header states once (`-- page_size: 100`): written into its SQL where it
