@@ -8,7 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from claims.cli import cli
-from claims.diff import diff, markdown, summary_line
+from claims.diff import diff, diff_tables, folder_reader, markdown, summary_line
+from claims.release import delta
+from conftest import Dataset
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -78,6 +80,32 @@ def test_a_pull_request_adding_one_statement_has_a_one_line_summary(history):
     result = CliRunner().invoke(cli, ["diff", "HEAD~1", "HEAD", "--repo", str(history), "--summary"])
     assert result.exit_code == 0
     assert result.output.strip().count("\n") == 0
+
+
+@pytest.mark.parametrize("direction", ["added", "removed"])
+def test_a_value_in_a_column_added_or_removed_changes_its_row(dataset, tmp_path, direction):
+    """A row whose only change is a value in a new column (or in one that went) is listed as
+    changed, in that column; rows with the column empty are not."""
+    header, rows = dataset.read("statements")
+    without = tmp_path / "without"
+    without.mkdir()
+    Dataset.at(without).write(
+        "statements", [c for c in header if c != "notes"], [{k: v for k, v in r.items() if k != "notes"} for r in rows]
+    )
+    sides = (folder_reader(without), folder_reader(dataset.dir))
+    (statements,) = [
+        d for d in diff_tables(*(sides if direction == "added" else sides[::-1])) if d.table == "statements"
+    ]
+    assert getattr(statements, f"columns_{direction}") == ["notes"]
+    noted = [r["statement_id"] for r in rows if r["notes"]]
+    assert noted and len(noted) < len(rows)
+    assert [change["key"] for change in statements.changed] == noted
+    assert all(list(change["changes"]) == ["notes"] for change in statements.changed)
+    assert "`notes`" in markdown(diff_tables(*sides), "base", None)
+    if direction == "added":  # and a release's delta.json lists them so
+        table = delta("9.0.1", "9.0.0", without, dataset.dir)["tables"]["statements"]
+        assert table["columns_added"] == ["notes"]
+        assert table["changed"] == [{"statement_id": key, "columns": ["notes"]} for key in noted]
 
 
 def test_unknown_revision_is_a_usage_error(history):

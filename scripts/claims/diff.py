@@ -129,7 +129,7 @@ def _compare(before: dict, after: dict) -> dict:
     """csv-diff's comparison; it needs rows on both sides, so a table that appears or disappears
     whole is handled here."""
     if before and after:
-        return compare(before, after)
+        return _with_new_columns(compare(before, after), before, after)
     return {
         "added": list(after.values()),
         "removed": list(before.values()),
@@ -137,6 +137,20 @@ def _compare(before: dict, after: dict) -> dict:
         "columns_added": [],
         "columns_removed": [],
     }
+
+
+def _with_new_columns(outcome: dict, before: dict, after: dict) -> dict:
+    """csv-diff compares the columns both sides have: a row that has a value in a column added since
+    (or had one in a column removed since) is changed too, in that column."""
+    if not (outcome["columns_added"] or outcome["columns_removed"]):
+        return outcome
+    changed = {change["key"]: change for change in outcome["changed"]}
+    for key in after.keys() & before.keys():
+        columns = {column: [None, after[key][column]] for column in outcome["columns_added"] if after[key][column]}
+        columns |= {column: [before[key][column], None] for column in outcome["columns_removed"] if before[key][column]}
+        if columns:
+            changed.setdefault(key, {"key": key, "changes": {}})["changes"].update(columns)
+    return {**outcome, "changed": [changed[key] for key in after if key in changed]}
 
 
 def _short(value) -> str:
