@@ -126,7 +126,7 @@ COMMENT ON COLUMN events.date IS 'The date as EDTF (Extended Date/Time Format, I
 COMMENT ON COLUMN events.date_text IS 'The source''s own wording of the date, e.g. "two days later", "this month", "Tuesday".';
 COMMENT ON COLUMN events.date_min IS 'Earliest calendar day the date can be (ISO date), within the EDTF value''s bounds.';
 COMMENT ON COLUMN events.date_max IS 'Latest calendar day the date can be (ISO date), within the EDTF value''s bounds.';
-COMMENT ON COLUMN events.date_resolved_against IS 'What the wording was resolved against, e.g. "article date 2025-11-25 (Tuesday)" or "event phone-call-2025-10-14".';
+COMMENT ON COLUMN events.date_resolved_against IS 'What the wording was resolved against, e.g. `article date 2025-11-25 (Tuesday)` or `event phone-call-2025-10-14`.';
 COMMENT ON COLUMN events.location IS 'Where it happened, in the source''s words.';
 COMMENT ON COLUMN events.place_id IS 'The place where it happened.';
 COMMENT ON COLUMN events.duration_text IS 'How long it lasted, in the source''s words ("a little over five minutes").';
@@ -179,7 +179,7 @@ COMMENT ON COLUMN statements.date IS 'The date as EDTF (Extended Date/Time Forma
 COMMENT ON COLUMN statements.date_text IS 'The source''s own wording of the date, e.g. "two days later", "this month", "Tuesday".';
 COMMENT ON COLUMN statements.date_min IS 'Earliest calendar day the date can be (ISO date), within the EDTF value''s bounds.';
 COMMENT ON COLUMN statements.date_max IS 'Latest calendar day the date can be (ISO date), within the EDTF value''s bounds.';
-COMMENT ON COLUMN statements.date_resolved_against IS 'What the wording was resolved against, e.g. "article date 2025-11-25 (Tuesday)" or "event phone-call-2025-10-14".';
+COMMENT ON COLUMN statements.date_resolved_against IS 'What the wording was resolved against, e.g. `article date 2025-11-25 (Tuesday)` or `event phone-call-2025-10-14`.';
 COMMENT ON COLUMN statements.statement_type IS 'How the source conveys the statement. Values: direct_quote: The source quotes the speaker''s words verbatim; `text` is those words.; partial_quote: The source paraphrases but quotes some words; `text` keeps the quoted fragments in curly quotes.; paraphrase: The source reports what the speaker said in its own words.; outlet_claim: The reporting outlet asserts something in its own voice (speaker is the outlet).; no_comment: The speaker declined to comment.; no_response: The speaker did not respond to a request for comment.';
 COMMENT ON COLUMN statements.text IS 'What was said. Direct quote: the quoted words verbatim (parts joined by '' […] ''). Partial quote: the claim with the quoted words in curly quotes. Otherwise: the claim as the source reports it.';
 COMMENT ON COLUMN statements.language IS 'Language the statement was originally made in (ISO 639-1), only where the source states it or a direct quote makes it evident (see language_basis).';

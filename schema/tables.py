@@ -93,7 +93,7 @@ DateResolvedAgainst = Annotated[
     Text | None,
     Field(
         default=None,
-        description='What the wording was resolved against, e.g. "article date 2025-11-25 (Tuesday)" or "event phone-call-2025-10-14".',
+        description="What the wording was resolved against, e.g. `article date 2025-11-25 (Tuesday)` or `event phone-call-2025-10-14`.",
     ),
 ]
 
