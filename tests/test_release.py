@@ -196,6 +196,11 @@ def test_checksums_name_the_files_as_they_are_downloaded(fixture, tmp_path):
     command = ["sha256sum", "--check", "--ignore-missing", "SHA256SUMS"]
     checked = subprocess.run(command, cwd=downloaded, capture_output=True, text=True)
     assert checked.returncode == 0 and "statements.parquet: OK" in checked.stdout, checked.stdout + checked.stderr
+    # the README's example finds the CSV zip's name in SHA256SUMS
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    found = re.search(r'curl -LO "\$base/\$\((grep [^)]*)\)"', readme).group(1)
+    named = subprocess.run(found, shell=True, cwd=downloaded, capture_output=True, text=True).stdout.split()
+    assert named == [f"peace-plan-claims-{FIRST}-csv.zip"]
     with (downloaded / "statements.parquet").open("ab") as handle:
         handle.write(b"junk")
     checked = subprocess.run(command, cwd=downloaded, capture_output=True, text=True)
