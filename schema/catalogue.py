@@ -806,7 +806,7 @@ RULES: dict[str, Rule] = {
         Rule(
             "quote-outside-excerpt",
             *_ARCHIVE,
-            "quoted words (a direct quote; words in quotation marks of any kind: “ ”, \" \", ‘ ’, « ») lie inside the attesting excerpt",
+            'quoted words (a direct quote; words in quotation marks of any kind: “ ”, " ", ‘ ’, « ») lie inside the attesting excerpt',
         ),
         Rule("role-not-quoted", *_ARCHIVE, "an actor's role is quoted from its source"),
         Rule("title-not-quoted", *_ARCHIVE, "a position's title is quoted from the article body of its source"),

@@ -499,7 +499,7 @@ class Release(CheckedRow):
         "Every release of the data: its version, its date, the SHA-256 of its data files and the release "
         "before it; written by `claims release`, never changed.",
         ("version",),
-        label_column="version",
+        label_column="released_on",  # a reference to a release shows its date beside its version
     )
 
     version: Version = Field(description="The release's version (semantic version, X.Y.Z).")

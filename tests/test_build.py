@@ -153,6 +153,25 @@ def test_build_counts_the_data_apart_from_the_history(dataset, tmp_path):
     )
 
 
+def test_each_parquet_file_says_which_table_and_which_data_it_holds(curated_build):
+    """A Parquet file on its own (a release asset, a file from the site's zip) names the dataset,
+    its table and the data's version in its key-value metadata."""
+    ((version, label),) = (
+        sqlite3.connect(curated_build / "claims.db").execute("SELECT version, label FROM dataset_version").fetchall()
+    )
+    for model in TABLES:
+        path = curated_build / "parquet" / f"{model.meta.name}.parquet"
+        found = dict(
+            duckdb.sql(f"SELECT key::VARCHAR, value::VARCHAR FROM parquet_kv_metadata('{path.as_posix()}')").fetchall()
+        )
+        assert found == {
+            "dataset": "peace-plan-claims",
+            "table": model.meta.name,
+            "version": version,
+            "version_label": label,
+        }
+
+
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

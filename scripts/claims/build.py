@@ -199,7 +199,7 @@ def _write_outputs(
         _step_done("duckdb")
         step("parquet")
         with _timed(result, "parquet"):
-            export_parquet(con, folder / "parquet")
+            export_parquet(con, folder / "parquet", version)
         _step_done("parquet")
         step("sqlite")
         with _timed(result, "sqlite"):

@@ -621,8 +621,10 @@ def bench_command(
     "--check", is_flag=True, help="Exit 1 if a generated file differs from what the schema generates; write nothing."
 )
 def generate_command(check: bool) -> None:
-    """Regenerate everything derived from the schema: datapackage.json, schema/ddl.sql, the generated
-    GX suites, publish/metadata.json and docs/cli.md."""
+    """Regenerate everything derived from the schema and the release records: datapackage.json,
+    schema/ddl.sql, the generated GX suites, publish/metadata.json, docs/data-dictionary.md,
+    docs/cli.md, and CITATION.cff's version and date (the latest release in data/releases.csv) with
+    .zenodo.json from it."""
     changed = (
         generate.drifted(cli_reference=cli_reference()) if check else generate.write(cli_reference=cli_reference())
     )

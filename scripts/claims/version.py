@@ -41,9 +41,6 @@ DATED = re.compile(r"^(\S+) — ([0-9]{4}-[0-9]{2}-[0-9]{2})$")
 UNDATED = re.compile(r"^(\S+) — unreleased(?: \(.*\))?$")
 HEADING_FORMS = "'## X.Y.Z — YYYY-MM-DD' for a release, '## X.Y.Z — unreleased' for the next one"
 PACKAGE = "claims-dataset"
-# The one-row table of every database `claims build` writes that says which data it holds: a served
-# or downloaded copy knows its version without the checkout it was built from.
-VERSION_TABLE = "dataset_version"
 # The release records, in data/; the data's digest leaves this file out (a record cannot hold its own digest).
 RELEASES_FILE = "releases.csv"
 SHORT_COMMIT = 7
