@@ -55,6 +55,7 @@ from claims.version import (
     ChangelogError,
     DataVersion,
     ReleaseRecord,
+    changelog_section,
     changelog_sections,
     data_digest,
     history_problems,
@@ -170,7 +171,7 @@ def rebuild_refusal(version: str, data_dir: Path) -> str | None:
     if data_digest(data_dir) != record.data_sha256:
         return f"this checkout's data is not release {version} (its digest is not the one data/{RELEASES_FILE} records): check out the release's commit, tagged v{version}"
     try:
-        section = next((s for s in changelog_sections(where) if s.version == version), None)
+        section = changelog_section(where, version)
     except ChangelogError as error:
         return str(error)
     if section is None or section.date != record.released_on:
@@ -315,6 +316,8 @@ def release(
         raise ReleaseRefused(refused)
     if generate.drifted():
         raise ReleaseRefused("generated files are out of date: run `claims generate` and commit the result")
+    section = changelog_section(where, version)
+    assert section is not None and section.date is not None  # refused above otherwise
     records = release_records(data_dir)
     if rebuild:
         record = next(r for r in records if r.version == version)
@@ -336,15 +339,12 @@ def release(
             # the release's data: data/ with the release recorded, written to data/ only at the end
             released_data = staging / "data"
             shutil.copytree(data_dir, released_data, ignore=shutil.ignore_patterns("*.md"))
-            if rebuild:
-                released_on = record.released_on
-                # the records as the release wrote them
+            if rebuild:  # the records as the release wrote them
                 write_release_records(released_data, [r for r in records if semver(r.version) <= semver(version)])
             else:
-                released_on = next(s.date for s in changelog_sections(where) if s.version == version) or ""
-                record_release(released_data, version, released_on)
-            stamped = DataVersion.of_release(version, released_on)
-            _write_bundle(stamped, released_data, staging / "bundle", archive_dir, before, previous, step)
+                record_release(released_data, version, section.date)
+            stamped = DataVersion.of_release(version, section.date)
+            _write_bundle(stamped, released_data, staging / "bundle", archive_dir, section.text, before, previous, step)
             step("zipping everything")
             shutil.rmtree(bundle, ignore_errors=True)
             (staging / "bundle").rename(bundle)
@@ -366,6 +366,7 @@ def _write_bundle(
     data_dir: Path,
     folder: Path,
     archive_dir: Location | None,
+    entry: str,
     before: Path | None,
     previous: ReleaseRecord | None,
     step: Callable[[str], None],
@@ -387,7 +388,6 @@ def _write_bundle(
     step("writing the delta since the previous release")
     changes = delta(version.release, previous.version if previous else None, before, data_dir)
     (folder / "delta.json").write_text(json.dumps(changes, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    entry = next(s.text for s in changelog_sections(project.current()) if s.version == version.release)
     (folder / "RELEASE_NOTES.md").write_text(release_notes(version.release, entry, changes), encoding="utf-8")
     step("checksums")
     (folder / "SHA256SUMS").write_text(sha256sums(folder), encoding="utf-8")
