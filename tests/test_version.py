@@ -26,6 +26,7 @@ from claims.version import (
     changelog_sections,
     data_digest,
     data_version,
+    history_problems,
     latest_release,
     next_patch,
     release_commit,
@@ -210,6 +211,28 @@ def test_the_data_digest_is_what_sha256sum_gives(tmp_path):
     before = data_digest(data)
     (data / "releases.csv").write_text((data / "releases.csv").read_text() + "\n", encoding="utf-8")
     assert data_digest(data) == before  # the records are not part of the digest they hold
+
+
+def test_claims_check_holds_the_changelog_to_the_release_records(tmp_path):
+    """A recorded release dated otherwise in CHANGELOG.md, and a section dated below the newest
+    without a record, are findings of `claims check` on CHANGELOG.md's lines."""
+    root = copy_repository(tmp_path / "repo")
+    latest = latest_release(root / "data")
+    where = Project(root)
+    where.changelog.write_text(
+        f"# Changelog\n\n## 9.0.0 — unreleased\n\n- next\n\n## 8.0.0 — 2030-01-01\n\nNever released.\n\n"
+        f"## {latest.version} — 2020-01-01\n\nDated otherwise.\n",
+        encoding="utf-8",
+    )
+    assert [line for line, _problem in history_problems(where)] == [11, 7]
+    checked = claims(root, "check", "--no-archive")
+    assert checked.returncode == 1
+    assert (
+        f"[releases] CHANGELOG.md:11: -: [release-history] data/releases.csv records release {latest.version} on "
+        f"{latest.released_on}, but CHANGELOG.md dates it 2020-01-01" in checked.stdout
+    ), checked.stdout
+    assert "[releases] CHANGELOG.md:7: -: [release-history] CHANGELOG.md dates 8.0.0, which" in checked.stdout
+    assert "releases 2 problem(s)" in checked.stdout
 
 
 def test_every_release_record_is_the_data_of_a_commit_of_the_history():
