@@ -1,10 +1,9 @@
 """Layer 3: keys and references across tables, computed in DuckDB."""
 
-import re
-
 import duckdb
 import pytest
 
+from claims.schema.catalogue import whole_words_in
 from claims.validate import integrity
 
 
@@ -178,10 +177,23 @@ def test_a_mention_is_named_in_the_source_words_too(dataset):
     assert ("statement_mentions.csv", line, "mentioned_as", "mention-not-named") in dataset.findings(with_archive=False)
 
 
-def test_no_break_spaces_in_the_source_match_spaces_in_the_text(dataset):
-    # st-052's excerpt has "following\u00a0talks\u00a0with"; its text and mention have plain spaces
-    assert "talks with" in dataset.row("statement_mentions", statement_id="st-052", entity_type="event")["mentioned_as"]
+def test_a_no_break_space_of_the_source_is_not_a_space(dataset):
+    # st-052's excerpt has "following\u00a0talks\u00a0with": verbatim is code point for code point, so
+    # the mention keeps the source's no-break space, and the same words with a plain space are not its
+    match = {"statement_id": "st-052", "entity_type": "event"}
+    assert "talks\u00a0with" in dataset.row("statement_mentions", **match)["mentioned_as"]
     assert not any(f[3] == "mention-not-named" for f in dataset.findings(with_archive=False))
+    spaced = dataset.row("statement_mentions", **match)["mentioned_as"].replace("\u00a0", " ")
+    dataset.edit(
+        "statements",
+        {"statement_id": "st-052"},
+        text=dataset.row("statements", statement_id="st-052")["text"].replace("\u00a0", " "),
+    )
+    line = dataset.edit("statement_mentions", match, mentioned_as=spaced)
+    run = dataset.validate(with_archive=False)
+    finding = next(f for f in run.findings if f.rule == "mention-not-named")
+    assert (finding.line, finding.column) == (line, "mentioned_as")
+    assert "U+00A0 NO-BREAK SPACE" in finding.hint  # the hint says which character to copy
 
 
 def test_words_inside_another_word_do_not_name_it(dataset):
@@ -222,11 +234,10 @@ def test_a_position_comes_from_an_archived_source(dataset):
 
 
 def test_whole_word_shortcuts_agree_with_the_rule_as_written():
-    """_names decides most rows without rewriting the haystack, and _names_in_spaced by substring
-    tests; on every kind of neighbour, of words and of whitespace both must say what the regular
-    expression on the spaced haystack (the rule as written) says."""
-    spaced_h = integrity._spaced("h")
-    rule = f"regexp_matches({spaced_h}, '(^|[^\\p{{L}}\\p{{N}}])' || regexp_escape(w) || '([^\\p{{L}}\\p{{N}}]|$)')"
+    """_names decides most rows without a regular expression, and _names_in by substring tests; on
+    every kind of neighbour, of words and of whitespace both must say what the regular expression
+    (the rule as written) says, and what catalogue.whole_words_in (the same rule in Python) says."""
+    rule = "regexp_matches(h, '(^|[^\\p{L}\\p{N}])' || regexp_escape(w) || '([^\\p{L}\\p{N}]|$)')"
     haystacks = [
         "peace plan talks",
         "“peace plan,” he said.",
@@ -240,9 +251,10 @@ def test_whole_word_shortcuts_agree_with_the_rule_as_written():
         "Zelensky",
         "Zelenskyy met Zelensky",  # the first occurrence is inside a longer word
         "lensky, lensk",
-        "peace\u00a0plan talks",  # words across a no-break space
+        "peace\u00a0plan talks",  # words across a no-break space: not "peace plan"
         "peace \t plan",
         "talks\u2003with Kyiv",
+        "talks\u00a0with Kyiv",
         "plan\tplan",
         "éplan plan",
         "plan",
@@ -257,6 +269,7 @@ def test_whole_word_shortcuts_agree_with_the_rule_as_written():
         "Kyiv",
         "Kyiv-Moscow",
         "talks with",
+        "talks\u00a0with",
         "plan talks",
         "Zelensky",
         "lensk",
@@ -271,39 +284,28 @@ def test_whole_word_shortcuts_agree_with_the_rule_as_written():
     ).fetchall()
     assert differ == []
     differ = con.execute(
-        f"SELECT h, w FROM t WHERE ({integrity._names_in_spaced(spaced_h, 'w')}) IS DISTINCT FROM ({rule})"
+        f"SELECT h, w FROM t WHERE ({integrity._names_in('h', 'w')}) IS DISTINCT FROM ({rule})"
     ).fetchall()
     assert differ == []
+    by_rule = {(h, w): found for h, w, found in con.execute(f"SELECT h, w, {rule} FROM t").fetchall()}
+    assert {key for key, found in by_rule.items() if found != whole_words_in(key[1], key[0])} == set()
     matched, unmatched = con.execute(
         f"SELECT count(*) FILTER (WHERE {rule}), count(*) FILTER (WHERE NOT {rule}) FROM t"
     ).fetchone()
     assert matched > 5 and unmatched > 5  # both outcomes are exercised
-    # each way of deciding is exercised: the first occurrence, absence, and the spaced haystack
-    assert con.execute("SELECT count(*) FROM t WHERE h = 'Zelenskyy met Zelensky' AND w = 'Zelensky'").fetchone() == (
-        1,
-    )
-    assert con.execute(f"SELECT {rule} FROM t WHERE h = 'peace\u00a0plan talks' AND w = 'peace plan'").fetchone() == (
-        True,
-    )
+    # each way of deciding is exercised: the first occurrence, absence, and the substring tests
+    assert by_rule[("Zelenskyy met Zelensky", "Zelensky")] is True
+    # nothing is folded: a no-break space matches only a no-break space
+    assert by_rule[("peace\u00a0plan talks", "peace plan")] is False
+    assert by_rule[("talks\u00a0with Kyiv", "talks\u00a0with")] is True
+    assert by_rule[("talks\u00a0with Kyiv", "talks with")] is False
 
 
-def test_whitespace_runs_compare_as_one_space():
-    """_spaced rewrites only texts that need it (a cheap look first); the result is every run of
-    whitespace (str.isspace) made one space, whatever the look decided."""
-    texts = [
-        "plain words here",
-        "two  spaces",
-        "tab\there",
-        "no-break\u00a0space",
-        "ends with space ",
-        " \u2003 mixed \n\r runs\u3000",
-        "\u202f",
-        "",
-        "x\x1fy",
-    ]
-    con = duckdb.connect()
-    con.execute("CREATE TABLE t (x VARCHAR)")
-    con.executemany("INSERT INTO t VALUES (?)", [(text,) for text in texts] + [(None,)])
-    got = dict(con.execute(f"SELECT x, {integrity._spaced('x')} FROM t").fetchall())
-    assert got == {**{text: re.sub(r"\s+", " ", text) for text in texts}, None: None}
-    assert got["x\x1fy"] == "x y"  # U+001F is whitespace to str.isspace(), so to the rule
+def test_whole_words_within_a_span_see_only_that_span():
+    # the article body is a span of the archived text: its ends are where words begin and end
+    assert whole_words_in("Tuesday", "xTuesday", 1)
+    assert not whole_words_in("Tuesday", "xTuesday")
+    assert not whole_words_in("Tuesday", "Tuesday is", 0, 5)
+    assert whole_words_in("Oct. 14", "On Oct. 14,", 0, 99)
+    assert not whole_words_in("Oct. 1", "On Oct. 14,")
+    assert not whole_words_in("", "anything")
