@@ -111,6 +111,7 @@ def _in_word(char: str) -> bool:
 
 
 def _letter_or_digit(char: str) -> bool:
+    """What may not touch whole words on either side (Unicode categories L and N)."""
     return unicodedata.category(char)[0] in "LN"
 
 
@@ -475,7 +476,7 @@ def _date_rules(table: str) -> list[RowRule]:
             "date_text",
             "date-wording",
             And(NotNull(date), IsNull(Col("date_text")), Not(IsBound(date))),
-            "is empty, but `date` {date} is not a bound: keep the source's own words for the date",
+            "is empty and `date` is not a bound: keep the source's own words for the date",
             'copy the wording, e.g. "two days later"; where the source has no words for the date, `date` is a bound, '
             "one day in a span ([2025-10-16..2025-11-25]) or on or before a day ([..2025-11-25])",
         ),
@@ -582,7 +583,8 @@ def _language_rules() -> list[RowRule]:
 
 def _addressee_rules() -> list[RowRule]:
     """The addressee is named where it is given: `addressee_as` holds the source's words for it (the
-    integrity layer finds them in an excerpt of the statement), exactly when `addressee_id` is set."""
+    integrity layer finds them in an excerpt of the statement or of its event), exactly when
+    `addressee_id` is set."""
     addressee, words = Col("addressee_id"), Col("addressee_as")
     return [
         RowRule(
@@ -591,7 +593,7 @@ def _addressee_rules() -> list[RowRule]:
             "addressee-wording",
             And(NotNull(addressee), IsNull(words)),
             "is empty but `addressee_id` is set: an addressee is given only with the source's words for it",
-            "copy the words of the excerpt that name the addressee (e.g. “his Russian counterpart”), "
+            "copy the source's words that name the addressee (e.g. “his Russian counterpart”), "
             "or clear addressee_id where the source does not say to whom",
         ),
         RowRule(
@@ -851,7 +853,8 @@ RULES: dict[str, Rule] = {
         Rule(
             "addressee-not-named",
             *_KEYS,
-            "a statement's `addressee_as` names its addressee, not a pronoun, as whole words in one of its excerpts",
+            "a statement's `addressee_as` names its addressee, not a pronoun, as whole words in one of its excerpts "
+            "or of the excerpts of an event the addressee takes part in",
         ),
         Rule(
             "date-unbounded",

@@ -177,7 +177,7 @@ COMMENT ON TABLE statements IS 'Who said what to whom and when: direct and parti
 COMMENT ON COLUMN statements.statement_id IS 'Stable identifier of the statement. Never reused.';
 COMMENT ON COLUMN statements.speaker_id IS 'Who made the statement (the outlet itself for its own claims).';
 COMMENT ON COLUMN statements.addressee_id IS 'To whom it was said, where the source says so.';
-COMMENT ON COLUMN statements.addressee_as IS 'The words of the statement''s excerpt that name the addressee, verbatim (e.g. Ushakov, his Russian counterpart, reporters); given exactly when addressee_id is, never a bare pronoun.';
+COMMENT ON COLUMN statements.addressee_as IS 'The source''s words that name the addressee, verbatim (e.g. Ushakov, his Russian counterpart, reporters), from the statement''s excerpt or from that of the event it was made at, where the addressee takes part; given exactly when addressee_id is, never a bare pronoun.';
 COMMENT ON COLUMN statements.event_id IS 'The event at which it was said (a call, remarks, a post).';
 COMMENT ON COLUMN statements.date IS 'The date as EDTF (Extended Date/Time Format, ISO 8601-2): 2025-10-14, 2025-11, 2025-10-24/2025-10-26, 2025-10-16~, or a bound, one day in a span: [2025-10-16..2025-11-25], [..2025-11-25]. At the latest the publication of the earliest source reporting the row; empty only where no source with a date reports it.';
 COMMENT ON COLUMN statements.date_text IS 'The source''s own wording of the date, verbatim from the article body (its dateline included), e.g. "two days later", "this month", "Tuesday". Empty where the source has no words for the date: `date` is then a bound.';

@@ -322,7 +322,7 @@ class Statement(CheckedRow):
     )
     addressee_as: Text | None = Field(
         default=None,
-        description="The words of the statement's excerpt that name the addressee, verbatim (e.g. Ushakov, his Russian counterpart, reporters); given exactly when addressee_id is, never a bare pronoun.",
+        description="The source's words that name the addressee, verbatim (e.g. Ushakov, his Russian counterpart, reporters), from the statement's excerpt or from that of the event it was made at, where the addressee takes part; given exactly when addressee_id is, never a bare pronoun.",
     )
     event_id: Id | None = Field(
         default=None,

@@ -622,8 +622,8 @@ def _date_texts(run, con, archive) -> None:
         )
     con.execute(
         f"""CREATE OR REPLACE TABLE _dated AS
-           WITH rows AS ({" UNION ALL ".join(dated)})
-           SELECT * FROM rows WHERE (tbl, _line) NOT IN (SELECT (tbl, _line) FROM rows WHERE settled)"""
+           WITH attested AS ({" UNION ALL ".join(dated)})
+           SELECT * FROM attested WHERE (tbl, _line) NOT IN (SELECT (tbl, _line) FROM attested WHERE settled)"""
     )
     quoted = []
     current, text = None, None

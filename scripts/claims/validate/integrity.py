@@ -3,9 +3,11 @@
 Every CSV is loaded as text with its line numbers, so that each broken reference can be reported
 where it stands. Rules: primary keys, foreign keys (also the polymorphic mention links), every
 statement and event attested, evidence taken from archived sources, statements not dated after
-the sources that report them nor outside their event, speakers taking part in their event, the
-outlet's own claims spoken by an outlet, mentions named in the statement's text and excerpt,
-positions taken from archived sources, and no statement recorded twice.
+the sources that report them nor outside their event, statements and events dated no later than
+the earliest dated source reporting them, speakers taking part in their event, the outlet's own
+claims spoken by an outlet, mentions named in the statement's text and excerpt, addressees named
+in an excerpt, the evidence basis `unattributed` only for an unnamed speaker, positions taken
+from archived sources, and no statement recorded twice.
 """
 
 from __future__ import annotations
@@ -332,11 +334,11 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
     if not unusable & {"statements", "statement_mentions", "attestations"}:  # the excerpts name them too
         _mentions_named(con, add, shown)
 
-    if not unusable & {"statements", "attestations"}:
+    if not unusable & {"statements", "attestations", "event_participants"}:  # the events' excerpts count too
         _addressees_named(con, add, shown)
 
-    if not unusable & {"statements", "events", "attestations", "sources"}:
-        _bounded_by_sources(con, add, shown)
+    if not unusable & {"attestations", "sources"}:
+        _bounded_by_sources(con, add, shown, [table for table in ("statements", "events") if table not in unusable])
 
     if not unusable & {"statements", "attestations", "actors"}:
         _evidence_basis_speaker(con, add, shown)
@@ -473,14 +475,23 @@ def _mentions_named(con, add, shown) -> None:
 
 
 def _addressees_named(con, add, shown) -> None:
-    """The addressee is named where it is given: `addressee_as` stands in one of the statement's
-    excerpts as whole words, and is more than a pronoun. A refusal to comment thus has an addressee
-    only where the source says who asked."""
+    """The addressee is named where it is given: `addressee_as` stands as whole words, and is more
+    than a pronoun, in the source's words for the statement (one of its excerpts) or, for a
+    statement made at an event the addressee takes part in, in the event's (a call "with
+    Ushakov" names the one Witkoff speaks to throughout it). A refusal to comment, made at no
+    event, thus has an addressee only where its excerpt says who asked."""
     broken = con.execute(
-        f"""WITH s AS (SELECT _line, statement_id, addressee_as AS w FROM statements WHERE addressee_as IS NOT NULL),
+        f"""WITH s AS (
+              SELECT _line, statement_id, event_id, addressee_id, addressee_as AS w FROM statements WHERE addressee_as IS NOT NULL),
+            evidence AS (
+              SELECT s._line, a.excerpt FROM s JOIN attestations a ON a.statement_id = s.statement_id
+              UNION ALL
+              SELECT s._line, a.excerpt FROM s
+              JOIN event_participants p ON p.event_id = s.event_id AND p.actor_id = s.addressee_id
+              JOIN attestations a ON a.event_id = s.event_id),
             in_excerpt AS (
-              SELECT s._line, bool_or({_names("a.excerpt", "s.w")}) AS found
-              FROM s JOIN attestations a ON a.statement_id = s.statement_id WHERE a.excerpt IS NOT NULL GROUP BY s._line)
+              SELECT e._line, bool_or({_names("e.excerpt", "s.w")}) AS found
+              FROM evidence e JOIN s ON s._line = e._line WHERE e.excerpt IS NOT NULL GROUP BY e._line)
             SELECT s._line, s.statement_id, s.w, s.w IN ({PRONOUN_FORMS}) AS pronoun, a.excerpt
             FROM s LEFT JOIN in_excerpt e ON e._line = s._line LEFT JOIN attestations a ON a.statement_id = s.statement_id
             WHERE s.w IN ({PRONOUN_FORMS}) OR NOT coalesce(e.found, FALSE)
@@ -490,11 +501,12 @@ def _addressees_named(con, add, shown) -> None:
         if pronoun:
             message, hint = (
                 f"{words!r} is a pronoun: it refers to the addressee but does not name it",
-                "widen the excerpt to the source's words that name the addressee, or clear the addressee; say in the notes whom the pronoun means",
+                "give the source's words that name the addressee, or clear the addressee; say in the notes whom the pronoun means",
             )
         else:
             message, hint = (
-                f"{words!r} is in none of the excerpts of statement {statement!r}: the source does not name the addressee there",
+                f"{words!r} is in none of the excerpts of statement {statement!r} or of an event its addressee takes part in: "
+                "the source does not name the addressee there",
                 _copy_hint(
                     words,
                     excerpts,
@@ -506,13 +518,14 @@ def _addressees_named(con, add, shown) -> None:
         add(Finding(shown("statements"), line, "addressee_as", "addressee-not-named", message, hint, LAYER))
 
 
-def _bounded_by_sources(con, add, shown) -> None:
+def _bounded_by_sources(con, add, shown, tables: list[str]) -> None:
     """Every statement and event is bounded by what reports it: a row reported by a source with a
     publication date happened on or before it, so its date reaches no further (`date_max`), and a
     row without date words is at least `[..publication date]`. "Undated" then means only that no
     source with a date reports it. (A statement dated wholly after a source is `dated-after-source`.)"""
-    for table, key in (("statements", "statement_id"), ("events", "event_id")):
-        after_source = "TRY_CAST(t.date_min AS DATE) > e.published" if table == "statements" else "FALSE"
+    for table in tables:
+        key = "statement_id" if table == "statements" else "event_id"
+        after_source = "TRY_CAST(t.date_min AS DATE) > b.published" if table == "statements" else "FALSE"
         for line, row_id, date, date_max, source, published in con.execute(
             f"""WITH cited AS (
                   SELECT {key}, source_id FROM attestations WHERE {key} IS NOT NULL
@@ -521,12 +534,12 @@ def _bounded_by_sources(con, add, shown) -> None:
                   SELECT c.{key}, src.source_id, TRY_CAST(left(src.published_at, 10) AS DATE) AS published
                   FROM cited c JOIN sources src ON src.source_id = c.source_id),
                 earliest AS (SELECT {key}, min(published) AS published FROM dated WHERE published IS NOT NULL GROUP BY {key}),
-                e AS (
+                bound AS (
                   SELECT e.{key}, e.published, min(d.source_id) AS source_id
                   FROM earliest e JOIN dated d ON d.{key} = e.{key} AND d.published = e.published GROUP BY e.{key}, e.published)
-                SELECT t._line, t.{key}, t.date, t.date_max, e.source_id, e.published
-                FROM {table} t JOIN e ON e.{key} = t.{key}
-                WHERE (t.date_max IS NULL OR TRY_CAST(t.date_max AS DATE) > e.published) AND NOT coalesce({after_source}, FALSE)
+                SELECT t._line, t.{key}, t.date, t.date_max, b.source_id, b.published
+                FROM {table} t JOIN bound b ON b.{key} = t.{key}
+                WHERE (t.date_max IS NULL OR TRY_CAST(t.date_max AS DATE) > b.published) AND NOT coalesce({after_source}, FALSE)
                 ORDER BY t._line"""
         ).fetchall():
             if date is None:
