@@ -221,6 +221,114 @@ def test_an_abbreviation_is_not_taken_for_a_pronoun(dataset):
     assert not any(f[3] == "mention-not-named" for f in dataset.findings(with_archive=False))
 
 
+def test_a_refusal_to_comment_has_an_addressee_only_where_the_source_says_who_asked(dataset):
+    # st-010: "Kremlin spokesman Dmitry Peskov didn’t immediately respond to comment" does not say
+    # who asked; that the article is Bloomberg's does not make Bloomberg the addressee
+    line = dataset.edit("statements", {"statement_id": "st-010"}, addressee_id="bloomberg", addressee_as="Bloomberg")
+    run = dataset.validate(with_archive=False)
+    finding = next(f for f in run.findings if f.rule == "addressee-not-named")
+    assert (finding.line, finding.column) == (line, "addressee_as")
+    assert "who asked" in finding.hint
+
+
+def test_the_addressee_is_named_in_the_source_s_words(dataset):
+    # st-037 (no event): its own sentence says Putin "had congratulated him"; the excerpt was widened
+    # to the sentence that names Trump. Cut back to its own sentence, it no longer names him.
+    row = dataset.row("attestations", statement_id="st-037")
+    own = row["excerpt"].index("Afterward")
+    dataset.edit(
+        "attestations",
+        {"attestation_id": row["attestation_id"]},
+        excerpt=row["excerpt"][own:],
+        char_start=str(int(row["char_start"]) + own),
+    )
+    line = dataset.line_of("statements", statement_id="st-037")
+    assert ("statements.csv", line, "addressee_as", "addressee-not-named") in dataset.findings(with_archive=False)
+
+
+def test_the_event_names_the_addressee_only_if_it_takes_part(dataset):
+    # st-026 ("with your boss") is said on the Oct. 14 call, whose excerpt names "Yuri Ushakov"
+    statement = dataset.row("statements", statement_id="st-026")
+    assert statement["addressee_as"] not in dataset.row("attestations", statement_id="st-026")["excerpt"]
+    assert not any(f[3] == "addressee-not-named" for f in dataset.findings(with_archive=False))
+    line = dataset.line_of("statements", statement_id="st-026")
+    # the call's excerpt names Putin too ("Putin’s top foreign policy aide"), but he is not on the call
+    dataset.edit("statements", {"statement_id": "st-026"}, addressee_id="vladimir-putin", addressee_as="Putin")
+    assert ("statements.csv", line, "addressee_as", "addressee-not-named") in dataset.findings(with_archive=False)
+
+
+@pytest.mark.parametrize("words", ["him", "Him", "Ushako"])
+def test_the_addressee_words_are_not_a_pronoun_or_part_of_a_word(dataset, words):
+    line = dataset.edit("statements", {"statement_id": "st-007"}, addressee_as=words)
+    assert ("statements.csv", line, "addressee_as", "addressee-not-named") in dataset.findings(with_archive=False)
+
+
+@pytest.mark.parametrize(
+    "table, match, changes, column",
+    [
+        # st-041 as it was: a refusal to comment with no date, though the article bounds it
+        ("statements", {"statement_id": "st-041"}, {"date": "", "date_max": "", "date_resolved_against": ""}, "date"),
+        # an open end where the article's publication closes it
+        (
+            "statements",
+            {"statement_id": "st-057"},
+            {"date": "[2025-11-01..]", "date_min": "2025-11-01", "date_max": ""},
+            "date_max",
+        ),
+        # an event that may fall after the article reporting it
+        ("events", {"event_id": "proposal-2025-11-28-point-plan"}, {"date_max": "2025-11-30"}, "date_max"),
+    ],
+)
+def test_every_statement_and_event_is_bounded_by_what_reports_it(dataset, table, match, changes, column):
+    line = dataset.edit(table, match, **changes)
+    assert (f"{table}.csv", line, column, "date-unbounded") in dataset.findings(with_archive=False)
+
+
+def test_a_statement_dated_after_its_source_is_reported_once(dataset):
+    # wholly after the source is `dated-after-source`; `date-unbounded` does not repeat it
+    line = dataset.edit(
+        "statements",
+        {"statement_id": "st-001"},
+        date="2025-11-26",
+        date_min="2025-11-26",
+        date_max="2025-11-26",
+    )
+    rules = {f[3] for f in dataset.findings(with_archive=False) if f[:2] == ("statements.csv", line)}
+    assert rules == {"dated-after-source"}
+
+
+def test_a_source_without_a_date_bounds_nothing(dataset):
+    # st-010 reported only by a source that has no publication date: "undated" means no bound is known
+    dataset.edit("sources", {"source_id": "fortune-2025-11-25-witkoff-advised-russia"}, published_at="")
+    dataset.edit("statements", {"statement_id": "st-010"}, date="", date_max="", date_resolved_against="")
+    assert not any(f[3] == "date-unbounded" for f in dataset.findings(with_archive=False))
+
+
+@pytest.mark.parametrize(
+    "attestation, basis",
+    [
+        ("att-057", "unattributed"),  # "Ukraine and its European allies have insisted": named speakers
+        ("att-058", "unattributed"),
+        ("att-051", "unspecified"),  # "US officials": an unnamed group
+    ],
+)
+def test_the_evidence_basis_matches_who_is_named(dataset, attestation, basis):
+    line = dataset.edit("attestations", {"attestation_id": attestation}, evidence_basis=basis)
+    assert ("attestations.csv", line, "evidence_basis", "evidence-basis-speaker") in dataset.findings(
+        with_archive=False
+    )
+
+
+def test_unattributed_follows_the_speaker_being_unnamed(dataset):
+    # att-051 is unattributed because us-officials are unnamed; named, the same basis is a finding
+    assert dataset.row("attestations", attestation_id="att-051")["evidence_basis"] == "unattributed"
+    line = dataset.line_of("attestations", attestation_id="att-051")
+    dataset.edit("actors", {"actor_id": "us-officials"}, unnamed="")
+    assert ("attestations.csv", line, "evidence_basis", "evidence-basis-speaker") in dataset.findings(
+        with_archive=False
+    )
+
+
 def test_mentioned_as_is_required(dataset):
     line = dataset.append("statement_mentions", statement_id="st-003", entity_type="place", entity_id="gaza")
     assert ("statement_mentions.csv", line, "mentioned_as", "required") in dataset.findings(with_archive=False)
