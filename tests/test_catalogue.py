@@ -191,13 +191,14 @@ def _mention_not_named(d):
 
 
 def _addressee_not_named(d):
-    statement = first(d, "statements", addressee_id=filled)
+    statement = first(d, "statements", addressee_id=filled, addressee_as=filled)
     edit(d, "statements", statement, addressee_as="words in none of its excerpts")
 
 
 def _date_unbounded(d):
-    statement = first(d, "statements", event_id=blank, date=filled)
-    edit(d, "statements", statement, date="", date_text="", date_min="", date_max="", date_resolved_against="")
+    # an event that may have happened after the sources reporting it were published
+    event = first(d, "events", date_min=filled)
+    edit(d, "events", event, date=f"[{event['date_min']}..2026-12-31]", date_max="2026-12-31")
 
 
 def _unattributed_named_speaker(d):
