@@ -598,15 +598,21 @@ def _titles(run, con, archive) -> None:
             run.findings.add(finding)
 
 
+# Neighbours that make words whole words wherever they stand (the commonest around a date's words).
+PLAIN_NEIGHBOURS = ((" ", " "), (" ", "."), (" ", ","))
+
+
 def _date_texts(run, con, archive) -> None:
     """Date wording quoted from the article body of a source attesting the row (the reference's
     test, date_text_quoted, on what SQL cannot settle). A row is settled in SQL when one of its
-    excerpts, matching its archived text inside the body, holds the wording as whole words away
-    from the excerpt's ends (wrapped in letters, an occurrence at an end never counts: its
-    neighbour in the text is unknown here). For the other rows each distinct (text, body, wording)
-    is judged once, each text read once; a row none of whose sources holds its wording is reported
-    with the reference's finding."""
-    settled = integrity._names("('x' || e.excerpt || 'x')", "t.date_text")
+    excerpts, matching its archived text inside the body, holds the wording with a space before it
+    and a space, comma or full stop after it (PLAIN_NEIGHBOURS: then it is whole words in the body
+    too; at the excerpt's ends its neighbours in the text are unknown here). For the other rows each distinct (text, body, wording) is judged once, each text read
+    once; a row none of whose sources holds its wording is reported with the reference's finding."""
+    # substring tests, not Unicode classes or code-point arithmetic (several times slower a row)
+    settled = " OR ".join(
+        f"contains(e.excerpt, {_q(left)} || t.date_text || {_q(right)})" for left, right in PLAIN_NEIGHBOURS
+    )
     dated = []
     for table, key in (("statements", "statement_id"), ("events", "event_id")):
         if table == "events":

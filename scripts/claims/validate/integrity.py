@@ -56,6 +56,7 @@ def _names(haystack: str, words: str) -> str:
     for code point (catalogue.whole_words_in is the same test in Python), decided without a
     regular expression where that is exact:
 
+    - the words between two spaces somewhere in the haystack (one substring test): TRUE;
     - the words' first occurrence in the haystack, with no letter or digit either side: TRUE;
     - words that are not in the haystack at all: FALSE;
     - anything else (a first occurrence inside a longer word): `_names_in`."""
@@ -66,7 +67,8 @@ def _names(haystack: str, words: str) -> str:
     )
     first_whole = f"({words} <> '' AND {position} > 0 AND regexp_full_match({around}, '{NOT_IN_WORD}*'))"
     absent = f"(NOT contains({haystack}, {words}))"
-    return f"CASE WHEN {first_whole} THEN TRUE WHEN {absent} THEN FALSE ELSE {_names_in(haystack, words)} END"
+    spaced = f"contains({haystack}, ' ' || {words} || ' ')"
+    return f"CASE WHEN {spaced} THEN TRUE WHEN {first_whole} THEN TRUE WHEN {absent} THEN FALSE ELSE {_names_in(haystack, words)} END"
 
 
 def _names_in(haystack: str, words: str) -> str:
@@ -480,21 +482,23 @@ def _addressees_named(con, add, shown) -> None:
     statement made at an event the addressee takes part in, in the event's (a call "with
     Ushakov" names the one Witkoff speaks to throughout it). A refusal to comment, made at no
     event, thus has an addressee only where its excerpt says who asked."""
+    # the statement's own excerpts first; its event's only for the statements they do not settle
     broken = con.execute(
         f"""WITH s AS (
               SELECT _line, statement_id, event_id, addressee_id, addressee_as AS w FROM statements WHERE addressee_as IS NOT NULL),
-            evidence AS (
-              SELECT s._line, a.excerpt FROM s JOIN attestations a ON a.statement_id = s.statement_id
-              UNION ALL
-              SELECT s._line, a.excerpt FROM s
-              JOIN event_participants p ON p.event_id = s.event_id AND p.actor_id = s.addressee_id
-              JOIN attestations a ON a.event_id = s.event_id),
-            in_excerpt AS (
-              SELECT e._line, bool_or({_names("e.excerpt", "s.w")}) AS found
-              FROM evidence e JOIN s ON s._line = e._line WHERE e.excerpt IS NOT NULL GROUP BY e._line)
+            own AS (
+              SELECT s._line, bool_or({_names("a.excerpt", "s.w")}) AS found
+              FROM s JOIN attestations a ON a.statement_id = s.statement_id WHERE a.excerpt IS NOT NULL GROUP BY s._line),
+            pending AS (SELECT s.* FROM s LEFT JOIN own o ON o._line = s._line WHERE NOT coalesce(o.found, FALSE)),
+            by_event AS (
+              SELECT p._line, bool_or({_names("a.excerpt", "p.w")}) AS found
+              FROM pending p
+              JOIN event_participants ep ON ep.event_id = p.event_id AND ep.actor_id = p.addressee_id
+              JOIN attestations a ON a.event_id = p.event_id WHERE a.excerpt IS NOT NULL GROUP BY p._line)
             SELECT s._line, s.statement_id, s.w, s.w IN ({PRONOUN_FORMS}) AS pronoun, a.excerpt
-            FROM s LEFT JOIN in_excerpt e ON e._line = s._line LEFT JOIN attestations a ON a.statement_id = s.statement_id
-            WHERE s.w IN ({PRONOUN_FORMS}) OR NOT coalesce(e.found, FALSE)
+            FROM s LEFT JOIN own o ON o._line = s._line LEFT JOIN by_event e ON e._line = s._line
+            LEFT JOIN attestations a ON a.statement_id = s.statement_id
+            WHERE s.w IN ({PRONOUN_FORMS}) OR NOT (coalesce(o.found, FALSE) OR coalesce(e.found, FALSE))
             ORDER BY s._line, a._line"""
     ).fetchall()
     for (line, statement, words, pronoun), excerpts in _with_excerpts(broken):
@@ -526,21 +530,24 @@ def _bounded_by_sources(con, add, shown, tables: list[str]) -> None:
     for table in tables:
         key = "statement_id" if table == "statements" else "event_id"
         after_source = "TRY_CAST(t.date_min AS DATE) > b.published" if table == "statements" else "FALSE"
+        # the earliest publication per row first; which source that is, only for the rows reported
         for line, row_id, date, date_max, source, published in con.execute(
-            f"""WITH cited AS (
+            f"""WITH published AS (
+                  SELECT source_id, TRY_CAST(left(published_at, 10) AS DATE) AS published FROM sources
+                  WHERE TRY_CAST(left(published_at, 10) AS DATE) IS NOT NULL),
+                cited AS (
                   SELECT {key}, source_id FROM attestations WHERE {key} IS NOT NULL
                   UNION ALL SELECT {key}, via_source_id FROM attestations WHERE {key} IS NOT NULL AND via_source_id IS NOT NULL),
-                dated AS (
-                  SELECT c.{key}, src.source_id, TRY_CAST(left(src.published_at, 10) AS DATE) AS published
-                  FROM cited c JOIN sources src ON src.source_id = c.source_id),
-                earliest AS (SELECT {key}, min(published) AS published FROM dated WHERE published IS NOT NULL GROUP BY {key}),
-                bound AS (
-                  SELECT e.{key}, e.published, min(d.source_id) AS source_id
-                  FROM earliest e JOIN dated d ON d.{key} = e.{key} AND d.published = e.published GROUP BY e.{key}, e.published)
-                SELECT t._line, t.{key}, t.date, t.date_max, b.source_id, b.published
-                FROM {table} t JOIN bound b ON b.{key} = t.{key}
-                WHERE (t.date_max IS NULL OR TRY_CAST(t.date_max AS DATE) > b.published) AND NOT coalesce({after_source}, FALSE)
-                ORDER BY t._line"""
+                earliest AS (
+                  SELECT c.{key}, min(p.published) AS published FROM cited c JOIN published p ON p.source_id = c.source_id GROUP BY c.{key}),
+                reported AS (
+                  SELECT t._line, t.{key}, t.date, t.date_max, b.published
+                  FROM {table} t JOIN earliest b ON b.{key} = t.{key}
+                  WHERE (t.date_max IS NULL OR TRY_CAST(t.date_max AS DATE) > b.published) AND NOT coalesce({after_source}, FALSE))
+                SELECT r._line, r.{key}, r.date, r.date_max, min(p.source_id), r.published
+                FROM reported r JOIN cited c ON c.{key} = r.{key} JOIN published p ON p.source_id = c.source_id AND p.published = r.published
+                GROUP BY r._line, r.{key}, r.date, r.date_max, r.published
+                ORDER BY r._line"""
         ).fetchall():
             if date is None:
                 column, what = "date", "has no date"
