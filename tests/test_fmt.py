@@ -2,6 +2,7 @@
 
 import csv
 import io
+import os
 import random
 import unicodedata
 
@@ -136,3 +137,21 @@ def test_cli_check_lists_files_and_writes_nothing(dataset):
 def test_curated_data_is_canonical():
     result = CliRunner().invoke(cli, ["fmt", "--check"])
     assert result.exit_code == 0, result.output
+
+
+def test_fmt_says_what_it_changed(dataset):
+    places = dataset.path("places")
+    lines = places.read_text(encoding="utf-8").split("\n")
+    lines[1], lines[2] = lines[2], lines[1]
+    places.write_bytes("\r\n".join(lines).encode())
+    actors = dataset.path("actors")
+    first = actors.read_text(encoding="utf-8").split("\n")[1].split(",")[1]
+    actors.write_text(
+        actors.read_text(encoding="utf-8").replace(first, unicodedata.normalize("NFD", first) + "e\u0301", 1),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["fmt", "--data", str(dataset.dir)])
+    assert result.exit_code == 0
+    said = dict(line.split(": ", 1) for line in result.output.splitlines())
+    assert said[f"reformatted {os.path.relpath(places)}"] == "line endings made LF; 2 row(s) put in key order"
+    assert said[f"reformatted {os.path.relpath(actors)}"] == "name: 1 cell(s) made NFC"

@@ -157,3 +157,18 @@ def test_the_dateline_is_the_source_s_words_too(dataset):
     row = dataset.row("statements", statement_id="st-001")
     assert row["date_text"] not in dataset.row("attestations", statement_id="st-001")["excerpt"]
     assert not [f for f in dataset.validate().findings if f.rule == "date-text-not-quoted"]
+
+
+def test_a_cut_quote_shows_where_it_parts_from_the_excerpt(dataset):
+    """A straight apostrophe typed for the source's curly one, far into a long quote: the message
+    shows that place on both sides, not the quote's first sixty characters."""
+    _, statements = dataset.read("statements")
+    quote = next(row for row in statements if row["statement_type"] == "direct_quote" and row["text"].find("’", 70) > 0)
+    at = quote["text"].find("’", 70)
+    line = dataset.edit(
+        "statements", {"statement_id": quote["statement_id"]}, text=quote["text"][:at] + "'" + quote["text"][at + 1 :]
+    )
+    finding = next(f for f in dataset.validate().findings if f.rule == "quote-outside-excerpt")
+    assert finding.line == line
+    typed, source = quote["text"][at - 10 : at] + "'" + quote["text"][at + 1 : at + 5], quote["text"][at - 10 : at + 5]
+    assert typed in finding.message and source in finding.message, finding.message

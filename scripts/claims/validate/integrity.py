@@ -133,6 +133,11 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
         return run.tables[table].shown
 
     unusable = {name for name, table in run.tables.items() if not table.loaded}
+
+    def unread(table: str, column: str) -> set[str]:
+        """Keys of `table`'s records that could not be read as rows (tablefile.Table.unread_keys)."""
+        return run.tables[table].unread_keys(column) if table in run.tables else set()
+
     for name in sorted(unusable):
         run.notes.append(f"integrity checks that involve {name} were skipped: the file could not be read")
 
@@ -173,6 +178,8 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
                 f"SELECT c._line, c.{column} FROM {name} c WHERE c.{column} IS NOT NULL "
                 f"AND NOT EXISTS (SELECT 1 FROM {key_def.table} p WHERE p.{ref} = c.{column}) ORDER BY c._line"
             ).fetchall()
+            # a reference to a row whose cells could not be read follows from that row's finding
+            dangling = [(line, value) for line, value in dangling if value not in unread(key_def.table, ref)]
             if dangling:
                 known = [
                     value
@@ -200,6 +207,7 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
                 f"AND NOT EXISTS (SELECT 1 FROM {target} t WHERE t.{ref} = m.entity_id) ORDER BY m._line",
                 [entity_type],
             ).fetchall()
+            dangling = [(line, value) for line, value in dangling if value not in unread(target, ref)]
             if dangling:
                 known = [
                     value for (value,) in con.execute(f"SELECT {ref} FROM {target} WHERE {ref} IS NOT NULL").fetchall()
@@ -346,7 +354,7 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
         _evidence_basis_speaker(con, add, shown)
 
     if not unusable & {"retired_ids", "published_ids"}:
-        _id_history(con, run, unusable, add, shown)
+        _id_history(con, run, unusable, add, shown, unread)
 
     if "statements" not in unusable:
         for line, first_line, first_id in con.execute(
@@ -429,7 +437,9 @@ def _mentions_named(con, add, shown) -> None:
 
     The text alone would accept a name the curator put in place of the source's "he"; the excerpt
     alone would accept an entity named in the other half of a sentence that backs two statements.
-    Verbatim: nothing is folded, so a no-break space of the source is not a space.
+    Verbatim: nothing is folded, so a no-break space of the source is not a space. A statement with
+    no excerpt at all has its own finding (`unattested`): its mentions are not reported again for
+    want of one.
     """
     # the excerpts as a join grouped by mention, not a correlated subquery per mention
     broken = con.execute(
@@ -439,7 +449,7 @@ def _mentions_named(con, add, shown) -> None:
               FROM m JOIN attestations a ON a.statement_id = m.statement_id WHERE a.excerpt IS NOT NULL GROUP BY m._line),
             checked AS (
               SELECT m._line, m.statement_id, m.w, m.w IN ({PRONOUN_FORMS}) AS pronoun,
-                     {_names("s.text", "m.w")} AS in_text, coalesce(e.found, FALSE) AS in_excerpt, s.text
+                     {_names("s.text", "m.w")} AS in_text, e.found AS in_excerpt, s.text
               FROM m JOIN statements s USING (statement_id) LEFT JOIN in_excerpt e ON e._line = m._line
               WHERE s.text IS NOT NULL)
             SELECT c._line, c.statement_id, c.w, c.pronoun, c.in_text, c.text, a.excerpt FROM checked c
@@ -481,7 +491,8 @@ def _addressees_named(con, add, shown) -> None:
     than a pronoun, in the source's words for the statement (one of its excerpts) or, for a
     statement made at an event the addressee takes part in, in the event's (a call "with
     Ushakov" names the one Witkoff speaks to throughout it). A refusal to comment, made at no
-    event, thus has an addressee only where its excerpt says who asked."""
+    event, thus has an addressee only where its excerpt says who asked. A statement with no excerpt
+    at all has its own finding (`unattested`)."""
     # the statement's own excerpts first; its event's only for the statements they do not settle
     broken = con.execute(
         f"""WITH s AS (
@@ -498,7 +509,7 @@ def _addressees_named(con, add, shown) -> None:
             SELECT s._line, s.statement_id, s.w, s.w IN ({PRONOUN_FORMS}) AS pronoun, a.excerpt
             FROM s LEFT JOIN own o ON o._line = s._line LEFT JOIN by_event e ON e._line = s._line
             LEFT JOIN attestations a ON a.statement_id = s.statement_id
-            WHERE s.w IN ({PRONOUN_FORMS}) OR NOT (coalesce(o.found, FALSE) OR coalesce(e.found, FALSE))
+            WHERE s.w IN ({PRONOUN_FORMS}) OR (o.found IS NOT NULL AND NOT (o.found OR coalesce(e.found, FALSE)))
             ORDER BY s._line, a._line"""
     ).fetchall()
     for (line, statement, words, pronoun), excerpts in _with_excerpts(broken):
@@ -589,12 +600,14 @@ def _evidence_basis_speaker(con, add, shown) -> None:
         add(Finding(shown("attestations"), line, "evidence_basis", "evidence-basis-speaker", message, hint, LAYER))
 
 
-def _id_history(con, run, unusable, add, shown) -> None:
+def _id_history(con, run, unusable, add, shown, unread) -> None:
     """IDs are forever: a retired ID is not reused, a published ID does not silently disappear,
-    and a replacement names a row that exists."""
+    and a replacement names a row that exists (a row whose cells could not be read is there: its
+    own finding says what to fix)."""
     for table, key in ID_TABLES.items():
         if table in unusable:
             continue
+        waiting = unread(table, key)
         for line, value, retired_on, reason in con.execute(
             f"SELECT t._line, t.{key}, r.retired_on, r.reason FROM {table} t JOIN retired_ids r ON r.table_name = ? AND r.id = t.{key} ORDER BY t._line",
             [table],
@@ -617,6 +630,8 @@ def _id_history(con, run, unusable, add, shown) -> None:
                 ORDER BY p._line""",
             [table],
         ).fetchall():
+            if value in waiting:
+                continue
             add(
                 Finding(
                     shown("published_ids"),
@@ -633,6 +648,8 @@ def _id_history(con, run, unusable, add, shown) -> None:
                 AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{key} = r.replaced_by) ORDER BY r._line""",
             [table],
         ).fetchall():
+            if value in waiting:
+                continue
             add(
                 Finding(
                     shown("retired_ids"),
