@@ -17,7 +17,7 @@ CREATE TABLE actors (
 COMMENT ON TABLE actors IS 'People, governments, organisations, outlets and unnamed groups that appear in the sources.';
 COMMENT ON COLUMN actors.actor_id IS 'Stable identifier, lower-case words joined by hyphens. Never reused.';
 COMMENT ON COLUMN actors.name IS 'The name the dataset uses for the actor.';
-COMMENT ON COLUMN actors.actor_type IS 'What kind of actor this is.';
+COMMENT ON COLUMN actors.actor_type IS 'What kind of actor this is. Values: person: A single human being, named or not (an unnamed spokesperson is a person).; organization: A company, fund, party or other non-governmental body.; government: A state''s government or the state itself as an actor (the United States, Russia, Ukraine).; government_body: An institution of a state: a ministry, an office, a parliament, a council.; media_outlet: A news organisation that publishes reporting; it is the speaker of its own claims.; platform: A service that carries others'' posts or publications (a social network).; armed_forces: A state''s military or one of its branches.; group: Several people or bodies the source speaks of together without naming them (US officials).';
 COMMENT ON COLUMN actors.unnamed IS 'true where the sources do not say who the actor is, only describe it (“US officials”, “a spokesperson for Dmitriev”, “reporters”): its words are unattributed. Empty for an actor they name or identify as a whole (“Ukraine and its European allies”).';
 COMMENT ON COLUMN actors.aliases IS 'Other spellings and transliterations, separated by ''|'' (e.g. Zelenskiy|Zelensky).';
 COMMENT ON COLUMN actors.role IS 'The actor''s role at the time, in the source''s words (verbatim from `role_source_id`).';
@@ -50,7 +50,7 @@ CREATE TABLE sources (
 COMMENT ON TABLE sources IS 'Articles, transcripts, recordings, interviews, posts and remarks that report or contain statements.';
 COMMENT ON COLUMN sources.source_id IS 'Stable identifier of the source. Never reused.';
 COMMENT ON COLUMN sources.title IS 'Title of the source, or a description where it has none.';
-COMMENT ON COLUMN sources.source_type IS 'What kind of source this is.';
+COMMENT ON COLUMN sources.source_type IS 'What kind of source this is. Values: news_article: A report published by a news outlet.; transcript: A written record of spoken words, such as a call''s transcript.; recording: An audio or video recording of a conversation or speech.; interview: An interview given to an outlet (questions and answers).; social_media_post: A post on a social-media platform.; press_remarks: Remarks made to reporters, e.g. at a press gaggle or conference.; remarks: Remarks made in public outside a press setting.; official_statement: A statement issued by a government or organisation in its own name.; photograph: A photograph, with its caption and credit.';
 COMMENT ON COLUMN sources.publisher_id IS 'Who published it (an outlet, a platform).';
 COMMENT ON COLUMN sources.author_id IS 'Who wrote or said it, where that is a single actor.';
 COMMENT ON COLUMN sources.published_at IS 'Publication date (ISO 8601), with time and UTC offset where known.';
@@ -97,7 +97,7 @@ CREATE TABLE places (
 COMMENT ON TABLE places IS 'Countries, regions, cities, venues and zones mentioned in the sources.';
 COMMENT ON COLUMN places.place_id IS 'Stable identifier of the place. Never reused.';
 COMMENT ON COLUMN places.name IS 'Name of the place as the dataset writes it.';
-COMMENT ON COLUMN places.place_type IS 'What kind of place this is.';
+COMMENT ON COLUMN places.place_type IS 'What kind of place this is. Values: country: A sovereign state''s territory.; region: A part of a country or a region across countries (Donbas, Crimea).; city: A city or town.; venue: A building or site (the White House, the Knesset).; zone: An area a plan defines, such as a buffer zone.';
 COMMENT ON COLUMN places.aliases IS 'Other spellings, separated by ''|''.';
 COMMENT ON COLUMN places.part_of_id IS 'The larger place this one lies in, where the source says so.';
 COMMENT ON COLUMN places.country IS 'ISO 3166-1 alpha-2 country code, e.g. US, RU, UA.';
@@ -122,7 +122,7 @@ CREATE TABLE events (
 );
 COMMENT ON TABLE events IS 'The dated timeline: calls, meetings, visits, posts, remarks and addresses.';
 COMMENT ON COLUMN events.event_id IS 'Stable identifier of the event. Never reused.';
-COMMENT ON COLUMN events.event_type IS 'What kind of event this is.';
+COMMENT ON COLUMN events.event_type IS 'What kind of event this is. Values: phone_call: A telephone conversation between two or more parties.; meeting: People meeting in person.; visit: An actor travelling to a place or to another actor.; summit: A meeting of heads of state or government.; talks: Negotiations over one or more sessions.; address: A formal speech to an assembly.; press_remarks: Remarks to reporters.; remarks: Remarks in public outside a press setting.; social_media_post: The publication of a post on a social-media platform.; interview: An interview given to an outlet.; publication: The publication of a document or report.; proposal: A plan or proposal put forward or coming to light.; agreement: An agreement being reached or signed.; release: A release of people, such as hostages or prisoners.';
 COMMENT ON COLUMN events.title IS 'Short neutral title, e.g. ''Witkoff–Ushakov phone call''.';
 COMMENT ON COLUMN events.date IS 'The date as EDTF (Extended Date/Time Format, ISO 8601-2): 2025-10-14, 2025-11, 2025-10-24/2025-10-26, 2025-10-16~, or a bound, one day in a span: [2025-10-16..2025-11-25], [..2025-11-25]. At the latest the publication of the earliest source reporting the row; empty only where no source with a date reports it.';
 COMMENT ON COLUMN events.date_text IS 'The source''s own wording of the date, verbatim from the article body (its dateline included), e.g. "two days later", "this month", "Tuesday". Empty where the source has no words for the date: `date` is then a bound.';
@@ -147,7 +147,7 @@ CREATE TABLE event_participants (
 COMMENT ON TABLE event_participants IS 'Who took part in each event, and in what role.';
 COMMENT ON COLUMN event_participants.event_id IS 'The event.';
 COMMENT ON COLUMN event_participants.actor_id IS 'The participant.';
-COMMENT ON COLUMN event_participants.role IS 'The participant''s role in the event.';
+COMMENT ON COLUMN event_participants.role IS 'The participant''s role in the event. Values: caller: Placed the call.; recipient: Received the call or message.; participant: Took part, without a more specific role the source gives.; host: Received the others at the event.; guest: Was received by the host.; visitor: Travelled to the place or actor visited.; speaker: Spoke to the audience.; audience: Was addressed by the speaker.; author: Wrote or published the post or document.; interviewer: Asked the questions of an interview.; interviewee: Answered the questions of an interview.; subject: Is what the event is about, without taking part in it.';
 COMMENT ON COLUMN event_participants.notes IS 'Curator''s notes: how the row was read from the source, caveats.';
 
 CREATE TABLE statements (
@@ -239,7 +239,7 @@ COMMENT ON TABLE plans IS 'Peace plans and proposals the sources discuss (the 28
 COMMENT ON COLUMN plans.plan_id IS 'Stable identifier of the plan. Never reused.';
 COMMENT ON COLUMN plans.title IS 'The plan''s name as the sources give it.';
 COMMENT ON COLUMN plans.aliases IS 'Other names the sources use, separated by ''|''.';
-COMMENT ON COLUMN plans.status IS 'How far the plan got, as the source reports it.';
+COMMENT ON COLUMN plans.status IS 'How far the plan got, as the source reports it. Values: proposed: Put forward for the parties to accept, as the source reports it.; agreed: Accepted by the parties, as the source reports it.; suggested: Floated in conversation, not yet put forward as a proposal.';
 COMMENT ON COLUMN plans.point_count IS 'Number of points, where the source gives it.';
 COMMENT ON COLUMN plans.proposed_by_id IS 'Who drafted or proposed it, per the source.';
 COMMENT ON COLUMN plans.event_id IS 'The event at which it emerged or was agreed.';
@@ -259,7 +259,7 @@ COMMENT ON TABLE provisions IS 'Terms of a plan, as the sources describe them.';
 COMMENT ON COLUMN provisions.provision_id IS 'Stable identifier of the provision. Never reused.';
 COMMENT ON COLUMN provisions.plan_id IS 'The plan the provision belongs to.';
 COMMENT ON COLUMN provisions.summary IS 'The term, closely following the source''s words.';
-COMMENT ON COLUMN provisions.topic IS 'What the term is about.';
+COMMENT ON COLUMN provisions.topic IS 'What the term is about. Values: territory: Who holds or controls land: withdrawals, recognition of claims, borders, buffer zones.; ceasefire: Stopping the fighting or freezing the front line.; security: Security guarantees, the size and posture of armed forces, alliances.; weapons: Supplies of weapons and military equipment.; sanctions: Economic sanctions and their lifting.; intelligence: Intelligence sharing and support.; peace_plan: A peace plan or proposal as a whole: its drafting, contents and fate.; negotiation_process: How the talks are run: who negotiates, channels, pace, leaks.; diplomacy: Contacts between leaders and envoys: calls, meetings, summits, messages.; gaza: The Gaza war and the deal that ended it.';
 COMMENT ON COLUMN provisions.notes IS 'Curator''s notes: how the row was read from the source, caveats.';
 
 CREATE TABLE statement_mentions (
@@ -273,7 +273,7 @@ CREATE TABLE statement_mentions (
 );
 COMMENT ON TABLE statement_mentions IS 'Links from statements to the actors, places, plans, provisions and events they mention.';
 COMMENT ON COLUMN statement_mentions.statement_id IS 'The statement.';
-COMMENT ON COLUMN statement_mentions.entity_type IS 'Which table entity_id refers to.';
+COMMENT ON COLUMN statement_mentions.entity_type IS 'Which table entity_id refers to. Values: actor: entity_id is an actor_id of `actors`.; place: entity_id is a place_id of `places`.; plan: entity_id is a plan_id of `plans`.; provision: entity_id is a provision_id of `provisions`.; event: entity_id is an event_id of `events`.';
 COMMENT ON COLUMN statement_mentions.entity_id IS 'The key of the mentioned row in the table that entity_type names.';
 COMMENT ON COLUMN statement_mentions.mentioned_as IS 'The words of the statement''s text that name or describe the entity, verbatim (e.g. Zelenskiy’s, the Russian leader, that call); a bare pronoun does not count.';
 COMMENT ON COLUMN statement_mentions.notes IS 'Curator''s notes: how the row was read from the source, caveats.';
@@ -303,7 +303,7 @@ CREATE TABLE retired_ids (
     PRIMARY KEY (table_name, id)
 );
 COMMENT ON TABLE retired_ids IS 'IDs removed from the dataset, with when and why; a retired ID is never used again.';
-COMMENT ON COLUMN retired_ids.table_name IS 'The table the ID belonged to.';
+COMMENT ON COLUMN retired_ids.table_name IS 'The table the ID belonged to. Values: actors: An actor_id.; positions: A position_id.; sources: A source_id.; places: A place_id.; events: An event_id.; statements: A statement_id.; attestations: An attestation_id.; plans: A plan_id.; provisions: A provision_id.';
 COMMENT ON COLUMN retired_ids.id IS 'The retired ID.';
 COMMENT ON COLUMN retired_ids.retired_on IS 'When it was retired (ISO date).';
 COMMENT ON COLUMN retired_ids.reason IS 'Why it was removed (merged into another row, not supported by the source, …).';
@@ -317,6 +317,6 @@ CREATE TABLE published_ids (
     PRIMARY KEY (table_name, id)
 );
 COMMENT ON TABLE published_ids IS 'Every ID a release has published, with the first version that did; written by `claims release`.';
-COMMENT ON COLUMN published_ids.table_name IS 'The table the ID belongs to.';
+COMMENT ON COLUMN published_ids.table_name IS 'The table the ID belongs to. Values: actors: An actor_id.; positions: A position_id.; sources: A source_id.; places: A place_id.; events: An event_id.; statements: A statement_id.; attestations: An attestation_id.; plans: A plan_id.; provisions: A provision_id.';
 COMMENT ON COLUMN published_ids.id IS 'The published ID.';
 COMMENT ON COLUMN published_ids.first_version IS 'The first release that published it (semantic version).';

@@ -18,6 +18,7 @@ from .vocab import DESCRIPTIONS
 
 # Enum value descriptions by enum class name, as pydantic titles the enum's JSON-Schema definition.
 VALUE_DESCRIPTIONS = {enum.__name__: values for enum, values in DESCRIPTIONS.items()}
+VOCABULARIES = {enum.__name__: enum for enum in DESCRIPTIONS}
 LIST_ITEM_TEXT = r"[^|\n]+"
 
 
@@ -84,6 +85,26 @@ def frictionless_field(name: str, prop: dict[str, Any], defs: dict[str, Any], re
     if constraints:
         field["constraints"] = constraints
     return field
+
+
+def column_vocabularies(model: type[Row]) -> dict[str, str]:
+    """Column → the name of the vocabulary (schema/vocab.py) its values, or its list's items, come from."""
+    json_schema = model.model_json_schema(mode="validation")
+    defs = json_schema.get("$defs", {})
+    found = {}
+    for name in model.columns():
+        prop = _resolve(_unwrap_optional(json_schema["properties"][name])[0], defs)
+        if prop.get("type") == "array":
+            prop = _resolve(prop["items"], defs)
+        if "enum" in prop and prop.get("title"):
+            found[name] = prop["title"]
+    return found
+
+
+def list_columns(model: type[Row]) -> set[str]:
+    """The columns that hold a '|'-separated list."""
+    properties = model.model_json_schema(mode="validation")["properties"]
+    return {name for name in model.columns() if _unwrap_optional(properties[name])[0].get("type") == "array"}
 
 
 def table_schema(model: type[Row]) -> dict[str, Any]:

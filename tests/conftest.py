@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -48,6 +50,7 @@ SLOW = {
     "test_hardening.py": "server",
     "test_build_switch.py": "slow",  # a build killed after each step, in subprocesses
     "test_data_docs_offline.py": "browser",
+    "test_version.py::test_unreleased_rows_carry_the_development_version_and_commit_everywhere": "slow",
     "test_workflows.py::test_a_fork_pull_request_says_in_one_line_that_provenance_was_not_checked": "slow",
     "test_workflows.py::test_a_pull_request_with_the_secret_reads_the_store": "slow",
     "test_workflows.py::test_a_refused_token_fails_the_pull_request": "slow",
@@ -86,6 +89,13 @@ class Dataset:
         self.dir = root / "data"
         shutil.copytree(data, self.dir)
         self.archive = archive
+
+    @classmethod
+    def at(cls, folder: Path) -> Dataset:
+        """The helpers on a data folder as it is, edited in place (no copy, no archive)."""
+        found = cls.__new__(cls)
+        found.dir, found.archive = folder, None
+        return found
 
     def archive_args(self) -> list[str]:
         return ["--archive", str(self.archive)] if self.archive else ["--no-archive"]
@@ -180,3 +190,55 @@ def project_copy(tmp_path) -> Path:
         else:
             (tmp_path / entry.name).symlink_to(entry)
     return tmp_path
+
+
+def git(cwd: Path, *args: str) -> str:
+    """git in `cwd`, as a test user; its output."""
+    return subprocess.run(
+        ["git", "-c", "user.name=test", "-c", "user.email=test@example.org", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def copy_repository(root: Path) -> Path:
+    """The repository's tracked files in `root`, a new git repository with them committed as `main`."""
+    for name in git(REPO, "ls-files", "-z").split("\0"):
+        if name and (REPO / name).is_file():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, root / name)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "the repository's files")
+    return root
+
+
+@pytest.fixture(scope="session")
+def curated_build(tmp_path_factory) -> Path:
+    """The curated data built once (claims build's outputs, stamped with the checkout's version)."""
+    from claims.build import build_all
+
+    out = tmp_path_factory.mktemp("curated-build")
+    build_all(DATA, out, archive_or_none())
+    return out
+
+
+def datasette_site(database: Path):
+    """An in-process Datasette over `database`, configured as `claims serve` configures it: the
+    metadata, templates, settings and inspect file, with the project's plugin (no server needed)."""
+    from datasette.app import Datasette
+
+    from claims.project import SITE_DIR
+    from claims.publish import SETTINGS
+
+    counts = database.with_name("counts.json")
+    return Datasette(
+        [],
+        immutables=[str(database)],
+        metadata=json.loads((SITE_DIR / "metadata.json").read_text(encoding="utf-8")),
+        template_dir=str(SITE_DIR / "templates"),
+        settings=SETTINGS,
+        inspect_data=json.loads(counts.read_text(encoding="utf-8")) if counts.is_file() else None,
+    )

@@ -19,10 +19,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("build")
-    build_all(REPO / "data", out, archive_or_none())
-    return out
+def built(curated_build) -> Path:
+    return curated_build
 
 
 def csv_rows(table: str) -> int:

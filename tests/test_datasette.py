@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from claims import publish
-from claims.build import build_all
 from claims.datasette_plugin import matrix_svg, timeline_svg
 
 REPO = Path(__file__).resolve().parents[1]
@@ -61,12 +60,8 @@ class Server:
 
 
 @pytest.fixture(scope="session")
-def curated_db(tmp_path_factory) -> Path:
-    from conftest import archive_or_none
-
-    out = tmp_path_factory.mktemp("published")
-    build_all(REPO / "data", out, archive_or_none())
-    return out / "claims.db"
+def curated_db(curated_build) -> Path:
+    return curated_build / "claims.db"
 
 
 @pytest.fixture(scope="session")
@@ -350,7 +345,8 @@ def test_mentions_link_to_what_they_name(server):
 
 
 def test_citations_are_well_formed():
-    from claims.citation import StatementFacts, dataset_citation, statement_bibtex, statement_csl_json, statement_plain
+    from claims.citation import StatementFacts, statement_bibtex, statement_csl_json, statement_plain
+    from claims.version import DataVersion
 
     facts = StatementFacts(
         "st-999",
@@ -358,26 +354,23 @@ def test_citations_are_well_formed():
         "Yuri Ushakov",
         "2025-10-14",
         "Oct. 14",
-        "A {braced} \\ quote “here”",
-        "http://example.test/claims/statements/st-999",
+        "direct_quote",
+        "A {braced} \\ quote here",
+        ["In an Oct. 14 call: A {braced} \\ quote here"],
         "Bloomberg, “Title”, Fortune, 2025-11-25",
         "characters 1–2",
     )
-    bibtex = statement_bibtex(facts)
+    version = DataVersion("0.2.0.dev0+g1a2b3c4", None, "0.1.0", "1a2b3c4", "2026-12-01")
+    bibtex = statement_bibtex(facts, version)
     assert bibtex.count("{") == bibtex.count("}") and "\\" not in bibtex
-    assert (
-        bibtex.startswith("@misc{claims-st-999-") and "url = {http://example.test/claims/statements/st-999}" in bibtex
-    )
-    item = json.loads(statement_csl_json(facts))[0]
-    assert (
-        item["URL"] == facts.url
-        and item["version"] == dataset_citation().version
-        and item["issued"]["date-parts"][0][0] == int(dataset_citation().year)
-    )
-    plain = statement_plain(facts)
-    assert (
-        "Steve Witkoff to Yuri Ushakov, 2025-10-14 (“Oct. 14”)" in plain and facts.url in plain and "Bloomberg" in plain
-    )
+    assert bibtex.startswith("@misc{claims-st-999-0.2.0.dev0+g1a2b3c4,") and "urn:claims:statement/st-999" in bibtex
+    item = json.loads(statement_csl_json(facts, version))[0]
+    assert item["version"] == version.version and item["issued"]["date-parts"][0] == [2026, 12, 1]
+    plain = statement_plain(facts, version)
+    # the date's wording is quoted where it is in the excerpt; the direct quote in quotation marks
+    assert plain.startswith("Steve Witkoff to Yuri Ushakov, 2025-10-14 (“Oct. 14”) (direct quote): “A {braced}")
+    assert "unreleased data after 0.1.0 (commit 1a2b3c4)" in plain and "Bloomberg" in plain
+    assert "urn:claims:statement/st-999" in plain
 
 
 # --- the canned tools at scale: R*Tree, bounded search, pages ----------------------------------

@@ -48,7 +48,12 @@ def history(tmp_path, dataset):
 def test_diff_finds_exactly_the_known_changes(history):
     by_table = {d.table: d for d in diff(history, "HEAD~1", "HEAD")}
     assert [r["statement_id"] for r in by_table["statements"].added] == ["st-900"]
-    assert by_table["actors"].changed == [{"key": "axios", "changes": {"notes": ["", "An outlet."]}}]
+    (changed,) = by_table["actors"].changed
+    assert (changed["key"], changed["changes"], changed["row"]["notes"]) == (
+        "axios",
+        {"notes": ["", "An outlet."]},
+        "An outlet.",
+    )
     assert [r["object_statement_id"] for r in by_table["statement_relations"].removed] == ["st-027"]
     untouched = [d for name, d in by_table.items() if name not in {"statements", "actors", "statement_relations"}]
     assert all(d.empty for d in untouched)

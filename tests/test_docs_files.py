@@ -1,6 +1,6 @@
-"""The README's promises hold: the two first commands, the citation example, CITATION.cff's version."""
+"""The README's promises hold: researchers first, the two first commands, the citation examples, CITATION.cff's version."""
 
-import csv
+import asyncio
 import json
 import re
 from pathlib import Path
@@ -8,8 +8,11 @@ from pathlib import Path
 import yaml
 
 from claims import project
-from claims.generate import project_url
+from claims.cards import statement_card
+from claims.citation import dataset_plain
 from claims.schema.package import AUTHOR
+from claims.version import last_release, release_version
+from conftest import datasette_site
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -23,10 +26,27 @@ def test_first_two_commands_are_serve_and_test():
     assert "install-browser.sh" in ci and "CLAIMS_REQUIRE_BROWSER=1" in ci and "CLAIMS_REQUIRE_ARCHIVE=1" in ci
 
 
+def test_the_readme_is_for_researchers_first():
+    """What the dataset is, the two commands, then get it, cite it, the tables, query it; the
+    maintainers' material is in docs/, linked."""
+    headings = re.findall(r"^## (.+)$", README, re.M)
+    assert headings[:4] == ["Get the data", "Cite the data", "The tables", "Query it"]
+    intro = README.split("## Get the data", 1)[0]
+    assert "claims dataset" in intro and intro.index("make serve") < intro.index("make test")
+    for moved, doc in (
+        ("## Validation", "validation.md"),
+        ("### Running at scale", "scale.md"),
+        ("## Deploy", "site.md"),
+        ("Builds switch whole", "maintaining.md"),
+    ):
+        assert moved not in README and moved.lstrip("# ") in (REPO / "docs" / doc).read_text(encoding="utf-8")
+        assert f"(docs/{doc})" in README
+    assert "(docs/data-dictionary.md)" in README
+
+
 def test_the_top_of_the_readme_says_how_to_get_and_cite_the_data():
-    # right after the two commands: the sections a data user needs before any of the toolchain
-    top = README.split("## The repository, stage by stage", 1)[0]
-    assert top.index("## Work with the repository") < top.index("## Get the data") < top.index("## Cite the data")
+    top = README.split("## The tables", 1)[0]
+    assert top.index("## Get the data") < top.index("## Cite the data")
     for thing in (
         "-csv.zip",
         "Parquet",
@@ -34,19 +54,23 @@ def test_the_top_of_the_readme_says_how_to_get_and_cite_the_data():
         "claims.db",
         "JSON-LD",
         "PROV",
+        "delta.json",
         "SHA256SUMS",
-        "## Cite the data",
-        "Statement `st-",
+        "Statement st-",
     ):
         assert thing in top, thing
-    version = project.current().dataset_version()
-    assert f"{project_url()}/releases/download/v{version}/peace-plan-claims-{version}-csv.zip" in top
+    version = last_release(project.current()).version
+    assert (
+        f"{project.current().repository_url()}/releases/download/v{version}/peace-plan-claims-{version}-csv.zip" in top
+    )
 
 
 def test_project_address_and_author_are_written_once_and_followed():
     citation = yaml.safe_load((REPO / "CITATION.cff").read_text(encoding="utf-8"))
     descriptor = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
-    assert descriptor["homepage"] == citation["url"] == citation["repository-code"] == project_url()
+    assert (
+        descriptor["homepage"] == citation["url"] == citation["repository-code"] == project.current().repository_url()
+    )
     assert [a["name"] for a in citation["authors"]] == [AUTHOR] == [c["title"] for c in descriptor["contributors"]]
     assert "fortune.com" not in descriptor["homepage"]
 
@@ -55,20 +79,44 @@ def test_citation_file_is_valid_cff():
     citation = yaml.safe_load((REPO / "CITATION.cff").read_text(encoding="utf-8"))
     for key in ("cff-version", "message", "title", "version", "date-released", "authors", "license", "type"):
         assert citation.get(key), key
-    released = re.search(
-        rf"^## {re.escape(project.current().dataset_version())} — (\S+)",
-        (REPO / "CHANGELOG.md").read_text(encoding="utf-8"),
-        re.M,
-    ).group(1)
-    assert str(citation["date-released"]) == released
+    released = last_release(project.current())
+    assert (str(citation["version"]), str(citation["date-released"])) == (released.version, released.date)
 
 
-def test_citation_example_matches_the_data():
-    statement, start, end = re.search(r"Statement `(st-\d+)`.*?characters (\d+)–(\d+)", README, re.S).groups()
-    rows = list(csv.DictReader((REPO / "data" / "attestations.csv").open(encoding="utf-8")))
-    row = next(r for r in rows if r["statement_id"] == statement)
-    assert (row["char_start"], row["char_end"]) == (start, end)
+def quoted_blocks(text: str) -> list[str]:
+    """The Markdown block quotes of `text`, each as one line."""
+    return [" ".join(line[2:] for line in block.splitlines()) for block in re.findall(r"(?m)(?:^> .*\n?)+", text)]
 
 
-def test_citation_file_carries_the_dataset_version():
-    assert f"version: {project.current().dataset_version()}" in (REPO / "CITATION.cff").read_text()
+def test_the_citation_examples_are_the_citations_of_the_latest_release(curated_build):
+    """The README's two citations are what the site gives for the latest release: the dataset's,
+    and the statement's its example names."""
+    where = project.current()
+    version = release_version(where, last_release(where).version)
+    blocks = quoted_blocks(README.split("## Cite the data", 1)[1].split("\n## ", 1)[0])
+    assert dataset_plain(version) in blocks
+    statement = re.search(r"Statement (st-[0-9]+) in", " ".join(blocks)).group(1)
+
+    async def cite():
+        database = datasette_site(curated_build / "claims.db").get_database("claims")
+        return (await statement_card(database, statement, version))["cite"]["plain"]
+
+    assert asyncio.run(cite()) in blocks
+
+
+def test_citation_file_carries_the_latest_release():
+    assert f"version: {last_release(project.current()).version}" in (REPO / "CITATION.cff").read_text()
+
+
+def test_the_zenodo_record_follows_the_citation_file():
+    """Zenodo archives each GitHub release (and mints a DOI) from .zenodo.json, generated from CITATION.cff."""
+    citation = yaml.safe_load((REPO / "CITATION.cff").read_text(encoding="utf-8"))
+    record = json.loads((REPO / ".zenodo.json").read_text(encoding="utf-8"))
+    assert (record["title"], record["version"], record["publication_date"]) == (
+        citation["title"],
+        str(citation["version"]),
+        str(citation["date-released"]),
+    )
+    assert record["upload_type"] == "dataset" and record["license"] == citation["license"].lower()
+    assert [c["name"] for c in record["creators"]] == [a["name"] for a in citation["authors"]]
+    assert record["related_identifiers"][0]["identifier"] == project.current().repository_url()

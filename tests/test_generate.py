@@ -9,7 +9,6 @@ import duckdb
 
 from claims import generate
 from claims.cli import cli_reference
-from claims.project import Project
 from claims.schema import TABLES
 from claims.schema.derived import sql_ddl
 
@@ -38,10 +37,11 @@ def test_every_column_is_described_and_every_table_has_a_key():
             assert info.description, f"{model.meta.name}.{name} has no description"
 
 
-def test_descriptor_carries_licences_sources_version_and_constraints():
+def test_descriptor_carries_licences_sources_and_constraints():
     package = generate.datapackage()
     assert package["licenses"][0]["name"] == "CC-BY-4.0"
-    assert package["sources"] and package["version"]
+    # no version: a checkout cannot name its own commit; the zips stamp theirs (tests/test_version.py)
+    assert package["sources"] and "version" not in package
     statements = next(r for r in package["resources"] if r["name"] == "statements")
     fields = {f["name"]: f for f in statements["schema"]["fields"]}
     assert "direct_quote" in fields["statement_type"]["constraints"]["enum"]
@@ -68,14 +68,3 @@ def test_frictionless_cli_validates_the_package():
     frictionless = shutil.which("frictionless") or str(Path(__import__("sys").executable).parent / "frictionless")
     result = subprocess.run([frictionless, "validate", "datapackage.json"], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:]
-
-
-def test_an_unreleased_changelog_section_is_not_the_version_yet(tmp_path):
-    changelog = tmp_path / "CHANGELOG.md"
-    dataset_version = Project(tmp_path).dataset_version
-    changelog.write_text(
-        "# Changelog\n\n## 0.2.0 — unreleased\n\n- next\n\n## 0.1.0 — 2026-11-29\n\nFirst.\n", encoding="utf-8"
-    )
-    assert dataset_version() == "0.1.0"
-    changelog.write_text(changelog.read_text(encoding="utf-8").replace("unreleased", "2027-01-15"), encoding="utf-8")
-    assert dataset_version() == "0.2.0"

@@ -261,8 +261,8 @@ def test_datasettes_own_inline_scripts_run_under_the_policy(hardened_server):
             browser.close()
 
 
-def test_readme_states_the_bounds():
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+def test_the_site_notes_state_the_bounds():
+    readme = (Path(__file__).resolve().parents[1] / "docs" / "site.md").read_text(encoding="utf-8")
     for value in (
         hardening.MAX_VALUE_BYTES,
         hardening.MAX_RESULT_CHARS,

@@ -72,6 +72,19 @@ def test_partial_quote_fragments_lie_inside_the_excerpt(dataset):
     assert ("statements.csv", line, "text", "quote-outside-excerpt") in dataset.findings()
 
 
+def test_words_a_paraphrase_puts_in_quotation_marks_lie_inside_the_excerpt(dataset):
+    """Quotation marks mean verbatim whatever the statement's type: a paraphrase may keep the
+    source's words in curly quotes only where they are the source's."""
+    statement = next(r for r in dataset.read("statements")[1] if r["statement_type"] == "paraphrase")
+    key = {"statement_id": statement["statement_id"]}
+    line = dataset.edit("statements", key, text=statement["text"].rstrip(".") + ", “in words nobody wrote”.")
+    assert ("statements.csv", line, "text", "quote-outside-excerpt") in dataset.findings()
+    excerpt = next(r["excerpt"] for r in dataset.read("attestations")[1] if r["statement_id"] == key["statement_id"])
+    verbatim = excerpt.split()[-1].strip(".,;:”“")
+    dataset.edit("statements", key, text=f"{statement['text'].rstrip('.')} (“{verbatim}”).")
+    assert not any(f[3] == "quote-outside-excerpt" for f in dataset.findings())
+
+
 def test_archived_file_must_be_present(dataset, tmp_path, archive):
     empty = tmp_path / "empty-archive"
     empty.mkdir()

@@ -1,62 +1,180 @@
-"""`claims release`: a checksummed, reproducible bundle with linked-data exports."""
+"""`claims release`: immutable releases, each ID attributed to the release that first held it,
+delta.json between releases, the assets the README lists, reproducible bundles.
+
+Everything runs on fixture releases of a copy of the repository (never on the live data's release
+state): 0.1.0 of the data as it is, then 0.2.0 after a contributor's new rows, a retired row and a
+changed cell. The command line is run as a maintainer runs it.
+"""
+
+from __future__ import annotations
 
 import hashlib
 import json
+import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 import rdflib
+import yaml
 from prov.model import ProvDocument
 
-from claims import project
-from claims.release import ReleaseRefused, release
+from claims import dictionary
+from claims.release import ReleaseRefused, release, release_assets
+from claims.schema import TABLES, TABLES_BY_NAME
+from claims.version import last_release
+from conftest import Dataset, copy_repository, git
 
-VERSION = project.current().dataset_version()
 REPO = Path(__file__).resolve().parents[1]
+FIRST, SECOND = "0.1.0", "0.2.0"
+
+
+def claims(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "claims", *args], cwd=root, capture_output=True, text=True, timeout=900
+    )
+
+
+def changelog(*sections: tuple[str, str]) -> str:
+    return "# Changelog\n\n" + "".join(f"## {version} — {date}\n\nA fixture release.\n\n" for version, date in sections)
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under data/ and dist/, to show that a refused release writes nothing."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for folder in ("data", "dist")
+        for p in sorted((root / folder).rglob("*"))
+        if p.is_file()
+    }
+
+
+class Changes:
+    """What the fixture's second release changes, chosen from the data (never from today's IDs)."""
+
+    def __init__(self, data: Dataset):
+        taken = {r["actor_id"] for r in data.read("actors")[1]} | {r["id"] for r in data.read("retired_ids")[1]}
+        self.actor = next(f"contributor-{n}" for n in range(1000) if f"contributor-{n}" not in taken)
+        self.event = data.read("events")[1][0]["event_id"]
+        # a position: nothing refers to one; its body must stay referred to by another row
+        referred = {r["actor_id"] for r in data.read("event_participants")[1]}
+        referred |= {r["affiliation_id"] for r in data.read("actors")[1]}
+        referred |= {r[c] for r in data.read("statements")[1] for c in ("speaker_id", "addressee_id")}
+        referred |= {r["entity_id"] for r in data.read("statement_mentions")[1]}
+        self.position = next(
+            r["position_id"]
+            for r in data.read("positions")[1]
+            if not r["organization_id"] or r["organization_id"] in referred
+        )
+        self.statement = data.read("statements")[1][0]["statement_id"]
+
+    def apply(self, data: Dataset) -> None:
+        from claims.fmt import format_tables
+
+        data.append("actors", actor_id=self.actor, name="A Contributor", actor_type="person")
+        data.append("event_participants", event_id=self.event, actor_id=self.actor, role="subject")
+        data.delete("positions", position_id=self.position)
+        data.append(
+            "retired_ids",
+            table_name="positions",
+            id=self.position,
+            retired_on="2027-01-10",
+            reason="A fixture: retired to test delta.json.",
+        )
+        data.edit("statements", {"statement_id": self.statement}, notes="A note changed for the fixture.")
+        format_tables(data.dir)
 
 
 @pytest.fixture(scope="module")
-def two_releases(tmp_path_factory):
-    import shutil
-    from pathlib import Path
-
-    root = tmp_path_factory.mktemp("release")
-    shutil.copytree(Path(__file__).resolve().parents[1] / "data", root / "data")
-    from conftest import archive_or_none
-
-    archive = archive_or_none()
-    first = release(VERSION, data_dir=root / "data", dist_dir=root / "one", archive_dir=archive)
-    second = release(VERSION, data_dir=root / "data", dist_dir=root / "two", archive_dir=archive)
-    return first, second
-
-
-def test_bundle_contents(two_releases):
-    bundle, _ = two_releases
-    names = {p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file()}
-    assert {
-        f"peace-plan-claims-{VERSION}-csv.zip",
-        "claims.duckdb",
-        "claims.db",
-        "parquet/statements.parquet",
-        "claims.jsonld",
-        "provenance.json",
-        "provenance.provn",
-        "RELEASE_NOTES.md",
-        "SHA256SUMS",
-    } <= names
-    with zipfile.ZipFile(bundle / f"peace-plan-claims-{VERSION}-csv.zip") as archive:
-        members = archive.namelist()
-        assert "datapackage.json" in members and "data/statements.csv" in members
-        assert json.loads(archive.read("datapackage.json"))["version"] == VERSION
-    assert f"## {VERSION}" in (bundle / "RELEASE_NOTES.md").read_text()
+def fixture(tmp_path_factory, archive):
+    """`root`: a copy released as 0.1.0 (tagged), then as 0.2.0; `clone`: the same commit released as
+    0.1.0 elsewhere (two releases from the same data)."""
+    base = tmp_path_factory.mktemp("releases")
+    root = copy_repository(base / "root")
+    (root / "CHANGELOG.md").write_text(changelog((FIRST, "2026-11-29")), encoding="utf-8")
+    data = Dataset.at(root / "data")
+    header = ",".join(data.read("published_ids")[0])
+    (root / "data" / "published_ids.csv").write_text(header + "\n", encoding="utf-8")  # nothing released yet
+    git(root, "commit", "-q", "-am", "ready for 0.1.0")
+    clone = base / "clone"
+    git(base, "clone", "-q", str(root), str(clone))
+    for where in (root, clone):
+        done = claims(where, "release", FIRST, "--archive", str(archive))
+        assert done.returncode == 0, done.stderr
+    first_assets = done.stdout.split()
+    git(root, "commit", "-q", "-am", f"release {FIRST}")
+    git(root, "tag", f"v{FIRST}")
+    changes = Changes(data)
+    changes.apply(data)
+    (root / "CHANGELOG.md").write_text(changelog((SECOND, "2027-01-15"), (FIRST, "2026-11-29")), encoding="utf-8")
+    git(root, "commit", "-q", "-am", "a contributor's rows, a retired position, a changed note")
+    done = claims(root, "release", SECOND, "--archive", str(archive))
+    assert done.returncode == 0, done.stderr
+    git(root, "commit", "-q", "-am", f"release {SECOND}")
+    git(root, "tag", f"v{SECOND}")
+    return {"root": root, "clone": clone, "changes": changes, "first_assets": first_assets, "printed": done.stdout}
 
 
-def test_checksums_verify(two_releases):
-    bundle, _ = two_releases
-    for line in (bundle / "SHA256SUMS").read_text().splitlines():
+def bundle(root: Path, version: str) -> Path:
+    return root / "dist" / f"peace-plan-claims-{version}"
+
+
+def readme_assets(version: str) -> tuple[set[str], bool]:
+    """The files the README's table under "Get the data" lists (X.Y.Z as `version`), and whether it
+    says there is one Parquet file per table."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Get the data", 1)[1].split("\n\n| file |", 1)[1].split("\n\n", 1)[0]
+    names: set[str] = set()
+    per_table = False
+    for line in table.splitlines()[2:]:
+        first = line.split("|")[1]
+        found = [name.replace("X.Y.Z", version) for name in re.findall(r"`([^`]+)`", first)]
+        if any(name.endswith(".parquet") for name in found):
+            per_table = "…" in first
+            found = [name for name in found if not name.endswith(".parquet")]
+        names |= set(found)
+    return names, per_table
+
+
+def test_the_release_assets_are_the_readmes_table(fixture):
+    root = fixture["root"]
+    assets = release_assets(root / "dist", FIRST)
+    listed, per_table = readme_assets(FIRST)
+    assert per_table
+    names = {path.name for path in assets}
+    parquet = {name for name in names if name.endswith(".parquet")}
+    assert parquet == {f"{model.meta.name}.parquet" for model in TABLES}
+    assert names - parquet == listed
+    # what the command prints is what the release workflow attaches
+    assert [Path(root, path) for path in fixture["first_assets"]] == assets
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "release.yml").read_text())
+    steps = "\n".join(step.get("run", "") for step in workflow["jobs"]["release"]["steps"])
+    assert 'claims release "${TAG#v}" --rebuild > "$RUNNER_TEMP/assets"' in steps
+    assert 'mapfile -t assets < "$RUNNER_TEMP/assets"' in steps and 'gh release create "$TAG" "${assets[@]}"' in steps
+
+
+def test_the_csv_zip_carries_the_package_the_dictionary_the_citation_and_the_licence(fixture):
+    root = fixture["root"]
+    with zipfile.ZipFile(bundle(root, FIRST) / f"peace-plan-claims-{FIRST}-csv.zip") as archive:
+        names = set(archive.namelist())
+        assert {"datapackage.json", "README.md", "CITATION.cff", "LICENSE.md"} <= names
+        assert {f"data/{model.meta.name}.csv" for model in TABLES} <= names
+        assert json.loads(archive.read("datapackage.json"))["version"] == FIRST
+        citation = yaml.safe_load(archive.read("CITATION.cff"))
+        assert (str(citation["version"]), str(citation["date-released"])) == (FIRST, "2026-11-29")
+        readme = archive.read("README.md").decode()
+        assert readme.startswith(f"# {dictionary.TITLE}") and f"version {FIRST}" in readme
+        assert all(f"### {model.meta.name}" in readme for model in TABLES)
+        assert "CC-BY-4.0" in archive.read("LICENSE.md").decode()
+
+
+def test_checksums_verify(fixture):
+    folder = bundle(fixture["root"], FIRST)
+    for line in (folder / "SHA256SUMS").read_text().splitlines():
         digest, name = line.split("  ", 1)
-        assert hashlib.sha256((bundle / name).read_bytes()).hexdigest() == digest, name
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, name
 
 
 def duckdb_contents(path):
@@ -77,16 +195,15 @@ def duckdb_contents(path):
         con.close()
 
 
-def test_two_releases_are_identical(two_releases):
-    one, two = two_releases
+def assert_same_bundle(one: Path, two: Path) -> None:
     files = sorted(p.relative_to(one).as_posix() for p in one.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(two).as_posix() for p in two.rglob("*") if p.is_file())
-    assert {"claims.db", "counts.json", "claims.duckdb", "SHA256SUMS"} <= set(files)
+    assert {"claims.db", "counts.json", "claims.duckdb", "SHA256SUMS", "delta.json"} <= set(files)
     for name in files:
         first, second = (one / name).read_bytes(), (two / name).read_bytes()
         if name == "claims.duckdb":  # not byte-reproducible (README, "releases"): same contents
             contents = duckdb_contents(one / name)
-            assert {"statements", "attestations", "positions"} <= set(contents)
+            assert {"statements", "attestations", "positions", "dataset_version"} <= set(contents)
             assert contents == duckdb_contents(two / name), name
         elif name == "SHA256SUMS":
             assert [line for line in first.splitlines() if not line.endswith(b"claims.duckdb")] == [
@@ -96,24 +213,125 @@ def test_two_releases_are_identical(two_releases):
             assert first == second, name
 
 
-def test_no_local_path_in_any_released_file(two_releases):
-    one, _ = two_releases
-    root = one.parents[1]
-    local = [str(root).encode(), str(REPO).encode(), b"/home/", b".staging-", b".building-", b".partial"]
+def test_two_releases_from_the_same_data_are_identical(fixture):
+    assert_same_bundle(bundle(fixture["root"], FIRST), bundle(fixture["clone"], FIRST))
+
+
+def test_no_local_path_in_any_released_file(fixture):
+    one = bundle(fixture["root"], FIRST)
+    local = [str(fixture["root"]).encode(), str(REPO).encode(), b"/home/", b".staging-", b".building-", b".partial"]
     for path in (p for p in one.rglob("*") if p.is_file()):
         content = path.read_bytes()
         assert not [marker for marker in local if marker in content], path.name
     assert json.loads((one / "counts.json").read_text())["claims"]["file"] == "claims.db"
 
 
-def test_jsonld_claims_load_back(two_releases):
-    bundle, _ = two_releases
-    graph = rdflib.Graph().parse(data=(bundle / "claims.jsonld").read_text(), format="json-ld")
+def test_delta_lists_exactly_what_changed_between_the_two_releases(fixture):
+    changes: Changes = fixture["changes"]
+    delta = json.loads((bundle(fixture["root"], SECOND) / "delta.json").read_text())
+    assert (delta["version"], delta["previous_version"]) == (SECOND, FIRST)
+    expected = {
+        "actors": {"added": [{"actor_id": changes.actor}]},
+        "event_participants": {"added": [{"event_id": changes.event, "actor_id": changes.actor, "role": "subject"}]},
+        "positions": {"removed": [{"position_id": changes.position}]},
+        "retired_ids": {"added": [{"table_name": "positions", "id": changes.position}]},
+        "published_ids": {"added": [{"table_name": "actors", "id": changes.actor}]},
+        "statements": {"changed": [{"statement_id": changes.statement, "columns": ["notes"]}]},
+    }
+    for model in TABLES:
+        table = delta["tables"][model.meta.name]
+        assert table["key"] == list(TABLES_BY_NAME[model.meta.name].meta.primary_key)
+        for kind in ("added", "removed", "changed", "columns_added", "columns_removed"):
+            assert table[kind] == expected.get(model.meta.name, {}).get(kind, []), (model.meta.name, kind)
+    first = json.loads((bundle(fixture["root"], FIRST) / "delta.json").read_text())
+    assert first["previous_version"] is None  # the first release adds every row
+    statements = Dataset.at(fixture["root"] / "data").read("statements")[1]
+    assert [row["statement_id"] for row in first["tables"]["statements"]["added"]] == [
+        row["statement_id"] for row in statements
+    ]
+
+
+def test_release_notes_are_written_from_the_delta(fixture):
+    changes: Changes = fixture["changes"]
+    notes = (bundle(fixture["root"], SECOND) / "RELEASE_NOTES.md").read_text()
+    assert notes.startswith(f"# peace-plan-claims {SECOND}\n\n## {SECOND} — 2027-01-15")
+    assert f"## Changes in the data since {FIRST}" in notes
+    assert (
+        "| actors | 1 | 0 | 0 |" in notes
+        and "| positions | 0 | 1 | 0 |" in notes
+        and "| statements | 0 | 0 | 1 |" in notes
+    )
+    assert f"- added: `{changes.actor}`" in notes and f"- changed: `{changes.statement}` (notes)" in notes
+    assert "| places |" not in notes  # tables without changes are left out
+
+
+def test_each_id_is_attributed_to_the_release_that_first_held_it(fixture):
+    rows = Dataset.at(fixture["root"] / "data").read("published_ids")[1]
+    first = {(r["table_name"], r["id"]): r["first_version"] for r in rows}
+    assert first[("actors", fixture["changes"].actor)] == SECOND
+    assert first[("positions", fixture["changes"].position)] == FIRST  # retired, still recorded
+    assert {version for key, version in first.items() if key != ("actors", fixture["changes"].actor)} == {FIRST}
+
+
+def test_a_published_version_is_refused_in_one_line_with_nothing_written(fixture, archive):
+    root = fixture["root"]
+    before = snapshot(root)
+    for version in (SECOND, FIRST):
+        refused = claims(root, "release", version, "--archive", str(archive))
+        assert refused.returncode == 1
+        assert refused.stderr.strip().count("\n") == 0 and "already published" in refused.stderr, refused.stderr
+    assert snapshot(root) == before
+
+
+@pytest.mark.parametrize(
+    "sections, version, reason",
+    [
+        ([("0.3.0", "unreleased")], "0.3.0", "is not dated"),
+        ([("0.3.0", "2027-03-01"), ("0.2.5", "2027-02-01")], "0.2.5", "newer section (0.3.0)"),
+        ([("0.3.0", "2027-03-01")], "0.4.0", "no '## 0.4.0' section"),
+        ([("0.3.0", "2027-03-01")], "v0.3", "not a version"),
+    ],
+)
+def test_an_undated_older_or_unknown_section_is_refused_with_nothing_written(tmp_path, sections, version, reason):
+    root = copy_repository(tmp_path / "repo")
+    text = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    (root / "CHANGELOG.md").write_text(changelog(*sections) + text.split("\n", 1)[1], encoding="utf-8")
+    before = snapshot(root)
+    refused = claims(root, "release", version)
+    assert refused.returncode == 1
+    assert refused.stderr.strip().count("\n") == 0 and reason in refused.stderr, refused.stderr
+    assert snapshot(root) == before and not (root / "dist").exists()
+
+
+def test_a_tagged_version_is_refused(tmp_path):
+    root = copy_repository(tmp_path / "repo")
+    text = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    (root / "CHANGELOG.md").write_text(changelog(("0.3.0", "2027-03-01")) + text.split("\n", 1)[1], encoding="utf-8")
+    git(root, "tag", "v0.3.0")
+    before = snapshot(root)
+    refused = claims(root, "release", "0.3.0")
+    assert refused.returncode == 1 and "already published (the git tag v0.3.0)" in refused.stderr, refused.stderr
+    assert snapshot(root) == before
+
+
+def test_the_workflows_rebuild_writes_the_same_bundle_and_nothing_in_the_data(fixture, archive, tmp_path):
+    root = fixture["root"]
+    data = {path: content for path, content in snapshot(root).items() if path.startswith("data/")}
+    rebuilt = claims(root, "release", SECOND, "--rebuild", "--dist", str(tmp_path), "--archive", str(archive))
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert [Path(root, p).resolve() for p in rebuilt.stdout.split()] == release_assets(tmp_path, SECOND)
+    assert_same_bundle(bundle(root, SECOND), tmp_path / f"peace-plan-claims-{SECOND}")
+    assert {path: content for path, content in snapshot(root).items() if path.startswith("data/")} == data
+
+
+def test_jsonld_claims_load_back(fixture):
+    folder = bundle(fixture["root"], FIRST)
+    graph = rdflib.Graph().parse(data=(folder / "claims.jsonld").read_text(), format="json-ld")
     schema = rdflib.Namespace("https://schema.org/")
-    claims = set(graph.subjects(rdflib.RDF.type, schema.Claim))
-    assert len(claims) >= 60
+    claims_found = set(graph.subjects(rdflib.RDF.type, schema.Claim))
+    assert len(claims_found) >= 60
     st7 = rdflib.URIRef("urn:claims:statement/st-007")
-    assert st7 in claims
+    assert st7 in claims_found
     assert graph.value(st7, schema.author) == rdflib.URIRef("urn:claims:actor/steve-witkoff")
     assert graph.value(st7, schema.firstAppearance) == rdflib.URIRef(
         "urn:claims:source/recording-2025-10-14-witkoff-ushakov-call"
@@ -124,12 +342,16 @@ def test_jsonld_claims_load_back(two_releases):
         rdflib.URIRef("urn:claims:source/fortune-2025-11-25-witkoff-advised-russia"),
     ) in graph
     assert str(graph.value(st7, schema.dateCreated)) == "2025-10-14"
-    assert all(graph.value(claim, schema.author) is not None for claim in claims)
+    assert all(graph.value(claim, schema.author) is not None for claim in claims_found)
+    # every Claim is part of the release's Dataset node, which names the version
+    dataset = graph.value(st7, schema.isPartOf)
+    assert str(graph.value(dataset, schema.version)) == FIRST
+    assert all(graph.value(claim, schema.isPartOf) == dataset for claim in claims_found)
 
 
-def test_prov_loads_back_with_the_attribution_chain(two_releases):
-    bundle, _ = two_releases
-    document = ProvDocument.deserialize(content=(bundle / "provenance.json").read_text(), format="json")
+def test_prov_loads_back_with_the_attribution_chain(fixture):
+    folder = bundle(fixture["root"], FIRST)
+    document = ProvDocument.deserialize(content=(folder / "provenance.json").read_text(), format="json")
     provn = document.get_provn()
     assert "wasAttributedTo(claims:statement/st-007, claims:actor/steve-witkoff)" in provn
     assert (
@@ -138,17 +360,31 @@ def test_prov_loads_back_with_the_attribution_chain(two_releases):
     )
     assert "claims:statement/st-007, claims:source/fortune-2025-11-25-witkoff-advised-russia" in provn
     assert "[prov:type='prov:PrimarySource']" in provn  # paraphrases rest on their source
+    assert f"hadMember(claims:dataset/peace-plan-claims/{FIRST}, claims:statement/st-007)" in provn
     assert document == ProvDocument.deserialize(content=document.serialize(format="json"), format="json")
 
 
-def test_version_must_be_the_newest_changelog_section(tmp_path):
-    with pytest.raises(ReleaseRefused, match="CHANGELOG"):
-        release("9.9.9", dist_dir=tmp_path)
-    with pytest.raises(ReleaseRefused, match="not a version"):
-        release("v1", dist_dir=tmp_path)
+def test_data_with_findings_is_refused_with_nothing_written(tmp_path):
+    root = copy_repository(tmp_path / "repo")
+    text = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    (root / "CHANGELOG.md").write_text(changelog(("9.0.0", "2027-03-01")) + text.split("\n", 1)[1], encoding="utf-8")
+    data = Dataset.at(root / "data")
+    data.edit("actors", {"actor_id": data.read("actors")[1][0]["actor_id"]}, actor_type="newspaper")
+    before = snapshot(root)
+    refused = claims(root, "release", "9.0.0", "--previous", "HEAD")
+    assert refused.returncode == 1 and "finding(s)" in refused.stderr.strip().splitlines()[-1], refused.stderr
+    assert snapshot(root) == before
 
 
-def test_refuses_data_with_findings(dataset, tmp_path):
-    dataset.edit("actors", {"actor_id": "axios"}, actor_type="newspaper")
-    with pytest.raises(ReleaseRefused, match="finding"):
-        release(VERSION, data_dir=dataset.dir, dist_dir=tmp_path, archive_dir=dataset.archive)
+def test_release_refuses_before_writing_anything(tmp_path):
+    """The Python API refuses as the command line does."""
+    root = copy_repository(tmp_path / "repo")
+    from claims import project
+
+    chosen = project.use(root)
+    try:
+        with pytest.raises(ReleaseRefused, match="already published"):
+            release(last_release(chosen).version)
+    finally:
+        project._chosen = None
+    assert not (root / "dist").exists()

@@ -20,9 +20,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from claims import project
 from claims.archive import Location
-from claims.database import create_views, export_parquet, inspect_counts, load_duckdb, open_duckdb_file, write_sqlite
+from claims.database import (
+    create_views,
+    export_parquet,
+    inspect_counts,
+    load_duckdb,
+    open_duckdb_file,
+    record_version,
+    write_sqlite,
+)
 from claims.validate import Run, validate
+from claims.version import DataVersion, data_version
 
 
 class BuildRefused(Exception):
@@ -168,13 +178,23 @@ def _replace_with_symlink(path: Path, target: str) -> None:
     os.replace(temporary, path)
 
 
-def _write_outputs(data_dir: Path, folder: Path, archive_dir: Location | None, result: BuildResult, step) -> None:
-    """Every output into `folder` (a fresh, empty folder)."""
+def _write_outputs(
+    data_dir: Path,
+    folder: Path,
+    archive_dir: Location | None,
+    result: BuildResult,
+    step,
+    version: DataVersion | None,
+) -> None:
+    """Every output into `folder` (a fresh, empty folder), stamped with `version` (default: the
+    version of the project's data as it is now)."""
+    version = version or data_version(project.current())
     step("duckdb")
     con = open_duckdb_file(folder / "claims.duckdb")
     try:
         with _timed(result, "duckdb"):
             result.rows = load_duckdb(con, data_dir)
+            record_version(con, version)
             create_views(con)
         _step_done("duckdb")
         step("parquet")
@@ -183,7 +203,7 @@ def _write_outputs(data_dir: Path, folder: Path, archive_dir: Location | None, r
         _step_done("parquet")
         step("sqlite")
         with _timed(result, "sqlite"):
-            write_sqlite(con, folder / "claims.db", archive_dir)
+            write_sqlite(con, folder / "claims.db", archive_dir, version)
     finally:
         con.close()
     _step_done("sqlite")
@@ -193,11 +213,17 @@ def _write_outputs(data_dir: Path, folder: Path, archive_dir: Location | None, r
     _step_done("counts")
 
 
-def build_outputs(data_dir: Path, folder: Path, archive_dir: Location | None = None, progress=None) -> BuildResult:
-    """Write every output into `folder` as plain files (what a release bundles)."""
+def build_outputs(
+    data_dir: Path,
+    folder: Path,
+    archive_dir: Location | None = None,
+    progress=None,
+    version: DataVersion | None = None,
+) -> BuildResult:
+    """Write every output into `folder` as plain files (what a release bundles, stamped with its version)."""
     folder.mkdir(parents=True, exist_ok=True)
     result = BuildResult(folder)
-    _write_outputs(data_dir, folder, archive_dir, result, progress or (lambda name: None))
+    _write_outputs(data_dir, folder, archive_dir, result, progress or (lambda name: None), version)
     result.outputs = [folder / name for name in OUTPUTS]
     return result
 
@@ -213,7 +239,7 @@ def _build_and_switch(data_dir: Path, out_dir: Path, archive_dir: Location | Non
     result = BuildResult(out_dir)
     try:
         partial.mkdir()
-        _write_outputs(data_dir, partial, archive_dir, result, progress or (lambda name: None))
+        _write_outputs(data_dir, partial, archive_dir, result, progress or (lambda name: None), None)
         os.replace(partial, versions / version)
     finally:
         shutil.rmtree(partial, ignore_errors=True)

@@ -2,22 +2,55 @@
 everything around it, as plain data for the templates (publish/templates/row-claims-*.html).
 
 Each card is read from the published SQLite database with a few SELECTs; names come with the IDs
-so that the templates can link every row they mention. Citations are made by claims.citation.
+so that the templates can link every row they mention. Every statement a card shows, its own or
+another's in a list, is rendered by claims.citation.render_statement, which also makes the citations;
+the source's wording of a date, a place or a duration is quoted only where it is verbatim in the
+row's excerpts.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from claims.citation import StatementFacts, statement_bibtex, statement_csl_json, statement_plain
+from claims.citation import (
+    StatementFacts,
+    render_statement,
+    stable_address,
+    statement_bibtex,
+    statement_csl_json,
+    statement_plain,
+    verbatim_in,
+)
 from claims.schema import MENTION_TARGETS, TABLES_BY_NAME
+from claims.version import DataVersion
 
 CARD_TABLES = ("statements", "events", "actors", "sources")
+
+
+# A source card lists the first statements it backs (a large source backs many thousands).
+LISTED_STATEMENTS = 100
+# How long a statement may be in a list of statements before it is shortened (with […]).
+LISTED_CHARACTERS = 180
 
 
 async def _rows(db, sql: str, params: dict | None = None) -> list[dict[str, Any]]:
     result = await db.execute(sql, params or {})
     return [dict(row) for row in result.rows]
+
+
+def rendered(
+    statements: list[dict[str, Any]], text: str = "text", kind: str = "statement_type"
+) -> list[dict[str, Any]]:
+    """Each listed statement with its rendering (claims.citation.render_statement), shortened for a list."""
+    for statement in statements:
+        statement["rendered"] = render_statement(statement[kind], statement[text], LISTED_CHARACTERS)
+    return statements
+
+
+def source_wording(row: dict[str, Any], columns: tuple[str, ...], excerpts: list[str]) -> dict[str, bool]:
+    """For each column holding the source's words (date_text, location, …): are they verbatim in
+    the row's excerpts, so that the card may put them in quotation marks?"""
+    return {column: bool(row.get(column)) and verbatim_in(row[column], excerpts) for column in columns}
 
 
 async def _one(db, sql: str, params: dict) -> dict[str, Any] | None:
@@ -73,7 +106,7 @@ async def mention_labels(db, mentions: list[dict[str, Any]]) -> list[dict[str, A
     return labelled
 
 
-async def statement_card(db, statement_id: str, url: str) -> dict[str, Any] | None:
+async def statement_card(db, statement_id: str, version: DataVersion) -> dict[str, Any] | None:
     statement = await _one(
         db,
         """
@@ -94,7 +127,8 @@ async def statement_card(db, statement_id: str, url: str) -> dict[str, Any] | No
     relations_out = await _rows(
         db,
         """
-        SELECT r.relation, r.notes, o.statement_id AS other_id, o.text AS other_text, o.date AS other_date, sp.name AS other_speaker
+        SELECT r.relation, r.notes, o.statement_id AS other_id, o.text AS other_text, o.statement_type AS other_type,
+               o.date AS other_date, sp.name AS other_speaker
         FROM statement_relations r JOIN statements o ON o.statement_id = r.object_statement_id JOIN actors sp ON sp.actor_id = o.speaker_id
         WHERE r.statement_id = :key ORDER BY o.date_min IS NULL, o.date_min, o.statement_id""",
         {"key": statement_id},
@@ -102,7 +136,8 @@ async def statement_card(db, statement_id: str, url: str) -> dict[str, Any] | No
     relations_in = await _rows(
         db,
         """
-        SELECT r.relation, r.notes, o.statement_id AS other_id, o.text AS other_text, o.date AS other_date, sp.name AS other_speaker
+        SELECT r.relation, r.notes, o.statement_id AS other_id, o.text AS other_text, o.statement_type AS other_type,
+               o.date AS other_date, sp.name AS other_speaker
         FROM statement_relations r JOIN statements o ON o.statement_id = r.statement_id JOIN actors sp ON sp.actor_id = o.speaker_id
         WHERE r.object_statement_id = :key ORDER BY o.date_min IS NULL, o.date_min, o.statement_id""",
         {"key": statement_id},
@@ -116,35 +151,39 @@ async def statement_card(db, statement_id: str, url: str) -> dict[str, Any] | No
         ),
     )
     first = attestations[0] if attestations else None
+    excerpts = [attestation["excerpt"] for attestation in attestations]
     facts = StatementFacts(
         statement_id=statement_id,
         speaker=statement["speaker"],
         addressee=statement["addressee"],
         date=statement["date"],
         date_text=statement["date_text"],
+        statement_type=statement["statement_type"],
         text=statement["text"],
-        url=url,
+        excerpts=excerpts,
         source=first["source_line"] if first else None,
         excerpt_span=f"characters {first['char_start']}–{first['char_end']} of the archived text" if first else None,
     )
     return {
         "kind": "statement",
         "row": statement,
+        "rendered": render_statement(statement["statement_type"], statement["text"]),
         "attestations": attestations,
-        "answers": relations_out,
-        "answered_by": relations_in,
+        "answers": rendered(relations_out, "other_text", "other_type"),
+        "answered_by": rendered(relations_in, "other_text", "other_type"),
         "mentions": mentions,
-        "url": url,
+        "address": facts.address,
+        "verbatim": source_wording(statement, ("date_text",), excerpts),
         "topics": statement["topics"].split("|") if statement["topics"] else [],
         "cite": {
-            "plain": statement_plain(facts),
-            "bibtex": statement_bibtex(facts),
-            "csl_json": statement_csl_json(facts),
+            "plain": statement_plain(facts, version),
+            "bibtex": statement_bibtex(facts, version),
+            "csl_json": statement_csl_json(facts, version),
         },
     }
 
 
-async def event_card(db, event_id: str, url: str) -> dict[str, Any] | None:
+async def event_card(db, event_id: str, version: DataVersion) -> dict[str, Any] | None:
     event = await _one(
         db,
         "SELECT e.*, p.name AS place FROM events e LEFT JOIN places p ON p.place_id = e.place_id WHERE e.event_id = :key",
@@ -170,17 +209,19 @@ async def event_card(db, event_id: str, url: str) -> dict[str, Any] | None:
     attestations = await _rows(db, ATTESTATIONS.format(column="event_id"), {"key": event_id})
     for attestation in attestations:
         attestation["source_line"] = source_line(attestation)
+    excerpts = [attestation["excerpt"] for attestation in attestations]
     return {
         "kind": "event",
         "row": event,
         "participants": participants,
-        "statements": statements,
+        "statements": rendered(statements),
         "attestations": attestations,
-        "url": url,
+        "address": stable_address("events", event_id),
+        "verbatim": source_wording(event, ("date_text", "location", "duration_text"), excerpts),
     }
 
 
-async def actor_card(db, actor_id: str, url: str) -> dict[str, Any] | None:
+async def actor_card(db, actor_id: str, version: DataVersion) -> dict[str, Any] | None:
     actor = await _one(
         db,
         """
@@ -217,7 +258,7 @@ async def actor_card(db, actor_id: str, url: str) -> dict[str, Any] | None:
     mentioned = await _rows(
         db,
         """
-        SELECT s.statement_id, s.date, s.text, sp.name AS speaker FROM statement_mentions m
+        SELECT s.statement_id, s.date, s.statement_type, s.text, sp.name AS speaker FROM statement_mentions m
         JOIN statements s ON s.statement_id = m.statement_id JOIN actors sp ON sp.actor_id = s.speaker_id
         WHERE m.entity_type = 'actor' AND m.entity_id = :key ORDER BY s.date_order, s.statement_id""",
         {"key": actor_id},
@@ -228,17 +269,17 @@ async def actor_card(db, actor_id: str, url: str) -> dict[str, Any] | None:
     return {
         "kind": "actor",
         "row": actor,
-        "said": said,
-        "heard": heard,
+        "said": rendered(said),
+        "heard": rendered(heard),
         "events": events,
-        "mentioned": mentioned,
+        "mentioned": rendered(mentioned),
         "members": members,
         "aliases": actor["aliases"].split("|") if actor["aliases"] else [],
-        "url": url,
+        "address": stable_address("actors", actor_id),
     }
 
 
-async def source_card(db, source_id: str, url: str) -> dict[str, Any] | None:
+async def source_card(db, source_id: str, version: DataVersion) -> dict[str, Any] | None:
     source = await _one(
         db,
         """
@@ -258,7 +299,22 @@ async def source_card(db, source_id: str, url: str) -> dict[str, Any] | None:
                (SELECT count(*) FROM attestations WHERE via_source_id = :key) AS relied_on""",
         {"key": source_id},
     )
-    return {"kind": "source", "row": source, "counts": counts, "url": url}
+    backed = await _rows(
+        db,
+        f"""
+        SELECT s.statement_id, s.date, s.statement_type, s.text, sp.name AS speaker FROM statements s
+        JOIN actors sp ON sp.actor_id = s.speaker_id
+        WHERE s.statement_id IN (SELECT statement_id FROM attestations WHERE source_id = :key OR via_source_id = :key)
+        ORDER BY s.date_order, s.statement_id LIMIT {LISTED_STATEMENTS}""",
+        {"key": source_id},
+    )
+    return {
+        "kind": "source",
+        "row": source,
+        "counts": counts,
+        "statements": rendered(backed),
+        "address": stable_address("sources", source_id),
+    }
 
 
 CARDS = {"statements": statement_card, "events": event_card, "actors": actor_card, "sources": source_card}

@@ -22,7 +22,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from claims import __version__, add, bench, coverage, generate, project, report, review
+from claims import add, bench, coverage, generate, project, report, review
 from claims.archive import Location, LocationError, default_archive, default_cache, is_url, parse_location
 from claims.archive import add as archive_capture
 from claims.build import BuildRefused, OutputUnusable, build
@@ -40,6 +40,7 @@ from claims.stats import TablesMissing, stats
 from claims.synth import synth
 from claims.validate import ENGINE_NAMES, LAYER_NAMES, Run, validate
 from claims.vendor import VendorMissing
+from claims.version import data_version, toolchain_version
 
 Decorated = TypeVar("Decorated", bound=Callable[..., Any])
 
@@ -178,8 +179,30 @@ project_option = click.option(
 )
 
 
+def _print_versions(context: click.Context, _param: click.Parameter, value: bool) -> None:
+    """--version: the toolchain's version and, apart, the version of the project's data."""
+    if not value or context.resilient_parsing:
+        return
+    click.echo(f"claims {toolchain_version()} (the toolchain)")
+    try:
+        where = project.current()
+    except project.ProjectNotFound:
+        click.echo("data: no claims project here (run inside a checkout of the dataset, or pass --project DIR)")
+    else:
+        version = data_version(where)
+        click.echo(f"data {version.version}: {version.label}, in {where.root}")
+    context.exit()
+
+
 @click.group(cls=ClaimsGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="claims")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_versions,
+    help="Show the toolchain's version and the version of the project's data (a release, or unreleased data after one, with its commit), and exit.",
+)
 @project_option
 def cli() -> None:
     """Validate, build and publish the source-anchored claims dataset."""
@@ -467,22 +490,47 @@ def diff_command(base: str, head: str | None, repo: Path | None, summary: bool, 
     "--dist", "dist_dir", type=FOLDER, default=None, show_default="dist/", help="Folder to write the bundle into."
 )
 @archive_option
-def release_command(version: str, dist_dir: Path | None, archive_location: Location | None) -> None:
-    """Make the versioned bundle dist/peace-plan-claims-VERSION/ (zip of CSVs and datapackage.json,
-    Parquet, DuckDB, SQLite, JSON-LD and PROV exports, release notes, SHA256SUMS).
+@click.option(
+    "--previous",
+    metavar="REV",
+    default=None,
+    help="The git revision holding the previous release's data, for delta.json. Default: its tag vX.Y.Z.",
+)
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Write the bundle of the release this checkout already is (the release workflow, on the tag); writes nothing in data/.",
+)
+def release_command(
+    version: str, dist_dir: Path | None, archive_location: Location | None, previous: str | None, rebuild: bool
+) -> None:
+    """Make release VERSION: dist/peace-plan-claims-VERSION/ (the CSV zip with datapackage.json, the
+    data dictionary, CITATION.cff and the licence; a Parquet file per table; DuckDB, SQLite; JSON-LD
+    and PROV exports; delta.json and the release notes written from it; SHA256SUMS) and
+    dist/peace-plan-claims-VERSION.zip with all of them. Prints the files a GitHub release attaches.
 
-    VERSION must be the newest section of CHANGELOG.md. Records the IDs it publishes in
-    data/published_ids.csv: commit that file with the release.
+    A release never changes: VERSION must be the newest CHANGELOG.md section, dated, and not yet
+    published (in data/published_ids.csv or as a git tag); otherwise the command says why in one line
+    and writes nothing. It records the IDs it publishes first in data/published_ids.csv: commit that
+    file with the release, then tag the commit vVERSION.
     """
     try:
         with progress("claims release") as step:
-            bundle = release(version, dist_dir=dist_dir, archive_dir=_archive(archive_location), progress=step)
+            assets = release(
+                version,
+                dist_dir=dist_dir,
+                archive_dir=_archive(archive_location),
+                progress=step,
+                previous=previous,
+                rebuild=rebuild,
+            )
     except ReleaseRefused as refused:
         click.echo(f"claims release: {refused}", err=True)
         sys.exit(1)
-    for line in (bundle / "SHA256SUMS").read_text().splitlines():
-        click.echo(line)
-    click.echo(f"released {os.path.relpath(bundle)}; commit data/published_ids.csv", err=True)
+    for path in assets:
+        click.echo(os.path.relpath(path))
+    if not rebuild:
+        click.echo(f"released {version}; commit data/published_ids.csv and tag the commit v{version}", err=True)
 
 
 @cli.command("synth")

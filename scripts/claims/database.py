@@ -23,6 +23,7 @@ from claims.schema import TABLES, Row
 from claims.schema.derived import DUCKDB_TYPES, declarable_foreign_keys, id_columns, sql_ddl, table_schema
 from claims.schema.dialect import duckdb_read_csv
 from claims.schema.presentation import FACETS, FTS_COLUMNS, SORT, SORTABLE
+from claims.version import VERSION_TABLE, DataVersion
 
 SQLITE_TYPES = {"string": str, "integer": int, "boolean": int, "date": str}
 
@@ -86,6 +87,13 @@ def load_duckdb(con: duckdb.DuckDBPyConnection, data_dir: Path) -> dict[str, int
     return counts
 
 
+def record_version(con: duckdb.DuckDBPyConnection, version: DataVersion) -> None:
+    """The `dataset_version` table of a DuckDB database."""
+    row = version.as_row()
+    con.execute(f"CREATE TABLE {VERSION_TABLE} ({', '.join(f'{name} VARCHAR' for name in row)})")
+    con.execute(f"INSERT INTO {VERSION_TABLE} VALUES ({', '.join('?' for _ in row)})", list(row.values()))
+
+
 def create_views(con) -> None:
     for _name, statement in views():
         con.execute(statement)
@@ -136,10 +144,13 @@ SQLITE_BULK_PRAGMAS = (
 )
 
 
-def write_sqlite(con: duckdb.DuckDBPyConnection, path: Path, archive_dir: Location | None = None) -> None:
+def write_sqlite(
+    con: duckdb.DuckDBPyConnection, path: Path, archive_dir: Location | None = None, version: DataVersion | None = None
+) -> None:
     """The database Datasette serves: keys, an index on every key column, full-text search, views.
     The tables are created with every key, the rows go in, in key order, in one transaction; the
-    indexes and the full-text indexes are built after them. No VACUUM: nothing is deleted, so the
+    indexes and the full-text indexes are built after them; `version` (claims build's) goes into the
+    `dataset_version` table. No VACUUM: nothing is deleted, so the
     file has no free pages to reclaim (tests/test_build.py checks it)."""
     import sqlite_utils
 
@@ -156,6 +167,9 @@ def write_sqlite(con: duckdb.DuckDBPyConnection, path: Path, archive_dir: Locati
         db.table(table).enable_fts(columns, create_triggers=False, tokenize="porter")
     if archive_dir is not None:
         archive_lengths(con, db, archive_dir)
+    if version is not None:
+        row = version.as_row()
+        db.table(VERSION_TABLE).insert(row, columns={name: str for name in row})
     derive_for_pages(db)
     for name, statement in views():
         db.execute(statement)

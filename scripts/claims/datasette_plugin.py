@@ -5,8 +5,13 @@ drawn on the server as SVG (no JavaScript, nothing fetched from elsewhere).
   publish/templates/row-claims-*.html); their JSON stays Datasette's own;
 - booleans read yes/no; a mention's entity_id links to what it names;
 - /-/claims-static/claims.css: the project's stylesheet (a file, so that no inline style is needed);
-- the home page's facts (what this is, downloads, citation, where to start) and
-  /-/download/…-csv.zip and …-parquet.zip (claims.downloads);
+- the home page's facts (what this is, how big, downloads, citation, where to start) and
+  /-/download/…-csv.zip and …-parquet.zip (claims.downloads), named with the served data's version
+  (the `dataset_version` table `claims build` writes);
+- a retired ID's page answers "retired on DATE: REASON", with a 301 to its replacement where there
+  is one (HTML and JSON);
+- /-/data-dictionary: every table, column and vocabulary term (claims.dictionary);
+- the `text` of a statement in a query's results reads as claims.citation.render_statement renders it;
 - /-/timeline: events and statements on a time axis, one lane per speaker;
 - /-/who-spoke-to-whom: a speaker × addressee matrix, circle area by number of statements;
 - canned queries: a date parameter read as `:_date_X` is refused (400, with how to write it)
@@ -28,17 +33,18 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
-from datasette.utils import tilde_decode
+from datasette.utils import await_me_maybe, tilde_decode
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
-from claims import downloads, hardening
+from claims import dictionary, downloads, hardening, project
 from claims.cards import CARDS
-from claims.citation import dataset_bibtex, dataset_plain
+from claims.citation import dataset_address, dataset_bibtex, dataset_plain, render_statement, stable_address
 from claims.project import CANNED_DIR, EXAMPLES_DIR, SITE_DIR
 from claims.publish import (
     DATABASE,
     DATE_READ,
+    HISTORY_TABLES,
     PAGE_AFTER,
     PAGE_KEY,
     READING_ORDER,
@@ -52,6 +58,8 @@ from claims.publish import (
 from claims.schema import ID_TABLES, MENTION_TARGETS, TABLES, TABLES_BY_NAME
 from claims.schema.derived import table_schema
 from claims.schema.package import PACKAGE_META
+from claims.schema.vocab import StatementType
+from claims.version import VERSION_TABLE, DataVersion, data_version
 
 STATIC_DIR = SITE_DIR / "static"
 # A key column in a query's or a view's results (statement_id, source_id, …) links to its row.
@@ -85,26 +93,36 @@ def _day(value) -> date | None:
 FONT = 14  # px at the chart's natural width; the SVG scales with the page, never below 60em (claims.css)
 
 
+def _bounds(row: dict) -> tuple[date | None, date | None]:
+    """The row's earliest and latest day; None at an open end ([..2025-10-13] has no earliest day)."""
+    return _day(row["date_min"]), _day(row["date_max"])
+
+
+def _drawn(row: dict) -> bool:
+    """A row is drawn when it has a bound: an undated row has no date and no bound."""
+    return any(_bounds(row))
+
+
 def _groups(rows: list[dict]) -> dict[tuple, list[dict]]:
-    """Rows with the same lane and the same date bounds, in date order: one mark each."""
+    """Rows with the same lane and the same bounds (open ends included), in date order: one mark each."""
     groups: dict[tuple, list[dict]] = {}
     for row in rows:
-        low, high = _day(row["date_min"]), _day(row["date_max"] or row["date_min"])
-        if low is not None:
-            groups.setdefault((row.get("speaker_id") or "", low, high), []).append(row)
+        if _drawn(row):
+            groups.setdefault((row.get("speaker_id") or "", *_bounds(row)), []).append(row)
     return groups
 
 
 def timeline_svg(events: list[dict], statements: list[dict], width: int = 1300) -> str:
-    """SVG of dated events (top lane) and statements (a lane per speaker). Rows with the same lane
-    and dates are one mark whose area grows with their number, labelled with it. Undated rows are
-    left out."""
-    dated = [r for r in events + statements if _day(r["date_min"])]
-    if not dated:
+    """SVG of events (top lane) and statements (a lane per speaker) that have a date bound. Rows with
+    the same lane and bounds are one mark whose area grows with their number, labelled with it; a
+    range is a bar between its bounds, and a range open at one end runs to the edge of the axis with
+    an arrow there. Rows with no date and no bound are left out."""
+    drawn = [r for r in events + statements if _drawn(r)]
+    if not drawn:
         return "<p>No dated rows.</p>"
-    start = min(_day(r["date_min"]) for r in dated) - timedelta(days=3)
-    end = max(_day(r["date_max"] or r["date_min"]) for r in dated) + timedelta(days=3)
-    speakers = {r["speaker_id"]: r["speaker"] for r in statements if _day(r["date_min"])}
+    days = [day for row in drawn for day in _bounds(row) if day is not None]
+    start, end = min(days) - timedelta(days=3), max(days) + timedelta(days=3)
+    speakers = {r["speaker_id"]: r["speaker"] for r in statements if _drawn(r)}
     lanes = [("", "Events")] + sorted(speakers.items(), key=lambda item: item[1])
     lane_of = {key: index for index, (key, _name) in enumerate(lanes)}
     event_groups = _groups([{**r, "speaker_id": ""} for r in events])
@@ -138,12 +156,13 @@ def timeline_svg(events: list[dict], statements: list[dict], width: int = 1300) 
                 f'<text x="{x(month) + 3:.1f}" y="{axis}" font-size="{FONT}" class="claims-axis">{month:%b %Y}</text>'
             )
         month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    axis_ends = (start, end)
     marks = []  # (drawing order, svg): ranges under days, larger marks under smaller ones, so none is hidden
     for (_key, low, high), rows in event_groups.items():
         marks.append(
             (
                 (low == high, -len(rows)),
-                _mark(rows, low, high, 0, "Events", x, top, lane_height, biggest, "events", "event"),
+                _mark(rows, low, high, 0, "Events", x, axis_ends, top, lane_height, biggest, "events", "event"),
             )
         )
     for (key, low, high), rows in statement_groups.items():
@@ -151,7 +170,20 @@ def timeline_svg(events: list[dict], statements: list[dict], width: int = 1300) 
         marks.append(
             (
                 (low == high, -len(rows)),
-                _mark(rows, low, high, lane_of[key], speakers[key], x, top, lane_height, biggest, "statements", kind),
+                _mark(
+                    rows,
+                    low,
+                    high,
+                    lane_of[key],
+                    speakers[key],
+                    x,
+                    axis_ends,
+                    top,
+                    lane_height,
+                    biggest,
+                    "statements",
+                    kind,
+                ),
             )
         )
     parts += [svg for _order, svg in sorted(marks, key=lambda mark: mark[0])]
@@ -159,49 +191,78 @@ def timeline_svg(events: list[dict], statements: list[dict], width: int = 1300) 
     return "\n".join(parts)
 
 
+def _days_label(low: date | None, high: date | None) -> str:
+    if low is None:
+        return f"on or before {high.isoformat()}" if high else ""
+    if high is None:
+        return f"on or after {low.isoformat()}"
+    return low.isoformat() if low == high else f"{low.isoformat()} to {high.isoformat()}"
+
+
 def _mark(
     rows: list[dict],
-    low: date,
-    high: date,
+    low: date | None,
+    high: date | None,
     lane: int,
     lane_name: str,
     x,
+    axis_ends: tuple[date, date],
     top: int,
     lane_height: int,
     biggest: int,
     table: str,
     kind: str,
 ) -> str:
-    """One mark for the rows of a lane with the same dates: a dot (one day) or a bar (a range),
-    larger with more rows and labelled with their number; it links to the row, or to the rows."""
+    """One mark for the rows of a lane with the same bounds: a dot (one day) or a bar (a range; an
+    open end runs to the axis's edge, with an arrow), larger with more rows and labelled with their
+    number; it links to the row, or to the rows."""
     y = top + lane * lane_height + lane_height / 2
     colour = TYPE_COLOURS.get(kind, "#34495e")
     count = len(rows)
+    days = _days_label(low, high)
     if count == 1:
         href = f"/{DATABASE}/{table}/{rows[0]['id']}"
-        label = f"{rows[0]['date_text'] or rows[0]['date'] or ''} — {rows[0]['title_or_text']}"
+        what = (
+            render_statement(rows[0]["type"], rows[0]["title_or_text"], 180).line
+            if table == "statements"
+            else rows[0]["title_or_text"]
+        )
+        label = f"{days}: {what}"
     else:
-        query = {"date_min": low.isoformat(), "date_max": high.isoformat()}
+        query = {
+            **({"date_min": low.isoformat()} if low else {"date_min__isnull": "1"}),
+            **({"date_max": high.isoformat()} if high else {"date_max__isnull": "1"}),
+        }
         if table == "statements":
             query = {"speaker_id": rows[0]["speaker_id"], **query}
         href = f"/{DATABASE}/{table}?{urlencode(query)}"
-        days = low.isoformat() if low == high else f"{low.isoformat()} to {high.isoformat()}"
         label = f"{count} {table} of {lane_name}, {days}" if table == "statements" else f"{count} events, {days}"
     radius = 6 + 12 * ((count - 1) / max(biggest - 1, 1)) ** 0.5
     tooltip = f"<title>{escape(label)}</title>"
-    if (high - low).days >= 1:
-        bar_height = 2 * radius
-        shape = f'<rect x="{x(low):.1f}" y="{y - bar_height / 2:.1f}" width="{max(x(high) - x(low), 6):.1f}" height="{bar_height:.1f}" rx="4" fill="{colour}" fill-opacity="0.55"/>'
-        centre = x(low) + max(x(high) - x(low), 6) / 2
-    else:
+    if low is not None and low == high:
         shape = f'<circle cx="{x(low):.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{colour}" fill-opacity="0.8"/>'
         centre = x(low)
+    else:
+        first, last = x(low or axis_ends[0]), x(high or axis_ends[1])
+        bar_width, bar_height = max(last - first, 6), 2 * radius
+        shape = f'<rect x="{first:.1f}" y="{y - bar_height / 2:.1f}" width="{bar_width:.1f}" height="{bar_height:.1f}" rx="4" fill="{colour}" fill-opacity="{0.55 if low and high else 0.3}"/>'
+        if low is None:  # open start: an arrow pointing left at the axis's start
+            shape += f'<path d="M{first - 8:.1f},{y:.1f} L{first:.1f},{y - radius:.1f} L{first:.1f},{y + radius:.1f} Z" fill="{colour}" class="claims-open-end"/>'
+        if high is None:  # open end: an arrow pointing right at the axis's end
+            shape += f'<path d="M{first + bar_width + 8:.1f},{y:.1f} L{first + bar_width:.1f},{y - radius:.1f} L{first + bar_width:.1f},{y + radius:.1f} Z" fill="{colour}" class="claims-open-end"/>'
+        if low is None:
+            centre = last - 12  # beside the known end
+        elif high is None:
+            centre = first + 12
+        else:
+            centre = first + bar_width / 2
     number = (
         f'<text x="{centre:.1f}" y="{y + 5:.1f}" text-anchor="middle" font-size="{FONT}" font-weight="bold" fill="#fff">{count}</text>'
         if count > 1
         else ""
     )
-    return f'<a href="{escape(href)}" class="claims-mark" data-count="{count}" data-lane="{escape(lane_name)}" data-day="{low.isoformat()}">{shape}{number}{tooltip}</a>'
+    day = (low or high or axis_ends[0]).isoformat()
+    return f'<a href="{escape(href)}" class="claims-mark" data-count="{count}" data-lane="{escape(lane_name)}" data-day="{day}" data-bounds="{escape(days)}">{shape}{number}{tooltip}</a>'
 
 
 def matrix_svg(pairs: list[dict]) -> str:
@@ -267,7 +328,8 @@ async def timeline_page(datasette, request):
         """SELECT s.statement_id AS id, s.date, s.date_text, s.date_min, s.date_max, s.statement_type AS type,
         s.text AS title_or_text, s.speaker_id, sp.name AS speaker FROM statements s JOIN actors sp ON sp.actor_id = s.speaker_id""",
     )
-    undated = sum(1 for r in events + statements if not r["date_min"])
+    undated = sum(1 for r in events + statements if not r["date"] and not _drawn(r))
+    unbounded = sum(1 for r in events + statements if r["date"] and not _drawn(r))
     legend = [(kind.replace("_", " "), colour) for kind, colour in TYPE_COLOURS.items()]
     html = await datasette.render_template(
         "claims_chart.html",
@@ -276,8 +338,9 @@ async def timeline_page(datasette, request):
             "chart": timeline_svg(events, statements),
             "legend": legend,
             "undated": undated,
-            "intro": "Events (top lane) and statements by speaker, placed at the earliest day of their date; bars span uncertain or multi-day dates. "
-            "Rows of one lane with the same date are one mark, larger with more rows and labelled with their number. Hover for the date's wording; click for the row or the rows.",
+            "unbounded": unbounded,
+            "intro": "Events (top lane) and statements by speaker, placed at their date: bars span uncertain or multi-day dates, from the earliest to the latest day the source allows; a date bounded on one side only (on or before a day, on or after a day) runs to the edge of the axis, with an arrow on its open side. "
+            "Rows of one lane with the same date are one mark, larger with more rows and labelled with their number. Hover for the dates and the words; click for the row or the rows (with the source's wording of the date).",
             "database": DATABASE,
         },
         request=request,
@@ -310,7 +373,8 @@ def register_routes():
         (r"^/-/timeline$", timeline_page),
         (r"^/-/who-spoke-to-whom$", who_page),
         (r"^/-/claims-static/(?P<name>[a-z0-9-]+\.css)$", static_file),
-        (r"^/-/download/(?P<name>[a-z0-9.-]+\.zip)$", download),
+        (r"^/-/download/(?P<name>[a-z0-9.+-]+\.zip)$", download),
+        (r"^/-/data-dictionary$", dictionary_page),
     ]
 
 
@@ -319,6 +383,7 @@ def menu_links(datasette):
     return [
         {"href": datasette.urls.path("/-/timeline"), "label": "Timeline"},
         {"href": datasette.urls.path("/-/who-spoke-to-whom"), "label": "Who spoke to whom"},
+        {"href": datasette.urls.path("/-/data-dictionary"), "label": "Data dictionary"},
     ]
 
 
@@ -340,7 +405,46 @@ def startup(datasette):
 
 @hookimpl
 def handle_exception(datasette, request, exception):
-    return hardening.client_error_response(datasette, request, exception)
+    retired = retired_row(datasette, request, exception)
+    return retired or hardening.client_error_response(datasette, request, exception)
+
+
+def retired_row(datasette, request, exception):
+    """For a row page that is not found (404) because its ID was retired: a function that answers
+    "retired on DATE: REASON", with a 301 to the replacement where there is one; else None."""
+    from datasette.utils.asgi import NotFound as RowNotFound
+
+    variables = getattr(request, "url_vars", None) or {}
+    table = variables.get("table")
+    if not isinstance(exception, RowNotFound) or variables.get("database") != DATABASE or table not in ID_TABLES:
+        return None
+    key = tilde_decode(variables.get("pks") or "")
+
+    async def answer():
+        found = await datasette.get_database(DATABASE).execute(
+            "SELECT retired_on, reason, replaced_by, notes FROM retired_ids WHERE table_name = :table AND id = :key",
+            {"table": table, "key": key},
+        )
+        if not found.rows:  # not retired: the usual answer to a row that is not there
+            return await await_me_maybe(hardening.client_error_response(datasette, request, exception))
+        row = dict(found.rows[0])
+        json_wanted = variables.get("format") == "json"
+        replacement = (
+            datasette.urls.row(DATABASE, table, row["replaced_by"]) + (".json" if json_wanted else "")
+            if row["replaced_by"]
+            else None
+        )
+        status, headers = (301, {"Location": replacement}) if replacement else (410, {})
+        facts = {"table": table, "id": key, "retired": True, **row, "replaced_by_url": replacement}
+        facts["address"] = stable_address(table, key).urn
+        if json_wanted:
+            return Response.json(facts, status=status, headers=headers)
+        html = await datasette.render_template(
+            "claims_retired.html", {"retired": facts, "database": DATABASE}, request=request
+        )
+        return Response.html(html, status=status, headers=headers)
+
+    return answer
 
 
 @hookimpl
@@ -364,9 +468,16 @@ async def static_file(request):
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    """yes/no for booleans; a mention's entity_id as a link to the row it names, with its name."""
+    """yes/no for booleans; a statement's text in a query's results as render_statement renders it;
+    a mention's entity_id as a link to the row it names, with its name."""
     if database != DATABASE:
         return None
+    # a query's row is an sqlite3.Row, whose `in` looks at its values: its column names are keys()
+    named = set(row.keys()) if table is None and column == "text" and isinstance(value, str) else set()
+    if "statement_type" in named and row["statement_type"] in STATEMENT_TYPES:
+        words = render_statement(row["statement_type"], value)
+        key = f' data-statement="{escape(str(row["statement_id"]))}"' if "statement_id" in named else ""
+        return Markup(f'<span class="claims-statement"{key}>{escape(words.line)}</span>')
     if (table, column) in BOOLEAN_COLUMNS and value in (0, 1):
         return "yes" if value else "no"
     if table not in TABLES_BY_NAME and column in KEY_TABLES and isinstance(value, str) and value:
@@ -391,18 +502,40 @@ def render_cell(row, value, column, table, database, datasette):
     return None
 
 
+STATEMENT_TYPES = {kind.value for kind in StatementType}
+
+
 def _database_file(datasette) -> Path:
     return Path(datasette.get_database(DATABASE).path)
+
+
+async def served_version(datasette) -> DataVersion:
+    """The version of the served data: the `dataset_version` row `claims build` wrote into the
+    database; for a database built without one, the project's data as it is now."""
+    database = _database_file(datasette)
+    key = (database, database.stat().st_mtime)
+    if key not in _SERVED_VERSIONS:
+        db = datasette.get_database(DATABASE)
+        if await db.table_exists(VERSION_TABLE):
+            row = (await db.execute(f"SELECT * FROM {VERSION_TABLE}")).rows[0]
+            _SERVED_VERSIONS[key] = DataVersion.from_row(dict(row))
+        else:
+            _SERVED_VERSIONS[key] = data_version(project.current())
+    return _SERVED_VERSIONS[key]
+
+
+_SERVED_VERSIONS: dict[tuple[Path, float], DataVersion] = {}
 
 
 async def download(request, datasette):
     """The CSV tables or the Parquet files of the served build, as one zip each."""
     name, database = request.url_vars["name"], _database_file(datasette)
     folder = database.parent / "parquet"
+    version = await served_version(datasette)
     # made in a thread (once per file, then cached): the server goes on answering meanwhile
-    if name == downloads.csv_name():
-        body = await asyncio.to_thread(downloads.csv_zip, database, database.stat().st_mtime)
-    elif name == downloads.parquet_name() and folder.is_dir():
+    if name == downloads.csv_name(version):
+        body = await asyncio.to_thread(downloads.served_csv_zip, database, database.stat().st_mtime, version)
+    elif name == downloads.parquet_name(version) and folder.is_dir():
         body = await asyncio.to_thread(downloads.parquet_zip, folder, folder.stat().st_mtime)
     else:
         body = None
@@ -414,8 +547,8 @@ async def download(request, datasette):
 
 
 async def home_facts(datasette, request) -> dict:
-    """What the home page says: the dataset's size (as `claims validate` counts it), the downloads,
-    the citation and where to start."""
+    """What the home page says: which data this is, how big (as `claims validate` counts it, the
+    data apart from the ID history), the downloads, the citation and where to start."""
     db = datasette.get_database(DATABASE)
     # the build's inspect file counted the rows once; counting again would scan millions of rows per view
     counted = ((datasette.inspect_data or {}).get(DATABASE) or {}).get("tables", {})
@@ -427,29 +560,30 @@ async def home_facts(datasette, request) -> dict:
             if "count" in counted.get(name, {})
             else (await db.execute(f"SELECT count(*) FROM {name}")).rows[0][0]
         )
-    hidden = [
-        name
-        for name, table in (datasette.metadata("tables", database=DATABASE) or {}).items()
-        if table.get("hidden") and name in rows
-    ]
     folder = _database_file(datasette).parent / "parquet"
-    home = datasette.absolute_url(request, datasette.urls.path("/"))
+    version = await served_version(datasette)
     canned = canned_queries()
+    data = {name: count for name, count in rows.items() if name not in HISTORY_TABLES}
     return {
         "claims_home": {
             "description": PACKAGE_META["description"],
-            "tables": len(rows),
-            "rows": sum(rows.values()),
-            "hidden": hidden,
+            "version": version,
+            "tables": len(data),
+            "rows": sum(data.values()),
+            "history": {name: rows[name] for name in HISTORY_TABLES if name in rows},
             "statements": rows["statements"],
+            "speakers": await speakers(datasette),
             "actors": rows["actors"],
             "events": rows["events"],
             "sources": rows["sources"],
-            "csv_zip": datasette.urls.path(f"/-/download/{downloads.csv_name()}"),
-            "parquet_zip": datasette.urls.path(f"/-/download/{downloads.parquet_name()}") if folder.is_dir() else None,
+            "csv_zip": datasette.urls.path(f"/-/download/{downloads.csv_name(version)}"),
+            "parquet_zip": datasette.urls.path(f"/-/download/{downloads.parquet_name(version)}")
+            if folder.is_dir()
+            else None,
             "sqlite": datasette.urls.path(f"/{DATABASE}.db"),
-            "cite_plain": dataset_plain(home),
-            "cite_bibtex": dataset_bibtex(home),
+            "address": dataset_address(),
+            "cite_plain": dataset_plain(version),
+            "cite_bibtex": dataset_bibtex(version),
             # each research question opens with the values of its `-- example:` header, so one click shows rows
             "research": [
                 (
@@ -463,6 +597,34 @@ async def home_facts(datasette, request) -> dict:
             "tools": [(path.stem, canned[path.stem]["title"]) for path in sorted(CANNED_DIR.glob("*.sql"))],
         }
     }
+
+
+async def speakers(datasette) -> int:
+    """How many actors speak (once per served database: it never changes)."""
+    database = _database_file(datasette)
+    key = (database, database.stat().st_mtime)
+    if key not in _SPEAKERS:
+        found = await datasette.get_database(DATABASE).execute("SELECT count(DISTINCT speaker_id) FROM statements")
+        _SPEAKERS[key] = found.rows[0][0]
+    return _SPEAKERS[key]
+
+
+_SPEAKERS: dict[tuple[Path, float], int] = {}
+
+
+async def dictionary_page(datasette, request):
+    """The data dictionary (claims.dictionary), the same words as docs/data-dictionary.md."""
+    html = await datasette.render_template(
+        "claims_dictionary.html",
+        {
+            "tables": dictionary.tables(),
+            "vocabularies": dictionary.vocabularies(),
+            "conventions": dictionary.CONVENTIONS,
+            "database": DATABASE,
+        },
+        request=request,
+    )
+    return Response.html(html)
 
 
 PAGED = paged_queries()
@@ -574,7 +736,7 @@ def extra_template_vars(template, database, table, view_name, request, datasette
 
     async def card():
         key = tilde_decode(request.url_vars["pks"])
-        url = datasette.absolute_url(request, datasette.urls.row(DATABASE, table, request.url_vars["pks"]))
-        return {"card": await CARDS[table](datasette.get_database(DATABASE), key, url)}
+        version = await served_version(datasette)
+        return {"card": await CARDS[table](datasette.get_database(DATABASE), key, version)}
 
     return card

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +30,7 @@ class TableDiff:
     table: str
     added: list[dict] = field(default_factory=list)
     removed: list[dict] = field(default_factory=list)
-    changed: list[dict] = field(default_factory=list)  # {"key": …, "changes": {column: [old, new]}}
+    changed: list[dict] = field(default_factory=list)  # {"key": …, "changes": {column: [old, new]}, "row": {…}}
     columns_added: list[str] = field(default_factory=list)
     columns_removed: list[str] = field(default_factory=list)
 
@@ -58,29 +59,57 @@ def read_table(repo: Path, revision: str | None, model: type[Row], data_path: st
     else:
         result = _git(repo, "show", f"{revision}:{path}")
         text = result.stdout if result.returncode == 0 else ""
+    return _keyed(text, model)
+
+
+def _keyed(text: str, model: type[Row]) -> dict[str, dict]:
     rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
     return {KEY_SEPARATOR.join(row.get(k) or "" for k in model.meta.primary_key): row for row in rows}
 
 
-def diff(repo: Path, base: str, head: str | None = None, data_path: str = "data") -> list[TableDiff]:
-    base_commit = resolve(repo, base)
-    head_commit = resolve(repo, head) if head else None
+Reader = Callable[[type[Row]], dict[str, dict]]
+
+
+def revision_reader(repo: Path, revision: str | None, data_path: str = "data") -> Reader:
+    """A table's rows at a git revision of `repo` (None: its working tree), keyed by primary key."""
+    return lambda model: read_table(repo, revision, model, data_path)
+
+
+def folder_reader(folder: Path) -> Reader:
+    """A table's rows in a folder of CSV files, keyed by primary key."""
+
+    def read(model: type[Row]) -> dict[str, dict]:
+        path = folder / f"{model.meta.name}.csv"
+        return _keyed(path.read_text(encoding="utf-8") if path.exists() else "", model)
+
+    return read
+
+
+def diff_tables(before: Reader, after: Reader) -> list[TableDiff]:
+    """Per table, the rows added, removed and changed (matched by primary key) from `before` to
+    `after`; each change carries the row as it is after it."""
     result = []
     for model in TABLES:
-        before = read_table(repo, base_commit, model, data_path)
-        after = read_table(repo, head_commit, model, data_path)
-        outcome = _compare(before, after)
+        old, new = before(model), after(model)
+        outcome = _compare(old, new)
+        changed = [{**change, "row": new[change["key"]]} for change in outcome["changed"]]
         result.append(
             TableDiff(
                 model.meta.name,
                 outcome["added"],
                 outcome["removed"],
-                outcome["changed"],
+                changed,
                 outcome["columns_added"],
                 outcome["columns_removed"],
             )
         )
     return result
+
+
+def diff(repo: Path, base: str, head: str | None = None, data_path: str = "data") -> list[TableDiff]:
+    base_commit = resolve(repo, base)
+    head_commit = resolve(repo, head) if head else None
+    return diff_tables(revision_reader(repo, base_commit, data_path), revision_reader(repo, head_commit, data_path))
 
 
 def lost_ids(diffs: list[TableDiff]) -> list[str]:

@@ -1,34 +1,120 @@
-"""The downloads the home page offers besides Datasette's own SQLite file: the CSV tables (as
-curated, in canonical form, with datapackage.json) and the Parquet files, each as one zip.
+"""The CSV zip and the Parquet zip, for the site's downloads and the releases alike.
 
-Both are made from the served build: the CSVs are written back from the SQLite database with the
-schema's types (so the zip holds the same bytes as data/*.csv), the Parquet files are those
-`claims build` wrote beside it. Zips are made once per database file and kept in memory.
+The CSV zip holds the tables (as curated, in canonical form) with what a reader needs beside them:
+`datapackage.json` stamped with the data's version, a README that is the data dictionary,
+`CITATION.cff` with the data's version, and the data licence. A release zips the CSV files of
+data/; the site writes the CSVs back from the SQLite database it serves, with the schema's types,
+so that both zips hold the same bytes. Zips are deterministic (fixed times and order).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
+import re
+import shutil
 import sqlite3
 import zipfile
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
-from claims import project
+from claims import dictionary, project
+from claims.citation import dataset_citation
 from claims.fmt import canonical
 from claims.schema import TABLES
 from claims.schema.derived import table_schema
+from claims.schema.package import PACKAGE_META
+from claims.version import DataVersion
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+NAME = PACKAGE_META["name"]
 
 
-def csv_name() -> str:
-    return f"peace-plan-claims-{project.current().dataset_version()}-csv.zip"
+def csv_name(version: DataVersion) -> str:
+    return f"{NAME}-{version.version}-csv.zip"
 
 
-def parquet_name() -> str:
-    return f"peace-plan-claims-{project.current().dataset_version()}-parquet.zip"
+def parquet_name(version: DataVersion) -> str:
+    return f"{NAME}-{version.version}-parquet.zip"
+
+
+def write_zip(target: Path | BinaryIO, members: Sequence[tuple[str, Path | bytes]]) -> None:
+    """A zip of `members` (name, bytes or a file), the same bytes for the same members: fixed
+    times, name order. Files are copied in chunks, so a release's large files never sit in memory."""
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, data in sorted(members, key=lambda member: member[0]):
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            if isinstance(data, bytes):
+                archive.writestr(info, data)
+                continue
+            with data.open("rb") as source, archive.open(info, "w", force_zip64=data.stat().st_size > 2**31) as sink:
+                shutil.copyfileobj(source, sink, 2**20)
+
+
+def zip_bytes(members: Sequence[tuple[str, Path | bytes]]) -> bytes:
+    buffer = io.BytesIO()
+    write_zip(buffer, members)
+    return buffer.getvalue()
+
+
+def stamped_descriptor(version: DataVersion) -> str:
+    """The project's datapackage.json with the data's version (the committed file carries none: a
+    checkout cannot name its own commit)."""
+    descriptor = json.loads(project.current().descriptor.read_text(encoding="utf-8"))
+    stamped = {}
+    for key, value in descriptor.items():
+        stamped[key] = value
+        if key == "homepage":
+            stamped["version"] = version.version
+    stamped.setdefault("version", version.version)
+    return json.dumps(stamped, indent=2, ensure_ascii=False) + "\n"
+
+
+def stamped_citation_file(version: DataVersion) -> str:
+    """CITATION.cff with the data's version; unreleased data has no release date."""
+    text = project.current().citation_file.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^version: .*$", f'version: "{version.version}"', text)
+    if version.release:
+        return re.sub(r"(?m)^date-released: .*$", f"date-released: {version.date}", text)
+    return re.sub(r"(?m)^date-released: .*\n", "", text)
+
+
+def licence_text() -> str:
+    """The data licence, from the package metadata (written once there)."""
+    licence = PACKAGE_META["licenses"][0]
+    return (
+        f"# Licence of the data\n\nThe tables and their descriptions are licensed under {licence['name']}: "
+        f"{licence['path']}\n\n{licence['title']}\n"
+    )
+
+
+def readme(version: DataVersion) -> str:
+    """The zip's README: which data this is and how to cite it, then the data dictionary."""
+    cited = dataset_citation()
+    preface = (
+        f"{PACKAGE_META['title']}: {version.label} ({version.version}). {PACKAGE_META['description']}\n\n"
+        f"Cite it as: {', '.join(cited.authors)}. {cited.title}, {version.label}. "
+        f"{project.current().repository_url()}. CITATION.cff has the same for reference managers; "
+        "cite the original source of each statement too (its attestation)."
+    )
+    return dictionary.markdown(preface)
+
+
+def csv_zip(tables: dict[str, bytes], version: DataVersion) -> bytes:
+    """The CSV zip: data/<table>.csv for each of `tables` (name → the file's bytes), datapackage.json,
+    README.md (the data dictionary), CITATION.cff and LICENSE.md."""
+    members = [
+        ("datapackage.json", stamped_descriptor(version).encode("utf-8")),
+        ("README.md", readme(version).encode("utf-8")),
+        ("CITATION.cff", stamped_citation_file(version).encode("utf-8")),
+        ("LICENSE.md", licence_text().encode("utf-8")),
+    ]
+    return zip_bytes(members + [(f"data/{name}.csv", data) for name, data in tables.items()])
 
 
 def _cell(value, kind: str) -> str:
@@ -50,28 +136,19 @@ def table_csv(con: sqlite3.Connection, model) -> str:
     return canonical(out.getvalue(), model)
 
 
-def _zip(members: list[tuple[str, bytes]]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members:
-            archive.writestr(zipfile.ZipInfo(name, ZIP_TIME), data, compress_type=zipfile.ZIP_DEFLATED)
-    return buffer.getvalue()
-
-
 @lru_cache(maxsize=2)
-def csv_zip(database: Path, _mtime: float) -> bytes:
-    """datapackage.json and every table's CSV, from the served database."""
+def served_csv_zip(database: Path, _mtime: float, version: DataVersion) -> bytes:
+    """The CSV zip of the served database."""
     con = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     try:
-        members = [("datapackage.json", project.current().descriptor.read_bytes())]
-        members += [(f"data/{model.meta.name}.csv", table_csv(con, model).encode("utf-8")) for model in TABLES]
+        tables = {model.meta.name: table_csv(con, model).encode("utf-8") for model in TABLES}
     finally:
         con.close()
-    return _zip(members)
+    return csv_zip(tables, version)
 
 
 @lru_cache(maxsize=2)
 def parquet_zip(folder: Path, _mtime: float) -> bytes | None:
     """The Parquet files `claims build` wrote beside the database, or None if there are none."""
     files = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
-    return _zip([(f"parquet/{path.name}", path.read_bytes()) for path in files]) if files else None
+    return zip_bytes([(f"parquet/{path.name}", path.read_bytes()) for path in files]) if files else None

@@ -5,18 +5,24 @@ Generated files (committed, never edited by hand; .gitattributes marks them ling
 - schema/ddl.sql: the SQL DDL used to build typed databases;
 - gx/expectations/columns.<table>.json: the column-level Great Expectations suites;
 - publish/metadata.json: the Datasette metadata;
+- docs/data-dictionary.md: every table, column, constraint and vocabulary term (claims.dictionary);
+- .zenodo.json: the archive record Zenodo makes of each GitHub release (with a DOI), from CITATION.cff;
 - docs/cli.md: the command reference, from each command's --help (given by the command line,
   which sits above this module: `claims generate` passes its own reference in).
+
+datapackage.json carries no version: a checkout cannot name its own commit. Every copy that leaves
+the repository (a release's or the site's CSV zip) is stamped with the data's version (claims.version).
 """
 
 from __future__ import annotations
 
 import json
-import tomllib
 from pathlib import Path
 from typing import Any
 
-from claims import project
+import yaml
+
+from claims import dictionary, project
 from claims.expectations import column_suite
 from claims.project import Project
 from claims.publish import datasette_metadata
@@ -30,19 +36,6 @@ from claims.schema.package import PACKAGE_META
 # (.gitattributes marks every generated file; the SQL and Markdown files say so in their first lines).
 GENERATED_NOTE = "Generated from the schema (schema/tables.py) by `claims generate`; do not edit."
 CLI_REFERENCE = Path("docs") / "cli.md"
-
-
-def project_url(where: Project | None = None) -> str:
-    """The project's public address, written once: pyproject.toml's [project.urls] Homepage."""
-    path = (where or project.current()).pyproject
-    try:
-        with path.open("rb") as handle:
-            return str(tomllib.load(handle)["project"]["urls"]["Homepage"])
-    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as error:
-        raise project.ProjectNotFound(
-            f"{path}: cannot read [project.urls] Homepage ({type(error).__name__}: {error}); "
-            "the dataset's address is written there once: restore pyproject.toml from the repository"
-        ) from None
 
 
 def datapackage(where: Project | None = None) -> dict[str, Any]:
@@ -68,11 +61,50 @@ def datapackage(where: Project | None = None) -> dict[str, Any]:
     return {
         "$comment": GENERATED_NOTE,
         **PACKAGE_META,
-        "homepage": project_url(where),
-        "version": where.dataset_version(),
+        "homepage": where.repository_url(),
         "profile": "tabular-data-package",
         "resources": resources,
     }
+
+
+def zenodo(where: Project | None = None) -> dict[str, Any]:
+    """.zenodo.json: what Zenodo records when it archives a GitHub release (and mints a DOI), from
+    CITATION.cff, where the citation is written once."""
+    where = where or project.current()
+    cff = yaml.safe_load(where.citation_file.read_text(encoding="utf-8"))
+    record: dict[str, Any] = {
+        "title": cff["title"],
+        "upload_type": "dataset",
+        "description": cff["abstract"],
+        "creators": [
+            {"name": author.get("name") or f"{author['family-names']}, {author['given-names']}"}
+            for author in cff["authors"]
+        ],
+        "license": str(cff["license"]).lower(),
+        "keywords": cff.get("keywords", []),
+        "version": str(cff["version"]),
+        "publication_date": str(cff["date-released"]),
+        "related_identifiers": [{"identifier": cff["repository-code"], "relation": "isSupplementTo", "scheme": "url"}],
+        "notes": cff["message"],
+    }
+    references = [
+        ", ".join(
+            filter(
+                None,
+                (
+                    ", ".join(a["name"] for a in reference.get("authors", [])),
+                    f"“{reference['title']}”",
+                    (reference.get("publisher") or {}).get("name"),
+                    str(reference.get("date-published") or ""),
+                    reference.get("url"),
+                ),
+            )
+        )
+        for reference in cff.get("references", [])
+    ]
+    if references:
+        record["references"] = references
+    return record
 
 
 def generated_files(root: Path | None = None, cli_reference: str | None = None) -> dict[Path, str]:
@@ -85,6 +117,8 @@ def generated_files(root: Path | None = None, cli_reference: str | None = None) 
         root / "datapackage.json": json.dumps(datapackage(where), indent=2, ensure_ascii=False) + "\n",
         root / "schema" / "ddl.sql": sql_ddl(),
         root / "publish" / "metadata.json": json.dumps(datasette_metadata(), indent=2, ensure_ascii=False) + "\n",
+        root / "docs" / "data-dictionary.md": dictionary.markdown(),
+        root / ".zenodo.json": json.dumps(zenodo(where), indent=2, ensure_ascii=False) + "\n",
     }
     if cli_reference is not None:
         files[root / CLI_REFERENCE] = cli_reference

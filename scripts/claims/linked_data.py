@@ -1,6 +1,9 @@
 """Exports for linked-data users: schema.org `Claim`s as JSON-LD, and attribution chains as W3C PROV.
 
-Both read the built DuckDB database. The JSON-LD carries its own @context (no remote context is
+Both read the built DuckDB database, and both name the data's version (the `dataset_version`
+table `claims build` wrote): a schema.org `Dataset` node that every `Claim` is part of, and a PROV
+collection of the statements. A Claim's `name` is the statement as claims.citation renders it
+(quotation marks for direct quotes only). The JSON-LD carries its own @context (no remote context is
 fetched); the PROV document is made with the `prov` library and serialised as PROV-JSON and PROV-N.
 """
 
@@ -9,7 +12,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-NAMESPACE = "urn:claims:"
+from claims.citation import URN_PREFIX, dataset_citation, render_statement
+from claims.schema.package import PACKAGE_META
+from claims.version import VERSION_TABLE, DataVersion
+
+NAMESPACE = URN_PREFIX
 CONTEXT = {"@vocab": "https://schema.org/", "claims": NAMESPACE}
 ACTOR_TYPES = {
     "person": "Person",
@@ -41,9 +48,29 @@ def _ref(kind: str, key: str) -> dict[str, str]:
     return {"@id": f"claims:{kind}/{key}"}
 
 
+def stamped_version(con) -> DataVersion:
+    """The version the database was stamped with."""
+    return DataVersion.from_row(_rows(con, f"SELECT * FROM {VERSION_TABLE}")[0])
+
+
+def dataset_id(version: DataVersion) -> str:
+    return f"claims:dataset/{PACKAGE_META['name']}/{version.version}"
+
+
 def claims_jsonld(con) -> dict[str, Any]:
     """Every statement as a schema.org Claim, with its author, appearances and excerpts."""
-    graph: list[dict[str, Any]] = []
+    version = stamped_version(con)
+    graph: list[dict[str, Any]] = [
+        {
+            "@id": dataset_id(version),
+            "@type": "Dataset",
+            "name": dataset_citation().title,
+            "version": version.version,
+            "description": f"{PACKAGE_META['description']} This is {version.label}.",
+            "license": PACKAGE_META["licenses"][0]["path"],
+            **({"dateModified": version.date} if version.date else {}),
+        }
+    ]
     for actor in _rows(con, "SELECT * FROM actors ORDER BY actor_id"):
         node: dict[str, Any] = {
             "@id": f"claims:actor/{actor['actor_id']}",
@@ -85,7 +112,9 @@ def claims_jsonld(con) -> dict[str, Any]:
             "@id": f"claims:statement/{statement['statement_id']}",
             "@type": "Claim",
             "identifier": statement["statement_id"],
+            "name": render_statement(statement["statement_type"], statement["text"]).line,
             "text": statement["text"],
+            "isPartOf": {"@id": dataset_id(version)},
             "author": _ref("actor", statement["speaker_id"]),
             "appearance": [_ref("source", a["source_id"]) for a in evidence],
             "citation": [
@@ -117,6 +146,11 @@ def provenance_document(con):
     doc = ProvDocument()
     claims = doc.add_namespace("claims", NAMESPACE)
     schema = doc.add_namespace("schema", "https://schema.org/")
+    version = stamped_version(con)
+    dataset = doc.collection(
+        dataset_id(version),
+        {"prov:label": f"{dataset_citation().title}, {version.label}", "schema:version": version.version},
+    )
     agents = {}
     for actor in _rows(con, "SELECT actor_id, name, actor_type FROM actors ORDER BY actor_id"):
         kind = PROV["Person"] if actor["actor_type"] == "person" else PROV["Organization"]
@@ -157,6 +191,7 @@ def provenance_document(con):
         )
         statements[statement["statement_id"]] = (entity, statement)
         doc.wasAttributedTo(entity, agents[statement["speaker_id"]])
+        doc.hadMember(dataset, entity)
     for attestation in _rows(con, "SELECT * FROM attestations WHERE statement_id IS NOT NULL ORDER BY attestation_id"):
         entity, statement = statements[attestation["statement_id"]]
         report = sources[attestation["source_id"]]

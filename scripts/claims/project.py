@@ -8,7 +8,7 @@ package itself can be installed anywhere (`pip install .`): nothing is looked fo
 from __future__ import annotations
 
 import os
-import re
+import tomllib
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -30,6 +30,8 @@ QUERIES_DIR = _package_folder("claims.queries")
 VIEWS_DIR = QUERIES_DIR / "views"  # SQL views created in every database build
 DERIVED_DIR = QUERIES_DIR / "derived"  # generated columns the Datasette pages sort and facet by
 CANNED_DIR = QUERIES_DIR / "canned"
+# The name the published database is served under (/claims/statements/st-007).
+DATABASE = "claims"
 EXAMPLES_DIR = QUERIES_DIR / "examples"
 
 
@@ -84,28 +86,30 @@ class Project:
         """Where the archive of source texts sits by convention: ../shared/sources beside the checkout."""
         return self.root.parent / "shared" / "sources"
 
-    def dataset_version(self) -> str:
-        """The dataset's version: the newest `## X.Y.Z` section of CHANGELOG.md that is released.
+    def _pyproject_table(self) -> dict:
+        try:
+            with self.pyproject.open("rb") as handle:
+                return tomllib.load(handle)
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise ProjectNotFound(
+                f"{self.pyproject}: cannot be read ({type(error).__name__}: {error}); the project's addresses are "
+                "written there once: restore pyproject.toml from the repository"
+            ) from None
 
-        A section headed `## X.Y.Z — unreleased` collects the next release's changes; it becomes the
-        version when it is dated at release time."""
-        for found in VERSION_HEADING.finditer(self.changelog.read_text(encoding="utf-8")):
-            if "unreleased" not in found.group(0).lower():
-                return found.group(1)
-        raise ValueError("CHANGELOG.md has no released '## X.Y.Z — date' section")
+    def repository_url(self) -> str:
+        """The repository's public address, written once: pyproject.toml's [project.urls] Homepage."""
+        try:
+            return str(self._pyproject_table()["project"]["urls"]["Homepage"])
+        except (KeyError, TypeError):
+            raise ProjectNotFound(
+                f"{self.pyproject}: no [project.urls] Homepage; the repository's address is written there once"
+            ) from None
 
-    def changelog_entry(self, version: str) -> str | None:
-        """The text of CHANGELOG.md's section for `version`, heading included."""
-        text = self.changelog.read_text(encoding="utf-8")
-        headings = list(VERSION_HEADING.finditer(text))
-        for index, heading in enumerate(headings):
-            if heading.group(1) == version:
-                end = headings[index + 1].start() if index + 1 < len(headings) else len(text)
-                return text[heading.start() : end].strip()
-        return None
-
-
-VERSION_HEADING = re.compile(r"^## ([0-9]+\.[0-9]+\.[0-9]+)\b.*$", re.M)
+    def site_url(self) -> str | None:
+        """The public site's base URL (pyproject.toml's [tool.claims] site-url), or None where no public
+        site is configured: then stable addresses are URNs, never the host that serves a page."""
+        site = str(self._pyproject_table().get("tool", {}).get("claims", {}).get("site-url") or "")
+        return site.rstrip("/") or None
 
 
 def is_project(folder: Path) -> bool:

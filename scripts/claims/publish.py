@@ -13,13 +13,15 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from claims import project
 from claims.project import CANNED_DIR, DERIVED_DIR, EXAMPLES_DIR, SITE_DIR, VIEWS_DIR
 from claims.schema import TABLES
 from claims.schema.derived import table_schema
 from claims.schema.package import PACKAGE_META
 from claims.schema.presentation import ARRAY_FACETS, FACETS, FTS_COLUMNS, SORT, SORTABLE
+from claims.version import VERSION_TABLE
 
-DATABASE = "claims"
+DATABASE = project.DATABASE
 
 # Settings for a public, read-only instance.
 SETTINGS = {
@@ -69,8 +71,11 @@ DERIVED_COLUMNS = {
     "events": {"date_order": DATE_ORDER},
 }
 HIDDEN_SUFFIXES = ("_fts", "_fts_config", "_fts_data", "_fts_docsize", "_fts_idx")
+# The tables that keep the ID history (which IDs were published, which retired): not data about
+# the negotiations, so the home page counts their rows apart.
+HISTORY_TABLES = ("published_ids", "retired_ids")
 # Tables kept for the ID history and the checks: queryable, but not listed on the home page.
-HOUSEKEEPING = {"published_ids", "retired_ids", "archived_texts"}
+HOUSEKEEPING = {*HISTORY_TABLES, "archived_texts", VERSION_TABLE}
 EXAMPLE_PARAMETER = re.compile(r"\$([a-z_]+)")
 # Numbers a canned query's header states once (`-- page_size: 100`): written into its SQL where it
 # says `:page_size` and into its description where it says `{page_size}`, so Datasette never asks
@@ -223,6 +228,10 @@ def datasette_metadata() -> dict[str, Any]:
         tables[name] = {"hidden": True}  # hides its _node, _parent and _rowid tables too (same prefix)
     tables["archived_texts"] = {
         "description": "The length in characters of each archived source text (the texts themselves are not redistributed).",
+        "hidden": True,
+    }
+    tables[VERSION_TABLE] = {
+        "description": "Which data this database holds: its version (PEP 440; a development version with the commit for unreleased data), in words, and the commit and date it was built from.",
         "hidden": True,
     }
     for path in sorted(VIEWS_DIR.glob("*.sql")):

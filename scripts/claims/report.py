@@ -11,9 +11,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from claims import __version__
 from claims.findings import Finding
 from claims.schema.catalogue import RULES
+from claims.version import toolchain_version
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -88,7 +88,7 @@ def sarif(findings: list[Finding], root: Path) -> dict[str, Any]:
                 }
             ]
         results.append(result)
-    driver: dict[str, Any] = {"name": TOOL, "version": __version__, "rules": rules}
+    driver: dict[str, Any] = {"name": TOOL, "version": toolchain_version(), "rules": rules}
     return {
         "$schema": SARIF_SCHEMA,
         "version": SARIF_VERSION,

@@ -529,8 +529,7 @@ def check_provenance(run, con, archive: Archive | None = None) -> None:
             add(finding)
     suspects = con.execute(
         f"""SELECT DISTINCT s._line, s.statement_id, s.statement_type, s.text FROM _ok_statements s JOIN _evidence e ON e.statement_id = s.statement_id AND e.matches
-            WHERE s.statement_type IN ('direct_quote', 'partial_quote')
-              AND NOT list_bool_and(list_transform(
+            WHERE NOT list_bool_and(list_transform(
                     CASE WHEN s.statement_type = 'direct_quote' THEN string_split(s.text, {_q(ELISION)}) ELSE regexp_extract_all(s.text, {_q(QUOTED_FRAGMENT_PATTERN)}, 1) END,
                     lambda f: contains(e.excerpt, f)))
             ORDER BY s._line"""

@@ -213,13 +213,10 @@ def excerpt_findings(
 def quote_findings(
     shown: str, line: int, statement_type: str, text: str, excerpts: list[tuple[str, int]], shown_attestations: str
 ) -> list[Finding]:
-    """Every quoted word of a direct or partial quote lies inside each excerpt that attests it."""
-    if statement_type == "direct_quote":
-        words = quote_segments(text)
-    elif statement_type == "partial_quote":
-        words = quoted_fragments(text)
-    else:
-        return []
+    """Every quoted word of a statement lies inside each excerpt that attests it: a direct quote's
+    parts, and the words any other statement puts in curly quotes (a paraphrase's as much as a
+    partial quote's: quotation marks mean verbatim wherever the statement is shown)."""
+    words = quote_segments(text) if statement_type == "direct_quote" else quoted_fragments(text)
     return [
         Finding(
             shown,

@@ -1,0 +1,170 @@
+"""The site's pages say true things about the data (in-process Datasette, no server): retired IDs
+still answer, the timeline draws what the data bounds and calls undated only what has no date and
+no bound, the home page counts what it says it counts, and addresses never name the serving host."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from claims.datasette_plugin import timeline_svg
+from claims.publish import DATABASE, HISTORY_TABLES
+from claims.schema import TABLES
+from conftest import datasette_site
+
+
+def get(database: Path, *paths: str) -> list:
+    async def fetch():
+        site = datasette_site(database)
+        return [await site.client.get(path) for path in paths]
+
+    return asyncio.run(fetch())
+
+
+def query(database: Path, sql: str) -> list[tuple]:
+    con = sqlite3.connect(database)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def with_retirements(curated_build, tmp_path_factory) -> Path:
+    """The curated database with two more retired IDs: one replaced by a row that exists, one not
+    replaced (the curated ID history need not hold either kind)."""
+    database = tmp_path_factory.mktemp("retired") / "claims.db"
+    shutil.copyfile(curated_build / "claims.db", database)
+    ((statement,),) = query(database, "SELECT min(statement_id) FROM statements")
+    con = sqlite3.connect(database)
+    con.executemany(
+        "INSERT INTO retired_ids (table_name, id, retired_on, reason, replaced_by) VALUES (?, ?, ?, ?, ?)",
+        [
+            ("statements", "st-retired-replaced", "2027-01-10", "Merged into another statement.", statement),
+            ("statements", "st-retired-gone", "2027-01-10", "Not supported by the source.", None),
+        ],
+    )
+    con.commit()
+    con.close()
+    return database
+
+
+def test_a_retired_id_redirects_to_its_replacement_in_html_and_json(with_retirements):
+    ((replacement,),) = query(with_retirements, "SELECT replaced_by FROM retired_ids WHERE id = 'st-retired-replaced'")
+    html, json_page = get(
+        with_retirements,
+        f"/{DATABASE}/statements/st-retired-replaced",
+        f"/{DATABASE}/statements/st-retired-replaced.json",
+    )
+    assert html.status_code == 301 and html.headers["location"] == f"/{DATABASE}/statements/{replacement}"
+    assert "Retired on 2027-01-10: <span" in html.text and "Merged into another statement." in html.text
+    assert f'href="/{DATABASE}/statements/{replacement}"' in html.text
+    assert (
+        json_page.status_code == 301 and json_page.headers["location"] == f"/{DATABASE}/statements/{replacement}.json"
+    )
+    facts = json_page.json()
+    assert (facts["retired"], facts["retired_on"], facts["replaced_by"]) == (True, "2027-01-10", replacement)
+    assert facts["address"] == "urn:claims:statement/st-retired-replaced"
+
+
+def test_a_retired_id_without_replacement_answers_gone_with_the_reason(with_retirements):
+    html, json_page = get(
+        with_retirements, f"/{DATABASE}/statements/st-retired-gone", f"/{DATABASE}/statements/st-retired-gone.json"
+    )
+    assert html.status_code == 410 and "Not supported by the source." in html.text and "no replacement" in html.text
+    assert json_page.status_code == 410 and json_page.json()["replaced_by"] is None
+
+
+def test_every_curated_retired_id_still_answers(curated_build):
+    database = curated_build / "claims.db"
+    for table, key, replaced_by in query(database, "SELECT table_name, id, replaced_by FROM retired_ids"):
+        (page,) = get(database, f"/{DATABASE}/{table}/{key}")
+        assert page.status_code == (301 if replaced_by else 410), (table, key)
+
+
+def test_an_unknown_id_is_still_not_found(curated_build):
+    (page,) = get(curated_build / "claims.db", f"/{DATABASE}/statements/st-no-such-statement")
+    assert page.status_code == 404
+
+
+def test_the_timeline_draws_bounds_and_counts_only_rows_without_date_or_bound_as_undated(curated_build):
+    database = curated_build / "claims.db"
+    rows = query(
+        database,
+        "SELECT date, date_min, date_max FROM statements UNION ALL SELECT date, date_min, date_max FROM events",
+    )
+    undated = sum(1 for date, low, high in rows if not date and not low and not high)
+    one_sided = sum(1 for _date, low, high in rows if bool(low) != bool(high))
+    (page,) = get(database, "/-/timeline")
+    if undated:
+        assert f"{undated} row(s) have no date and no bound" in page.text
+        assert "?date__isnull=1&amp;date_min__isnull=1&amp;date_max__isnull=1" in page.text
+    assert page.text.count('class="claims-open-end"') >= (1 if one_sided else 0)
+
+
+def test_timeline_marks_for_open_ranges_and_undated_rows():
+    def row(key, date, low, high):
+        return {
+            "id": key,
+            "date": date,
+            "date_text": None,
+            "date_min": low,
+            "date_max": high,
+            "type": "paraphrase",
+            "title_or_text": "Words.",
+            "speaker_id": "a",
+            "speaker": "A",
+        }
+
+    svg = timeline_svg(
+        [],
+        [
+            row("st-1", "2025-10-14", "2025-10-14", "2025-10-14"),
+            row("st-2", "[..2025-10-13]", None, "2025-10-13"),
+            row("st-3", "2025-10-16/..", "2025-10-16", None),
+            row("st-4", None, None, None),
+        ],
+    )
+    assert svg.count('class="claims-mark"') == 3  # the undated row is not drawn
+    assert 'data-bounds="on or before 2025-10-13"' in svg and 'data-bounds="on or after 2025-10-16"' in svg
+    assert svg.count('class="claims-open-end"') == 2
+
+
+def test_the_home_page_counts_speakers_and_actors_data_and_history_apart(curated_build):
+    database = curated_build / "claims.db"
+    counts = {model.meta.name: query(database, f"SELECT count(*) FROM {model.meta.name}")[0][0] for model in TABLES}
+    ((speakers,),) = query(database, "SELECT count(DISTINCT speaker_id) FROM statements")
+    data = {name: count for name, count in counts.items() if name not in HISTORY_TABLES}
+    history = sum(counts[name] for name in HISTORY_TABLES)
+    (page,) = get(database, "/")
+    text = " ".join(page.text.split())
+    assert f"{counts['statements']:,} statements by {speakers:,} speakers; {counts['actors']:,} actors" in text
+    assert f"{sum(data.values()):,} data rows in {len(data)} tables, and {history:,} rows of ID history" in text
+
+
+def test_addresses_name_the_repository_or_the_site_never_the_serving_host(curated_build, monkeypatch):
+    from claims import project
+
+    database = curated_build / "claims.db"
+    statement = query(database, "SELECT min(statement_id) FROM statements")[0][0]
+    repository = project.current().repository_url()
+
+    def citations() -> tuple[str, str]:
+        """The home page's citation section and the card's citation block and stable address."""
+        home, card = get(database, "/", f"/{DATABASE}/statements/{statement}")
+        return (
+            home.text.split("<h2>Cite</h2>", 1)[1].split("</section>", 1)[0],
+            card.text.split('id="cite"', 1)[1].split("</section>", 1)[0],
+        )
+
+    home, card = citations()  # served from http://localhost in-process
+    assert "localhost" not in home + card and repository in home and repository in card
+    assert f"urn:claims:statement/{statement}" in card
+    monkeypatch.setattr(project.Project, "site_url", lambda self: "https://claims.example.org")
+    home, card = citations()
+    assert f"https://claims.example.org/{DATABASE}/statements/{statement}" in card
+    assert "https://claims.example.org" in home and "localhost" not in home + card
