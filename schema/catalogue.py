@@ -593,7 +593,7 @@ def _addressee_rules() -> list[RowRule]:
             "addressee-wording",
             And(NotNull(addressee), IsNull(words)),
             "is empty but `addressee_id` is set: an addressee is given only with the source's words for it",
-            "copy the source's words that name the addressee (e.g. “his Russian counterpart”), "
+            'copy the source\'s words that name the addressee (e.g. "his Russian counterpart"), '
             "or clear addressee_id where the source does not say to whom",
         ),
         RowRule(

@@ -132,7 +132,7 @@ class Actor(CheckedRow):
     actor_type: ActorType = Field(description="What kind of actor this is.")
     unnamed: Bool | None = Field(
         default=None,
-        description="true where the sources do not say who the actor is, only describe it (“US officials”, “a spokesperson for Dmitriev”, “reporters”): its words are unattributed. Empty for an actor they name or identify as a whole (“Ukraine and its European allies”).",
+        description='true where the sources do not say who the actor is, only describe it ("US officials", "a spokesperson for Dmitriev", "reporters"): its words are unattributed. Empty for an actor they name or identify as a whole ("Ukraine and its European allies").',
     )
     aliases: TextList | None = Field(
         default=None, description="Other spellings and transliterations, separated by '|' (e.g. Zelenskiy|Zelensky)."
