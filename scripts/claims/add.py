@@ -205,9 +205,14 @@ def framed_speakers(excerpt: str, naming: list[tuple[str, str, str]]) -> tuple[s
         name = re.escape(words)
         if re.search(rf"(?<!\w){name} (?:\w+ )?{SPEECH}\b|\b{SPEECH} {name}(?!\w)", framing):
             speakers.add(key)
-        if re.search(rf"\b(?:told|asked|assured) {name}(?!\w)", framing):
+        if _spoken_to(framing, words):
             addressees.add(key)
     return speakers, addressees - speakers
+
+
+def _spoken_to(framing: str, words: str) -> bool:
+    """The framing presents `words` as the one spoken to ("told Ushakov")."""
+    return re.search(rf"\b(?:told|asked|assured) {re.escape(words)}(?!\w)", framing) is not None
 
 
 def addressee_words(excerpt: str, naming: list[tuple[str, str, str]], actor_id: str) -> str:
@@ -217,8 +222,7 @@ def addressee_words(excerpt: str, naming: list[tuple[str, str, str]], actor_id: 
     found = [
         words for words, kind, key in naming if kind == "actor" and key == actor_id and whole_word_spans(excerpt, words)
     ]
-    spoken_to = [words for words in found if re.search(rf"\b(?:told|asked|assured) {re.escape(words)}(?!\w)", framing)]
-    return max(spoken_to or found, key=len, default="")
+    return max([words for words in found if _spoken_to(framing, words)] or found, key=len, default="")
 
 
 # --- the excerpt -------------------------------------------------------------------------------------

@@ -606,8 +606,9 @@ def _date_texts(run, con, archive) -> None:
     test, date_text_quoted, on what SQL cannot settle). A row is settled in SQL when one of its
     excerpts, matching its archived text inside the body, holds the wording with a space before it
     and a space, comma or full stop after it (PLAIN_NEIGHBOURS: then it is whole words in the body
-    too; at the excerpt's ends its neighbours in the text are unknown here). For the other rows each distinct (text, body, wording) is judged once, each text read
-    once; a row none of whose sources holds its wording is reported with the reference's finding."""
+    too; at the excerpt's ends its neighbours in the text are unknown here). For the other rows each
+    distinct (text, body, wording) is judged once, each text read once; a row none of whose sources
+    holds its wording is reported with the reference's finding."""
     # substring tests, not Unicode classes or code-point arithmetic (several times slower a row)
     settled = " OR ".join(
         f"contains(e.excerpt, {_q(left)} || t.date_text || {_q(right)})" for left, right in PLAIN_NEIGHBOURS
