@@ -754,17 +754,25 @@ def archive_add(capture: Path, archive_dir: Path | None, body_from: str | None, 
 @archive_option
 def archive_pull(folder: Path, data_dir: Path | None, archive_location: Location | None) -> None:
     """Copy every archived text that data/sources.csv cites (and wikidata.csv) from the archive
-    (e.g. a store's URL) into FOLDER, each checked against its SHA-256. Exits 1 if one is unavailable."""
-    pulled = pull(
-        data_dir if data_dir is not None else project.current().data_dir, _required_archive(archive_location), folder
-    )
+    (e.g. a store's URL) into FOLDER, each checked against its SHA-256. Exits 1 if one is
+    unavailable or wikidata.csv cannot be read, 2 if data/sources.csv cannot be read."""
+    try:
+        pulled = pull(
+            data_dir if data_dir is not None else project.current().data_dir,
+            _required_archive(archive_location),
+            folder,
+        )
+    except SourceProblem as problem:
+        raise click.UsageError(str(problem)) from None
     for sha256, why in pulled.unavailable.items():
         click.echo(f"{sha256}: {why}", err=True)
+    if pulled.wikidata_unusable:
+        click.echo(f"{pulled.wikidata_unusable}: not copied", err=True)
     got = pulled.wanted - len(pulled.unavailable)
     click.echo(
         f"{got} of {pulled.wanted} archived texts in {folder}" + ("" if pulled.wikidata else " (no wikidata.csv)")
     )
-    sys.exit(1 if pulled.unavailable else 0)
+    sys.exit(1 if pulled.unavailable or pulled.wikidata_unusable else 0)
 
 
 def _every_command(group: click.Group):

@@ -64,13 +64,13 @@ from claims.validate import rows as reference_rows
 from claims.validate.expectations import cross_table_finding, summary_finding, unexpected_finding
 from claims.validate.provenance import (
     SKIPPED_WITHOUT_ARCHIVE,
-    _wikidata,
     excerpt_findings,
     quote_findings,
     role_findings,
     source_findings,
     title_findings,
     wikidata_findings,
+    wikidata_list,
     wikidata_not_checked,
 )
 from claims.validate.structure import _without_unique, frictionless_findings
@@ -506,6 +506,10 @@ def check_provenance(run, con, archive: Archive | None = None) -> None:
         "_lengths",
         {"sha": pa.array(list(lengths), pa.string()), "length": pa.array(list(lengths.values()), pa.int64())},
     )
+    # what the cross-table expectations check offsets against, made before any row is judged
+    con.execute(
+        "CREATE OR REPLACE TABLE archived_texts AS SELECT sha AS archive_sha256, length AS char_length FROM _lengths"
+    )
     mismatched = sorted(set(mismatches))  # a (line, text) pair twice if two sources share a key and a text
     _put(
         con,
@@ -562,8 +566,8 @@ def check_provenance(run, con, archive: Archive | None = None) -> None:
             add(finding)
     if run.tables["positions"].loaded:
         _titles(run, con, archive)
-    confirmed = _wikidata(archive.wikidata_path())
-    if confirmed is None:
+    wikidata = wikidata_list(archive)
+    if not wikidata.given:
         run.notes.append(wikidata_not_checked(run.archive_dir))
     else:
         for line, wikidata_id, name, aliases in con.execute(
@@ -574,12 +578,9 @@ def check_provenance(run, con, archive: Archive | None = None) -> None:
                 line,
                 wikidata_id,
                 {name, *(aliases.split(LIST_SEPARATOR) if aliases else ())},
-                confirmed,
+                wikidata,
             ):
                 add(finding)
-    con.execute(
-        "CREATE OR REPLACE TABLE archived_texts AS SELECT sha AS archive_sha256, length AS char_length FROM _lengths"
-    )
 
 
 def _titles(run, con, archive) -> None:
