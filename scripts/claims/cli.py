@@ -27,7 +27,7 @@ from claims.archive import Location, LocationError, add, default_archive, defaul
 from claims.build import BuildRefused, OutputUnusable, build
 from claims.check import check
 from claims.deploy import publish
-from claims.diff import RevisionError, diff, lost_ids, markdown, summary_line
+from claims.diff import RevisionError, UnreadableTable, diff, lost_ids, markdown, summary_line
 from claims.docs import build_docs, engines_disagree
 from claims.fmt import format_tables
 from claims.progress import progress
@@ -441,12 +441,16 @@ def diff_command(base: str, head: str | None, repo: Path | None, summary: bool, 
     """Show the data changes from git revision BASE to HEAD (default: the working tree), as Markdown.
 
     Per table: rows added, removed and changed (matched by primary key), with changed columns
-    as old → new. The pull-request workflow writes this to the job summary.
+    as old → new; a row whose key is repeated shows as added. Exits 1 if a table file cannot be
+    read. The pull-request workflow writes this to the job summary.
     """
     try:
         diffs = diff(repo if repo is not None else project.current().root, base, head)
     except RevisionError as error:
         raise click.UsageError(str(error)) from None
+    except UnreadableTable as error:
+        click.echo(f"claims diff: {error}", err=True)
+        sys.exit(1)
     click.echo(summary_line(diffs) if summary else markdown(diffs, base, head), nl=summary)
     lost = lost_ids(diffs)
     if lost and strict_ids:
