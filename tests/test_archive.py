@@ -389,3 +389,28 @@ def test_archive_pull_with_unreadable_sources_says_what_to_fix(dataset, store, t
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr and "this is a bug" not in result.stderr
     assert "sources.csv" in result.stderr.strip().splitlines()[-1]
+
+
+def test_a_redirect_to_another_scheme_is_refused_and_said(dataset, monkeypatch):
+    class ToFtp(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(302)
+            self.send_header("Location", f"ftp://127.0.0.1:9{self.path}")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    redirecting = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ToFtp)
+    threading.Thread(target=redirecting.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{redirecting.server_address[1]}"
+        archive = Archive.open(base)
+        sha = fortune_sha(dataset)
+        assert archive.text(sha) is None
+        rule, why, hint = archive.why_missing(sha)
+        assert rule == "archive-unreachable" and f"redirected to ftp://127.0.0.1:9/{sha}" in why and "http(s)" in hint
+        assert "cannot reach" not in why
+    finally:
+        redirecting.shutdown()
+        redirecting.server_close()

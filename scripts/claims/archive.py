@@ -111,10 +111,13 @@ def store_timeout() -> float:
 
 
 class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow a store's redirects, but never carry its bearer token to another origin (scheme,
-    host, port): urllib alone copies the Authorization header to wherever a redirect points."""
+    """Follow a store's redirects, only to http(s) (urllib alone follows one to ftp://), and never
+    carry its bearer token to another origin (scheme, host, port): urllib alone copies the
+    Authorization header to wherever a redirect points."""
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if urllib.parse.urlsplit(newurl).scheme.lower() not in ("http", "https"):
+            raise _RedirectRefused(f"{req.full_url} redirected to {newurl}, which is not an http(s) address")
         new = super().redirect_request(req, fp, code, msg, headers, newurl)
         if new is not None:
             old, to = urllib.parse.urlsplit(req.full_url), urllib.parse.urlsplit(newurl)
@@ -263,6 +266,12 @@ class StoreArchive(Archive):
         try:
             with _OPENER.open(request, timeout=self.timeout) as response:
                 return self._read_bounded(response, url)
+        except _RedirectRefused as problem:
+            self.store_problem = (
+                "archive-unreachable",
+                str(problem),
+                "a store is read over http(s) only: check its redirects, or its address in $CLAIMS_ARCHIVE",
+            )
         except _TooSlowOrTooBig as problem:
             self.store_problem = (
                 "archive-unreachable",
@@ -319,6 +328,10 @@ class StoreArchive(Archive):
 
 
 class _TooSlowOrTooBig(Exception):
+    pass
+
+
+class _RedirectRefused(Exception):
     pass
 
 
