@@ -416,7 +416,9 @@ def docs_command(data_dir: Path | None, out_dir: Path | None, archive_location: 
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 and list the files that would change.")
 def fmt_command(data_dir: Path | None, check: bool) -> None:
     """Rewrite the CSV tables in canonical form: schema column order, rows sorted by key, LF,
-    minimal quoting, NFC text, no whitespace around IDs. Lossless and idempotent."""
+    minimal quoting, no whitespace around IDs. Text keeps every character (no Unicode
+    normalisation: quotes and titles must stay as the archived text has them). Lossless and
+    idempotent."""
     changed, errors = format_tables(_data_dir(data_dir), check=check)
     for path in changed:
         click.echo(f"{'would reformat' if check else 'reformatted'} {os.path.relpath(path)}")
