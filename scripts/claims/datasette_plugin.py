@@ -16,6 +16,7 @@ Every mark links to its row or to the filtered table. All text is escaped.
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import date, timedelta
 from html import escape
 from pathlib import Path
@@ -315,19 +316,28 @@ def menu_links(datasette):
 
 
 # Bounded requests and security headers: scripts/claims/hardening.py.
-@hookimpl
+@hookimpl(trylast=True)  # after Datasette's own functions, whose escape_fts it replaces
 def prepare_connection(conn, database):
     hardening.harden_connection(conn, database)
 
 
+# Each canned query's parameters that go to full-text search: a search box, bounded in words.
+SEARCHED_PARAMETERS = {
+    name: set(re.findall(r"escape_fts\(\s*:(\w+)\s*\)", query["sql"])) for name, query in canned_queries().items()
+}
+
+
 @hookimpl
 def asgi_wrapper(datasette):
-    return lambda app: hardening.wrap_asgi(app, lambda: hardening.database_folders(datasette))
+    return lambda app: hardening.wrap_asgi(app, datasette, SEARCHED_PARAMETERS)
 
 
 @hookimpl
 def startup(datasette):
     hardening.take_over_exception_handling()
+    hardening.answer_csv_errors()
+    hardening.share_sql_threads(datasette)
+    hardening.look_at_the_clock_less_often()
 
 
 @hookimpl
