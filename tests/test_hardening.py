@@ -61,6 +61,7 @@ HOSTILE_PATHS = {
     # filter values SQLite cannot bind (a 500, "type 'dict' is not supported", in Datasette 0.65)
     "in-objects": "/claims/statements.json?speaker_id__in=" + urllib.parse.quote("[{}]"),
     "in-nested-list": "/claims/statements.json?speaker_id__in=" + urllib.parse.quote("[[1]]"),
+    "in-nested-5000-deep": "/claims/statements.json?speaker_id__in=" + urllib.parse.quote("[" * 5000 + "]" * 5000),
     # a CSV export of a query that fails: 200 with an empty body, or a 500 past the time limit, before
     "csv-missing-table": "/claims.csv?sql=" + urllib.parse.quote("select * from nonexistent"),
     "csv-denied-function": "/claims.csv?sql=" + urllib.parse.quote("select randomblob(3)"),
@@ -92,8 +93,8 @@ def hardened_server(curated_db):  # noqa: F811 - the imported fixture
     running.stop()
 
 
-def fetch(url: str, timeout: float = 30) -> tuple[int, dict, bytes, float]:
-    """(status, headers, body, seconds) of one GET."""
+def fetch(url: str | urllib.request.Request, timeout: float = 30) -> tuple[int, dict, bytes, float]:
+    """(status, headers, body, seconds) of one request (a GET, given a URL)."""
     started = time.monotonic()
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
@@ -300,10 +301,12 @@ def test_readme_states_the_bounds():
     )
 
 
-BLANK_SEARCHES = [" ", "\t", '"', '""', "\u3000"]
+BLANK_SEARCHES = [" ", "\t", '"', '""', "\u3000", "\x00"]
 
 
-@pytest.mark.parametrize("blank", BLANK_SEARCHES, ids=["space", "tab", "quote", "two-quotes", "ideographic-space"])
+@pytest.mark.parametrize(
+    "blank", BLANK_SEARCHES, ids=["space", "tab", "quote", "two-quotes", "ideographic-space", "nul"]
+)
 def test_a_blank_search_finds_nothing(hardened_server, blank):
     """A search box left blank is an empty result, not FTS5's syntax error."""
     q = urllib.parse.quote(blank)
@@ -345,13 +348,21 @@ def test_memory_a_large_match_took_goes_back(hardened_server):
 
 
 def test_failed_exports_and_bad_filters_print_no_traceback(curated_db):  # noqa: F811
-    """The requests that were 500s answer 400 with their reason, and the server log has no traceback."""
+    """The requests that were 500s answer 4xx with their reason, and the server log has no traceback
+    (a refusal inside escape_fts or printf printed one too)."""
     running = Server(curated_db)
     try:
-        for name in ("in-objects", "csv-missing-table", "csv-past-the-time-limit"):
+        for name in ("in-objects", "in-nested-5000-deep", "csv-missing-table", "csv-past-the-time-limit"):
             status, _headers, body, _ = fetch(running.url + HOSTILE_PATHS[name])
             assert status == 400, (name, body[:300])
         assert b"no such table: nonexistent" in fetch(running.url + HOSTILE_PATHS["csv-missing-table"])[2]
+        for path in ("/claims/search", "/claims/statements", "/claims/statements_by_actor"):
+            request = urllib.request.Request(running.url + path, data=b"q=peace", method="POST")
+            status = fetch(request)[0]
+            assert status == 405, (path, status)
+        words = urllib.parse.quote(" ".join(["a"] * (hardening.MAX_SEARCH_WORDS + 1)))
+        for sql in ("select escape_fts(:q)", "select printf('%.*c', 5000, 'x')"):
+            assert fetch(running.url + "/claims.json?sql=" + urllib.parse.quote(sql) + "&q=" + words)[0] == 400
     finally:
         running.stop()
     log = running.process.stderr.read()

@@ -337,6 +337,7 @@ def asgi_wrapper(datasette):
 def startup(datasette):
     hardening.take_over_exception_handling()
     hardening.answer_csv_errors()
+    hardening.keep_refusals_out_of_the_log()
     hardening.share_sql_threads(datasette)
     hardening.look_at_the_clock_less_often()
     read_first_matches_only()

@@ -193,7 +193,7 @@ def bounded_escape_fts(query) -> str:
     MAX_SEARCH_WORDS words; a search of no words is the empty phrase `""`, which matches nothing."""
     from datasette.utils import escape_fts
 
-    text = _as_text(query) or ""
+    text = (_as_text(query) or "").replace("\x00", "")  # SQLite ends a string at NUL: no text holds one
     problem = search_problem(text)
     if problem:
         raise TooBig(problem)
@@ -276,6 +276,7 @@ PATH_PAGES = {"/-/databases", "/-/databases.json"}
 # The client a request comes from (its address), for the SQL threads' share per client.
 CLIENT: contextvars.ContextVar[str | None] = contextvars.ContextVar("claims_client", default=None)
 SEARCH_ARGUMENT = "_search"  # a table's search box, and _search_COLUMN
+READING_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def refused_search(scope, searches: dict[str, set[str]]) -> str | None:
@@ -327,6 +328,13 @@ def wrap_asgi(app, datasette, searches: dict[str, set[str]]):
 
         CLIENT.set((scope.get("client") or ("",))[0])
         try:
+            if scope.get("method") not in READING_METHODS and scope["path"].split("/")[1] in datasette.databases:
+                # the database is immutable and no canned query writes: Datasette 0.65 answered 500
+                from datasette.utils.asgi import Response
+
+                response = Response.text("the database is read-only: read it with GET", status=405)
+                await response.asgi_send(send_hardened)
+                return
             problem = refused_search(scope, searches)
             if problem:
                 from datasette.utils.asgi import BadRequest, Request
@@ -453,7 +461,9 @@ def raised_in(exception, *file: str) -> bool:
 def raised_parsing_filters(exception) -> bool:
     """A ValueError or KeyError from Datasette's filter parsing (`?col__in=[`, `?_through=…` that is
     not the expected JSON): the request's fault, not the server's."""
-    return isinstance(exception, (ValueError, KeyError, TypeError)) and raised_in(exception, "datasette", "filters.py")
+    return isinstance(exception, (ValueError, KeyError, TypeError, RecursionError)) and raised_in(
+        exception, "datasette", "filters.py"
+    )
 
 
 HIDING_COLUMNS = ("_nocol", "_col")
@@ -594,6 +604,24 @@ def look_at_the_clock_less_often() -> None:
     import datasette.database
 
     datasette.database.sqlite_timelimit = time_limit
+
+
+def keep_refusals_out_of_the_log() -> None:
+    """Datasette turns on sqlite3's callback tracebacks, so a refusal raised inside printf or
+    escape_fts (already a 400 with its reason) printed a traceback too; refusals are left out,
+    anything else a callback raises is still printed."""
+    import sys
+
+    if getattr(sys.unraisablehook, "keeps_refusals_out", False):
+        return
+    previous = sys.unraisablehook
+
+    def hook(unraisable):
+        if not isinstance(unraisable.exc_value, TooBig):
+            previous(unraisable)
+
+    hook.keeps_refusals_out = True  # type: ignore[attr-defined]
+    sys.unraisablehook = hook
 
 
 def take_over_exception_handling() -> None:
