@@ -152,3 +152,13 @@ def test_an_unreadable_table_exits_1_saying_which_and_why(history, dataset, dama
         assert result.exit_code == 1, result.output
         line = result.output.strip().splitlines()[-1]
         assert line.startswith("claims diff: data/actors.csv") and "Traceback" not in result.output
+
+
+def test_a_committed_link_that_loops_exits_1(history, dataset):
+    path = dataset.path("actors")
+    path.unlink()
+    path.symlink_to("actors.csv")
+    git(history, "add", "-A")
+    git(history, "commit", "-q", "-m", "a link to itself")
+    result = CliRunner().invoke(cli, ["diff", "HEAD~1", "HEAD", "--repo", str(history)])
+    assert result.exit_code == 1 and "is a link that loops" in result.output

@@ -61,9 +61,9 @@ def resolve(repo: Path, revision: str) -> str:
     return result.stdout.strip()
 
 
-def _committed(repo: Path, revision: str, path: str) -> bytes | None:
+def _committed(repo: Path, revision: str, path: str, seen: frozenset[str] = frozenset()) -> bytes | None:
     """The bytes of `path` at `revision`, None if it has no such path. A link is followed to a file
-    in the same folder, as validation follows it."""
+    in the same folder, as validation follows it (`seen`: the links followed to get here)."""
     listed = _git_bytes(repo, "ls-tree", "-z", revision, "--", path).split(b"\0")[0]
     if not listed:
         return None
@@ -75,7 +75,9 @@ def _committed(repo: Path, revision: str, path: str) -> bytes | None:
         target = data.decode("utf-8", "replace")
         if "/" in target:
             raise UnreadableTable(f"{path} at {revision[:12]} is a link to {target}, out of its folder")
-        linked = _committed(repo, revision, str(Path(path).with_name(target)))
+        if path in seen:
+            raise UnreadableTable(f"{path} at {revision[:12]} is a link that loops")
+        linked = _committed(repo, revision, str(Path(path).with_name(target)), seen | {path})
         if linked is None:
             raise UnreadableTable(f"{path} at {revision[:12]} is a link to {target}, which it does not have")
         return linked
