@@ -2,7 +2,7 @@
 #   make serve   set up, build, validate and serve the data (PORT=8011 for another port;
 #                a busy port is refused before the build starts)
 #   make test    set up and run every check CI runs (as any user; .ci/run adds the browser as root)
-#   make check   the quick loop: the data checks and the unit tests, without the slow tests
+#   make check   the quick loop (two minutes): lint, the data checks and the tests a data change can break
 # Everything else here is a step of those.
 
 PYTHON ?= python3
@@ -24,9 +24,12 @@ test: setup lint
 	$(BIN)/claims check
 	$(BIN)/python -m pytest
 
-# The slow tests (browser, Spark, scale, Datasette server, GX and engine comparisons) are left out
-# by their pytest markers (tests/conftest.py).
-SLOW_TESTS := browser or spark or scale or server or slow
+# The checks a change to the data or the docs can break, within two minutes: lint, `claims check`
+# and the tests of the curated data, the docs and the commands a contributor runs. Left out by their
+# pytest markers (tests/conftest.py): the slow suites (browser, Spark, scale, Datasette server, GX
+# and engine comparisons) and the toolchain's rule-by-rule suites, which only a change to the code
+# can break (`make test` runs everything).
+SLOW_TESTS := browser or spark or scale or server or slow or rules
 check: setup lint
 	$(BIN)/claims check
 	$(BIN)/python -m pytest -q -m "not ($(SLOW_TESTS))"

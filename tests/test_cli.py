@@ -124,3 +124,28 @@ def test_locate_reports_words_not_found(archive):
         ["locate", "fortune-2025-11-25-witkoff-advised-russia", "words that are not there", "--archive", str(archive)],
     )
     assert result.exit_code == 1
+
+
+def test_locate_marks_and_warns_about_matches_outside_the_article_body(archive):
+    """Words of the page furniture (after the article body) are found, marked and warned about."""
+    from claims.sources import archived_text, known_source
+
+    source = next(
+        row["source_id"]
+        for row in csv_rows(REPO / "data" / "sources.csv")
+        if row["archive_sha256"] and row["body_char_end"]
+    )
+    known_source(REPO / "data", source)
+    text, (_start, end) = archived_text(REPO / "data", archive, source)
+    words = next(word for word in text[end:].split() if len(word) > 4 and word not in text[:end])
+    result = CliRunner().invoke(cli, ["locate", source, words, "--archive", str(archive)])
+    assert result.exit_code == 0
+    assert '"outside_article_body": true' in result.stdout
+    assert "outside the article body" in result.stderr
+
+
+def csv_rows(path: Path) -> list[dict[str, str]]:
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))

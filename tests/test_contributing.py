@@ -2,10 +2,11 @@
 
 The copy is a git repository whose `main` holds the data without the example's statement (and
 without its record of publication: that row came later). The section "Add a statement: a worked
-example" is then followed as written: each `sh` block's commands run in the copy, each `csv FILE`
-block is appended to FILE, and each `text` block must equal what the command before it printed.
-The last command, `claims diff main --summary`, must print the expected one-line summary, and
-data/published_ids.csv must be untouched: an unreleased row passes every check.
+example" is then followed as written, twice, on two copies: its `claims add` part, and its part
+"The same rows by hand". Each `sh` block's commands run in the copy, each `csv FILE` block is
+appended to FILE, and each `text` block must equal what the command before it printed. Both ways
+end with `claims diff main --summary` printing the expected one-line summary, leave
+data/published_ids.csv untouched (an unreleased row passes every check), and give the same files.
 """
 
 import csv
@@ -23,16 +24,20 @@ from claims.coverage import write as write_coverage
 
 REPO = Path(__file__).resolve().parents[1]
 SECTION = "## Add a statement: a worked example"
+BY_HAND = "### The same rows by hand"
 BLOCK = re.compile(r"^ *```(\w+)(?: ([^\n]+))?\n(.*?)^ *```", re.M | re.S)
 
 
-def walkthrough() -> list[tuple[str, str | None, str]]:
-    """(language, argument, body) of each fenced block of the worked example, in order."""
+def walkthrough(part: str = "all") -> list[tuple[str, str | None, str]]:
+    """(language, argument, body) of each fenced block of the worked example, in order: of its
+    `claims add` part ("add"), of its part by hand ("hand"), or of both ("all")."""
     text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
     section = text.split(SECTION, 1)[1].split("\n## ", 1)[0]
+    with_add, by_hand = section.split(BY_HAND, 1)
+    chosen = {"add": with_add, "hand": by_hand, "all": section}[part]
     return [
         (language, argument, "\n".join(line.strip() for line in body.strip("\n").splitlines()))
-        for language, argument, body in BLOCK.findall(section)
+        for language, argument, body in BLOCK.findall(chosen)
     ]
 
 
@@ -63,29 +68,38 @@ def git(cwd: Path, *args: str) -> str:
 
 
 @pytest.fixture
-def before(tmp_path, archive) -> Path:
-    """A copy of the repository's files, committed as `main`, without the example's rows."""
-    root = tmp_path / "repo"
-    for name in git(REPO, "ls-files", "-z").split("\0"):
-        if name and (REPO / name).is_file():
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / name, root / name)
-    statement, attestation = example_ids()
-    data = root / "data"
-    drop_rows(data / "statements.csv", lambda r: r["statement_id"] != statement)
-    drop_rows(
-        data / "attestations.csv", lambda r: r["attestation_id"] != attestation and r["statement_id"] != statement
-    )
-    drop_rows(data / "statement_mentions.csv", lambda r: r["statement_id"] != statement and r["entity_id"] != statement)
-    drop_rows(
-        data / "statement_relations.csv", lambda r: statement not in (r["statement_id"], r["object_statement_id"])
-    )
-    drop_rows(data / "published_ids.csv", lambda r: (r["table_name"], r["id"]) != ("statements", statement))
-    write_coverage(data, archive)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "before the worked example")
-    return root
+def before(tmp_path, archive):
+    """Makes copies of the repository's files, each committed as `main`, without the example's rows."""
+
+    def copy(name: str) -> Path:
+        root = tmp_path / name
+        for file in git(REPO, "ls-files", "-z").split("\0"):
+            if file and (REPO / file).is_file():
+                (root / file).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(REPO / file, root / file)
+        statement, attestation = example_ids()
+        data = root / "data"
+        drop_rows(data / "statements.csv", lambda r: r["statement_id"] != statement)
+        drop_rows(
+            data / "attestations.csv", lambda r: r["attestation_id"] != attestation and r["statement_id"] != statement
+        )
+        drop_rows(
+            data / "statement_mentions.csv", lambda r: r["statement_id"] != statement and r["entity_id"] != statement
+        )
+        drop_rows(
+            data / "statement_relations.csv", lambda r: statement not in (r["statement_id"], r["object_statement_id"])
+        )
+        drop_rows(
+            data / "published_ids.csv",
+            lambda r: (r["table_name"], r["id"]) not in {("statements", statement), ("attestations", attestation)},
+        )
+        write_coverage(data, archive)
+        git(root, "init", "-q", "-b", "main")
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", "before the worked example")
+        return root
+
+    return copy
 
 
 def claims(root: Path, archive: Path, command: str) -> subprocess.CompletedProcess:
@@ -99,28 +113,46 @@ def claims(root: Path, archive: Path, command: str) -> subprocess.CompletedProce
     )
 
 
-def test_the_worked_example_has_commands_rows_and_the_expected_summary():
-    kinds = [language for language, _, _ in walkthrough()]
-    assert kinds.count("sh") >= 3 and kinds.count("csv") >= 3 and kinds[-1] == "text"
-    assert "claims check" in "\n".join(body for language, _, body in walkthrough() if language == "sh")
-
-
-def test_adding_a_statement_the_documented_way_passes_every_check(before, archive):
-    published = (before / "data" / "published_ids.csv").read_bytes()
+def replay(root: Path, archive: Path, part: str) -> subprocess.CompletedProcess:
+    """Follow one part of the worked example in `root`: run, append, compare; the last command's result."""
     last = None
-    for language, argument, body in walkthrough():
+    for language, argument, body in walkthrough(part):
         if language == "sh":
             for line in body.splitlines():
-                last = claims(before, archive, line)
+                last = claims(root, archive, line)
                 assert last.returncode == 0, f"{line}\n{last.stdout}\n{last.stderr}"
         elif language == "csv":
-            with (before / argument).open("a", encoding="utf-8", newline="") as handle:
+            with (root / argument).open("a", encoding="utf-8", newline="") as handle:
                 handle.write(body + "\n")
         elif language == "text":
             assert last is not None and last.stdout.strip() == body.strip(), f"expected {body!r}, got {last.stdout!r}"
-    assert last.stdout.strip().startswith("statements +1; attestations +1")
-    assert (before / "data" / "published_ids.csv").read_bytes() == published
-    check = claims(before, archive, "claims check")
-    summary = check.stdout.strip().splitlines()[-1]
-    assert summary.startswith("claims check passed") and "provenance checked" in summary, check.stdout
-    assert git(before, "status", "--porcelain", "--", "data/published_ids.csv") == ""
+    assert last is not None
+    return last
+
+
+def test_the_worked_example_has_commands_rows_and_the_expected_summary():
+    for part in ("add", "hand"):
+        kinds = [language for language, _, _ in walkthrough(part)]
+        assert kinds.count("sh") >= 2 and kinds[-1] == "text", part
+        assert "claims check" in "\n".join(body for language, _, body in walkthrough(part) if language == "sh")
+    assert walkthrough("add")[0][2].startswith("claims add statement")
+    assert {argument for language, argument, _ in walkthrough("hand") if language == "csv"} >= {
+        "data/statements.csv",
+        "data/attestations.csv",
+        "data/statement_mentions.csv",
+    }
+
+
+def test_claims_add_writes_the_rows_written_by_hand_and_both_pass_every_check(before, archive):
+    drafted, by_hand = before("with-claims-add"), before("by-hand")
+    published = (drafted / "data" / "published_ids.csv").read_bytes()
+    for root, part in ((drafted, "add"), (by_hand, "hand")):
+        last = replay(root, archive, part)
+        assert last.stdout.strip().startswith("statements +1; attestations +1")
+        assert (root / "data" / "published_ids.csv").read_bytes() == published
+        check = claims(root, archive, "claims check")
+        summary = check.stdout.strip().splitlines()[-1]
+        assert summary.startswith("claims check passed") and "provenance checked" in summary, check.stdout
+        assert git(root, "status", "--porcelain", "--", "data/published_ids.csv") == ""
+    for path in sorted((by_hand / "data").iterdir()):
+        assert (drafted / "data" / path.name).read_bytes() == path.read_bytes(), path.name

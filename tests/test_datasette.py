@@ -125,6 +125,43 @@ def test_canned_queries_with_parameters(server):
     assert rows[0]["relies_on_type"] == "recording" and rows[0]["evidence_basis"] == "recording_reviewed_by_outlet"
 
 
+def test_dates_open_at_one_end_are_between_dates(server):
+    """A date open at its start ([..2025-10-14], one day on or before 14 October) overlaps October."""
+    open_start = [row for row in curated_statements() if row["date"].startswith("[..")]
+    assert open_start
+    _, rows = server.get("/claims/statements_between_dates.json?_shape=array&start=2025-10-01&end=2025-10-31")
+    found = {r["statement_id"] for r in rows}
+    for row in open_start:
+        assert (row["statement_id"] in found) == (row["date_max"] >= "2025-10-01"), row["statement_id"]
+    _, everything = server.get("/claims/statements_between_dates.json?_shape=array&start=&end=")
+    assert {r["statement_id"] for r in everything} == {r["statement_id"] for r in curated_statements() if r["date"]}
+
+
+@pytest.mark.parametrize("start", ["1 Dec 2025", "2025-13-45", "Oct 14", "2025-10"])
+def test_unreadable_dates_are_refused_with_how_to_write_them(server, start):
+    query = urllib.parse.urlencode({"start": start, "end": "2025-12-31"})
+    status, body = server.get(f"/claims/statements_between_dates.json?{query}")
+    assert status == 400 and "use YYYY-MM-DD" in body["error"] and body["rows"] == []
+    status, page = server.get(f"/claims/statements_between_dates?{query}")
+    assert status == 400 and "use YYYY-MM-DD" in page and "rows-and-columns" not in page
+
+
+def test_a_name_no_actor_has_is_said_with_the_closest_names(server):
+    status, page = server.get("/claims/statements_by_actor?speaker=Witkof&addressee=")
+    assert status == 200
+    assert "speaker: no actor is named &#39;Witkof&#39; — did you mean Witkoff or Steve Witkoff?" in page
+    _, page = server.get("/claims/statements_by_actor?speaker=Witkoff&addressee=")
+    assert "claims-parameter-note" not in page  # a known alias is not questioned
+    _, page = server.get("/claims/witkoff_to_ushakov?speaker=Witkoff&addressee=Ushakov&start=Oct+14&end=")
+    assert "start: &#39;Oct 14&#39; is not a date this query can read: use YYYY-MM-DD" in page
+
+
+def test_results_come_before_the_folded_sql(server):
+    _, page = server.get("/claims/search?q=dealmaker")
+    results, sql = page.find('<table class="rows-and-columns"'), page.find('<details class="claims-sql">')
+    assert 0 < results < sql and 'id="sql-query"' not in page
+
+
 def test_search_tolerates_punctuation_and_finds_excerpts(server):
     _, rows = server.get("/claims/search.json?_shape=array&q=" + urllib.parse.quote("I'm thinking"))
     assert any(r["statement_id"] == "st-007" for r in rows)
@@ -352,7 +389,10 @@ RARE_WORD = "zanzibarish"
 # they were before pages, the R*Tree and the search bound).
 DEFINITIONS = {
     "statements_between_dates": """SELECT s.statement_id FROM statements s
-        WHERE s.date_max >= :start AND s.date_min <= :end ORDER BY s.date_min, s.statement_id""",
+        WHERE (s.date_min IS NOT NULL OR s.date_max IS NOT NULL)
+          AND coalesce(s.date_max, '9999-12-31') >= coalesce(nullif(:start, ''), '0000-01-01')
+          AND coalesce(s.date_min, '0000-01-01') <= coalesce(nullif(:end, ''), '9999-12-31')
+        ORDER BY s.date_min IS NULL, s.date_min, s.statement_id""",
     "statements_by_actor": """SELECT s.statement_id FROM statements s
         WHERE s.speaker_id IN (SELECT actor_id FROM actor_names WHERE key = lower(trim(:speaker)))
           AND (:addressee = '' OR s.addressee_id IN (SELECT actor_id FROM actor_names WHERE key = lower(trim(:addressee))))
@@ -409,9 +449,10 @@ def open_published(path: Path):
 
 
 def canned_sql(name: str, **constants: int) -> str:
-    """A canned query's SQL as Datasette runs it, with its header's numbers, or the ones given."""
+    """A canned query's SQL as Datasette runs it, with its header's numbers, or the ones given, and
+    its dates (`:_date_X`, which the plugin reads from X and checks) taken from X as given."""
     header, sql = publish.sql_file(REPO / "queries" / "canned" / f"{name}.sql")
-    return publish.with_constants(sql, {**publish.query_constants(header), **constants})
+    return publish.with_constants(sql, {**publish.query_constants(header), **constants}).replace(":_date_", ":")
 
 
 def every_page(db, name: str, params: dict, **constants: int) -> list[str]:
@@ -435,16 +476,16 @@ def test_date_overlap_through_the_rtree_equals_the_plain_overlap(synthetic_db):
     plan = " ".join(row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql, {"start": "", "end": "", "after": ""}))
     assert "statements_dates" in plan  # the R*Tree, not the date_min index from the first day on
     assert db.execute("SELECT count(*) FROM statements WHERE date_min IS NULL OR date_max IS NULL").fetchone()[0] > 40
+    # unreadable dates never reach the query: the plugin refuses them (test_unreadable_dates_are_refused…)
     periods = [
         ("2025-01-01", "2025-01-03"),
         ("2024-10-15", "2024-10-15"),
         ("2025-03-01", "2025-06-30"),
         ("2024-01-01", "2026-12-31"),
         ("2025-02-10", "2025-02-01"),  # end before start: nothing
-        ("2025-02", "2025-03-01"),  # not ISO dates: compared as text, as the definition does
-        ("", "2025-01-01"),
-        ("2025-01-01", "zzz"),
-        ("2025-02-30", "2025-03-01"),
+        ("", "2025-01-01"),  # no start: everything up to the end, open starts included
+        ("2025-01-01", ""),  # no end
+        ("", ""),
     ]
     found = []
     for start, end in periods:

@@ -3,6 +3,7 @@ after it (property-based with hypothesis)."""
 
 import csv
 import io
+import os
 import random
 import shutil
 import unicodedata
@@ -245,7 +246,7 @@ def test_valid_data_stays_valid_and_only_its_form_changes(synthetic_source, tmp_
     after = validate(data, archive)
     assert after.ok, [f.format() for f in after.findings]
     assert tables(data) == cells
-    assert format_tables(data, check=True) == ([], {})
+    assert format_tables(data, check=True) == ({}, {})
 
 
 def test_a_title_quoted_from_a_text_not_in_nfc_survives_fmt(dataset, tmp_path, archive):
@@ -265,3 +266,18 @@ def test_a_title_quoted_from_a_text_not_in_nfc_survives_fmt(dataset, tmp_path, a
     assert CliRunner().invoke(cli, ["fmt", "--data", str(dataset.dir)]).exit_code == 0
     assert dataset.validate().findings == []
     assert dataset.row("positions", position_id="position-angstrom")["title"] == "Envoy \u212b"
+
+
+def test_fmt_says_what_it_changed(dataset):
+    places = dataset.path("places")
+    lines = places.read_text(encoding="utf-8").split("\n")
+    lines[1], lines[2] = lines[2], lines[1]
+    places.write_bytes("\r\n".join(lines).encode())
+    actors = dataset.path("actors")
+    first = actors.read_text(encoding="utf-8").split("\n")[1].split(",")[0]
+    actors.write_text(actors.read_text(encoding="utf-8").replace(first, f" {first} ", 1), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["fmt", "--data", str(dataset.dir)])
+    assert result.exit_code == 0
+    said = dict(line.split(": ", 1) for line in result.output.splitlines())
+    assert said[f"reformatted {os.path.relpath(places)}"] == "line endings made LF; 2 row(s) put in key order"
+    assert said[f"reformatted {os.path.relpath(actors)}"] == "actor_id: 1 cell(s) surrounding whitespace removed"

@@ -307,3 +307,41 @@ def test_whitespace_runs_compare_as_one_space():
     got = dict(con.execute(f"SELECT x, {integrity._spaced('x')} FROM t").fetchall())
     assert got == {**{text: re.sub(r"\s+", " ", text) for text in texts}, None: None}
     assert got["x\x1fy"] == "x y"  # U+001F is whitespace to str.isspace(), so to the rule
+
+
+# --- one cause, one finding -------------------------------------------------------------------------
+
+
+def test_an_unquoted_comma_is_one_finding_not_a_cascade_of_foreign_keys(dataset):
+    """A stray comma shifts a statement's cells: the row is reported once (cell-count); the
+    attestations and mentions that point at it, and its published ID, wait for it to be fixed —
+    no "did you mean" invites renaming their correct references."""
+    _, mentions = dataset.read("statement_mentions")
+    statement = mentions[-1]["statement_id"]  # a statement with mentions (and, in valid data, an excerpt)
+    line = dataset.edit("statements", {"statement_id": statement}, date_text="CELLBREAK")
+    path = dataset.path("statements")
+    path.write_text(path.read_text(encoding="utf-8").replace("CELLBREAK", "in two, parts"), encoding="utf-8")
+    for engine in ("fast", "reference"):
+        run = dataset.validate() if engine == "fast" else integrity_run(dataset, engine)
+        assert [(f.line, f.rule) for f in run.findings] == [(line, "cell-count")], (engine, run.findings)
+
+
+def integrity_run(dataset, engine):
+    from claims.validate import validate
+
+    return validate(dataset.dir, dataset.archive, layers=("structure", "rows", "integrity"), engine=engine)
+
+
+def test_mentions_of_a_statement_without_excerpt_follow_from_it(dataset):
+    """A statement with mentions but no attestation is one finding (unattested), not one more for
+    each mention "in none of its excerpts"."""
+    from claims.add import next_id
+
+    header, statements = dataset.read("statements")
+    _, mentions = dataset.read("statement_mentions")
+    model = next(row for row in statements if any(m["statement_id"] == row["statement_id"] for m in mentions))
+    new_id = next_id(dataset.dir, "statements")
+    line = dataset.append("statements", **{**model, "statement_id": new_id, "text": model["text"] + " Again."})
+    for mention in [m for m in mentions if m["statement_id"] == model["statement_id"]]:
+        dataset.append("statement_mentions", **{**mention, "statement_id": new_id})
+    assert dataset.findings() == {("statements.csv", line, "statement_id", "unattested")}

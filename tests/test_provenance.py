@@ -138,6 +138,21 @@ def test_a_position_title_from_the_page_furniture_is_not_quoted(dataset):
     assert ("positions.csv", line, "title", "title-not-quoted") in dataset.findings()
 
 
+def test_a_cut_quote_shows_where_it_parts_from_the_excerpt(dataset):
+    """A straight apostrophe typed for the source's curly one, far into a long quote: the message
+    shows that place on both sides, not the quote's first sixty characters."""
+    _, statements = dataset.read("statements")
+    quote = next(row for row in statements if row["statement_type"] == "direct_quote" and row["text"].find("’", 70) > 0)
+    at = quote["text"].find("’", 70)
+    line = dataset.edit(
+        "statements", {"statement_id": quote["statement_id"]}, text=quote["text"][:at] + "'" + quote["text"][at + 1 :]
+    )
+    finding = next(f for f in dataset.validate().findings if f.rule == "quote-outside-excerpt")
+    assert finding.line == line
+    typed, source = quote["text"][at - 10 : at] + "'" + quote["text"][at + 1 : at + 5], quote["text"][at - 10 : at + 5]
+    assert typed in finding.message and source in finding.message, finding.message
+
+
 def _folder_named_wikidata(path):
     path.unlink()
     path.mkdir()

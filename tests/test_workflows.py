@@ -77,23 +77,9 @@ def run_check_step(tmp_path, **env) -> tuple[subprocess.CompletedProcess, str]:
     return result, summary.read_text()
 
 
-@pytest.fixture
-def runner_tree(tmp_path):
-    """The runner's checkout: the step calls .venv/bin/claims from the working directory, which is
-    the project (found from there, as on the runner). The data is copied; the rest is linked."""
-    for entry in REPO.iterdir():
-        if entry.name in {".git", "build", "dist", "test-artifacts"}:
-            continue
-        if entry.name in {"data", "datapackage.json"}:
-            (shutil.copytree if entry.is_dir() else shutil.copy)(entry, tmp_path / entry.name)
-        else:
-            (tmp_path / entry.name).symlink_to(entry)
-    return tmp_path
-
-
-def test_a_fork_pull_request_says_in_one_line_that_provenance_was_not_checked(runner_tree):
+def test_a_fork_pull_request_says_in_one_line_that_provenance_was_not_checked(project_copy):
     result, summary = run_check_step(
-        runner_tree, CLAIMS_ARCHIVE="https://store.example/claims", CLAIMS_ARCHIVE_TOKEN="", FROM_FORK="true"
+        project_copy, CLAIMS_ARCHIVE="https://store.example/claims", CLAIMS_ARCHIVE_TOKEN="", FROM_FORK="true"
     )
     assert result.returncode == 0, result.stdout + result.stderr
     not_checked = [line for line in summary.splitlines() if line.startswith("Provenance NOT checked")]
@@ -105,9 +91,9 @@ def test_a_fork_pull_request_says_in_one_line_that_provenance_was_not_checked(ru
     )
 
 
-def test_a_pull_request_with_the_secret_reads_the_store(runner_tree, store):
+def test_a_pull_request_with_the_secret_reads_the_store(project_copy, store):
     result, summary = run_check_step(
-        runner_tree, CLAIMS_ARCHIVE=store.url, CLAIMS_ARCHIVE_TOKEN=TOKEN, FROM_FORK="false"
+        project_copy, CLAIMS_ARCHIVE=store.url, CLAIMS_ARCHIVE_TOKEN=TOKEN, FROM_FORK="false"
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "NOT checked" not in summary
@@ -117,9 +103,9 @@ def test_a_pull_request_with_the_secret_reads_the_store(runner_tree, store):
     )
 
 
-def test_a_refused_token_fails_the_pull_request(runner_tree, store):
+def test_a_refused_token_fails_the_pull_request(project_copy, store):
     result, summary = run_check_step(
-        runner_tree, CLAIMS_ARCHIVE=store.url, CLAIMS_ARCHIVE_TOKEN="expired", FROM_FORK="false"
+        project_copy, CLAIMS_ARCHIVE=store.url, CLAIMS_ARCHIVE_TOKEN="expired", FROM_FORK="false"
     )
     assert result.returncode == 1
     assert "[archive-access-refused]" in result.stdout

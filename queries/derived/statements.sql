@@ -9,11 +9,14 @@ CREATE INDEX idx_statements_speaker_order ON statements (speaker_id, date_order,
 CREATE INDEX idx_statements_addressee_order ON statements (addressee_id, date_order, statement_id);
 CREATE INDEX idx_statements_type_order ON statements (statement_type, date_order, statement_id);
 CREATE INDEX idx_statements_event_order ON statements (event_id, date_order, statement_id);
--- statements_dates: an R*Tree over the statements whose date range spans more than one day (day
--- numbers of date_min and date_max). "Which statements overlap this period"
+-- statements_dates: an R*Tree over the dated statements whose date range spans more than one day or
+-- is open at one end (day numbers of date_min and date_max; an open end is the first or the last day
+-- a 32-bit day number holds). "Which statements overlap this period"
 -- (queries/canned/statements_between_dates.sql) reads the ranges that begin within the period from
 -- the date index, and those that begin before it and reach it from here, instead of walking the
--- date index from the first day on. A one-day date cannot begin before a day and reach it, and a
--- row with an open or unknown end never overlaps: both are left out, which keeps the tree small.
+-- date index from the first day on. A one-day date cannot begin before a day and reach it, and an
+-- undated row never overlaps: both are left out, which keeps the tree small.
 CREATE VIRTUAL TABLE statements_dates USING rtree_i32(statement_rowid, day_min, day_max);
-INSERT INTO statements_dates SELECT rowid, CAST(julianday(date_min) AS INTEGER), CAST(julianday(date_max) AS INTEGER) FROM statements WHERE date_min < date_max;
+INSERT INTO statements_dates
+SELECT rowid, coalesce(CAST(julianday(date_min) AS INTEGER), -2147483648), coalesce(CAST(julianday(date_max) AS INTEGER), 2147483647)
+FROM statements WHERE (date_min IS NULL) <> (date_max IS NULL) OR date_min < date_max;

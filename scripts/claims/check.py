@@ -2,8 +2,10 @@
 
 Steps, in order: the tables in canonical form (`claims fmt --check`), the generated files in step
 with the schema (`claims generate --check`), every validation layer (`claims validate`), and the
-coverage checklists in step with the data (`claims coverage`). Each step's problems are listed;
-the run ends with one summary line, which also says whether provenance was checked and, if not, why.
+coverage checklists in step with the data (`claims coverage`). Each step's problems are findings
+(file, line, column, rule), so that they can be shown on the lines of a pull request
+(claims.report); the run ends with one summary line, which also says whether provenance was
+checked and, if not, why.
 """
 
 from __future__ import annotations
@@ -14,20 +16,21 @@ from pathlib import Path
 
 from claims import coverage, fmt, generate
 from claims.archive import Location
+from claims.findings import Finding
 from claims.validate import validate
 
 
 @dataclass
 class Step:
     name: str
-    problems: list[str] = field(default_factory=list)  # printable lines, one per problem
+    findings: list[Finding] = field(default_factory=list)
     skipped: str | None = None  # why the step did not run
 
     @property
     def status(self) -> str:
         if self.skipped:
             return "skipped"
-        return "ok" if not self.problems else f"{len(self.problems)} problem(s)"
+        return "ok" if not self.findings else f"{len(self.findings)} problem(s)"
 
 
 @dataclass
@@ -37,7 +40,11 @@ class CheckResult:
 
     @property
     def ok(self) -> bool:
-        return all(not step.problems for step in self.steps)
+        return all(not step.findings for step in self.steps)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [finding for step in self.steps for finding in step.findings]
 
     def summary(self) -> str:
         verdict = "passed" if self.ok else "FAILED"
@@ -48,8 +55,24 @@ class CheckResult:
 def canonical_form(data_dir: Path) -> Step:
     step = Step("canonical form")
     changed, errors = fmt.format_tables(data_dir, check=True)
-    step.problems += [f"{os.path.relpath(path)}: not in canonical form: run `claims fmt`" for path in changed]
-    step.problems += [f"{os.path.relpath(path)}: cannot format: {why}" for path, why in errors.items()]
+    step.findings += [
+        Finding(
+            os.path.relpath(path),
+            1,
+            "-",
+            "canonical-form",
+            f"not in canonical form ({'; '.join(what)})",
+            "run `claims fmt`",
+            "check",
+        )
+        for path, what in changed.items()
+    ]
+    step.findings += [
+        Finding(
+            os.path.relpath(path), 1, "-", "cannot-format", why, "fix the file first (see its other findings)", "check"
+        )
+        for path, why in errors.items()
+    ]
     return step
 
 
@@ -57,8 +80,16 @@ def generated_files(cli_reference: str | None = None) -> Step:
     """The generated files in step with the schema (and docs/cli.md with the commands, when the
     command line gives its reference)."""
     step = Step("generated files")
-    step.problems += [
-        f"{os.path.relpath(path)}: out of date: run `claims generate` and commit the result"
+    step.findings += [
+        Finding(
+            os.path.relpath(path),
+            1,
+            "-",
+            "generated-file",
+            "out of date",
+            "run `claims generate` and commit the result",
+            "check",
+        )
         for path in generate.drifted(cli_reference=cli_reference)
     ]
     return step
@@ -67,9 +98,7 @@ def generated_files(cli_reference: str | None = None) -> Step:
 def validation(data_dir: Path, archive: Location | None) -> tuple[Step, str]:
     step = Step("validation")
     run = validate(data_dir, archive)
-    step.problems += [
-        finding.format() for finding in sorted(run.findings, key=lambda f: (f.path, f.line, f.column, f.rule))
-    ]
+    step.findings += sorted(run.findings)  # by file, line, column and rule
     if "provenance" in run.skipped:
         provenance = f"NOT checked: {run.skipped['provenance']}"
     else:
@@ -82,16 +111,19 @@ def coverage_lists(data_dir: Path, archive: Location | None) -> Step:
     if archive is None:
         step.skipped = "needs the archive"
         return step
-    step.problems += [
-        finding.format()
-        for finding in coverage.check(data_dir, archive, os.path.relpath(data_dir / coverage.CHECKLIST_NAME))
-    ]
+    step.findings += coverage.check(data_dir, archive, os.path.relpath(data_dir / coverage.CHECKLIST_NAME))
     return step
 
 
 def check(data_dir: Path, archive: Location | None, cli_reference: str | None = None) -> CheckResult:
     """Run every step (none stops the others) and collect what each found."""
-    steps = [canonical_form(data_dir), generated_files(cli_reference)]
+    formatted = canonical_form(data_dir)
+    steps = [formatted, generated_files(cli_reference)]
     validated, provenance = validation(data_dir, archive)
+    # a file that cannot be formatted because its records cannot be read has that finding already
+    broken = {os.path.abspath(f.path) for f in validated.findings if f.layer == "structure"}
+    formatted.findings = [
+        f for f in formatted.findings if not (f.rule == "cannot-format" and os.path.abspath(f.path) in broken)
+    ]
     steps += [validated, coverage_lists(data_dir, archive)]
     return CheckResult(steps, provenance)

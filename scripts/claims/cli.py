@@ -16,14 +16,15 @@ import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from claims import __version__, bench, coverage, generate, project
-from claims.archive import Location, LocationError, add, default_archive, default_cache, is_url, parse_location
+from claims import __version__, add, bench, coverage, generate, project, report, review
+from claims.archive import Location, LocationError, default_archive, default_cache, is_url, parse_location
+from claims.archive import add as archive_capture
 from claims.build import BuildRefused, OutputUnusable, build
 from claims.check import check
 from claims.deploy import publish
@@ -33,6 +34,7 @@ from claims.fmt import format_tables
 from claims.progress import progress
 from claims.publish import datasette_command, free_port, port_is_free
 from claims.release import ReleaseRefused, release
+from claims.schema import TABLES_BY_NAME
 from claims.sources import SourceProblem, known_source, locate, pull
 from claims.stats import TablesMissing, stats
 from claims.synth import synth
@@ -418,10 +420,12 @@ def fmt_command(data_dir: Path | None, check: bool) -> None:
     """Rewrite the CSV tables in canonical form: schema column order, rows sorted by key, LF,
     minimal quoting, no whitespace around IDs. Text keeps every character (no Unicode
     normalisation: quotes and titles must stay as the archived text has them). Lossless and
-    idempotent."""
+    idempotent.
+
+    Says, for each file it changes (or would change, with --check), what it changed."""
     changed, errors = format_tables(_data_dir(data_dir), check=check)
-    for path in changed:
-        click.echo(f"{'would reformat' if check else 'reformatted'} {os.path.relpath(path)}")
+    for path, what in changed.items():
+        click.echo(f"{'would reformat' if check else 'reformatted'} {os.path.relpath(path)}: {'; '.join(what)}")
     for path, why in errors.items():
         click.echo(f"{os.path.relpath(path)}: cannot format: {why}", err=True)
     if check and changed:
@@ -592,7 +596,8 @@ def locate_command(source_id: str, words: str, data_dir: Path | None, archive_lo
     """Print where WORDS occur in the archived text of SOURCE_ID: offsets and the exact excerpt.
 
     Straight and curly quotes in WORDS match either form in the source; the excerpt printed is
-    the source's own characters, ready to paste into data/attestations.csv.
+    the source's own characters, ready to paste into data/attestations.csv. A match outside the
+    article body (page furniture) is marked "outside_article_body", with a warning.
     """
     if not words.strip():  # before looking for an archive: the first thing to fix
         raise click.UsageError(
@@ -607,10 +612,14 @@ def locate_command(source_id: str, words: str, data_dir: Path | None, archive_lo
         click.echo(f"not found in {source_id}: {words!r}", err=True)
         sys.exit(1)
     for span in spans:
+        found = {"char_start": span.char_start, "char_end": span.char_end, "excerpt": span.excerpt}
+        click.echo(json.dumps(found if span.in_body else {**found, "outside_article_body": True}, ensure_ascii=False))
+    outside = sum(not span.in_body for span in spans)
+    if outside:
         click.echo(
-            json.dumps(
-                {"char_start": span.char_start, "char_end": span.char_end, "excerpt": span.excerpt}, ensure_ascii=False
-            )
+            f"warning: {outside} of the {len(spans)} match(es) lie outside the article body of {source_id} (marked "
+            '"outside_article_body"): navigation, ads and side-bars are not data; quote the article\'s own text',
+            err=True,
         )
 
 
@@ -692,7 +701,17 @@ def coverage_command(
 @data_option
 @archive_option
 @no_archive_option("Do not check provenance and coverage (the summary line says so).")
-def check_command(data_dir: Path | None, archive_location: Location | None, no_archive: bool) -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "github", "sarif"]),
+    default="text",
+    show_default=True,
+    help="text: each problem as FILE:LINE: column: [rule] message, with a hint; github: each as a GitHub workflow annotation on its file and line (::error file=…,line=…,title=[rule]::…); sarif: one SARIF 2.1.0 log on standard output, for code scanning (the summary line goes to standard error).",
+)
+def check_command(
+    data_dir: Path | None, archive_location: Location | None, no_archive: bool, output_format: str
+) -> None:
     """Run every check the pull-request workflow runs on the data: canonical form (fmt --check),
     generated files (generate --check), validation (every layer), coverage (data/COVERAGE.md).
 
@@ -700,11 +719,322 @@ def check_command(data_dir: Path | None, archive_location: Location | None, no_a
     checked. Exits 0 when everything passes, 1 otherwise.
     """
     result = check(_data_dir(data_dir), _archive(archive_location, no_archive), cli_reference=cli_reference())
-    for step in result.steps:
-        for problem in step.problems:
-            click.echo(f"[{step.name}] {problem}")
-    click.echo(result.summary())
+    root = project.current().root
+    if output_format == "sarif":
+        click.echo(json.dumps(report.sarif(result.findings, root), ensure_ascii=False, indent=1))
+    else:
+        for step in result.steps:
+            for finding in step.findings:
+                shown = report.github_annotation(finding, root) if output_format == "github" else finding.format()
+                click.echo(shown if output_format == "github" else f"[{step.name}] {shown}")
+    click.echo(result.summary(), err=output_format == "sarif")
     sys.exit(0 if result.ok else 1)
+
+
+# --- claims add: options for every column, derived from the schema -----------------------------------
+
+
+class ColumnValue(click.ParamType):
+    """A value for one column, checked as the schema's field checks it (enums, lists, patterns)."""
+
+    def __init__(self, table: str, column: str):
+        from pydantic import TypeAdapter
+
+        info = TABLES_BY_NAME[table].model_fields[column]
+        self.adapter: TypeAdapter[Any] = TypeAdapter(cast(Any, Annotated)[info.annotation, info])
+        self.name = column
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from pydantic import ValidationError
+
+        if value == "":  # not given
+            return value
+        try:
+            self.adapter.validate_python(value)
+        except ValidationError as error:
+            self.fail(f"{value!r}: {error.errors()[0]['msg']}", param, ctx)
+        return value
+
+
+def column_options(
+    table: str, skip: set[str], beside: str | None = None, key: str = "--id"
+) -> Callable[[Decorated], Decorated]:
+    """An option for each column of `table` but `skip`: --COLUMN (a foreign key's without `_id`,
+    taking an ID or, for actors, a name), the table's key as `key`, and `table-` before the name
+    of a column that the table `beside` has too. Help and checks come from the schema."""
+    model = TABLES_BY_NAME[table]
+    keys = {k.fields[0]: k.table for k in model.foreign_keys()}
+    shared = set(TABLES_BY_NAME[beside].columns()) if beside else set()
+    prefix = table.removesuffix("s") + "-"
+
+    def decorate(function: Decorated) -> Decorated:
+        for column in reversed(model.columns()):
+            if column in skip:
+                continue
+            if column == model.meta.primary_key[0]:
+                name = key
+            else:
+                name = (
+                    "--"
+                    + (prefix if column in shared else "")
+                    + (column.removesuffix("_id") if column in keys else column).replace("_", "-")
+                )
+            info = model.model_fields[column]
+            allowed = add.allowed_values(table, column)
+            help_text = (info.description or "") + (f" One of: {', '.join(allowed)}." if allowed else "")
+            function = click.option(
+                name,
+                f"{table}__{column}",
+                default="",
+                metavar=("ID|NAME" if keys[column] == "actors" else "ID") if column in keys else "TEXT",
+                type=str if column in keys else ColumnValue(table, column),
+                help=help_text,
+            )(function)
+        return function
+
+    return decorate
+
+
+def _given(columns: dict[str, str]) -> dict[str, dict[str, str]]:
+    """The column options' values by table and column (from their `table__column` names)."""
+    given: dict[str, dict[str, str]] = {}
+    for name, value in columns.items():
+        table, column = name.split("__", 1)
+        given.setdefault(table, {})[column] = value
+    return given
+
+
+def _asker(no_input: bool) -> add.Ask | None:
+    """Questions on a terminal (both ends of it), none in a pipe or with --no-input."""
+    if no_input or not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return None
+
+    def ask(column: str, question: str, choices: list[str] | None, suggested: str) -> str:
+        if choices:  # a type or a basis: one of the schema's values, asked for until given
+            return click.prompt(f"{column}: {question}", type=click.Choice(choices), default=suggested or None)
+        return click.prompt(f"{column}: {question}", default=suggested, show_default=bool(suggested))
+
+    return ask
+
+
+def _chars(value: str | None) -> tuple[int, int] | None:
+    if not value:
+        return None
+    start, _colon, end = value.partition(":")
+    if not (start.isdigit() and end.isdigit()):
+        raise click.BadParameter(f"{value!r}: write START:END, e.g. 5009:5076", param_hint="--chars")
+    return int(start), int(end)
+
+
+def _report(draft: add.Draft, data_dir: Path, archive: Location | None, dry_run: bool) -> None:
+    """Print the drafted rows and the notes; unless a dry run, write them and print the checks'
+    findings on them. Exits 1 if there are findings on the rows written."""
+    for note in draft.notes:
+        click.echo(f"note: {note}", err=True)
+    if dry_run:
+        for table, new in draft.rows.items():
+            for row in new:
+                click.echo(f"{os.path.relpath(data_dir / f'{table}.csv')}: {add.csv_line(row)}")
+        return
+    written = add.write(data_dir, archive, draft)
+    for table, new in draft.rows.items():
+        path = os.path.relpath(data_dir / f"{table}.csv")
+        for row, line in zip(new, written.rows[table]):
+            click.echo(f"{path}:{line}: {add.csv_line(row)}")
+    for changed, what in written.reformatted.items():
+        click.echo(f"reformatted {os.path.relpath(changed)}: {'; '.join(what)}", err=True)
+    if written.coverage_updated:
+        click.echo(f"updated {os.path.relpath(data_dir / coverage.CHECKLIST_NAME)}", err=True)
+    for finding in written.findings:
+        click.echo(finding.format())
+    elsewhere = (
+        f"; {written.elsewhere} finding(s) on other rows (`claims check` lists them)" if written.elsewhere else ""
+    )
+    verdict = f"{len(written.findings)} finding(s)" if written.findings else "no findings"
+    click.echo(f"checked the rows written: {verdict}{elsewhere}", err=True)
+    sys.exit(1 if written.findings else 0)
+
+
+@cli.group("add")
+def add_group() -> None:
+    """Draft rows from the source's own words: the excerpt and its offsets, the next free IDs,
+    names and dates found in it. Options give any column; what the words do not decide is left
+    empty and said (asked for on a terminal). Then the tables are put in canonical form, the
+    coverage checklist is updated, and the checks of the rows written are printed (exit 1 if
+    they have findings)."""
+
+
+def _source_words_command(name: str, table: str, help_text: str):
+    """`claims add statement|event SOURCE_ID [WORDS]`: the options they share."""
+
+    def decorate(function):
+        for option in reversed(
+            [
+                click.argument("source_id"),
+                click.argument("words", required=False),
+                click.option(
+                    "--chars", default=None, metavar="START:END", help="The excerpt by its offsets instead of WORDS."
+                ),
+                click.option(
+                    "--date-against",
+                    default=None,
+                    metavar="EVENT_ID",
+                    help="Resolve relative date words (two days later, the day before) against this event's day.",
+                ),
+                click.option("--dry-run", is_flag=True, help="Print the rows; write and check nothing."),
+                click.option("--no-input", is_flag=True, help="Never ask, even on a terminal."),
+                data_option,
+                archive_option,
+                column_options(table, set()),
+                column_options(
+                    "attestations",
+                    {"statement_id", "event_id", "source_id", "excerpt", "char_start", "char_end"},
+                    beside=table,
+                    key="--attestation-id",
+                ),
+            ]
+        ):
+            function = option(function)
+        return add_group.command(name, help=help_text)(function)
+
+    return decorate
+
+
+@_source_words_command(
+    "statement",
+    "statements",
+    """Draft a statement quoting WORDS (or --chars) of SOURCE_ID's article body: the statement,
+    its attestation (excerpt, offsets) and its mentions, under the next free IDs.
+
+    The speaker of an outlet_claim is the source's author, its date the article's date line; a
+    direct quote's text is the excerpt's quoted words joined with ' […] '. Date words of the
+    excerpt outside its quotations (Oct. 14, Tuesday, this month; two days later with
+    --date-against) give the date columns; without any, the statement is bounded by the source
+    that reports it. Entities named in both the text and the excerpt are mentioned, with their
+    words.""",
+)
+@click.option(
+    "--mention",
+    "mentions",
+    multiple=True,
+    metavar="TYPE:ID=WORDS",
+    help="Also mention this entity, named by WORDS of the text (e.g. event:phone-call-2025-10-16-trump-putin=their call). Repeatable.",
+)
+@click.option("--no-suggested-mentions", is_flag=True, help="Mention only what --mention gives.")
+def add_statement_command(
+    source_id: str,
+    words: str | None,
+    chars: str | None,
+    date_against: str | None,
+    dry_run: bool,
+    no_input: bool,
+    data_dir: Path | None,
+    archive_location: Location | None,
+    mentions: tuple[str, ...],
+    no_suggested_mentions: bool,
+    **columns: str,
+) -> None:
+    data_dir = _data_dir(data_dir)
+    archive = _required_archive(archive_location)
+    try:
+        draft = add.draft_statement(
+            data_dir,
+            archive,
+            source_id,
+            words,
+            _chars(chars),
+            _given(columns),
+            list(mentions),
+            not no_suggested_mentions,
+            date_against,
+            _asker(no_input),
+        )
+    except add.AddProblem as problem:
+        raise click.UsageError(str(problem)) from None
+    _report(draft, data_dir, archive, dry_run)
+
+
+@_source_words_command(
+    "event",
+    "events",
+    """Draft an event attested by WORDS (or --chars) of SOURCE_ID's article body: the event and its
+    attestation. Its ID is made from its type, date and title unless --id gives one; its date
+    from the excerpt's date words, as for statements; the actors the excerpt names are listed for
+    data/event_participants.csv.""",
+)
+def add_event_command(
+    source_id: str,
+    words: str | None,
+    chars: str | None,
+    date_against: str | None,
+    dry_run: bool,
+    no_input: bool,
+    data_dir: Path | None,
+    archive_location: Location | None,
+    **columns: str,
+) -> None:
+    data_dir = _data_dir(data_dir)
+    archive = _required_archive(archive_location)
+    try:
+        draft = add.draft_event(
+            data_dir, archive, source_id, words, _chars(chars), _given(columns), date_against, _asker(no_input)
+        )
+    except add.AddProblem as problem:
+        raise click.UsageError(str(problem)) from None
+    _report(draft, data_dir, archive, dry_run)
+
+
+@add_group.command("actor")
+@click.argument("name")
+@click.option("--dry-run", is_flag=True, help="Print the row; write and check nothing.")
+@click.option("--no-input", is_flag=True, help="Never ask, even on a terminal.")
+@data_option
+@archive_option
+@column_options("actors", {"name"})
+def add_actor_command(
+    name: str, dry_run: bool, no_input: bool, data_dir: Path | None, archive_location: Location | None, **columns: str
+) -> None:
+    """Draft the actor NAME: its ID from the name unless --id gives one; a --role is quoted, with
+    the source's own characters, from the article body of --role-source."""
+    data_dir = _data_dir(data_dir)
+    archive = _archive(archive_location)
+    try:
+        draft = add.draft_actor(data_dir, archive, name, _given(columns), _asker(no_input))
+    except add.AddProblem as problem:
+        raise click.UsageError(str(problem)) from None
+    _report(draft, data_dir, archive, dry_run)
+
+
+@cli.command("review")
+@click.argument("source_id")
+@click.option("--since", metavar="REF", default=None, help="Mark the rows added since this git revision (e.g. main).")
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    show_default="build/review/SOURCE_ID.html",
+    help="The page to write.",
+)
+@data_option
+@archive_option
+def review_command(
+    source_id: str, since: str | None, out_file: Path | None, data_dir: Path | None, archive_location: Location | None
+) -> None:
+    """Write a local HTML page of SOURCE_ID's archived article: each paragraph of the body with its
+    excerpts highlighted and linked to the rows they back, paragraphs without rows marked (with the
+    checklist's reason), the page furniture greyed; with --since, the rows a pull request adds.
+
+    The page holds the full archived text: it is for contributors and maintainers, made from the
+    local archive, and never part of the published site."""
+    out_file = out_file or _under_project(None, "build", "review", f"{source_id}.html")
+    try:
+        written = review.write(
+            _data_dir(data_dir), _required_archive(archive_location), source_id, out_file, since, project.current().root
+        )
+    except review.ReviewError as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(f"wrote {os.path.relpath(written)}")
 
 
 @cli.group("archive")
@@ -739,7 +1069,7 @@ def archive_add(capture: Path, archive_dir: Path | None, body_from: str | None, 
         configured = default_archive()
         folder = default_cache() if is_url(configured) else (configured or project.current().shared_archive)
     try:
-        added = add(capture, Path(folder), body_from, body_to)
+        added = archive_capture(capture, Path(folder), body_from, body_to)
     except (ValueError, OSError) as error:
         raise click.UsageError(str(error)) from None
     click.echo(f"archive_sha256: {added.sha256}")

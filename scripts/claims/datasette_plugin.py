@@ -8,7 +8,10 @@ drawn on the server as SVG (no JavaScript, nothing fetched from elsewhere).
 - the home page's facts (what this is, downloads, citation, where to start) and
   /-/download/…-csv.zip and …-parquet.zip (claims.downloads);
 - /-/timeline: events and statements on a time axis, one lane per speaker;
-- /-/who-spoke-to-whom: a speaker × addressee matrix, circle area by number of statements.
+- /-/who-spoke-to-whom: a speaker × addressee matrix, circle area by number of statements;
+- canned queries: a date parameter read as `:_date_X` is refused (400, with how to write it)
+  unless it is an ISO day; an actor's name no actor has, or a date a research question cannot
+  read, is said on the page with the closest names; the SQL is folded under the results.
 
 Every mark links to its row or to the filtered table. All text is escaped.
 """
@@ -16,7 +19,9 @@ Every mark links to its row or to the filtered table. All text is escaped.
 from __future__ import annotations
 
 import asyncio
+import difflib
 import re
+import sqlite3
 from datetime import date, timedelta
 from html import escape
 from pathlib import Path
@@ -33,6 +38,7 @@ from claims.citation import dataset_bibtex, dataset_plain
 from claims.project import CANNED_DIR, EXAMPLES_DIR, SITE_DIR
 from claims.publish import (
     DATABASE,
+    DATE_READ,
     PAGE_AFTER,
     PAGE_KEY,
     READING_ORDER,
@@ -40,6 +46,7 @@ from claims.publish import (
     example_queries,
     example_values,
     paged_queries,
+    parameter_kinds,
     query_constants,
     sql_file,
 )
@@ -534,6 +541,77 @@ async def home_facts(datasette, request) -> dict:
 
 
 PAGED = paged_queries()
+# The parameters of each canned query that take a date or an actor's name (claims.publish).
+PARAMETER_KINDS = {name: parameter_kinds(query["sql"]) for name, query in canned_queries().items()}
+REFUSED_DATES = {name: set(DATE_READ.findall(query["sql"])) for name, query in canned_queries().items()}
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+SUGGESTIONS_READ = 20_000  # names a did-you-mean compares, at most (a large build has thousands of actors)
+
+
+class UnreadableParameter(sqlite3.OperationalError):
+    """A parameter a canned query cannot use; Datasette answers 400 with the message, on the query's page."""
+
+
+def unreadable_date(name: str, value: str) -> str | None:
+    """Why `value` of the date parameter `name` cannot be used, or None (an ISO day, or empty for no bound)."""
+    value = value.strip()
+    if value == "":
+        return None
+    if ISO_DAY.fullmatch(value):
+        try:
+            date.fromisoformat(value)
+            return None
+        except ValueError:
+            return f"{name}: {value!r} is not a day of the calendar: use YYYY-MM-DD, e.g. 2025-10-14"
+    return f"{name}: {value!r} is not a date this query can read: use YYYY-MM-DD, e.g. 2025-10-14"
+
+
+def date_parameter(key: str, request) -> str:
+    """The `date` magic parameter: `:_date_start` is the request's `start`, an ISO day or '' (no
+    bound); anything else stops the query with a message saying how to write it."""
+    value = request.args.get(key) or ""
+    why = unreadable_date(key, value)
+    if why:
+        raise UnreadableParameter(why)
+    return value.strip()
+
+
+@hookimpl
+def register_magic_parameters(datasette):
+    return [("date", date_parameter)]
+
+
+def unknown_name(name: str, value: str, known: list[str]) -> str:
+    """What the page says when no actor is named `value`: the closest names, if any are close."""
+    close = difflib.get_close_matches(value.strip(), known, n=3, cutoff=0.6) or difflib.get_close_matches(
+        value.strip().lower(), [k.lower() for k in known], n=3, cutoff=0.6
+    )
+    shown = [next((k for k in known if k.lower() == c.lower()), c) for c in close]
+    hint = f" — did you mean {' or '.join(shown)}?" if shown else " (names, aliases and IDs are looked up, in any case)"
+    return f"{name}: no actor is named {value.strip()!r}{hint}"
+
+
+async def parameter_notes(datasette, query: str, args) -> list[str]:
+    """For a canned query's page: each parameter that matches nothing — an actor's name no actor
+    has (with the closest names), a date it cannot read (how to write it)."""
+    db = datasette.get_database(DATABASE)
+    notes = []
+    for name, kind in PARAMETER_KINDS.get(query, {}).items():
+        value = args.get(name) or ""
+        if not value.strip():
+            continue
+        if kind == "date":
+            # a date the query reads itself (`:_date_X`) is refused with its error; one compared as text is said here
+            why = None if name in REFUSED_DATES[query] else unreadable_date(name, value)
+            notes += [why] if why else []
+            continue
+        found = await db.execute("SELECT 1 FROM actor_names WHERE key = lower(trim(?)) LIMIT 1", [value])
+        if found.rows:
+            continue
+        rows = await db.execute(f"SELECT name, aliases FROM actors LIMIT {SUGGESTIONS_READ}")
+        known = [n for row in rows.rows for n in [row["name"], *((row["aliases"] or "").split("|"))] if n]
+        notes.append(unknown_name(name, value, known))
+    return notes
 
 
 def next_page_url(path: str, query_string: str, page_size: int, rows) -> str | None:
@@ -553,8 +631,17 @@ def extra_template_vars(template, database, table, view_name, request, datasette
     if view_name == "index" and request is not None:
         return lambda: home_facts(datasette, request)
     query = (request.url_vars.get("table") if request is not None else None) or ""
-    if database == DATABASE and query in PAGED:
-        return {"claims_next_page": lambda rows: next_page_url(request.path, request.query_string, PAGED[query], rows)}
+    if database == DATABASE and query in PARAMETER_KINDS and request is not None:
+
+        async def query_page():
+            found = {"claims_parameter_notes": await parameter_notes(datasette, query, request.args)}
+            if query in PAGED:
+                found["claims_next_page"] = lambda rows: next_page_url(
+                    request.path, request.query_string, PAGED[query], rows
+                )
+            return found
+
+        return query_page
     if view_name == "table" and database == DATABASE and table in READING_ORDER:
         return {"claims_reading_order": READING_ORDER[table]}
     if view_name != "row" or database != DATABASE or table not in CARDS or request is None:

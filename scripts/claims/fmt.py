@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from pathlib import Path
 
 from claims.schema import TABLES, Row
@@ -60,9 +61,49 @@ def _quote(value: str) -> str:
     return value
 
 
-def format_tables(data_dir: Path, check: bool = False) -> tuple[list[Path], dict[Path, str]]:
-    """Format every table file; return (files changed or that would change, files that cannot be formatted)."""
-    changed, errors = [], {}
+def _records(text: str) -> tuple[list[str], list[dict[str, str]]]:
+    records = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
+    header = records[0] if records else []
+    return header, [dict(zip(header, record)) for record in records[1:] if record]
+
+
+def changes(before: str, after: str, model: type[Row]) -> list[str]:
+    """What formatting changed between the text `before` and its canonical form `after`, in words
+    (read back from the two texts, whatever rule made each change)."""
+    said = []
+    if before.startswith("\ufeff"):
+        said.append("byte-order mark removed")
+    if "\r" in before:
+        said.append("line endings made LF")
+    elif not before.endswith("\n"):
+        said.append("final line break added")
+    old_header, old_rows = _records(before)
+    new_header, new_rows = _records(after)
+    if old_header != new_header:
+        added = [name for name in new_header if name not in old_header]
+        said.append(f"columns added: {', '.join(added)}" if added else "columns put in the schema's order")
+    blank = before.replace("\r\n", "\n").count("\n\n")
+    if blank:
+        said.append(f"{blank} blank line(s) removed")
+    keys = [tuple(row.get(name, "") for name in model.meta.primary_key) for row in new_rows]
+    old_keys = {
+        tuple(row.get(name, "").strip() for name in model.meta.primary_key): i for i, row in enumerate(old_rows)
+    }
+    moved = sum(old_keys.get(key) != index for index, key in enumerate(keys))
+    if moved:
+        said.append(f"{moved} row(s) put in key order")
+    for name in new_header:
+        lost = Counter(row.get(name, "") for row in old_rows) - Counter(row[name] for row in new_rows)
+        if name in old_header and lost:  # the one change to a cell: an ID loses its surrounding whitespace
+            said.append(f"{name}: {lost.total()} cell(s) surrounding whitespace removed")
+    return said or ["quoting made minimal"]
+
+
+def format_tables(data_dir: Path, check: bool = False) -> tuple[dict[Path, list[str]], dict[Path, str]]:
+    """Format every table file; return (files changed or that would change, with what changed in
+    each; files that cannot be formatted, with why)."""
+    changed: dict[Path, list[str]] = {}
+    errors: dict[Path, str] = {}
     for model in TABLES:
         path = data_dir / f"{model.meta.name}.csv"
         if not path.exists() and not path.is_symlink():
@@ -89,7 +130,7 @@ def format_tables(data_dir: Path, check: bool = False) -> tuple[list[Path], dict
             errors[path] = str(error)
             continue
         if formatted.encode("utf-8") != raw:
-            changed.append(path)
+            changed[path] = changes(text, formatted, model)
             if not check:
                 path.write_bytes(formatted.encode("utf-8"))
     return changed, errors

@@ -142,21 +142,48 @@ def rtree_tables() -> list[str]:
     ]
 
 
+# A canned query reads a date parameter X as `:_date_X` (the plugin's `date` magic parameter: an ISO
+# date or '' for no bound, anything else refused with a message); a research question, which runs on
+# DuckDB too, compares `$X` with date_min or date_max. An actor parameter is looked up in
+# actor_names as `key = lower(trim(:X))`. The site says when such a parameter matches nothing.
+DATE_READ = re.compile(r":_date_(\w+)")
+DATE_COMPARED = re.compile(r"date_(?:min|max)(?: AS VARCHAR\))? [<>]=? \$(\w+)")
+ACTOR_NAMED = re.compile(r"key = lower\(trim\([:$](\w+)\)\)")
+NAMED_PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
+
+
+def parameter_kinds(sql: str) -> dict[str, str]:
+    """The query's parameters that take a date or an actor's name: name → "date" or "actor"."""
+    kinds = {name: "actor" for name in ACTOR_NAMED.findall(sql)}
+    kinds |= {name: "date" for name in DATE_READ.findall(sql) + DATE_COMPARED.findall(sql)}
+    return kinds
+
+
+def query_parameters(sql: str) -> list[str]:
+    """The parameters a reader gives a canned query, in order: its `:name`s, a date read as `:_date_X` as X."""
+    names = [name.removeprefix("_date_") for name in NAMED_PARAMETER.findall(sql)]
+    return [name for name in dict.fromkeys(names) if not name.startswith("_")]
+
+
 def canned_queries() -> dict[str, dict[str, Any]]:
-    """Datasette's canned queries: the tools of queries/canned/ and the research questions of queries/examples/."""
+    """Datasette's canned queries: the tools of queries/canned/ and the research questions of
+    queries/examples/. Their SQL is folded under the results (`hide_sql`, and the plugin's template)."""
     queries = {}
     for path in sorted(CANNED_DIR.glob("*.sql")):
         header, sql = sql_file(path)
         constants = query_constants(header)
+        sql = with_constants(sql, constants)
         queries[path.stem] = {
             "title": header["title"],
             "description": header["description"].format(**{name: f"{value:,}" for name, value in constants.items()}),
-            "sql": with_constants(sql, constants),
+            "sql": sql,
+            "params": query_parameters(sql),
+            "hide_sql": True,
         }
     clash = set(queries) & set(example_queries())
     if clash:
         raise ValueError(f"queries/canned/ and queries/examples/ both define {sorted(clash)}: rename one")
-    return {**queries, **example_queries()}
+    return {**queries, **{name: {**query, "hide_sql": True} for name, query in example_queries().items()}}
 
 
 def column_descriptions_html(columns: dict[str, str]) -> str:

@@ -26,6 +26,7 @@ class Span:
     char_start: int
     char_end: int
     excerpt: str
+    in_body: bool = True  # inside the article body (sources.body_char_start/end): page furniture is not data
 
 
 # The columns of data/sources.csv that these commands read.
@@ -79,15 +80,29 @@ def locate(data_dir: Path, location: Location, source_id: str, words: str) -> li
         raise SourceProblem(
             'WORDS is empty: give the words to find, e.g. claims locate SOURCE_ID "I\'m thinking maybe"'
         )
-    sha256 = known_source(data_dir, source_id).get("archive_sha256")
+    text, body = archived_text(data_dir, location, source_id)
+    return [
+        Span(start, end, text[start:end], body[0] <= start and end <= body[1]) for start, end in find_all(text, words)
+    ]
+
+
+def archived_text(data_dir: Path, location: Location | Archive, source_id: str) -> tuple[str, tuple[int, int]]:
+    """The archived text of `source_id` and its article body (start, end); the whole text where the
+    source row gives no body offsets."""
+    source = known_source(data_dir, source_id)
+    sha256 = source.get("archive_sha256")
     if not sha256:
         raise SourceProblem(f"source {source_id!r} has no archive_sha256: only archived sources can be quoted")
-    archive = Archive.open(location)
+    archive = location if isinstance(location, Archive) else Archive.open(location)
     text = archive.text(sha256)
     if text is None:
         _rule, why, hint = archive.why_missing(sha256)
         raise SourceProblem(f"source {source_id!r}: {why} ({hint})")
-    return [Span(start, end, text[start:end]) for start, end in find_all(text, words)]
+    try:
+        body = (int(source.get("body_char_start") or 0), int(source.get("body_char_end") or len(text)))
+    except ValueError:  # offsets validation reports; the whole text is searched meanwhile
+        body = (0, len(text))
+    return text, body
 
 
 @dataclass

@@ -33,6 +33,16 @@ class Table:
     loaded: bool = False  # False when the file could not be read as a table at all
     count: int = 0  # rows read (the fast path reads them into DuckDB, not into `rows`)
     read_by: str = "python"  # which reader read the file: "python" (the reference) or "duckdb"
+    # records that are not rows because their cells could not be read (too many or too few, a
+    # cell too long), by line: what references to them follow from (`unread_keys`)
+    unread: dict[int, list[str]] = field(default_factory=dict)
+
+    def unread_keys(self, key_column: str) -> set[str]:
+        """The values at `key_column`'s place in the records that could not be read: a reference to
+        one of them is not dangling but waits for its row to be fixed. (With a stray comma the
+        cells before it, the key first of all, are still in their places.)"""
+        index = self.columns.index(key_column)
+        return {record[index] for record in self.unread.values() if len(record) > index and record[index]}
 
 
 def _finding(shown: str, line: int, column: str, rule: str, message: str, hint: str) -> Finding:
@@ -197,6 +207,7 @@ def read_table(path: Path, model: type[Row], shown: str) -> tuple[Table, list[Fi
                 f"has {len(record)} cells, {which} than the {len(expected)} columns",
                 "check for an unquoted comma or a missing cell",
             )
+            table.unread[line] = record
             continue
         if max(map(len, record)) > CELL_MAX_CHARS:
             for column, cell in zip(expected, record):
@@ -208,6 +219,7 @@ def read_table(path: Path, model: type[Row], shown: str) -> tuple[Table, list[Fi
                         f"has {len(cell)} characters; a cell has at most {CELL_MAX_CHARS}",
                         "shorten the cell: excerpts and texts are short quotations",
                     )
+            table.unread[line] = record
             continue
         table.rows.append(dict(zip(expected, record)))
         table.lines.append(line)

@@ -147,6 +147,11 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
         return run.tables[table].shown
 
     unusable = {name for name, table in run.tables.items() if not table.loaded}
+
+    def unread(table: str, column: str) -> set[str]:
+        """Keys of `table`'s records that could not be read as rows (tablefile.Table.unread_keys)."""
+        return run.tables[table].unread_keys(column) if table in run.tables else set()
+
     for name in sorted(unusable):
         run.notes.append(f"integrity checks that involve {name} were skipped: the file could not be read")
 
@@ -187,6 +192,8 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
                 f"SELECT c._line, c.{column} FROM {name} c WHERE c.{column} IS NOT NULL "
                 f"AND NOT EXISTS (SELECT 1 FROM {key_def.table} p WHERE p.{ref} = c.{column}) ORDER BY c._line"
             ).fetchall()
+            # a reference to a row whose cells could not be read follows from that row's finding
+            dangling = [(line, value) for line, value in dangling if value not in unread(key_def.table, ref)]
             if dangling:
                 known = [
                     value
@@ -214,6 +221,7 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
                 f"AND NOT EXISTS (SELECT 1 FROM {target} t WHERE t.{ref} = m.entity_id) ORDER BY m._line",
                 [entity_type],
             ).fetchall()
+            dangling = [(line, value) for line, value in dangling if value not in unread(target, ref)]
             if dangling:
                 known = [
                     value for (value,) in con.execute(f"SELECT {ref} FROM {target} WHERE {ref} IS NOT NULL").fetchall()
@@ -351,7 +359,7 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
         _mentions_named(con, add, shown)
 
     if not unusable & {"retired_ids", "published_ids"}:
-        _id_history(con, run, unusable, add, shown)
+        _id_history(con, run, unusable, add, shown, unread)
 
     if "statements" not in unusable:
         for line, first_line, first_id in con.execute(
@@ -398,6 +406,8 @@ def _mentions_named(con, add, shown) -> None:
 
     The text alone would accept a name the curator put in place of the source's "he"; the excerpt
     alone would accept an entity named in the other half of a sentence that backs two statements.
+    A statement with no excerpt at all has its own finding (`unattested`): its mentions are not
+    reported again for want of one.
     """
     # as written, lower case or capitalised: "US" (the United States) is not "us"
     pronouns = ", ".join(f"'{form}'" for p in PRONOUNS for form in (p, p.capitalize()))
@@ -409,7 +419,7 @@ def _mentions_named(con, add, shown) -> None:
               FROM m JOIN attestations a ON a.statement_id = m.statement_id WHERE a.excerpt IS NOT NULL GROUP BY m._line),
             checked AS (
               SELECT m._line, m.statement_id, m.mentioned_as, m.mentioned_as IN ({pronouns}) AS pronoun,
-                     {_names("s.text", "m.w")} AS in_text, coalesce(e.found, FALSE) AS in_excerpt
+                     {_names("s.text", "m.w")} AS in_text, e.found AS in_excerpt
               FROM m JOIN statements s USING (statement_id) LEFT JOIN in_excerpt e ON e._line = m._line
               WHERE s.text IS NOT NULL)
             SELECT _line, statement_id, mentioned_as, pronoun, in_text FROM checked
@@ -434,12 +444,14 @@ def _mentions_named(con, add, shown) -> None:
         add(Finding(shown("statement_mentions"), line, "mentioned_as", "mention-not-named", message, hint, LAYER))
 
 
-def _id_history(con, run, unusable, add, shown) -> None:
+def _id_history(con, run, unusable, add, shown, unread) -> None:
     """IDs are forever: a retired ID is not reused, a published ID does not silently disappear,
-    and a replacement names a row that exists."""
+    and a replacement names a row that exists (a row whose cells could not be read is there: its
+    own finding says what to fix)."""
     for table, key in ID_TABLES.items():
         if table in unusable:
             continue
+        waiting = unread(table, key)
         for line, value, retired_on, reason in con.execute(
             f"SELECT t._line, t.{key}, r.retired_on, r.reason FROM {table} t JOIN retired_ids r ON r.table_name = ? AND r.id = t.{key} ORDER BY t._line",
             [table],
@@ -462,6 +474,8 @@ def _id_history(con, run, unusable, add, shown) -> None:
                 ORDER BY p._line""",
             [table],
         ).fetchall():
+            if value in waiting:
+                continue
             add(
                 Finding(
                     shown("published_ids"),
@@ -478,6 +492,8 @@ def _id_history(con, run, unusable, add, shown) -> None:
                 AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{key} = r.replaced_by) ORDER BY r._line""",
             [table],
         ).fetchall():
+            if value in waiting:
+                continue
             add(
                 Finding(
                     shown("retired_ids"),

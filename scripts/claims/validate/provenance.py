@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from claims.archive import Archive, WikidataUnusable, find_all, read_wikidata
 from claims.findings import Finding
-from claims.schema.catalogue import quote_segments, quoted_fragments, shorten
+from claims.schema.catalogue import quote_segments, quoted_fragments
 from claims.validate.run import Run
 
 LAYER = "provenance"
@@ -111,6 +111,40 @@ def check(run: Run) -> None:
 # Each check below judges one row, and is what both engines call: the fast engine selects the
 # rows in SQL, and these say whether and how they break a rule.
 
+# Characters shown either side of the place where two texts part (a message shows that place, not
+# the beginning of a long quote: a curly quote typed straight is often near the end).
+AROUND = 24
+
+
+def around(value: str, at: int) -> str:
+    """repr() of `value` cut to the characters around position `at`, with … where it was cut."""
+    start, end = max(at - AROUND, 0), min(at + AROUND, len(value))
+    return repr(("…" if start else "") + value[start:end] + ("…" if end < len(value) else ""))
+
+
+def longest_beginning(words: str, text: str) -> int:
+    """The length of the longest beginning of `words` that occurs in `text` (every shorter
+    beginning of an occurring one occurs too, so the length is found by bisection)."""
+    low, high = 0, len(words)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if words[:middle] in text:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def where_they_part(words: str, text: str, name: str) -> str:
+    """Where `words` stop following `text` (`name` in the message): both sides shown around that
+    place, e.g. a straight apostrophe where the source has a curly one."""
+    matched = longest_beginning(words, text)
+    if matched == 0:
+        return f"{around(words, 0)}: not even its first character is in {name}"
+    at = text.find(words[:matched]) + matched
+    theirs = f"{name} has {around(text, at)}" if at < len(text) else f"{name} ends there"
+    return f"{around(words, matched)} parts from {name} at {words[matched]!r}: {theirs}"
+
 
 def source_findings(
     shown: str, line: int, sha: str, body_end: int | None, length: int | None, archive: Archive
@@ -148,13 +182,14 @@ def excerpt_findings(
                 hint += " (with the source's own quote marks: copy them from `claims locate`)"
         else:
             hint = "the excerpt is not in the archived text: copy it verbatim (`claims locate` finds it)"
+        differs = next((i for i, (a, b) in enumerate(zip(found, excerpt)) if a != b), min(len(found), len(excerpt)))
         return [
             Finding(
                 shown,
                 line,
                 "excerpt",
                 "excerpt-mismatch",
-                f"archived text at {start}:{end} is {shorten(found)}, not the excerpt",
+                f"archived text at {start}:{end} is not the excerpt: from character {differs} the text has {around(found, differs)}, the excerpt {around(excerpt, differs)}",
                 hint,
                 LAYER,
             )
@@ -190,7 +225,7 @@ def quote_findings(
             line,
             "text",
             "quote-outside-excerpt",
-            f"the quoted words {shorten(fragment)} are not inside the excerpt of {shown_attestations}:{attestation_line}",
+            f"the quoted words are not inside the excerpt of {shown_attestations}:{attestation_line}: {where_they_part(fragment, excerpt, 'the excerpt')}",
             "quote the source's words exactly (same quote marks and apostrophes), or widen the excerpt",
             LAYER,
         )
@@ -221,7 +256,7 @@ def verbatim_findings(
             line,
             column,
             rule,
-            f"the {column} {shorten(words)} is not in the text of {source_id!r}",
+            f"the {column} is not in the article text of {source_id!r}: {where_they_part(words, body, 'the article')}",
             f"copy the {column} verbatim from the article",
             LAYER,
         )
