@@ -33,10 +33,13 @@ connection Datasette opens (the plugin's `prepare_connection` hook):
 Errors raised here are `sqlite3.OperationalError`, which Datasette answers with 400.
 
 The ASGI wrapper (`asgi_wrapper` hook) adds a Content-Security-Policy, framing protection,
-`nosniff` and a referrer policy to every response, and removes the server's folder from
-`/-/databases.json`. `handle_exception` answers a request's own errors with a 4xx page without
-printing a traceback, and turns Datasette's "Cannot sort table by …", unreadable filter
-parameters and `?_nocol=` of the sort column (500s in Datasette 0.65) into 400s.
+`nosniff` and a referrer policy to every response, removes the server's folder from
+`/-/databases.json`, and answers a POST to the database's pages with 405. `handle_exception`
+answers a request's own errors with a 4xx page without printing a traceback, and turns Datasette's
+"Cannot sort table by …", unreadable filter parameters, values SQLite cannot bind, a query past the
+time limit or SQLite's heap, and `?_nocol=` of the sort column (500s in Datasette 0.65) into 400s;
+a CSV export of a query that fails is a 400 too (`answer_csv_errors`). Queries look at the clock
+twenty times over their time limit (`time_limit`), not after every thousand instructions.
 """
 
 from __future__ import annotations
