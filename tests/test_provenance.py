@@ -4,6 +4,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from claims.cli import cli
+from claims.validate import validate
 
 FORTUNE = "fortune-2025-11-25-witkoff-advised-russia"
 
@@ -184,6 +188,30 @@ def test_a_position_title_from_the_page_furniture_is_not_quoted(dataset):
     assert ("positions.csv", line, "title", "title-not-quoted") in dataset.findings()
 
 
+@pytest.mark.parametrize(
+    "table, match, words",
+    [
+        # the curator's prose of st-016 and the Truth Social post before the correction
+        ("statements", {"statement_id": "st-016"}, "not dated; bounded by the plan that “emerged earlier this month”"),
+        ("events", {"event_id": "social-media-post-trump-truth-social-28-point-plan"}, "not dated"),
+        ("statements", {"statement_id": "st-007"}, "Oct. 1"),  # not whole words: the article says "Oct. 14"
+        ("statements", {"statement_id": "st-007"}, "May 19–20, 2026"),  # the summit advertisement: outside the body
+    ],
+)
+def test_date_text_is_the_source_s_words(dataset, table, match, words):
+    line = dataset.edit(table, match, date_text=words)
+    findings = [f for f in dataset.validate().findings if f.rule == "date-text-not-quoted"]
+    assert [(Path(f.path).name, f.line, f.column) for f in findings] == [(f"{table}.csv", line, "date_text")]
+    assert "date_resolved_against" in findings[0].hint  # where what the curator inferred goes
+
+
+def test_the_dateline_is_the_source_s_words_too(dataset):
+    # the outlet's claims are dated by the dateline, which is not in their excerpts but in the article
+    row = dataset.row("statements", statement_id="st-001")
+    assert row["date_text"] not in dataset.row("attestations", statement_id="st-001")["excerpt"]
+    assert not [f for f in dataset.validate().findings if f.rule == "date-text-not-quoted"]
+
+
 def test_a_cut_quote_shows_where_it_parts_from_the_excerpt(dataset):
     """A straight apostrophe typed for the source's curly one, far into a long quote: the message
     shows that place on both sides, not the quote's first sixty characters."""
@@ -197,3 +225,41 @@ def test_a_cut_quote_shows_where_it_parts_from_the_excerpt(dataset):
     assert finding.line == line
     typed, source = quote["text"][at - 10 : at] + "'" + quote["text"][at + 1 : at + 5], quote["text"][at - 10 : at + 5]
     assert typed in finding.message and source in finding.message, finding.message
+
+
+def _folder_named_wikidata(path):
+    path.unlink()
+    path.mkdir()
+
+
+# A wikidata.csv that the archive has but that cannot be read as the list of confirmed IDs.
+UNUSABLE_WIKIDATA = {
+    "without the name column": lambda path: path.write_text("label,wikidata_id\nSteve Witkoff,Q1\n", encoding="utf-8"),
+    "not UTF-8": lambda path: path.write_bytes(path.read_bytes() + "Zelens\xefkyi,Q2\n".encode("latin-1")),
+    "broken quoting": lambda path: path.write_bytes(path.read_bytes() + b'"Unclosed,Q3\n'),
+    "a short record": lambda path: path.write_bytes(path.read_bytes() + b"Q4\n"),
+    "a folder": _folder_named_wikidata,
+}
+
+
+@pytest.mark.parametrize("damage", UNUSABLE_WIKIDATA.values(), ids=UNUSABLE_WIKIDATA.keys())
+def test_an_unusable_wikidata_list_confirms_no_id_in_either_engine(dataset, tmp_path, archive, damage):
+    """Every actor with a Wikidata ID gets the same finding from both engines (no internal error),
+    saying what is wrong with the list; the command exits 1."""
+    copy = tmp_path / "archive-copy"
+    shutil.copytree(archive, copy)
+    damage(copy / "wikidata.csv")
+    dataset.archive = copy
+    with_ids = [row["actor_id"] for row in dataset.read("actors")[1] if row["wikidata_id"]]
+    assert with_ids
+    found = {}
+    for engine in ("reference", "fast"):
+        run = validate(dataset.dir, copy, layers=("structure", "rows", "integrity", "provenance"), engine=engine)
+        found[engine] = sorted((f.line, f.column, f.rule, f.message) for f in run.findings)
+    assert found["fast"] == found["reference"]
+    assert [(line, rule) for line, _column, rule, _message in found["fast"]] == [
+        (dataset.line_of("actors", actor_id=actor), "wikidata-unconfirmed") for actor in with_ids
+    ]
+    assert all("cannot be confirmed: the archive's wikidata.csv " in message for *_rest, message in found["fast"])
+    result = CliRunner().invoke(cli, ["validate", "--data", str(dataset.dir), "--archive", str(copy)])
+    assert result.exit_code == 1 and "internal-error" not in result.output

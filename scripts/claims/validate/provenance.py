@@ -2,18 +2,18 @@
 
 Every archived source's file must be there (found by SHA-256), every excerpt must sit at its
 offsets inside the article body, every quoted word of a statement must lie inside the excerpts
-that attest it, actors' roles and positions' titles must be quoted verbatim, and Wikidata IDs must
-be confirmed ones.
+that attest it, actors' roles, positions' titles and the date wording of statements and events
+must be quoted verbatim, and Wikidata IDs must be confirmed ones.
 Without an archive the layer is skipped, and says so.
 """
 
 from __future__ import annotations
 
-import csv
+from dataclasses import dataclass
 
-from claims.archive import Archive, find_all
+from claims.archive import Archive, WikidataUnusable, find_all, read_wikidata
 from claims.findings import Finding
-from claims.schema.catalogue import quotations, quote_segments
+from claims.schema.catalogue import quotations, quote_segments, shorten, whole_words_in
 from claims.validate.run import Run
 
 LAYER = "provenance"
@@ -84,9 +84,10 @@ def check(run: Run) -> None:
             add(finding)
 
     _titles(run, texts, sources)
+    _date_texts(run, texts, sources)
     shown_actors = run.tables["actors"].shown
-    confirmed = _wikidata(archive.wikidata_path())
-    if confirmed is None:
+    wikidata = wikidata_list(archive)
+    if not wikidata.given:
         run.notes.append(wikidata_not_checked(run.archive_dir))
     for actor, line in run.models.get("actors", []):
         if actor.role and actor.role_source_id in texts:
@@ -101,9 +102,9 @@ def check(run: Run) -> None:
                 source.body_char_end,
             ):
                 add(finding)
-        if actor.wikidata_id and confirmed is not None:
+        if actor.wikidata_id and wikidata.given:
             for finding in wikidata_findings(
-                shown_actors, line, actor.wikidata_id, {actor.name, *(actor.aliases or ())}, confirmed
+                shown_actors, line, actor.wikidata_id, {actor.name, *(actor.aliases or ())}, wikidata
             ):
                 add(finding)
 
@@ -272,10 +273,43 @@ def title_findings(
     return verbatim_findings(shown, line, "title", "title-not-quoted", title, source_id, text, body_start, body_end)
 
 
+@dataclass(frozen=True)
+class WikidataList:
+    """The archive's list of confirmed Wikidata IDs: each ID with the name it is confirmed for;
+    `unusable` says why a list the archive has cannot be read (then no ID can be confirmed)."""
+
+    confirmed: dict[str, str]
+    given: bool = True  # False: the archive has no list, and IDs are not checked
+    unusable: str | None = None
+
+
+def wikidata_list(archive: Archive) -> WikidataList:
+    path = archive.wikidata_path()
+    if path is None:
+        return WikidataList({}, given=False)
+    try:
+        return WikidataList(read_wikidata(path))
+    except WikidataUnusable as unusable:
+        return WikidataList({}, unusable=str(unusable))
+
+
 def wikidata_findings(
-    shown: str, line: int, wikidata_id: str, names: set[str], confirmed: dict[str, str]
+    shown: str, line: int, wikidata_id: str, names: set[str], wikidata: WikidataList
 ) -> list[Finding]:
     """A Wikidata ID is one the archive's wikidata.csv confirms for this actor's name or an alias."""
+    if wikidata.unusable is not None:
+        return [
+            Finding(
+                shown,
+                line,
+                "wikidata_id",
+                "wikidata-unconfirmed",
+                f"{wikidata_id} cannot be confirmed: the archive's wikidata.csv {wikidata.unusable}",
+                "make the archive's wikidata.csv a UTF-8 CSV with the columns name and wikidata_id, or leave wikidata_id empty",
+                LAYER,
+            )
+        ]
+    confirmed = wikidata.confirmed
     if wikidata_id not in confirmed:
         return [
             Finding(
@@ -321,8 +355,43 @@ def _titles(run, texts, sources) -> None:
                 run.findings.add(finding)
 
 
-def _wikidata(path) -> dict[str, str] | None:
-    if path is None:
-        return None
-    with path.open(encoding="utf-8", newline="") as handle:
-        return {row["wikidata_id"]: row["name"] for row in csv.DictReader(handle)}
+def date_text_quoted(date_text: str, text: str, body_start: int | None, body_end: int | None) -> bool:
+    """The date wording stands, as whole words, in the article body of a source that attests the row."""
+    return whole_words_in(date_text, text, body_start or 0, body_end if body_start is not None else None)
+
+
+def date_text_finding(shown: str, line: int, date_text: str, source_ids: list[str]) -> Finding:
+    """A row whose `date_text` is in the body of none of the archived sources attesting it."""
+    return Finding(
+        shown,
+        line,
+        "date_text",
+        "date-text-not-quoted",
+        f"the date_text {shorten(date_text)} is not in the article text of {', '.join(repr(s) for s in source_ids)}",
+        "copy the source's own words for the date (its dateline counts); what you inferred goes to "
+        "date_resolved_against, and date_text stays empty where the source has no words for the date",
+        LAYER,
+    )
+
+
+def _date_texts(run, texts, sources) -> None:
+    """The date wording of statements and events is the source's: whole words of the article body of
+    an archived source that attests the row."""
+    attesting: dict[tuple[str, str], list[str]] = {}
+    for attestation, _line in run.models.get("attestations", []):
+        if attestation.source_id not in texts:
+            continue
+        for table, row_id in (("statements", attestation.statement_id), ("events", attestation.event_id)):
+            if row_id is not None:
+                attesting.setdefault((table, row_id), []).append(attestation.source_id)
+    for table, key in (("statements", "statement_id"), ("events", "event_id")):
+        shown = run.tables[table].shown
+        for row, line in run.models.get(table, []):
+            cited = sorted(set(attesting.get((table, getattr(row, key)), [])))
+            if row.date_text is None or not cited:
+                continue
+            if not any(
+                date_text_quoted(row.date_text, texts[s], sources[s][0].body_char_start, sources[s][0].body_char_end)
+                for s in cited
+            ):
+                run.findings.add(date_text_finding(shown, line, row.date_text, cited))
