@@ -637,7 +637,7 @@ async def download(request, datasette):
 
 async def home_facts(datasette, request) -> dict:
     """What the home page says: which data this is, how big (as `claims validate` counts it, the
-    data apart from the ID history), the downloads, the citation and where to start."""
+    data apart from the history of IDs and releases), the downloads, the citation and where to start."""
     db = datasette.get_database(DATABASE)
     # the build's inspect file counted the rows once; counting again would scan millions of rows per view
     counted = ((datasette.inspect_data or {}).get(DATABASE) or {}).get("tables", {})
