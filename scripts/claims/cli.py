@@ -868,23 +868,35 @@ def _chars(value: str | None) -> tuple[int, int] | None:
     return int(start), int(end)
 
 
-def _report(draft: add.Draft, data_dir: Path, archive: Location | None, dry_run: bool) -> None:
-    """Print the drafted rows and the notes; unless a dry run, write them and print the checks'
-    findings on them. Exits 1 if there are findings on the rows written."""
+def _add(draft_rows: Callable[[], add.Draft], data_dir: Path, archive: Location | None, dry_run: bool) -> None:
+    """Draft the rows (`draft_rows`) and print them with the notes; unless a dry run, write them —
+    drafted and written under the data folder's lock, so that concurrent runs take different IDs —
+    and print the checks' findings on them. Exits 1 if there are findings on the rows written, 2
+    (one line saying what to fix) if the rows cannot be drafted or written."""
+    try:
+        if dry_run:
+            draft, written = draft_rows(), None
+        else:
+            with add.locked(data_dir):
+                draft = draft_rows()
+                written = add.write(data_dir, archive, draft)
+    except add.AddProblem as problem:
+        raise click.UsageError(str(problem)) from None
     for note in draft.notes:
         click.echo(f"note: {note}", err=True)
-    if dry_run:
+    if written is None:
         for table, new in draft.rows.items():
             for row in new:
                 click.echo(f"{os.path.relpath(data_dir / f'{table}.csv')}: {add.csv_line(row)}")
         return
-    written = add.write(data_dir, archive, draft)
     for table, new in draft.rows.items():
         path = os.path.relpath(data_dir / f"{table}.csv")
         for row, line in zip(new, written.rows[table]):
             click.echo(f"{path}:{line}: {add.csv_line(row)}")
     for changed, what in written.reformatted.items():
         click.echo(f"reformatted {os.path.relpath(changed)}: {'; '.join(what)}", err=True)
+    for unchanged, why in written.not_written.items():
+        click.echo(f"not reformatted {os.path.relpath(unchanged)}: {why}", err=True)
     if written.coverage_updated:
         click.echo(f"updated {os.path.relpath(data_dir / coverage.CHECKLIST_NAME)}", err=True)
     for finding in written.findings:
@@ -978,8 +990,8 @@ def add_statement_command(
 ) -> None:
     data_dir = _data_dir(data_dir)
     archive = _required_archive(archive_location)
-    try:
-        draft = add.draft_statement(
+    _add(
+        lambda: add.draft_statement(
             data_dir,
             archive,
             source_id,
@@ -990,10 +1002,11 @@ def add_statement_command(
             not no_suggested_mentions,
             date_against,
             _asker(no_input),
-        )
-    except add.AddProblem as problem:
-        raise click.UsageError(str(problem)) from None
-    _report(draft, data_dir, archive, dry_run)
+        ),
+        data_dir,
+        archive,
+        dry_run,
+    )
 
 
 @_source_words_command(
@@ -1017,13 +1030,14 @@ def add_event_command(
 ) -> None:
     data_dir = _data_dir(data_dir)
     archive = _required_archive(archive_location)
-    try:
-        draft = add.draft_event(
+    _add(
+        lambda: add.draft_event(
             data_dir, archive, source_id, words, _chars(chars), _given(columns), date_against, _asker(no_input)
-        )
-    except add.AddProblem as problem:
-        raise click.UsageError(str(problem)) from None
-    _report(draft, data_dir, archive, dry_run)
+        ),
+        data_dir,
+        archive,
+        dry_run,
+    )
 
 
 @add_group.command("actor")
@@ -1040,11 +1054,9 @@ def add_actor_command(
     the source's own characters, from the article body of --role-source."""
     data_dir = _data_dir(data_dir)
     archive = _archive(archive_location)
-    try:
-        draft = add.draft_actor(data_dir, archive, name, _given(columns), _asker(no_input))
-    except add.AddProblem as problem:
-        raise click.UsageError(str(problem)) from None
-    _report(draft, data_dir, archive, dry_run)
+    _add(
+        lambda: add.draft_actor(data_dir, archive, name, _given(columns), _asker(no_input)), data_dir, archive, dry_run
+    )
 
 
 @cli.command("review")
