@@ -160,3 +160,14 @@ def test_a_cut_quote_shows_where_it_parts_from_the_excerpt(dataset):
     assert finding.line == line
     typed, source = quote["text"][at - 10 : at] + "'" + quote["text"][at + 1 : at + 5], quote["text"][at - 10 : at + 5]
     assert typed in finding.message and source in finding.message, finding.message
+
+
+def test_where_words_part_from_the_source_names_the_characters_by_code_point():
+    """Look-alikes differ in the message: a non-breaking hyphen typed for a hyphen, a Cyrillic а
+    for a Latin a."""
+    from claims.validate.provenance import where_they_part
+
+    said = where_they_part("the two‑day talks", "and the two-day talks", "the excerpt")
+    assert "at '‑' (U+2011 NON-BREAKING HYPHEN)" in said and "'-' (U+002D HYPHEN-MINUS)" in said
+    said = where_they_part("Putin’s аide", "Putin’s aide", "the article")
+    assert "U+0430 CYRILLIC SMALL LETTER A" in said and "U+0061 LATIN SMALL LETTER A" in said
