@@ -749,10 +749,29 @@ def coverage_command(
     type=click.Choice(["text", "github", "sarif"]),
     default="text",
     show_default=True,
-    help="text: each problem as FILE:LINE: column: [rule] message, with a hint; github: each as a GitHub workflow annotation on its file and line (::error file=…,line=…,title=[rule]::…); sarif: one SARIF 2.1.0 log on standard output, for code scanning (the summary line goes to standard error).",
+    help=f"text: each problem as FILE:LINE: column: [rule] message, with a hint; github: each as a GitHub workflow annotation on its file and line (::error file=…,line=…,title=[rule]::…), the first {report.ANNOTATIONS_PER_STEP} only (GitHub shows no more a step), the rest as plain lines and a warning that counts them; sarif: one SARIF 2.1.0 log on standard output, for code scanning (the summary line goes to standard error).",
+)
+@click.option(
+    "--changed-since",
+    "base",
+    metavar="REF",
+    default=None,
+    help="List first the findings on the lines changed since this git revision (a pull request's base), then those in the files changed, then the rest.",
+)
+@click.option(
+    "--summary",
+    "summary_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also append every finding, how many were annotated, and the summary line to this file, in Markdown (a workflow's $GITHUB_STEP_SUMMARY).",
 )
 def check_command(
-    data_dir: Path | None, archive_location: Location | None, no_archive: bool, output_format: str
+    data_dir: Path | None,
+    archive_location: Location | None,
+    no_archive: bool,
+    output_format: str,
+    base: str | None,
+    summary_file: Path | None,
 ) -> None:
     """Run every check the pull-request workflow runs on the data: canonical form (fmt --check),
     generated files (generate --check), validation (every layer), coverage (data/COVERAGE.md).
@@ -760,15 +779,28 @@ def check_command(
     Lists each problem, then ends with one summary line that also says whether provenance was
     checked. Exits 0 when everything passes, 1 otherwise.
     """
-    result = check(_data_dir(data_dir), _archive(archive_location, no_archive), cli_reference=cli_reference())
     root = project.current().root
+    try:
+        changed = report.changed_lines(root, base) if base else {}
+    except report.RevisionUnknown as unknown:
+        raise click.BadParameter(str(unknown), param_hint="--changed-since") from None
+    result = check(_data_dir(data_dir), _archive(archive_location, no_archive), cli_reference=cli_reference())
+    steps = {id(finding): step.name for step in result.steps for finding in step.findings}
+    findings = report.pull_request_order(result.findings, root, changed)
     if output_format == "sarif":
-        click.echo(json.dumps(report.sarif(result.findings, root), ensure_ascii=False, indent=1))
+        click.echo(json.dumps(report.sarif(findings, root), ensure_ascii=False, indent=1))
+    elif output_format == "github":
+        for line in report.github_annotations(findings, root):
+            click.echo(line)
     else:
-        for step in result.steps:
-            for finding in step.findings:
-                shown = report.github_annotation(finding, root) if output_format == "github" else finding.format()
-                click.echo(shown if output_format == "github" else f"[{step.name}] {shown}")
+        for finding in findings:
+            click.echo(f"[{steps[id(finding)]}] {finding.format()}")
+    if summary_file is not None:
+        try:
+            with summary_file.open("a", encoding="utf-8") as summary:
+                summary.write(report.job_summary(findings, root, result.summary()))
+        except OSError as error:
+            raise click.BadParameter(f"cannot write {summary_file}: {error.strerror}", param_hint="--summary") from None
     click.echo(result.summary(), err=output_format == "sarif")
     sys.exit(0 if result.ok else 1)
 
