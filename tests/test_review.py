@@ -100,19 +100,19 @@ def test_since_marks_the_rows_a_pull_request_changes(tmp_path, dataset, needs_ar
 def test_what_the_data_says_is_escaped_on_the_page(dataset, needs_archive):
     """Markup in a statement's text, an actor's name, the source's title or a checklist's reason is
     shown as text, never run as markup."""
-    hostile = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
-    dataset.edit("statements", {"statement_id": "st-007"}, text=f"The text {hostile}")
-    dataset.edit("actors", {"actor_id": "steve-witkoff"}, name=f"Steve {hostile}")
-    dataset.edit("sources", {"source_id": FORTUNE}, title=f"The title {hostile}")
+    markup = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
+    dataset.edit("statements", {"statement_id": "st-007"}, text=f"The text {markup}")
+    dataset.edit("actors", {"actor_id": "steve-witkoff"}, name=f"Steve {markup}")
+    dataset.edit("sources", {"source_id": FORTUNE}, title=f"The title {markup}")
     checklist = dataset.dir / "COVERAGE.md"
     listed = coverage.read_checklists(checklist.read_text(encoding="utf-8"))[FORTUNE]
     reason = next(row.notes for row in listed if not row.rows)
     checklist.write_text(
-        checklist.read_text(encoding="utf-8").replace(reason, f"The reason {hostile}"), encoding="utf-8"
+        checklist.read_text(encoding="utf-8").replace(reason, f"The reason {markup}"), encoding="utf-8"
     )
     html = review.page(dataset.dir, needs_archive, FORTUNE)
     assert "<script>" not in html and "<img" not in html
-    shown = escape(hostile)
+    shown = escape(markup)
     for place in ("The text ", "Steve ", "The title ", "The reason "):
         assert place + shown in html, place
 

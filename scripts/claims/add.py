@@ -340,6 +340,7 @@ def excerpt(
 ) -> Excerpt:
     """The excerpt `words` (or `chars`) pick out of the article body of `source_id`: once, inside
     the body, or a problem that says why not."""
+    _table(data_dir, "sources")  # a sources table that cannot be read is said with its line, first
     try:
         text, (body_start, body_end) = archived_text(data_dir, location, source_id)
     except SourceProblem as problem:
@@ -1024,7 +1025,7 @@ def planned_files(data_dir: Path, archive: Location | None, draft: Draft) -> tup
         text = contents[attestations_csv].decode("utf-8")
         try:
             before, after = coverage.regenerated(data_dir, archive, list(csv.DictReader(io.StringIO(text, newline=""))))
-        except coverage.CoverageError as error:
+        except (coverage.CoverageError, OSError) as error:
             written.not_written[data_dir / coverage.CHECKLIST_NAME] = str(error)
         else:
             if after != before:

@@ -944,10 +944,13 @@ def _add(draft_rows: Callable[[], add.Draft], data_dir: Path, archive: Location 
 @cli.group("add")
 def add_group() -> None:
     """Draft rows from the source's own words: the excerpt and its offsets, the next free IDs,
-    names and dates found in it. Options give any column; what the words do not decide is left
-    empty and said (asked for on a terminal). Then the tables are put in canonical form, the
-    coverage checklist is updated, and the checks of the rows written are printed (exit 1 if
-    they have findings)."""
+    names and dates found in it. Options give any column; what the words do not decide beyond
+    doubt is left empty and said (asked for on a terminal): date words that may date another
+    clause, a name known only from context. Every file is checked before any is written, and all
+    are written or none (one claims add at a time per data folder; another waits). Then the tables
+    are in canonical form, the coverage checklist is up to date, and the checks of the rows
+    written are printed (exit 1 if they have findings; exit 2, one line, if the rows cannot be
+    drafted or written)."""
 
 
 def _source_words_command(name: str, table: str, help_text: str):
@@ -959,13 +962,16 @@ def _source_words_command(name: str, table: str, help_text: str):
                 click.argument("source_id"),
                 click.argument("words", required=False),
                 click.option(
-                    "--chars", default=None, metavar="START:END", help="The excerpt by its offsets instead of WORDS."
+                    "--chars",
+                    default=None,
+                    metavar="START:END",
+                    help="The excerpt by its offsets: instead of WORDS, or with them where they occur more than once (they must be the words there).",
                 ),
                 click.option(
                     "--date-against",
                     default=None,
                     metavar="EVENT_ID",
-                    help="Resolve relative date words (two days later, the day before) against this event's day.",
+                    help="Resolve the date words that count from an event (two days later, the day before, later that week) against this event's day; refused where there are none.",
                 ),
                 click.option("--dry-run", is_flag=True, help="Print the rows; write and check nothing."),
                 click.option("--no-input", is_flag=True, help="Never ask, even on a terminal."),
@@ -993,11 +999,13 @@ def _source_words_command(name: str, table: str, help_text: str):
     its attestation (excerpt, offsets) and its mentions, under the next free IDs.
 
     The speaker of an outlet_claim is the source's author, its date the article's date line; a
-    direct quote's text is the excerpt's quoted words joined with ' […] '. Date words of the
-    excerpt outside its quotations (Oct. 14, Tuesday, this month; two days later with
-    --date-against) give the date columns; without any, the statement is bounded by the source
-    that reports it. Entities named in both the text and the excerpt are mentioned, with their
-    words.""",
+    direct quote's text is the excerpt's quoted words joined with ' […] '. The date comes from the
+    date words that date the statement itself: next to its speech verb (said Tuesday, told
+    reporters Oct. 14) or opening its one sentence (On Oct. 29, …; Two days later, … with
+    --date-against); never words in a quotation. Other date words are offered (--date-text WORDS
+    takes them); without any, the statement is bounded by the source that reports it. Entities
+    the text and the excerpt name by name or alias are mentioned, with their words; one named only
+    by a role or a position's title is offered (--mention).""",
 )
 @click.option(
     "--mention",
@@ -1046,8 +1054,9 @@ def add_statement_command(
     "events",
     """Draft an event attested by WORDS (or --chars) of SOURCE_ID's article body: the event and its
     attestation. Its ID is made from its type, date and title unless --id gives one; its date
-    from the excerpt's date words, as for statements; the actors the excerpt names are listed for
-    data/event_participants.csv.""",
+    from the date words that open the excerpt's sentence or name the event (an Oct. 14 phone
+    call), not where the excerpt says it is still to come; the actors the excerpt names are
+    listed for data/event_participants.csv.""",
 )
 def add_event_command(
     source_id: str,
@@ -1082,8 +1091,9 @@ def add_event_command(
 def add_actor_command(
     name: str, dry_run: bool, no_input: bool, data_dir: Path | None, archive_location: Location | None, **columns: str
 ) -> None:
-    """Draft the actor NAME: its ID from the name unless --id gives one; a --role is quoted, with
-    the source's own characters, from the article body of --role-source."""
+    """Draft the actor NAME: its ID from the name unless --id gives one (a name already an actor's
+    name or alias, or without Latin letters, needs one); a --role is quoted, with the source's own
+    characters, from the article body of --role-source."""
     data_dir = _data_dir(data_dir)
     archive = _archive(archive_location)
     _add(
