@@ -80,6 +80,8 @@ EVENT_NOUN = re.compile(
 STILL_TO_COME = re.compile(
     r"(?i:\b(?:will|shall|won[’']t|going to|plans? to|planned|yet to|to be held|scheduled|expected to|set to|due to|upcoming)\b|[’']ll\b)"
 )
+# Date words `claims add` reads, as the notes name them.
+EXAMPLE_DATE_WORDS = ("Oct. 14", "Nov. 1–3", "Tuesday", "this month", "last week", "two days later")
 # How long `claims add` waits for another one writing to the same data folder.
 LOCK_WAIT_SECONDS = 60
 
@@ -575,10 +577,6 @@ def date_cells(
         "date_max": day.isoformat(),
         "date_resolved_against": f"not after the {source.described} of {found.source_id}, which reports it",
     }
-
-
-# Date words `claims add` reads, as the notes name them.
-EXAMPLE_DATE_WORDS = ("Oct. 14", "Nov. 1–3", "Tuesday", "this month", "last week", "two days later")
 
 
 # --- drafting ------------------------------------------------------------------------------------
