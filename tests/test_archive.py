@@ -65,6 +65,11 @@ def store(archive, tmp_path, monkeypatch):
     server.server_close()
 
 
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    """`claims ARGS` in a process of its own, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "claims", *args], capture_output=True, text=True)
+
+
 def fortune_sha(dataset) -> str:
     return dataset.row("sources", source_id=FORTUNE)["archive_sha256"]
 
@@ -344,3 +349,68 @@ def test_archive_add_refuses_what_is_not_a_text_capture(tmp_path, kind):
     result = CliRunner().invoke(cli, ["archive", "add", str(capture), "--archive", str(tmp_path / "a")])
     assert result.exit_code == 2, result.output
     assert not (tmp_path / "a").exists()
+
+
+@pytest.mark.parametrize("engine", ["reference", "fast"])
+def test_a_wikidata_list_the_store_serves_that_is_not_utf8_confirms_no_id(dataset, store, engine):
+    (store.folder / "wikidata.csv").write_bytes("name,wikidata_id\nZelens\xefkyi,Q3\n".encode("latin-1"))
+    run, findings = provenance_findings(dataset, store.url, engine)
+    lines = {
+        dataset.line_of("actors", actor_id=row["actor_id"]) for row in dataset.read("actors")[1] if row["wikidata_id"]
+    }
+    assert findings == {("actors.csv", line, "wikidata_id", "wikidata-unconfirmed") for line in lines}
+    assert all("is not valid UTF-8" in f.message for f in run.findings)
+
+
+def test_archive_pull_does_not_copy_an_unusable_wikidata_list(dataset, store, tmp_path):
+    (store.folder / "wikidata.csv").write_text("label,wikidata_id\n", encoding="utf-8")
+    result = run_cli("archive", "pull", str(tmp_path / "local"), "--data", str(dataset.dir), "--archive", store.url)
+    assert result.returncode == 1
+    assert "wikidata.csv has no column name" in result.stderr and "Traceback" not in result.stderr
+    assert (tmp_path / "local" / fortune_sha(dataset)).is_file() and not (tmp_path / "local" / "wikidata.csv").exists()
+
+
+def _sources_without_hashes(path):
+    path.write_text(path.read_text(encoding="utf-8").replace("archive_sha256", "sha", 1), encoding="utf-8")
+
+
+UNREADABLE_SOURCES = {
+    "missing": lambda path: path.unlink(),
+    "a folder": lambda path: (path.unlink(), path.mkdir()),
+    "without archive_sha256": _sources_without_hashes,
+    "not UTF-8": lambda path: path.write_bytes(path.read_bytes() + b"caf\xe9\n"),
+}
+
+
+@pytest.mark.parametrize("damage", UNREADABLE_SOURCES.values(), ids=UNREADABLE_SOURCES.keys())
+def test_archive_pull_with_unreadable_sources_says_what_to_fix(dataset, store, tmp_path, damage):
+    damage(dataset.path("sources"))
+    result = run_cli("archive", "pull", str(tmp_path / "local"), "--data", str(dataset.dir), "--archive", store.url)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and "this is a bug" not in result.stderr
+    assert "sources.csv" in result.stderr.strip().splitlines()[-1]
+
+
+def test_a_redirect_to_another_scheme_is_refused_and_said(dataset, monkeypatch):
+    class ToFtp(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(302)
+            self.send_header("Location", f"ftp://127.0.0.1:9{self.path}")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    redirecting = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ToFtp)
+    threading.Thread(target=redirecting.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{redirecting.server_address[1]}"
+        archive = Archive.open(base)
+        sha = fortune_sha(dataset)
+        assert archive.text(sha) is None
+        rule, why, hint = archive.why_missing(sha)
+        assert rule == "archive-unreachable" and f"redirected to ftp://127.0.0.1:9/{sha}" in why and "http(s)" in hint
+        assert "cannot reach" not in why
+    finally:
+        redirecting.shutdown()
+        redirecting.server_close()

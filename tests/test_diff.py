@@ -121,3 +121,49 @@ def test_adding_one_statement_with_its_evidence_passes_every_check(history, data
     assert result.exit_code == 0 and result.output.strip() == "statements +1; attestations +1"
     assert CliRunner().invoke(cli, ["fmt", "--check", "--data", str(dataset.dir)]).exit_code == 0
     assert [f.format() for f in dataset.validate().findings] == []
+
+
+def test_a_duplicated_row_shows_as_added(history, dataset):
+    """Validation catches the repeated key, but the summary reviewers read must not say nothing changed."""
+    path = dataset.path("statement_relations")
+    last = path.read_text(encoding="utf-8").splitlines()[-1]
+    path.write_text(path.read_text(encoding="utf-8") + last + "\n", encoding="utf-8")
+    diffs = diff(history, "HEAD")
+    assert summary_line(diffs) == "statement_relations +1"
+    assert "(its key is repeated)" in markdown(diffs, "HEAD", None)
+    git(history, "commit", "-q", "-am", "duplicate")
+    path.write_text("\n".join(path.read_text(encoding="utf-8").splitlines()[:-1]) + "\n", encoding="utf-8")
+    assert summary_line(diff(history, "HEAD")) == "statement_relations −1"
+
+
+def _not_utf8(path: Path) -> None:
+    path.write_bytes(path.read_bytes() + b"caf\xe9\n")
+
+
+def _folder(path: Path) -> None:
+    path.unlink()
+    path.mkdir()
+    (path / "inside.csv").write_text("x\n", encoding="utf-8")  # so that git keeps the folder
+
+
+@pytest.mark.parametrize("damage", [_not_utf8, _folder], ids=["not UTF-8", "a folder"])
+def test_an_unreadable_table_exits_1_saying_which_and_why(history, dataset, damage):
+    damage(dataset.path("actors"))
+    for head in ([], ["HEAD"]):  # in the working tree, then committed
+        if head:
+            git(history, "add", "-A")
+            git(history, "commit", "-q", "-m", "damaged")
+        result = CliRunner().invoke(cli, ["diff", "HEAD~1" if head else "HEAD", *head, "--repo", str(history)])
+        assert result.exit_code == 1, result.output
+        line = result.output.strip().splitlines()[-1]
+        assert line.startswith("claims diff: data/actors.csv") and "Traceback" not in result.output
+
+
+def test_a_committed_link_that_loops_exits_1(history, dataset):
+    path = dataset.path("actors")
+    path.unlink()
+    path.symlink_to("actors.csv")
+    git(history, "add", "-A")
+    git(history, "commit", "-q", "-m", "a link to itself")
+    result = CliRunner().invoke(cli, ["diff", "HEAD~1", "HEAD", "--repo", str(history)])
+    assert result.exit_code == 1 and "is a link that loops" in result.output

@@ -234,12 +234,6 @@ def _both_engines(dataset) -> dict[str, set]:
     return found
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug (hostile tester, 2026-11-30): the byte scan counts quotes to tell padding outside "
-    "quotes from text inside them; one stray quote flips the count. Treating every blank next to a "
-    'quote as ambiguous fixes it but sends files whose text says `, "` to the slow reference reader.',
-)
 def test_a_stray_quote_does_not_hide_a_padded_quote_later_in_the_file(dataset):
     """One unquoted `"` inside a cell (both readers accept it) flips the quote count that tells
     padding outside quotes from text inside them, and DuckDB reads ` "Yuri Ushakov"` otherwise."""

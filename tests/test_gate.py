@@ -104,6 +104,12 @@ def _outside(path: Path) -> None:
     path.symlink_to("/etc/passwd")
 
 
+def _into_a_subfolder(path: Path) -> None:
+    (path.parent / "sub").mkdir()
+    path.rename(path.parent / "sub" / path.name)
+    path.symlink_to(Path("sub") / path.name)
+
+
 def _unreadable(path: Path) -> None:
     path.chmod(0)
 
@@ -114,6 +120,7 @@ ODD_FILES = {
     "dangling-link": _dangling,
     "looping-link": _loop,
     "link-out-of-data": _outside,
+    "link-into-a-subfolder": _into_a_subfolder,
 }
 if os.getuid() != 0:  # root reads any file
     ODD_FILES["no-permission"] = _unreadable
@@ -128,6 +135,13 @@ def test_an_odd_file_is_a_finding_in_every_engine(dataset, kind):
         code, output = cli_exit(dataset, "--engine", engine)
         assert code == 1, output
         assert "root:" not in output  # nothing of a file outside the data is printed
+
+
+def test_a_link_to_a_file_in_the_same_folder_is_read(dataset):
+    path = dataset.path("actors")
+    path.rename(path.with_name("actors-as-curated.csv"))
+    path.symlink_to("actors-as-curated.csv")
+    assert both(dataset) == []
 
 
 def test_a_file_that_fails_while_read_is_a_finding(dataset, monkeypatch):

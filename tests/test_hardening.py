@@ -6,10 +6,13 @@ The tests take a `hardened_server` fixture; tests/test_deploy.py imports them an
 against the deployable bundle's own serve command.
 """
 
+import asyncio
+import http.client
 import sqlite3
 import time
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -50,10 +53,29 @@ HOSTILE_PATHS = {
     "through-missing-keys": "/claims/statements?_through=" + urllib.parse.quote('{"table": "x"}'),
     "in-not-json": "/claims/statements.json?statement_id__in=" + urllib.parse.quote("["),
     "size-too-big": "/claims/statements.json?_size=100000",
-    "fts-syntax": "/claims/statements.json?_search=" + urllib.parse.quote('"'),
+    # a raw search is FTS5's own syntax (a search box's text is escaped: a lone quote there finds nothing)
+    "fts-syntax": "/claims/statements.json?_searchmode=raw&_search=" + urllib.parse.quote('"'),
     # Datasette 0.65 answered 500 for hiding the column the page is sorted by (default or asked)
     "nocol-default-sort": "/claims/statements?_nocol=date_order",
     "nocol-asked-sort": "/claims/statements?_sort=speaker_id&_nocol=speaker_id",
+    # filter values SQLite cannot bind (a 500, "type 'dict' is not supported", in Datasette 0.65)
+    "in-objects": "/claims/statements.json?speaker_id__in=" + urllib.parse.quote("[{}]"),
+    "in-nested-list": "/claims/statements.json?speaker_id__in=" + urllib.parse.quote("[[1]]"),
+    "in-nested-5000-deep": "/claims/statements.json?speaker_id__in=" + urllib.parse.quote("[" * 5000 + "]" * 5000),
+    # a CSV export of a query that fails: 200 with an empty body, or a 500 past the time limit, before
+    "csv-missing-table": "/claims.csv?sql=" + urllib.parse.quote("select * from nonexistent"),
+    "csv-denied-function": "/claims.csv?sql=" + urllib.parse.quote("select randomblob(3)"),
+    "csv-past-the-time-limit": "/claims.csv?sql=" + urllib.parse.quote(HOSTILE_SQL["runaway-recursion"]),
+    # full-text searches of 15,000 words: FTS5 holds an iterator a word (the server grew by 100 MB)
+    "search-15000-words": "/claims/search.json?q=" + urllib.parse.quote("the " * 15000),
+    "table-search-15000-words": "/claims/statements.json?_search=" + urllib.parse.quote("the " * 15000),
+    "raw-search-15000-words": "/claims/statements.json?_searchmode=raw&_search=" + urllib.parse.quote("the " * 15000),
+    # a MATCH of 40,000 terms built in SQL: past SQLite's heap bound
+    "sql-match-40000-terms": "/claims.json?sql="
+    + urllib.parse.quote(
+        "select count(*) from statements_fts where statements_fts match (select group_concat('the', ' ') from "
+        "(with recursive r(i) as (select 1 union all select i + 1 from r where i < 40000) select i from r))"
+    ),
 }
 
 
@@ -71,8 +93,8 @@ def hardened_server(curated_db):  # noqa: F811 - the imported fixture
     running.stop()
 
 
-def fetch(url: str, timeout: float = 30) -> tuple[int, dict, bytes, float]:
-    """(status, headers, body, seconds) of one GET."""
+def fetch(url: str | urllib.request.Request, timeout: float = 30) -> tuple[int, dict, bytes, float]:
+    """(status, headers, body, seconds) of one request (a GET, given a URL)."""
     started = time.monotonic()
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
@@ -271,6 +293,158 @@ def test_the_site_notes_state_the_bounds():
     ):
         assert f"{value:,}" in readme, value
     assert f"{hardening.MAX_SERVER_RSS_MB} MB" in readme
+    assert f"at most {hardening.MAX_SEARCH_WORDS} words" in readme
+    assert f"bounded at {hardening.MAX_SQLITE_HEAP_MB} MB" in readme
+    assert "looks at the clock twenty times" in readme and hardening.TIME_CHECKS == 20
     assert all(
         name in readme for name in hardening.DENIED_FUNCTIONS if name in {"fts3_tokenizer", "randomblob", "zeroblob"}
     )
+
+
+BLANK_SEARCHES = [" ", "\t", '"', '""', "\u3000", "\x00"]
+
+
+@pytest.mark.parametrize(
+    "blank", BLANK_SEARCHES, ids=["space", "tab", "quote", "two-quotes", "ideographic-space", "nul"]
+)
+def test_a_blank_search_finds_nothing(hardened_server, blank):
+    """A search box left blank is an empty result, not FTS5's syntax error."""
+    q = urllib.parse.quote(blank)
+    for path in (f"/claims/search.json?_shape=array&q={q}", f"/claims/statements.json?_shape=array&_search={q}"):
+        status, _headers, body, _ = fetch(hardened_server.url + path)
+        assert (status, body) == (200, b"[]"), (path, body[:200])
+    status, _headers, body, _ = fetch(hardened_server.url + f"/claims/search.csv?q={q}")
+    assert status == 200 and body.decode().splitlines() == [
+        "statement_id,speaker,date,date_text,statement_type,text,excerpt,source_id"
+    ]
+
+
+def test_a_search_of_many_words_says_how_many_it_takes(hardened_server):
+    words = " ".join(["peace"] * (hardening.MAX_SEARCH_WORDS + 1))
+    status, _headers, body, _ = fetch(hardened_server.url + "/claims/search.json?q=" + urllib.parse.quote(words))
+    assert status == 400 and f"at most {hardening.MAX_SEARCH_WORDS} words".encode() in body
+    words = " ".join(["peace"] * hardening.MAX_SEARCH_WORDS)
+    assert fetch(hardened_server.url + "/claims/search.json?q=" + urllib.parse.quote(words))[0] == 200
+
+
+def resident_now_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def test_memory_a_large_match_took_goes_back(hardened_server):
+    """A MATCH of 15,000 terms (about 40 MB of SQLite's heap, under its bound) answers, and the
+    server shrinks back after it (glibc alone kept the freed memory in the SQL thread's arena)."""
+    fetch(hardened_server.url + ORDINARY_PAGE)
+    before = resident_now_mb(hardened_server.process.pid)
+    sql = "select count(*) as n from statements_fts where statements_fts match :q"
+    path = "/claims.json?_shape=array&sql=" + urllib.parse.quote(sql) + "&q=" + urllib.parse.quote("the " * 15000)
+    status, _headers, body, _ = fetch(hardened_server.url + path)
+    assert status == 200, body[:300]
+    fetch(hardened_server.url + ORDINARY_PAGE)  # memory is given back after a response
+    assert resident_now_mb(hardened_server.process.pid) < before + hardening.FreedMemory.GROWTH_MB
+
+
+def test_failed_exports_and_bad_filters_print_no_traceback(curated_db):  # noqa: F811
+    """The requests that were 500s answer 4xx with their reason, and the server log has no traceback
+    (a refusal inside escape_fts or printf printed one too)."""
+    running = Server(curated_db)
+    try:
+        for name in ("in-objects", "in-nested-5000-deep", "csv-missing-table", "csv-past-the-time-limit"):
+            status, _headers, body, _ = fetch(running.url + HOSTILE_PATHS[name])
+            assert status == 400, (name, body[:300])
+        assert b"no such table: nonexistent" in fetch(running.url + HOSTILE_PATHS["csv-missing-table"])[2]
+        for path in ("/claims/search", "/claims/statements", "/claims/statements_by_actor"):
+            request = urllib.request.Request(running.url + path, data=b"q=peace", method="POST")
+            status = fetch(request)[0]
+            assert status == 405, (path, status)
+        words = urllib.parse.quote(" ".join(["a"] * (hardening.MAX_SEARCH_WORDS + 1)))
+        for sql in ("select escape_fts(:q)", "select printf('%.*c', 5000, 'x')"):
+            assert fetch(running.url + "/claims.json?sql=" + urllib.parse.quote(sql) + "&q=" + words)[0] == 400
+    finally:
+        running.stop()
+    log = running.process.stderr.read()
+    assert "Traceback" not in log and "Caught this error" not in log, log[-2000:]
+
+
+def get_from(url: str, source: str, timeout: float = 60) -> tuple[int, float]:
+    """(status, seconds) of one GET sent from the local address `source` (another client)."""
+    parts = urllib.parse.urlsplit(url)
+    started = time.monotonic()
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout, source_address=(source, 0))
+    try:
+        connection.request("GET", parts.path + ("?" + parts.query if parts.query else ""))
+        response = connection.getresponse()
+        response.read()
+    finally:
+        connection.close()
+    return response.status, time.monotonic() - started
+
+
+def test_one_clients_slow_queries_leave_a_thread_to_other_clients(hardened_server):
+    """Nine queries of one client that each run to the 2 s limit hold at most all SQL threads but
+    one: another client's pages are answered meanwhile (they waited 2 s or more for a thread)."""
+    slow = hardened_server.url + "/claims.json?sql=" + urllib.parse.quote(HOSTILE_SQL["runaway-recursion"])
+    with ThreadPoolExecutor(9) as pool:
+        hostile = [pool.submit(get_from, slow, "127.0.0.1") for _ in range(9)]
+        time.sleep(0.5)
+        ordinary = [get_from(hardened_server.url + "/claims/statements/st-007.json", "127.0.0.2") for _ in range(5)]
+        answers = [future.result() for future in hostile]
+    assert {status for status, _ in answers} == {400}
+    assert all(status == 200 and seconds < 1.5 for status, seconds in ordinary), ordinary
+
+
+def test_a_client_holds_at_most_its_share_of_the_sql_threads():
+    """ClientShares: one client runs at most `per_client` at once, in order; another is not held
+    up; nothing is remembered once a client's queries are done."""
+    shares = hardening.ClientShares(per_client=2)
+    running = {"a": 0, "b": 0}
+    most = {"a": 0, "b": 0}
+
+    async def query(client, seconds):
+        async with shares.share(client):
+            running[client] += 1
+            most[client] = max(most[client], running[client])
+            await asyncio.sleep(seconds)
+            running[client] -= 1
+
+    async def scene():
+        hostile = [asyncio.create_task(query("a", 0.05)) for _ in range(9)]
+        await asyncio.sleep(0.01)
+        started = time.monotonic()
+        await query("b", 0)
+        waited = time.monotonic() - started
+        await asyncio.gather(*hostile)
+        return waited
+
+    waited = asyncio.run(scene())
+    assert most == {"a": 2, "b": 1} and waited < 0.04
+    assert shares.held == {} and shares.users == {}
+
+
+def test_queries_look_at_the_clock_a_few_times_over_their_limit(monkeypatch):
+    """A 10 ms facet looks at the clock about TIME_CHECKS times (Datasette: after every SQLite
+    instruction), and a runaway query still stops near its limit."""
+    import datasette.utils
+
+    looks = []
+    real = time.perf_counter
+
+    def counted():
+        looks.append(1)
+        return real()
+
+    conn = sqlite3.connect(":memory:")
+    runaway = "with recursive n(i) as (select 1 union all select i + 1 from n) select count(*) from n"
+    monkeypatch.setattr(hardening.time, "perf_counter", counted)
+    started = real()
+    with pytest.raises(sqlite3.OperationalError, match="interrupted"), hardening.time_limit(conn, 10):
+        conn.execute(runaway).fetchall()
+    stopped_after, ours = real() - started, len(looks)
+    looks.clear()
+    with pytest.raises(sqlite3.OperationalError), datasette.utils.sqlite_timelimit(conn, 10):
+        conn.execute(runaway).fetchall()
+    assert ours < 10 * hardening.TIME_CHECKS < len(looks)
+    assert stopped_after < 0.5

@@ -3,6 +3,10 @@
 import shutil
 
 import pytest
+from click.testing import CliRunner
+
+from claims.cli import cli
+from claims.validate import validate
 
 FORTUNE = "fortune-2025-11-25-witkoff-advised-russia"
 
@@ -160,6 +164,44 @@ def test_a_cut_quote_shows_where_it_parts_from_the_excerpt(dataset):
     assert finding.line == line
     typed, source = quote["text"][at - 10 : at] + "'" + quote["text"][at + 1 : at + 5], quote["text"][at - 10 : at + 5]
     assert typed in finding.message and source in finding.message, finding.message
+
+
+def _folder_named_wikidata(path):
+    path.unlink()
+    path.mkdir()
+
+
+# A wikidata.csv that the archive has but that cannot be read as the list of confirmed IDs.
+UNUSABLE_WIKIDATA = {
+    "without the name column": lambda path: path.write_text("label,wikidata_id\nSteve Witkoff,Q1\n", encoding="utf-8"),
+    "not UTF-8": lambda path: path.write_bytes(path.read_bytes() + "Zelens\xefkyi,Q2\n".encode("latin-1")),
+    "broken quoting": lambda path: path.write_bytes(path.read_bytes() + b'"Unclosed,Q3\n'),
+    "a short record": lambda path: path.write_bytes(path.read_bytes() + b"Q4\n"),
+    "a folder": _folder_named_wikidata,
+}
+
+
+@pytest.mark.parametrize("damage", UNUSABLE_WIKIDATA.values(), ids=UNUSABLE_WIKIDATA.keys())
+def test_an_unusable_wikidata_list_confirms_no_id_in_either_engine(dataset, tmp_path, archive, damage):
+    """Every actor with a Wikidata ID gets the same finding from both engines (no internal error),
+    saying what is wrong with the list; the command exits 1."""
+    copy = tmp_path / "archive-copy"
+    shutil.copytree(archive, copy)
+    damage(copy / "wikidata.csv")
+    dataset.archive = copy
+    with_ids = [row["actor_id"] for row in dataset.read("actors")[1] if row["wikidata_id"]]
+    assert with_ids
+    found = {}
+    for engine in ("reference", "fast"):
+        run = validate(dataset.dir, copy, layers=("structure", "rows", "integrity", "provenance"), engine=engine)
+        found[engine] = sorted((f.line, f.column, f.rule, f.message) for f in run.findings)
+    assert found["fast"] == found["reference"]
+    assert [(line, rule) for line, _column, rule, _message in found["fast"]] == [
+        (dataset.line_of("actors", actor_id=actor), "wikidata-unconfirmed") for actor in with_ids
+    ]
+    assert all("cannot be confirmed: the archive's wikidata.csv " in message for *_rest, message in found["fast"])
+    result = CliRunner().invoke(cli, ["validate", "--data", str(dataset.dir), "--archive", str(copy)])
+    assert result.exit_code == 1 and "internal-error" not in result.output
 
 
 def test_where_words_part_from_the_source_names_the_characters_by_code_point():

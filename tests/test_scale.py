@@ -154,3 +154,24 @@ def test_a_step_s_figures_are_read_past_duckdb_s_progress_bar():
         ' 99% ▕███▌▏ (<1 second remaining)\r 100% ▕████▏ (00:00:02.54 elapsed)     \n{"rows": 4823943, "problems": 0}\n'
     )
     assert bench.last_json(out) == {"rows": 4823943, "problems": 0}
+
+
+def test_the_load_test_target_is_no_errors_and_a_p95_bound():
+    def targets(p95: float, errors: int) -> str:
+        validate = bench.Measure("claims validate", 1_000_000, 4_823_943, 24.4, 1790, "", {})
+        load = bench.Measure(
+            "Datasette load test",
+            1_000_000,
+            4_823_943,
+            10.5,
+            None,
+            "",
+            {"p50_ms": 326, "p95_ms": p95, "errors": errors},
+        )
+        return next(line for line in bench.targets([validate, load]) if "load test" in line)
+
+    assert targets(480, 0).endswith(f"(target 0 errors, p95 ≤ {bench.LOAD_P95_MS} ms) — met")
+    assert targets(1149, 0).endswith("— missed: p95 by 2.30×")
+    assert targets(300, 2).endswith("— missed: 2 errors")
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"zero errors and a p95 of at most {bench.LOAD_P95_MS} ms" in readme

@@ -2,7 +2,7 @@
 
 import pytest
 
-from claims.validate import validate
+from claims.validate import fast, validate
 
 
 def test_curated_data_has_no_structure_findings(dataset):
@@ -159,3 +159,36 @@ def test_invalid_utf8_anywhere_in_a_cell_is_found_by_both_engines(dataset, seque
         found[engine] = {(f.line, f.rule) for f in run.findings if f.path.endswith("places.csv")}
     assert any(rule == "encoding" for _line, rule in found["fast"])
     assert found["fast"] == found["reference"]
+
+
+# Where the fast engine's reader (DuckDB) and the reference's (Python's csv) may part: any quote
+# that is not part of a well-formed quoted cell sends the file to the reference reader.
+QUOTES = {
+    "quoted cells with commas and doubled quotes": (b'a,"b, ""c""",d\n', False),
+    "a quoted cell over two lines": (b'a,"multi\nline",d\n', False),
+    "an empty quoted cell": (b'"",x\n', False),
+    "a cell that is one quote": (b'x,""""\n', False),
+    'text that says , " inside a quoted cell': (b'x,"He said, ""no"", then left"\n', False),
+    "a quote inside an unquoted cell": (b'a,b"c,d\n', True),
+    "a blank before an opening quote": (b'a, "b",c\n', True),
+    "a blank after a closing quote": (b'a,"b" ,c\n', True),
+    "text after a closing quote": (b'a,"b"c,d\n', True),
+    "a quoted cell never closed": (b'a,"unclosed\n', True),
+}
+
+
+@pytest.mark.parametrize("chunk, out_of_place", QUOTES.values(), ids=QUOTES.keys())
+def test_a_quote_out_of_place_is_found(chunk, out_of_place):
+    assert fast.quote_out_of_place(chunk) is out_of_place
+
+
+def test_the_byte_scan_reads_whole_quoted_cells_across_its_chunks(tmp_path, monkeypatch):
+    """Chunks end outside quoted cells, so a cell over many lines is never cut; and a stray quote
+    early in the file cannot hide a padded quote in a later chunk (counting quotes could)."""
+    monkeypatch.setattr(fast, "CHUNK", 16)
+    path = tmp_path / "t.csv"
+    path.write_bytes(b'id,text\n1,"one\n, ""two""\nthree"\n2,"x, ""y"""\n')
+    facts = fast.byte_scan(path)
+    assert not facts["ambiguous"] and facts["newlines"] == 5 and facts["final_newline"]
+    path.write_bytes(b'id,text\n1,5" tall\n' + b"2,plain\n" * 20 + b'3, "padded"\n')
+    assert fast.byte_scan(path)["ambiguous"]

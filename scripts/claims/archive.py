@@ -13,7 +13,9 @@ Offsets into an archived text count Unicode code points of the UTF-8-decoded fil
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import math
 import os
 import shutil
@@ -44,6 +46,7 @@ TIMEOUT_VARIABLE = "CLAIMS_ARCHIVE_TIMEOUT"
 DEFAULT_TIMEOUT = 30.0  # seconds for one whole file, not per read
 MAX_FILE_BYTES = 256 << 20  # a capture larger than this is not one: the store is misbehaving
 WIKIDATA = "wikidata.csv"
+WIKIDATA_COLUMNS = ("name", "wikidata_id")
 PUBLISH_HINT = "a maintainer publishes the capture to the store (CONTRIBUTING.md, 'Publish a capture')"
 
 Location = Path | str  # a local folder, or the base URL of a store
@@ -108,10 +111,13 @@ def store_timeout() -> float:
 
 
 class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow a store's redirects, but never carry its bearer token to another origin (scheme,
-    host, port): urllib alone copies the Authorization header to wherever a redirect points."""
+    """Follow a store's redirects, only to http(s) (urllib alone follows one to ftp://), and never
+    carry its bearer token to another origin (scheme, host, port): urllib alone copies the
+    Authorization header to wherever a redirect points."""
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if urllib.parse.urlsplit(newurl).scheme.lower() not in ("http", "https"):
+            raise _RedirectRefused(f"{req.full_url} redirected to {newurl}, which is not an http(s) address")
         new = super().redirect_request(req, fp, code, msg, headers, newurl)
         if new is not None:
             old, to = urllib.parse.urlsplit(req.full_url), urllib.parse.urlsplit(newurl)
@@ -193,9 +199,10 @@ class Archive:
         )
 
     def wikidata_path(self) -> Path | None:
-        """The archive's list of confirmed Wikidata IDs, or None if it has none."""
+        """The archive's list of confirmed Wikidata IDs, or None if it has none (a folder or a
+        broken link of that name is there: `read_wikidata` says why it cannot be used)."""
         path = self.root / WIKIDATA
-        return path if path.is_file() else None
+        return path if path.exists() or path.is_symlink() else None
 
 
 @dataclass
@@ -259,6 +266,12 @@ class StoreArchive(Archive):
         try:
             with _OPENER.open(request, timeout=self.timeout) as response:
                 return self._read_bounded(response, url)
+        except _RedirectRefused as problem:
+            self.store_problem = (
+                "archive-unreachable",
+                str(problem),
+                "a store is read over http(s) only: check its redirects, or its address in $CLAIMS_ARCHIVE",
+            )
         except _TooSlowOrTooBig as problem:
             self.store_problem = (
                 "archive-unreachable",
@@ -318,6 +331,10 @@ class _TooSlowOrTooBig(Exception):
     pass
 
 
+class _RedirectRefused(Exception):
+    pass
+
+
 def _write_atomically(folder: Path, name: str, data: bytes) -> Path:
     """Write folder/name whole or not at all, so that a reader never sees half a file."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -368,6 +385,46 @@ def add(capture: Path, folder: Path, body_from: str | None = None, body_to: str 
     target = folder / sha256
     shutil.copyfile(capture, target)
     return Added(sha256, target, True, len(text), body)
+
+
+class WikidataUnusable(ValueError):
+    """The archive's wikidata.csv is there but cannot be read as the list of confirmed IDs; the
+    message says why, as a predicate of the file ("is not valid UTF-8 …")."""
+
+
+def read_wikidata(path: Path) -> dict[str, str]:
+    """The confirmed Wikidata IDs listed at `path` (a UTF-8 CSV with the columns name and
+    wikidata_id), each with the name it is confirmed for."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise WikidataUnusable("is not a regular file (a folder, a device or a pipe)")
+        raw = path.read_bytes()
+    except OSError as error:
+        raise WikidataUnusable(f"cannot be read: {error.strerror or error}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise WikidataUnusable(f"is not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})") from None
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
+    try:
+        header = next(reader, [])
+        missing = [name for name in WIKIDATA_COLUMNS if name not in header]
+        if missing:
+            raise WikidataUnusable(
+                f"has no column {' or '.join(missing)} (its header is {','.join(header)!r}; it needs {','.join(WIKIDATA_COLUMNS)})"
+            )
+        name, wikidata_id = (header.index(column) for column in WIKIDATA_COLUMNS)
+        confirmed = {}
+        for record in reader:
+            if record and len(record) != len(header):
+                raise WikidataUnusable(
+                    f"has a record of {len(record)} cells for {len(header)} columns (line {reader.line_num})"
+                )
+            if record:
+                confirmed[record[wikidata_id]] = record[name]
+    except csv.Error as error:
+        raise WikidataUnusable(f"has broken CSV quoting ({error}, line {reader.line_num})") from None
+    return confirmed
 
 
 def straighten(text: str) -> str:

@@ -226,6 +226,7 @@ SINGLE_PAGES = {
     "Datasette search": "/claims/search?q=ceasefire+number+7",
     "Datasette canned query": "/claims/statements_by_actor?speaker=actor-000003&addressee=",
 }
+LOAD_P95_MS = 500  # the load test's target: no errors, and 95% of the requests within this
 LOAD_MIX = (
     "/claims/statements",
     "/claims/statements?_next=50",
@@ -534,9 +535,12 @@ def targets(results: list[Measure]) -> list[str]:
                 )
         load = find(results, "Datasette load test", biggest)
         if load:
+            p95, errors = load.extra["p95_ms"], load.extra["errors"]
+            missed = [f"{errors} errors"] if errors else []
+            missed += [f"p95 by {p95 / LOAD_P95_MS:.2f}×"] if p95 > LOAD_P95_MS else []
             out.append(
-                f"- {biggest:,}: Datasette load test, 200 requests 8 at a time: p50 {load.extra['p50_ms']:.0f} ms, p95 {load.extra['p95_ms']:.0f} ms, "
-                f"{load.extra['errors']} errors (target 0 errors) — {'met' if not load.extra['errors'] else 'missed'}"
+                f"- {biggest:,}: Datasette load test, 200 requests 8 at a time: p50 {load.extra['p50_ms']:.0f} ms, p95 {p95:.0f} ms, "
+                f"{errors} errors (target 0 errors, p95 ≤ {LOAD_P95_MS} ms) — {'missed: ' + ', '.join(missed) if missed else 'met'}"
             )
     return out
 

@@ -28,7 +28,7 @@ from claims.archive import add as archive_capture
 from claims.build import BuildRefused, OutputUnusable, build
 from claims.check import check
 from claims.deploy import publish
-from claims.diff import RevisionError, diff, lost_ids, markdown, summary_line
+from claims.diff import RevisionError, UnreadableTable, diff, lost_ids, markdown, summary_line
 from claims.docs import build_docs, engines_disagree
 from claims.fmt import format_tables
 from claims.progress import progress
@@ -441,7 +441,9 @@ def docs_command(data_dir: Path | None, out_dir: Path | None, archive_location: 
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 and list the files that would change.")
 def fmt_command(data_dir: Path | None, check: bool) -> None:
     """Rewrite the CSV tables in canonical form: schema column order, rows sorted by key, LF,
-    minimal quoting, NFC text, no whitespace around IDs. Lossless and idempotent.
+    minimal quoting, no whitespace around IDs. Text keeps every character (no Unicode
+    normalisation: quotes and titles must stay as the archived text has them). Lossless and
+    idempotent.
 
     Says, for each file it changes (or would change, with --check), what it changed."""
     changed, errors = format_tables(_data_dir(data_dir), check=check)
@@ -468,12 +470,16 @@ def diff_command(base: str, head: str | None, repo: Path | None, summary: bool, 
     """Show the data changes from git revision BASE to HEAD (default: the working tree), as Markdown.
 
     Per table: rows added, removed and changed (matched by primary key), with changed columns
-    as old → new. The pull-request workflow writes this to the job summary.
+    as old → new; a row whose key is repeated shows as added. Exits 1 if a table file cannot be
+    read. The pull-request workflow writes this to the job summary.
     """
     try:
         diffs = diff(repo if repo is not None else project.current().root, base, head)
     except RevisionError as error:
         raise click.UsageError(str(error)) from None
+    except UnreadableTable as error:
+        click.echo(f"claims diff: {error}", err=True)
+        sys.exit(1)
     click.echo(summary_line(diffs) if summary else markdown(diffs, base, head), nl=summary)
     lost = lost_ids(diffs)
     if lost and strict_ids:
@@ -1186,17 +1192,25 @@ def archive_add(capture: Path, archive_dir: Path | None, body_from: str | None, 
 @archive_option
 def archive_pull(folder: Path, data_dir: Path | None, archive_location: Location | None) -> None:
     """Copy every archived text that data/sources.csv cites (and wikidata.csv) from the archive
-    (e.g. a store's URL) into FOLDER, each checked against its SHA-256. Exits 1 if one is unavailable."""
-    pulled = pull(
-        data_dir if data_dir is not None else project.current().data_dir, _required_archive(archive_location), folder
-    )
+    (e.g. a store's URL) into FOLDER, each checked against its SHA-256. Exits 1 if one is
+    unavailable or wikidata.csv cannot be read, 2 if data/sources.csv cannot be read."""
+    try:
+        pulled = pull(
+            data_dir if data_dir is not None else project.current().data_dir,
+            _required_archive(archive_location),
+            folder,
+        )
+    except SourceProblem as problem:
+        raise click.UsageError(str(problem)) from None
     for sha256, why in pulled.unavailable.items():
         click.echo(f"{sha256}: {why}", err=True)
+    if pulled.wikidata_unusable:
+        click.echo(f"{pulled.wikidata_unusable}: not copied", err=True)
     got = pulled.wanted - len(pulled.unavailable)
     click.echo(
         f"{got} of {pulled.wanted} archived texts in {folder}" + ("" if pulled.wikidata else " (no wikidata.csv)")
     )
-    sys.exit(1 if pulled.unavailable else 0)
+    sys.exit(1 if pulled.unavailable or pulled.wikidata_unusable else 0)
 
 
 def _every_command(group: click.Group):

@@ -1,7 +1,9 @@
 """`claims diff BASE [HEAD]`: what changed in the data between two git revisions, as Markdown.
 
 Per table: rows added, removed and changed, matched by primary key, with each changed column as
-old → new. HEAD defaults to the working tree. The comparison itself is csv-diff's.
+old → new. HEAD defaults to the working tree. The comparison itself is csv-diff's; rows whose key
+a file repeats (which csv-diff, matching by key, would fold into one) are compared as whole rows,
+so that a duplicated row shows as added.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from csv_diff import compare
 
 from claims.schema import TABLES, Row
+from claims.tablefile import file_problem
 
 KEY_SEPARATOR = " / "
 WIDTH = 80
@@ -23,6 +26,10 @@ WIDTH = 80
 
 class RevisionError(Exception):
     """A revision git does not know."""
+
+
+class UnreadableTable(Exception):
+    """A table file that cannot be read at a revision or in the working tree; says which and why."""
 
 
 @dataclass
@@ -33,6 +40,7 @@ class TableDiff:
     changed: list[dict] = field(default_factory=list)  # {"key": …, "changes": {column: [old, new]}, "row": {…}}
     columns_added: list[str] = field(default_factory=list)
     columns_removed: list[str] = field(default_factory=list)
+    repeated_keys: set[str] = field(default_factory=set)  # keys that head's file gives to more than one row
 
     @property
     def empty(self) -> bool:
@@ -43,6 +51,10 @@ def _git(repo: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True)
 
 
+def _git_bytes(repo: Path, *args: str) -> bytes:
+    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=True).stdout
+
+
 def resolve(repo: Path, revision: str) -> str:
     result = _git(repo, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
     if result.returncode != 0:
@@ -50,24 +62,70 @@ def resolve(repo: Path, revision: str) -> str:
     return result.stdout.strip()
 
 
-def read_table(repo: Path, revision: str | None, model: type[Row], data_path: str = "data") -> dict[str, dict]:
-    """Rows keyed by primary key, at `revision` (None: the working tree). A missing file is empty."""
+def _committed(repo: Path, revision: str, path: str, seen: frozenset[str] = frozenset()) -> bytes | None:
+    """The bytes of `path` at `revision`, None if it has no such path. A link is followed to a file
+    in the same folder, as validation follows it (`seen`: the links followed to get here)."""
+    listed = _git_bytes(repo, "ls-tree", "-z", revision, "--", path).split(b"\0")[0]
+    if not listed:
+        return None
+    mode, kind, blob = listed.split(b"\t", 1)[0].decode().split()
+    if kind != "blob":
+        raise UnreadableTable(f"{path} at {revision[:12]} is not a file (git has a {kind} there)")
+    data = _git_bytes(repo, "cat-file", "blob", blob)
+    if mode == "120000":  # a symbolic link: its blob is the target's path
+        target = data.decode("utf-8", "replace")
+        if "/" in target:
+            raise UnreadableTable(f"{path} at {revision[:12]} is a link to {target}, out of its folder")
+        if path in seen:
+            raise UnreadableTable(f"{path} at {revision[:12]} is a link that loops")
+        linked = _committed(repo, revision, str(Path(path).with_name(target)), seen | {path})
+        if linked is None:
+            raise UnreadableTable(f"{path} at {revision[:12]} is a link to {target}, which it does not have")
+        return linked
+    return data
+
+
+def _working(repo: Path, path: str) -> bytes | None:
+    """The bytes of `path` in the working tree, None if there is no such file."""
+    file = repo / path
+    if not file.exists() and not file.is_symlink():
+        return None
+    problem = file_problem(file)
+    if problem is None:
+        try:
+            return file.read_bytes()
+        except OSError as error:
+            problem = f"cannot be read: {error.strerror or error}"
+    raise UnreadableTable(f"{path} in the working tree {problem}")
+
+
+def _key(model: type[Row], row: dict) -> str:
+    return KEY_SEPARATOR.join(row.get(k) or "" for k in model.meta.primary_key)
+
+
+def read_table(repo: Path, revision: str | None, model: type[Row], data_path: str = "data") -> dict[str, list[dict]]:
+    """The rows at `revision` (None: the working tree) by primary key, in file order (a key holds
+    more than one row where the file repeats it). A missing file is empty."""
     path = f"{data_path}/{model.meta.name}.csv"
-    if revision is None:
-        file = repo / path
-        text = file.read_text(encoding="utf-8") if file.exists() else ""
-    else:
-        result = _git(repo, "show", f"{revision}:{path}")
-        text = result.stdout if result.returncode == 0 else ""
+    data = _working(repo, path) if revision is None else _committed(repo, revision, path)
+    try:
+        text = (data or b"").decode("utf-8")
+    except UnicodeDecodeError as error:
+        where = "in the working tree" if revision is None else f"at {revision[:12]}"
+        raise UnreadableTable(
+            f"{path} {where} is not valid UTF-8 (byte offset {error.start}): re-save it as UTF-8"
+        ) from None
     return _keyed(text, model)
 
 
-def _keyed(text: str, model: type[Row]) -> dict[str, dict]:
-    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
-    return {KEY_SEPARATOR.join(row.get(k) or "" for k in model.meta.primary_key): row for row in rows}
+def _keyed(text: str, model: type[Row]) -> dict[str, list[dict]]:
+    rows: dict[str, list[dict]] = {}
+    for row in csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline="")):
+        rows.setdefault(_key(model, row), []).append(row)
+    return rows
 
 
-Reader = Callable[[type[Row]], dict[str, dict]]
+Reader = Callable[[type[Row]], dict[str, list[dict]]]
 
 
 def revision_reader(repo: Path, revision: str | None, data_path: str = "data") -> Reader:
@@ -78,7 +136,7 @@ def revision_reader(repo: Path, revision: str | None, data_path: str = "data") -
 def folder_reader(folder: Path) -> Reader:
     """A table's rows in a folder of CSV files, keyed by primary key."""
 
-    def read(model: type[Row]) -> dict[str, dict]:
+    def read(model: type[Row]) -> dict[str, list[dict]]:
         path = folder / f"{model.meta.name}.csv"
         return _keyed(path.read_text(encoding="utf-8") if path.exists() else "", model)
 
@@ -92,7 +150,7 @@ def diff_tables(before: Reader, after: Reader) -> list[TableDiff]:
     for model in TABLES:
         old, new = before(model), after(model)
         outcome = _compare(old, new)
-        changed = [{**change, "row": new[change["key"]]} for change in outcome["changed"]]
+        changed = [{**change, "row": new[change["key"]][0]} for change in outcome["changed"]]
         result.append(
             TableDiff(
                 model.meta.name,
@@ -101,6 +159,7 @@ def diff_tables(before: Reader, after: Reader) -> list[TableDiff]:
                 changed,
                 outcome["columns_added"],
                 outcome["columns_removed"],
+                {key for key, rows in new.items() if len(rows) > 1},
             )
         )
     return result
@@ -123,18 +182,34 @@ def lost_ids(diffs: list[TableDiff]) -> list[str]:
     return lost
 
 
-def _compare(before: dict, after: dict) -> dict:
-    """csv-diff's comparison; it needs rows on both sides, so a table that appears or disappears
-    whole is handled here."""
-    if before and after:
-        return compare(before, after)
-    return {
-        "added": list(after.values()),
-        "removed": list(before.values()),
-        "changed": [],
-        "columns_added": [],
-        "columns_removed": [],
+def _compare(before: dict[str, list[dict]], after: dict[str, list[dict]]) -> dict:
+    """csv-diff's comparison of the rows whose key each side gives once; rows of a key that a side
+    repeats are matched whole (an identical row is unchanged, the rest added or removed). csv-diff
+    needs rows on both sides, so a table that appears or disappears whole is handled here too."""
+    repeated = {
+        key for key in before.keys() | after.keys() if len(before.get(key, [])) > 1 or len(after.get(key, [])) > 1
     }
+    single_before = {key: rows[0] for key, rows in before.items() if key not in repeated}
+    single_after = {key: rows[0] for key, rows in after.items() if key not in repeated}
+    if single_before and single_after:
+        outcome = compare(single_before, single_after)
+    else:
+        outcome = {
+            "added": list(single_after.values()),
+            "removed": list(single_before.values()),
+            "changed": [],
+            "columns_added": [],
+            "columns_removed": [],
+        }
+    for key in sorted(repeated):
+        unmatched = list(after.get(key, []))
+        for row in before.get(key, []):
+            if row in unmatched:
+                unmatched.remove(row)
+            else:
+                outcome["removed"].append(row)
+        outcome["added"] += unmatched
+    return outcome
 
 
 def _short(value) -> str:
@@ -143,7 +218,7 @@ def _short(value) -> str:
 
 
 def _label(model: type[Row], row: dict) -> str:
-    key = KEY_SEPARATOR.join(row.get(k) or "" for k in model.meta.primary_key)
+    key = _key(model, row)
     label = row.get(model.meta.label_column or "", "")
     return f"`{key}`" + (f" — {_short(label)}" if label else "")
 
@@ -175,7 +250,10 @@ def markdown(diffs: list[TableDiff], base: str, head: str | None) -> str:
             lines.append(
                 f"- columns added: {', '.join(d.columns_added) or '—'}; removed: {', '.join(d.columns_removed) or '—'}"
             )
-        lines += [f"- added {_label(model, row)}" for row in d.added]
+        lines += [
+            f"- added {_label(model, row)}" + (" (its key is repeated)" if _key(model, row) in d.repeated_keys else "")
+            for row in d.added
+        ]
         lines += [f"- removed {_label(model, row)}" for row in d.removed]
         for change in d.changed:
             lines.append(f"- changed `{change['key']}`")

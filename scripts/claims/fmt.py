@@ -1,28 +1,24 @@
 """`claims fmt`: rewrite the CSV tables in one canonical form, losing nothing.
 
 Canonical form: UTF-8 without BOM; LF line endings; the schema's column order; rows sorted by
-primary key; minimal quoting; text in Unicode NFC (except verbatim excerpts, which must match the
-archived text as it is); no surrounding whitespace in ID cells. A file
-that cannot be read as a table, or that has a column the schema does not know, is left untouched
-and reported: formatting never drops data.
+primary key; minimal quoting; no surrounding whitespace in ID cells. Text cells keep every
+character as it is, in whatever Unicode normalisation form: excerpts, quotes, roles, titles and the
+words a mention names are compared with the archived texts and with each other code point by code
+point, so normalising any of them (to NFC, say) could turn valid data invalid. A file that cannot
+be read as a table, or that has a column the schema does not know, is left untouched and reported:
+formatting never drops data.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from collections import Counter
 from pathlib import Path
 
 from claims.schema import TABLES, Row
 from claims.schema.derived import id_columns
 from claims.tablefile import file_problem, replace_files
-
-# Columns copied from an archived text, which are compared with it code point by code point:
-# normalising them could break `archived[char_start:char_end] == excerpt`.
-VERBATIM = {"excerpt"}
-
 
 # What `changes` says of the changes that validation reports as well, each in its own words
 # (`claims check` leaves out a canonical-form finding that says no more than those).
@@ -56,9 +52,6 @@ def canonical(text: str, model: type[Row]) -> str:
     ids = id_columns(model)
 
     def cell(name: str, value: str) -> str:
-        if name in VERBATIM:  # must equal the archived text character for character
-            return value
-        value = unicodedata.normalize("NFC", value)
         return value.strip() if name in ids else value
 
     ordered = [[cell(name, dict(zip(header, row)).get(name, "")) for name in columns] for row in rows]
@@ -108,14 +101,8 @@ def changes(before: str, after: str, model: type[Row]) -> list[str]:
         said.append(f"{moved} row(s) put in key order")
     for name in new_header:
         lost = Counter(row.get(name, "") for row in old_rows) - Counter(row[name] for row in new_rows)
-        if name in old_header and lost:
-            kinds = sorted(
-                {
-                    "surrounding whitespace removed" if value != value.strip() else "made NFC"
-                    for value in lost.elements()
-                }
-            )
-            said.append(f"{name}: {lost.total()} cell(s) {' and '.join(kinds)}")
+        if name in old_header and lost:  # the one change to a cell: an ID loses its surrounding whitespace
+            said.append(f"{name}: {lost.total()} cell(s) surrounding whitespace removed")
     return said or ["quoting made minimal"]
 
 

@@ -15,31 +15,57 @@ connection Datasette opens (the plugin's `prepare_connection` hook):
 - `printf`/`format` replaced by a wrapper that refuses a width or precision above
   MAX_PRINTF_WIDTH and otherwise calls SQLite's own printf;
 - a row factory that stops a query whose cells add up to more than MAX_RESULT_CHARS characters
-  (strings) and bytes (blobs).
+  (strings) and bytes (blobs);
+- full-text search bounded: FTS5 holds an iterator for every word of a query, so a search of
+  15,000 words made the server grow by hundreds of megabytes. A search box (`?_search=`, and the
+  canned queries' parameters that go through `escape_fts`) takes at most MAX_SEARCH_WORDS words,
+  refused with 400 before any SQL runs (`search_problem`), and `escape_fts` itself refuses more; a
+  blank search (spaces, a lone quote) is a phrase of no words, which matches nothing, instead of
+  FTS5's syntax error;
+- SQLite's heap bounded for the whole process (`PRAGMA hard_heap_limit`, MAX_SQLITE_HEAP_MB): a
+  query that needs more (a raw MATCH of thousands of terms, in SQL of a reader's own) fails with
+  SQLITE_NOMEM, answered 400; and the memory a query freed is given back to the system after the
+  response (glibc keeps it in each SQL thread's arena otherwise, so the server never shrank);
+- one client (by address) holds at most all of Datasette's SQL threads but one
+  (`ClientShares`): its further queries wait their turn, so that nine slow queries of one
+  client leave a thread to everyone else's pages.
 
 Errors raised here are `sqlite3.OperationalError`, which Datasette answers with 400.
 
 The ASGI wrapper (`asgi_wrapper` hook) adds a Content-Security-Policy, framing protection,
-`nosniff` and a referrer policy to every response, and removes the server's folder from
-`/-/databases.json`. `handle_exception` answers a request's own errors with a 4xx page without
-printing a traceback, and turns Datasette's "Cannot sort table by …", unreadable filter
-parameters and `?_nocol=` of the sort column (500s in Datasette 0.65) into 400s.
+`nosniff` and a referrer policy to every response, removes the server's folder from
+`/-/databases.json`, and answers a POST to the database's pages with 405. `handle_exception`
+answers a request's own errors with a 4xx page without printing a traceback, and turns Datasette's
+"Cannot sort table by …", unreadable filter parameters, values SQLite cannot bind, a query past the
+time limit or SQLite's heap, and `?_nocol=` of the sort column (500s in Datasette 0.65) into 400s;
+a CSV export of a query that fails is a 400 too (`answer_csv_errors`). Queries look at the clock
+twenty times over their time limit (`time_limit`), not after every thousand instructions.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
+import contextvars
+import ctypes
+import ctypes.util
 import hashlib
+import os
 import re
 import sqlite3
+import time
 import weakref
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 # Each bound is written once here; the README quotes them and tests/test_hardening.py checks them.
 MAX_VALUE_BYTES = 250_000  # longest string or blob a query may make (the longest stored text is < 1 kB)
 MAX_SQL_BYTES = 100_000
 MAX_RESULT_CHARS = 5_000_000  # characters and bytes in all cells of one query's result
 MAX_PRINTF_WIDTH = 1_000
+MAX_SEARCH_WORDS = 64  # a search box's words; each costs FTS5 tens of kilobytes on a large build
+MAX_SQLITE_HEAP_MB = 64  # SQLite's memory in the whole server (ordinary pages use a few MB)
 # The server's peak resident memory under hostile and ordinary requests (measured: about 90 MB;
 # the rest is room for three SQL threads each holding a result at the budget, encoded).
 MAX_SERVER_RSS_MB = 300
@@ -81,6 +107,8 @@ def harden_connection(conn: sqlite3.Connection, database: str) -> None:
     printf = bounded_printf()
     conn.create_function("printf", -1, printf, deterministic=True)
     conn.create_function("format", -1, printf, deterministic=True)
+    conn.create_function("escape_fts", 1, bounded_escape_fts, deterministic=True)
+    conn.execute(f"PRAGMA hard_heap_limit = {MAX_SQLITE_HEAP_MB << 20}")
     conn.row_factory = budgeted_rows(conn.row_factory or sqlite3.Row)
 
 
@@ -149,6 +177,30 @@ def bounded_printf():
         return plain.execute(f"SELECT printf({marks})", args).fetchone()[0]
 
     return printf
+
+
+# A word as FTS5's unicode61 tokenizer sees one, near enough: a run of letters and digits.
+SEARCH_WORD = re.compile(r"[^\W_]+")
+
+
+def search_problem(text: str) -> str | None:
+    """Why a search box's text is refused (too many words), or None."""
+    words = len(SEARCH_WORD.findall(text))
+    if words > MAX_SEARCH_WORDS:
+        return f"a search takes at most {MAX_SEARCH_WORDS} words, and this one has {words:,}: keep the words that tell"
+    return None
+
+
+def bounded_escape_fts(query) -> str:
+    """Datasette's escape_fts (each word quoted, so that FTS5 reads no operator), refusing more than
+    MAX_SEARCH_WORDS words; a search of no words is the empty phrase `""`, which matches nothing."""
+    from datasette.utils import escape_fts
+
+    text = (_as_text(query) or "").replace("\x00", "")  # SQLite ends a string at NUL: no text holds one
+    problem = search_problem(text)
+    if problem:
+        raise TooBig(problem)
+    return escape_fts(text) or '""'
 
 
 def budgeted_rows(make_row):
@@ -224,10 +276,28 @@ def security_headers() -> list[tuple[bytes, bytes]]:
 PATH_PAGES = {"/-/databases", "/-/databases.json"}
 
 
-def wrap_asgi(app, folders):
-    """ASGI middleware: security headers on every response; `folders` (absolute, with a trailing
-    slash) removed from the pages that show database paths. `folders` is a callable, because
-    Datasette's databases are known only once it runs."""
+# The client a request comes from (its address), for the SQL threads' share per client.
+CLIENT: contextvars.ContextVar[str | None] = contextvars.ContextVar("claims_client", default=None)
+SEARCH_ARGUMENT = "_search"  # a table's search box, and _search_COLUMN
+READING_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def refused_search(scope, searches: dict[str, set[str]]) -> str | None:
+    """Why a request's search box text is refused (claims.hardening.search_problem), or None.
+    `searches` names, for each canned query, its parameters that are searched."""
+    query = searches.get(scope.get("path", "").rstrip("/").rsplit("/", 1)[-1].split(".", 1)[0], set())
+    for name, value in parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True):
+        if name in query or name == SEARCH_ARGUMENT or name.startswith(SEARCH_ARGUMENT + "_"):
+            problem = search_problem(value)
+            if problem:
+                return problem
+    return None
+
+
+def wrap_asgi(app, datasette, searches: dict[str, set[str]]):
+    """ASGI middleware: security headers on every response; the served folders removed from the
+    pages that show database paths; a search box with too many words refused with 400 before
+    Datasette runs it; the client noted for the SQL threads' share; freed memory given back."""
     headers = security_headers()
     ours = {name for name, _ in headers}
 
@@ -249,7 +319,7 @@ def wrap_asgi(app, folders):
                 if message.get("more_body"):
                     return
                 body = held["body"]
-                for folder in folders():
+                for folder in database_folders(datasette):
                     body = body.replace(folder.encode(), b"").replace(folder.replace("/", "\\/").encode(), b"")
                 start = held["start"]
                 start["headers"] = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"] + [
@@ -259,9 +329,113 @@ def wrap_asgi(app, folders):
                 message = {"type": "http.response.body", "body": body}
             await send(message)
 
-        await app(scope, receive, send_hardened)
+        CLIENT.set((scope.get("client") or ("",))[0])
+        try:
+            if scope.get("method") not in READING_METHODS and scope["path"].split("/")[1] in datasette.databases:
+                # the database is immutable and no canned query writes: Datasette 0.65 answered 500
+                from datasette.utils.asgi import Response
+
+                response = Response.text("the database is read-only: read it with GET", status=405)
+                await response.asgi_send(send_hardened)
+                return
+            problem = refused_search(scope, searches)
+            if problem:
+                from datasette.utils.asgi import BadRequest, Request
+
+                render = client_error_response(datasette, Request(scope, receive), BadRequest(problem))
+                await (await render()).asgi_send(send_hardened)
+            else:
+                await app(scope, receive, send_hardened)
+        finally:
+            FREED_MEMORY.give_back()
 
     return wrapped
+
+
+class FreedMemory:
+    """Gives the memory a request freed back to the system. glibc keeps what a thread frees in
+    that thread's arena for its next allocations; with three SQL threads, each large query left
+    its peak behind in one of them, and the server never shrank. After a response, if the server
+    has grown by GROWTH_MB since it last gave memory back, malloc_trim(0) returns the free pages of
+    every arena (a few milliseconds). Where the C library has no malloc_trim (not glibc), nothing
+    is done."""
+
+    GROWTH_MB = 16
+
+    def __init__(self):
+        library = ctypes.util.find_library("c")
+        self.trim = getattr(ctypes.CDLL(library), "malloc_trim", None) if library else None
+        self.after_last: float | None = None  # resident MB after the last trim (or at the first request)
+
+    def give_back(self) -> None:
+        """Called by the event loop after each response (one thread: no lock needed)."""
+        resident = resident_mb()
+        if self.trim is None or resident is None:
+            return
+        if self.after_last is None:
+            self.after_last = resident
+        if resident >= self.after_last + self.GROWTH_MB:
+            self.trim(0)
+            self.after_last = resident_mb()
+
+
+def resident_mb() -> float | None:
+    """This process's resident memory now, in MB (None where /proc is not there)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * PAGE_BYTES / (1 << 20)
+
+
+PAGE_BYTES = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+FREED_MEMORY = FreedMemory()
+
+
+class ClientShares:
+    """How many of Datasette's SQL threads each client (CLIENT, set per request) may hold at once:
+    a client's further queries wait, in order, for one of its own to finish. Queries made outside
+    a request (Datasette's own, at startup) are not limited."""
+
+    def __init__(self, per_client: int):
+        self.per_client = per_client
+        self.held: dict[str, asyncio.Semaphore] = {}
+        self.users: dict[str, int] = {}
+
+    @contextlib.asynccontextmanager
+    async def share(self, client: str | None):
+        if client is None:
+            yield
+            return
+        semaphore = self.held.setdefault(client, asyncio.Semaphore(self.per_client))
+        self.users[client] = self.users.get(client, 0) + 1
+        try:
+            async with semaphore:
+                yield
+        finally:
+            self.users[client] -= 1
+            if not self.users[client]:  # no query of this client running or waiting: forget it
+                del self.users[client], self.held[client]
+
+
+def share_sql_threads(datasette) -> None:
+    """Every query Datasette runs in its SQL threads takes a share of them for the client that
+    asked (ClientShares): one client holds at most all of them but one, so that a client's slow
+    queries always leave a thread to everyone else's pages."""
+    from datasette.database import Database
+
+    threads = datasette.setting("num_sql_threads")
+    if not threads or getattr(Database.execute_fn, "shared", False):
+        return
+    shares = ClientShares(max(1, threads - 1))
+    run = Database.execute_fn
+
+    async def execute_fn(self, fn):
+        async with shares.share(CLIENT.get()):
+            return await run(self, fn)
+
+    execute_fn.shared = True  # type: ignore[attr-defined]
+    Database.execute_fn = execute_fn  # type: ignore[method-assign]
 
 
 def database_folders(datasette) -> list[str]:
@@ -290,7 +464,9 @@ def raised_in(exception, *file: str) -> bool:
 def raised_parsing_filters(exception) -> bool:
     """A ValueError or KeyError from Datasette's filter parsing (`?col__in=[`, `?_through=…` that is
     not the expected JSON): the request's fault, not the server's."""
-    return isinstance(exception, (ValueError, KeyError, TypeError)) and raised_in(exception, "datasette", "filters.py")
+    return isinstance(exception, (ValueError, KeyError, TypeError, RecursionError)) and raised_in(
+        exception, "datasette", "filters.py"
+    )
 
 
 HIDING_COLUMNS = ("_nocol", "_col")
@@ -312,12 +488,31 @@ def client_error_response(datasette, request, exception):
     could buy with every bad request). Datasette 0.65 answers some bad parameters with 500: those
     get 400. Every other error (a real 5xx) gets Datasette's own handler, traceback and all."""
     # imported here: Datasette loads plugins halfway through importing its own views
+    from datasette.database import QueryInterrupted
     from datasette.utils.asgi import Base400, Response
     from datasette.views.base import DatasetteError
     from markupsafe import Markup
 
     title, info = None, {}
-    if (
+    if isinstance(exception, QueryInterrupted):  # a CSV export's first page: a 500 in Datasette 0.65
+        status, message, title = (
+            400,
+            f"the query took longer than the time limit ({datasette.setting('sql_time_limit_ms'):,} ms): ask for less",
+            "SQL Interrupted",
+        )
+    elif isinstance(exception, MemoryError) and raised_in(exception, "datasette", "database.py"):
+        status, message, title = (
+            400,
+            f"the query needs more memory than the server gives all queries together ({MAX_SQLITE_HEAP_MB} MB): ask for less",
+            "Query too large",
+        )
+    elif isinstance(exception, sqlite3.ProgrammingError) and str(exception).startswith("Error binding parameter"):
+        status, message, title = (
+            400,
+            f'a parameter\'s value cannot be used ({exception}): give text or numbers, e.g. ?column__in=a,b or ?column__in=["a","b"]',
+            "Bad parameter",
+        )
+    elif (
         isinstance(exception, DatasetteError)
         and exception.status == 500
         and str(exception.message).startswith(BAD_PARAMETER_ERRORS)
@@ -356,6 +551,80 @@ def client_error_response(datasette, request, exception):
         return Response.html(page, status=status)
 
     return render
+
+
+def answer_csv_errors() -> None:
+    """Datasette 0.65's CSV export reads a query's first page before it starts the response, but
+    where the query fails it answers 200 with an empty body (the HTML and JSON pages say 400 and
+    why): a failed first page is raised here as that 400. (A later page of a streamed export fails
+    after the 200 has gone out; Datasette writes the error into the body.)"""
+    from datasette.views.base import DatasetteError, DataView
+
+    if getattr(DataView.as_csv, "answers_errors", False):
+        return
+    export = DataView.as_csv
+
+    async def as_csv(self, request, database):
+        read = self.data
+
+        async def first_page(request, **kwargs):
+            result = await read(request, **kwargs)
+            if isinstance(result, tuple) and len(result) == 4 and result[3] >= 400:
+                raise DatasetteError(str(result[0].get("error") or "the query failed"), title="Invalid SQL", status=400)
+            return result
+
+        self.data = first_page  # this view object serves this request only
+        return await export(self, request, database)
+
+    as_csv.answers_errors = True  # type: ignore[attr-defined]
+    DataView.as_csv = as_csv
+
+
+# SQLite runs about 12,500 virtual machine instructions a millisecond (Datasette measured 0.08 ms a
+# thousand); a query looks at the clock about TIME_CHECKS times over its limit.
+INSTRUCTIONS_PER_MS = 12_500
+TIME_CHECKS = 20
+
+
+@contextlib.contextmanager
+def time_limit(conn: sqlite3.Connection, ms: int):
+    """Datasette's sqlite_timelimit, looking at the clock TIME_CHECKS times over the limit (so a
+    query stops within a twentieth of its limit past it). Datasette looks every 1,000 instructions,
+    and after every instruction at limits of 20 ms or less: each look is a Python call that takes
+    the GIL, which the thread answering requests then waits for (two slow queries look 25,000 times
+    a second), and a facet (10 ms) runs several times slower than SQLite can."""
+    deadline = time.perf_counter() + ms / 1000
+    every = max(1000, ms * INSTRUCTIONS_PER_MS // TIME_CHECKS)
+    conn.set_progress_handler(lambda: 1 if time.perf_counter() >= deadline else None, every)
+    try:
+        yield
+    finally:
+        conn.set_progress_handler(None, every)
+
+
+def look_at_the_clock_less_often() -> None:
+    """Datasette's queries stop at their time limit through `time_limit`."""
+    import datasette.database
+
+    datasette.database.sqlite_timelimit = time_limit
+
+
+def keep_refusals_out_of_the_log() -> None:
+    """Datasette turns on sqlite3's callback tracebacks, so a refusal raised inside printf or
+    escape_fts (already a 400 with its reason) printed a traceback too; refusals are left out,
+    anything else a callback raises is still printed."""
+    import sys
+
+    if getattr(sys.unraisablehook, "keeps_refusals_out", False):
+        return
+    previous = sys.unraisablehook
+
+    def hook(unraisable):
+        if not isinstance(unraisable.exc_value, TooBig):
+            previous(unraisable)
+
+    hook.keeps_refusals_out = True  # type: ignore[attr-defined]
+    sys.unraisablehook = hook
 
 
 def take_over_exception_handling() -> None:

@@ -5,12 +5,14 @@ says what to pass or fix."""
 from __future__ import annotations
 
 import csv
+import io
 import os
 import shutil
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from claims.archive import Archive, Location, find_all
+from claims.archive import WIKIDATA, Archive, Location, WikidataUnusable, find_all, read_wikidata
 
 
 class SourceProblem(ValueError):
@@ -27,17 +29,46 @@ class Span:
     in_body: bool = True  # inside the article body (sources.body_char_start/end): page furniture is not data
 
 
+# The columns of data/sources.csv that these commands read.
+SOURCE_COLUMNS = ("source_id", "archive_sha256")
+
+
+def source_rows(data_dir: Path) -> list[dict[str, str]]:
+    """The rows of data/sources.csv; a problem saying what to fix if the file cannot be read as the
+    sources table (missing, not a file, not UTF-8, broken quoting, without the columns used here)."""
+    sources_csv = data_dir / "sources.csv"
+    shown = os.path.relpath(sources_csv)
+    fix = "run `claims validate` for the details"
+    try:
+        if not stat.S_ISREG(sources_csv.stat().st_mode):
+            raise SourceProblem(f"{shown} is not a regular file: pass --data with the folder of the CSV tables")
+        raw = sources_csv.read_bytes()
+    except FileNotFoundError:
+        raise SourceProblem(f"{shown} does not exist: pass --data with the folder of the CSV tables") from None
+    except OSError as error:
+        raise SourceProblem(f"{shown} cannot be read: {error.strerror or error}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SourceProblem(f"{shown} is not valid UTF-8 (byte offset {error.start}): {fix}") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error as error:
+        raise SourceProblem(f"{shown} has broken CSV quoting ({error}): {fix}") from None
+    missing = [column for column in SOURCE_COLUMNS if column not in (reader.fieldnames or [])]
+    if missing:
+        raise SourceProblem(f"{shown} has no column {' or '.join(missing)}: {fix}")
+    return rows
+
+
 def known_source(data_dir: Path, source_id: str) -> dict[str, str]:
     """The row of data/sources.csv for `source_id`; a problem naming the IDs that exist if none."""
-    sources_csv = data_dir / "sources.csv"
-    if not sources_csv.is_file():
-        raise SourceProblem(f"{sources_csv} does not exist: pass --data with the folder of the CSV tables")
-    with sources_csv.open(encoding="utf-8", newline="") as handle:
-        sources = {row["source_id"]: row for row in csv.DictReader(handle)}
+    sources = {row["source_id"]: row for row in source_rows(data_dir)}
     if source_id not in sources:
         known = ", ".join(sorted(sources)[:5]) + (", …" if len(sources) > 5 else "")
         raise SourceProblem(
-            f"{source_id!r} is not a source_id in {os.path.relpath(sources_csv)}; use one that exists: {known}"
+            f"{source_id!r} is not a source_id in {os.path.relpath(data_dir / 'sources.csv')}; use one that exists: {known}"
         )
     return sources[source_id]
 
@@ -80,16 +111,16 @@ class Pulled:
 
     wanted: int
     unavailable: dict[str, str] = field(default_factory=dict)  # sha256 → why, with a hint
-    wikidata: bool = False
+    wikidata: bool = False  # wikidata.csv was copied
+    wikidata_unusable: str | None = None  # why the archive's wikidata.csv was not copied
 
 
 def pull(data_dir: Path, location: Location, folder: Path) -> Pulled:
     """Copy every archived text data/sources.csv cites (and wikidata.csv) from the archive at
     `location` into `folder`, each checked against its SHA-256 by the archive."""
+    wanted = sorted({row["archive_sha256"] for row in source_rows(data_dir) if row["archive_sha256"]})
     opened = Archive.open(location)
     folder.mkdir(parents=True, exist_ok=True)
-    with (data_dir / "sources.csv").open(encoding="utf-8", newline="") as handle:
-        wanted = sorted({row["archive_sha256"] for row in csv.DictReader(handle) if row["archive_sha256"]})
     pulled = Pulled(len(wanted))
     for sha256 in wanted:
         path = opened.fetch(sha256)
@@ -100,6 +131,11 @@ def pull(data_dir: Path, location: Location, folder: Path) -> Pulled:
             shutil.copyfile(path, folder / sha256)
     wikidata = opened.wikidata_path()
     if wikidata is not None:
-        shutil.copyfile(wikidata, folder / "wikidata.csv")
-        pulled.wikidata = True
+        try:
+            read_wikidata(wikidata)  # a list validation cannot read is not worth a copy
+        except WikidataUnusable as unusable:
+            pulled.wikidata_unusable = f"the archive's {WIKIDATA} {unusable}"
+        else:
+            shutil.copyfile(wikidata, folder / WIKIDATA)
+            pulled.wikidata = True
     return pulled

@@ -55,14 +55,14 @@ def _finding(shown: str, line: int, column: str, rule: str, message: str, hint: 
 def file_problem(path: Path) -> str | None:
     """Why a table file cannot be read safely (said with the operating system's reason), or None.
 
-    A link is followed only to a file inside the same data folder: a link out of it could make
-    validation print, or `claims fmt` rewrite, a file that is not part of the dataset. Only regular
-    files are opened (a FIFO would block, a device never end)."""
+    A link is followed only to a file in the same folder: a link out of it (to a subfolder too)
+    could make validation print, or `claims fmt` rewrite, a file that is not a table of the dataset.
+    Only regular files are opened (a FIFO would block, a device never end)."""
     try:
         if path.is_symlink():
             target = path.resolve(strict=True)
-            if not target.is_relative_to(path.parent.resolve()):
-                return "is a link to a file outside the data folder; links are not followed out of it"
+            if target.parent != path.parent.resolve():
+                return "is a link to a file in another folder; links are followed only to a file in the same folder"
         mode = path.stat().st_mode
     except RuntimeError:  # Python before 3.13 reports a link loop so
         return "cannot be read: too many levels of symbolic links"

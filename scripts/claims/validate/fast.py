@@ -6,8 +6,8 @@ SQL only *selects*; the reference still *judges*:
 
 - files are checked byte by byte in chunks, then read by DuckDB's CSV reader; a file with any
   byte-level or CSV problem, or anything DuckDB might read otherwise than Python's csv module
-  (whitespace around a quote, the reader's NULL marker, a very long cell), is read by the
-  reference reader instead, so that its findings are the reference's own;
+  (a quote outside a well-formed quoted cell, the reader's NULL marker, a very long cell), is
+  read by the reference reader instead, so that its findings are the reference's own;
 - the rows layer selects the rows that may break a cell or row rule: SQL generated from the rule
   catalogue (schema/catalogue.py) for ID and free-text cells and for the row rules, and, for every
   other column (few distinct values), the reference's verdict on each distinct value. The selected
@@ -64,13 +64,13 @@ from claims.validate import rows as reference_rows
 from claims.validate.expectations import cross_table_finding, summary_finding, unexpected_finding
 from claims.validate.provenance import (
     SKIPPED_WITHOUT_ARCHIVE,
-    _wikidata,
     excerpt_findings,
     quote_findings,
     role_findings,
     source_findings,
     title_findings,
     wikidata_findings,
+    wikidata_list,
     wikidata_not_checked,
 )
 from claims.validate.structure import _without_unique, frictionless_findings
@@ -78,37 +78,46 @@ from claims.validate.structure import _without_unique, frictionless_findings
 CHUNK = 16 << 20
 EXCERPT_BATCH = 100_000  # attestations per batch of the excerpt comparison
 _q = sql_string
-# What DuckDB's CSV reader may read otherwise than Python's csv module: whitespace between a
-# delimiter and an opening quote, or between a closing quote and a delimiter (DuckDB trims it).
-QUOTE_PADDING = re.compile(rb'(?:^|,)[ \t]+"|"[ \t]+(?:,|$)', re.M)
-QUOTE_THEN_BLANK = re.compile(rb'"[ \t]')
+# A well-formed quoted cell, as Python's csv module and DuckDB both read it: a quote at the start of
+# a cell (after a delimiter or a line break), quoted text with inner quotes doubled, and the closing
+# quote before a delimiter or a line break. Any other quote is where the readers may part: a quote
+# inside an unquoted cell (both accept it, but it shifts what follows), whitespace between a
+# delimiter and an opening quote or between a closing quote and a delimiter (DuckDB trims it).
+QUOTED_CELL = re.compile(rb'"(?<![^,\n]")[^"]*(?:""[^"]*)*"(?![^,\n])')
+# A quoted cell holds at most CELL_MAX_CHARS characters of at most 4 bytes each: a chunk whose quotes
+# are still open after that many more bytes has a quote out of place.
+MAX_CELL_BYTES = 4 * CELL_MAX_CHARS
 NULL_MARKER = "\x01"  # the fast reader's NULL string: a file that contains it is read by the reference
 
 
 # --- loading ------------------------------------------------------------------------------------
 
 
-def padded_quotes(chunk: bytes, quotes_before: int) -> bool:
-    """Whether the chunk has whitespace between a delimiter (or line start) outside quotes and an
-    opening quote, or between a closing quote and a delimiter (or line end). Counting the quotes
-    before a match tells inside from outside: `"", ""` inside a quoted cell is not padding."""
-    # the common case first: no blank next to a quote (a pattern that starts with the quote is
-    # searched at memchr speed, so the other side is searched in the reversed bytes)
-    if not (QUOTE_THEN_BLANK.search(chunk) or QUOTE_THEN_BLANK.search(chunk[::-1])):
-        return False
-    for found in QUOTE_PADDING.finditer(chunk):
-        if found.group().endswith(b'"'):  # delimiter, blanks, quote: the delimiter must be outside quotes
-            if (quotes_before + chunk.count(b'"', 0, found.start())) % 2 == 0:
-                return True
-        elif (quotes_before + chunk.count(b'"', 0, found.start())) % 2 == 1:  # a closing quote
-            return True
-    return False
+def quote_out_of_place(chunk: bytes) -> bool:
+    """Whether a quote of `chunk` (records that start and end outside quoted cells) is not part of a
+    well-formed quoted cell: then the two CSV readers may read the file differently."""
+    return b'"' in chunk and b'"' in QUOTED_CELL.sub(b"", chunk)
+
+
+def _chunks(handle):
+    """The file in chunks of about CHUNK bytes that end at a line break outside quoted cells (an even
+    number of quotes before it), so that each chunk holds whole records; a chunk whose quotes stay
+    open for more than MAX_CELL_BYTES ends there (its quotes are out of place)."""
+    while chunk := handle.read(CHUNK):
+        parts = [chunk] if chunk.endswith(b"\n") else [chunk, handle.readline()]
+        quotes = sum(part.count(b'"') for part in parts)
+        grown = 0
+        while quotes % 2 and grown <= MAX_CELL_BYTES and (line := handle.readline()):
+            parts.append(line)
+            quotes += line.count(b'"')
+            grown += len(line)
+        yield b"".join(parts)
 
 
 def byte_scan(path: Path, check_utf8: bool = True) -> dict:
-    """One pass over the file in chunks that end at a line break: NUL bytes, BOM, UTF-8 validity
-    (unless `check_utf8` is false: the reader that follows checks it), CRs, line count, header,
-    and the bytes that the two CSV readers could read differently."""
+    """One pass over the file in chunks of whole records: NUL bytes, BOM, UTF-8 validity (unless
+    `check_utf8` is false: the reader that follows checks it), CRs, line count, header, and the
+    bytes that the two CSV readers could read differently."""
     facts = {
         "nul": False,
         "bom": False,
@@ -121,22 +130,18 @@ def byte_scan(path: Path, check_utf8: bool = True) -> dict:
         "ambiguous": False,
     }
     decoder = codecs.getincrementaldecoder("utf-8")()
-    last, quotes = b"", 0
+    last = b""
     with path.open("rb") as handle:
-        first = True
-        while chunk := handle.read(CHUNK):
-            if not chunk.endswith(b"\n"):  # a pattern never spans a line break
-                chunk += handle.readline()
-            if first:
+        for chunk in _chunks(handle):
+            if not last:
                 facts["bom"] = chunk.startswith(b"\xef\xbb\xbf")
                 facts["header"] = chunk.split(b"\n", 1)[0]
-                first = False
             facts["size"] += len(chunk)
             facts["nul"] |= b"\x00" in chunk
             facts["cr"] |= b"\r" in chunk
             facts["newlines"] += chunk.count(b"\n")
-            facts["ambiguous"] |= NULL_MARKER.encode() in chunk or padded_quotes(chunk, quotes)
-            quotes += chunk.count(b'"')
+            if not facts["ambiguous"]:
+                facts["ambiguous"] = NULL_MARKER.encode() in chunk or quote_out_of_place(chunk)
             try:
                 if check_utf8:
                     decoder.decode(chunk)
@@ -501,6 +506,10 @@ def check_provenance(run, con, archive: Archive | None = None) -> None:
         "_lengths",
         {"sha": pa.array(list(lengths), pa.string()), "length": pa.array(list(lengths.values()), pa.int64())},
     )
+    # what the cross-table expectations check offsets against, made before any row is judged
+    con.execute(
+        "CREATE OR REPLACE TABLE archived_texts AS SELECT sha AS archive_sha256, length AS char_length FROM _lengths"
+    )
     mismatched = sorted(set(mismatches))  # a (line, text) pair twice if two sources share a key and a text
     _put(
         con,
@@ -556,8 +565,8 @@ def check_provenance(run, con, archive: Archive | None = None) -> None:
             add(finding)
     if run.tables["positions"].loaded:
         _titles(run, con, archive)
-    confirmed = _wikidata(archive.wikidata_path())
-    if confirmed is None:
+    wikidata = wikidata_list(archive)
+    if not wikidata.given:
         run.notes.append(wikidata_not_checked(run.archive_dir))
     else:
         for line, wikidata_id, name, aliases in con.execute(
@@ -568,12 +577,9 @@ def check_provenance(run, con, archive: Archive | None = None) -> None:
                 line,
                 wikidata_id,
                 {name, *(aliases.split(LIST_SEPARATOR) if aliases else ())},
-                confirmed,
+                wikidata,
             ):
                 add(finding)
-    con.execute(
-        "CREATE OR REPLACE TABLE archived_texts AS SELECT sha AS archive_sha256, length AS char_length FROM _lengths"
-    )
 
 
 def _titles(run, con, archive) -> None:

@@ -9,10 +9,10 @@ Without an archive the layer is skipped, and says so.
 
 from __future__ import annotations
 
-import csv
 import unicodedata
+from dataclasses import dataclass
 
-from claims.archive import Archive, find_all
+from claims.archive import Archive, WikidataUnusable, find_all, read_wikidata
 from claims.findings import Finding
 from claims.schema.catalogue import quote_segments, quoted_fragments
 from claims.validate.run import Run
@@ -86,8 +86,8 @@ def check(run: Run) -> None:
 
     _titles(run, texts, sources)
     shown_actors = run.tables["actors"].shown
-    confirmed = _wikidata(archive.wikidata_path())
-    if confirmed is None:
+    wikidata = wikidata_list(archive)
+    if not wikidata.given:
         run.notes.append(wikidata_not_checked(run.archive_dir))
     for actor, line in run.models.get("actors", []):
         if actor.role and actor.role_source_id in texts:
@@ -102,9 +102,9 @@ def check(run: Run) -> None:
                 source.body_char_end,
             ):
                 add(finding)
-        if actor.wikidata_id and confirmed is not None:
+        if actor.wikidata_id and wikidata.given:
             for finding in wikidata_findings(
-                shown_actors, line, actor.wikidata_id, {actor.name, *(actor.aliases or ())}, confirmed
+                shown_actors, line, actor.wikidata_id, {actor.name, *(actor.aliases or ())}, wikidata
             ):
                 add(finding)
 
@@ -280,10 +280,43 @@ def title_findings(
     return verbatim_findings(shown, line, "title", "title-not-quoted", title, source_id, text, body_start, body_end)
 
 
+@dataclass(frozen=True)
+class WikidataList:
+    """The archive's list of confirmed Wikidata IDs: each ID with the name it is confirmed for;
+    `unusable` says why a list the archive has cannot be read (then no ID can be confirmed)."""
+
+    confirmed: dict[str, str]
+    given: bool = True  # False: the archive has no list, and IDs are not checked
+    unusable: str | None = None
+
+
+def wikidata_list(archive: Archive) -> WikidataList:
+    path = archive.wikidata_path()
+    if path is None:
+        return WikidataList({}, given=False)
+    try:
+        return WikidataList(read_wikidata(path))
+    except WikidataUnusable as unusable:
+        return WikidataList({}, unusable=str(unusable))
+
+
 def wikidata_findings(
-    shown: str, line: int, wikidata_id: str, names: set[str], confirmed: dict[str, str]
+    shown: str, line: int, wikidata_id: str, names: set[str], wikidata: WikidataList
 ) -> list[Finding]:
     """A Wikidata ID is one the archive's wikidata.csv confirms for this actor's name or an alias."""
+    if wikidata.unusable is not None:
+        return [
+            Finding(
+                shown,
+                line,
+                "wikidata_id",
+                "wikidata-unconfirmed",
+                f"{wikidata_id} cannot be confirmed: the archive's wikidata.csv {wikidata.unusable}",
+                "make the archive's wikidata.csv a UTF-8 CSV with the columns name and wikidata_id, or leave wikidata_id empty",
+                LAYER,
+            )
+        ]
+    confirmed = wikidata.confirmed
     if wikidata_id not in confirmed:
         return [
             Finding(
@@ -327,10 +360,3 @@ def _titles(run, texts, sources) -> None:
                 source.body_char_end,
             ):
                 run.findings.add(finding)
-
-
-def _wikidata(path) -> dict[str, str] | None:
-    if path is None:
-        return None
-    with path.open(encoding="utf-8", newline="") as handle:
-        return {row["wikidata_id"]: row["name"] for row in csv.DictReader(handle)}
