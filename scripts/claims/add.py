@@ -70,6 +70,9 @@ SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\b[A-Z][a-z])[.!?][”’\"]?\s+(?=[
 BOUNDING = re.compile(
     r"(?i:\b(?:from|since|until|till|by|before|after|through|to|between|ahead of|following)\s+(?:the\s+|an?\s+)?)$"
 )
+# What stands between a speech verb and the date words it is dated by ("said Tuesday", "told
+# reporters Oct. 14", "told Ushakov on Friday").
+SPOKEN_ON = re.compile(rf"\b{SPEECH}(?:\s+(?:[A-Z][\w’'.-]*|reporters|journalists)){{0,3}}(?:\s+on)?\s+$")
 # What may open a sentence before its date words ("On Oct. 29, …", "In an Oct. 14 phone call …, …").
 OPENING = re.compile(r"^\s*(?:(?:[Oo]n|[Ii]n|[Dd]uring|[Tt]hen|[Bb]ut|[Aa]nd)\s+)?(?:an?\s+|the\s+)?$")
 # Date words that name an event ("an Oct. 14 phone call", "Sunday's talks").
@@ -342,7 +345,6 @@ def excerpt(
 ) -> Excerpt:
     """The excerpt `words` (or `chars`) pick out of the article body of `source_id`: once, inside
     the body, or a problem that says why not."""
-    _table(data_dir, "sources")  # a sources table that cannot be read is said with its line, first
     try:
         text, (body_start, body_end) = archived_text(data_dir, location, source_id)
     except SourceProblem as problem:
@@ -445,20 +447,13 @@ def _dates_the_row(before: str, after: str, statement: bool) -> bool:
     date the row: opening the sentence (its main clause: "On Oct. 29, …"), or next to a statement's
     speech verb ("said Tuesday", "told reporters Oct. 14"), or naming an event ("an Oct. 14 call")."""
     opening = (
-        OPENING.match(before[_sentence_start(before) :]) is not None
+        OPENING.match(before) is not None
         and re.match(r"^[^,]*,", after) is not None
         and re.match(r"^(?:’s|'s)", after) is None  # "Sunday's talks, …" date the talks
     )
     if statement:
-        speech = rf"\b{SPEECH}(?:\s+(?:[A-Z][\w’'.-]*|reporters|journalists)){{0,3}}(?:\s+on)?\s+$"
-        return opening or re.search(speech, before) is not None
+        return opening or SPOKEN_ON.search(before) is not None
     return opening or EVENT_NOUN.match(after) is not None
-
-
-def _sentence_start(text: str) -> int:
-    """Where the last sentence of `text` begins."""
-    ends = list(SENTENCE_END.finditer(text))
-    return ends[-1].end() if ends else 0
 
 
 def date_cells(
@@ -992,15 +987,13 @@ def planned_files(data_dir: Path, archive: Location | None, draft: Draft) -> tup
     in canonical form, and the coverage checklist. A table the draft adds to that cannot be read
     or formatted is a problem saying what to fix; another table that cannot be formatted, or a
     checklist that cannot be regenerated, is left as it is (said in `Written.not_written`)."""
-    for table in draft.rows:
-        _table(data_dir, table)  # the first problem of a file that cannot be read as the table, with its line
     appended = {table: "".join(csv_line(row) + "\n" for row in new) for table, new in draft.rows.items()}
     changed, errors = fmt.planned(data_dir, appended)
     for table in draft.rows:
         path = data_dir / f"{table}.csv"
-        if path in errors:
+        if path in errors:  # said as validation says it: the first problem that stops it, with its line
             read, found = read_table(path, TABLES_BY_NAME[table], os.path.relpath(path))
-            first = next((f for f in found if f.rule in {"cell-count", "cell-too-long", "blank-row"}), None)
+            first = next((f for f in found if not read.loaded or f.line in read.unread), None)
             where = (
                 f"{first.path}:{first.line}: [{first.rule}] {first.message}"
                 if first

@@ -934,7 +934,7 @@ def _add(draft_rows: Callable[[], add.Draft], data_dir: Path, archive: Location 
     for changed, what in written.reformatted.items():
         click.echo(f"reformatted {os.path.relpath(changed)}: {'; '.join(what)}", err=True)
     for unchanged, why in written.not_written.items():
-        click.echo(f"not reformatted {os.path.relpath(unchanged)}: {why}", err=True)
+        click.echo(f"left as it was {os.path.relpath(unchanged)}: {why}", err=True)
     if written.coverage_updated:
         click.echo(f"updated {os.path.relpath(data_dir / coverage.CHECKLIST_NAME)}", err=True)
     for finding in written.findings:

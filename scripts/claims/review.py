@@ -160,7 +160,6 @@ def page(
 ) -> str:
     """The review page of `source_id`'s archived article, as HTML; `since` (a revision of the git
     repository `repo`) marks the rows added after it."""
-    sources = _read(data_dir, "sources")  # a sources table that cannot be read is said with its line, first
     try:
         text, (body_start, body_end) = archived_text(data_dir, location, source_id)
         paragraphs = coverage.paragraphs(data_dir, location, source_id)
@@ -175,7 +174,7 @@ def page(
     if checklist.is_file():
         listed = coverage.read_checklists(checklist.read_text(encoding="utf-8")).get(source_id, [])
         reasons = {row.line: row.notes for row in listed}
-    title = next((row["title"] for row in sources if row["source_id"] == source_id), source_id)
+    title = next((row["title"] for row in _read(data_dir, "sources") if row["source_id"] == source_id), source_id)
     covered = sum(1 for p in paragraphs if p.rows)
     out = [
         "<!doctype html>",
