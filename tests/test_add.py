@@ -559,7 +559,7 @@ def test_concurrent_runs_wait_for_each_other_and_take_their_own_ids(dataset, nee
             for text in words
         ]
         with contextlib.suppress(subprocess.TimeoutExpired):
-            waiting[0].wait(timeout=3)
+            waiting[0].wait(timeout=2)
         assert all(process.poll() is None for process in waiting)  # both wait for the lock
         assert first_id not in dataset.path("statements").read_text(encoding="utf-8")
     results = [process.communicate(timeout=120) for process in waiting]
