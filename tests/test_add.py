@@ -293,6 +293,8 @@ def test_who_told_whom_is_suggested_from_the_framing(dataset, needs_archive):
         {"steve-witkoff"},
     )
     assert add.framed_speakers("“It will,” said Trump", naming) == ({"donald-trump"}, set())
+    described = "the US president described the two-and-a-half-hour-long conversation"
+    assert add.framed_speakers(described, naming) == ({"donald-trump"}, set())  # not "the US"
     draft = add.draft_statement(
         dataset.dir,
         dataset.archive,

@@ -305,26 +305,30 @@ def framing(text: str, spans: list[tuple[int, int]] | None) -> str:
     return "".join(chars)
 
 
-def _spoken_to(framing_text: str, words: str) -> bool:
-    """The framing presents `words` as the one spoken to ("told Ushakov")."""
-    return re.search(rf"\b{TO_WHOM} {re.escape(words)}(?!\w)", framing_text) is not None
-
-
 def framed_speakers(excerpt: str, naming: list[Naming]) -> tuple[set[str], set[str]]:
     """Actors the excerpt's own framing presents as speaking ("Witkoff said", "Witkoff told
     Ushakov", "said Trump") and as spoken to ("told Ushakov", "asked Witkoff whether"), outside its
-    quotation marks: suggestions, never written unasked. An actor presented both ways is neither."""
+    quotation marks: suggestions, never written unasked. Where names overlap, the longest counts
+    ("the US president said" is not the US); an actor presented both ways is neither."""
     said_around = framing(excerpt, quotations(excerpt))
-    speakers, addressees = set(), set()
+    found: list[tuple[int, int, str, str]] = []  # (start, end) of the name, the actor, speaker or addressee
     for entry in naming:
         if entry.entity_type != "actor":
             continue
         name = re.escape(entry.words)
-        if re.search(rf"(?<!\w){name} (?:\w+ )?{SPEECH}\b|\b{SAID_BY} {name}(?!\w)", said_around):
-            speakers.add(entry.entity_id)
-        if _spoken_to(said_around, entry.words):
-            addressees.add(entry.entity_id)
-    return speakers, addressees - speakers
+        for pattern, part in (
+            (rf"(?<!\w)({name}) (?:\w+ )?{SPEECH}\b", "speaker"),
+            (rf"\b{SAID_BY} ({name})(?!\w)", "speaker"),
+            (rf"\b{TO_WHOM} ({name})(?!\w)", "addressee"),
+        ):
+            found += [(m.start(1), m.end(1), entry.entity_id, part) for m in re.finditer(pattern, said_around)]
+    kept = [
+        (actor, part)
+        for start, end, actor, part in found
+        if not any(s < end and start < e and (e - s) > (end - start) for s, e, _actor, _part in found)
+    ]
+    speakers = {actor for actor, part in kept if part == "speaker"}
+    return speakers, {actor for actor, part in kept if part == "addressee"} - speakers
 
 
 # --- the excerpt -------------------------------------------------------------------------------------
