@@ -275,11 +275,11 @@ def _calendar(kind: str, part: str, words: str, source: Anchor, past: bool) -> R
         return _day(
             period,
             words,
-            f'{source.described} ("{words}" = {named}, after the source\'s date)',
+            f'{source.described} ("{words}" = {named}, after the article)',
             earliest=today + timedelta(days=1),
         )
     if part == "earlier" or past:
-        return _day(period, words, f'{source.described} ("{words}" = {named}, not after the source\'s date)', today)
+        return _day(period, words, f'{source.described} ("{words}" = {named}, not after the article)', today)
     return _day(period, words, f'{source.described} ("{words}" = {named})')
 
 
