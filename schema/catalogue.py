@@ -110,6 +110,30 @@ def _in_word(char: str) -> bool:
     return unicodedata.category(char)[0] in "LM"
 
 
+def _letter_or_digit(char: str) -> bool:
+    """What may not touch whole words on either side (Unicode categories L and N)."""
+    return unicodedata.category(char)[0] in "LN"
+
+
+def whole_words_in(words: str, text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether `words` stand in `text[start:end]` as whole words, code point for code point: no
+    letter or digit (Unicode categories L and N) of that span touches them on either side, so
+    "Russia" is not in "Russian", and nothing is folded: a space is not a no-break space. The
+    integrity layer's SQL writes the same test with RE2's [^\\p{L}\\p{N}] (WORD_BOUNDARY_SQL)."""
+    end = len(text) if end is None else min(end, len(text))
+    at = text.find(words, start, end) if words else -1
+    while at >= 0:
+        after = at + len(words)
+        if (at == start or not _letter_or_digit(text[at - 1])) and (after == end or not _letter_or_digit(text[after])):
+            return True
+        at = text.find(words, at + 1, end)
+    return False
+
+
+# A character that is neither a letter nor a digit, in RE2's syntax (the boundary of whole words).
+WORD_BOUNDARY_SQL = "[^\\p{L}\\p{N}]"
+
+
 def _invisible(value: str) -> bool:
     """An invisible character, except a joiner between two letters (documented exception)."""
     for found in INVISIBLE.finditer(value):
@@ -371,6 +395,17 @@ class HasBlankQuotePart(_Op):
         return f"list_bool_or(list_transform(string_split({self.parts[0].sql(types)}, {sql_string(ELISION)}), lambda part: regexp_full_match(part, {blank})))"
 
 
+class IsBound(_Op):
+    """An EDTF one-of-a-set (`[2025-10-16..2025-11-25]`, `[..2025-11-25]`): one day in a span, which
+    is how a date is written that rests on a bound rather than on words of the source."""
+
+    def value(self, row):
+        return _known([self.parts[0].value(row)], lambda value: value.startswith("["))
+
+    def sql(self, types):
+        return f"(left({self.parts[0].sql(types)}, 1) = '[')"
+
+
 # --- row rules ----------------------------------------------------------------------------------------
 
 
@@ -415,7 +450,9 @@ DATED = ("events", "statements")
 
 
 def _date_rules(table: str) -> list[RowRule]:
-    """Rule 3, dates keep their wording: `date` is the EDTF reading of `date_text`; `date_min` and
+    """Rule 3, dates keep their wording: `date` is the EDTF reading of `date_text`, the source's own
+    words (the provenance layer finds them in the article); where the source has no words for the
+    date, `date` is a bound (one day in a span) and `date_text` stays empty. `date_min` and
     `date_max` are calendar bounds within the EDTF value's (they may be narrower). An open end of
     the EDTF value (`[..2025-10-13]`) has no bound, so its cell may stay empty."""
     date, dmin, dmax = Col("date"), Col("date_min"), Col("date_max")
@@ -438,9 +475,10 @@ def _date_rules(table: str) -> list[RowRule]:
             table,
             "date_text",
             "date-wording",
-            And(NotNull(date), IsNull(Col("date_text"))),
-            "is empty: keep the source's own words for the date",
-            'copy the wording, e.g. "two days later"',
+            And(NotNull(date), IsNull(Col("date_text")), Not(IsBound(date))),
+            "is empty and `date` is not a bound: keep the source's own words for the date",
+            'copy the wording, e.g. "two days later"; where the source has no words for the date, `date` is a bound, '
+            "one day in a span ([2025-10-16..2025-11-25]) or on or before a day ([..2025-11-25])",
         ),
         RowRule(
             table,
@@ -543,6 +581,32 @@ def _language_rules() -> list[RowRule]:
     ]
 
 
+def _addressee_rules() -> list[RowRule]:
+    """The addressee is named where it is given: `addressee_as` holds the source's words for it (the
+    integrity layer finds them in an excerpt of the statement or of its event), exactly when
+    `addressee_id` is set."""
+    addressee, words = Col("addressee_id"), Col("addressee_as")
+    return [
+        RowRule(
+            "statements",
+            "addressee_as",
+            "addressee-wording",
+            And(NotNull(addressee), IsNull(words)),
+            "is empty but `addressee_id` is set: an addressee is given only with the source's words for it",
+            'copy the source\'s words that name the addressee (e.g. "his Russian counterpart"), '
+            "or clear addressee_id where the source does not say to whom",
+        ),
+        RowRule(
+            "statements",
+            "addressee_id",
+            "addressee-wording",
+            And(IsNull(addressee), NotNull(words)),
+            "is empty but `addressee_as` is set",
+            "give the actor the words name, or clear addressee_as",
+        ),
+    ]
+
+
 def _self_reference(table: str, column: str, key: str, message: str, hint: str) -> RowRule:
     return RowRule(table, column, "self-reference", Eq(Col(column), Col(key)), message, hint)
 
@@ -641,6 +705,7 @@ ROW_RULES: tuple[RowRule, ...] = (
         "is the same actor as speaker_id",
         "clear addressee_id or correct the speaker",
     ),
+    *_addressee_rules(),
     RowRule(
         "statements",
         "language",
@@ -782,7 +847,24 @@ RULES: dict[str, Rule] = {
         Rule(
             "mention-not-named",
             *_KEYS,
-            "a mention's `mentioned_as` names the entity, not a pronoun, in the statement's text and one of its excerpts",
+            "a mention's `mentioned_as` names the entity, not a pronoun, as whole words (code point for code point) "
+            "in the statement's text and one of its excerpts",
+        ),
+        Rule(
+            "addressee-not-named",
+            *_KEYS,
+            "a statement's `addressee_as` names its addressee, not a pronoun, as whole words in one of its excerpts "
+            "or of the excerpts of an event the addressee takes part in",
+        ),
+        Rule(
+            "date-unbounded",
+            *_KEYS,
+            "a statement or event is dated no later than the earliest publication of the sources reporting it",
+        ),
+        Rule(
+            "evidence-basis-speaker",
+            *_KEYS,
+            "evidence basis `unattributed` only for an unnamed speaker, `unspecified` only for a named one",
         ),
         Rule("archive-missing", *_ARCHIVE, "the archived text of a source is in the archive"),
         Rule("excerpt-mismatch", *_ARCHIVE, "the excerpt is the archived text at its offsets"),
@@ -790,6 +872,11 @@ RULES: dict[str, Rule] = {
         Rule("quote-outside-excerpt", *_ARCHIVE, "quoted words lie inside the attesting excerpt"),
         Rule("role-not-quoted", *_ARCHIVE, "an actor's role is quoted from its source"),
         Rule("title-not-quoted", *_ARCHIVE, "a position's title is quoted from the article body of its source"),
+        Rule(
+            "date-text-not-quoted",
+            *_ARCHIVE,
+            "a `date_text` is the source's words: whole words of the article body of a source attesting the row",
+        ),
         Rule("wikidata-unconfirmed", *_ARCHIVE, "a Wikidata ID is confirmed in the archive"),
     ]
 }

@@ -4,6 +4,7 @@ CREATE TABLE actors (
     actor_id TEXT NOT NULL,
     name TEXT NOT NULL,
     actor_type TEXT NOT NULL CHECK (actor_type IN ('person', 'organization', 'government', 'government_body', 'media_outlet', 'platform', 'armed_forces', 'group')),
+    unnamed BOOLEAN,
     aliases TEXT,
     role TEXT,
     role_source_id TEXT,
@@ -17,6 +18,7 @@ COMMENT ON TABLE actors IS 'People, governments, organisations, outlets and unna
 COMMENT ON COLUMN actors.actor_id IS 'Stable identifier, lower-case words joined by hyphens. Never reused.';
 COMMENT ON COLUMN actors.name IS 'The name the dataset uses for the actor.';
 COMMENT ON COLUMN actors.actor_type IS 'What kind of actor this is. Values: person: A single human being, named or not (an unnamed spokesperson is a person).; organization: A company, fund, party or other non-governmental body.; government: A state''s government or the state itself as an actor (the United States, Russia, Ukraine).; government_body: An institution of a state: a ministry, an office, a parliament, a council.; media_outlet: A news organisation that publishes reporting; it is the speaker of its own claims.; platform: A service that carries others'' posts or publications (a social network).; armed_forces: A state''s military or one of its branches.; group: Several people or bodies the source speaks of together without naming them (US officials).';
+COMMENT ON COLUMN actors.unnamed IS 'true where the sources do not say who the actor is, only describe it ("US officials", "a spokesperson for Dmitriev", "reporters"): its words are unattributed. Empty for an actor they name or identify as a whole ("Ukraine and its European allies").';
 COMMENT ON COLUMN actors.aliases IS 'Other spellings and transliterations, separated by ''|'' (e.g. Zelenskiy|Zelensky).';
 COMMENT ON COLUMN actors.role IS 'The actor''s role at the time, in the source''s words (verbatim from `role_source_id`).';
 COMMENT ON COLUMN actors.role_source_id IS 'The archived source whose text contains `role` verbatim.';
@@ -122,11 +124,11 @@ COMMENT ON TABLE events IS 'The dated timeline: calls, meetings, visits, posts, 
 COMMENT ON COLUMN events.event_id IS 'Stable identifier of the event. Never reused.';
 COMMENT ON COLUMN events.event_type IS 'What kind of event this is. Values: phone_call: A telephone conversation between two or more parties.; meeting: People meeting in person.; visit: An actor travelling to a place or to another actor.; summit: A meeting of heads of state or government.; talks: Negotiations over one or more sessions.; address: A formal speech to an assembly.; press_remarks: Remarks to reporters.; remarks: Remarks in public outside a press setting.; social_media_post: The publication of a post on a social-media platform.; interview: An interview given to an outlet.; publication: The publication of a document or report.; proposal: A plan or proposal put forward or coming to light.; agreement: An agreement being reached or signed.; release: A release of people, such as hostages or prisoners.';
 COMMENT ON COLUMN events.title IS 'Short neutral title, e.g. ''Witkoff–Ushakov phone call''.';
-COMMENT ON COLUMN events.date IS 'The date as EDTF (Extended Date/Time Format, ISO 8601-2): 2025-10-14, 2025-11, 2025-10-24/2025-10-26, 2025-10-16~.';
-COMMENT ON COLUMN events.date_text IS 'The source''s own wording of the date, e.g. "two days later", "this month", "Tuesday".';
+COMMENT ON COLUMN events.date IS 'The date as EDTF (Extended Date/Time Format, ISO 8601-2): 2025-10-14, 2025-11, 2025-10-24/2025-10-26, 2025-10-16~, or a bound, one day in a span: [2025-10-16..2025-11-25], [..2025-11-25]. At the latest the publication of the earliest source reporting the row; empty only where no source with a date reports it.';
+COMMENT ON COLUMN events.date_text IS 'The source''s own wording of the date, verbatim from the article body (its dateline included), e.g. "two days later", "this month", "Tuesday". Empty where the source has no words for the date: `date` is then a bound.';
 COMMENT ON COLUMN events.date_min IS 'Earliest calendar day the date can be (ISO date), within the EDTF value''s bounds.';
 COMMENT ON COLUMN events.date_max IS 'Latest calendar day the date can be (ISO date), within the EDTF value''s bounds.';
-COMMENT ON COLUMN events.date_resolved_against IS 'What the wording was resolved against, e.g. "article date 2025-11-25 (Tuesday)" or "event phone-call-2025-10-14".';
+COMMENT ON COLUMN events.date_resolved_against IS 'What the wording was resolved against, e.g. "article date 2025-11-25 (Tuesday)" or "event phone-call-2025-10-14"; without wording, what bounds the date (at the latest, the publication of the source that reports it).';
 COMMENT ON COLUMN events.location IS 'Where it happened, in the source''s words.';
 COMMENT ON COLUMN events.place_id IS 'The place where it happened.';
 COMMENT ON COLUMN events.duration_text IS 'How long it lasted, in the source''s words ("a little over five minutes").';
@@ -152,6 +154,7 @@ CREATE TABLE statements (
     statement_id TEXT NOT NULL,
     speaker_id TEXT NOT NULL,
     addressee_id TEXT,
+    addressee_as TEXT,
     event_id TEXT,
     date TEXT,
     date_text TEXT,
@@ -174,12 +177,13 @@ COMMENT ON TABLE statements IS 'Who said what to whom and when: direct and parti
 COMMENT ON COLUMN statements.statement_id IS 'Stable identifier of the statement. Never reused.';
 COMMENT ON COLUMN statements.speaker_id IS 'Who made the statement (the outlet itself for its own claims).';
 COMMENT ON COLUMN statements.addressee_id IS 'To whom it was said, where the source says so.';
+COMMENT ON COLUMN statements.addressee_as IS 'The source''s words that name the addressee, verbatim (e.g. Ushakov, his Russian counterpart, reporters), from the statement''s excerpt or from that of the event it was made at, where the addressee takes part; given exactly when addressee_id is, never a bare pronoun.';
 COMMENT ON COLUMN statements.event_id IS 'The event at which it was said (a call, remarks, a post).';
-COMMENT ON COLUMN statements.date IS 'The date as EDTF (Extended Date/Time Format, ISO 8601-2): 2025-10-14, 2025-11, 2025-10-24/2025-10-26, 2025-10-16~.';
-COMMENT ON COLUMN statements.date_text IS 'The source''s own wording of the date, e.g. "two days later", "this month", "Tuesday".';
+COMMENT ON COLUMN statements.date IS 'The date as EDTF (Extended Date/Time Format, ISO 8601-2): 2025-10-14, 2025-11, 2025-10-24/2025-10-26, 2025-10-16~, or a bound, one day in a span: [2025-10-16..2025-11-25], [..2025-11-25]. At the latest the publication of the earliest source reporting the row; empty only where no source with a date reports it.';
+COMMENT ON COLUMN statements.date_text IS 'The source''s own wording of the date, verbatim from the article body (its dateline included), e.g. "two days later", "this month", "Tuesday". Empty where the source has no words for the date: `date` is then a bound.';
 COMMENT ON COLUMN statements.date_min IS 'Earliest calendar day the date can be (ISO date), within the EDTF value''s bounds.';
 COMMENT ON COLUMN statements.date_max IS 'Latest calendar day the date can be (ISO date), within the EDTF value''s bounds.';
-COMMENT ON COLUMN statements.date_resolved_against IS 'What the wording was resolved against, e.g. "article date 2025-11-25 (Tuesday)" or "event phone-call-2025-10-14".';
+COMMENT ON COLUMN statements.date_resolved_against IS 'What the wording was resolved against, e.g. "article date 2025-11-25 (Tuesday)" or "event phone-call-2025-10-14"; without wording, what bounds the date (at the latest, the publication of the source that reports it).';
 COMMENT ON COLUMN statements.statement_type IS 'How the source conveys the statement. Values: direct_quote: The source quotes the speaker''s words verbatim; `text` is those words.; partial_quote: The source paraphrases but quotes some words; `text` keeps the quoted fragments in curly quotes.; paraphrase: The source reports what the speaker said in its own words.; outlet_claim: The reporting outlet asserts something in its own voice (speaker is the outlet).; no_comment: The speaker declined to comment.; no_response: The speaker did not respond to a request for comment.';
 COMMENT ON COLUMN statements.text IS 'What was said. Direct quote: the quoted words verbatim (parts joined by '' […] ''). Partial quote: the claim with the quoted words in curly quotes. Otherwise: the claim as the source reports it.';
 COMMENT ON COLUMN statements.language IS 'Language the statement was originally made in (ISO 639-1), only where the source states it or a direct quote makes it evident (see language_basis).';

@@ -69,14 +69,14 @@ DateEdtf = Annotated[
     Edtf | None,
     Field(
         default=None,
-        description="The date as EDTF (Extended Date/Time Format, ISO 8601-2): 2025-10-14, 2025-11, 2025-10-24/2025-10-26, 2025-10-16~.",
+        description="The date as EDTF (Extended Date/Time Format, ISO 8601-2): 2025-10-14, 2025-11, 2025-10-24/2025-10-26, 2025-10-16~, or a bound, one day in a span: [2025-10-16..2025-11-25], [..2025-11-25]. At the latest the publication of the earliest source reporting the row; empty only where no source with a date reports it.",
     ),
 ]
 DateText = Annotated[
     Text | None,
     Field(
         default=None,
-        description='The source\'s own wording of the date, e.g. "two days later", "this month", "Tuesday".',
+        description='The source\'s own wording of the date, verbatim from the article body (its dateline included), e.g. "two days later", "this month", "Tuesday". Empty where the source has no words for the date: `date` is then a bound.',
     ),
 ]
 DateMin = Annotated[
@@ -93,7 +93,7 @@ DateResolvedAgainst = Annotated[
     Text | None,
     Field(
         default=None,
-        description='What the wording was resolved against, e.g. "article date 2025-11-25 (Tuesday)" or "event phone-call-2025-10-14".',
+        description='What the wording was resolved against, e.g. "article date 2025-11-25 (Tuesday)" or "event phone-call-2025-10-14"; without wording, what bounds the date (at the latest, the publication of the source that reports it).',
     ),
 ]
 
@@ -130,6 +130,10 @@ class Actor(CheckedRow):
     actor_id: Id = Field(description="Stable identifier, lower-case words joined by hyphens. Never reused.")
     name: Text = Field(description="The name the dataset uses for the actor.")
     actor_type: ActorType = Field(description="What kind of actor this is.")
+    unnamed: Bool | None = Field(
+        default=None,
+        description='true where the sources do not say who the actor is, only describe it ("US officials", "a spokesperson for Dmitriev", "reporters"): its words are unattributed. Empty for an actor they name or identify as a whole ("Ukraine and its European allies").',
+    )
     aliases: TextList | None = Field(
         default=None, description="Other spellings and transliterations, separated by '|' (e.g. Zelenskiy|Zelensky)."
     )
@@ -315,6 +319,10 @@ class Statement(CheckedRow):
     )
     addressee_id: Id | None = Field(
         default=None, description="To whom it was said, where the source says so.", json_schema_extra=fk("actors")
+    )
+    addressee_as: Text | None = Field(
+        default=None,
+        description="The source's words that name the addressee, verbatim (e.g. Ushakov, his Russian counterpart, reporters), from the statement's excerpt or from that of the event it was made at, where the addressee takes part; given exactly when addressee_id is, never a bare pronoun.",
     )
     event_id: Id | None = Field(
         default=None,

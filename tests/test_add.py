@@ -347,6 +347,46 @@ def test_given_columns_are_kept_and_names_resolved(dataset, needs_archive):
     assert not any(note.startswith(("speaker_id", "evidence_basis")) for note in draft.notes)
 
 
+def test_the_addressee_comes_with_the_excerpt_s_words_for_it(dataset, needs_archive):
+    """An addressee is given only with the source's words for it (addressee_as): those the framing
+    says were spoken to; where the excerpt has none, the column stays empty and the note says why."""
+    words = "“We put a 20-point Trump plan together that was 20 points for peace and I’m thinking maybe we do the same thing with you,” Witkoff told Ushakov"
+    draft = add.draft_statement(
+        dataset.dir,
+        dataset.archive,
+        FORTUNE,
+        words,
+        given={"statements": {"statement_type": "direct_quote", "speaker_id": "Witkoff", "addressee_id": "Ushakov"}},
+    )
+    (statement,) = draft.rows["statements"]
+    assert (statement["addressee_id"], statement["addressee_as"]) == ("yuri-ushakov", "Ushakov")
+    draft = add.draft_statement(
+        dataset.dir,
+        dataset.archive,
+        FORTUNE,
+        "Trump said Tuesday he was directing Witkoff",
+        given={"statements": {"statement_type": "paraphrase", "speaker_id": "Trump", "addressee_id": "Reporters"}},
+    )
+    (statement,) = draft.rows["statements"]
+    assert statement["addressee_as"] == ""
+    assert any(note.startswith("addressee_as: left empty") and "reporters" in note for note in draft.notes)
+
+
+def test_words_without_a_date_are_bounded_by_the_source_without_date_words(dataset, needs_archive):
+    """No date words in the excerpt: the statement is one day on or before the source's date, and
+    date_text, the source's words only, stays empty (what bounds it is in date_resolved_against)."""
+    draft = add.draft_statement(
+        dataset.dir,
+        dataset.archive,
+        FORTUNE,
+        "Kremlin spokesman Dmitry Peskov didn’t immediately respond to comment",
+        given={"statements": {"statement_type": "no_response", "speaker_id": "Peskov"}},
+    )
+    (statement,) = draft.rows["statements"]
+    assert (statement["date"], statement["date_text"], statement["date_max"]) == ("[..2025-11-25]", "", "2025-11-25")
+    assert FORTUNE in statement["date_resolved_against"]
+
+
 def test_undecided_columns_stay_empty_and_the_checks_say_so(dataset, needs_archive):
     result = claims_add(
         dataset, "statement", FORTUNE, "Trump said Tuesday he was directing Witkoff", "--statement-type", "paraphrase"

@@ -331,6 +331,10 @@ def test_timeline_counts_same_day_statements_and_links_to_them(site, page):
         if not (r["date"] or r["date_min"] or r["date_max"])
     )
     page.goto(site.url + "/-/timeline")
+    if not undated:  # every row has a date or at least the bound of the source reporting it
+        assert "have no date and no bound" not in page.inner_text("section.content")
+        assert page.errors == []
+        return
     assert f"{undated} row(s) have no date and no bound" in page.inner_text("section.content")
     page.click("text=the undated rows")
     page.wait_for_load_state()

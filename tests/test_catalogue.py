@@ -190,6 +190,23 @@ def _mention_not_named(d):
     d.edit("statement_mentions", match, mentioned_as="words in neither text nor excerpt")
 
 
+def _addressee_not_named(d):
+    statement = first(d, "statements", addressee_id=filled, addressee_as=filled)
+    edit(d, "statements", statement, addressee_as="words in none of its excerpts")
+
+
+def _date_unbounded(d):
+    # an event that may have happened after the sources reporting it were published
+    event = first(d, "events", date_min=filled)
+    edit(d, "events", event, date=f"[{event['date_min']}..2026-12-31]", date_max="2026-12-31")
+
+
+def _unattributed_named_speaker(d):
+    named = {a["actor_id"] for a in d.read("actors")[1] if a["unnamed"] != "true"}
+    spoken = {s["statement_id"] for s in d.read("statements")[1] if s["speaker_id"] in named}
+    edit(d, "attestations", first(d, "attestations", statement_id=lambda s: s in spoken), evidence_basis="unattributed")
+
+
 def _title_not_quoted(d):
     source = first(d, "sources", archive_sha256=filled)
     d.append(
@@ -255,6 +272,10 @@ GENERATORS = {
         (),
     ),
     "language-basis": (lambda d: edit(d, "statements", first(d, "statements", language=filled), language_basis=""), ()),
+    "addressee-wording": (
+        lambda d: edit(d, "statements", first(d, "statements", addressee_id=filled), addressee_as=""),
+        (),
+    ),
     "translation-language": (
         lambda d: edit(d, "statements", first(d, "statements"), translated="true", language=""),
         (),
@@ -297,6 +318,9 @@ GENERATORS = {
     "duplicate-statement": (_duplicate_statement, ()),
     "outlet-claim-speaker": (_outlet_claim_by_a_person, ()),
     "mention-not-named": (_mention_not_named, ()),
+    "addressee-not-named": (_addressee_not_named, ()),
+    "date-unbounded": (_date_unbounded, ()),
+    "evidence-basis-speaker": (_unattributed_named_speaker, ()),
     # the archive
     "archive-missing": (
         lambda d: edit(d, "sources", first(d, "sources", archive_sha256=filled), archive_sha256="0" * 64),
@@ -310,6 +334,10 @@ GENERATORS = {
         ("archive",),
     ),
     "title-not-quoted": (_title_not_quoted, ("archive",)),
+    "date-text-not-quoted": (
+        lambda d: edit(d, "statements", first(d, "statements", date_text=filled), date_text="words never written"),
+        ("archive",),
+    ),
     "wikidata-unconfirmed": (lambda d: edit(d, "actors", first(d, "actors"), wikidata_id="Q999999999"), ("archive",)),
     # rules the expectation suites name
     "row-count": (_keep_one("plans"), ("expectations",)),

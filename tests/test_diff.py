@@ -103,6 +103,7 @@ def test_adding_one_statement_with_its_evidence_passes_every_check(history, data
         statement_id="st-901",
         speaker_id="donald-trump",
         addressee_id="reporters",
+        addressee_as="reporters",  # "Trump told reporters Tuesday"
         event_id="press-remarks-2025-11-25-trump",
         date="2025-11-25",
         date_text="Tuesday",

@@ -196,13 +196,14 @@ def test_each_dataset_assertion_blocks_a_fixture_that_breaks_it(dataset, table, 
 
 
 def test_event_dates_within_the_study_window(dataset):
+    # before the window: a date after it would be after the article too, which the integrity layer
+    # reports first (date-unbounded), and the cross-table suite runs only on data without such findings
     line = dataset.edit(
         "events",
         {"event_id": "release-hamas-final-living-hostages"},
-        date="2026-02-01",
-        date_text="February 1",
-        date_min="2026-02-01",
-        date_max="2026-02-01",
+        date="2024-12-01",
+        date_min="2024-12-01",
+        date_max="2024-12-01",
         date_resolved_against="test",
     )
     found, _ = gx_findings(dataset)

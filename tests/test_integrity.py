@@ -1,12 +1,12 @@
 """Layer 3: keys and references across tables, computed in DuckDB."""
 
-import re
 from collections import Counter
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from claims.schema.catalogue import whole_words_in
 from claims.validate import integrity
 
 
@@ -180,10 +180,23 @@ def test_a_mention_is_named_in_the_source_words_too(dataset):
     assert ("statement_mentions.csv", line, "mentioned_as", "mention-not-named") in dataset.findings(with_archive=False)
 
 
-def test_no_break_spaces_in_the_source_match_spaces_in_the_text(dataset):
-    # st-052's excerpt has "following\u00a0talks\u00a0with"; its text and mention have plain spaces
-    assert "talks with" in dataset.row("statement_mentions", statement_id="st-052", entity_type="event")["mentioned_as"]
+def test_a_no_break_space_of_the_source_is_not_a_space(dataset):
+    # st-052's excerpt has "following\u00a0talks\u00a0with": verbatim is code point for code point, so
+    # the mention keeps the source's no-break space, and the same words with a plain space are not its
+    match = {"statement_id": "st-052", "entity_type": "event"}
+    assert "talks\u00a0with" in dataset.row("statement_mentions", **match)["mentioned_as"]
     assert not any(f[3] == "mention-not-named" for f in dataset.findings(with_archive=False))
+    spaced = dataset.row("statement_mentions", **match)["mentioned_as"].replace("\u00a0", " ")
+    dataset.edit(
+        "statements",
+        {"statement_id": "st-052"},
+        text=dataset.row("statements", statement_id="st-052")["text"].replace("\u00a0", " "),
+    )
+    line = dataset.edit("statement_mentions", match, mentioned_as=spaced)
+    run = dataset.validate(with_archive=False)
+    finding = next(f for f in run.findings if f.rule == "mention-not-named")
+    assert (finding.line, finding.column) == (line, "mentioned_as")
+    assert "U+00A0 NO-BREAK SPACE" in finding.hint  # the hint says which character to copy
 
 
 def test_words_inside_another_word_do_not_name_it(dataset):
@@ -211,6 +224,114 @@ def test_an_abbreviation_is_not_taken_for_a_pronoun(dataset):
     assert not any(f[3] == "mention-not-named" for f in dataset.findings(with_archive=False))
 
 
+def test_a_refusal_to_comment_has_an_addressee_only_where_the_source_says_who_asked(dataset):
+    # st-010: "Kremlin spokesman Dmitry Peskov didn’t immediately respond to comment" does not say
+    # who asked; that the article is Bloomberg's does not make Bloomberg the addressee
+    line = dataset.edit("statements", {"statement_id": "st-010"}, addressee_id="bloomberg", addressee_as="Bloomberg")
+    run = dataset.validate(with_archive=False)
+    finding = next(f for f in run.findings if f.rule == "addressee-not-named")
+    assert (finding.line, finding.column) == (line, "addressee_as")
+    assert "who asked" in finding.hint
+
+
+def test_the_addressee_is_named_in_the_source_s_words(dataset):
+    # st-037 (no event): its own sentence says Putin "had congratulated him"; the excerpt was widened
+    # to the sentence that names Trump. Cut back to its own sentence, it no longer names him.
+    row = dataset.row("attestations", statement_id="st-037")
+    own = row["excerpt"].index("Afterward")
+    dataset.edit(
+        "attestations",
+        {"attestation_id": row["attestation_id"]},
+        excerpt=row["excerpt"][own:],
+        char_start=str(int(row["char_start"]) + own),
+    )
+    line = dataset.line_of("statements", statement_id="st-037")
+    assert ("statements.csv", line, "addressee_as", "addressee-not-named") in dataset.findings(with_archive=False)
+
+
+def test_the_event_names_the_addressee_only_if_it_takes_part(dataset):
+    # st-026 ("with your boss") is said on the Oct. 14 call, whose excerpt names "Yuri Ushakov"
+    statement = dataset.row("statements", statement_id="st-026")
+    assert statement["addressee_as"] not in dataset.row("attestations", statement_id="st-026")["excerpt"]
+    assert not any(f[3] == "addressee-not-named" for f in dataset.findings(with_archive=False))
+    line = dataset.line_of("statements", statement_id="st-026")
+    # the call's excerpt names Putin too ("Putin’s top foreign policy aide"), but he is not on the call
+    dataset.edit("statements", {"statement_id": "st-026"}, addressee_id="vladimir-putin", addressee_as="Putin")
+    assert ("statements.csv", line, "addressee_as", "addressee-not-named") in dataset.findings(with_archive=False)
+
+
+@pytest.mark.parametrize("words", ["him", "Him", "Ushako"])
+def test_the_addressee_words_are_not_a_pronoun_or_part_of_a_word(dataset, words):
+    line = dataset.edit("statements", {"statement_id": "st-007"}, addressee_as=words)
+    assert ("statements.csv", line, "addressee_as", "addressee-not-named") in dataset.findings(with_archive=False)
+
+
+@pytest.mark.parametrize(
+    "table, match, changes, column",
+    [
+        # st-041 as it was: a refusal to comment with no date, though the article bounds it
+        ("statements", {"statement_id": "st-041"}, {"date": "", "date_max": "", "date_resolved_against": ""}, "date"),
+        # an open end where the article's publication closes it
+        (
+            "statements",
+            {"statement_id": "st-057"},
+            {"date": "[2025-11-01..]", "date_min": "2025-11-01", "date_max": ""},
+            "date_max",
+        ),
+        # an event that may fall after the article reporting it
+        ("events", {"event_id": "proposal-2025-11-28-point-plan"}, {"date_max": "2025-11-30"}, "date_max"),
+    ],
+)
+def test_every_statement_and_event_is_bounded_by_what_reports_it(dataset, table, match, changes, column):
+    line = dataset.edit(table, match, **changes)
+    assert (f"{table}.csv", line, column, "date-unbounded") in dataset.findings(with_archive=False)
+
+
+def test_a_statement_dated_after_its_source_is_reported_once(dataset):
+    # wholly after the source is `dated-after-source`; `date-unbounded` does not repeat it
+    line = dataset.edit(
+        "statements",
+        {"statement_id": "st-001"},
+        date="2025-11-26",
+        date_min="2025-11-26",
+        date_max="2025-11-26",
+    )
+    rules = {f[3] for f in dataset.findings(with_archive=False) if f[:2] == ("statements.csv", line)}
+    assert rules == {"dated-after-source"}
+
+
+def test_a_source_without_a_date_bounds_nothing(dataset):
+    # st-010 reported only by a source that has no publication date: "undated" means no bound is known
+    dataset.edit("sources", {"source_id": "fortune-2025-11-25-witkoff-advised-russia"}, published_at="")
+    dataset.edit("statements", {"statement_id": "st-010"}, date="", date_max="", date_resolved_against="")
+    assert not any(f[3] == "date-unbounded" for f in dataset.findings(with_archive=False))
+
+
+@pytest.mark.parametrize(
+    "attestation, basis",
+    [
+        ("att-057", "unattributed"),  # "Ukraine and its European allies have insisted": named speakers
+        ("att-058", "unattributed"),
+        ("att-051", "unspecified"),  # "US officials": an unnamed group
+    ],
+)
+def test_the_evidence_basis_matches_who_is_named(dataset, attestation, basis):
+    line = dataset.edit("attestations", {"attestation_id": attestation}, evidence_basis=basis)
+    assert ("attestations.csv", line, "evidence_basis", "evidence-basis-speaker") in dataset.findings(
+        with_archive=False
+    )
+
+
+def test_unattributed_follows_the_speaker_being_unnamed(dataset):
+    # att-051 is unattributed because us-officials are unnamed; named, the same basis is a finding
+    assert dataset.row("attestations", attestation_id="att-051")["evidence_basis"] == "unattributed"
+    line = dataset.line_of("attestations", attestation_id="att-051")
+    dataset.edit("actors", {"actor_id": "us-officials"}, unnamed="")
+    assert ("attestations.csv", line, "evidence_basis", "evidence-basis-speaker") in dataset.findings(
+        with_archive=False
+    )
+
+
 def test_mentioned_as_is_required(dataset):
     line = dataset.append("statement_mentions", statement_id="st-003", entity_type="place", entity_id="gaza")
     assert ("statement_mentions.csv", line, "mentioned_as", "required") in dataset.findings(with_archive=False)
@@ -224,11 +345,10 @@ def test_a_position_comes_from_an_archived_source(dataset):
 
 
 def test_whole_word_shortcuts_agree_with_the_rule_as_written():
-    """_names decides most rows without rewriting the haystack, and _names_in_spaced by substring
-    tests; on every kind of neighbour, of words and of whitespace both must say what the regular
-    expression on the spaced haystack (the rule as written) says."""
-    spaced_h = integrity._spaced("h")
-    rule = f"regexp_matches({spaced_h}, '(^|[^\\p{{L}}\\p{{N}}])' || regexp_escape(w) || '([^\\p{{L}}\\p{{N}}]|$)')"
+    """_names decides most rows without a regular expression, and _names_in by substring tests; on
+    every kind of neighbour, of words and of whitespace both must say what the regular expression
+    (the rule as written) says, and what catalogue.whole_words_in (the same rule in Python) says."""
+    rule = "regexp_matches(h, '(^|[^\\p{L}\\p{N}])' || regexp_escape(w) || '([^\\p{L}\\p{N}]|$)')"
     haystacks = [
         "peace plan talks",
         "“peace plan,” he said.",
@@ -242,9 +362,10 @@ def test_whole_word_shortcuts_agree_with_the_rule_as_written():
         "Zelensky",
         "Zelenskyy met Zelensky",  # the first occurrence is inside a longer word
         "lensky, lensk",
-        "peace\u00a0plan talks",  # words across a no-break space
+        "peace\u00a0plan talks",  # words across a no-break space: not "peace plan"
         "peace \t plan",
         "talks\u2003with Kyiv",
+        "talks\u00a0with Kyiv",
         "plan\tplan",
         "éplan plan",
         "plan",
@@ -259,6 +380,7 @@ def test_whole_word_shortcuts_agree_with_the_rule_as_written():
         "Kyiv",
         "Kyiv-Moscow",
         "talks with",
+        "talks\u00a0with",
         "plan talks",
         "Zelensky",
         "lensk",
@@ -273,42 +395,31 @@ def test_whole_word_shortcuts_agree_with_the_rule_as_written():
     ).fetchall()
     assert differ == []
     differ = con.execute(
-        f"SELECT h, w FROM t WHERE ({integrity._names_in_spaced(spaced_h, 'w')}) IS DISTINCT FROM ({rule})"
+        f"SELECT h, w FROM t WHERE ({integrity._names_in('h', 'w')}) IS DISTINCT FROM ({rule})"
     ).fetchall()
     assert differ == []
+    by_rule = {(h, w): found for h, w, found in con.execute(f"SELECT h, w, {rule} FROM t").fetchall()}
+    assert {key for key, found in by_rule.items() if found != whole_words_in(key[1], key[0])} == set()
     matched, unmatched = con.execute(
         f"SELECT count(*) FILTER (WHERE {rule}), count(*) FILTER (WHERE NOT {rule}) FROM t"
     ).fetchone()
     assert matched > 5 and unmatched > 5  # both outcomes are exercised
-    # each way of deciding is exercised: the first occurrence, absence, and the spaced haystack
-    assert con.execute("SELECT count(*) FROM t WHERE h = 'Zelenskyy met Zelensky' AND w = 'Zelensky'").fetchone() == (
-        1,
-    )
-    assert con.execute(f"SELECT {rule} FROM t WHERE h = 'peace\u00a0plan talks' AND w = 'peace plan'").fetchone() == (
-        True,
-    )
+    # each way of deciding is exercised: the first occurrence, absence, and the substring tests
+    assert by_rule[("Zelenskyy met Zelensky", "Zelensky")] is True
+    # nothing is folded: a no-break space matches only a no-break space
+    assert by_rule[("peace\u00a0plan talks", "peace plan")] is False
+    assert by_rule[("talks\u00a0with Kyiv", "talks\u00a0with")] is True
+    assert by_rule[("talks\u00a0with Kyiv", "talks with")] is False
 
 
-def test_whitespace_runs_compare_as_one_space():
-    """_spaced rewrites only texts that need it (a cheap look first); the result is every run of
-    whitespace (str.isspace) made one space, whatever the look decided."""
-    texts = [
-        "plain words here",
-        "two  spaces",
-        "tab\there",
-        "no-break\u00a0space",
-        "ends with space ",
-        " \u2003 mixed \n\r runs\u3000",
-        "\u202f",
-        "",
-        "x\x1fy",
-    ]
-    con = duckdb.connect()
-    con.execute("CREATE TABLE t (x VARCHAR)")
-    con.executemany("INSERT INTO t VALUES (?)", [(text,) for text in texts] + [(None,)])
-    got = dict(con.execute(f"SELECT x, {integrity._spaced('x')} FROM t").fetchall())
-    assert got == {**{text: re.sub(r"\s+", " ", text) for text in texts}, None: None}
-    assert got["x\x1fy"] == "x y"  # U+001F is whitespace to str.isspace(), so to the rule
+def test_whole_words_within_a_span_see_only_that_span():
+    # the article body is a span of the archived text: its ends are where words begin and end
+    assert whole_words_in("Tuesday", "xTuesday", 1)
+    assert not whole_words_in("Tuesday", "xTuesday")
+    assert not whole_words_in("Tuesday", "Tuesday is", 0, 5)
+    assert whole_words_in("Oct. 14", "On Oct. 14,", 0, 99)
+    assert not whole_words_in("Oct. 1", "On Oct. 14,")
+    assert not whole_words_in("", "anything")
 
 
 # --- one cause, one finding -------------------------------------------------------------------------

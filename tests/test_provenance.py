@@ -1,6 +1,7 @@
 """Layer 4: excerpts, quotes and roles against the archived source texts."""
 
 import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -149,6 +150,30 @@ def test_a_position_title_from_the_page_furniture_is_not_quoted(dataset):
         "positions", {"position_id": "kirill-dmitriev-heads-rdif"}, title="Fortune Workplace Innovation Summit"
     )
     assert ("positions.csv", line, "title", "title-not-quoted") in dataset.findings()
+
+
+@pytest.mark.parametrize(
+    "table, match, words",
+    [
+        # the curator's prose of st-016 and the Truth Social post before the correction
+        ("statements", {"statement_id": "st-016"}, "not dated; bounded by the plan that “emerged earlier this month”"),
+        ("events", {"event_id": "social-media-post-trump-truth-social-28-point-plan"}, "not dated"),
+        ("statements", {"statement_id": "st-007"}, "Oct. 1"),  # not whole words: the article says "Oct. 14"
+        ("statements", {"statement_id": "st-007"}, "May 19–20, 2026"),  # the summit advertisement: outside the body
+    ],
+)
+def test_date_text_is_the_source_s_words(dataset, table, match, words):
+    line = dataset.edit(table, match, date_text=words)
+    findings = [f for f in dataset.validate().findings if f.rule == "date-text-not-quoted"]
+    assert [(Path(f.path).name, f.line, f.column) for f in findings] == [(f"{table}.csv", line, "date_text")]
+    assert "date_resolved_against" in findings[0].hint  # where what the curator inferred goes
+
+
+def test_the_dateline_is_the_source_s_words_too(dataset):
+    # the outlet's claims are dated by the dateline, which is not in their excerpts but in the article
+    row = dataset.row("statements", statement_id="st-001")
+    assert row["date_text"] not in dataset.row("attestations", statement_id="st-001")["excerpt"]
+    assert not [f for f in dataset.validate().findings if f.rule == "date-text-not-quoted"]
 
 
 def test_a_cut_quote_shows_where_it_parts_from_the_excerpt(dataset):

@@ -112,8 +112,10 @@ def test_outlet_own_claims(databases):
 def test_undated(databases):
     rows = run(databases, "undated")
     ids = {r["statement_id"] for r in rows}
-    assert {"st-008", "st-037", "st-010"} <= ids
-    assert "st-016" not in ids  # the Truth Social post, bounded to November 2025 by the plan it refers to
+    # no date words in the article: bounded by the call it speaks of, by the article, by the plan it refers to
+    assert {"st-008", "st-037", "st-010", "st-016"} <= ids
+    assert "st-007" not in ids  # "Oct. 14"
+    assert all(r["date"] and r["date"].startswith("[") and r["date_resolved_against"] for r in rows)
     assert all(r["notes"] for r in rows)
 
 

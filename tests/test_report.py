@@ -24,6 +24,9 @@ from claims.report import (
     pull_request_order,
     sarif,
 )
+from claims.schema import TABLES_BY_NAME
+
+COLUMNS = TABLES_BY_NAME["statements"].columns()
 
 
 def sarif_schema() -> dict:
@@ -54,9 +57,18 @@ def broken_row(project_copy) -> tuple[Path, int]:
     """The project with one new statement whose date words hold an unquoted comma: (project, its line)."""
     path = project_copy / "data" / "statements.csv"
     text = path.read_text(encoding="utf-8")
-    new = next_id(project_copy / "data", "statements")
-    row = f"{new},bloomberg,,,2025-11-25,November 25, 2025,2025-11-25,2025-11-25,the dateline,outlet_claim,A claim.,,,,,\n"
-    path.write_text(text + row, encoding="utf-8")
+    cells = {
+        "statement_id": next_id(project_copy / "data", "statements"),
+        "speaker_id": "bloomberg",
+        "date": "2025-11-25",
+        "date_text": "November 25, 2025",  # unquoted: one cell more than the columns
+        "date_min": "2025-11-25",
+        "date_max": "2025-11-25",
+        "date_resolved_against": "the dateline",
+        "statement_type": "outlet_claim",
+        "text": "A claim.",
+    }
+    path.write_text(text + ",".join(cells.get(column, "") for column in COLUMNS) + "\n", encoding="utf-8")
     return project_copy, text.count("\n") + 1
 
 
@@ -66,7 +78,8 @@ def test_a_broken_row_is_annotated_on_its_line(broken_row):
     assert result.returncode == 1
     annotations = [out for out in result.stdout.splitlines() if out.startswith("::")]
     assert (
-        f"::error file=data/statements.csv,line={line},title=[cell-count]::has 17 cells, more than the 16 columns"
+        f"::error file=data/statements.csv,line={line},title=[cell-count]::has {len(COLUMNS) + 1} cells, "
+        f"more than the {len(COLUMNS)} columns"
         " — hint: check for an unquoted comma or a missing cell"
     ) in annotations
     assert len(annotations) == 1, annotations  # one cause, one finding

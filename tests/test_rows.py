@@ -39,6 +39,23 @@ def test_date_wording_is_required_with_a_date(dataset):
     assert ("statements.csv", line, "date_text", "date-wording") in dataset.findings()
 
 
+def test_a_bound_needs_no_date_words_but_a_reading_does(dataset):
+    # st-016 (the Truth Social post): the article gives no words for its date, only a bound
+    assert dataset.row("statements", statement_id="st-016")["date_text"] == ""
+    assert dataset.row("statements", statement_id="st-016")["date"].startswith("[")
+    assert not any(f[3] == "date-wording" for f in dataset.findings(with_archive=False))
+    line = dataset.edit("statements", {"statement_id": "st-016"}, date="2025-11", date_min="2025-11-01")
+    assert ("statements.csv", line, "date_text", "date-wording") in dataset.findings(with_archive=False)
+
+
+def test_an_addressee_goes_with_the_words_that_name_it(dataset):
+    line = dataset.edit("statements", W, addressee_as="")
+    assert ("statements.csv", line, "addressee_as", "addressee-wording") in dataset.findings(with_archive=False)
+    # the refusal to comment of st-010: words without an addressee are as wrong as the reverse
+    line = dataset.edit("statements", {"statement_id": "st-010"}, addressee_as="Bloomberg")
+    assert ("statements.csv", line, "addressee_id", "addressee-wording") in dataset.findings(with_archive=False)
+
+
 def test_date_resolution_is_required_with_a_date(dataset):
     line = dataset.edit("events", {"event_id": "phone-call-2025-10-16-trump-putin"}, date_resolved_against="")
     assert ("events.csv", line, "date_resolved_against", "date-wording") in dataset.findings()

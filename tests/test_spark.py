@@ -121,9 +121,13 @@ VARIANTS = {
         "offsets",
         "speaker-is-addressee",
         "duplicate-statement",
+        "addressee-wording",
+        "addressee-not-named",
+        "date-unbounded",
+        "evidence-basis-speaker",
     ],
     "keys and minimum": ["foreign-key", "minimum"],
-    "provenance": ["archive-missing", "quote-outside-excerpt", "wikidata-unconfirmed"],
+    "provenance": ["archive-missing", "quote-outside-excerpt", "wikidata-unconfirmed", "date-text-not-quoted"],
     "expectations": ["fill-rate"],
 }
 

@@ -331,6 +331,23 @@ def framed_speakers(excerpt: str, naming: list[Naming]) -> tuple[set[str], set[s
     return speakers, {actor for actor, part in kept if part == "addressee"} - speakers
 
 
+def _spoken_to(framing_text: str, words: str) -> bool:
+    """The framing presents `words` as the one spoken to ("told Ushakov")."""
+    return re.search(rf"\b{TO_WHOM} {re.escape(words)}(?!\w)", framing_text) is not None
+
+
+def addressee_words(excerpt: str, naming: list[Naming], actor_id: str) -> str:
+    """The excerpt's words that name `actor_id` (its name, an alias, its role, a position's title),
+    those the framing says were spoken to ("told Ushakov") first, then the longest; "" for none."""
+    said_around = framing(excerpt, quotations(excerpt))
+    found = [
+        entry.words
+        for entry in naming
+        if entry.entity_type == "actor" and entry.entity_id == actor_id and whole_word_spans(excerpt, entry.words)
+    ]
+    return max([words for words in found if _spoken_to(said_around, words)] or found, key=len, default="")
+
+
 # --- the excerpt -------------------------------------------------------------------------------------
 
 
@@ -571,7 +588,7 @@ def date_cells(
     )
     return {
         "date": f"[..{day.isoformat()}]",
-        "date_text": f"not dated; bounded by the article date {day.isoformat()}",
+        "date_text": "",  # the source's words only: there are none
         "date_min": "",
         "date_max": day.isoformat(),
         "date_resolved_against": f"not after the {source.described} of {found.source_id}, which reports it",
@@ -694,6 +711,16 @@ def draft_statement(
             ),
         )
 
+    addressee_as = mine.get("addressee_as", "")
+    if addressee and not addressee_as:
+        addressee_as = addressee_words(found.text, naming, addressee)
+        draft.notes.append(
+            f"addressee_as: {addressee_as!r}, the excerpt's words for {addressee}"
+            if addressee_as
+            else f"addressee_as: left empty: the excerpt does not name {addressee}; pass --addressee-as with the "
+            "words that do (the excerpt's, or those of the event it was said at, where the addressee takes part)"
+        )
+
     text = mine.get("text", "")
     if not text and kind == "direct_quote" and quoted_text(found.text):
         text = quoted_text(found.text)
@@ -731,6 +758,7 @@ def draft_statement(
         "statement_id": statement_id,
         "speaker_id": speaker,
         "addressee_id": addressee,
+        "addressee_as": addressee_as,
         "statement_type": kind,
         "text": text,
         **date_cells(draft, data_dir, found, mine, outlet_voice, date_against, True, ask),

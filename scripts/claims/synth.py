@@ -61,6 +61,11 @@ class Writer:
             handle.close()
 
 
+def date_words(day: date) -> str:
+    """How the synthetic articles word a date, e.g. "on October 14"."""
+    return f"on {day:%B} {day.day}"
+
+
 def _sentence(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words))
 
@@ -92,6 +97,9 @@ def synth(statements: int, out: Path, seed: int = 2025, progress=None) -> dict[s
     names = [f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST)) % len(LAST)]} {i}" for i in range(n_actors)]
     roles = [f"{ROLES[i % len(ROLES)]} number {i}" if i % 3 == 0 else None for i in range(n_actors)]
     cumulative = list(itertools.accumulate(1 / (i + 1) ** 0.8 for i in range(n_actors)))  # a few prolific speakers
+
+    def name_of(actor: str) -> str:
+        return names[int(actor.split("-")[1])]
 
     places = [f"place-{i:05d}" for i in range(n_places)]
     for i, place in enumerate(places):
@@ -149,12 +157,14 @@ def synth(statements: int, out: Path, seed: int = 2025, progress=None) -> dict[s
         header = f"Home | Latest | Politics\nSynthetic article {article}\n"
         parts, offset, spans = [header], len(header), []
         for i in article_of[article]:
-            speaker_name = names[int(rows[i][0].split("-")[1])]
-            excerpt = (
-                f"“{texts[i]},” {speaker_name} said."
-                if rows[i][4] != "outlet_claim"
-                else f"The outlet reports that {texts[i]}."
-            )
+            speaker, addressee, _event, day, kind, _text = rows[i]
+            # the excerpt gives the date's words and names the addressee, as the rules want
+            if kind == "outlet_claim":
+                excerpt = f"The outlet reports that {texts[i]} {date_words(day)}."
+            elif addressee:
+                excerpt = f"“{texts[i]},” {name_of(speaker)} told {name_of(addressee)} {date_words(day)}."
+            else:
+                excerpt = f"“{texts[i]},” {name_of(speaker)} said {date_words(day)}."
             spans.append((i, offset, offset + len(excerpt), excerpt))
             parts.append(excerpt + " ")
             offset += len(excerpt) + 1
@@ -221,6 +231,7 @@ def synth(statements: int, out: Path, seed: int = 2025, progress=None) -> dict[s
                 actor,
                 names[i],
                 "media_outlet" if i == 0 else "person",
+                None,
                 f"{names[i].split()[1]} {i}",
                 role,
                 f"article-{i % n_articles:06d}" if role else None,
@@ -240,7 +251,7 @@ def synth(statements: int, out: Path, seed: int = 2025, progress=None) -> dict[s
                 "phone_call" if e % 3 else "meeting",
                 f"Synthetic event {e}",
                 day.isoformat(),
-                f"on {day:%B} {day.day}",
+                date_words(day),
                 day.isoformat(),
                 day.isoformat(),
                 "article date",
@@ -263,9 +274,10 @@ def synth(statements: int, out: Path, seed: int = 2025, progress=None) -> dict[s
                 f"st-{i:08d}",
                 speaker,
                 addressee,
+                name_of(addressee) if addressee else None,
                 event_id,
                 day.isoformat(),
-                f"on {day:%B} {day.day}",
+                date_words(day),
                 day.isoformat(),
                 day.isoformat(),
                 "article date",
@@ -299,7 +311,7 @@ def synth(statements: int, out: Path, seed: int = 2025, progress=None) -> dict[s
     # events rest on an archived chronicle of their own, a sentence each
     event_text_parts, offset, event_spans = ["Events\n"], len("Events\n"), []
     for e in range(n_events):
-        sentence = f"Synthetic event {e} took place on {event_date[e]:%B} {event_date[e].day}."
+        sentence = f"Synthetic event {e} took place {date_words(event_date[e])}."
         event_spans.append((e, offset, offset + len(sentence), sentence))
         event_text_parts.append(sentence + "\n")
         offset += len(sentence) + 1

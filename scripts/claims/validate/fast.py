@@ -24,6 +24,7 @@ engines finding by finding.
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 import tempfile
 import time
@@ -64,6 +65,8 @@ from claims.validate import rows as reference_rows
 from claims.validate.expectations import cross_table_finding, summary_finding, unexpected_finding
 from claims.validate.provenance import (
     SKIPPED_WITHOUT_ARCHIVE,
+    date_text_finding,
+    date_text_quoted,
     excerpt_findings,
     quote_findings,
     role_findings,
@@ -488,7 +491,7 @@ def check_provenance(run, con, archive: Archive | None = None) -> None:
     _put(con, "_available", {"sha": pa.array(available, pa.string())})
     con.execute(
         f"""CREATE OR REPLACE TABLE _cited AS
-           SELECT a._line, a.statement_id, a.excerpt, {_offset("a.char_start")} AS cs, {_offset("a.char_end")} AS ce,
+           SELECT a._line, a.statement_id, a.event_id, a.source_id, a.excerpt, {_offset("a.char_start")} AS cs, {_offset("a.char_end")} AS ce,
                   {_offset("s.body_char_start")} AS bs, {_offset("s.body_char_end")} AS be, s.archive_sha256 AS sha
            FROM _ok_attestations a JOIN _ok_sources s ON s.source_id = a.source_id
            WHERE s.archive_sha256 IN (SELECT sha FROM _available)"""
@@ -565,6 +568,7 @@ def check_provenance(run, con, archive: Archive | None = None) -> None:
             add(finding)
     if run.tables["positions"].loaded:
         _titles(run, con, archive)
+    _date_texts(run, con, archive)
     wikidata = wikidata_list(archive)
     if not wikidata.given:
         run.notes.append(wikidata_not_checked(run.archive_dir))
@@ -597,6 +601,72 @@ def _titles(run, con, archive) -> None:
             run.tables["positions"].shown, line, title, source_id, archive.text(sha, keep=False), body_start, body_end
         ):
             run.findings.add(finding)
+
+
+# Neighbours that make words whole words wherever they stand (the commonest around a date's words).
+PLAIN_NEIGHBOURS = ((" ", " "), (" ", "."), (" ", ","))
+
+
+def _date_texts(run, con, archive) -> None:
+    """Date wording quoted from the article body of a source attesting the row (the reference's
+    test, date_text_quoted, on what SQL cannot settle). A row is settled in SQL when one of its
+    excerpts, matching its archived text inside the body, holds the wording with a space before it
+    and a space, comma or full stop after it (PLAIN_NEIGHBOURS: then it is whole words in the body
+    too; at the excerpt's ends its neighbours in the text are unknown here). For the other rows each
+    distinct (text, body, wording) is judged once, each text read once; a row none of whose sources
+    holds its wording is reported with the reference's finding."""
+    # substring tests, not Unicode classes or code-point arithmetic (several times slower a row)
+    settled = " OR ".join(
+        f"contains(e.excerpt, {_q(left)} || t.date_text || {_q(right)})" for left, right in PLAIN_NEIGHBOURS
+    )
+    dated = []
+    for table, key in (("statements", "statement_id"), ("events", "event_id")):
+        if table == "events":
+            if not run.tables["events"].loaded:
+                continue
+            con.execute(
+                "CREATE OR REPLACE VIEW _ok_events AS SELECT * FROM events WHERE _line NOT IN (SELECT _line FROM _bad_events)"
+            )
+        dated.append(
+            f"""SELECT '{table}' AS tbl, t._line, t.date_text, e.source_id, e.sha, e.bs, e.be,
+                  e.matches AND (e.bs IS NULL OR (e.bs <= e.cs AND e.ce <= e.be)) AND ({settled}) AS settled
+               FROM _ok_{table} t JOIN _evidence e ON e.{key} = t.{key} WHERE t.date_text IS NOT NULL"""
+        )
+    con.execute(
+        f"""CREATE OR REPLACE TABLE _dated AS
+           WITH attested AS ({" UNION ALL ".join(dated)})
+           SELECT * FROM attested WHERE (tbl, _line) NOT IN (SELECT (tbl, _line) FROM attested WHERE settled)"""
+    )
+    quoted = []
+    current, text = None, None
+    for sha, body_start, body_end, words in con.execute(
+        "SELECT DISTINCT sha, bs, be, date_text FROM _dated ORDER BY sha"
+    ).fetchall():
+        if sha != current:
+            current, text = sha, archive.text(sha, keep=False)
+        if text is not None and date_text_quoted(words, text, body_start, body_end):
+            quoted.append((sha, body_start, body_end, words))
+    _put(
+        con,
+        "_quoted_dates",
+        {
+            "sha": pa.array([q[0] for q in quoted], pa.string()),
+            "bs": pa.array([q[1] for q in quoted], pa.int64()),
+            "be": pa.array([q[2] for q in quoted], pa.int64()),
+            "date_text": pa.array([q[3] for q in quoted], pa.string()),
+        },
+    )
+    unquoted = con.execute(
+        """WITH judged AS (
+             SELECT d.tbl, d._line, d.date_text, d.source_id, q.sha IS NOT NULL AS quoted FROM _dated d
+             LEFT JOIN _quoted_dates q ON q.sha = d.sha AND q.date_text = d.date_text
+               AND q.bs IS NOT DISTINCT FROM d.bs AND q.be IS NOT DISTINCT FROM d.be)
+           SELECT DISTINCT tbl, _line, date_text, source_id FROM judged
+           WHERE (tbl, _line) NOT IN (SELECT (tbl, _line) FROM judged WHERE quoted)
+           ORDER BY tbl, _line, source_id"""
+    ).fetchall()
+    for (table, line, words), group in itertools.groupby(unquoted, key=lambda row: row[:3]):
+        run.findings.add(date_text_finding(run.tables[table].shown, line, words, [row[3] for row in group]))
 
 
 # --- expectations, compiled ------------------------------------------------------------------------

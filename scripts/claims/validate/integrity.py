@@ -3,22 +3,26 @@
 Every CSV is loaded as text with its line numbers, so that each broken reference can be reported
 where it stands. Rules: primary keys, foreign keys (also the polymorphic mention links), every
 statement and event attested, evidence taken from archived sources, statements not dated after
-the sources that report them nor outside their event, speakers taking part in their event, the
-outlet's own claims spoken by an outlet, mentions named in the statement's text and excerpt,
-positions taken from archived sources, and no statement recorded twice.
+the sources that report them nor outside their event, statements and events dated no later than
+the earliest dated source reporting them, speakers taking part in their event, the outlet's own
+claims spoken by an outlet, mentions named in the statement's text and excerpt, addressees named
+in an excerpt, the evidence basis `unattributed` only for an unnamed speaker, positions taken
+from archived sources, and no statement recorded twice.
 """
 
 from __future__ import annotations
 
 import difflib
+import itertools
+import re
+import unicodedata
 
 import duckdb
 import pyarrow as pa
 
 from claims.findings import Finding
 from claims.schema import ID_TABLES, MENTION_TARGETS, TABLES
-from claims.schema.catalogue import WS_SQL, shorten
-from claims.schema.fields import WHITESPACE_RANGES, char_class
+from claims.schema.catalogue import WORD_BOUNDARY_SQL, shorten
 from claims.validate.run import Run
 
 LAYER = "integrity"
@@ -47,53 +51,35 @@ PRONOUNS = (
 )
 
 
-WHITESPACE = WS_SQL  # the catalogue's whitespace class, as RE2 writes it
-# Whitespace other than the plain space: with two whitespace characters in a row, what `_spaced`
-# rewrites (rewriting costs five times as much as looking, and most texts have neither).
-UNSPACED = char_class(
-    tuple((lo, 0x1F) if lo <= 0x20 <= hi else (lo, hi) for lo, hi in WHITESPACE_RANGES if (lo, hi) != (0x20, 0x20)),
-    re2=True,
-)
-
-
-# Whitespace runs (no-break spaces included, as schema/fields.py counts them) compare as one space.
-def _spaced(expression: str) -> str:
-    return (
-        f"CASE WHEN regexp_matches({expression}, '{WHITESPACE}{WHITESPACE}|{UNSPACED}') "
-        f"THEN regexp_replace({expression}, '{WHITESPACE}+', ' ', 'g') ELSE {expression} END"
-    )
-
-
 def _names(haystack: str, words: str) -> str:
-    """SQL: `words` (already `_spaced`) occurs in `_spaced(haystack)` as whole words (no letter or
-    digit either side), decided without rewriting the haystack where that is exact:
+    """SQL: `words` occur in `haystack` as whole words (no letter or digit either side), code point
+    for code point (catalogue.whole_words_in is the same test in Python), decided without a
+    regular expression where that is exact:
 
-    - the words' first occurrence in the haystack as it is, with no letter or digit either side:
-      TRUE (spacing the haystack keeps that occurrence and makes its neighbours at most spaces);
-    - words without a space that are not in the haystack at all: FALSE (spacing only rewrites
-      whitespace, so it cannot make them appear);
-    - anything else (a first occurrence inside a longer word, words across unusual whitespace):
-      `_names_in_spaced` on the spaced haystack, which is exact."""
+    - the words between two spaces somewhere in the haystack (one substring test): TRUE;
+    - the words' first occurrence in the haystack, with no letter or digit either side: TRUE;
+    - words that are not in the haystack at all: FALSE;
+    - anything else (a first occurrence inside a longer word): `_names_in`."""
     position = f"instr({haystack}, {words})"
     around = (
         f"(CASE WHEN {position} > 1 THEN substr({haystack}, {position} - 1, 1) ELSE '' END"
         f" || substr({haystack}, {position} + length({words}), 1))"
     )
     first_whole = f"({words} <> '' AND {position} > 0 AND regexp_full_match({around}, '{NOT_IN_WORD}*'))"
-    absent = f"(NOT contains({words}, ' ') AND NOT contains({haystack}, {words}))"
-    return f"CASE WHEN {first_whole} THEN TRUE WHEN {absent} THEN FALSE ELSE {_names_in_spaced(_spaced(haystack), words)} END"
+    absent = f"(NOT contains({haystack}, {words}))"
+    spaced = f"contains({haystack}, ' ' || {words} || ' ')"
+    return f"CASE WHEN {spaced} THEN TRUE WHEN {first_whole} THEN TRUE WHEN {absent} THEN FALSE ELSE {_names_in(haystack, words)} END"
 
 
-def _names_in_spaced(haystack: str, words: str) -> str:
-    """SQL: `words` occurs in `haystack` as whole words (no letter or digit either side); both
-    already `_spaced`.
+def _names_in(haystack: str, words: str) -> str:
+    """SQL: `words` occur in `haystack` as whole words (no letter or digit either side).
 
     DuckDB compiles a regular expression whose pattern is not a constant anew on every row, and
     one with Unicode classes takes milliseconds (hours at a million rows), so the common case is
-    decided by substring tests: when the words are letters, digits and spaces only, they occur as
-    whole words exactly when they occur in the haystack with every other character (not a letter,
-    digit or space) made BOUNDARY, between spaces, BOUNDARYs or the ends. Only the other rows pay
-    for the regular expression, which is the rule as written."""
+    decided by substring tests: when the words are letters, digits and plain spaces only, they occur
+    as whole words exactly when they occur in the haystack with every other character (not a
+    letter, digit or plain space; a no-break space too) made BOUNDARY, between spaces, BOUNDARYs or
+    the ends. Only the other rows pay for the regular expression, which is the rule as written."""
     marked = f"(' ' || regexp_replace({haystack}, '{OTHER_CHARACTER}', '{BOUNDARY}', 'g') || ' ')"
     plain = f"NOT regexp_matches({words}, '{OTHER_CHARACTER}')"
     found = " OR ".join(
@@ -103,8 +89,8 @@ def _names_in_spaced(haystack: str, words: str) -> str:
     return f"CASE WHEN {plain} AND ({found}) THEN TRUE ELSE {regex} END"
 
 
-NOT_IN_WORD = "[^\\p{L}\\p{N}]"  # a character that is neither a letter nor a digit
-OTHER_CHARACTER = "[^\\p{L}\\p{N} ]"  # neither a letter, a digit nor a space
+NOT_IN_WORD = WORD_BOUNDARY_SQL  # a character that is neither a letter nor a digit
+OTHER_CHARACTER = "[^\\p{L}\\p{N} ]"  # neither a letter, a digit nor a plain space
 BOUNDARY = "\x1f"  # what other characters become for the substring tests (any one not a letter, digit or space)
 
 # The comparison form of a statement's text, for finding duplicates: NFC, lower case, and every
@@ -366,6 +352,15 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
     if not unusable & {"statements", "statement_mentions", "attestations"}:  # the excerpts name them too
         _mentions_named(con, add, shown)
 
+    if not unusable & {"statements", "attestations", "event_participants"}:  # the events' excerpts count too
+        _addressees_named(con, add, shown)
+
+    if not unusable & {"attestations", "sources"}:
+        _bounded_by_sources(con, add, shown, [table for table in ("statements", "events") if table not in unusable])
+
+    if not unusable & {"statements", "attestations", "actors"}:
+        _evidence_basis_speaker(con, add, shown)
+
     if not unusable & {"retired_ids", "published_ids"}:
         _id_history(con, run, unusable, add, shown, unread)
 
@@ -408,32 +403,69 @@ def _outlet_claims(con, add, shown) -> None:
         )
 
 
+# as written, lower case or capitalised: "US" (the United States) is not "us"
+PRONOUN_FORMS = ", ".join(f"'{form}'" for p in PRONOUNS for form in (p, p.capitalize()))
+
+
+def _spelled_otherwise(words: str, haystacks: list[str]) -> str | None:
+    """How a haystack writes `words` where it differs from them only in its whitespace (a no-break
+    space for a space), or None: for a hint that says which character to copy."""
+    pattern = r"\s+".join(re.escape(part) for part in words.split())
+    for haystack in haystacks:
+        for found in re.finditer(pattern, haystack):
+            if found.group() != words:
+                return found.group()
+    return None
+
+
+def _with_excerpts(rows):
+    """Rows that end in one excerpt each (a join, ordered by the row's line), grouped: each row once,
+    with the list of its excerpts (for a hint)."""
+    for _line, grouped in itertools.groupby(rows, key=lambda row: row[0]):
+        group = list(grouped)
+        yield group[0][:-1], [row[-1] for row in group if row[-1] is not None]
+
+
+def _copy_hint(words: str, haystacks: list[str], where: str, otherwise: str) -> str:
+    spelled = _spelled_otherwise(words, haystacks)
+    if spelled is None:
+        return otherwise
+    characters = ", ".join(
+        f"U+{ord(c):04X} {unicodedata.name(c, '')}".strip() for c in sorted(set(spelled) - set(words)) if c.isspace()
+    )
+    return (
+        f"{where} writes these words with {characters} ({spelled!r}): verbatim means code point for code point, "
+        "so copy them as the source writes them (`claims locate` prints its own characters)"
+    )
+
+
 def _mentions_named(con, add, shown) -> None:
     """A mention's words (`mentioned_as`) name the entity in the statement's own text and in the
     source's words that attest it (an excerpt), as whole words, and are more than a pronoun.
 
     The text alone would accept a name the curator put in place of the source's "he"; the excerpt
     alone would accept an entity named in the other half of a sentence that backs two statements.
-    A statement with no excerpt at all has its own finding (`unattested`): its mentions are not
-    reported again for want of one.
+    Verbatim: nothing is folded, so a no-break space of the source is not a space. A statement with
+    no excerpt at all has its own finding (`unattested`): its mentions are not reported again for
+    want of one.
     """
-    # as written, lower case or capitalised: "US" (the United States) is not "us"
-    pronouns = ", ".join(f"'{form}'" for p in PRONOUNS for form in (p, p.capitalize()))
     # the excerpts as a join grouped by mention, not a correlated subquery per mention
-    for line, statement, words, pronoun, in_text in con.execute(
-        f"""WITH m AS (SELECT _line, statement_id, mentioned_as, {_spaced("mentioned_as")} AS w FROM statement_mentions WHERE mentioned_as IS NOT NULL),
+    broken = con.execute(
+        f"""WITH m AS (SELECT _line, statement_id, mentioned_as AS w FROM statement_mentions WHERE mentioned_as IS NOT NULL),
             in_excerpt AS (
               SELECT m._line, bool_or({_names("a.excerpt", "m.w")}) AS found
               FROM m JOIN attestations a ON a.statement_id = m.statement_id WHERE a.excerpt IS NOT NULL GROUP BY m._line),
             checked AS (
-              SELECT m._line, m.statement_id, m.mentioned_as, m.mentioned_as IN ({pronouns}) AS pronoun,
-                     {_names("s.text", "m.w")} AS in_text, e.found AS in_excerpt
+              SELECT m._line, m.statement_id, m.w, m.w IN ({PRONOUN_FORMS}) AS pronoun,
+                     {_names("s.text", "m.w")} AS in_text, e.found AS in_excerpt, s.text
               FROM m JOIN statements s USING (statement_id) LEFT JOIN in_excerpt e ON e._line = m._line
               WHERE s.text IS NOT NULL)
-            SELECT _line, statement_id, mentioned_as, pronoun, in_text FROM checked
-            WHERE pronoun OR NOT in_text OR NOT in_excerpt
-            ORDER BY _line"""
-    ).fetchall():
+            SELECT c._line, c.statement_id, c.w, c.pronoun, c.in_text, c.text, a.excerpt FROM checked c
+            LEFT JOIN attestations a ON a.statement_id = c.statement_id AND NOT c.pronoun AND c.in_text
+            WHERE c.pronoun OR NOT c.in_text OR NOT c.in_excerpt
+            ORDER BY c._line, a._line"""
+    ).fetchall()
+    for (line, statement, words, pronoun, in_text, text), excerpts in _with_excerpts(broken):
         if pronoun:
             message, hint = (
                 f"{words!r} is a pronoun: it refers to the entity but does not name it",
@@ -442,14 +474,138 @@ def _mentions_named(con, add, shown) -> None:
         elif not in_text:
             message, hint = (
                 f"{words!r} is not in the text of statement {statement!r}",
-                "copy the words that name the entity from the statement's text, or remove the mention if the statement does not name it",
+                _copy_hint(
+                    words,
+                    [text],
+                    "the statement's text",
+                    "copy the words that name the entity from the statement's text, or remove the mention if the statement does not name it",
+                ),
             )
         else:
             message, hint = (
                 f"{words!r} is in the text of statement {statement!r} but in none of its excerpts: the source does not name it there",
-                "widen the excerpt to the source's words that name the entity, or remove the mention",
+                _copy_hint(
+                    words,
+                    excerpts,
+                    "the excerpt",
+                    "widen the excerpt to the source's words that name the entity, or remove the mention",
+                ),
             )
         add(Finding(shown("statement_mentions"), line, "mentioned_as", "mention-not-named", message, hint, LAYER))
+
+
+def _addressees_named(con, add, shown) -> None:
+    """The addressee is named where it is given: `addressee_as` stands as whole words, and is more
+    than a pronoun, in the source's words for the statement (one of its excerpts) or, for a
+    statement made at an event the addressee takes part in, in the event's (a call "with
+    Ushakov" names the one Witkoff speaks to throughout it). A refusal to comment, made at no
+    event, thus has an addressee only where its excerpt says who asked. A statement with no excerpt
+    at all has its own finding (`unattested`)."""
+    # the statement's own excerpts first; its event's only for the statements they do not settle
+    broken = con.execute(
+        f"""WITH s AS (
+              SELECT _line, statement_id, event_id, addressee_id, addressee_as AS w FROM statements WHERE addressee_as IS NOT NULL),
+            own AS (
+              SELECT s._line, bool_or({_names("a.excerpt", "s.w")}) AS found
+              FROM s JOIN attestations a ON a.statement_id = s.statement_id WHERE a.excerpt IS NOT NULL GROUP BY s._line),
+            pending AS (SELECT s.* FROM s LEFT JOIN own o ON o._line = s._line WHERE NOT coalesce(o.found, FALSE)),
+            by_event AS (
+              SELECT p._line, bool_or({_names("a.excerpt", "p.w")}) AS found
+              FROM pending p
+              JOIN event_participants ep ON ep.event_id = p.event_id AND ep.actor_id = p.addressee_id
+              JOIN attestations a ON a.event_id = p.event_id WHERE a.excerpt IS NOT NULL GROUP BY p._line)
+            SELECT s._line, s.statement_id, s.w, s.w IN ({PRONOUN_FORMS}) AS pronoun, a.excerpt
+            FROM s LEFT JOIN own o ON o._line = s._line LEFT JOIN by_event e ON e._line = s._line
+            LEFT JOIN attestations a ON a.statement_id = s.statement_id
+            WHERE s.w IN ({PRONOUN_FORMS}) OR (o.found IS NOT NULL AND NOT (o.found OR coalesce(e.found, FALSE)))
+            ORDER BY s._line, a._line"""
+    ).fetchall()
+    for (line, statement, words, pronoun), excerpts in _with_excerpts(broken):
+        if pronoun:
+            message, hint = (
+                f"{words!r} is a pronoun: it refers to the addressee but does not name it",
+                "give the source's words that name the addressee, or clear the addressee; say in the notes whom the pronoun means",
+            )
+        else:
+            message, hint = (
+                f"{words!r} is in none of the excerpts of statement {statement!r} or of an event its addressee takes part in: "
+                "the source does not name the addressee there",
+                _copy_hint(
+                    words,
+                    excerpts,
+                    "the excerpt",
+                    "widen the excerpt to the source's words that name the addressee, or clear addressee_id and "
+                    "addressee_as where the source does not say to whom (who asked for a comment, say)",
+                ),
+            )
+        add(Finding(shown("statements"), line, "addressee_as", "addressee-not-named", message, hint, LAYER))
+
+
+def _bounded_by_sources(con, add, shown, tables: list[str]) -> None:
+    """Every statement and event is bounded by what reports it: a row reported by a source with a
+    publication date happened on or before it, so its date reaches no further (`date_max`), and a
+    row without date words is at least `[..publication date]`. "Undated" then means only that no
+    source with a date reports it. (A statement dated wholly after a source is `dated-after-source`.)"""
+    for table in tables:
+        key = "statement_id" if table == "statements" else "event_id"
+        after_source = "TRY_CAST(t.date_min AS DATE) > b.published" if table == "statements" else "FALSE"
+        # the earliest publication per row first; which source that is, only for the rows reported
+        for line, row_id, date, date_max, source, published in con.execute(
+            f"""WITH published AS (
+                  SELECT source_id, TRY_CAST(left(published_at, 10) AS DATE) AS published FROM sources
+                  WHERE TRY_CAST(left(published_at, 10) AS DATE) IS NOT NULL),
+                cited AS (
+                  SELECT {key}, source_id FROM attestations WHERE {key} IS NOT NULL
+                  UNION ALL SELECT {key}, via_source_id FROM attestations WHERE {key} IS NOT NULL AND via_source_id IS NOT NULL),
+                earliest AS (
+                  SELECT c.{key}, min(p.published) AS published FROM cited c JOIN published p ON p.source_id = c.source_id GROUP BY c.{key}),
+                reported AS (
+                  SELECT t._line, t.{key}, t.date, t.date_max, b.published
+                  FROM {table} t JOIN earliest b ON b.{key} = t.{key}
+                  WHERE (t.date_max IS NULL OR TRY_CAST(t.date_max AS DATE) > b.published) AND NOT coalesce({after_source}, FALSE))
+                SELECT r._line, r.{key}, r.date, r.date_max, min(p.source_id), r.published
+                FROM reported r JOIN cited c ON c.{key} = r.{key} JOIN published p ON p.source_id = c.source_id AND p.published = r.published
+                GROUP BY r._line, r.{key}, r.date, r.date_max, r.published
+                ORDER BY r._line"""
+        ).fetchall():
+            if date is None:
+                column, what = "date", "has no date"
+            elif date_max is None:
+                column, what = "date_max", f"has no upper bound ({date})"
+            else:
+                column, what = "date_max", f"may be as late as {date_max}"
+            add(
+                Finding(
+                    shown(table),
+                    line,
+                    column,
+                    "date-unbounded",
+                    f"{row_id!r} {what}, but source {source!r}, published {published}, reports it",
+                    f"a row happened on or before its report: date_max {published} at the latest, with `date` at least "
+                    f"[..{published}] where the source gives no earlier bound, and what bounds it in date_resolved_against",
+                    LAYER,
+                )
+            )
+
+
+def _evidence_basis_speaker(con, add, shown) -> None:
+    """`unattributed` means the source does not say who spoke: only for a speaker it does not name
+    (`actors.unnamed`); where it names the speaker but not how the words were made known, the
+    basis is `unspecified`."""
+    for line, basis, statement, speaker in con.execute(
+        """SELECT a._line, a.evidence_basis, a.statement_id, st.speaker_id
+           FROM attestations a JOIN statements st USING (statement_id) JOIN actors ac ON ac.actor_id = st.speaker_id
+           WHERE (a.evidence_basis = 'unattributed' AND ac.unnamed IS DISTINCT FROM 'true')
+              OR (a.evidence_basis = 'unspecified' AND ac.unnamed = 'true')
+           ORDER BY a._line"""
+    ).fetchall():
+        if basis == "unattributed":
+            message = f"is unattributed, but the source names the speaker of {statement!r}, {speaker!r}"
+            hint = "use unspecified where the source names the speaker but not how the words were made known, or the basis it gives; mark the actor unnamed only if the source does not say who it is"
+        else:
+            message = f"is unspecified, but the speaker of {statement!r}, {speaker!r}, is unnamed"
+            hint = "use unattributed (or the basis the source gives, e.g. anonymous_officials) for words of a speaker the source does not name"
+        add(Finding(shown("attestations"), line, "evidence_basis", "evidence-basis-speaker", message, hint, LAYER))
 
 
 def _id_history(con, run, unusable, add, shown, unread) -> None:

@@ -2,8 +2,8 @@
 
 Every archived source's file must be there (found by SHA-256), every excerpt must sit at its
 offsets inside the article body, every quoted word of a statement must lie inside the excerpts
-that attest it, actors' roles and positions' titles must be quoted verbatim, and Wikidata IDs must
-be confirmed ones.
+that attest it, actors' roles, positions' titles and the date wording of statements and events
+must be quoted verbatim, and Wikidata IDs must be confirmed ones.
 Without an archive the layer is skipped, and says so.
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from claims.archive import Archive, WikidataUnusable, find_all, read_wikidata
 from claims.findings import Finding
-from claims.schema.catalogue import quote_segments, quoted_fragments
+from claims.schema.catalogue import quote_segments, quoted_fragments, shorten, whole_words_in
 from claims.validate.run import Run
 
 LAYER = "provenance"
@@ -85,6 +85,7 @@ def check(run: Run) -> None:
             add(finding)
 
     _titles(run, texts, sources)
+    _date_texts(run, texts, sources)
     shown_actors = run.tables["actors"].shown
     wikidata = wikidata_list(archive)
     if not wikidata.given:
@@ -360,3 +361,45 @@ def _titles(run, texts, sources) -> None:
                 source.body_char_end,
             ):
                 run.findings.add(finding)
+
+
+def date_text_quoted(date_text: str, text: str, body_start: int | None, body_end: int | None) -> bool:
+    """The date wording stands, as whole words, in the article body of a source that attests the row."""
+    return whole_words_in(date_text, text, body_start or 0, body_end if body_start is not None else None)
+
+
+def date_text_finding(shown: str, line: int, date_text: str, source_ids: list[str]) -> Finding:
+    """A row whose `date_text` is in the body of none of the archived sources attesting it."""
+    return Finding(
+        shown,
+        line,
+        "date_text",
+        "date-text-not-quoted",
+        f"the date_text {shorten(date_text)} is not in the article text of {', '.join(repr(s) for s in source_ids)}",
+        "copy the source's own words for the date (its dateline counts); what you inferred goes to "
+        "date_resolved_against, and date_text stays empty where the source has no words for the date",
+        LAYER,
+    )
+
+
+def _date_texts(run, texts, sources) -> None:
+    """The date wording of statements and events is the source's: whole words of the article body of
+    an archived source that attests the row."""
+    attesting: dict[tuple[str, str], list[str]] = {}
+    for attestation, _line in run.models.get("attestations", []):
+        if attestation.source_id not in texts:
+            continue
+        for table, row_id in (("statements", attestation.statement_id), ("events", attestation.event_id)):
+            if row_id is not None:
+                attesting.setdefault((table, row_id), []).append(attestation.source_id)
+    for table, key in (("statements", "statement_id"), ("events", "event_id")):
+        shown = run.tables[table].shown
+        for row, line in run.models.get(table, []):
+            cited = sorted(set(attesting.get((table, getattr(row, key)), [])))
+            if row.date_text is None or not cited:
+                continue
+            if not any(
+                date_text_quoted(row.date_text, texts[s], sources[s][0].body_char_start, sources[s][0].body_char_end)
+                for s in cited
+            ):
+                run.findings.add(date_text_finding(shown, line, row.date_text, cited))
