@@ -284,6 +284,20 @@ def test_mentions_are_written_by_name_and_offered_by_role(dataset, needs_archive
     }
 
 
+def test_a_name_joined_into_a_compound_is_offered_not_written(dataset, needs_archive):
+    """ "the Witkoff-Ushakov call" names a call: Witkoff and Ushakov are offered, Trump (named on his
+    own) is written."""
+    words = (
+        "At the time of the Witkoff-Ushakov call, Trump was basking in the success of his drive to end the war in Gaza"
+    )
+    draft = add.draft_statement(
+        dataset.dir, dataset.archive, FORTUNE, words, given={"statements": {"statement_type": "outlet_claim"}}
+    )
+    mentioned = {m["entity_id"] for m in draft.rows["statement_mentions"]}
+    assert "donald-trump" in mentioned and not mentioned & {"steve-witkoff", "yuri-ushakov"}
+    assert any("'Witkoff' stands in 'Witkoff-Ushakov'" in note for note in draft.notes)
+
+
 def test_who_told_whom_is_suggested_from_the_framing(dataset, needs_archive):
     naming = add.naming_words(dataset.dir)
     quote = "“We put a 20-point Trump plan together that was 20 points for peace and I’m thinking maybe we do the same thing with you,” Witkoff told Ushakov"

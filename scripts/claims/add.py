@@ -62,6 +62,8 @@ SAID_BY = r"(?:said|says|added|adds|replied|wrote)"
 # How the data names an entity: by these, a name decides who is meant; by the others (a role, a
 # position's title: "the US president", "a senior Kremlin official") only the context does.
 BY_NAME = {"name", "alias", "title"}
+# What joins words into a compound ("Witkoff-Ushakov call"): a hyphen, a non-breaking hyphen, an en dash.
+HYPHENS = "-‐‑–"
 # Where one sentence ends and another begins (not after an initial or an abbreviation: "Mr. Trump",
 # "U.S.", "Oct. 14").
 SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\b[A-Z][a-z])[.!?][”’\"]?\s+(?=[“\"A-Z])")
@@ -231,7 +233,7 @@ class Named:
     name several entities (neither)."""
 
     by_name: dict[tuple[str, str], str] = field(default_factory=dict)  # (entity_type, entity_id) → words
-    by_context: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # → (words, how)
+    by_context: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # → (words, why)
     ambiguous: list[str] = field(default_factory=list)
 
 
@@ -253,19 +255,43 @@ def named_in(text: str, excerpt: str, naming: list[Naming]) -> Named:
         if not any(start < other_end and other_start < end for other_start, other_end, _words in chosen):
             chosen.append((start, end, words))
     found = Named()
-    for _start, _end, words in sorted(chosen):
+    for start, end, words in sorted(chosen):
         entities = owners[words]
         if len(entities) > 1:
             found.ambiguous.append(f"{words!r} names {', '.join(sorted(f'{k} {i}' for k, i in entities))}")
             continue
         ((entity, hows),) = entities.items()
-        if hows & BY_NAME:
+        kind, key = entity
+        compound = _compound(text, start, end)
+        if hows & BY_NAME and not compound:
             found.by_name.setdefault(entity, words)
-        elif entity not in found.by_name:
-            found.by_context.setdefault(entity, (words, " or ".join(sorted(hows))))
+        elif compound:
+            found.by_context.setdefault(
+                entity, (words, f"stands in {compound!r}, which may name something else than {kind} {key}")
+            )
+        else:
+            role = " or ".join(sorted(hows))
+            found.by_context.setdefault(
+                entity, (words, f"is the {role} of {kind} {key}, which names it only in context")
+            )
     for entity in found.by_name:
         found.by_context.pop(entity, None)
     return found
+
+
+def _compound(text: str, start: int, end: int) -> str:
+    """The compound the words at `start`:`end` are joined to by a hyphen ("Witkoff-Ushakov" of "the
+    Witkoff-Ushakov call", which names a call, not one person), or ""."""
+    if not ((start >= 2 and text[start - 1] in HYPHENS) or (end + 1 < len(text) and text[end] in HYPHENS)):
+        return ""
+    first = start
+    while first > 0 and (text[first - 1].isalnum() or text[first - 1] in HYPHENS):
+        first -= 1
+    last = end
+    while last < len(text) and (text[last].isalnum() or text[last] in HYPHENS):
+        last += 1
+    compound = text[first:last].strip("".join(HYPHENS))
+    return compound if compound != text[start:end] else ""
 
 
 # --- quotations and framing --------------------------------------------------------------------------
@@ -792,14 +818,15 @@ def _mention_rows(draft, data_dir, statement_id, text, excerpt_text, naming, men
         if named.by_name:
             listed = ", ".join(f"{key} ({words!r})" for (_kind, key), words in sorted(named.by_name.items()))
             draft.notes.append(f"mentions: named in the text and the excerpt: {listed}")
-        for (kind, key), (words, how) in sorted(named.by_context.items()):
-            question = f"{words!r} is the {how} of {kind} {key}, which names it only in context: mention it?"
-            if ask is not None and ask("statement_mentions", question, ["yes", "no"], "") == "yes":
+        for (kind, key), (words, why) in sorted(named.by_context.items()):
+            if (
+                ask is not None
+                and ask("statement_mentions", f"{words!r} {why}: mention it?", ["yes", "no"], "") == "yes"
+            ):
                 chosen[(kind, key)] = words
             else:
                 draft.notes.append(
-                    f"mention left out: {words!r} is the {how} of {kind} {key}, which names it only in context: "
-                    f"pass --mention {kind}:{key}={words} if the statement means it"
+                    f"mention left out: {words!r} {why}: pass --mention {kind}:{key}={words} if the statement means it"
                 )
     for value in mentions:
         kind, key, words = parse_mention(data_dir, value)
