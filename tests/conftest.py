@@ -54,6 +54,7 @@ SLOW = {
     "test_workflows.py::test_a_pull_request_with_the_secret_reads_the_store": "slow",
     "test_workflows.py::test_a_refused_token_fails_the_pull_request": "slow",
     "test_workflows.py::test_findings_beyond_the_annotations_github_shows_are_summarised": "slow",
+    "test_add.py::test_concurrent_runs_wait_for_each_other_and_take_their_own_ids": "rules",  # two claims add processes
 }
 
 
