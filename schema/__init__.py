@@ -1,6 +1,15 @@
 """The claims dataset's schema: pydantic models, one per table (see tables.py), and vocabularies."""
 
 from .fields import ForeignKey, Row, TableMeta
-from .tables import ID_TABLES, MENTION_TARGETS, TABLES, TABLES_BY_NAME
+from .tables import HISTORY_TABLES, ID_TABLES, MENTION_TARGETS, TABLES, TABLES_BY_NAME
 
-__all__ = ["ForeignKey", "ID_TABLES", "MENTION_TARGETS", "Row", "TABLES", "TABLES_BY_NAME", "TableMeta"]
+__all__ = [
+    "ForeignKey",
+    "HISTORY_TABLES",
+    "ID_TABLES",
+    "MENTION_TARGETS",
+    "Row",
+    "TABLES",
+    "TABLES_BY_NAME",
+    "TableMeta",
+]

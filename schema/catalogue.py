@@ -47,6 +47,11 @@ ELISION = " […] "
 # The words a partial quote puts in curly quotes.
 QUOTED_FRAGMENT_PATTERN = "“([^”]+)”"
 QUOTED_FRAGMENT = re.compile(QUOTED_FRAGMENT_PATTERN)
+# Words put in quotation marks of any kind, marks included (each mark is one character): curly
+# double, straight double, single curly and guillemets. A ’ followed by a letter is an apostrophe
+# inside a word (“it’s”), not the closing mark. Written once for Python and RE2 (DuckDB) alike.
+QUOTATION_PATTERN = '“[^”]+”|"[^"]+"|‘(?:[^’]|’[A-Za-zÀ-ɏ])+’|«[^»]+»'
+QUOTATION = re.compile(QUOTATION_PATTERN)
 
 # Character classes as code-point ranges, so that the Python checks and the SQL of the fast
 # engine test exactly the same characters.
@@ -223,6 +228,16 @@ def quote_segments(text: str) -> list[str]:
 def quoted_fragments(text: str) -> list[str]:
     """The words a partial quote puts in curly quotes."""
     return QUOTED_FRAGMENT.findall(text)
+
+
+def quotations(text: str) -> list[str]:
+    """The words a text puts in quotation marks of any kind (QUOTATION_PATTERN), without the marks."""
+    return [found.group(0)[1:-1] for found in QUOTATION.finditer(text)]
+
+
+def quotations_sql(column: str) -> str:
+    """`quotations` in DuckDB SQL: the list of the words `column` puts in quotation marks."""
+    return f"list_transform(regexp_extract_all({column}, {sql_string(QUOTATION_PATTERN)}, 0), lambda q: substr(q, 2, length(q) - 2))"
 
 
 # --- the expression language of row rules ----------------------------------------------------------
@@ -842,6 +857,7 @@ RULES: dict[str, Rule] = {
         Rule("speaker-not-participant", *_KEYS, "a speaker at an event takes part in it"),
         Rule("retired-id-reused", *_KEYS, "a retired ID is not used again"),
         Rule("published-id-removed", *_KEYS, "a published ID stays or is retired"),
+        Rule("release-order", *_KEYS, "each release names the release before it and is not dated before it"),
         Rule("duplicate-statement", "table", "integrity", "no statement recorded twice"),
         Rule("outlet-claim-speaker", *_KEYS, "an outlet_claim is spoken by an outlet"),
         Rule(
@@ -869,7 +885,11 @@ RULES: dict[str, Rule] = {
         Rule("archive-missing", *_ARCHIVE, "the archived text of a source is in the archive"),
         Rule("excerpt-mismatch", *_ARCHIVE, "the excerpt is the archived text at its offsets"),
         Rule("outside-article", *_ARCHIVE, "the excerpt lies inside the article body"),
-        Rule("quote-outside-excerpt", *_ARCHIVE, "quoted words lie inside the attesting excerpt"),
+        Rule(
+            "quote-outside-excerpt",
+            *_ARCHIVE,
+            'quoted words (a direct quote; words in quotation marks of any kind: “ ”, " ", ‘ ’, « ») lie inside the attesting excerpt',
+        ),
         Rule("role-not-quoted", *_ARCHIVE, "an actor's role is quoted from its source"),
         Rule("title-not-quoted", *_ARCHIVE, "a position's title is quoted from the article body of its source"),
         Rule(

@@ -18,7 +18,7 @@ COMMENT ON TABLE actors IS 'People, governments, organisations, outlets and unna
 COMMENT ON COLUMN actors.actor_id IS 'Stable identifier, lower-case words joined by hyphens. Never reused.';
 COMMENT ON COLUMN actors.name IS 'The name the dataset uses for the actor.';
 COMMENT ON COLUMN actors.actor_type IS 'What kind of actor this is. Values: person: A single human being, named or not (an unnamed spokesperson is a person).; organization: A company, fund, party or other non-governmental body.; government: A state''s government or the state itself as an actor (the United States, Russia, Ukraine).; government_body: An institution of a state: a ministry, an office, a parliament, a council.; media_outlet: A news organisation that publishes reporting; it is the speaker of its own claims.; platform: A service that carries others'' posts or publications (a social network).; armed_forces: A state''s military or one of its branches.; group: Several people or bodies the source speaks of together without naming them (US officials).';
-COMMENT ON COLUMN actors.unnamed IS 'true where the sources do not say who the actor is, only describe it ("US officials", "a spokesperson for Dmitriev", "reporters"): its words are unattributed. Empty for an actor they name or identify as a whole ("Ukraine and its European allies").';
+COMMENT ON COLUMN actors.unnamed IS 'true where the sources do not say who the actor is, only describe it ("US officials", "A spokesperson for Dmitriev", "reporters"): its words are unattributed. Empty for an actor they name or identify as a whole ("Ukraine and its European allies").';
 COMMENT ON COLUMN actors.aliases IS 'Other spellings and transliterations, separated by ''|'' (e.g. Zelenskiy|Zelensky).';
 COMMENT ON COLUMN actors.role IS 'The actor''s role at the time, in the source''s words (verbatim from `role_source_id`).';
 COMMENT ON COLUMN actors.role_source_id IS 'The archived source whose text contains `role` verbatim.';
@@ -128,7 +128,7 @@ COMMENT ON COLUMN events.date IS 'The date as EDTF (Extended Date/Time Format, I
 COMMENT ON COLUMN events.date_text IS 'The source''s own wording of the date, verbatim from the article body (its dateline included), e.g. "two days later", "this month", "Tuesday". Empty where the source has no words for the date: `date` is then a bound.';
 COMMENT ON COLUMN events.date_min IS 'Earliest calendar day the date can be (ISO date), within the EDTF value''s bounds.';
 COMMENT ON COLUMN events.date_max IS 'Latest calendar day the date can be (ISO date), within the EDTF value''s bounds.';
-COMMENT ON COLUMN events.date_resolved_against IS 'What the wording was resolved against, e.g. "article date 2025-11-25 (Tuesday)" or "event phone-call-2025-10-14"; without wording, what bounds the date (at the latest, the publication of the source that reports it).';
+COMMENT ON COLUMN events.date_resolved_against IS 'What the wording was resolved against, e.g. `article date 2025-11-25 (Tuesday)` or `event phone-call-2025-10-14`; without wording, what bounds the date (at the latest, the publication of the source that reports it).';
 COMMENT ON COLUMN events.location IS 'Where it happened, in the source''s words.';
 COMMENT ON COLUMN events.place_id IS 'The place where it happened.';
 COMMENT ON COLUMN events.duration_text IS 'How long it lasted, in the source''s words ("a little over five minutes").';
@@ -183,7 +183,7 @@ COMMENT ON COLUMN statements.date IS 'The date as EDTF (Extended Date/Time Forma
 COMMENT ON COLUMN statements.date_text IS 'The source''s own wording of the date, verbatim from the article body (its dateline included), e.g. "two days later", "this month", "Tuesday". Empty where the source has no words for the date: `date` is then a bound.';
 COMMENT ON COLUMN statements.date_min IS 'Earliest calendar day the date can be (ISO date), within the EDTF value''s bounds.';
 COMMENT ON COLUMN statements.date_max IS 'Latest calendar day the date can be (ISO date), within the EDTF value''s bounds.';
-COMMENT ON COLUMN statements.date_resolved_against IS 'What the wording was resolved against, e.g. "article date 2025-11-25 (Tuesday)" or "event phone-call-2025-10-14"; without wording, what bounds the date (at the latest, the publication of the source that reports it).';
+COMMENT ON COLUMN statements.date_resolved_against IS 'What the wording was resolved against, e.g. `article date 2025-11-25 (Tuesday)` or `event phone-call-2025-10-14`; without wording, what bounds the date (at the latest, the publication of the source that reports it).';
 COMMENT ON COLUMN statements.statement_type IS 'How the source conveys the statement. Values: direct_quote: The source quotes the speaker''s words verbatim; `text` is those words.; partial_quote: The source paraphrases but quotes some words; `text` keeps the quoted fragments in curly quotes.; paraphrase: The source reports what the speaker said in its own words.; outlet_claim: The reporting outlet asserts something in its own voice (speaker is the outlet).; no_comment: The speaker declined to comment.; no_response: The speaker did not respond to a request for comment.';
 COMMENT ON COLUMN statements.text IS 'What was said. Direct quote: the quoted words verbatim (parts joined by '' […] ''). Partial quote: the claim with the quoted words in curly quotes. Otherwise: the claim as the source reports it.';
 COMMENT ON COLUMN statements.language IS 'Language the statement was originally made in (ISO 639-1), only where the source states it or a direct quote makes it evident (see language_basis).';
@@ -310,11 +310,29 @@ COMMENT ON COLUMN retired_ids.reason IS 'Why it was removed (merged into another
 COMMENT ON COLUMN retired_ids.replaced_by IS 'The ID of the same table that replaces it, if any.';
 COMMENT ON COLUMN retired_ids.notes IS 'Curator''s notes: how the row was read from the source, caveats.';
 
+CREATE TABLE releases (
+    version TEXT NOT NULL,
+    released_on DATE NOT NULL,
+    data_sha256 TEXT NOT NULL,
+    previous_version TEXT,
+    git_commit TEXT,
+    notes TEXT,
+    PRIMARY KEY (version)
+);
+COMMENT ON TABLE releases IS 'Every release of the data: its version, its date, the SHA-256 of its data files and the release before it; written by `claims release`, never changed.';
+COMMENT ON COLUMN releases.version IS 'The release''s version (semantic version, X.Y.Z).';
+COMMENT ON COLUMN releases.released_on IS 'The release date: the date of its section in CHANGELOG.md.';
+COMMENT ON COLUMN releases.data_sha256 IS 'SHA-256 of the release''s data files: of the list of the SHA-256 of each CSV file of data/ but releases.csv, in name order, as sha256sum prints it. Data with this digest is this release.';
+COMMENT ON COLUMN releases.previous_version IS 'The release before it; empty for the first release.';
+COMMENT ON COLUMN releases.git_commit IS 'A git commit whose data/ holds the release''s data, where it was recorded after the release was made; empty otherwise (the release''s data is found in the history by data_sha256 either way).';
+COMMENT ON COLUMN releases.notes IS 'What a reader of the record should know about the release.';
+
 CREATE TABLE published_ids (
     table_name TEXT NOT NULL CHECK (table_name IN ('actors', 'positions', 'sources', 'places', 'events', 'statements', 'attestations', 'plans', 'provisions')),
     id TEXT NOT NULL,
     first_version TEXT NOT NULL,
-    PRIMARY KEY (table_name, id)
+    PRIMARY KEY (table_name, id),
+    FOREIGN KEY (first_version) REFERENCES releases (version)
 );
 COMMENT ON TABLE published_ids IS 'Every ID a release has published, with the first version that did; written by `claims release`.';
 COMMENT ON COLUMN published_ids.table_name IS 'The table the ID belongs to. Values: actors: An actor_id.; positions: A position_id.; sources: A source_id.; places: A place_id.; events: An event_id.; statements: A statement_id.; attestations: An attestation_id.; plans: A plan_id.; provisions: A provision_id.';

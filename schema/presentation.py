@@ -1,5 +1,6 @@
-"""How the published database presents the tables, where both the database build and the
-Datasette metadata need it: facets and sort orders (both indexed), and full-text search."""
+"""How the published database presents the tables, where the database build, the Datasette
+metadata and the data dictionary need it: facets and sort orders (both indexed), full-text search,
+the columns the published SQLite derives, and the tables the build adds to the curated ones."""
 
 from __future__ import annotations
 
@@ -45,4 +46,42 @@ FTS_COLUMNS = {
     "attestations": ["excerpt"],
     "actors": ["name", "aliases", "role"],
     "events": ["title", "description"],
+}
+
+# The columns the published SQLite derives from the curated ones (queries/derived/: generated
+# columns, computed by SQLite, never stored or curated twice).
+DATE_ORDER = "Derived from date_min for sorting: the earliest day, or 'undated' (sorted last)."
+DERIVED_COLUMNS = {
+    "statements": {
+        "date_order": DATE_ORDER,
+        "topic_list": "Derived from topics: the same topics as a JSON array, to facet one topic at a time.",
+    },
+    "events": {"date_order": DATE_ORDER},
+}
+# The tables the build adds: the version it stamps into every database, and (in the published
+# SQLite, where the archive was found) the length of each archived text. Name → (what it holds,
+# each column with what it holds).
+VERSION_TABLE = "dataset_version"
+ARCHIVED_TEXTS = "archived_texts"
+BUILD_TABLES: dict[str, tuple[str, dict[str, str]]] = {
+    VERSION_TABLE: (
+        "Which data this database holds: its version (PEP 440; a development version with the commit for "
+        "unreleased data), in words, and the commit and date it was built from. One row.",
+        {
+            "version": "The data's version: X.Y.Z for a release, X.Y.Z.devN+gCOMMIT for unreleased data.",
+            "release": "The release this data is; empty for unreleased data.",
+            "after": "For unreleased data, the latest release before it; empty before the first.",
+            "commit": "The abbreviated git commit of unreleased data, where it was built from a checkout.",
+            "date": "The release's date, or the commit's date for unreleased data (ISO).",
+            "uncommitted": "true where the data differed from its commit when built.",
+            "label": "The version in words, as citations give it: version 0.1.0, unreleased data after 0.1.0 (commit …).",
+        },
+    ),
+    ARCHIVED_TEXTS: (
+        "The length in characters of each archived source text (the texts themselves are not redistributed).",
+        {
+            "archive_sha256": "SHA-256 of the archived text's bytes (sources.archive_sha256).",
+            "char_length": "Its length in Unicode code points: the offsets of its excerpts are at most this.",
+        },
+    ),
 }

@@ -93,7 +93,7 @@ DateResolvedAgainst = Annotated[
     Text | None,
     Field(
         default=None,
-        description='What the wording was resolved against, e.g. "article date 2025-11-25 (Tuesday)" or "event phone-call-2025-10-14"; without wording, what bounds the date (at the latest, the publication of the source that reports it).',
+        description="What the wording was resolved against, e.g. `article date 2025-11-25 (Tuesday)` or `event phone-call-2025-10-14`; without wording, what bounds the date (at the latest, the publication of the source that reports it).",
     ),
 ]
 
@@ -132,7 +132,7 @@ class Actor(CheckedRow):
     actor_type: ActorType = Field(description="What kind of actor this is.")
     unnamed: Bool | None = Field(
         default=None,
-        description='true where the sources do not say who the actor is, only describe it ("US officials", "a spokesperson for Dmitriev", "reporters"): its words are unattributed. Empty for an actor they name or identify as a whole ("Ukraine and its European allies").',
+        description='true where the sources do not say who the actor is, only describe it ("US officials", "A spokesperson for Dmitriev", "reporters"): its words are unattributed. Empty for an actor they name or identify as a whole ("Ukraine and its European allies").',
     )
     aliases: TextList | None = Field(
         default=None, description="Other spellings and transliterations, separated by '|' (e.g. Zelenskiy|Zelensky)."
@@ -473,7 +473,10 @@ class StatementRelation(CheckedRow):
     notes: Notes
 
 
-VERSION_PATTERN = r"^[0-9]+\.[0-9]+\.[0-9]+$"
+# A release version: X.Y.Z, semantic versioning's numbers without leading zeros (no pre-release or build part).
+VERSION_PATTERN = r"^(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)$"
+Version = Annotated[str, Field(pattern=VERSION_PATTERN)]
+COMMIT_PATTERN = r"^[0-9a-f]{40}$"
 
 
 class RetiredId(CheckedRow):
@@ -495,6 +498,37 @@ class RetiredId(CheckedRow):
     notes: Notes
 
 
+class Release(CheckedRow):
+    """A release of the data, as `claims release` recorded it: the fact that this data is that version."""
+
+    meta = _meta(
+        "releases",
+        "Releases",
+        "Every release of the data: its version, its date, the SHA-256 of its data files and the release "
+        "before it; written by `claims release`, never changed.",
+        ("version",),
+        label_column="released_on",  # a reference to a release shows its date beside its version
+    )
+
+    version: Version = Field(description="The release's version (semantic version, X.Y.Z).")
+    released_on: IsoDate = Field(description="The release date: the date of its section in CHANGELOG.md.")
+    data_sha256: Annotated[str, Field(pattern=SHA256_PATTERN)] = Field(
+        description="SHA-256 of the release's data files: of the list of the SHA-256 of each CSV file of data/ "
+        "but releases.csv, in name order, as sha256sum prints it. Data with this digest is this release."
+    )
+    previous_version: Annotated[str | None, Field(pattern=VERSION_PATTERN)] = Field(
+        default=None,
+        description="The release before it; empty for the first release.",
+        json_schema_extra=fk("releases"),
+    )
+    git_commit: Annotated[str | None, Field(pattern=COMMIT_PATTERN)] = Field(
+        default=None,
+        description="A git commit whose data/ holds the release's data, where it was recorded after the release "
+        "was made; empty otherwise (the release's data is found in the history by data_sha256 either way).",
+    )
+    notes: Text | None = Field(default=None, description="What a reader of the record should know about the release.")
+
+
 class PublishedId(CheckedRow):
     """An ID that a release published: it must stay in its table or be retired, never just vanish."""
 
@@ -508,8 +542,8 @@ class PublishedId(CheckedRow):
 
     table_name: IdTable = Field(description="The table the ID belongs to.")
     id: Id = Field(description="The published ID.")
-    first_version: Annotated[str, Field(pattern=VERSION_PATTERN)] = Field(
-        description="The first release that published it (semantic version)."
+    first_version: Version = Field(
+        description="The first release that published it (semantic version).", json_schema_extra=fk("releases")
     )
 
 
@@ -529,9 +563,13 @@ TABLES: tuple[type[Row], ...] = (
     StatementMention,
     StatementRelation,
     RetiredId,
+    Release,
     PublishedId,
 )
 TABLES_BY_NAME: dict[str, type[Row]] = {model.meta.name: model for model in TABLES}
+# The tables that keep the dataset's history (which IDs were retired, which releases were made and
+# which IDs each published first), not data about the negotiations: they only grow.
+HISTORY_TABLES: tuple[str, ...] = ("retired_ids", "releases", "published_ids")
 # statement_mentions.entity_id is a foreign key into the table that entity_type names.
 # Tables whose single-column key is an ID that is published and never reused.
 ID_TABLES: dict[str, str] = {

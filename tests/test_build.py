@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from claims import build as build_module
 from claims.build import BuildRefused, build, build_all
 from claims.cli import cli
-from claims.schema import TABLES
+from claims.schema import HISTORY_TABLES, TABLES
 from conftest import archive_or_none
 
 REPO = Path(__file__).resolve().parents[1]
@@ -136,6 +136,40 @@ def test_build_refuses_data_that_does_not_validate(dataset, tmp_path):
     )
     assert result.exit_code == 1
     assert "actor_type" in result.output
+
+
+def test_build_counts_the_data_apart_from_the_history(dataset, tmp_path):
+    """What `claims build` says it wrote: the data's rows, and the history's rows apart."""
+    result = CliRunner().invoke(
+        cli, ["build", "--data", str(dataset.dir), "--out", str(tmp_path / "out"), *dataset.archive_args()]
+    )
+    assert result.exit_code == 0, result.output
+    counts = {model.meta.name: len(dataset.read(model.meta.name)[1]) for model in TABLES}
+    data = [count for name, count in counts.items() if name not in HISTORY_TABLES]
+    history = ", ".join(f"{name}: {counts[name]}" for name in HISTORY_TABLES)
+    assert (
+        f"{sum(data)} data rows in {len(data)} tables, and {sum(counts[n] for n in HISTORY_TABLES)} rows of history ({history})"
+        in " ".join(result.output.split())  # as the terminal wraps it
+    )
+
+
+def test_each_parquet_file_says_which_table_and_which_data_it_holds(curated_build):
+    """A Parquet file on its own (a release asset, a file from the site's zip) names the dataset,
+    its table and the data's version in its key-value metadata."""
+    ((version, label),) = (
+        sqlite3.connect(curated_build / "claims.db").execute("SELECT version, label FROM dataset_version").fetchall()
+    )
+    for model in TABLES:
+        path = curated_build / "parquet" / f"{model.meta.name}.parquet"
+        found = dict(
+            duckdb.sql(f"SELECT key::VARCHAR, value::VARCHAR FROM parquet_kv_metadata('{path.as_posix()}')").fetchall()
+        )
+        assert found == {
+            "dataset": "peace-plan-claims",
+            "table": model.meta.name,
+            "version": version,
+            "version_label": label,
+        }
 
 
 def digest(path: Path) -> str:

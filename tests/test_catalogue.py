@@ -315,6 +315,13 @@ GENERATORS = {
         lambda d: d.append("published_ids", table_name="places", id="a-place-long-gone", first_version="0.1.0"),
         (),
     ),
+    "release-order": (
+        lambda d: [
+            d.append("releases", version=version, released_on="2030-01-01", data_sha256="0" * 64)
+            for version in ("1000.0.0", "1000.1.0")
+        ],
+        (),
+    ),
     "duplicate-statement": (_duplicate_statement, ()),
     "outlet-claim-speaker": (_outlet_claim_by_a_person, ()),
     "mention-not-named": (_mention_not_named, ()),

@@ -8,7 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from claims.cli import cli
-from claims.diff import diff, markdown, summary_line
+from claims.diff import diff, diff_tables, folder_reader, markdown, summary_line
+from claims.release import delta
+from conftest import Dataset
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -80,6 +82,32 @@ def test_a_pull_request_adding_one_statement_has_a_one_line_summary(history):
     assert result.output.strip().count("\n") == 0
 
 
+@pytest.mark.parametrize("direction", ["added", "removed"])
+def test_a_value_in_a_column_added_or_removed_changes_its_row(dataset, tmp_path, direction):
+    """A row whose only change is a value in a new column (or in one that went) is listed as
+    changed, in that column; rows with the column empty are not."""
+    header, rows = dataset.read("statements")
+    without = tmp_path / "without"
+    without.mkdir()
+    Dataset.at(without).write(
+        "statements", [c for c in header if c != "notes"], [{k: v for k, v in r.items() if k != "notes"} for r in rows]
+    )
+    sides = (folder_reader(without), folder_reader(dataset.dir))
+    (statements,) = [
+        d for d in diff_tables(*(sides if direction == "added" else sides[::-1])) if d.table == "statements"
+    ]
+    assert getattr(statements, f"columns_{direction}") == ["notes"]
+    noted = [r["statement_id"] for r in rows if r["notes"]]
+    assert noted and len(noted) < len(rows)
+    assert [change["key"] for change in statements.changed] == noted
+    assert all(list(change["changes"]) == ["notes"] for change in statements.changed)
+    assert "`notes`" in markdown(diff_tables(*sides), "base", None)
+    if direction == "added":  # and a release's delta.json lists them so
+        table = delta("9.0.1", "9.0.0", without, dataset.dir)["tables"]["statements"]
+        assert table["columns_added"] == ["notes"]
+        assert table["changed"] == [{"statement_id": key, "columns": ["notes"]} for key in noted]
+
+
 def test_unknown_revision_is_a_usage_error(history):
     result = CliRunner().invoke(cli, ["diff", "no-such-rev", "--repo", str(history)])
     assert result.exit_code == 2 and "no-such-rev" in result.output
@@ -92,6 +120,18 @@ def test_removing_a_published_id_with_its_record_is_caught_against_the_base(hist
     assert not any(f[3] == "published-id-removed" for f in dataset.findings())  # the working tree alone looks fine
     result = CliRunner().invoke(cli, ["diff", "HEAD", "--repo", str(history), "--summary", "--strict-ids"])
     assert result.exit_code == 1 and "places budapest" in result.output
+
+
+@pytest.mark.parametrize("rewrite", ["change", "remove"])
+def test_rewriting_or_removing_a_release_record_is_caught_against_the_base(history, dataset, rewrite):
+    """A release never changes: its record stays as `claims release` wrote it."""
+    record = dataset.read("releases")[1][0]
+    if rewrite == "change":
+        dataset.edit("releases", {"version": record["version"]}, data_sha256="0" * 64)
+    else:
+        dataset.delete("releases", version=record["version"])
+    result = CliRunner().invoke(cli, ["diff", "HEAD", "--repo", str(history), "--summary", "--strict-ids"])
+    assert result.exit_code == 1 and f"releases: {record['version']}" in result.output
 
 
 def test_adding_one_statement_with_its_evidence_passes_every_check(history, dataset):

@@ -11,7 +11,7 @@ from claims import project
 from claims.cards import statement_card
 from claims.citation import dataset_plain
 from claims.schema.package import AUTHOR
-from claims.version import last_release, release_version
+from claims.version import DataVersion, latest_release, release_records, semver
 from conftest import datasette_site
 
 REPO = Path(__file__).resolve().parents[1]
@@ -59,10 +59,26 @@ def test_the_top_of_the_readme_says_how_to_get_and_cite_the_data():
         "Statement st-",
     ):
         assert thing in top, thing
-    version = last_release(project.current()).version
-    assert (
-        f"{project.current().repository_url()}/releases/download/v{version}/peace-plan-claims-{version}-csv.zip" in top
-    )
+    get = top.split("## Get the data", 1)[1].split("## Cite the data", 1)[0]
+    # the example fetches whatever the latest release is, by the names its checksums file gives
+    assert f"base={project.current().repository_url()}/releases/latest/download" in get
+    assert "releases/download/" not in get and 'curl -LO "$base/SHA256SUMS"' in get
+
+
+def test_the_readme_says_which_releases_have_no_files_on_the_releases_page():
+    """A release recorded from its commit (made before the release workflow) has no tag and no
+    assets: the README says so and gives the commit its record names; every other release is on the
+    releases page."""
+    get = README.split("## Get the data", 1)[1].split("## Cite the data", 1)[0]
+    records = release_records(project.current().data_dir)
+    before = [record for record in records if record.git_commit]
+    named = re.findall(r"Release ([0-9.]+) was made before the release workflow", get)
+    assert named == [record.version for record in before]
+    for record in before:
+        commit = record.git_commit[:7]
+        assert f"its data is `data/` at commit {commit}" in get
+        assert f"git archive -o peace-plan-claims-{record.version}-data.zip {commit} data" in get
+    assert f"Every release after {max((r.version for r in before), key=semver)} is on" in get
 
 
 def test_project_address_and_author_are_written_once_and_followed():
@@ -79,8 +95,8 @@ def test_citation_file_is_valid_cff():
     citation = yaml.safe_load((REPO / "CITATION.cff").read_text(encoding="utf-8"))
     for key in ("cff-version", "message", "title", "version", "date-released", "authors", "license", "type"):
         assert citation.get(key), key
-    released = last_release(project.current())
-    assert (str(citation["version"]), str(citation["date-released"])) == (released.version, released.date)
+    released = latest_release(project.current().data_dir)
+    assert (str(citation["version"]), str(citation["date-released"])) == (released.version, released.released_on)
 
 
 def quoted_blocks(text: str) -> list[str]:
@@ -92,7 +108,8 @@ def test_the_citation_examples_are_the_citations_of_the_latest_release(curated_b
     """The README's two citations are what the site gives for the latest release: the dataset's,
     and the statement's its example names."""
     where = project.current()
-    version = release_version(where, last_release(where).version)
+    latest = latest_release(where.data_dir)
+    version = DataVersion.of_release(latest.version, latest.released_on)
     blocks = quoted_blocks(README.split("## Cite the data", 1)[1].split("\n## ", 1)[0])
     assert dataset_plain(version) in blocks
     statement = re.search(r"Statement (st-[0-9]+) in", " ".join(blocks)).group(1)
@@ -105,7 +122,7 @@ def test_the_citation_examples_are_the_citations_of_the_latest_release(curated_b
 
 
 def test_citation_file_carries_the_latest_release():
-    assert f"version: {last_release(project.current()).version}" in (REPO / "CITATION.cff").read_text()
+    assert f'version: "{latest_release(project.current().data_dir).version}"' in (REPO / "CITATION.cff").read_text()
 
 
 def test_the_zenodo_record_follows_the_citation_file():

@@ -30,6 +30,34 @@ def test_drift_is_detected(tmp_path):
     assert sorted(generate.drifted(tmp_path)) == [descriptor_path, tmp_path / "publish" / "metadata.json"]
 
 
+def test_the_help_of_claims_generate_names_every_generated_file():
+    from click.testing import CliRunner
+
+    from claims.cli import cli
+
+    shown = " ".join(CliRunner().invoke(cli, ["generate", "--help"]).output.split())
+    for path in generate.generated_files(REPO, cli_reference=""):
+        name = path.relative_to(REPO).as_posix()
+        assert ("the generated GX suites" if name.startswith("gx/") else name) in shown, name
+
+
+def test_a_citation_file_that_is_not_the_latest_release_has_drifted(tmp_path):
+    """CITATION.cff's version and date are the latest release's (data/releases.csv)."""
+    import sys
+
+    from conftest import copy_repository
+
+    root = copy_repository(tmp_path / "repo")
+    citation = root / "CITATION.cff"
+    citation.write_text(
+        citation.read_text(encoding="utf-8").replace("\nversion: ", "\nversion: 9", 1), encoding="utf-8"
+    )
+    checked = subprocess.run(
+        [sys.executable, "-m", "claims", "generate", "--check"], cwd=root, capture_output=True, text=True
+    )
+    assert checked.returncode == 1 and "drifted: CITATION.cff" in checked.stdout, checked.stdout
+
+
 def test_every_column_is_described_and_every_table_has_a_key():
     for model in TABLES:
         assert model.meta.primary_key

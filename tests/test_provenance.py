@@ -89,6 +89,42 @@ def test_words_a_paraphrase_puts_in_quotation_marks_lie_inside_the_excerpt(datas
     assert not any(f[3] == "quote-outside-excerpt" for f in dataset.findings())
 
 
+@pytest.mark.parametrize("engine", ["fast", "reference"])
+@pytest.mark.parametrize(
+    "words",
+    [
+        '"{said}"',  # straight double quotes
+        "‘{said}’",  # single curly quotes
+        "«{said}»",  # guillemets
+    ],
+)
+def test_words_in_quotation_marks_of_any_kind_lie_inside_the_excerpt(dataset, engine, words):
+    """Straight, single and angled quotation marks mean verbatim as curly ones do."""
+    from claims.validate import validate
+    from conftest import FAST_LAYERS
+
+    statement = next(r for r in dataset.read("statements")[1] if r["statement_type"] == "paraphrase")
+    key = {"statement_id": statement["statement_id"]}
+    line = dataset.edit("statements", key, text=words.format(said="He had enormous respect for the plan."))
+    run = validate(dataset.dir, dataset.archive, layers=FAST_LAYERS, engine=engine)
+    assert ("statements.csv", line, "text", "quote-outside-excerpt") in {
+        (Path(f.path).name, f.line, f.column, f.rule) for f in run.findings
+    }
+    # the same marks around the source's own words pass
+    excerpt = next(r["excerpt"] for r in dataset.read("attestations")[1] if r["statement_id"] == key["statement_id"])
+    verbatim = excerpt.split()[-1].strip(".,;:”“’‘")
+    dataset.edit("statements", key, text=f"{statement['text'].rstrip('.')} ({words.format(said=verbatim)}).")
+    run = validate(dataset.dir, dataset.archive, layers=FAST_LAYERS, engine=engine)
+    assert not any(f.rule == "quote-outside-excerpt" for f in run.findings)
+
+
+def test_an_apostrophe_is_not_a_quotation_mark():
+    from claims.schema.catalogue import quotations
+
+    assert quotations("It’s the ‘secret’ paper, and the leaders’ plan; Putin’s “words”.") == ["secret", "words"]
+    assert quotations('‘it’s fine’ and "this" and «cela»') == ["it’s fine", "this", "cela"]
+
+
 def test_archived_file_must_be_present(dataset, tmp_path, archive):
     empty = tmp_path / "empty-archive"
     empty.mkdir()

@@ -1,20 +1,23 @@
-"""Quotation marks mean verbatim, on every page of the site.
+"""Quotation marks mean verbatim, on every page of the site and in the linked-data export.
 
 The curated data is built and served in-process (Datasette's own client, no server). Every page —
 the home page, the charts, the data dictionary, every table and view, every row, every retired
-ID, every canned query — is rendered, and each span of its text between curly quotes “…” is
-checked against the row it belongs to: the row of the page, of the table row or list item it is
-in, or of the statement a rendering names (data-statement). A span must be verbatim in one of
-that row's excerpts (a statement's, an event's, an attestation's), where "[…]" marks words left
-out, or be the title of a source. The curator's own words (notes, date wording that is not the
-source's, descriptions, reasons: elements marked claims-curated, and every table cell but a
-statement's text and an excerpt) may quote the archived article instead; the second test checks
-those against the archived texts.
+ID, every canned query — is rendered, and each span of its text between quotation marks of any
+kind (curly “…”, straight "…", single ‘…’, guillemets «…»; in code a straight quote is syntax, and
+JSON is read as its strings) is checked against the row it belongs to: the row of the page, of the
+table row or list item it is in, or of the statement a rendering names (data-statement). A span
+must be verbatim in one of that row's excerpts (a statement's, an event's, an attestation's), where
+"[…]" marks words left out, or be the title of a source. The curator's and maintainers' own words
+(notes, date wording that is not the source's, descriptions, reasons, the schema's and the queries'
+descriptions: elements marked claims-curated or PROSE, and every table cell but a statement's text
+and an excerpt) may quote the archived article instead; the second test checks those against the
+archived texts. The JSON-LD Claims are held to the same rule.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import sqlite3
 import urllib.parse
@@ -23,6 +26,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from datasette.utils import tilde_encode
 
 from claims.archive import Archive
 from claims.project import EXAMPLES_DIR
@@ -32,7 +36,7 @@ from conftest import datasette_site
 
 # Table cells whose words are the source's, checked against the row's excerpts alone.
 SOURCE_WORDS = {"text", "excerpt"}
-ELIDED = re.compile(r"\s*(?:\[…\]|…)\s*")
+ELIDED = re.compile(r"\s*(?:\[…\]|…|\.\.\.)\s*")
 ROW_LINK = re.compile(rf"^/{DATABASE}/(\w+)/([^/?#.]+)$")
 VOID = {
     "br",
@@ -172,17 +176,89 @@ def _rows_named(node: Node, evidence: Evidence) -> set[tuple[str, str]]:
     return rows
 
 
+# Quotation marks of every kind: opening → closing. A straight double quote opens and closes; a ’
+# between two letters is an apostrophe. In code (pre, code: SQL, BibTeX) a straight quote is
+# syntax; text that is JSON (CSL-JSON, a JSON list in a cell) is read as the strings it holds.
+OPENING = {"“": "”", "‘": "’", "«": "»", '"': '"'}
+CLOSING = {"”", "’", "»"}
+CODE = {"pre", "code"}
+
+
+def _json_strings(text: str) -> list[str] | None:
+    """The strings of `text` if it is a JSON array or object, else None."""
+    if not text.strip().startswith(("[", "{")):
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    found: list[str] = []
+
+    def collect(item) -> None:
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, list):
+            for member in item:
+                collect(member)
+        elif isinstance(item, dict):
+            for member in item.values():
+                collect(member)
+
+    collect(value)
+    return found
+
+
+class Scanner:
+    """Finds the spans between matching quotation marks in a run of text, for one page."""
+
+    def __init__(self, page: str):
+        self.page = page
+        self.text: list[str] = []
+        self.stack: list[tuple[str, int, frozenset, bool]] = []  # open marks: (mark, position, rows, curated)
+        self.spans: list[Span] = []
+        self.problems: list[str] = []
+
+    def feed(self, run: str, rows: frozenset, is_curated: bool, straight: bool = True) -> None:
+        for index, character in enumerate(run):
+            before, after = run[index - 1 : index], run[index + 1 : index + 2]
+            top = self.stack[-1][0] if self.stack else None
+            if character == '"' and not straight:
+                pass
+            elif character == "’" and (top != "‘" or (before.isalpha() and after.isalpha())):
+                pass  # an apostrophe
+            elif character in CLOSING or (character == '"' and top == '"'):
+                if top is None or OPENING[top] != character:
+                    self.problems.append(
+                        f"{self.page}: a quotation closed with {character} that never opened: {''.join(self.text[-80:])!r}"
+                    )
+                else:
+                    _mark, start, span_rows, span_curated = self.stack.pop()
+                    self.spans.append(Span(self.page, "".join(self.text[start + 1 :]), span_rows, span_curated))
+            elif character in OPENING:
+                self.stack.append((character, len(self.text), rows, is_curated))
+            self.text.append(character)
+
+    def close(self) -> None:
+        self.problems += [
+            f"{self.page}: a quotation opened with {mark} and never closed: {''.join(self.text[start : start + 80])!r}"
+            for mark, start, _, _ in self.stack
+        ]
+        self.stack = []
+
+
+# The site's own texts (the schema's and the queries' descriptions) are the maintainers' words, like notes.
+PROSE = {"claims-curated", "metadata-description", "column-descriptions", "claims-columns"}
+
+
 def quotations(
     page: str, html: str, evidence: Evidence, page_rows: set[tuple[str, str]]
 ) -> tuple[list[Span], list[str]]:
-    """Every span between curly quotes on the page, with the rows it belongs to; and the problems
-    found on the way (an excerpt shown otherwise than verbatim, a quotation left open)."""
+    """Every span between quotation marks of any kind on the page, with the rows it belongs to; and
+    the problems found on the way (an excerpt shown otherwise than verbatim, a quotation left open)."""
     tree = Tree(html)
     scopes: dict[int, set[tuple[str, str]]] = {}
-    spans: list[Span] = []
+    scanner = Scanner(page)
     problems: list[str] = []
-    stack: list[tuple[int, frozenset, bool]] = []  # open quotes: (position in `text`, rows, curated)
-    text: list[str] = []
 
     def scope_of(node: Node) -> set[tuple[str, str]]:
         # the innermost element that names rows: a statement rendering, a table row, a list item
@@ -199,7 +275,7 @@ def quotations(
 
     def curated(node: Node) -> bool:
         while node is not None:
-            if "claims-curated" in node.classes:
+            if node.classes & PROSE:
                 return True
             if node.tag == "td":
                 column = next((c[4:] for c in node.classes if c.startswith("col-")), "")
@@ -207,7 +283,16 @@ def quotations(
             node = node.parent
         return False
 
-    def walk(node: Node) -> None:
+    def strings(texts: list[str], node: Node) -> None:
+        """Each string of a JSON text on its own: a quotation never runs from one into the next."""
+        for text in texts:
+            own = Scanner(page)
+            own.feed(text, frozenset(scope_of(node)), curated(node))
+            own.close()
+            scanner.spans.extend(own.spans)
+            problems.extend(own.problems)
+
+    def walk(node: Node, code: bool) -> None:
         for child in node.children:
             if isinstance(child, Node):
                 if child.tag in SKIPPED:
@@ -217,23 +302,22 @@ def quotations(
                     if shown and shown not in evidence.all_excerpts:
                         problems.append(f"{page}: an excerpt shown otherwise than verbatim: {shown[:80]!r}")
                     continue  # an excerpt is the evidence itself; its own quote marks are the source's
-                walk(child)
+                if child.tag in CODE:
+                    found = _json_strings("".join(t for t in child.descendants() if isinstance(t, str)))
+                    if found is not None:
+                        strings(found, child)
+                        continue
+                walk(child, code or child.tag in CODE)
                 continue
-            for character in child:
-                if character == "“":
-                    stack.append((len(text), frozenset(scope_of(node)), curated(node)))
-                elif character == "”" and not stack:
-                    problems.append(f"{page}: a quotation closed that never opened: {''.join(text[-80:])!r}")
-                elif character == "”":
-                    start, rows, is_curated = stack.pop()
-                    spans.append(Span(page, "".join(text[start + 1 :]), rows, is_curated))
-                text.append(character)
+            found = None if code else _json_strings(child)
+            if found is not None:
+                strings(found, node)
+            else:
+                scanner.feed(child, frozenset(scope_of(node)), curated(node), straight=not code)
 
-    walk(tree.root)
-    problems += [
-        f"{page}: a quotation opened and never closed: {''.join(text[start : start + 80])!r}" for start, _, _ in stack
-    ]
-    return spans, problems
+    walk(tree.root, False)
+    scanner.close()
+    return scanner.spans, problems + scanner.problems
 
 
 # --- the pages ----------------------------------------------------------------------------------
@@ -250,7 +334,7 @@ def every_page(database: Path) -> list[tuple[str, set[tuple[str, str]]]]:
         table, key = model.meta.name, model.meta.primary_key
         pages.append((f"/{DATABASE}/{table}?_size=max", set()))
         for row in con.execute(f"SELECT {', '.join(key)} FROM {table}"):
-            path = ",".join(urllib.parse.quote(str(value), safe="") for value in row)
+            path = ",".join(tilde_encode(str(value)) for value in row)  # as Datasette links a row ("0.1.0")
             pages.append((f"/{DATABASE}/{table}/{path}", {(table, row[0])} if table in ID_TABLES else set()))
     pages += [(f"/{DATABASE}/{view}?_size=max", set()) for view in views]
     for table, key in con.execute("SELECT table_name, id FROM retired_ids"):
@@ -338,28 +422,82 @@ def _spaces(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def test_a_paraphrase_in_quotation_marks_is_caught(curated_build, monkeypatch):
-    """The check fails when a rendering wraps a paraphrase in quotation marks."""
-    import claims.citation
-
-    database = curated_build / "claims.db"
-    evidence = Evidence.of(database)
+def a_paraphrase_not_in_its_excerpts(database: Path, evidence: Evidence) -> tuple[str, str]:
+    """(ID, text) of a paraphrase whose words are not the source's (a paraphrase may happen to
+    repeat its excerpt word for word)."""
     con = sqlite3.connect(database)
     paraphrases = con.execute(
         "SELECT statement_id, text FROM statements WHERE statement_type = 'paraphrase'"
     ).fetchall()
     con.close()
-    # one whose words are not the source's (a paraphrase may happen to repeat its excerpt word for word)
-    statement_id, text = next(
-        (key, words) for key, words in paraphrases if not evidence.backs(words, {("statements", key)})
-    )
+    return next((key, words) for key, words in paraphrases if not evidence.backs(words, {("statements", key)}))
+
+
+# Renderings that put every statement's words in quotation marks of one kind (patching the one
+# function every rendering calls to shorten a statement's words).
+MARKS = {"straight": '"{}"', "single": "‘{}’", "guillemets": "«{}»"}
+
+
+def wrap_every_rendering(monkeypatch, marks: str) -> None:
+    import claims.citation
+
+    if marks == "curly":
+        monkeypatch.setattr(claims.citation, "QUOTED_TYPES", {"direct_quote", "paraphrase"})
+        return
+    shorten = claims.citation.shorten
+    monkeypatch.setattr(claims.citation, "shorten", lambda text, limit: MARKS[marks].format(shorten(text, limit)))
+
+
+@pytest.mark.parametrize("marks", ["curly", *MARKS])
+def test_a_paraphrase_in_quotation_marks_is_caught(curated_build, monkeypatch, marks):
+    """The check fails when a rendering wraps a paraphrase in quotation marks, of any kind."""
+    database = curated_build / "claims.db"
+    evidence = Evidence.of(database)
+    statement_id, text = a_paraphrase_not_in_its_excerpts(database, evidence)
     page = [(f"/{DATABASE}/statements/{statement_id}", {("statements", statement_id)})]
     honest = asyncio.run(_render(database, page))
     assert misquotations(evidence, honest, curated=False)[0] == []
-    monkeypatch.setattr(claims.citation, "QUOTED_TYPES", {"direct_quote", "paraphrase"})
+    wrap_every_rendering(monkeypatch, marks)
     wrapped = asyncio.run(_render(database, page))
     wrong = misquotations(evidence, wrapped, curated=False)[0]
     assert any(span.text.startswith(text[:20]) for span in wrong), wrong
+
+
+def misquoted_claims(database: Path, evidence: Evidence) -> list[str]:
+    """The JSON-LD export's Claims whose name or text puts in quotation marks words that are not in
+    one of the statement's excerpts."""
+    import duckdb
+
+    from claims.linked_data import claims_jsonld
+
+    con = duckdb.connect(str(database.with_name("claims.duckdb")), read_only=True)
+    try:
+        graph = claims_jsonld(con)["@graph"]
+    finally:
+        con.close()
+    wrong = []
+    found = [node for node in graph if node["@type"] == "Claim"]
+    assert len(found) > 50
+    for node in found:
+        row = frozenset({("statements", node["identifier"])})
+        for prop in ("name", "text"):
+            scanner = Scanner(f"claims.jsonld {node['@id']} {prop}")
+            scanner.feed(node[prop], row, False)
+            scanner.close()
+            wrong += scanner.problems
+            wrong += [str(span) for span in scanner.spans if not evidence.backs(span.text, set(row))]
+    return wrong
+
+
+def test_every_quotation_in_the_linked_data_claims_is_verbatim(curated_build, monkeypatch):
+    """The JSON-LD Claims render statements as the site does: each quotation, of any kind, is verbatim
+    in an excerpt of its statement; a paraphrase wrapped in quotation marks is caught."""
+    database = curated_build / "claims.db"
+    evidence = Evidence.of(database)
+    assert misquoted_claims(database, evidence) == []
+    statement_id, _text = a_paraphrase_not_in_its_excerpts(database, evidence)
+    wrap_every_rendering(monkeypatch, "straight")
+    assert any(f"statement/{statement_id} name" in wrong for wrong in misquoted_claims(database, evidence))
 
 
 def test_a_shortened_statement_closes_the_quotation_it_cuts():

@@ -1,18 +1,22 @@
-"""`claims release`: immutable releases, each ID attributed to the release that first held it,
-delta.json between releases, the assets the README lists, reproducible bundles.
+"""`claims release`: immutable releases recorded in data/releases.csv, each ID attributed to the
+release that first held it, delta.json between releases, the assets the README lists, reproducible
+bundles.
 
 Everything runs on fixture releases of a copy of the repository (never on the live data's release
 state): 0.1.0 of the data as it is, then 0.2.0 after a contributor's new rows, a retired row and a
-changed cell. The command line is run as a maintainer runs it.
+changed cell. Only 0.2.0 is tagged (as the release workflow's tag): the previous release is found by
+its record. The command line is run as a maintainer runs it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
+import shutil
+import signal
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -24,7 +28,7 @@ from prov.model import ProvDocument
 from claims import dictionary
 from claims.release import ReleaseRefused, release, release_assets
 from claims.schema import TABLES, TABLES_BY_NAME
-from claims.version import last_release
+from claims.version import data_digest, latest_release, release_records
 from conftest import Dataset, copy_repository, git
 
 REPO = Path(__file__).resolve().parents[1]
@@ -39,6 +43,12 @@ def claims(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 def changelog(*sections: tuple[str, str]) -> str:
     return "# Changelog\n\n" + "".join(f"## {version} — {date}\n\nA fixture release.\n\n" for version, date in sections)
+
+
+def with_sections(root: Path, *sections: tuple[str, str]) -> None:
+    """CHANGELOG.md of the copy at `root`: `sections` above a section for each release it records."""
+    recorded = [(record.version, record.released_on) for record in release_records(root / "data")]
+    (root / "CHANGELOG.md").write_text(changelog(*sections, *recorded), encoding="utf-8")
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -95,8 +105,8 @@ def fixture(tmp_path_factory, archive):
     root = copy_repository(base / "root")
     (root / "CHANGELOG.md").write_text(changelog((FIRST, "2026-11-29")), encoding="utf-8")
     data = Dataset.at(root / "data")
-    header = ",".join(data.read("published_ids")[0])
-    (root / "data" / "published_ids.csv").write_text(header + "\n", encoding="utf-8")  # nothing released yet
+    for history in ("published_ids", "releases"):  # nothing released yet
+        data.write(history, data.read(history)[0], [])
     git(root, "commit", "-q", "-am", "ready for 0.1.0")
     clone = base / "clone"
     git(base, "clone", "-q", str(root), str(clone))
@@ -104,8 +114,7 @@ def fixture(tmp_path_factory, archive):
         done = claims(where, "release", FIRST, "--archive", str(archive))
         assert done.returncode == 0, done.stderr
     first_assets = done.stdout.split()
-    git(root, "commit", "-q", "-am", f"release {FIRST}")
-    git(root, "tag", f"v{FIRST}")
+    git(root, "commit", "-q", "-am", f"release {FIRST}")  # not tagged: the record is what counts
     changes = Changes(data)
     changes.apply(data)
     (root / "CHANGELOG.md").write_text(changelog((SECOND, "2027-01-15"), (FIRST, "2026-11-29")), encoding="utf-8")
@@ -170,11 +179,32 @@ def test_the_csv_zip_carries_the_package_the_dictionary_the_citation_and_the_lic
         assert "CC-BY-4.0" in archive.read("LICENSE.md").decode()
 
 
-def test_checksums_verify(fixture):
-    folder = bundle(fixture["root"], FIRST)
-    for line in (folder / "SHA256SUMS").read_text().splitlines():
-        digest, name = line.split("  ", 1)
-        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, name
+def test_checksums_name_the_files_as_they_are_downloaded(fixture, tmp_path):
+    """SHA256SUMS lists every asset by the name a GitHub release gives it (side by side), so the
+    README's command checks each one, the Parquet files among them, and catches a changed byte."""
+    assets = release_assets(fixture["root"] / "dist", FIRST)
+    listed = [
+        line.split("  ", 1)[1] for line in (bundle(fixture["root"], FIRST) / "SHA256SUMS").read_text().splitlines()
+    ]
+    assert sorted(listed) == sorted(
+        path.name for path in assets if path.name not in {"SHA256SUMS", f"peace-plan-claims-{FIRST}.zip"}
+    )
+    downloaded = tmp_path / "downloaded"
+    downloaded.mkdir()
+    for path in assets:  # as `gh release download` leaves them
+        shutil.copy(path, downloaded / path.name)
+    command = ["sha256sum", "--check", "--ignore-missing", "SHA256SUMS"]
+    checked = subprocess.run(command, cwd=downloaded, capture_output=True, text=True)
+    assert checked.returncode == 0 and "statements.parquet: OK" in checked.stdout, checked.stdout + checked.stderr
+    # the README's example finds the CSV zip's name in SHA256SUMS
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    found = re.search(r'curl -LO "\$base/\$\((grep [^)]*)\)"', readme).group(1)
+    named = subprocess.run(found, shell=True, cwd=downloaded, capture_output=True, text=True).stdout.split()
+    assert named == [f"peace-plan-claims-{FIRST}-csv.zip"]
+    with (downloaded / "statements.parquet").open("ab") as handle:
+        handle.write(b"junk")
+    checked = subprocess.run(command, cwd=downloaded, capture_output=True, text=True)
+    assert checked.returncode == 1 and "statements.parquet: FAILED" in checked.stdout
 
 
 def duckdb_contents(path):
@@ -235,6 +265,7 @@ def test_delta_lists_exactly_what_changed_between_the_two_releases(fixture):
         "event_participants": {"added": [{"event_id": changes.event, "actor_id": changes.actor, "role": "subject"}]},
         "positions": {"removed": [{"position_id": changes.position}]},
         "retired_ids": {"added": [{"table_name": "positions", "id": changes.position}]},
+        "releases": {"added": [{"version": SECOND}]},
         "published_ids": {"added": [{"table_name": "actors", "id": changes.actor}]},
         "statements": {"changed": [{"statement_id": changes.statement, "columns": ["notes"]}]},
     }
@@ -245,6 +276,7 @@ def test_delta_lists_exactly_what_changed_between_the_two_releases(fixture):
             assert table[kind] == expected.get(model.meta.name, {}).get(kind, []), (model.meta.name, kind)
     first = json.loads((bundle(fixture["root"], FIRST) / "delta.json").read_text())
     assert first["previous_version"] is None  # the first release adds every row
+    assert first["tables"]["releases"]["added"] == [{"version": FIRST}]
     statements = Dataset.at(fixture["root"] / "data").read("statements")[1]
     assert [row["statement_id"] for row in first["tables"]["statements"]["added"]] == [
         row["statement_id"] for row in statements
@@ -273,29 +305,126 @@ def test_each_id_is_attributed_to_the_release_that_first_held_it(fixture):
     assert {version for key, version in first.items() if key != ("actors", fixture["changes"].actor)} == {FIRST}
 
 
-def test_a_published_version_is_refused_in_one_line_with_nothing_written(fixture, archive):
+def test_each_release_is_recorded_with_the_digest_of_its_data_and_the_one_before(fixture):
+    root = fixture["root"]
+    records = {r.version: r for r in release_records(root / "data")}
+    assert set(records) == {FIRST, SECOND}
+    assert (records[FIRST].released_on, records[FIRST].previous_version) == ("2026-11-29", None)
+    assert (records[SECOND].released_on, records[SECOND].previous_version) == ("2027-01-15", FIRST)
+    assert records[SECOND].data_sha256 == data_digest(root / "data")
+    with zipfile.ZipFile(bundle(root, FIRST) / f"peace-plan-claims-{FIRST}-csv.zip") as archive:
+        first = archive.read("data/releases.csv").decode()
+    assert first.splitlines()[1].startswith(f"{FIRST},2026-11-29,{records[FIRST].data_sha256},")
+    assert len(first.splitlines()) == 2  # the release's own data: no record of a later one
+
+
+def test_the_citation_file_and_the_zenodo_record_carry_the_release(fixture):
+    """`claims release` writes CITATION.cff and .zenodo.json with its version and date, so that
+    they never disagree with the release (and `claims generate --check` holds them to the record)."""
+    root = fixture["root"]
+    citation = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+    assert (str(citation["version"]), str(citation["date-released"])) == (SECOND, "2027-01-15")
+    zenodo = json.loads((root / ".zenodo.json").read_text(encoding="utf-8"))
+    assert (zenodo["version"], zenodo["publication_date"]) == (SECOND, "2027-01-15")
+    assert claims(root, "generate", "--check").returncode == 0
+    assert git(root, "status", "--porcelain") == ""  # the maintainer committed all the release wrote
+
+
+def test_a_released_version_is_refused_in_one_line_with_nothing_written(fixture, archive):
     root = fixture["root"]
     before = snapshot(root)
     for version in (SECOND, FIRST):
         refused = claims(root, "release", version, "--archive", str(archive))
         assert refused.returncode == 1
-        assert refused.stderr.strip().count("\n") == 0 and "already published" in refused.stderr, refused.stderr
+        assert refused.stderr.strip().count("\n") == 0 and "already released" in refused.stderr, refused.stderr
     assert snapshot(root) == before
+
+
+def test_a_release_that_adds_no_id_is_recorded_and_never_made_again(fixture, archive, tmp_path):
+    """A release is its record, not its IDs: 0.3.0 changes one note and adds no ID; it cannot be
+    released again with other data, nor is the same data released again, nor a version below it."""
+    work = tmp_path / "work"
+    git(tmp_path, "clone", "-q", str(fixture["root"]), str(work))
+    data = Dataset.at(work / "data")
+    key = {"statement_id": fixture["changes"].statement}
+
+    def section(version: str, date: str) -> None:
+        text = (work / "CHANGELOG.md").read_text(encoding="utf-8")
+        (work / "CHANGELOG.md").write_text(
+            text.replace("# Changelog\n\n", changelog((version, date)), 1), encoding="utf-8"
+        )
+
+    section("0.3.0", "2027-02-01")
+    data.edit("statements", key, notes="A note changed for 0.3.0.")
+    git(work, "commit", "-q", "-am", "0.3.0")
+    published = (work / "data" / "published_ids.csv").read_bytes()
+    done = claims(work, "release", "0.3.0", "--archive", str(archive))
+    assert done.returncode == 0, done.stderr
+    assert (work / "data" / "published_ids.csv").read_bytes() == published  # no new ID
+    assert [r.version for r in release_records(work / "data")][:1] == ["0.3.0"]
+    assert claims(work, "--version").stdout.splitlines()[1].startswith("data 0.3.0: version 0.3.0")
+    git(work, "commit", "-q", "-am", "release 0.3.0")
+
+    data.edit("statements", key, notes="A note changed after 0.3.0.")
+    git(work, "commit", "-q", "-am", "another note")
+    before = snapshot(work)
+    refused = claims(work, "release", "0.3.0", "--archive", str(archive))
+    assert refused.returncode == 1 and "0.3.0 is already released" in refused.stderr, refused.stderr
+    assert "unreleased data after 0.3.0" in claims(work, "--version").stdout
+
+    data.edit("statements", key, notes="A note changed for 0.3.0.")  # back to 0.3.0's data
+    section("0.3.1", "2027-02-02")
+    refused = claims(work, "release", "0.3.1", "--archive", str(archive))
+    assert refused.returncode == 1 and "the data is release 0.3.0's, unchanged" in refused.stderr, refused.stderr
+    git(work, "checkout", "-q", "--", ".")
+    section("0.2.9", "2027-02-03")
+    refused = claims(work, "release", "0.2.9", "--archive", str(archive))
+    assert refused.returncode == 1 and "0.3.0 is below 0.2.9 but not an older version" in refused.stderr
+    git(work, "checkout", "-q", "--", ".")
+    assert snapshot(work) == before
+
+
+def test_a_stopped_release_leaves_no_staging_folder_and_writes_nothing(fixture, archive, tmp_path):
+    work = tmp_path / "work"
+    git(tmp_path, "clone", "-q", str(fixture["root"]), str(work))
+    text = (work / "CHANGELOG.md").read_text(encoding="utf-8")
+    (work / "CHANGELOG.md").write_text(
+        text.replace("# Changelog\n\n", changelog(("0.4.0", "2027-03-01")), 1), encoding="utf-8"
+    )
+    Dataset.at(work / "data").edit("statements", {"statement_id": fixture["changes"].statement}, notes="For 0.4.0.")
+    before = snapshot(work)
+    running = subprocess.Popen(
+        [sys.executable, "-m", "claims", "release", "0.4.0", "--archive", str(archive)], cwd=work
+    )
+    staging = work / "dist" / ".staging-0.4.0"
+    deadline = time.monotonic() + 300
+    while not staging.exists() and running.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert staging.exists(), "the release never started staging"
+    running.send_signal(signal.SIGTERM)
+    assert running.wait(timeout=300) == 128 + signal.SIGTERM
+    assert not staging.exists()
+    assert {k: v for k, v in snapshot(work).items() if k.startswith("data/")} == {
+        k: v for k, v in before.items() if k.startswith("data/")
+    }
 
 
 @pytest.mark.parametrize(
     "sections, version, reason",
     [
-        ([("0.3.0", "unreleased")], "0.3.0", "is not dated"),
-        ([("0.3.0", "2027-03-01"), ("0.2.5", "2027-02-01")], "0.2.5", "newer section (0.3.0)"),
-        ([("0.3.0", "2027-03-01")], "0.4.0", "no '## 0.4.0' section"),
-        ([("0.3.0", "2027-03-01")], "v0.3", "not a version"),
+        ([("9.3.0", "unreleased")], "9.3.0", "is not dated"),
+        ([("9.3.0", "2030-03-01"), ("9.2.5", "2030-02-01")], "9.2.5", "newer section (9.3.0)"),
+        ([("9.3.0", "2030-03-01")], "9.4.0", "no '## 9.4.0' section"),
+        ([("9.3.0", "2030-03-01")], "v9.3", "not a version"),
+        ([("9.3.0", "2030-13-45")], "9.3.0", "2030-13-45 is not a calendar date"),
+        ([("9.3.0-rc1", "2030-03-01")], "9.3.0", "'9.3.0-rc1' is not a release version"),
+        ([("9.3.0", "unreleased (since 2030-03-01)")], "9.3.0", "is not dated"),
+        ([("9.3.0", "2000-01-01")], "9.3.0", "after 9.3.0 above it"),
     ],
 )
 def test_an_undated_older_or_unknown_section_is_refused_with_nothing_written(tmp_path, sections, version, reason):
     root = copy_repository(tmp_path / "repo")
-    text = (root / "CHANGELOG.md").read_text(encoding="utf-8")
-    (root / "CHANGELOG.md").write_text(changelog(*sections) + text.split("\n", 1)[1], encoding="utf-8")
+    with_sections(root, *sections)
     before = snapshot(root)
     refused = claims(root, "release", version)
     assert refused.returncode == 1
@@ -303,19 +432,25 @@ def test_an_undated_older_or_unknown_section_is_refused_with_nothing_written(tmp
     assert snapshot(root) == before and not (root / "dist").exists()
 
 
-def test_a_tagged_version_is_refused(tmp_path):
+@pytest.mark.parametrize(
+    "tag, reason",
+    [("v9.3.0", "already published (the git tag v9.3.0)"), ("v9.4.0", "9.4.0 is already released, after 9.3.0")],
+)
+def test_a_tagged_version_or_one_below_a_tag_is_refused(tmp_path, tag, reason):
     root = copy_repository(tmp_path / "repo")
-    text = (root / "CHANGELOG.md").read_text(encoding="utf-8")
-    (root / "CHANGELOG.md").write_text(changelog(("0.3.0", "2027-03-01")) + text.split("\n", 1)[1], encoding="utf-8")
-    git(root, "tag", "v0.3.0")
+    with_sections(root, ("9.3.0", "2030-03-01"))
+    git(root, "tag", tag)
     before = snapshot(root)
-    refused = claims(root, "release", "0.3.0")
-    assert refused.returncode == 1 and "already published (the git tag v0.3.0)" in refused.stderr, refused.stderr
+    refused = claims(root, "release", "9.3.0")
+    assert refused.returncode == 1 and reason in refused.stderr, refused.stderr
     assert snapshot(root) == before
 
 
 def test_the_workflows_rebuild_writes_the_same_bundle_and_nothing_in_the_data(fixture, archive, tmp_path):
+    """On the tag, as release.yml runs it: the same bundle, its delta against the previous release,
+    which no tag names (its record does)."""
     root = fixture["root"]
+    assert git(root, "tag").split() == [f"v{SECOND}"]
     data = {path: content for path, content in snapshot(root).items() if path.startswith("data/")}
     rebuilt = claims(root, "release", SECOND, "--rebuild", "--dist", str(tmp_path), "--archive", str(archive))
     assert rebuilt.returncode == 0, rebuilt.stderr
@@ -366,12 +501,11 @@ def test_prov_loads_back_with_the_attribution_chain(fixture):
 
 def test_data_with_findings_is_refused_with_nothing_written(tmp_path):
     root = copy_repository(tmp_path / "repo")
-    text = (root / "CHANGELOG.md").read_text(encoding="utf-8")
-    (root / "CHANGELOG.md").write_text(changelog(("9.0.0", "2027-03-01")) + text.split("\n", 1)[1], encoding="utf-8")
+    with_sections(root, ("9.0.0", "2030-03-01"))
     data = Dataset.at(root / "data")
     data.edit("actors", {"actor_id": data.read("actors")[1][0]["actor_id"]}, actor_type="newspaper")
     before = snapshot(root)
-    refused = claims(root, "release", "9.0.0", "--previous", "HEAD")
+    refused = claims(root, "release", "9.0.0")
     assert refused.returncode == 1 and "finding(s)" in refused.stderr.strip().splitlines()[-1], refused.stderr
     assert snapshot(root) == before
 
@@ -383,8 +517,8 @@ def test_release_refuses_before_writing_anything(tmp_path):
 
     chosen = project.use(root)
     try:
-        with pytest.raises(ReleaseRefused, match="already published"):
-            release(last_release(chosen).version)
+        with pytest.raises(ReleaseRefused, match="already released"):
+            release(latest_release(chosen.data_dir).version)
     finally:
         project._chosen = None
     assert not (root / "dist").exists()

@@ -173,5 +173,6 @@ def test_the_load_test_target_is_no_errors_and_a_p95_bound():
     assert targets(480, 0).endswith(f"(target 0 errors, p95 ≤ {bench.LOAD_P95_MS} ms) — met")
     assert targets(1149, 0).endswith("— missed: p95 by 2.30×")
     assert targets(300, 2).endswith("— missed: 2 errors")
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    assert f"zero errors and a p95 of at most {bench.LOAD_P95_MS} ms" in readme
+    # the benchmark's targets are documented with the rest of the scale material, which the README links
+    scale = (Path(__file__).resolve().parents[1] / "docs" / "scale.md").read_text(encoding="utf-8")
+    assert f"zero errors and a p95 of at most {bench.LOAD_P95_MS} ms" in scale

@@ -71,6 +71,39 @@ def test_a_retired_id_redirects_to_its_replacement_in_html_and_json(with_retirem
     assert facts["address"] == "urn:claims:statement/st-retired-replaced"
 
 
+def test_a_retired_id_redirects_in_the_form_asked_for_with_its_query(with_retirements):
+    """The replacement is asked for as the retired ID was: CSV stays CSV, a query string stays."""
+    ((replacement,),) = query(with_retirements, "SELECT replaced_by FROM retired_ids WHERE id = 'st-retired-replaced'")
+    csv_page, shaped, gone = get(
+        with_retirements,
+        f"/{DATABASE}/statements/st-retired-replaced.csv",
+        f"/{DATABASE}/statements/st-retired-replaced.json?_shape=object",
+        f"/{DATABASE}/statements/st-retired-gone.csv",
+    )
+    assert csv_page.status_code == 301 and csv_page.headers["location"] == f"/{DATABASE}/statements/{replacement}.csv"
+    assert csv_page.headers["content-type"].startswith("text/csv") and "2027-01-10" in csv_page.text
+    assert shaped.headers["location"] == f"/{DATABASE}/statements/{replacement}.json?_shape=object"
+    assert gone.status_code == 410 and gone.headers["content-type"].startswith("text/csv")
+    assert gone.text.splitlines()[0].startswith("table,id,retired,retired_on,reason")
+    (followed,) = get(with_retirements, csv_page.headers["location"])
+    assert followed.status_code == 200 and followed.text.splitlines()[1].startswith(replacement)
+
+
+def test_a_download_name_with_its_plus_percent_encoded_is_served(curated_build):
+    """Unreleased data's downloads are named with its local version (0.2.0.dev0+g1a2b3c4): a client
+    that writes the + as %2B is redirected (by Datasette, tilde-encoded) to the same zip."""
+    database = curated_build / "claims.db"
+    ((version,),) = query(database, "SELECT version FROM dataset_version")
+    name = f"peace-plan-claims-{version}-csv.zip"
+    plain, encoded = get(database, f"/-/download/{name}", f"/-/download/{name.replace('+', '%2B')}")
+    assert plain.status_code == 200
+    if "+" in name:
+        assert encoded.status_code == 302
+        (followed,) = get(database, encoded.headers["location"])
+        assert followed.status_code == 200 and followed.content == plain.content
+        assert f'filename="{name}"' in followed.headers["content-disposition"]
+
+
 def test_a_retired_id_without_replacement_answers_gone_with_the_reason(with_retirements):
     html, json_page = get(
         with_retirements, f"/{DATABASE}/statements/st-retired-gone", f"/{DATABASE}/statements/st-retired-gone.json"
@@ -143,7 +176,7 @@ def test_the_home_page_counts_speakers_and_actors_data_and_history_apart(curated
     (page,) = get(database, "/")
     text = " ".join(page.text.split())
     assert f"{counts['statements']:,} statements by {speakers:,} speakers; {counts['actors']:,} actors" in text
-    assert f"{sum(data.values()):,} data rows in {len(data)} tables, and {history:,} rows of ID history" in text
+    assert f"{sum(data.values()):,} data rows in {len(data)} tables, and {history:,} rows of history" in text
 
 
 def test_addresses_name_the_repository_or_the_site_never_the_serving_host(curated_build, monkeypatch):

@@ -1,5 +1,6 @@
-"""The data's version, from CHANGELOG.md and git: a release, or unreleased data after one with its
-commit, shown as such everywhere (pages, citations, `claims --version`, downloads, datapackage.json)."""
+"""The data's version, from the release records (data/releases.csv), CHANGELOG.md and git: a
+release, or unreleased data after one with its commit, shown as such everywhere (pages, citations,
+`claims --version`, downloads, datapackage.json)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import io
 import json
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -18,36 +20,97 @@ from packaging.version import Version
 
 from claims.fmt import format_tables
 from claims.project import Project
-from claims.release import record_published_ids
-from claims.version import changelog_sections, data_version, last_release, pending_section
-from conftest import Dataset, copy_repository, datasette_site, git
+from claims.release import record_release
+from claims.version import (
+    ChangelogError,
+    changelog_sections,
+    data_digest,
+    data_version,
+    history_problems,
+    latest_release,
+    next_patch,
+    release_commit,
+    release_records,
+    semver,
+)
+from conftest import REPO, Dataset, copy_repository, datasette_site, git
 
 CHANGELOG = "# Changelog\n\n## 0.2.0 — unreleased\n\n- next\n\n## 0.1.0 — 2026-11-29\n\nFirst.\n"
 
 
-def test_an_unreleased_changelog_section_is_not_a_release(tmp_path):
+def claims(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "claims", *args], cwd=root, capture_output=True, text=True, timeout=900
+    )
+
+
+def test_changelog_sections_dated_and_undated(tmp_path):
     where = Project(tmp_path)
     where.changelog.write_text(CHANGELOG, encoding="utf-8")
-    assert (last_release(where).version, last_release(where).date) == ("0.1.0", "2026-11-29")
-    assert pending_section(where).version == "0.2.0"
-    where.changelog.write_text(CHANGELOG.replace("unreleased", "2027-01-15"), encoding="utf-8")
-    assert (last_release(where).version, pending_section(where)) == ("0.2.0", None)
+    assert [(s.version, s.date, s.line) for s in changelog_sections(where)] == [
+        ("0.2.0", None, 3),
+        ("0.1.0", "2026-11-29", 7),
+    ]
+    # a remark may follow "unreleased"; a date in it does not date the section
+    where.changelog.write_text(CHANGELOG.replace("unreleased", "unreleased (since 2026-12-01)"), encoding="utf-8")
+    assert changelog_sections(where)[0].date is None
+    assert changelog_sections(Project(tmp_path / "elsewhere")) == []  # no CHANGELOG.md: no sections
+
+
+@pytest.mark.parametrize(
+    "heading, problem",
+    [
+        ("## 0.2.0 — 2026-13-45", "2026-13-45 is not a calendar date"),
+        ("## 0.2.0-rc1 — 2026-12-08", "'0.2.0-rc1' is not a release version"),
+        ("## v0.2.0 — 2026-12-08", "'v0.2.0' is not a release version"),
+        ("## 0.2.0 — unreleased since 2026-12-01", "is not a section heading"),
+        ("## 0.2.0 (2026-12-08)", "is not a section heading"),
+        ("## Unreleased", "is not a section heading"),
+        ("## 0.0.9 — 2026-12-08", "0.1.0 is below 0.0.9 but not an older version"),
+        ("## 0.2.0 — 2026-11-28", "0.1.0 is dated 2026-11-29, after 0.2.0 above it"),
+    ],
+)
+def test_a_heading_of_another_form_is_an_error_naming_its_line(tmp_path, heading, problem):
+    where = Project(tmp_path)
+    where.changelog.write_text(CHANGELOG.replace("## 0.2.0 — unreleased", heading), encoding="utf-8")
+    with pytest.raises(ChangelogError, match="^CHANGELOG.md line [37]: ") as raised:
+        changelog_sections(where)
+    assert problem in str(raised.value)
+
+
+def test_an_undated_section_below_another_is_an_error(tmp_path):
+    where = Project(tmp_path)
+    where.changelog.write_text(CHANGELOG.replace("2026-11-29", "unreleased"), encoding="utf-8")
+    with pytest.raises(ChangelogError, match="line 7: 0.1.0 is not dated, below 0.2.0"):
+        changelog_sections(where)
+
+
+def release_here(root: Path) -> str:
+    """Release the copy at `root` as `claims release` records it, and commit (no tag): the section
+    waiting in CHANGELOG.md, dated, or else a new one; the data changed first, so that it is no
+    release yet whatever the live data's state. Returns the version."""
+    where = Project(root)
+    sections, latest = changelog_sections(where), latest_release(where.data_dir)
+    released_on = max([s.date for s in sections if s.date] + [latest.released_on if latest else "", "2027-01-15"])
+    top = sections[0]
+    if top.date is None:
+        version, heading = top.version, f"## {top.version} — {released_on}"
+    else:
+        version = next_patch(max(top.version, latest.version if latest else "0.0.0", key=semver))
+        heading = f"## {version} — {released_on}\n\nA fixture release.\n\n{top.text.splitlines()[0]}"
+    text = where.changelog.read_text(encoding="utf-8")
+    where.changelog.write_text(text.replace(top.text.splitlines()[0], heading, 1), encoding="utf-8")
+    _edit_a_note(root, "A note changed for the fixture's release.")
+    record_release(root / "data", version, released_on)
+    git(root, "commit", "-q", "-am", f"release {version}")
+    return version
 
 
 @pytest.fixture
 def released(tmp_path) -> Path:
-    """A copy of the repository whose newest section is dated and whose IDs are all recorded as
-    published by it: a checkout of that release, tagged."""
+    """A copy of the repository whose newest section is released (recorded, committed, no tag)."""
     root = copy_repository(tmp_path / "repo")
-    changelog = root / "CHANGELOG.md"
-    text = changelog.read_text(encoding="utf-8")
-    newest = changelog_sections(Project(root))[0]
-    if newest.date is None:  # date the section waiting for release
-        text = text.replace(newest.text.splitlines()[0], f"## {newest.version} — 2027-01-15", 1)
-        changelog.write_text(text, encoding="utf-8")
-    record_published_ids(root / "data", newest.version)
-    git(root, "commit", "-q", "-am", f"release {newest.version}")
-    git(root, "tag", f"v{newest.version}")
+    release_here(root)
     return root
 
 
@@ -61,11 +124,18 @@ def _add_row(root: Path) -> None:
     format_tables(data.dir)
 
 
+def _edit_a_note(root: Path, words: str) -> None:
+    """An edit that adds no ID: a statement's notes."""
+    data = Dataset.at(root / "data")
+    data.edit("statements", {"statement_id": data.read("statements")[1][0]["statement_id"]}, notes=words)
+
+
 def test_a_checkout_of_a_release_is_that_release_until_the_data_changes(released):
     where = Project(released)
-    release = last_release(where).version
+    release = latest_release(where.data_dir).version
     version = data_version(where)
     assert (version.version, version.release, version.label) == (release, release, f"version {release}")
+    assert git(released, "tag") == ""  # no tag needed: the record says which data the release is
     _add_row(released)  # a contributor's row, not committed yet
     dirty = data_version(where)
     commit = git(released, "rev-parse", "--short=7", "HEAD").strip()
@@ -77,14 +147,51 @@ def test_a_checkout_of_a_release_is_that_release_until_the_data_changes(released
     assert committed.label == f"unreleased data after {release} (commit {commit})"
     major, minor, patch = (int(n) for n in release.split("."))
     assert Version(committed.version) == Version(f"{major}.{minor}.{patch + 1}.dev0+g{commit}")
-    git(released, "tag", "-d", f"v{release}")  # without the tag, the ID history tells: a new ID is unreleased
-    assert data_version(where).release is None
+
+
+def test_an_edit_that_adds_no_id_is_unreleased_data_with_or_without_git(released, tmp_path):
+    """The data is a release by its content, not by its IDs nor a tag: a changed note is unreleased
+    data in the checkout and in an archive of the commit alike; an archive of the release commit is
+    the release."""
+    release = latest_release(released / "data").version
+
+    def unpacked(name: str) -> Path:
+        folder = tmp_path / name
+        archive = subprocess.run(["git", "-C", str(released), "archive", "HEAD"], capture_output=True, check=True)
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(folder, filter="data")
+        return folder
+
+    shown = claims(unpacked("release"), "--version")
+    assert shown.stdout.splitlines()[1].startswith(f"data {release}: version {release}"), shown.stdout
+    _edit_a_note(released, "A note changed after the release.")
+    git(released, "commit", "-q", "-am", "a changed note")
+    commit = git(released, "rev-parse", "--short=7", "HEAD").strip()
+    shown = claims(released, "--version")
+    assert f"unreleased data after {release} (commit {commit})" in shown.stdout, shown.stdout
+    shown = claims(unpacked("edited"), "--version")
+    assert shown.stdout.splitlines()[1].split(", in ")[0].endswith(f"unreleased data after {release}"), shown.stdout
+
+
+def test_a_dated_section_is_no_release_until_it_is_recorded(tmp_path):
+    root = copy_repository(tmp_path / "repo")
+    where = Project(root)
+    latest = latest_release(where.data_dir)
+    where.changelog.write_text(
+        f"# Changelog\n\n## 9.0.0 — 2030-01-01\n\n- next\n\n## {latest.version} — {latest.released_on}\n\nBefore.\n",
+        encoding="utf-8",
+    )
+    git(root, "commit", "-q", "-am", "9.0.0 dated, not released")
+    version = data_version(where)
+    assert version.release is None and version.version.startswith("9.0.0.dev0+g")
+    assert version.label.startswith(f"unreleased data after {latest.version} (commit ")
 
 
 def test_an_undated_section_makes_the_data_a_development_version(tmp_path):
     root = copy_repository(tmp_path / "repo")
     where = Project(root)
     where.changelog.write_text(CHANGELOG, encoding="utf-8")
+    _edit_a_note(root, "Unreleased.")
     git(root, "commit", "-q", "-am", "next section")
     version = data_version(where)
     commit = git(root, "rev-parse", "--short=7", "HEAD").strip()
@@ -93,10 +200,56 @@ def test_an_undated_section_makes_the_data_a_development_version(tmp_path):
     assert version.date == git(root, "log", "-1", "--format=%cs").strip()
 
 
-def claims(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "claims", *args], cwd=root, capture_output=True, text=True, timeout=900
+def test_the_data_digest_is_what_sha256sum_gives(tmp_path):
+    """README and the release records say how to check a copy: sha256sum over the data files
+    (releases.csv left out), then sha256sum of that list."""
+    data = Dataset(tmp_path, None).dir
+    files = sorted(p.name for p in data.glob("*.csv") if p.name != "releases.csv")
+    listing = subprocess.run(["sha256sum", *files], cwd=data, capture_output=True, check=True, env={"LC_ALL": "C"})
+    summed = subprocess.run(["sha256sum"], input=listing.stdout, capture_output=True, check=True)
+    assert summed.stdout.decode().split()[0] == data_digest(data)
+    before = data_digest(data)
+    (data / "releases.csv").write_text((data / "releases.csv").read_text() + "\n", encoding="utf-8")
+    assert data_digest(data) == before  # the records are not part of the digest they hold
+
+
+def test_claims_check_holds_the_changelog_to_the_release_records(tmp_path):
+    """A recorded release dated otherwise in CHANGELOG.md, and a section dated below the newest
+    without a record, are findings of `claims check` on CHANGELOG.md's lines."""
+    root = copy_repository(tmp_path / "repo")
+    latest = latest_release(root / "data")
+    where = Project(root)
+    where.changelog.write_text(
+        f"# Changelog\n\n## 9.0.0 — unreleased\n\n- next\n\n## 8.0.0 — 2030-01-01\n\nNever released.\n\n"
+        f"## {latest.version} — 2020-01-01\n\nDated otherwise.\n",
+        encoding="utf-8",
     )
+    assert [line for line, _problem in history_problems(where)] == [11, 7]
+    checked = claims(root, "check", "--no-archive")
+    assert checked.returncode == 1
+    assert (
+        f"[releases] CHANGELOG.md:11: -: [release-history] data/releases.csv records release {latest.version} on "
+        f"{latest.released_on}, but CHANGELOG.md dates it 2020-01-01" in checked.stdout
+    ), checked.stdout
+    assert "[releases] CHANGELOG.md:7: -: [release-history] CHANGELOG.md dates 8.0.0, which" in checked.stdout
+    assert "releases 2 problem(s)" in checked.stdout
+
+
+def test_every_release_record_is_the_data_of_a_commit_of_the_history():
+    """What the records say is true: each release's digest is the data of a commit in the history
+    (for 0.1.0, the commit it names)."""
+    where = Project(REPO)
+    if (REPO / ".git").exists() and "true" in (
+        subprocess.run(["git", "-C", str(REPO), "rev-parse", "--is-shallow-repository"], capture_output=True, text=True)
+    ).stdout:
+        pytest.skip("a shallow clone holds no older commit: fetch the history to check the records")
+    records = release_records(where.data_dir)
+    assert records, "data/releases.csv records no release"
+    for record in records:
+        found = release_commit(where, record)
+        assert found is not None, f"no commit holds the data of {record.version}"
+        if record.git_commit:
+            assert found == record.git_commit
 
 
 def test_unreleased_rows_carry_the_development_version_and_commit_everywhere(released, archive):
@@ -155,3 +308,36 @@ def test_the_version_outside_a_project_names_the_toolchain_alone(tmp_path, monke
     assert shown.returncode == 0, shown.stderr
     toolchain, data = shown.stdout.splitlines()
     assert toolchain.startswith("claims ") and data.startswith("data: no claims project here")
+
+
+def test_a_project_without_a_changelog_has_a_version_and_builds(tmp_path):
+    """A synthetic project has no CHANGELOG.md and records no release: its data is unreleased data
+    before the first release, and it builds."""
+    made = claims(REPO, "synth", "-n", "50", "--out", str(tmp_path / "synthetic"))
+    assert made.returncode == 0, made.stderr
+    shown = claims(tmp_path, "--project", str(tmp_path / "synthetic"), "--version")
+    assert shown.returncode == 0 and "Traceback" not in shown.stderr, shown.stderr
+    assert shown.stdout.splitlines()[1].startswith("data 0.1.0.dev0: unreleased data, before the first release")
+    built = claims(
+        tmp_path,
+        "--project",
+        str(tmp_path / "synthetic"),
+        "build",
+        "--archive",
+        str(tmp_path / "synthetic" / "archive"),
+    )
+    assert built.returncode == 0, built.stderr
+
+
+def test_a_changelog_that_cannot_be_read_is_one_line_of_error(tmp_path):
+    root = copy_repository(tmp_path / "repo")
+    text = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    first = changelog_sections(Project(root))[0]
+    (root / "CHANGELOG.md").write_text(
+        text.replace(first.text.splitlines()[0], "## 9.0.0-rc1 — 2030-01-01", 1), encoding="utf-8"
+    )
+    for args in (["--version"], ["build", "--no-archive"]):
+        shown = claims(root, *args)
+        assert shown.returncode == 1 and "Traceback" not in shown.stderr, shown.stderr
+        said = (shown.stdout + shown.stderr).strip().splitlines()[-1]
+        assert f"CHANGELOG.md line {first.line}: '9.0.0-rc1' is not a release version" in said, said

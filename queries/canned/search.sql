@@ -1,5 +1,5 @@
 -- title: Search statements and excerpts
--- description: Full-text search (SQLite FTS5, stemmed) over what was said and the verbatim excerpts. Shows speaker, date and excerpt, in date order, {page_size} statements a page (for the next page, set after to the last statement_id shown; the "Next page" link does it). Quote marks do not matter; use words, e.g. dealmaker, "peace deal", Donetsk. A search reads at most the first {candidates} matching statements and the first {candidates} matching excerpts (by ID): a word found more often than that shows only those; add words to narrow it.
+-- description: Full-text search (SQLite FTS5, stemmed) over what was said and the verbatim excerpts. Shows speaker, date and excerpt, in date order, {page_size} statements a page (for the next page, set after to the last statement_id shown; the Next page link does it). Quote marks do not matter; use words, e.g. dealmaker, "peace deal", Donetsk. A search reads at most the first {candidates} matching statements and the first {candidates} matching excerpts (by ID): a word found more often than that shows only those; add words to narrow it.
 -- page_size: 100
 -- candidates: 1000
 WITH hits AS (

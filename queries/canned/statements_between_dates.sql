@@ -1,5 +1,5 @@
 -- title: Statements between two dates
--- description: Statements whose date overlaps the period from start to end (ISO dates, YYYY-MM-DD, e.g. 2025-10-01 and 2025-10-31; either empty for no bound), dates open at one end included ([..2025-10-14] is one day on or before 14 October), with speaker and addressee, in date order, {page_size} statements a page: for the next page, set after to the last statement_id shown (the "Next page" link does it).
+-- description: Statements whose date overlaps the period from start to end (ISO dates, YYYY-MM-DD, e.g. 2025-10-01 and 2025-10-31; either empty for no bound), dates open at one end included ([..2025-10-14] is one day on or before 14 October), with speaker and addressee, in date order, {page_size} statements a page: for the next page, set after to the last statement_id shown (the Next page link does it).
 -- page_size: 100
 -- A dated statement overlaps the period unless it ends before the start or begins after the end:
 -- coalesce(date_max, '9999-12-31') >= start AND coalesce(date_min, '0000-01-01') <= end, so that an

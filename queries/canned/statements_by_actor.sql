@@ -1,5 +1,5 @@
 -- title: Statements by an actor
--- description: Everything an actor said, in date order (undated last), with addressee, event and the verbatim excerpt, {page_size} statements a page (for the next page, set after to the last statement_id shown; the "Next page" link does it). speaker: a name, an alias or an ID (Steve Witkoff, Witkoff, steve-witkoff); addressee: the same, or empty for anyone.
+-- description: Everything an actor said, in date order (undated last), with addressee, event and the verbatim excerpt, {page_size} statements a page (for the next page, set after to the last statement_id shown; the Next page link does it). speaker: a name, an alias or an ID (Steve Witkoff, Witkoff, steve-witkoff); addressee: the same, or empty for anyone.
 -- page_size: 100
 WITH page AS (
     SELECT s.statement_id FROM statements s

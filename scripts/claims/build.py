@@ -187,8 +187,8 @@ def _write_outputs(
     version: DataVersion | None,
 ) -> None:
     """Every output into `folder` (a fresh, empty folder), stamped with `version` (default: the
-    version of the project's data as it is now)."""
-    version = version or data_version(project.current())
+    version of the data as it is now)."""
+    version = version or data_version(project.current(), data_dir)
     step("duckdb")
     con = open_duckdb_file(folder / "claims.duckdb")
     try:
@@ -199,7 +199,7 @@ def _write_outputs(
         _step_done("duckdb")
         step("parquet")
         with _timed(result, "parquet"):
-            export_parquet(con, folder / "parquet")
+            export_parquet(con, folder / "parquet", version)
         _step_done("parquet")
         step("sqlite")
         with _timed(result, "sqlite"):

@@ -1,8 +1,9 @@
 """`claims check`: every check the pull-request workflow runs on the data, in one command.
 
 Steps, in order: the tables in canonical form (`claims fmt --check`), the generated files in step
-with the schema (`claims generate --check`), every validation layer (`claims validate`), and the
-coverage checklists in step with the data (`claims coverage`). Each step's problems are findings
+with the schema (`claims generate --check`), CHANGELOG.md's sections in step with the release
+records (data/releases.csv), every validation layer (`claims validate`), and the coverage
+checklists in step with the data (`claims coverage`). Each step's problems are findings
 (file, line, column, rule), so that they can be shown on the lines of a pull request
 (claims.report); the run ends with one summary line, which also says whether provenance was
 checked and, if not, why.
@@ -14,10 +15,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from claims import coverage, fmt, generate
+from claims import coverage, fmt, generate, project
 from claims.archive import Location
 from claims.findings import Finding
 from claims.validate import validate
+from claims.version import history_problems
 
 
 @dataclass
@@ -112,6 +114,25 @@ def generated_files(cli_reference: str | None = None) -> Step:
     return step
 
 
+def release_history(data_dir: Path) -> Step:
+    """CHANGELOG.md's sections and the release records (data/releases.csv) tell one history."""
+    step = Step("releases")
+    changelog = project.current().changelog
+    step.findings += [
+        Finding(
+            os.path.relpath(changelog),
+            line,
+            "-",
+            "release-history",
+            problem,
+            "a release's section is dated as data/releases.csv records it (docs/maintaining.md, 'Releases')",
+            "check",
+        )
+        for line, problem in history_problems(project.current(), data_dir)
+    ]
+    return step
+
+
 def validation(data_dir: Path, archive: Location | None) -> tuple[Step, str]:
     step = Step("validation")
     run = validate(data_dir, archive)
@@ -139,5 +160,5 @@ def check(data_dir: Path, archive: Location | None, cli_reference: str | None = 
     for finding in validated.findings:
         if finding.layer == "structure":
             reported.setdefault(os.path.abspath(finding.path), set()).add(finding.rule)
-    steps = [canonical_form(data_dir, reported), generated_files(cli_reference), validated]
+    steps = [canonical_form(data_dir, reported), generated_files(cli_reference), release_history(data_dir), validated]
     return CheckResult([*steps, coverage_lists(data_dir, archive)], provenance)

@@ -15,11 +15,13 @@ each written once in pyproject.toml, never from the host that happens to serve a
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 import yaml
+from edtf import parse_edtf
 
 from claims import project
 from claims.schema import ID_TABLES
@@ -48,6 +50,15 @@ def dataset_citation() -> DatasetCitation:
         a.get("name") or " ".join(filter(None, (a.get("given-names"), a.get("family-names")))) for a in cff["authors"]
     )
     return DatasetCitation(str(cff["title"]), authors, str(cff["license"]).replace("-", " "))
+
+
+def cff_with_version(text: str, version: str, released_on: str | None) -> str:
+    """CITATION.cff's text with `version` and its release date (none: the date line goes, as for
+    unreleased data); every other line as written."""
+    text = re.sub(r"(?m)^version: .*$", f'version: "{version}"', text)
+    if released_on:
+        return re.sub(r"(?m)^date-released: .*$", f"date-released: {released_on}", text)
+    return re.sub(r"(?m)^date-released: .*\n", "", text)
 
 
 # --- addresses -----------------------------------------------------------------------------------
@@ -151,13 +162,82 @@ def _who(facts: StatementFacts) -> str:
     return f"{facts.speaker} to {facts.addressee}" if facts.addressee else facts.speaker
 
 
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+QUALIFIED = {"?": "{} (uncertain)", "~": "about {}", "%": "about {} (uncertain)"}
+
+
+def readable_date(value: str) -> str:
+    """An EDTF date in words, for a reader (the EDTF stays in the machine fields): a day as it is
+    (2025-10-14), 2025-11 → November 2025, 2025-10-24/2025-10-26 → from 2025-10-24 to 2025-10-26,
+    [..2025-10-14] → on or before 2025-10-14, [2025-10-16..2025-11-25] → one day between 2025-10-16
+    and 2025-11-25, 2025-11-25? → 2025-11-25 (uncertain); anything else as written."""
+    try:
+        return _words(parse_edtf(value)) or value
+    except Exception:  # the edtf parser raises several kinds; validation has refused such a value
+        return value
+
+
+def _words(node: Any) -> str | None:
+    kind = type(node).__name__
+    text = str(node)
+    if kind == "Date":
+        parts = text.split("-")
+        if not all(part.isdigit() for part in parts):
+            return None  # unspecified digits (2025-1X): as written
+        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}" if len(parts) == 2 else text
+    if kind == "UncertainOrApproximate":
+        inner = _words(node.date)
+        return QUALIFIED.get(str(node.ua), "{}").format(inner) if inner and node.ua else inner
+    if kind in {"Interval", "Level1Interval"}:
+        lower, upper = _bound(node.lower), _bound(node.upper)
+        if lower and upper:
+            return f"from {lower} to {upper}"
+        return f"from {lower} on" if lower else (f"up to {upper}" if upper else None)
+    if kind in {"OneOfASet", "MultipleDates"}:
+        members = [_member(member) for member in node.objects]
+        if None in members:
+            return None
+        return (" or " if kind == "OneOfASet" else " and ").join(m for m in members if m)
+    return None
+
+
+def _bound(node: Any) -> str | None:
+    """An end of a range in words; None for an open or unknown end."""
+    return None if type(node).__name__ == "UnspecifiedIntervalSection" else _words(node)
+
+
+def _member(node: Any) -> str | None:
+    kind = type(node).__name__
+    if kind == "EarlierConsecutives":
+        return f"on or before {_bound(node.upper)}"
+    if kind == "LaterConsecutives":
+        return f"on or after {_bound(node.lower)}"
+    if kind == "Consecutives":
+        return f"one day between {_words(node.lower)} and {_words(node.upper)}"
+    return _words(node)
+
+
 def _when(facts: StatementFacts) -> str:
-    """The date, with the source's wording in quotes where that wording is in its excerpts."""
+    """The date in words, with the source's wording in quotes where that wording is in its excerpts."""
     if not facts.date:
         return "undated"
+    when = readable_date(facts.date)
     if facts.date_text and facts.date_text != facts.date and verbatim_in(facts.date_text, facts.excerpts):
-        return f"{facts.date} (“{facts.date_text}”)"
-    return facts.date
+        return f"{when} (“{facts.date_text}”)"
+    return when
 
 
 def _sentence(text: str) -> str:
@@ -248,6 +328,8 @@ def statement_csl(facts: StatementFacts, version: DataVersion) -> dict[str, Any]
         "URL": facts.address.url or facts.address.repository,
         "note": f"{version.label}. {_note(facts)}",
     }
+    if facts.date:  # the date as data: EDTF, which the note gives in words
+        item["custom"] = {"date_edtf": facts.date}
     if version.date:
         item["issued"] = {"date-parts": [[int(part) for part in version.date.split("-")]]}
     return item

@@ -33,14 +33,14 @@ from claims.docs import build_docs, engines_disagree
 from claims.fmt import format_tables
 from claims.progress import progress
 from claims.publish import datasette_command, free_port, port_is_free
-from claims.release import ReleaseRefused, release
-from claims.schema import TABLES_BY_NAME
+from claims.release import RECORDED, ReleaseRefused, release
+from claims.schema import HISTORY_TABLES, TABLES_BY_NAME
 from claims.sources import SourceProblem, known_source, locate, pull
 from claims.stats import TablesMissing, stats
 from claims.synth import synth
 from claims.validate import ENGINE_NAMES, LAYER_NAMES, Run, validate
 from claims.vendor import VendorMissing
-from claims.version import data_version, toolchain_version
+from claims.version import ChangelogError, data_version, toolchain_version
 
 Decorated = TypeVar("Decorated", bound=Callable[..., Any])
 
@@ -113,6 +113,9 @@ class ClaimsGroup(click.Group):
             project.ProjectNotFound,
         ) as error:  # $CLAIMS_ARCHIVE, no project: a usage error, not a bug
             raise click.UsageError(str(error), ctx) from None
+        except ChangelogError as error:  # the project's CHANGELOG.md, not claims, is to be fixed
+            click.echo(f"claims: error: {error}", err=True)
+            ctx.exit(1)
         except BrokenPipeError:
             # the reader went away (`claims locate … | head`): nothing more to say, to anyone
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -189,7 +192,11 @@ def _print_versions(context: click.Context, _param: click.Parameter, value: bool
     except project.ProjectNotFound:
         click.echo("data: no claims project here (run inside a checkout of the dataset, or pass --project DIR)")
     else:
-        version = data_version(where)
+        try:
+            version = data_version(where)
+        except ChangelogError as error:
+            click.echo(f"data: unknown, in {where.root}: {error}")
+            context.exit(1)
         click.echo(f"data {version.version}: {version.label}, in {where.root}")
     context.exit()
 
@@ -327,7 +334,12 @@ def build_command(
         sys.exit(1)
     for path in result.outputs:
         console.print(f"wrote {os.path.relpath(path)}")
-    console.print(f"{sum(result.rows.values())} rows in {len(result.rows)} tables")
+    data = {name: count for name, count in result.rows.items() if name not in HISTORY_TABLES}
+    history = {name: result.rows[name] for name in HISTORY_TABLES if name in result.rows}
+    console.print(
+        f"{sum(data.values())} data rows in {len(data)} tables, and {sum(history.values())} rows of history "
+        f"({', '.join(f'{name}: {count}' for name, count in history.items())})"
+    )
 
 
 @cli.command("serve")
@@ -464,7 +476,7 @@ def fmt_command(data_dir: Path | None, check: bool) -> None:
 @click.option(
     "--strict-ids",
     is_flag=True,
-    help="Exit 1 if a row of published_ids or retired_ids was removed or changed (the ID history only grows).",
+    help="Exit 1 if a row of published_ids, retired_ids or releases was removed or changed (the history only grows).",
 )
 def diff_command(base: str, head: str | None, repo: Path | None, summary: bool, strict_ids: bool) -> None:
     """Show the data changes from git revision BASE to HEAD (default: the working tree), as Markdown.
@@ -485,7 +497,8 @@ def diff_command(base: str, head: str | None, repo: Path | None, summary: bool, 
     if lost and strict_ids:
         for item in lost:
             click.echo(
-                f"claims diff: the ID history lost {item}: published and retired IDs are never removed", err=True
+                f"claims diff: the history lost {item}: published and retired IDs and releases are never removed or changed",
+                err=True,
             )
         sys.exit(1)
 
@@ -497,38 +510,29 @@ def diff_command(base: str, head: str | None, repo: Path | None, summary: bool, 
 )
 @archive_option
 @click.option(
-    "--previous",
-    metavar="REV",
-    default=None,
-    help="The git revision holding the previous release's data, for delta.json. Default: its tag vX.Y.Z.",
-)
-@click.option(
     "--rebuild",
     is_flag=True,
-    help="Write the bundle of the release this checkout already is (the release workflow, on the tag); writes nothing in data/.",
+    help="Write the bundle of the release this checkout's data is (by its digest in data/releases.csv; the release workflow, on the tag); writes nothing in data/.",
 )
-def release_command(
-    version: str, dist_dir: Path | None, archive_location: Location | None, previous: str | None, rebuild: bool
-) -> None:
+def release_command(version: str, dist_dir: Path | None, archive_location: Location | None, rebuild: bool) -> None:
     """Make release VERSION: dist/peace-plan-claims-VERSION/ (the CSV zip with datapackage.json, the
     data dictionary, CITATION.cff and the licence; a Parquet file per table; DuckDB, SQLite; JSON-LD
-    and PROV exports; delta.json and the release notes written from it; SHA256SUMS) and
-    dist/peace-plan-claims-VERSION.zip with all of them. Prints the files a GitHub release attaches.
+    and PROV exports; delta.json and the release notes written from it; SHA256SUMS, by the names the
+    files have as release assets) and dist/peace-plan-claims-VERSION.zip with all of them. Prints the
+    files a GitHub release attaches.
 
-    A release never changes: VERSION must be the newest CHANGELOG.md section, dated, and not yet
-    published (in data/published_ids.csv or as a git tag); otherwise the command says why in one line
-    and writes nothing. It records the IDs it publishes first in data/published_ids.csv: commit that
-    file with the release, then tag the commit vVERSION.
+    A release never changes: VERSION must be the newest CHANGELOG.md section, dated, above every
+    release data/releases.csv records and every tag vX.Y.Z, and the data must differ from every
+    release; otherwise the command says why in one line and writes nothing. It records the release
+    (data/releases.csv: version, date, the release before it, the SHA-256 of its data), the IDs it
+    publishes first (data/published_ids.csv), and its version and date in CITATION.cff and
+    .zenodo.json: commit those files, then tag the commit vVERSION. The previous release's data, for
+    delta.json, is found in the git history by its digest.
     """
     try:
         with progress("claims release") as step:
             assets = release(
-                version,
-                dist_dir=dist_dir,
-                archive_dir=_archive(archive_location),
-                progress=step,
-                previous=previous,
-                rebuild=rebuild,
+                version, dist_dir=dist_dir, archive_dir=_archive(archive_location), progress=step, rebuild=rebuild
             )
     except ReleaseRefused as refused:
         click.echo(f"claims release: {refused}", err=True)
@@ -536,7 +540,7 @@ def release_command(
     for path in assets:
         click.echo(os.path.relpath(path))
     if not rebuild:
-        click.echo(f"released {version}; commit data/published_ids.csv and tag the commit v{version}", err=True)
+        click.echo(f"released {version}; commit {', '.join(RECORDED)}, then tag the commit v{version}", err=True)
 
 
 @cli.command("synth")
@@ -623,8 +627,10 @@ def bench_command(
     "--check", is_flag=True, help="Exit 1 if a generated file differs from what the schema generates; write nothing."
 )
 def generate_command(check: bool) -> None:
-    """Regenerate everything derived from the schema: datapackage.json, schema/ddl.sql, the generated
-    GX suites, publish/metadata.json and docs/cli.md."""
+    """Regenerate everything derived from the schema and the release records: datapackage.json,
+    schema/ddl.sql, the generated GX suites, publish/metadata.json, docs/data-dictionary.md,
+    docs/cli.md, and CITATION.cff's version and date (the latest release in data/releases.csv) with
+    .zenodo.json from it."""
     changed = (
         generate.drifted(cli_reference=cli_reference()) if check else generate.write(cli_reference=cli_reference())
     )
@@ -780,7 +786,8 @@ def check_command(
     summary_file: Path | None,
 ) -> None:
     """Run every check the pull-request workflow runs on the data: canonical form (fmt --check),
-    generated files (generate --check), validation (every layer), coverage (data/COVERAGE.md).
+    generated files (generate --check), releases (CHANGELOG.md and data/releases.csv agree),
+    validation (every layer), coverage (data/COVERAGE.md).
 
     Lists each problem, then ends with one summary line that also says whether provenance was
     checked. Exits 0 when everything passes, 1 otherwise.

@@ -20,10 +20,12 @@ import duckdb
 from claims.archive import Archive, Location
 from claims.project import DERIVED_DIR, VIEWS_DIR
 from claims.schema import TABLES, Row
+from claims.schema.catalogue import sql_string
 from claims.schema.derived import DUCKDB_TYPES, declarable_foreign_keys, id_columns, sql_ddl, table_schema
 from claims.schema.dialect import duckdb_read_csv
-from claims.schema.presentation import FACETS, FTS_COLUMNS, SORT, SORTABLE
-from claims.version import VERSION_TABLE, DataVersion
+from claims.schema.package import PACKAGE_META
+from claims.schema.presentation import ARCHIVED_TEXTS, BUILD_TABLES, FACETS, FTS_COLUMNS, SORT, SORTABLE, VERSION_TABLE
+from claims.version import DataVersion
 
 SQLITE_TYPES = {"string": str, "integer": int, "boolean": int, "date": str}
 
@@ -99,14 +101,26 @@ def create_views(con) -> None:
         con.execute(statement)
 
 
-def export_parquet(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
+def export_parquet(con: duckdb.DuckDBPyConnection, folder: Path, version: DataVersion) -> list[Path]:
     """One Parquet file a table, rows in key order: load_duckdb inserted them sorted by key and a
-    scan keeps insertion order (preserve_insertion_order), so they are not sorted again."""
+    scan keeps insertion order (preserve_insertion_order), so they are not sorted again. Each file
+    names the dataset, its table and the data's version in its key-value metadata, so that a file
+    on its own says which data it holds."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for model in TABLES:
         path = folder / f"{model.meta.name}.parquet"
-        con.execute(f"COPY (SELECT * FROM {model.meta.name}) TO '{path.as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
+        facts = {
+            "dataset": PACKAGE_META["name"],
+            "table": model.meta.name,
+            "version": version.version,
+            "version_label": version.label,
+        }
+        metadata = ", ".join(f"{sql_string(key)}: {sql_string(value)}" for key, value in facts.items())
+        con.execute(
+            f"COPY (SELECT * FROM {model.meta.name}) TO {sql_string(path.as_posix())} "
+            f"(FORMAT parquet, COMPRESSION zstd, KV_METADATA {{{metadata}}})"
+        )
         written.append(path)
     return written
 
@@ -259,11 +273,8 @@ def archived_text_lengths(con, archive_dir: Location) -> list[tuple[str, int]]:
 
 def archive_lengths(con, db, archive_dir: Location) -> None:
     """archived_texts: the length of each archived text (not the text), so that offsets can be checked."""
-    rows = [
-        {"archive_sha256": sha256, "char_length": length} for sha256, length in archived_text_lengths(con, archive_dir)
-    ]
+    key, length_column = BUILD_TABLES[ARCHIVED_TEXTS][1]
+    rows = [{key: sha256, length_column: length} for sha256, length in archived_text_lengths(con, archive_dir)]
     # created even when no text could be read, so that queries on it find no row rather than no table
-    db.table("archived_texts").create(
-        {"archive_sha256": str, "char_length": int}, pk="archive_sha256", if_not_exists=True
-    )
-    db.table("archived_texts").insert_all(rows, pk="archive_sha256", replace=True)
+    db.table(ARCHIVED_TEXTS).create({key: str, length_column: int}, pk=key, if_not_exists=True)
+    db.table(ARCHIVED_TEXTS).insert_all(rows, pk=key, replace=True)

@@ -24,7 +24,9 @@ Every mark links to its row or to the filtered table. All text is escaped.
 from __future__ import annotations
 
 import asyncio
+import csv
 import difflib
+import io
 import json
 import re
 import sqlite3
@@ -60,8 +62,9 @@ from claims.publish import (
 from claims.schema import ID_TABLES, MENTION_TARGETS, TABLES, TABLES_BY_NAME
 from claims.schema.derived import table_schema
 from claims.schema.package import PACKAGE_META
+from claims.schema.presentation import VERSION_TABLE
 from claims.schema.vocab import StatementType
-from claims.version import VERSION_TABLE, DataVersion, data_version
+from claims.version import DataVersion, data_version
 
 STATIC_DIR = SITE_DIR / "static"
 # A key column in a query's or a view's results (statement_id, source_id, …) links to its row.
@@ -375,7 +378,8 @@ def register_routes():
         (r"^/-/timeline$", timeline_page),
         (r"^/-/who-spoke-to-whom$", who_page),
         (r"^/-/claims-static/(?P<name>[a-z0-9-]+\.css)$", static_file),
-        (r"^/-/download/(?P<name>[a-z0-9.+-]+\.zip)$", download),
+        # a name with its + percent-encoded comes back from Datasette's redirect tilde-encoded (~2B)
+        (r"^/-/download/(?P<name>[a-zA-Z0-9.+~-]+)$", download),
         (r"^/-/data-dictionary$", dictionary_page),
     ]
 
@@ -504,17 +508,25 @@ def retired_row(datasette, request, exception):
         if not found.rows:  # not retired: the usual answer to a row that is not there
             return await await_me_maybe(hardening.client_error_response(datasette, request, exception))
         row = dict(found.rows[0])
-        json_wanted = variables.get("format") == "json"
+        wanted = variables.get("format")  # json, csv: the replacement is asked for in the same form
         replacement = (
-            datasette.urls.row(DATABASE, table, row["replaced_by"]) + (".json" if json_wanted else "")
+            datasette.urls.row(DATABASE, table, row["replaced_by"])
+            + (f".{wanted}" if wanted else "")
+            + (f"?{request.query_string}" if request.query_string else "")
             if row["replaced_by"]
             else None
         )
         status, headers = (301, {"Location": replacement}) if replacement else (410, {})
         facts = {"table": table, "id": key, "retired": True, **row, "replaced_by_url": replacement}
         facts["address"] = stable_address(table, key).urn
-        if json_wanted:
+        if wanted == "json":
             return Response.json(facts, status=status, headers=headers)
+        if wanted == "csv":
+            out = io.StringIO()
+            writer = csv.DictWriter(out, list(facts), lineterminator="\n")
+            writer.writeheader()
+            writer.writerow(facts)
+            return Response(out.getvalue(), status=status, headers=headers, content_type="text/csv; charset=utf-8")
         html = await datasette.render_template(
             "claims_retired.html", {"retired": facts, "database": DATABASE}, request=request
         )
@@ -606,6 +618,8 @@ _SERVED_VERSIONS: dict[tuple[Path, float], DataVersion] = {}
 async def download(request, datasette):
     """The CSV tables or the Parquet files of the served build, as one zip each."""
     name, database = request.url_vars["name"], _database_file(datasette)
+    if "~" in name:  # tilde-encoded by Datasette's redirect (tilde_decode would read a bare + as a space)
+        name = tilde_decode(name)
     folder = database.parent / "parquet"
     version = await served_version(datasette)
     # made in a thread (once per file, then cached): the server goes on answering meanwhile
@@ -624,7 +638,7 @@ async def download(request, datasette):
 
 async def home_facts(datasette, request) -> dict:
     """What the home page says: which data this is, how big (as `claims validate` counts it, the
-    data apart from the ID history), the downloads, the citation and where to start."""
+    data apart from the history of IDs and releases), the downloads, the citation and where to start."""
     db = datasette.get_database(DATABASE)
     # the build's inspect file counted the rows once; counting again would scan millions of rows per view
     counted = ((datasette.inspect_data or {}).get(DATABASE) or {}).get("tables", {})
@@ -696,6 +710,10 @@ async def dictionary_page(datasette, request):
             "tables": dictionary.tables(),
             "vocabularies": dictionary.vocabularies(),
             "conventions": dictionary.CONVENTIONS,
+            "databases": dictionary.DATABASES,
+            "generated_columns": dictionary.generated_columns(),
+            "build_tables": dictionary.build_tables(),
+            "views": dictionary.views(),
             "database": DATABASE,
         },
         request=request,

@@ -1,10 +1,11 @@
 """The data dictionary, generated from the schema: every table, column, type, constraint and
-vocabulary term with its definition.
+vocabulary term with its definition, and what the databases add to the tables (generated columns,
+the tables the build writes, the views).
 
 One structure, two renderings: Markdown (docs/data-dictionary.md, written and drift-checked by
 `claims generate`, and the README of every CSV zip) and the site's page /-/data-dictionary (a
 template over the same structure). Nothing here is written by hand: the words are the schema's
-(schema/tables.py, schema/vocab.py).
+(schema/tables.py, schema/vocab.py, schema/presentation.py) and the views' (queries/views/).
 """
 
 from __future__ import annotations
@@ -12,17 +13,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
+from claims.project import VIEWS_DIR
+from claims.queryfile import sql_file
 from claims.schema import TABLES, Row
 from claims.schema.derived import VOCABULARIES, column_vocabularies, list_columns, table_schema
 from claims.schema.fields import LIST_SEPARATOR
+from claims.schema.presentation import BUILD_TABLES, DERIVED_COLUMNS
 from claims.schema.vocab import DESCRIPTIONS
 
 TITLE = "Data dictionary"
-GENERATED = "Generated from the schema (`schema/tables.py`, `schema/vocab.py`) by `claims generate`; do not edit."
+GENERATED = "Generated from the schema (`schema/tables.py`, `schema/vocab.py`, `schema/presentation.py`) and `queries/views/` by `claims generate`; do not edit."
 CONVENTIONS = (
     "Every table is a CSV file in `data/`: UTF-8, LF line endings, a header row, rows sorted by key. "
     f"An empty cell is a missing value; a list holds its items separated by `{LIST_SEPARATOR}`. "
     "`datapackage.json` (Frictionless Data Package) says the same for software."
+)
+DATABASES = (
+    "The databases (`claims.duckdb`, `claims.db`) hold the tables above with the same columns, and add "
+    "the following: generated columns of the SQLite database the site serves, tables the build writes, "
+    "and views over the tables (in both databases; the SQLite database stores `actor_names` as a table, "
+    "indexed)."
 )
 
 
@@ -130,6 +140,38 @@ def vocabularies() -> tuple[Vocabulary, ...]:
     )
 
 
+@dataclass(frozen=True)
+class Added:
+    """Something the databases add to the tables: a generated column, a table the build writes, a view."""
+
+    name: str
+    description: str
+    columns: tuple[tuple[str, str], ...] = ()  # (column, what it holds), for a table
+
+
+@cache
+def generated_columns() -> tuple[Added, ...]:
+    """The columns the published SQLite derives from the curated ones, as `table.column`."""
+    return tuple(
+        Added(f"{table}.{column}", description)
+        for table, columns in DERIVED_COLUMNS.items()
+        for column, description in columns.items()
+    )
+
+
+@cache
+def build_tables() -> tuple[Added, ...]:
+    return tuple(
+        Added(name, description, tuple(columns.items())) for name, (description, columns) in BUILD_TABLES.items()
+    )
+
+
+@cache
+def views() -> tuple[Added, ...]:
+    """The views of every database (queries/views/), with their descriptions."""
+    return tuple(Added(path.stem, sql_file(path)[0]["description"]) for path in sorted(VIEWS_DIR.glob("*.sql")))
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -159,4 +201,13 @@ def markdown(preface: str = "") -> str:
         lines += ["| term | definition |", "| --- | --- |"]
         lines += [f"| `{term}` | {_cell(definition)} |" for term, definition in vocabulary.terms]
         lines.append("")
+    lines += ["## In the databases", "", DATABASES, "", "### Generated columns (SQLite)", ""]
+    lines += ["| column | description |", "| --- | --- |"]
+    lines += [f"| `{added.name}` | {_cell(added.description)} |" for added in generated_columns()]
+    for added in build_tables():
+        lines += ["", f"### {added.name}", "", added.description, ""]
+        lines += ["| column | description |", "| --- | --- |"]
+        lines += [f"| `{column}` | {_cell(description)} |" for column, description in added.columns]
+    lines += ["", "### Views", "", "| view | what it gives |", "| --- | --- |"]
+    lines += [f"| `{view.name}` | {_cell(view.description)} |" for view in views()]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from csv_diff import compare
 
-from claims.schema import TABLES, Row
+from claims.schema import HISTORY_TABLES, TABLES, TABLES_BY_NAME, Row
 from claims.tablefile import file_problem
 
 KEY_SEPARATOR = " / "
@@ -172,12 +172,14 @@ def diff(repo: Path, base: str, head: str | None = None, data_path: str = "data"
 
 
 def lost_ids(diffs: list[TableDiff]) -> list[str]:
-    """Rows removed from published_ids or retired_ids: the ID history may only grow, so a pull
-    request that deletes an ID together with its record of publication is caught here."""
+    """Rows removed or changed in the history tables (retired and published IDs, the release
+    records): the history may only grow, so a pull request that deletes an ID together with its
+    record of publication, or rewrites a release, is caught here."""
     lost = []
     for d in diffs:
-        if d.table in {"published_ids", "retired_ids"}:
-            lost += [f"{d.table}: {row.get('table_name')} {row.get('id')}" for row in d.removed]
+        if d.table in HISTORY_TABLES:
+            key = TABLES_BY_NAME[d.table].meta.primary_key
+            lost += [f"{d.table}: {' '.join(row.get(k) or '' for k in key)}" for row in d.removed]
             lost += [f"{d.table}: {change['key']} changed" for change in d.changed]
     return lost
 
@@ -192,7 +194,7 @@ def _compare(before: dict[str, list[dict]], after: dict[str, list[dict]]) -> dic
     single_before = {key: rows[0] for key, rows in before.items() if key not in repeated}
     single_after = {key: rows[0] for key, rows in after.items() if key not in repeated}
     if single_before and single_after:
-        outcome = compare(single_before, single_after)
+        outcome = _with_new_columns(compare(single_before, single_after), single_before, single_after)
     else:
         outcome = {
             "added": list(single_after.values()),
@@ -210,6 +212,20 @@ def _compare(before: dict[str, list[dict]], after: dict[str, list[dict]]) -> dic
                 outcome["removed"].append(row)
         outcome["added"] += unmatched
     return outcome
+
+
+def _with_new_columns(outcome: dict, before: dict, after: dict) -> dict:
+    """csv-diff compares the columns both sides have: a row that has a value in a column added since
+    (or had one in a column removed since) is changed too, in that column."""
+    if not (outcome["columns_added"] or outcome["columns_removed"]):
+        return outcome
+    changed = {change["key"]: change for change in outcome["changed"]}
+    for key in after.keys() & before.keys():
+        columns = {column: [None, after[key][column]] for column in outcome["columns_added"] if after[key][column]}
+        columns |= {column: [before[key][column], None] for column in outcome["columns_removed"] if before[key][column]}
+        if columns:
+            changed.setdefault(key, {"key": key, "changes": {}})["changes"].update(columns)
+    return {**outcome, "changed": [changed[key] for key in after if key in changed]}
 
 
 def _short(value) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import shutil
 import sqlite3
 import zipfile
@@ -22,7 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from claims import dictionary, project
-from claims.citation import dataset_citation
+from claims.citation import cff_with_version, dataset_citation
 from claims.fmt import canonical
 from claims.schema import TABLES
 from claims.schema.derived import table_schema
@@ -78,10 +77,7 @@ def stamped_descriptor(version: DataVersion) -> str:
 def stamped_citation_file(version: DataVersion) -> str:
     """CITATION.cff with the data's version; unreleased data has no release date."""
     text = project.current().citation_file.read_text(encoding="utf-8")
-    text = re.sub(r"(?m)^version: .*$", f'version: "{version.version}"', text)
-    if version.release:
-        return re.sub(r"(?m)^date-released: .*$", f"date-released: {version.date}", text)
-    return re.sub(r"(?m)^date-released: .*\n", "", text)
+    return cff_with_version(text, version.version, version.date if version.release else None)
 
 
 def licence_text() -> str:

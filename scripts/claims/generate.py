@@ -6,6 +6,8 @@ Generated files (committed, never edited by hand; .gitattributes marks them ling
 - gx/expectations/columns.<table>.json: the column-level Great Expectations suites;
 - publish/metadata.json: the Datasette metadata;
 - docs/data-dictionary.md: every table, column, constraint and vocabulary term (claims.dictionary);
+- CITATION.cff's `version` and `date-released`: the latest release's, from data/releases.csv (the
+  rest of the file is written by hand);
 - .zenodo.json: the archive record Zenodo makes of each GitHub release (with a DOI), from CITATION.cff;
 - docs/cli.md: the command reference, from each command's --help (given by the command line,
   which sits above this module: `claims generate` passes its own reference in).
@@ -23,6 +25,7 @@ from typing import Any
 import yaml
 
 from claims import dictionary, project
+from claims.citation import cff_with_version
 from claims.expectations import column_suite
 from claims.project import Project
 from claims.publish import datasette_metadata
@@ -30,6 +33,7 @@ from claims.schema import TABLES
 from claims.schema.derived import sql_ddl, table_schema
 from claims.schema.dialect import DATAPACKAGE_DIALECT
 from claims.schema.package import PACKAGE_META
+from claims.version import latest_release
 
 # datapackage.json says it is generated in a "$comment" (the Data Package spec allows properties of
 # one's own). The GX suites and the Datasette metadata carry none: their readers take no unknown keys
@@ -67,11 +71,19 @@ def datapackage(where: Project | None = None) -> dict[str, Any]:
     }
 
 
+def citation_file(where: Project | None = None) -> str:
+    """CITATION.cff as it should be: the version and date of the latest release data/releases.csv
+    records, every other line as written (where nothing is released yet, as written)."""
+    where = where or project.current()
+    text = where.citation_file.read_text(encoding="utf-8")
+    latest = latest_release(where.data_dir)
+    return cff_with_version(text, latest.version, latest.released_on) if latest else text
+
+
 def zenodo(where: Project | None = None) -> dict[str, Any]:
     """.zenodo.json: what Zenodo records when it archives a GitHub release (and mints a DOI), from
     CITATION.cff, where the citation is written once."""
-    where = where or project.current()
-    cff = yaml.safe_load(where.citation_file.read_text(encoding="utf-8"))
+    cff = yaml.safe_load(citation_file(where))
     record: dict[str, Any] = {
         "title": cff["title"],
         "upload_type": "dataset",
@@ -118,6 +130,7 @@ def generated_files(root: Path | None = None, cli_reference: str | None = None) 
         root / "schema" / "ddl.sql": sql_ddl(),
         root / "publish" / "metadata.json": json.dumps(datasette_metadata(), indent=2, ensure_ascii=False) + "\n",
         root / "docs" / "data-dictionary.md": dictionary.markdown(),
+        root / "CITATION.cff": citation_file(where),
         root / ".zenodo.json": json.dumps(zenodo(where), indent=2, ensure_ascii=False) + "\n",
     }
     if cli_reference is not None:

@@ -14,7 +14,8 @@ from typing import Any
 
 from claims.citation import URN_PREFIX, dataset_citation, render_statement
 from claims.schema.package import PACKAGE_META
-from claims.version import VERSION_TABLE, DataVersion
+from claims.schema.presentation import VERSION_TABLE
+from claims.version import DataVersion
 
 NAMESPACE = URN_PREFIX
 CONTEXT = {"@vocab": "https://schema.org/", "claims": NAMESPACE}

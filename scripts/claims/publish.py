@@ -15,11 +15,19 @@ from typing import Any
 
 from claims import project
 from claims.project import CANNED_DIR, DERIVED_DIR, EXAMPLES_DIR, SITE_DIR, VIEWS_DIR
-from claims.schema import TABLES
+from claims.queryfile import sql_file
+from claims.schema import HISTORY_TABLES, TABLES
 from claims.schema.derived import table_schema
 from claims.schema.package import PACKAGE_META
-from claims.schema.presentation import ARRAY_FACETS, FACETS, FTS_COLUMNS, SORT, SORTABLE
-from claims.version import VERSION_TABLE
+from claims.schema.presentation import (
+    ARRAY_FACETS,
+    BUILD_TABLES,
+    DERIVED_COLUMNS,
+    FACETS,
+    FTS_COLUMNS,
+    SORT,
+    SORTABLE,
+)
 
 DATABASE = project.DATABASE
 
@@ -62,20 +70,10 @@ READING_ORDER = {
         "evidence_basis",
     ],
 }
-DATE_ORDER = "Derived from date_min for sorting: the earliest day, or 'undated' (sorted last)."
-DERIVED_COLUMNS = {
-    "statements": {
-        "date_order": DATE_ORDER,
-        "topic_list": "Derived from topics: the same topics as a JSON array, to facet one topic at a time.",
-    },
-    "events": {"date_order": DATE_ORDER},
-}
 HIDDEN_SUFFIXES = ("_fts", "_fts_config", "_fts_data", "_fts_docsize", "_fts_idx")
-# The tables that keep the ID history (which IDs were published, which retired): not data about
-# the negotiations, so the home page counts their rows apart.
-HISTORY_TABLES = ("published_ids", "retired_ids")
-# Tables kept for the ID history and the checks: queryable, but not listed on the home page.
-HOUSEKEEPING = {*HISTORY_TABLES, "archived_texts", VERSION_TABLE}
+# Tables kept for the history (claims.schema.HISTORY_TABLES: counted apart) and the checks: queryable,
+# but not listed on the home page.
+HOUSEKEEPING = {*HISTORY_TABLES, *BUILD_TABLES}
 EXAMPLE_PARAMETER = re.compile(r"\$([a-z_]+)")
 # Numbers a canned query's header states once (`-- page_size: 100`): written into its SQL where it
 # says `:page_size` and into its description where it says `{page_size}`, so Datasette never asks
@@ -87,14 +85,6 @@ PAGE_AFTER, PAGE_KEY = "after", "statement_id"
 # The R*Tree indexes of queries/derived/: Datasette lists them (and their _node, _parent and _rowid
 # tables) as tables unless hidden.
 RTREE = re.compile(r"^CREATE VIRTUAL TABLE (\w+) USING rtree", re.M)
-
-
-def sql_file(path: Path) -> tuple[dict[str, str], str]:
-    """Header fields (`-- title: …`, `-- description: …`) and the SQL of a query file."""
-    text = path.read_text(encoding="utf-8")
-    header = dict(re.findall(r"^-- (\w+): (.+)$", text, re.M))
-    sql = "\n".join(line for line in text.splitlines() if not line.startswith("--")).strip()
-    return header, sql
 
 
 def example_values(header: dict[str, str]) -> dict[str, str]:
@@ -226,14 +216,8 @@ def datasette_metadata() -> dict[str, Any]:
             tables[f"{name}{suffix}"] = {"hidden": True}
     for name in rtree_tables():
         tables[name] = {"hidden": True}  # hides its _node, _parent and _rowid tables too (same prefix)
-    tables["archived_texts"] = {
-        "description": "The length in characters of each archived source text (the texts themselves are not redistributed).",
-        "hidden": True,
-    }
-    tables[VERSION_TABLE] = {
-        "description": "Which data this database holds: its version (PEP 440; a development version with the commit for unreleased data), in words, and the commit and date it was built from.",
-        "hidden": True,
-    }
+    for name, (description, columns) in BUILD_TABLES.items():
+        tables[name] = {"description": description, "columns": columns, "hidden": True}
     for path in sorted(VIEWS_DIR.glob("*.sql")):
         header, _sql = sql_file(path)
         tables[path.stem] = {"title": header["title"], "description": header["description"]}

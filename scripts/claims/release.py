@@ -1,18 +1,23 @@
-"""`claims release VERSION`: a versioned, checksummed bundle in dist/, and the ID history.
+"""`claims release VERSION`: a versioned, checksummed bundle in dist/, and the record of the release.
 
-A release is immutable. VERSION must be the newest dated section of CHANGELOG.md, no undated
-section may wait above it, and it must not be published yet (no row of data/published_ids.csv and
-no git tag vVERSION names it); otherwise the command refuses in one line and writes nothing. A
-release records each ID it publishes for the first time in data/published_ids.csv, so every ID is
-attributed to the release that first contained it. `--rebuild` writes the bundle of the release the
-checkout already is (the release workflow, on the tag) and writes nothing in data/.
+A release is immutable, and a fact recorded in the repository. VERSION must be the newest section of
+CHANGELOG.md, dated, above every release data/releases.csv records and every tag vX.Y.Z; otherwise
+the command refuses in one line and writes nothing. A release writes, once its bundle is complete:
+its row of data/releases.csv (version, date, the release before it, the SHA-256 of the data it
+releases: claims.version), the IDs it publishes for the first time in data/published_ids.csv (so
+every ID is attributed to the release that first contained it), and CITATION.cff and .zenodo.json
+with its version and date (`claims generate`). Data that is already a release is not released again.
+`--rebuild` writes the bundle of a release this checkout's data is (the release workflow, on the
+tag; by the data's digest, not the tag) and writes nothing in data/.
 
-dist/peace-plan-claims-VERSION/ holds: the CSVs with datapackage.json, the data dictionary,
-CITATION.cff and the licence as one zip; a Parquet file per table; the DuckDB and SQLite databases;
-the linked-data exports (schema.org Claims as JSON-LD, PROV-JSON, PROV-N); delta.json (per table,
-the IDs added, removed and changed since the previous release, with the changed columns) and the
-release notes written from it with the changelog entry; counts.json; SHA256SUMS. Beside it,
-dist/peace-plan-claims-VERSION.zip holds all of them. Two releases from the same data give
+dist/peace-plan-claims-VERSION/ holds, side by side (the names the GitHub release's assets have,
+which SHA256SUMS lists): the CSVs with datapackage.json, the data dictionary, CITATION.cff and the
+licence as one zip; a Parquet file per table; the DuckDB and SQLite databases; the linked-data
+exports (schema.org Claims as JSON-LD, PROV-JSON, PROV-N); delta.json (per table, the rows added,
+removed and changed since the previous release, with the changed columns) and the release notes
+written from it with the changelog entry; counts.json; SHA256SUMS. Beside it,
+dist/peace-plan-claims-VERSION.zip holds all of them. The previous release's data, for the delta,
+is found in the git history by its digest, tags or no tags. Two releases from the same data give
 byte-identical files (fixed zip timestamps and order), claims.duckdb apart (README).
 """
 
@@ -23,38 +28,63 @@ import hashlib
 import io
 import json
 import shutil
-from collections.abc import Callable
+import signal
+import subprocess
+import sys
+import tarfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
-from claims import project
+from claims import generate, project
 from claims.archive import Location
 from claims.build import build_outputs
-from claims.diff import TableDiff, diff_tables, folder_reader, revision_reader
+from claims.diff import TableDiff, diff_tables, folder_reader
 from claims.downloads import NAME, csv_zip, write_zip
 from claims.fmt import canonical
-from claims.generate import drifted
 from claims.linked_data import write_exports
+from claims.project import Project
 from claims.schema import TABLES, TABLES_BY_NAME
 from claims.validate import validate
 from claims.version import (
+    RELEASES_FILE,
     SEMVER,
+    ChangelogError,
     DataVersion,
+    ReleaseRecord,
+    changelog_section,
     changelog_sections,
-    git_output,
+    data_digest,
+    history_problems,
     published_rows,
-    release_version,
+    release_commit,
+    release_records,
+    semver,
     tag_exists,
+    tagged_versions,
     unpublished_ids,
 )
 
 # How many IDs of one kind (added, removed, changed) the release notes list for a table; delta.json lists all.
 NOTES_LIST_LIMIT = 50
+# The files a release writes besides its bundle, for the maintainer to commit before tagging.
+RECORDED = (f"data/{RELEASES_FILE}", "data/published_ids.csv", "CITATION.cff", ".zenodo.json")
 
 
 class ReleaseRefused(Exception):
     """The release cannot be made; the message says what to do, in one line."""
+
+
+def _write_table(data_dir: Path, table: str, rows: list[dict[str, str]]) -> None:
+    model = TABLES_BY_NAME[table]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, model.columns(), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    (data_dir / f"{table}.csv").write_text(canonical(out.getvalue(), model), encoding="utf-8")
 
 
 def record_published_ids(data_dir: Path, version: str) -> int:
@@ -62,88 +92,131 @@ def record_published_ids(data_dir: Path, version: str) -> int:
     new = unpublished_ids(data_dir)
     if new:
         rows = published_rows(data_dir) + [{"table_name": t, "id": i, "first_version": version} for t, i in new]
-        out = io.StringIO()
-        writer = csv.DictWriter(out, ["table_name", "id", "first_version"], lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        (data_dir / "published_ids.csv").write_text(
-            canonical(out.getvalue(), TABLES_BY_NAME["published_ids"]), encoding="utf-8"
-        )
+        _write_table(data_dir, "published_ids", rows)
     return len(new)
 
 
+def write_release_records(data_dir: Path, records: list[ReleaseRecord]) -> None:
+    """data/releases.csv with `records` (in canonical order)."""
+    _write_table(data_dir, "releases", [record.as_row() for record in records])
+
+
+def record_release(data_dir: Path, version: str, released_on: str) -> ReleaseRecord:
+    """Record release `version` of the data in `data_dir`, after the latest release recorded there:
+    the IDs it publishes first, then its row of releases.csv with the digest of the data. Raises
+    ReleaseRefused, having written nothing, where the data is a release already."""
+    records = release_records(data_dir)
+    published = published_rows(data_dir)
+    record_published_ids(data_dir, version)
+    digest = data_digest(data_dir)
+    same = next((record for record in records if record.data_sha256 == digest), None)
+    if same:
+        _write_table(data_dir, "published_ids", published)
+        raise ReleaseRefused(
+            f"the data is release {same.version}'s, unchanged: a release is new data; change the data to release it"
+        )
+    record = ReleaseRecord(version, released_on, digest, records[0].version if records else None)
+    write_release_records(data_dir, [record, *records])
+    return record
+
+
 def sha256sums(folder: Path) -> str:
+    """SHA256SUMS of the files in `folder`, by name (the bundle keeps its files side by side)."""
     lines = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != "SHA256SUMS"):
-        lines.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.relative_to(folder).as_posix()}")
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.name != "SHA256SUMS"):
+        with path.open("rb") as handle:
+            lines.append(f"{hashlib.file_digest(handle, 'sha256').hexdigest()}  {path.name}")
     return "\n".join(lines) + "\n"
 
 
-def _semver(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
-
-
-def refusal(version: str, data_dir: Path, rebuild: bool = False) -> str | None:
-    """Why `version` cannot be released (or, with `rebuild`, its bundle rebuilt) from the current
-    project and `data_dir`; None when it can."""
+def refusal(version: str, data_dir: Path) -> str | None:
+    """Why `version` cannot be released from the current project and `data_dir`; None when it can."""
     where = project.current()
     if not SEMVER.match(version):
         return f"{version!r} is not a version like 1.2.3"
-    sections = changelog_sections(where)
+    try:
+        sections = changelog_sections(where)
+    except ChangelogError as error:
+        return str(error)
     section = next((s for s in sections if s.version == version), None)
     if section is None:
         return f"CHANGELOG.md has no '## {version}' section: add one that says what changed, dated when you release"
-    published = {row["first_version"] for row in published_rows(data_dir)}
-    if not rebuild and (version in published or tag_exists(where, version)):
-        where_found = "data/published_ids.csv" if version in published else f"the git tag v{version}"
-        return f"{version} is already published ({where_found}): a release never changes; add a new dated section to release the data again"
+    records = release_records(data_dir)
+    recorded = next((record for record in records if record.version == version), None)
+    if recorded:
+        return f"{version} is already released (data/{RELEASES_FILE}, {recorded.released_on}): a release never changes; add a new section to release the data again"
+    if tag_exists(where, version):
+        return f"{version} is already published (the git tag v{version}): a release never changes; add a new section to release the data again"
     if section.date is None:
         return f"the CHANGELOG.md section {version} is not dated: date it (## {version} — YYYY-MM-DD) to release it"
     newer = sections[: sections.index(section)]
     if newer:
         return f"CHANGELOG.md has a newer section ({newer[0].version}) above {version}: only the newest section is released"
-    if rebuild:
-        pending = unpublished_ids(data_dir)
-        if version not in published and not tag_exists(where, version):
-            return f"{version} was never released here (neither data/published_ids.csv nor a git tag v{version} names it): release it with `claims release {version}`"
-        if pending:
-            return f"the data holds {len(pending)} ID(s) no release records (e.g. {pending[0][0]} {pending[0][1]}): this checkout is not release {version}"
-        return None
-    later = sorted((v for v in published if SEMVER.match(v) and _semver(v) > _semver(version)), key=_semver)
-    if later:
-        return f"{later[-1]} is already published, after {version}: release a version above it"
+    released = [record.version for record in records] + tagged_versions(where)
+    later = max(released, key=semver, default=None)
+    if later and semver(later) > semver(version):
+        return f"{later} is already released, after {version}: release a version above it"
+    problems = history_problems(where, data_dir)
+    return problems[0][1] if problems else None
+
+
+def rebuild_refusal(version: str, data_dir: Path) -> str | None:
+    """Why the bundle of release `version` cannot be rebuilt from `data_dir`; None when it can."""
+    where = project.current()
+    if not SEMVER.match(version):
+        return f"{version!r} is not a version like 1.2.3"
+    record = next((r for r in release_records(data_dir) if r.version == version), None)
+    if record is None:
+        return f"{version} was never released here (data/{RELEASES_FILE} has no record of it): release it with `claims release {version}`"
+    if data_digest(data_dir) != record.data_sha256:
+        return f"this checkout's data is not release {version} (its digest is not the one data/{RELEASES_FILE} records): check out the release's commit, tagged v{version}"
+    try:
+        section = changelog_section(where, version)
+    except ChangelogError as error:
+        return str(error)
+    if section is None or section.date != record.released_on:
+        return (
+            f"CHANGELOG.md has no section '## {version} — {record.released_on}', the date data/{RELEASES_FILE} records"
+        )
     return None
 
 
-def previous_release(version: str) -> str | None:
-    """The release before `version`: the next dated section below it in CHANGELOG.md."""
-    sections = [s for s in changelog_sections(project.current()) if s.date]
-    versions = [s.version for s in sections]
-    below = versions[versions.index(version) + 1 :] if version in versions else []
-    return below[0] if below else None
-
-
-def previous_revision(previous: str | None, given: str | None) -> str | None:
-    """The git revision holding the previous release's data: `given` (--previous), else its tag.
-    Raises ReleaseRefused when there is a previous release and neither is found."""
-    if previous is None and given is None:
-        return None
-    revision = given or f"v{previous}"
-    if git_output(project.current(), "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}") is None:
+def release_data(where: Project, record: ReleaseRecord, records: list[ReleaseRecord], folder: Path) -> Path:
+    """The data of release `record` in `folder` (made here): data/ of a commit of the history whose
+    digest is the record's, with the release records as they were then. Raises ReleaseRefused where
+    the history holds no such commit."""
+    commit = release_commit(where, record)
+    if commit is None:
         raise ReleaseRefused(
-            f"git does not know {revision!r}, the data of release {previous}: fetch the tags (git fetch --tags) or name its commit with --previous REV"
-            if given is None
-            else f"git does not know the revision {given!r} (--previous)"
+            f"no commit of this checkout's history holds the data of release {record.version} (the digest data/{RELEASES_FILE} records): fetch the whole history (git fetch --unshallow) and run again"
         )
-    return revision
+    archived = subprocess.run(
+        ["git", "-C", str(where.root), "archive", "--format=tar", commit, "data"], capture_output=True, check=True
+    )
+    with tarfile.open(fileobj=io.BytesIO(archived.stdout)) as tar:
+        tar.extractall(folder, filter="data")
+    write_release_records(folder / "data", [r for r in records if semver(r.version) <= semver(record.version)])
+    return folder / "data"
 
 
-def delta(version: str, previous: str | None, revision: str | None, data_dir: Path) -> dict:
+@contextmanager
+def _termination_as_exit() -> Iterator[None]:
+    """SIGTERM (a stopped job, a CI timeout) ends the release as an exit, so that its staging folder
+    is removed on the way out; SIGKILL cannot be caught: the next release removes what it left."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def delta(version: str, previous: str | None, before: Path | None, data_dir: Path) -> dict:
     """delta.json: per table, the rows added, removed and changed (with the columns that changed)
-    since the previous release, each row named by its key."""
-    root = project.current().root
-    before = revision_reader(root, revision) if revision else (lambda model: {})
-    diffs = diff_tables(before, folder_reader(data_dir))
+    since the previous release (its data in `before`), each row named by its key."""
+    diffs = diff_tables(folder_reader(before) if before else (lambda model: {}), folder_reader(data_dir))
     return {
         "name": NAME,
         "version": version,
@@ -217,10 +290,10 @@ def bundle_name(version: str) -> str:
 
 
 def release_assets(dist_dir: Path, version: str) -> list[Path]:
-    """The files a GitHub release attaches: every file of the bundle (Parquet files included), and
-    the all-in-one zip. The README's table lists the same (a test holds them together)."""
+    """The files a GitHub release attaches: every file of the bundle (a Parquet file per table among
+    them), and the all-in-one zip. The README's table lists the same (a test holds them together)."""
     bundle = dist_dir / bundle_name(version)
-    return sorted(p for p in bundle.rglob("*") if p.is_file()) + [dist_dir / f"{bundle_name(version)}.zip"]
+    return sorted(p for p in bundle.iterdir() if p.is_file()) + [dist_dir / f"{bundle_name(version)}.zip"]
 
 
 def release(
@@ -229,22 +302,28 @@ def release(
     dist_dir: Path | None = None,
     archive_dir: Location | None = None,
     progress: Callable[[str], None] | None = None,
-    previous: str | None = None,
     rebuild: bool = False,
 ) -> list[Path]:
     """Make release `version` of the current project (folders default to its own): refuse, writing
-    nothing, unless it can be made; validate; write the bundle and the all-in-one zip; then record the
-    IDs it publishes for the first time (not with `rebuild`). Returns the release's assets."""
+    nothing, unless it can be made; validate; write the bundle and the all-in-one zip; then (not with
+    `rebuild`) record the release and the IDs it publishes for the first time, and write CITATION.cff
+    and .zenodo.json with its version. Returns the release's assets."""
     where = project.current()
     data_dir, dist_dir = data_dir or where.data_dir, dist_dir or where.dist_dir
     step = progress or (lambda text: None)
-    refused = refusal(version, data_dir, rebuild)
+    refused = rebuild_refusal(version, data_dir) if rebuild else refusal(version, data_dir)
     if refused:
         raise ReleaseRefused(refused)
-    if drifted():
+    if generate.drifted():
         raise ReleaseRefused("generated files are out of date: run `claims generate` and commit the result")
-    earlier = previous_release(version)
-    revision = previous_revision(earlier, previous)
+    section = changelog_section(where, version)
+    assert section is not None and section.date is not None  # refused above otherwise
+    records = release_records(data_dir)
+    if rebuild:
+        record = next(r for r in records if r.version == version)
+        previous = next((r for r in records if r.version == record.previous_version), None)
+    else:
+        previous = records[0] if records else None
     step("validating")
     run = validate(data_dir, archive_dir, progress=lambda layer: step(f"validating: {layer}"))
     if not run.ok:
@@ -252,31 +331,33 @@ def release(
 
     bundle = dist_dir / bundle_name(version)
     staging = dist_dir / f".staging-{version}"
-    shutil.rmtree(staging, ignore_errors=True)
-    (staging / "bundle").mkdir(parents=True)
-    try:
-        # the release's data: data/ with this release's IDs recorded, written to data/ only at the end
-        released_data = staging / "data"
-        shutil.copytree(data_dir, released_data, ignore=shutil.ignore_patterns("*.md"))
-        if not rebuild:
-            record_published_ids(released_data, version)
-        stamped = release_version(where, version)
-        _write_bundle(stamped, released_data, staging / "bundle", archive_dir, revision, earlier, step)
-        step("zipping everything")
-        shutil.rmtree(bundle, ignore_errors=True)
-        (staging / "bundle").rename(bundle)
-        write_zip(
-            dist_dir / f"{bundle_name(version)}.zip",
-            [
-                (f"{bundle_name(version)}/{p.relative_to(bundle).as_posix()}", p)
-                for p in bundle.rglob("*")
-                if p.is_file()
-            ],
-        )
-        if not rebuild:
-            shutil.copyfile(released_data / "published_ids.csv", data_dir / "published_ids.csv")
-    finally:
+    with _termination_as_exit():
         shutil.rmtree(staging, ignore_errors=True)
+        (staging / "bundle").mkdir(parents=True)
+        try:
+            before = release_data(where, previous, records, staging / "previous") if previous else None
+            # the release's data: data/ with the release recorded, written to data/ only at the end
+            released_data = staging / "data"
+            shutil.copytree(data_dir, released_data, ignore=shutil.ignore_patterns("*.md"))
+            if rebuild:  # the records as the release wrote them
+                write_release_records(released_data, [r for r in records if semver(r.version) <= semver(version)])
+            else:
+                record_release(released_data, version, section.date)
+            stamped = DataVersion.of_release(version, section.date)
+            _write_bundle(stamped, released_data, staging / "bundle", archive_dir, section.text, before, previous, step)
+            step("zipping everything")
+            shutil.rmtree(bundle, ignore_errors=True)
+            (staging / "bundle").rename(bundle)
+            write_zip(
+                dist_dir / f"{bundle_name(version)}.zip",
+                [(f"{bundle_name(version)}/{p.name}", p) for p in bundle.iterdir() if p.is_file()],
+            )
+            if not rebuild:
+                for table in ("published_ids", "releases"):
+                    shutil.copyfile(released_data / f"{table}.csv", data_dir / f"{table}.csv")
+                generate.write()  # CITATION.cff and .zenodo.json, from the new record
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return release_assets(dist_dir, version)
 
 
@@ -285,12 +366,16 @@ def _write_bundle(
     data_dir: Path,
     folder: Path,
     archive_dir: Location | None,
-    revision: str | None,
-    earlier: str | None,
+    entry: str,
+    before: Path | None,
+    previous: ReleaseRecord | None,
     step: Callable[[str], None],
 ) -> None:
     assert version.release is not None
     build_outputs(data_dir, folder, archive_dir, progress=lambda output: step(f"building {output}"), version=version)
+    for parquet in sorted((folder / "parquet").glob("*.parquet")):  # side by side, as the assets are named
+        parquet.rename(folder / parquet.name)
+    (folder / "parquet").rmdir()
     step("zipping the CSVs")
     tables = {model.meta.name: (data_dir / f"{model.meta.name}.csv").read_bytes() for model in TABLES}
     (folder / f"{NAME}-{version.release}-csv.zip").write_bytes(csv_zip(tables, version))
@@ -301,9 +386,8 @@ def _write_bundle(
     finally:
         con.close()
     step("writing the delta since the previous release")
-    changes = delta(version.release, earlier, revision, data_dir)
+    changes = delta(version.release, previous.version if previous else None, before, data_dir)
     (folder / "delta.json").write_text(json.dumps(changes, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    entry = next(s.text for s in changelog_sections(project.current()) if s.version == version.release)
     (folder / "RELEASE_NOTES.md").write_text(release_notes(version.release, entry, changes), encoding="utf-8")
     step("checksums")
     (folder / "SHA256SUMS").write_text(sha256sums(folder), encoding="utf-8")

@@ -48,9 +48,9 @@ from claims.schema.catalogue import (
     CELL_MAX_CHARS,
     ELISION,
     ID_PATTERN,
-    QUOTED_FRAGMENT_PATTERN,
     WS_SQL,
     id_cell_sql,
+    quotations_sql,
     row_rules,
     sql_string,
     text_cell_sql,
@@ -539,7 +539,7 @@ def check_provenance(run, con, archive: Archive | None = None) -> None:
     suspects = con.execute(
         f"""SELECT DISTINCT s._line, s.statement_id, s.statement_type, s.text FROM _ok_statements s JOIN _evidence e ON e.statement_id = s.statement_id AND e.matches
             WHERE NOT list_bool_and(list_transform(
-                    CASE WHEN s.statement_type = 'direct_quote' THEN string_split(s.text, {_q(ELISION)}) ELSE regexp_extract_all(s.text, {_q(QUOTED_FRAGMENT_PATTERN)}, 1) END,
+                    CASE WHEN s.statement_type = 'direct_quote' THEN string_split(s.text, {_q(ELISION)}) ELSE {quotations_sql("s.text")} END,
                     lambda f: contains(e.excerpt, f)))
             ORDER BY s._line"""
     ).fetchall()

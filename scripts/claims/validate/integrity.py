@@ -7,7 +7,8 @@ the sources that report them nor outside their event, statements and events date
 the earliest dated source reporting them, speakers taking part in their event, the outlet's own
 claims spoken by an outlet, mentions named in the statement's text and excerpt, addressees named
 in an excerpt, the evidence basis `unattributed` only for an unnamed speaker, positions taken
-from archived sources, and no statement recorded twice.
+from archived sources, no statement recorded twice, and the release records in order (each names
+the release before it).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from claims.findings import Finding
 from claims.schema import ID_TABLES, MENTION_TARGETS, TABLES
 from claims.schema.catalogue import WORD_BOUNDARY_SQL, shorten
 from claims.validate.run import Run
+from claims.version import SEMVER, semver
 
 LAYER = "integrity"
 
@@ -364,6 +366,9 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
     if not unusable & {"retired_ids", "published_ids"}:
         _id_history(con, run, unusable, add, shown, unread)
 
+    if "releases" not in unusable:
+        _release_order(con, add, shown)
+
     if "statements" not in unusable:
         for line, first_line, first_id in con.execute(
             f"""SELECT _line, first_line, first_id FROM (
@@ -606,6 +611,45 @@ def _evidence_basis_speaker(con, add, shown) -> None:
             message = f"is unspecified, but the speaker of {statement!r}, {speaker!r}, is unnamed"
             hint = "use unattributed (or the basis the source gives, e.g. anonymous_officials) for words of a speaker the source does not name"
         add(Finding(shown("attestations"), line, "evidence_basis", "evidence-basis-speaker", message, hint, LAYER))
+
+
+def _release_order(con, add, shown) -> None:
+    """The release records are one history: each names the release before it (the next lower
+    version recorded; none for the first) and is not dated before it."""
+    rows = con.execute("SELECT _line, version, released_on, previous_version FROM releases").fetchall()
+    ordered = sorted((row for row in rows if SEMVER.match(row[1] or "")), key=lambda row: semver(row[1]))
+    for index, (line, version, released_on, previous) in enumerate(ordered):
+        before = ordered[index - 1] if index else None
+        expected = before[1] if before else None
+        if previous != expected:
+            named = (
+                f"names {previous} as the release before {version}"
+                if previous
+                else f"names no release before {version}"
+            )
+            add(
+                Finding(
+                    shown("releases"),
+                    line,
+                    "previous_version",
+                    "release-order",
+                    f"{named}, but the release before it is {expected or 'none: it is the first'}",
+                    f"write {expected}" if expected else "clear previous_version",
+                    LAYER,
+                )
+            )
+        elif before and released_on and before[2] and str(released_on) < str(before[2]):
+            add(
+                Finding(
+                    shown("releases"),
+                    line,
+                    "released_on",
+                    "release-order",
+                    f"{version} is dated {released_on}, before {expected} ({before[2]})",
+                    "date the releases in the order of their versions",
+                    LAYER,
+                )
+            )
 
 
 def _id_history(con, run, unusable, add, shown, unread) -> None:

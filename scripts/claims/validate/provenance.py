@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from claims.archive import Archive, WikidataUnusable, find_all, read_wikidata
 from claims.findings import Finding
-from claims.schema.catalogue import quote_segments, quoted_fragments, shorten, whole_words_in
+from claims.schema.catalogue import quotations, quote_segments, shorten, whole_words_in
 from claims.validate.run import Run
 
 LAYER = "provenance"
@@ -222,9 +222,9 @@ def quote_findings(
     shown: str, line: int, statement_type: str, text: str, excerpts: list[tuple[str, int]], shown_attestations: str
 ) -> list[Finding]:
     """Every quoted word of a statement lies inside each excerpt that attests it: a direct quote's
-    parts, and the words any other statement puts in curly quotes (a paraphrase's as much as a
-    partial quote's: quotation marks mean verbatim wherever the statement is shown)."""
-    words = quote_segments(text) if statement_type == "direct_quote" else quoted_fragments(text)
+    parts, and the words any other statement puts in quotation marks of any kind (a paraphrase's as
+    much as a partial quote's: quotation marks mean verbatim wherever the statement is shown)."""
+    words = quote_segments(text) if statement_type == "direct_quote" else quotations(text)
     return [
         Finding(
             shown,
