@@ -22,7 +22,7 @@ from claims.project import DERIVED_DIR, VIEWS_DIR
 from claims.schema import TABLES, Row
 from claims.schema.derived import DUCKDB_TYPES, declarable_foreign_keys, id_columns, sql_ddl, table_schema
 from claims.schema.dialect import duckdb_read_csv
-from claims.schema.presentation import FACETS, FTS_COLUMNS, SORT, SORTABLE
+from claims.schema.presentation import FACETS, FTS_COLUMNS, FTS_TOKENIZER, SORT, SORTABLE
 from claims.version import VERSION_TABLE, DataVersion
 
 SQLITE_TYPES = {"string": str, "integer": int, "boolean": int, "date": str}
@@ -164,7 +164,7 @@ def write_sqlite(
     for name, column in indexes:
         db.table(name).create_index([column], if_not_exists=True)
     for table, columns in FTS_COLUMNS.items():
-        db.table(table).enable_fts(columns, create_triggers=False, tokenize="porter")
+        db.table(table).enable_fts(columns, create_triggers=False, tokenize=FTS_TOKENIZER)
     if archive_dir is not None:
         archive_lengths(con, db, archive_dir)
     if version is not None:
