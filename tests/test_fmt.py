@@ -9,7 +9,6 @@ import shutil
 import unicodedata
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -319,20 +318,13 @@ def test_fmt_says_when_it_added_quotes_and_when_it_removed_them(dataset):
     assert dataset.row("places", place_id=cells[0])["notes"] == 'a 6" map'
 
 
-def test_an_interrupted_fmt_leaves_every_file_as_it_was(dataset, monkeypatch):
-    """A table is written whole or not at all: a temporary file renamed over it (it was rewritten in
-    place, so that a failure halfway left half a table)."""
-    import claims.archive
-
+def test_fmt_counts_every_blank_line_it_removes(dataset):
+    """Blank lines anywhere, trailing ones included, are counted one by one."""
     places = dataset.path("places")
-    scrambled = places.read_text(encoding="utf-8").replace("\n", "\r\n").encode()
-    places.write_bytes(scrambled)
-
-    def fail(*_args):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(claims.archive.os, "replace", fail)
-    with pytest.raises(OSError):
-        format_tables(dataset.dir)
-    assert places.read_bytes() == scrambled
-    assert [path.name for path in dataset.dir.iterdir() if path.name.startswith(".")] == []
+    text = places.read_text(encoding="utf-8")
+    header, first, rest = text.split("\n", 2)
+    places.write_text(f"{header}\n\n{first}\n{rest}\n\n\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["fmt", "--data", str(dataset.dir)])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"reformatted {os.path.relpath(places)}: 4 blank line(s) removed"
+    assert places.read_text(encoding="utf-8") == text
