@@ -62,7 +62,7 @@ HOSTILE_SQL = {
     # few SQLite instructions, each slow (40 replace() over 240 kB a row): 200 after 16.9 s, when
     # the clock was looked at every 1.25 M instructions
     "expensive-steps": EXPENSIVE_STEPS,
-    # 2,000 rows of 50 NULLs whose 1,548-character names JSON repeats on every row (187 MB written)
+    # 2,000 rows of 50 NULLs whose 1,548-character names JSON repeats on every row (155 MB written)
     "long-column-names": "select "
     + ", ".join(f'null as "{k:02d}{"x" * 1546}"' for k in range(50))
     + f" from {TWO_THOUSAND_ROWS}",

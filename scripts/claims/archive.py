@@ -20,9 +20,9 @@ import http.client
 import io
 import math
 import os
+import secrets
 import shutil
 import stat
-import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -352,23 +352,18 @@ class _RedirectRefused(Exception):
 def write_atomically(path: Path, data: bytes) -> Path:
     """Write `path` whole or not at all, so that a reader never sees half a file (nor an interrupted
     write leaves one): a temporary file beside it, renamed over it. A file that was there keeps its
-    permissions."""
+    permissions; a new one gets those open() gives."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".partial-")
+    temporary = path.with_name(f".partial-{path.name}-{secrets.token_hex(8)}")
     try:
-        with os.fdopen(handle, "wb") as out:
+        with temporary.open("xb") as out:
             out.write(data)
-        try:
-            mode = stat.S_IMODE(path.stat().st_mode)
-        except FileNotFoundError:  # a new file: as open() would make it
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(temporary, mode)
+        if path.exists():
+            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(temporary)
+            temporary.unlink()
         raise
     return path
 

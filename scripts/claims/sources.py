@@ -4,6 +4,7 @@ says what to pass or fix."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -131,7 +132,8 @@ def pull(data_dir: Path, location: Location, folder: Path) -> Pulled:
     saying so."""
     wanted = sorted({row["archive_sha256"] for row in source_rows(data_dir) if row["archive_sha256"]})
     opened = Archive.open(location)
-    _into(folder, folder.mkdir, parents=True, exist_ok=True)
+    with _writing_into(folder):
+        folder.mkdir(parents=True, exist_ok=True)
     pulled = Pulled(len(wanted))
     for sha256 in wanted:
         path = opened.fetch(sha256)
@@ -139,12 +141,16 @@ def pull(data_dir: Path, location: Location, folder: Path) -> Pulled:
             _rule, why, hint = opened.why_missing(sha256)
             pulled.unavailable[sha256] = f"{why} ({hint})"
         elif not _holds(folder / sha256, sha256):
-            _into(folder, write_atomically, folder / sha256, path.read_bytes())
+            data = path.read_bytes()
+            with _writing_into(folder):
+                write_atomically(folder / sha256, data)
     try:
         wikidata = opened.wikidata_path()
         if wikidata is not None:
             read_wikidata(wikidata)  # a list validation cannot read is not worth a copy
-            _into(folder, write_atomically, folder / WIKIDATA, wikidata.read_bytes())
+            data = wikidata.read_bytes()
+            with _writing_into(folder):
+                write_atomically(folder / WIKIDATA, data)
             pulled.wikidata = True
     except WikidataUnusable as unusable:
         pulled.wikidata_unusable = f"the archive's {WIKIDATA} {unusable}"
@@ -159,10 +165,11 @@ def _holds(path: Path, sha256: str) -> bool:
         return False
 
 
-def _into(folder: Path, write, *args, **kwargs) -> None:
-    """`write(*args, **kwargs)`, a step of writing into `folder`; a problem naming the folder if it fails."""
+@contextlib.contextmanager
+def _writing_into(folder: Path):
+    """A step of writing into `folder`: a problem naming the folder if it fails."""
     try:
-        write(*args, **kwargs)
+        yield
     except OSError as error:
         raise SourceProblem(
             f"{folder} cannot take the copies ({error.strerror or error}): give another FOLDER"
