@@ -39,6 +39,8 @@ SORTABLE = {
     "attestations": ["attestation_id", "statement_id", "source_id", "evidence_basis", "via_source_id"],
     "statement_mentions": ["statement_id", "entity_type", "entity_id"],
 }
+# The tokenizer of every full-text index: FTS5's unicode61 word boundaries, words stemmed (porter).
+FTS_TOKENIZER = "porter"
 # The tables with full-text search, and the columns searched: the build creates <table>_fts, the
 # Datasette metadata points each table at it.
 FTS_COLUMNS = {

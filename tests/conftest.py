@@ -58,6 +58,13 @@ SLOW = {
 }
 
 
+# Property tests run a small fixed budget, derandomised so that every run tries the same inputs; a
+# longer campaign sets CLAIMS_FUZZ_EXAMPLES=2000 (random seeds; hypothesis prints the seed and the
+# shrunk input of any failure).
+FUZZ_EXAMPLES = int(os.environ.get("CLAIMS_FUZZ_EXAMPLES", "12"))
+FUZZ_CAMPAIGN = "CLAIMS_FUZZ_EXAMPLES" in os.environ
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         marker = SLOW.get(item.path.name) or SLOW.get(f"{item.path.name}::{item.originalname}")

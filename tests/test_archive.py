@@ -414,3 +414,98 @@ def test_a_redirect_to_another_scheme_is_refused_and_said(dataset, monkeypatch):
     finally:
         redirecting.shutdown()
         redirecting.server_close()
+
+
+def _answers(raw: bytes):
+    """A store on 127.0.0.1 that answers every request with `raw` bytes, then closes the connection."""
+    import socketserver
+
+    class Raw(socketserver.StreamRequestHandler):
+        def handle(self):
+            while self.rfile.readline() not in (b"\r\n", b"\n", b""):  # the request and its headers
+                pass
+            self.wfile.write(raw)
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Raw)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+# Answers that are not HTTP a client can read (an exit 3, or `[internal-error]`, before).
+BROKEN_ANSWERS = {
+    "a bad status line": b"HTTP/1.1 two hundred OK\r\n\r\n",
+    "101 headers": b"HTTP/1.1 200 OK\r\n" + b"".join(b"X-%d: y\r\n" % k for k in range(101)) + b"\r\n",
+    "a 70 kB header line": b"HTTP/1.1 200 OK\r\nX-Long: " + b"y" * 70_000 + b"\r\n\r\n",
+    "broken chunks": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n",
+    "a redirect that does not parse": b"HTTP/1.1 302 Found\r\nLocation: http://[::1\r\nContent-Length: 0\r\n\r\n",
+    "a body cut short": b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nonly this",
+}
+
+
+@pytest.mark.parametrize("raw", BROKEN_ANSWERS.values(), ids=BROKEN_ANSWERS.keys())
+def test_a_store_that_answers_broken_http_is_unreachable_and_said(dataset, tmp_path, monkeypatch, raw):
+    server = _answers(raw)
+    monkeypatch.setenv("CLAIMS_CACHE", str(tmp_path / "cache"))
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        archive = Archive.open(url)
+        sha = fortune_sha(dataset)
+        assert archive.text(sha) is None
+        rule, why, _hint = archive.why_missing(sha)
+        assert rule == "archive-unreachable" and url in why, why
+        result = CliRunner().invoke(cli, ["validate", "--data", str(dataset.dir), "--archive", url])
+        assert result.exit_code == 1 and "archive-unreachable" in result.output
+        assert "internal-error" not in result.output, result.output
+        result = CliRunner().invoke(
+            cli, ["archive", "pull", str(tmp_path / "local"), "--data", str(dataset.dir), "--archive", url]
+        )
+        assert result.exit_code == 1 and "this is a bug" not in result.output, result.output
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("engine", ["reference", "fast"])
+def test_a_wikidata_list_the_store_cuts_short_confirms_no_id(dataset, store, engine, monkeypatch):
+    """A truncated wikidata.csv was read as far as it went (its missing IDs 'not in the list')."""
+    listed = (store.folder / "wikidata.csv").read_bytes()
+    serve = store.handler.do_GET
+
+    def cut_short(handler):
+        if not handler.path.endswith("/wikidata.csv"):
+            return serve(handler)
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(len(listed)))
+        handler.end_headers()
+        handler.wfile.write(listed[: len(listed) // 2])
+        handler.close_connection = True
+
+    monkeypatch.setattr(store.handler, "do_GET", cut_short)
+    run, findings = provenance_findings(dataset, store.url, engine)
+    lines = {
+        dataset.line_of("actors", actor_id=row["actor_id"]) for row in dataset.read("actors")[1] if row["wikidata_id"]
+    }
+    assert findings == {("actors.csv", line, "wikidata_id", "wikidata-unconfirmed") for line in lines}
+    assert all("could not be fetched whole" in f.message and "bytes of the" in f.message for f in run.findings)
+
+
+def test_archive_pull_replaces_a_damaged_copy(dataset, store, tmp_path):
+    """A file already in FOLDER under the hash is kept only if it has that hash (a damaged or
+    truncated copy was kept, and validation against the folder then said `archive-missing`)."""
+    local = tmp_path / "local"
+    local.mkdir()
+    (local / fortune_sha(dataset)).write_bytes(b"half a capt")
+    result = run_cli("archive", "pull", str(local), "--data", str(dataset.dir), "--archive", store.url)
+    assert result.returncode == 0, result.stderr
+    assert sha256_file(local / fortune_sha(dataset)) == fortune_sha(dataset)
+    assert [path.name for path in local.iterdir() if path.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize("folder", ["/dev/null/x", "/proc/claims-archive", "/sys/claims-archive"])
+def test_archive_pull_into_a_folder_that_cannot_take_the_copies_says_so(dataset, store, folder):
+    result = run_cli("archive", "pull", folder, "--data", str(dataset.dir), "--archive", store.url)
+    assert result.returncode == 2, result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert f"{folder} cannot take the copies" in last and "give another FOLDER" in last, result.stderr
+    assert "--out" not in result.stderr and "this is a bug" not in result.stderr

@@ -208,3 +208,58 @@ def test_a_committed_link_that_loops_exits_1(history, dataset):
     git(history, "commit", "-q", "-m", "a link to itself")
     result = CliRunner().invoke(cli, ["diff", "HEAD~1", "HEAD", "--repo", str(history)])
     assert result.exit_code == 1 and "is a link that loops" in result.output
+
+
+@pytest.mark.parametrize("target", [".", ""], ids=["the folder", "empty"])
+def test_a_committed_link_to_no_file_exits_1(history, target):
+    """A committed link whose target is its folder, or empty, is said: it was an exit 3 ('Invalid name')."""
+    blob = subprocess.run(
+        ["git", "-C", str(history), "hash-object", "-w", "--stdin"], input=target, capture_output=True, text=True
+    ).stdout.strip()
+    git(history, "update-index", "--cacheinfo", f"120000,{blob},data/places.csv")
+    git(history, "commit", "-q", "-m", "a link to no file")
+    result = CliRunner().invoke(cli, ["diff", "HEAD~1", "HEAD", "--repo", str(history)])
+    assert result.exit_code == 1, result.output
+    assert f"is a link to {target!r}, a folder, not to a file" in result.output and "Traceback" not in result.output
+
+
+def test_a_link_to_the_folder_in_the_working_tree_is_said_to_be_one(history, dataset):
+    """It was called "a link to a file in another folder"."""
+    path = dataset.path("places")
+    path.unlink()
+    path.symlink_to(".")
+    result = CliRunner().invoke(cli, ["diff", "HEAD", "--repo", str(history)])
+    assert result.exit_code == 1 and "data/places.csv in the working tree is a link to a folder;" in result.output
+
+
+def test_a_record_with_an_extra_cell_shows_as_changed(history, dataset):
+    """A stray comma at the end of a row (a common pull-request mistake) was an exit 3 inside csv-diff."""
+    path = dataset.path("places")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("\ncrimea,Crimea,region,,,,\n", "\ncrimea,Crimea,region,,,,,extra\n"),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["diff", "HEAD", "--repo", str(history)])
+    assert result.exit_code == 0, result.output
+    assert "**places ~1**" in result.output and "- changed `crimea`" in result.output
+    assert "  - `(cells past the header)`:  → extra" in result.output
+
+
+def test_a_record_with_too_few_cells_says_which_cells_it_lacks(history, dataset):
+    path = dataset.path("places")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("\ncrimea,Crimea,region,,,,\n", "\ncrimea,Crimea\n"), encoding="utf-8"
+    )
+    result = CliRunner().invoke(cli, ["diff", "HEAD", "--repo", str(history)])
+    assert result.exit_code == 0, result.output
+    assert "  - `place_type`: region → (no cell)" in result.output
+    assert "  - `aliases`:  → (no cell)" in result.output
+
+
+def test_a_renamed_column_is_in_the_summary(history, dataset):
+    """Renaming the header's `notes` to `remarks` said "no data changes"."""
+    path = dataset.path("places")
+    path.write_text(path.read_text(encoding="utf-8").replace(",notes\n", ",remarks\n", 1), encoding="utf-8")
+    diffs = diff(history, "HEAD")
+    assert summary_line(diffs) == "places column +remarks column −notes"
+    assert "**places column +remarks column −notes**" in markdown(diffs, "HEAD", None)

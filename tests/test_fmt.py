@@ -19,6 +19,7 @@ from claims.fmt import FormatError, canonical, format_tables
 from claims.schema import TABLES
 from claims.schema.tables import Actor, StatementMention
 from claims.validate import validate
+from conftest import FUZZ_CAMPAIGN, FUZZ_EXAMPLES
 
 FORTUNE = "fortune-2025-11-25-witkoff-advised-russia"
 
@@ -231,7 +232,13 @@ def tables(data: Path) -> dict[str, list[tuple[str, ...]]]:
     return found
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# A long campaign: CLAIMS_FUZZ_EXAMPLES=2000 (tests/conftest.py).
+@settings(
+    max_examples=FUZZ_EXAMPLES,
+    deadline=None,
+    derandomize=not FUZZ_CAMPAIGN,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(words=NOT_NFC_WORDS, seed=st.integers(0, 10_000))
 def test_valid_data_stays_valid_and_only_its_form_changes(synthetic_source, tmp_path_factory, words, seed):
     """Non-NFC text from an archived article, quoted verbatim where validation compares it with the
@@ -291,6 +298,24 @@ def test_fmt_says_what_it_changed(dataset):
     said = dict(line.split(": ", 1) for line in result.output.splitlines())
     assert said[f"reformatted {os.path.relpath(places)}"] == "line endings made LF; 2 row(s) put in key order"
     assert said[f"reformatted {os.path.relpath(actors)}"] == "actor_id: 1 cell(s) surrounding whitespace removed"
+
+
+def test_fmt_says_when_it_added_quotes_and_when_it_removed_them(dataset):
+    """A quote inside an unquoted cell (which the CSV reader takes as it is) gets the quotes it needs;
+    quotes around a cell that needs none go: fmt says which it did (it said "quoting made minimal")."""
+    places = dataset.path("places")
+    header, *rows = places.read_text(encoding="utf-8").split("\n")
+    cells = rows[0].split(",")
+    cells[-1] = 'a 6" map'  # notes, unquoted
+    rows[0] = ",".join(cells)
+    rows[1] = ",".join(f'"{cell}"' if cell and "," not in cell else cell for cell in rows[1].split(","))
+    places.write_text("\n".join([header, *rows]), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["fmt", "--data", str(dataset.dir)])
+    assert result.exit_code == 0, result.output
+    quoted = sum(bool(cell) for cell in rows[1].split(","))
+    said = result.output.split(": ", 1)[1].strip()
+    assert said == f"quotes added to 1 cell(s) that hold a quote; quotes removed from {quoted} cell(s) that need none"
+    assert dataset.row("places", place_id=cells[0])["notes"] == 'a 6" map'
 
 
 def test_fmt_counts_every_blank_line_it_removes(dataset):

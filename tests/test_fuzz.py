@@ -2,14 +2,12 @@
 the same findings in the reference and the fast engine, and never a crash.
 
 `make test` runs a small fixed budget, derandomised so that every run tries the same inputs; a
-longer campaign runs with CLAIMS_FUZZ_EXAMPLES=2000 (random seeds; hypothesis prints the seed and
-the shrunk input of any failure). Every disagreement found becomes a named regression test in
-tests/test_gate.py."""
+longer campaign runs with CLAIMS_FUZZ_EXAMPLES=2000 (tests/conftest.py). Every disagreement found
+becomes a named regression test in tests/test_gate.py."""
 
 from __future__ import annotations
 
 import csv
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -19,11 +17,12 @@ from hypothesis import strategies as st
 
 from claims.schema.catalogue import CELL_MAX_CHARS, INTEGER_MAX
 from claims.validate import validate
+from conftest import FUZZ_CAMPAIGN, FUZZ_EXAMPLES
 from test_gate import full
 
-EXAMPLES = int(os.environ.get("CLAIMS_FUZZ_EXAMPLES", "12"))
-CAMPAIGN = "CLAIMS_FUZZ_EXAMPLES" in os.environ
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not CAMPAIGN, suppress_health_check=list(HealthCheck))
+FUZZ = settings(
+    max_examples=FUZZ_EXAMPLES, deadline=None, derandomize=not FUZZ_CAMPAIGN, suppress_health_check=list(HealthCheck)
+)
 LAYERS = ("structure", "rows", "integrity")
 
 # The characters that have broken a gate before: format characters (bidi, tags, soft hyphen,
@@ -159,7 +158,10 @@ integers = st.one_of(
 
 
 @settings(
-    max_examples=max(3, EXAMPLES // 4), deadline=None, derandomize=not CAMPAIGN, suppress_health_check=list(HealthCheck)
+    max_examples=max(3, FUZZ_EXAMPLES // 4),
+    deadline=None,
+    derandomize=not FUZZ_CAMPAIGN,
+    suppress_health_check=list(HealthCheck),
 )
 @given(counts=st.lists(integers, min_size=3, max_size=3))
 def test_data_that_validates_always_builds(synthetic_source, counts):

@@ -232,8 +232,17 @@ def _folder_named_wikidata(path):
     path.mkdir()
 
 
+def _link_out_of_the_archive(path):
+    outside = path.parent.parent / "elsewhere.csv"
+    outside.write_bytes(path.read_bytes())
+    path.unlink()
+    path.symlink_to(outside)
+
+
 # A wikidata.csv that the archive has but that cannot be read as the list of confirmed IDs.
 UNUSABLE_WIKIDATA = {
+    "a NUL byte": lambda path: path.write_bytes(path.read_bytes() + b"Steve\x00Witkoff,Q5\n"),
+    "a link out of the archive": _link_out_of_the_archive,
     "without the name column": lambda path: path.write_text("label,wikidata_id\nSteve Witkoff,Q1\n", encoding="utf-8"),
     "not UTF-8": lambda path: path.write_bytes(path.read_bytes() + "Zelens\xefkyi,Q2\n".encode("latin-1")),
     "broken quoting": lambda path: path.write_bytes(path.read_bytes() + b'"Unclosed,Q3\n'),

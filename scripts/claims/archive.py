@@ -13,14 +13,16 @@ Offsets into an archived text count Unicode code points of the UTF-8-decoded fil
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
+import http.client
 import io
 import math
 import os
+import secrets
 import shutil
 import stat
-import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -246,16 +248,20 @@ class StoreArchive(Archive):
                 f"the store holds an altered or damaged file: nothing of it was used; {PUBLISH_HINT} again",
             )
             return None
-        self.by_hash[sha256] = _write_atomically(self.root, sha256, data)
+        self.by_hash[sha256] = write_atomically(self.root / sha256, data)
         return self.by_hash[sha256]
 
     def why_missing(self, sha256: str) -> tuple[str, str, str]:
         return self.problems.get(sha256) or self.store_problem or super().why_missing(sha256)
 
     def wikidata_path(self) -> Path | None:
-        """BASE/wikidata.csv, fetched afresh into the cache (it is a list, not a capture: no hash to check)."""
+        """BASE/wikidata.csv, fetched afresh into the cache (it is a list, not a capture: no hash to
+        check); None if the store has none (404). A list the store failed to send whole is unusable."""
+        failing_before = self.store_problem
         data = self._get(WIKIDATA, None)
-        return None if data is None else _write_atomically(self.root, WIKIDATA, data)
+        if data is None and self.store_problem and not failing_before:
+            raise WikidataUnusable(f"could not be fetched whole: {self.store_problem[1]}")
+        return None if data is None else write_atomically(self.root / WIKIDATA, data)
 
     def _get(self, name: str, sha256: str | None) -> bytes | None:
         """GET BASE/name; on failure record why (under `sha256`, or for the whole store) and return None."""
@@ -311,6 +317,12 @@ class StoreArchive(Archive):
                 f"cannot reach {self.base_url}: {reason}",
                 "check the network and the store's address in $CLAIMS_ARCHIVE",
             )
+        except (http.client.HTTPException, ValueError) as error:  # a broken answer, or a redirect that does not parse
+            self.store_problem = (
+                "archive-unreachable",
+                f"{url} did not answer in HTTP that can be read ({type(error).__name__}: {str(error)[:200] or 'no details'})",
+                "the store or a proxy before it is misbehaving: try again later, or check the store's address in $CLAIMS_ARCHIVE",
+            )
         return None
 
     def _read_bounded(self, response, url: str) -> bytes:
@@ -324,6 +336,8 @@ class StoreArchive(Archive):
             if time.monotonic() > deadline:
                 raise _TooSlowOrTooBig(f"{url} did not send the whole file within {self.timeout:g} s")
             chunks.append(chunk)
+        if getattr(response, "length", None):  # the connection closed before the Content-Length it announced
+            raise _TooSlowOrTooBig(f"{url} sent {size:,} bytes of the {size + response.length:,} it announced")
         return b"".join(chunks)
 
 
@@ -335,14 +349,23 @@ class _RedirectRefused(Exception):
     pass
 
 
-def _write_atomically(folder: Path, name: str, data: bytes) -> Path:
-    """Write folder/name whole or not at all, so that a reader never sees half a file."""
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".partial-")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.replace(temporary, folder / name)
-    return folder / name
+def write_atomically(path: Path, data: bytes) -> Path:
+    """Write `path` whole or not at all, so that a reader never sees half a file (nor an interrupted
+    write leaves one): a temporary file beside it, renamed over it. A file that was there keeps its
+    permissions; a new one gets those open() gives."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".partial-{path.name}-{secrets.token_hex(8)}")
+    try:
+        with temporary.open("xb") as out:
+            out.write(data)
+        if path.exists():
+            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+    return path
 
 
 @dataclass
@@ -396,11 +419,18 @@ def read_wikidata(path: Path) -> dict[str, str]:
     """The confirmed Wikidata IDs listed at `path` (a UTF-8 CSV with the columns name and
     wikidata_id), each with the name it is confirmed for."""
     try:
+        if path.is_symlink() and path.resolve(strict=True).parent != path.parent.resolve():
+            raise WikidataUnusable("is a link out of the archive's folder; it must be the list itself")
         if not stat.S_ISREG(path.stat().st_mode):
             raise WikidataUnusable("is not a regular file (a folder, a device or a pipe)")
         raw = path.read_bytes()
+    except RuntimeError:  # Python before 3.13 reports a link loop so
+        raise WikidataUnusable("cannot be read: too many levels of symbolic links") from None
     except OSError as error:
         raise WikidataUnusable(f"cannot be read: {error.strerror or error}") from None
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise WikidataUnusable(f"contains a NUL byte (at offset {nul}), so it is binary or corrupt")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -1200,7 +1200,8 @@ def archive_add(capture: Path, archive_dir: Path | None, body_from: str | None, 
 def archive_pull(folder: Path, data_dir: Path | None, archive_location: Location | None) -> None:
     """Copy every archived text that data/sources.csv cites (and wikidata.csv) from the archive
     (e.g. a store's URL) into FOLDER, each checked against its SHA-256. Exits 1 if one is
-    unavailable or wikidata.csv cannot be read, 2 if data/sources.csv cannot be read."""
+    unavailable or wikidata.csv cannot be read, 2 if data/sources.csv cannot be read or FOLDER cannot
+    take the copies. A text already in FOLDER is kept only if it has its hash."""
     try:
         pulled = pull(
             data_dir if data_dir is not None else project.current().data_dir,

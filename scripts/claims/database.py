@@ -24,7 +24,16 @@ from claims.schema.catalogue import sql_string
 from claims.schema.derived import DUCKDB_TYPES, declarable_foreign_keys, id_columns, sql_ddl, table_schema
 from claims.schema.dialect import duckdb_read_csv
 from claims.schema.package import PACKAGE_META
-from claims.schema.presentation import ARCHIVED_TEXTS, BUILD_TABLES, FACETS, FTS_COLUMNS, SORT, SORTABLE, VERSION_TABLE
+from claims.schema.presentation import (
+    ARCHIVED_TEXTS,
+    BUILD_TABLES,
+    FACETS,
+    FTS_COLUMNS,
+    FTS_TOKENIZER,
+    SORT,
+    SORTABLE,
+    VERSION_TABLE,
+)
 from claims.version import DataVersion
 
 SQLITE_TYPES = {"string": str, "integer": int, "boolean": int, "date": str}
@@ -178,7 +187,7 @@ def write_sqlite(
     for name, column in indexes:
         db.table(name).create_index([column], if_not_exists=True)
     for table, columns in FTS_COLUMNS.items():
-        db.table(table).enable_fts(columns, create_triggers=False, tokenize="porter")
+        db.table(table).enable_fts(columns, create_triggers=False, tokenize=FTS_TOKENIZER)
     if archive_dir is not None:
         archive_lengths(con, db, archive_dir)
     if version is not None:

@@ -407,6 +407,7 @@ SEARCHED_PARAMETERS = {
 
 @hookimpl
 def asgi_wrapper(datasette):
+    hardening.trust_only_configured_proxies()  # `datasette serve` builds the app, then starts uvicorn
     return lambda app: hardening.wrap_asgi(app, datasette, SEARCHED_PARAMETERS)
 
 
@@ -416,7 +417,8 @@ def startup(datasette):
     hardening.answer_csv_errors()
     hardening.keep_refusals_out_of_the_log()
     hardening.share_sql_threads(datasette)
-    hardening.look_at_the_clock_less_often()
+    hardening.keep_own_sql_errors_out_of_the_log()
+    hardening.stop_queries_at_their_deadline()
     read_first_matches_only()
 
 
@@ -438,15 +440,22 @@ def first_matches(request, database, table, datasette):
     async def inner():
         metadata = datasette.table_metadata(database, table)
         db = datasette.get_database(database)
-        fts_table = request.args.get("_fts_table") or metadata.get("fts_table") or await db.fts_table(table)
-        searches = {
-            key: request.args[key] for key in request.args if key.startswith("_search") and key != "_searchmode"
-        }
+        fts_table = metadata.get("fts_table") or await db.fts_table(table)
+        fts_pk = metadata.get("fts_pk", "rowid")
+        # the table's own index and key only: another table's index matches other rows by rowid
+        for name, own in (("_fts_table", fts_table), ("_fts_pk", fts_pk)):
+            if request.args.get(name, own) != own:
+                raise BadRequest(
+                    f"{table} is searched through its own index ({name}={own})"
+                    if fts_table
+                    else f"{table} has no full-text index"
+                )
+        searches = {key: request.args[key] for key in request.args if key == "_search" or key.startswith("_search_")}
         context = {"supports_search": bool(fts_table)}
         if not (fts_table and searches):
             return FilterArguments([], extra_context=context)
         raw = request.args.get("_searchmode", metadata.get("searchmode")) == "raw"
-        fts_pk = escape_sqlite(request.args.get("_fts_pk", metadata.get("fts_pk", "rowid")))
+        fts_pk = escape_sqlite(fts_pk)
         chosen = {"_search": searches["_search"]} if "_search" in searches else searches
         clauses, params, said = [], {}, []
         for index, (key, text) in enumerate(chosen.items()):

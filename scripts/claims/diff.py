@@ -76,6 +76,8 @@ def _committed(repo: Path, revision: str, path: str, seen: frozenset[str] = froz
         target = data.decode("utf-8", "replace")
         if "/" in target:
             raise UnreadableTable(f"{path} at {revision[:12]} is a link to {target}, out of its folder")
+        if target in ("", ".", ".."):
+            raise UnreadableTable(f"{path} at {revision[:12]} is a link to {target!r}, a folder, not to a file")
         if path in seen:
             raise UnreadableTable(f"{path} at {revision[:12]} is a link that loops")
         linked = _committed(repo, revision, str(Path(path).with_name(target)), seen | {path})
@@ -118,11 +120,24 @@ def read_table(repo: Path, revision: str | None, model: type[Row], data_path: st
     return _keyed(text, model)
 
 
+# A record with more cells than the header keeps the extra ones under this name (joined by commas);
+# one with fewer has None (shown as NO_CELL) in the columns it has no cell for.
+PAST_THE_HEADER = "(cells past the header)"
+NO_CELL = "(no cell)"
+
+
 def _keyed(text: str, model: type[Row]) -> dict[str, list[dict]]:
     rows: dict[str, list[dict]] = {}
-    for row in csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline="")):
+    for row in csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""), restkey=PAST_THE_HEADER):
+        if PAST_THE_HEADER in row:
+            row[PAST_THE_HEADER] = ",".join(row[PAST_THE_HEADER])
         rows.setdefault(_key(model, row), []).append(row)
     return rows
+
+
+def _ragged(row: dict) -> bool:
+    """Whether the record has more or fewer cells than the header."""
+    return PAST_THE_HEADER in row or None in row.values()
 
 
 Reader = Callable[[type[Row]], dict[str, list[dict]]]
@@ -185,14 +200,17 @@ def lost_ids(diffs: list[TableDiff]) -> list[str]:
 
 
 def _compare(before: dict[str, list[dict]], after: dict[str, list[dict]]) -> dict:
-    """csv-diff's comparison of the rows whose key each side gives once; rows of a key that a side
-    repeats are matched whole (an identical row is unchanged, the rest added or removed). csv-diff
-    needs rows on both sides, so a table that appears or disappears whole is handled here too."""
+    """csv-diff's comparison of the rows whose key each side gives once, in records of the header's
+    length; rows of a key that a side repeats are matched whole (an identical row is unchanged, the
+    rest added or removed), and a record of more or fewer cells is compared here cell by cell
+    (csv-diff needs every row to have the same columns). csv-diff needs rows on both sides, so a
+    table that appears or disappears whole is handled here too."""
     repeated = {
         key for key in before.keys() | after.keys() if len(before.get(key, [])) > 1 or len(after.get(key, [])) > 1
     }
-    single_before = {key: rows[0] for key, rows in before.items() if key not in repeated}
-    single_after = {key: rows[0] for key, rows in after.items() if key not in repeated}
+    ragged = {key for side in (before, after) for key, rows in side.items() if key not in repeated and _ragged(rows[0])}
+    single_before = {key: rows[0] for key, rows in before.items() if key not in repeated | ragged}
+    single_after = {key: rows[0] for key, rows in after.items() if key not in repeated | ragged}
     if single_before and single_after:
         outcome = _with_new_columns(compare(single_before, single_after), single_before, single_after)
     else:
@@ -203,6 +221,17 @@ def _compare(before: dict[str, list[dict]], after: dict[str, list[dict]]) -> dic
             "columns_added": [],
             "columns_removed": [],
         }
+    for key in sorted(ragged):
+        old, new = before.get(key, [None])[0], after.get(key, [None])[0]
+        if old is None or new is None:
+            outcome["added" if old is None else "removed"].append(new or old)
+            continue
+        changes = {
+            column: [old.get(column, ""), new.get(column, "")]
+            for column in dict.fromkeys([*old, *new])
+            if old.get(column, "") != new.get(column, "")
+        }
+        outcome["changed"].append({"key": key, "changes": changes})
     for key in sorted(repeated):
         unmatched = list(after.get(key, []))
         for row in before.get(key, []):
@@ -229,7 +258,7 @@ def _with_new_columns(outcome: dict, before: dict, after: dict) -> dict:
 
 
 def _short(value) -> str:
-    text = "" if value is None else str(value).replace("\n", " ").replace("|", "\\|")
+    text = NO_CELL if value is None else str(value).replace("\n", " ").replace("|", "\\|")
     return text if len(text) <= WIDTH else text[: WIDTH - 1] + "…"
 
 
@@ -247,6 +276,8 @@ def summary_line(diffs: list[TableDiff]) -> str:
             f"−{len(d.removed)}" if d.removed else "",
             f"~{len(d.changed)}" if d.changed else "",
         ]
+        counts += [f"column +{name}" for name in d.columns_added]
+        counts += [f"column −{name}" for name in d.columns_removed]
         if any(counts):
             parts.append(f"{d.table} {' '.join(c for c in counts if c)}")
     return "; ".join(parts) if parts else "no data changes"

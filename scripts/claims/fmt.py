@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -68,6 +69,22 @@ def _quote(value: str) -> str:
     return value
 
 
+# A cell as written: in quotes (inner quotes doubled), or not (then it does not start with a quote).
+WRITTEN_CELL = re.compile(r'"((?:[^"]|"")*)"|(?!")[^,\r\n]*')
+
+
+def _quoting_changes(text: str) -> tuple[int, int]:
+    """(cells written without the quotes they need, cells written in quotes they do not need):
+    a cell needs them when it holds a quote, a comma or a line break. `text` reads as CSV."""
+    added = removed = 0
+    for cell in WRITTEN_CELL.finditer(text):
+        if cell.group(0).startswith('"'):
+            removed += not any(ch in cell.group(1) for ch in ',"\r\n')
+        else:
+            added += '"' in cell.group(0)
+    return added, removed
+
+
 def _records(text: str) -> tuple[list[str], list[dict[str, str]]]:
     records = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
     header = records[0] if records else []
@@ -103,7 +120,12 @@ def changes(before: str, after: str, model: type[Row]) -> list[str]:
         lost = Counter(row.get(name, "") for row in old_rows) - Counter(row[name] for row in new_rows)
         if name in old_header and lost:  # the one change to a cell: an ID loses its surrounding whitespace
             said.append(f"{name}: {lost.total()} cell(s) surrounding whitespace removed")
-    return said or ["quoting made minimal"]
+    quotes_added, quotes_removed = _quoting_changes(before)
+    if quotes_added:
+        said.append(f"quotes added to {quotes_added} cell(s) that hold a quote")
+    if quotes_removed:
+        said.append(f"quotes removed from {quotes_removed} cell(s) that need none")
+    return said or ["written in canonical form"]
 
 
 def planned(

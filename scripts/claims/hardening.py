@@ -1,10 +1,11 @@
 """Hardening of the public Datasette instance: bounded requests and security headers.
 
-Datasette stops a query after `sql_time_limit_ms` by checking the clock between SQLite virtual
-machine steps, but a single step can be huge: `printf('%.*c', 300000000, 'x')` or
-`randomblob(400000000)` runs for seconds and allocates gigabytes inside one step, and a result
-of many large cells is held in memory before it is encoded. This module bounds both, on every
-connection Datasette opens (the plugin's `prepare_connection` hook):
+Datasette stops a query after `sql_time_limit_ms` by looking at the clock from a progress handler
+every 1,000 SQLite instructions, but an instruction can be huge: `printf('%.*c', 300000000, 'x')`
+or `randomblob(400000000)` runs for seconds and allocates gigabytes inside one, `replace()` over a
+long string takes a millisecond each time; and a result of many large cells is held in memory
+before it is encoded. This module bounds both, on every connection Datasette opens (the plugin's
+`prepare_connection` hook):
 
 - SQLite limits (`Connection.setlimit`): no string or blob longer than MAX_VALUE_BYTES, no SQL
   text longer than MAX_SQL_BYTES, no ATTACH, small expression depth, compound selects, function
@@ -14,32 +15,36 @@ connection Datasette opens (the plugin's `prepare_connection` hook):
   `pragma_database_list` (the server's absolute path);
 - `printf`/`format` replaced by a wrapper that refuses a width or precision above
   MAX_PRINTF_WIDTH and otherwise calls SQLite's own printf;
-- a row factory that stops a query whose cells add up to more than MAX_RESULT_CHARS characters
-  (strings) and bytes (blobs);
+- a row factory that stops a query whose rows, as a response writes them (escaped, with the
+  column names on every row), exceed MAX_RESULT_BYTES;
+- the time limit kept by a watchdog thread that interrupts a query at its deadline (`time_limit`):
+  precise whatever each instruction costs, and no Python call between instructions;
 - full-text search bounded: FTS5 holds an iterator for every word of a query, so a search of
   15,000 words made the server grow by hundreds of megabytes. A search box (`?_search=`, and the
-  canned queries' parameters that go through `escape_fts`) takes at most MAX_SEARCH_WORDS words,
-  refused with 400 before any SQL runs (`search_problem`), and `escape_fts` itself refuses more; a
+  canned queries' parameters that go through `escape_fts`) takes at most MAX_SEARCH_WORDS words as
+  the index's tokenizer reads them, refused with 400 before any SQL runs (`refused_request`), and
+  `escape_fts` itself refuses more; so does every parameter of SQL that names a full-text index; a
   blank search (spaces, a lone quote) is a phrase of no words, which matches nothing, instead of
   FTS5's syntax error;
 - SQLite's heap bounded for the whole process (`PRAGMA hard_heap_limit`, MAX_SQLITE_HEAP_MB): a
-  query that needs more (a raw MATCH of thousands of terms, in SQL of a reader's own) fails with
+  query that needs more (a MATCH of thousands of terms built in SQL of a reader's own) fails with
   SQLITE_NOMEM, answered 400; and the memory a query freed is given back to the system after the
   response (glibc keeps it in each SQL thread's arena otherwise, so the server never shrank);
-- one client (by address) holds at most all of Datasette's SQL threads but one
-  (`ClientShares`): its further queries wait their turn, so that nine slow queries of one
-  client leave a thread to everyone else's pages.
+- the SQL threads shared by kind of request (`SqlThreads`): SQL of the client's own making holds
+  at most all of them but one, whoever sends it, and a query of the other pages that runs out of
+  the shared heap while such SQL runs is run again alone.
 
 Errors raised here are `sqlite3.OperationalError`, which Datasette answers with 400.
 
 The ASGI wrapper (`asgi_wrapper` hook) adds a Content-Security-Policy, framing protection,
 `nosniff` and a referrer policy to every response, removes the server's folder from
-`/-/databases.json`, and answers a POST to the database's pages with 405. `handle_exception`
-answers a request's own errors with a 4xx page without printing a traceback, and turns Datasette's
-"Cannot sort table by …", unreadable filter parameters, values SQLite cannot bind, a query past the
-time limit or SQLite's heap, and `?_nocol=` of the sort column (500s in Datasette 0.65) into 400s;
-a CSV export of a query that fails is a 400 too (`answer_csv_errors`). Queries look at the clock
-twenty times over their time limit (`time_limit`), not after every thousand instructions.
+`/-/databases.json`, and refuses before Datasette runs them the requests `refused_request` names
+(methods the read-only site does not answer, too many words, unreadable or too many facets, links
+that would repeat a long query string past MAX_LINK_BYTES). `handle_exception` answers a request's
+own errors with a 4xx page without printing a traceback, and turns Datasette's "Cannot sort table
+by …", unreadable filter parameters, values SQLite cannot bind, a query past the time limit or
+SQLite's heap, and `?_nocol=` of the sort column (500s in Datasette 0.65) into 400s; a CSV export
+of a query that fails is a 400 too (`answer_csv_errors`).
 """
 
 from __future__ import annotations
@@ -51,23 +56,31 @@ import contextvars
 import ctypes
 import ctypes.util
 import hashlib
+import itertools
+import json
 import os
 import re
 import sqlite3
+import threading
 import time
 import weakref
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from pathlib import Path
 from urllib.parse import parse_qsl
+
+from markupsafe import escape
+
+from claims.schema.presentation import FTS_TOKENIZER
 
 # Each bound is written once here; the README quotes them and tests/test_hardening.py checks them.
 MAX_VALUE_BYTES = 250_000  # longest string or blob a query may make (the longest stored text is < 1 kB)
 MAX_SQL_BYTES = 100_000
-MAX_RESULT_CHARS = 5_000_000  # characters and bytes in all cells of one query's result
+MAX_RESULT_BYTES = 10_000_000  # one query's rows as a response writes them (budgeted_rows)
 MAX_PRINTF_WIDTH = 1_000
 MAX_SEARCH_WORDS = 64  # a search box's words; each costs FTS5 tens of kilobytes on a large build
 MAX_SQLITE_HEAP_MB = 64  # SQLite's memory in the whole server (ordinary pages use a few MB)
-# The server's peak resident memory under hostile and ordinary requests (measured: about 90 MB;
-# the rest is room for three SQL threads each holding a result at the budget, encoded).
+# The server's peak resident memory under hostile and ordinary requests (at rest about 90 MB; the
+# soak, with results near the budget of bytes written, peaks under 200 MB).
 MAX_SERVER_RSS_MB = 300
 SQL_LIMITS = {
     sqlite3.SQLITE_LIMIT_LENGTH: MAX_VALUE_BYTES,
@@ -179,13 +192,38 @@ def bounded_printf():
     return printf
 
 
-# A word as FTS5's unicode61 tokenizer sees one, near enough: a run of letters and digits.
-SEARCH_WORD = re.compile(r"[^\W_]+")
+# A word of ASCII text as FTS5's unicode61 tokenizer reads one: a run of letters and digits.
+ASCII_WORD = re.compile(r"[^\W_]+")
+
+
+class WordCounter(threading.local):
+    """Counts the words of a text as the full-text indexes' tokenizer reads them, with that
+    tokenizer (an index in memory, one per thread): outside ASCII, FTS5 (whose tables are of
+    Unicode 6.1) reads words in private-use characters, in characters assigned since and in marks,
+    which no regular expression of Python's Unicode tables can say."""
+
+    def __init__(self):
+        self.conn = sqlite3.connect(":memory:", isolation_level=None)
+        self.conn.execute(f"CREATE VIRTUAL TABLE words USING fts5(text, tokenize='{FTS_TOKENIZER}')")
+        self.conn.execute("CREATE VIRTUAL TABLE counted USING fts5vocab(words, 'instance')")
+
+    def count(self, text: str) -> int:
+        if text.isascii():
+            return len(ASCII_WORD.findall(text))
+        self.conn.execute("BEGIN")
+        try:
+            self.conn.execute("INSERT INTO words (text) VALUES (?)", [text])
+            return self.conn.execute("SELECT count(*) FROM counted").fetchone()[0]
+        finally:
+            self.conn.execute("ROLLBACK")
+
+
+WORDS = WordCounter()
 
 
 def search_problem(text: str) -> str | None:
     """Why a search box's text is refused (too many words), or None."""
-    words = len(SEARCH_WORD.findall(text))
+    words = WORDS.count(text)
     if words > MAX_SEARCH_WORDS:
         return f"a search takes at most {MAX_SEARCH_WORDS} words, and this one has {words:,}: keep the words that tell"
     return None
@@ -203,16 +241,32 @@ def bounded_escape_fts(query) -> str:
     return escape_fts(text) or '""'
 
 
+def written_bytes(value) -> int:
+    """The bytes `value` takes at most in a response: JSON escapes every character outside ASCII
+    (six bytes, twelve outside the BMP), HTML escapes & < > " ' (up to five), a blob is base64."""
+    if isinstance(value, str):
+        return max(len(encode_basestring_ascii(value)), len(escape(value)))
+    if isinstance(value, bytes):
+        return len(value) * 4 // 3 + 40
+    return 24  # a number (its longest repr) or null
+
+
 def budgeted_rows(make_row):
-    """A row factory that stops a query once its cells exceed MAX_RESULT_CHARS in total."""
-    state = {"cursor": None, "used": 0}
+    """A row factory that stops a query once its rows, as a response writes them, exceed
+    MAX_RESULT_BYTES: each cell's value escaped, and its column's name (JSON's objects and HTML's
+    cells repeat it on every row)."""
+    state = {"cursor": None, "used": 0, "names": 0}
 
     def factory(cursor, row):
         if state["cursor"] is None or state["cursor"]() is not cursor:
-            state["cursor"], state["used"] = weakref.ref(cursor), 0
-        state["used"] += sum(len(value) for value in row if isinstance(value, (str, bytes)))
-        if state["used"] > MAX_RESULT_CHARS:
-            raise TooBig(f"the result is larger than {MAX_RESULT_CHARS:,} characters: ask for fewer rows or columns")
+            names = sum(written_bytes(column[0]) + 4 for column in cursor.description or ())
+            state.update(cursor=weakref.ref(cursor), used=0, names=names)
+        state["used"] += state["names"] + sum(map(written_bytes, row))
+        if state["used"] > MAX_RESULT_BYTES:
+            raise TooBig(
+                f"the result is larger than {MAX_RESULT_BYTES:,} bytes as written (escaped, with the column names "
+                "on every row): ask for fewer rows or columns, or shorter names"
+            )
         return make_row(cursor, row)
 
     return factory
@@ -276,28 +330,122 @@ def security_headers() -> list[tuple[bytes, bytes]]:
 PATH_PAGES = {"/-/databases", "/-/databases.json"}
 
 
-# The client a request comes from (its address), for the SQL threads' share per client.
-CLIENT: contextvars.ContextVar[str | None] = contextvars.ContextVar("claims_client", default=None)
 SEARCH_ARGUMENT = "_search"  # a table's search box, and _search_COLUMN
 READING_METHODS = {"GET", "HEAD", "OPTIONS"}
+# POST is Datasette's for its own forms (sign-out, messages); no page of the site takes another method.
+ANSWERED_METHODS = READING_METHODS | {"POST"}
+# The facet parameters of Datasette's facet classes (column, date, array); `_facet_size` is not one.
+FACET_ARGUMENTS = {"_facet", "_facet_date", "_facet_array"}
+MAX_FACETS = 10  # facets one request asks for, beside the table's own (each is a query)
+# A table page repeats its query string into each of its links: a sort link per column, a link per
+# facet value, the next page. A request whose links could add up to more is refused.
+MAX_LINK_BYTES = 8_000_000
+PAGE_LINKS = 2 * 64 + 20  # two sort links per column (at most 64 columns), and the page's own
+# SQL that names a full-text index (statements_fts…) can hand any of its parameters to MATCH, or to
+# the index's `=` and table-valued forms: each parameter is held to the search box's bound.
+FULL_TEXT_TABLE = re.compile(r"_fts\b", re.I)
+# Whether a request runs SQL of the client's own making (SqlThreads): the SQL pages, a facet asked
+# for, a ?_where= fragment, FTS5's own syntax. Set for each request by the ASGI wrapper.
+OWN_SQL: contextvars.ContextVar[bool] = contextvars.ContextVar("claims_own_sql", default=False)
 
 
-def refused_search(scope, searches: dict[str, set[str]]) -> str | None:
-    """Why a request's search box text is refused (claims.hardening.search_problem), or None.
-    `searches` names, for each canned query, its parameters that are searched."""
-    query = searches.get(scope.get("path", "").rstrip("/").rsplit("/", 1)[-1].split(".", 1)[0], set())
-    for name, value in parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True):
-        if name in query or name == SEARCH_ARGUMENT or name.startswith(SEARCH_ARGUMENT + "_"):
+def runs_own_sql(arguments: list[tuple[str, str]]) -> bool:
+    """Whether a request with these query-string arguments runs SQL of the client's own making."""
+    return any(
+        name in ("sql", "_where") or name in FACET_ARGUMENTS or (name, value) == ("_searchmode", "raw")
+        for name, value in arguments
+    )
+
+
+def facet_problem(name: str, value: str) -> str | None:
+    """Why a facet parameter cannot be read: it is a column's name or {"column": NAME} (also
+    {"simple": NAME}), as Datasette reads it."""
+    if not value.startswith("{"):
+        return None
+    try:
+        config = json.loads(value)
+    except (ValueError, RecursionError):
+        config = None
+    column = (config.get("column") or config.get("simple")) if isinstance(config, dict) else None
+    if isinstance(column, str) and column:
+        return None
+    return f'?{name}= takes a column\'s name or {{"column": "NAME"}}, not {value[:80]!r}'
+
+
+def facet_size(datasette, arguments: dict[str, str]) -> int:
+    """How many values each facet may show (`?_facet_size=`, as Datasette reads it)."""
+    most = datasette.setting("max_returned_rows")
+    asked = arguments.get("_facet_size", "")
+    if asked == "max":
+        return most
+    return min(int(asked) if asked.isdigit() else datasette.setting("default_facet_size"), most)
+
+
+def refused_request(
+    scope, arguments: list[tuple[str, str]], datasette, searches: dict[str, set[str]]
+) -> tuple[int, str] | None:
+    """(status, why) for a request refused before Datasette runs it, or None: a method the site
+    does not answer; a search box with too many words, or a parameter of SQL that reads a
+    full-text index; facets that cannot be read or are too many; a `?_timelimit=` that is not a
+    number; a table page whose links would repeat its query string past MAX_LINK_BYTES.
+    `arguments` are the query string's; `searches` names, for each canned query, its parameters
+    that are searched."""
+    method, path = scope.get("method"), scope.get("path", "")
+    parts = path.strip("/").split("/")
+    if method not in ANSWERED_METHODS or (method not in READING_METHODS and parts[0] in datasette.databases):
+        # the database is immutable and no canned query writes (Datasette 0.65 answered 500)
+        return 405, f"{method} is not answered here: the site is read-only, read it with GET"
+    query_string = scope.get("query_string", b"")
+    page = parts[-1].split(".", 1)[0]
+    searched = searches.get(page, set())
+    sql = next((value for name, value in arguments if name == "sql"), "")
+    reads_full_text = bool(FULL_TEXT_TABLE.search(sql))
+    for name, value in arguments:
+        if name in searched or name == SEARCH_ARGUMENT or name.startswith(SEARCH_ARGUMENT + "_"):
             problem = search_problem(value)
-            if problem:
-                return problem
+        elif reads_full_text and name != "sql" and not name.startswith("_"):
+            problem = search_problem(value)
+            problem = problem and f"{name}: {problem} (SQL that reads a full-text index may search for it)"
+        elif name in FACET_ARGUMENTS:
+            problem = facet_problem(name, value)
+        elif name == "_timelimit" and not value.isdigit():
+            problem = f"?_timelimit= takes a number of milliseconds, not {value[:80]!r}"
+        else:
+            problem = None
+        if problem:
+            return 400, problem
+    facets = sum(name in FACET_ARGUMENTS for name, _value in arguments)
+    if facets > MAX_FACETS:
+        return 400, f"a page takes at most {MAX_FACETS} facets (?_facet=…), and this one asks for {facets:,}"
+    if len(parts) == 2 and parts[0] in datasette.databases:  # a table's page (or a view's, or a query's)
+        from datasette.utils import tilde_decode
+
+        facets += len(datasette.table_metadata(parts[0], tilde_decode(page)).get("facets", []))
+        links = facets * facet_size(datasette, dict(arguments)) + PAGE_LINKS
+        if links * len(query_string) > MAX_LINK_BYTES:
+            return 400, (
+                f"this page would repeat its query string ({len(query_string):,} bytes) in up to {links:,} links: "
+                "ask for fewer facets, a smaller _facet_size, or shorter parameters"
+            )
     return None
+
+
+# uvicorn's list of proxies whose X-Forwarded-For and X-Forwarded-Proto it trusts.
+PROXIES_VARIABLE = "FORWARDED_ALLOW_IPS"
+
+
+def trust_only_configured_proxies() -> None:
+    """uvicorn takes a request's X-Forwarded-For for its client (in logs and for Datasette) when it
+    comes from an address in $FORWARDED_ALLOW_IPS, by default 127.0.0.1: any local process could
+    then name itself anyone. The site trusts no proxy unless its deployment names one (behind a
+    reverse proxy: FORWARDED_ALLOW_IPS=the proxy's address). Called before uvicorn reads it."""
+    os.environ.setdefault(PROXIES_VARIABLE, "")
 
 
 def wrap_asgi(app, datasette, searches: dict[str, set[str]]):
     """ASGI middleware: security headers on every response; the served folders removed from the
-    pages that show database paths; a search box with too many words refused with 400 before
-    Datasette runs it; the client noted for the SQL threads' share; freed memory given back."""
+    pages that show database paths; a request `refused_request` refuses answered before Datasette
+    runs it; whether it runs SQL of its own noted for the SQL threads' share; freed memory given back."""
     headers = security_headers()
     ours = {name for name, _ in headers}
 
@@ -329,23 +477,22 @@ def wrap_asgi(app, datasette, searches: dict[str, set[str]]):
                 message = {"type": "http.response.body", "body": body}
             await send(message)
 
-        CLIENT.set((scope.get("client") or ("",))[0])
+        arguments = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        OWN_SQL.set(runs_own_sql(arguments))
         try:
-            if scope.get("method") not in READING_METHODS and scope["path"].split("/")[1] in datasette.databases:
-                # the database is immutable and no canned query writes: Datasette 0.65 answered 500
-                from datasette.utils.asgi import Response
+            refused = refused_request(scope, arguments, datasette, searches)
+            if refused is None:
+                await app(scope, receive, send_hardened)
+                return
+            from datasette.utils.asgi import BadRequest, Request, Response
 
-                response = Response.text("the database is read-only: read it with GET", status=405)
+            status, problem = refused
+            if status == 405:
+                response = Response.text(problem, status=405, headers={"Allow": ", ".join(sorted(READING_METHODS))})
                 await response.asgi_send(send_hardened)
                 return
-            problem = refused_search(scope, searches)
-            if problem:
-                from datasette.utils.asgi import BadRequest, Request
-
-                render = client_error_response(datasette, Request(scope, receive), BadRequest(problem))
-                await (await render()).asgi_send(send_hardened)
-            else:
-                await app(scope, receive, send_hardened)
+            render = client_error_response(datasette, Request(scope, receive), BadRequest(problem))
+            await (await render()).asgi_send(send_hardened)
         finally:
             FREED_MEMORY.give_back()
 
@@ -392,50 +539,88 @@ PAGE_BYTES = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 FREED_MEMORY = FreedMemory()
 
 
-class ClientShares:
-    """How many of Datasette's SQL threads each client (CLIENT, set per request) may hold at once:
-    a client's further queries wait, in order, for one of its own to finish. Queries made outside
-    a request (Datasette's own, at startup) are not limited."""
+class SqlThreads:
+    """How Datasette's SQL threads are shared. Queries of the client's own making (OWN_SQL: the
+    SQL pages, facets asked for…) hold at most all the threads but one between them, whoever sends
+    them and from whatever address: the other queries (row pages, table pages, canned queries)
+    always find a thread, whatever nine slow queries of anyone do. And SQLite's heap is shared: a
+    query of those others that runs out of it while queries of the client's own making run is run
+    again, once, alone with the others: no such query starts until it is done, and it starts when
+    those running have finished (within the time limit)."""
 
-    def __init__(self, per_client: int):
-        self.per_client = per_client
-        self.held: dict[str, asyncio.Semaphore] = {}
-        self.users: dict[str, int] = {}
+    def __init__(self, threads: int):
+        self.own_sql_slots = max(1, threads - 1)
+        self.gate = asyncio.Condition()
+        self.own_sql_running = 0
+        self.own_sql_started = 0
+        self.reserved = False  # a query runs again alone: no query of the client's own making starts
+        self.alone = asyncio.Lock()
 
-    @contextlib.asynccontextmanager
-    async def share(self, client: str | None):
-        if client is None:
-            yield
-            return
-        semaphore = self.held.setdefault(client, asyncio.Semaphore(self.per_client))
-        self.users[client] = self.users.get(client, 0) + 1
+    async def run(self, own_sql: bool, query):
+        """`query()` (a coroutine function) run under this sharing."""
+        if own_sql:
+            async with self.gate:
+                await self.gate.wait_for(lambda: self.own_sql_running < self.own_sql_slots and not self.reserved)
+                self.own_sql_running += 1
+                self.own_sql_started += 1
+            try:
+                return await query()
+            finally:
+                async with self.gate:
+                    self.own_sql_running -= 1
+                    self.gate.notify_all()
+        started, running = self.own_sql_started, self.own_sql_running
         try:
-            async with semaphore:
-                yield
-        finally:
-            self.users[client] -= 1
-            if not self.users[client]:  # no query of this client running or waiting: forget it
-                del self.users[client], self.held[client]
+            return await query()
+        except MemoryError:
+            if not running and not self.own_sql_running and started == self.own_sql_started:
+                raise  # nothing else used the heap meanwhile: the query itself is too large
+        async with self.alone:
+            try:
+                async with self.gate:
+                    self.reserved = True
+                    await self.gate.wait_for(lambda: not self.own_sql_running)
+                return await query()
+            finally:
+                async with self.gate:
+                    self.reserved = False
+                    self.gate.notify_all()
 
 
 def share_sql_threads(datasette) -> None:
-    """Every query Datasette runs in its SQL threads takes a share of them for the client that
-    asked (ClientShares): one client holds at most all of them but one, so that a client's slow
-    queries always leave a thread to everyone else's pages."""
+    """Every query Datasette runs in its SQL threads is shared as SqlThreads says, by whether the
+    request it answers runs SQL of its own (OWN_SQL)."""
     from datasette.database import Database
 
     threads = datasette.setting("num_sql_threads")
     if not threads or getattr(Database.execute_fn, "shared", False):
         return
-    shares = ClientShares(max(1, threads - 1))
+    sharing = SqlThreads(threads)
     run = Database.execute_fn
 
     async def execute_fn(self, fn):
-        async with shares.share(CLIENT.get()):
-            return await run(self, fn)
+        return await sharing.run(OWN_SQL.get(), lambda: run(self, fn))
 
     execute_fn.shared = True  # type: ignore[attr-defined]
     Database.execute_fn = execute_fn  # type: ignore[method-assign]
+
+
+def keep_own_sql_errors_out_of_the_log() -> None:
+    """Datasette prints every failing query to the server's log, SQL and parameters in full: for SQL
+    of the client's own making (OWN_SQL), whose error the client gets in its 400, that is up to
+    100 kB of log a request for anyone to write (and a log that is a pipe no one reads fills up and
+    stops the server). Those are left out; errors of the site's own queries are still printed."""
+    from datasette.database import Database
+
+    if getattr(Database.execute, "keeps_own_sql_out", False):
+        return
+    execute = Database.execute
+
+    async def quiet_execute(self, *args, log_sql_errors=True, **kwargs):
+        return await execute(self, *args, log_sql_errors=log_sql_errors and not OWN_SQL.get(), **kwargs)
+
+    quiet_execute.keeps_own_sql_out = True  # type: ignore[attr-defined]
+    Database.execute = quiet_execute  # type: ignore[method-assign]
 
 
 def database_folders(datasette) -> list[str]:
@@ -505,6 +690,12 @@ def client_error_response(datasette, request, exception):
             400,
             f"the query needs more memory than the server gives all queries together ({MAX_SQLITE_HEAP_MB} MB): ask for less",
             "Query too large",
+        )
+    elif isinstance(exception, OverflowError) and raised_in(exception, "datasette", "database.py"):
+        status, message, title = (
+            400,
+            "a number in the request is larger than SQLite's integers (at most 9,223,372,036,854,775,807)",
+            "Bad parameter",
         )
     elif isinstance(exception, sqlite3.ProgrammingError) and str(exception).startswith("Error binding parameter"):
         status, message, title = (
@@ -580,29 +771,62 @@ def answer_csv_errors() -> None:
     DataView.as_csv = as_csv
 
 
-# SQLite runs about 12,500 virtual machine instructions a millisecond (Datasette measured 0.08 ms a
-# thousand); a query looks at the clock about TIME_CHECKS times over its limit.
-INSTRUCTIONS_PER_MS = 12_500
-TIME_CHECKS = 20
+class Watchdog:
+    """One thread that interrupts each watched connection at its query's deadline
+    (`sqlite3_interrupt`, which SQLite honours at its next instruction, however long each one
+    takes). Datasette instead looks at the clock from a progress handler every 1,000 instructions:
+    a Python call that takes the GIL from the thread answering requests, and that a query whose
+    instructions are each slow (a replace() over a 240 kB string) reaches only after minutes. The
+    watchdog sleeps until the next deadline, and costs nothing per instruction."""
+
+    def __init__(self):
+        self.changed = threading.Condition()
+        self.deadlines: dict[int, tuple[float, sqlite3.Connection]] = {}  # watch number -> deadline, connection
+        self.numbers = itertools.count()
+        self.thread: threading.Thread | None = None
+
+    def watch(self, conn: sqlite3.Connection, seconds: float) -> int:
+        with self.changed:
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._run, name="claims-query-watchdog", daemon=True)
+                self.thread.start()
+            number = next(self.numbers)
+            self.deadlines[number] = (time.monotonic() + seconds, conn)
+            self.changed.notify()
+        return number
+
+    def release(self, number: int) -> None:
+        """Stop watching: under the lock, so that no interrupt reaches the connection's next query."""
+        with self.changed:
+            self.deadlines.pop(number, None)
+
+    def _run(self) -> None:
+        with self.changed:
+            while True:
+                now = time.monotonic()
+                for number, (deadline, conn) in list(self.deadlines.items()):
+                    if deadline <= now:
+                        with contextlib.suppress(sqlite3.ProgrammingError):  # closed meanwhile: nothing to stop
+                            conn.interrupt()
+                        del self.deadlines[number]
+                upcoming = min((deadline for deadline, _conn in self.deadlines.values()), default=None)
+                self.changed.wait(None if upcoming is None else upcoming - now)
+
+
+WATCHDOG = Watchdog()
 
 
 @contextlib.contextmanager
 def time_limit(conn: sqlite3.Connection, ms: int):
-    """Datasette's sqlite_timelimit, looking at the clock TIME_CHECKS times over the limit (so a
-    query stops within a twentieth of its limit past it). Datasette looks every 1,000 instructions,
-    and after every instruction at limits of 20 ms or less: each look is a Python call that takes
-    the GIL, which the thread answering requests then waits for (two slow queries look 25,000 times
-    a second), and a facet (10 ms) runs several times slower than SQLite can."""
-    deadline = time.perf_counter() + ms / 1000
-    every = max(1000, ms * INSTRUCTIONS_PER_MS // TIME_CHECKS)
-    conn.set_progress_handler(lambda: 1 if time.perf_counter() >= deadline else None, every)
+    """Datasette's sqlite_timelimit, kept by the watchdog: the query is interrupted at `ms`."""
+    number = WATCHDOG.watch(conn, ms / 1000)
     try:
         yield
     finally:
-        conn.set_progress_handler(None, every)
+        WATCHDOG.release(number)
 
 
-def look_at_the_clock_less_often() -> None:
+def stop_queries_at_their_deadline() -> None:
     """Datasette's queries stop at their time limit through `time_limit`."""
     import datasette.database
 

@@ -4,15 +4,24 @@ says what to pass or fix."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
-import shutil
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from claims.archive import WIKIDATA, Archive, Location, WikidataUnusable, find_all, read_wikidata
+from claims.archive import (
+    WIKIDATA,
+    Archive,
+    Location,
+    WikidataUnusable,
+    find_all,
+    read_wikidata,
+    sha256_file,
+    write_atomically,
+)
 
 
 class SourceProblem(ValueError):
@@ -117,25 +126,51 @@ class Pulled:
 
 def pull(data_dir: Path, location: Location, folder: Path) -> Pulled:
     """Copy every archived text data/sources.csv cites (and wikidata.csv) from the archive at
-    `location` into `folder`, each checked against its SHA-256 by the archive."""
+    `location` into `folder`, each checked against its SHA-256 by the archive. A text already in
+    `folder` is kept only if it has its hash (a file may have been damaged since it was copied);
+    each copy is written whole or not at all. A folder that cannot take the copies is a problem
+    saying so."""
     wanted = sorted({row["archive_sha256"] for row in source_rows(data_dir) if row["archive_sha256"]})
     opened = Archive.open(location)
-    folder.mkdir(parents=True, exist_ok=True)
+    with _writing_into(folder):
+        folder.mkdir(parents=True, exist_ok=True)
     pulled = Pulled(len(wanted))
     for sha256 in wanted:
         path = opened.fetch(sha256)
         if path is None:
             _rule, why, hint = opened.why_missing(sha256)
             pulled.unavailable[sha256] = f"{why} ({hint})"
-        elif not (folder / sha256).exists():
-            shutil.copyfile(path, folder / sha256)
-    wikidata = opened.wikidata_path()
-    if wikidata is not None:
-        try:
+        elif not _holds(folder / sha256, sha256):
+            data = path.read_bytes()
+            with _writing_into(folder):
+                write_atomically(folder / sha256, data)
+    try:
+        wikidata = opened.wikidata_path()
+        if wikidata is not None:
             read_wikidata(wikidata)  # a list validation cannot read is not worth a copy
-        except WikidataUnusable as unusable:
-            pulled.wikidata_unusable = f"the archive's {WIKIDATA} {unusable}"
-        else:
-            shutil.copyfile(wikidata, folder / WIKIDATA)
+            data = wikidata.read_bytes()
+            with _writing_into(folder):
+                write_atomically(folder / WIKIDATA, data)
             pulled.wikidata = True
+    except WikidataUnusable as unusable:
+        pulled.wikidata_unusable = f"the archive's {WIKIDATA} {unusable}"
     return pulled
+
+
+def _holds(path: Path, sha256: str) -> bool:
+    """Whether `path` is a file with this SHA-256."""
+    try:
+        return path.is_file() and sha256_file(path) == sha256
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def _writing_into(folder: Path):
+    """A step of writing into `folder`: a problem naming the folder if it fails."""
+    try:
+        yield
+    except OSError as error:
+        raise SourceProblem(
+            f"{folder} cannot take the copies ({error.strerror or error}): give another FOLDER"
+        ) from None

@@ -61,6 +61,8 @@ def file_problem(path: Path) -> str | None:
     try:
         if path.is_symlink():
             target = path.resolve(strict=True)
+            if target.is_dir():
+                return "is a link to a folder; links are followed only to a file in the same folder"
             if target.parent != path.parent.resolve():
                 return "is a link to a file in another folder; links are followed only to a file in the same folder"
         mode = path.stat().st_mode

@@ -292,11 +292,9 @@ class WikidataList:
 
 
 def wikidata_list(archive: Archive) -> WikidataList:
-    path = archive.wikidata_path()
-    if path is None:
-        return WikidataList({}, given=False)
     try:
-        return WikidataList(read_wikidata(path))
+        path = archive.wikidata_path()
+        return WikidataList({}, given=False) if path is None else WikidataList(read_wikidata(path))
     except WikidataUnusable as unusable:
         return WikidataList({}, unusable=str(unusable))
 
