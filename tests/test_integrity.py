@@ -18,7 +18,7 @@ def test_duplicate_primary_key(dataset):
 
 def test_duplicate_composite_key(dataset):
     line = dataset.append(
-        "event_participants", event_id="remarks-2025-10-14-trump", actor_id="donald-trump", role="speaker"
+        "event_participants", event_id="press-remarks-2025-11-25-trump", actor_id="donald-trump", role="speaker"
     )
     assert ("event_participants.csv", line, "event_id,actor_id,role", "primary-key") in dataset.findings()
 
@@ -59,8 +59,8 @@ def test_unattested_statement(dataset):
 
 
 def test_unattested_event(dataset):
-    dataset.delete("attestations", event_id="remarks-2025-10-14-trump")
-    line = dataset.line_of("events", event_id="remarks-2025-10-14-trump")
+    dataset.delete("attestations", event_id="press-remarks-2025-11-25-trump")
+    line = dataset.line_of("events", event_id="press-remarks-2025-11-25-trump")
     assert ("events.csv", line, "event_id", "unattested") in dataset.findings()
 
 
