@@ -235,7 +235,7 @@ CREATE TABLE plans (
     FOREIGN KEY (proposed_by_id) REFERENCES actors (actor_id),
     FOREIGN KEY (event_id) REFERENCES events (event_id)
 );
-COMMENT ON TABLE plans IS 'Peace plans and proposals the sources discuss (the 28-point plan, the Gaza 20-point plan).';
+COMMENT ON TABLE plans IS 'Peace plans and proposals the sources discuss (the 28-point plan, the Gaza peace deal).';
 COMMENT ON COLUMN plans.plan_id IS 'Stable identifier of the plan. Never reused.';
 COMMENT ON COLUMN plans.title IS 'The plan''s name as the sources give it.';
 COMMENT ON COLUMN plans.aliases IS 'Other names the sources use, separated by ''|''.';

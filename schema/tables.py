@@ -398,7 +398,7 @@ class Plan(CheckedRow):
     meta = _meta(
         "plans",
         "Plans",
-        "Peace plans and proposals the sources discuss (the 28-point plan, the Gaza 20-point plan).",
+        "Peace plans and proposals the sources discuss (the 28-point plan, the Gaza peace deal).",
         ("plan_id",),
         label_column="title",
     )
