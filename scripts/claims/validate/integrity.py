@@ -26,9 +26,14 @@ from claims.findings import Finding
 from claims.schema import ID_TABLES, MENTION_TARGETS, TABLES
 from claims.schema.catalogue import WORD_BOUNDARY_SQL, shorten, sql_string
 from claims.schema.fields import LIST_SEPARATOR
+from claims.schema.vocab import Topic
 from claims.validate.run import Run
 
 LAYER = "integrity"
+# SQL: what separates the items of a list cell (aliases, topics)
+SEPARATOR = sql_string(LIST_SEPARATOR)
+# The columns of an event that give the source's words for it.
+EVENT_WORDS = ("location", "duration_text", "date_text")
 
 # A pronoun refers to an entity but does not name it: "he" is not a mention of Putin.
 PRONOUNS = (
@@ -545,12 +550,6 @@ def _addressees_named(con, add, shown) -> None:
         add(Finding(shown("statements"), line, "addressee_as", "addressee-not-named", message, hint, LAYER))
 
 
-# The columns of an event that give the source's words for it.
-EVENT_WORDS = ("location", "duration_text", "date_text")
-# SQL: the items of a '|' list cell
-SEPARATOR = sql_string(LIST_SEPARATOR)
-
-
 def _events_backed(con, add, shown) -> None:
     """An event says only what its own excerpts say, as a statement's mentions do: each participant
     is named there, by its name or an alias, and its place words, length and date words stand there,
@@ -661,7 +660,7 @@ def _provision_topics(con, add, shown) -> None:
     for line, statement, provision, missing in con.execute(
         f"""WITH given AS (
               SELECT s._line, s.statement_id, v.provision_id,
-                     list_filter(list_distinct(['peace_plan', v.topic]),
+                     list_filter(list_distinct([{sql_string(Topic.peace_plan)}, v.topic]),
                                  lambda x: x IS NOT NULL AND NOT list_contains(string_split(coalesce(s.topics, ''), {SEPARATOR}), x)) AS missing
               FROM statements s JOIN statement_mentions m ON m.statement_id = s.statement_id AND m.entity_type = 'provision'
               JOIN provisions v ON v.provision_id = m.entity_id)
@@ -675,7 +674,7 @@ def _provision_topics(con, add, shown) -> None:
                 "topics",
                 "provision-topic",
                 f"{statement!r} gives the term {provision!r} of a plan but lacks the topic {' and '.join(missing)}",
-                "a plan's term is the plan's contents (peace_plan) and about what its provision's topic says: add the topics",
+                f"a plan's term is the plan's contents ({Topic.peace_plan}) and about what its provision's topic says: add the topics",
                 LAYER,
             )
         )
