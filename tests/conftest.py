@@ -42,7 +42,6 @@ SLOW = {
     "test_fast_path.py": "slow",
     "test_layers_agree.py": "slow",
     "test_release.py": "slow",
-    "test_contributing.py": "slow",
     "test_catalogue.py": "slow",  # every rule id, both engines, curated and synthetic data
     "test_fuzz.py": "slow",
     "test_soak.py": "server",
@@ -54,6 +53,8 @@ SLOW = {
     "test_workflows.py::test_a_fork_pull_request_says_in_one_line_that_provenance_was_not_checked": "slow",
     "test_workflows.py::test_a_pull_request_with_the_secret_reads_the_store": "slow",
     "test_workflows.py::test_a_refused_token_fails_the_pull_request": "slow",
+    "test_workflows.py::test_findings_beyond_the_annotations_github_shows_are_summarised": "slow",
+    "test_add.py::test_concurrent_runs_wait_for_each_other_and_take_their_own_ids": "rules",  # two claims add processes
 }
 
 

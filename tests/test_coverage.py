@@ -112,3 +112,40 @@ def test_claims_coverage_prints_the_checklist_rows_ready_to_paste(archive):
         if coverage.ROW.match(line)
     ]
     assert result.output.splitlines() == table
+
+
+def test_an_emptied_note_is_reported_on_its_row_and_write_keeps_the_row_in_place(dataset, archive):
+    """A note emptied to "| |" (one space) still reads as a row: its paragraph lacks a reason, on its
+    own line, and `--write` regenerates the table without adding the row again."""
+    path = dataset.dir / "COVERAGE.md"
+    row = checklist(dataset.dir)[17]
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[row.md_line - 1] = lines[row.md_line - 1].replace(f"| {row.notes} |", "| |")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    findings = coverage.check(dataset.dir, archive)
+    assert [(f.rule, f.line, f.column) for f in findings] == [("coverage-no-reason", row.md_line, "notes")]
+    before = path.read_text(encoding="utf-8")
+    coverage.write(dataset.dir, archive)
+    after = path.read_text(encoding="utf-8")
+    assert [line for line in after.split("\n") if line.startswith("| L17 ")] == [
+        lines[row.md_line - 1].replace("| |", "|  |")
+    ]
+    assert after.count("\n") == before.count("\n")
+
+
+def test_a_row_that_does_not_read_as_one_is_said_and_replaced(dataset, archive):
+    path = dataset.dir / "COVERAGE.md"
+    row = checklist(dataset.dir)[17]
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[row.md_line - 1] = "| L17 | Down Arrow Button Icon |"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    findings = coverage.check(dataset.dir, archive)
+    assert [(f.rule, f.line) for f in findings][:1] == [("coverage-row", row.md_line)]
+    drift = [f for f in findings if f.rule == "coverage-drift"]
+    assert len(drift) == 1 and "lacks L17" in drift[0].message
+    coverage.write(dataset.dir, archive)
+    text = path.read_text(encoding="utf-8")
+    assert (
+        "| L17 | Down Arrow Button Icon |\n" not in text
+        and len([line for line in text.split("\n") if line.startswith("| L17 ")]) == 1
+    )

@@ -291,3 +291,15 @@ def test_fmt_says_what_it_changed(dataset):
     said = dict(line.split(": ", 1) for line in result.output.splitlines())
     assert said[f"reformatted {os.path.relpath(places)}"] == "line endings made LF; 2 row(s) put in key order"
     assert said[f"reformatted {os.path.relpath(actors)}"] == "actor_id: 1 cell(s) surrounding whitespace removed"
+
+
+def test_fmt_counts_every_blank_line_it_removes(dataset):
+    """Blank lines anywhere, trailing ones included, are counted one by one."""
+    places = dataset.path("places")
+    text = places.read_text(encoding="utf-8")
+    header, first, rest = text.split("\n", 2)
+    places.write_text(f"{header}\n\n{first}\n{rest}\n\n\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["fmt", "--data", str(dataset.dir)])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"reformatted {os.path.relpath(places)}: 4 blank line(s) removed"
+    assert places.read_text(encoding="utf-8") == text

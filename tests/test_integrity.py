@@ -1,5 +1,8 @@
 """Layer 3: keys and references across tables, computed in DuckDB."""
 
+from collections import Counter
+from pathlib import Path
+
 import duckdb
 import pytest
 
@@ -455,6 +458,56 @@ def test_mentions_of_a_statement_without_excerpt_follow_from_it(dataset):
     for mention in [m for m in mentions if m["statement_id"] == model["statement_id"]]:
         dataset.append("statement_mentions", **{**mention, "statement_id": new_id})
     assert dataset.findings() == {("statements.csv", line, "statement_id", "unattested")}
+
+
+def test_an_attestation_that_cannot_be_read_leaves_its_statement_attested(dataset):
+    """A stray comma in an excerpt is one finding on the attestation (cell-count): its statement
+    is not reported as unattested, its attestation is there."""
+    _, attestations = dataset.read("attestations")
+    counts = Counter(row["statement_id"] for row in attestations if row["statement_id"])
+    only = next(row for row in attestations if row["statement_id"] and counts[row["statement_id"]] == 1)
+    line = dataset.edit("attestations", {"attestation_id": only["attestation_id"]}, excerpt="CELLBREAK")
+    path = dataset.path("attestations")
+    path.write_text(path.read_text(encoding="utf-8").replace("CELLBREAK", "in two, parts"), encoding="utf-8")
+    for engine in ("fast", "reference"):
+        run = dataset.validate() if engine == "fast" else integrity_run(dataset, engine)
+        assert [(Path(f.path).name, f.line, f.rule) for f in run.findings] == [
+            ("attestations.csv", line, "cell-count")
+        ], (engine, run.findings)
+
+
+def test_a_misspelt_key_is_one_finding_with_the_key_it_means(dataset):
+    """An attestation naming 'st-063x' for st-063 is a foreign-key finding that suggests st-063;
+    st-063 is not also reported as unattested (whose hint would have a row added that exists)."""
+    _, attestations = dataset.read("attestations")
+    counts = Counter(row["statement_id"] for row in attestations if row["statement_id"])
+    only = next(row for row in attestations if row["statement_id"] and counts[row["statement_id"]] == 1)
+    line = dataset.edit(
+        "attestations", {"attestation_id": only["attestation_id"]}, statement_id=only["statement_id"] + "x"
+    )
+    for engine in ("fast", "reference"):
+        run = dataset.validate() if engine == "fast" else integrity_run(dataset, engine)
+        assert [(Path(f.path).name, f.line, f.column, f.rule) for f in run.findings] == [
+            ("attestations.csv", line, "statement_id", "foreign-key")
+        ], (engine, run.findings)
+        assert run.findings[0].hint == f"did you mean {only['statement_id']!r}?"
+
+
+@pytest.mark.parametrize("column", ["speaker_id", "event_id"])
+def test_a_speaker_or_event_that_names_no_row_is_not_also_a_missing_participant(dataset, column):
+    """A misspelt speaker or event of a statement at an event is one foreign-key finding; no hint to
+    add (event, misspelt speaker) to the participants."""
+    _, statements = dataset.read("statements")
+    at_event = next(row for row in statements if row["event_id"] and row["speaker_id"])
+    line = dataset.edit(
+        "statements", {"statement_id": at_event["statement_id"]}, **{column: at_event[column][:-1] + "x"}
+    )
+    for engine in ("fast", "reference"):
+        run = dataset.validate() if engine == "fast" else integrity_run(dataset, engine)
+        assert [(f.line, f.column, f.rule) for f in run.findings] == [(line, column, "foreign-key")], (
+            engine,
+            run.findings,
+        )
 
 
 def test_a_participant_is_named_in_the_event_s_excerpts_by_name_or_alias(dataset):

@@ -227,3 +227,14 @@ def test_an_unusable_wikidata_list_confirms_no_id_in_either_engine(dataset, tmp_
     assert all("cannot be confirmed: the archive's wikidata.csv " in message for *_rest, message in found["fast"])
     result = CliRunner().invoke(cli, ["validate", "--data", str(dataset.dir), "--archive", str(copy)])
     assert result.exit_code == 1 and "internal-error" not in result.output
+
+
+def test_where_words_part_from_the_source_names_the_characters_by_code_point():
+    """Look-alikes differ in the message: a non-breaking hyphen typed for a hyphen, a Cyrillic а
+    for a Latin a."""
+    from claims.validate.provenance import where_they_part
+
+    said = where_they_part("the two‑day talks", "and the two-day talks", "the excerpt")
+    assert "at '‑' (U+2011 NON-BREAKING HYPHEN)" in said and "'-' (U+002D HYPHEN-MINUS)" in said
+    said = where_they_part("Putin’s аide", "Putin’s aide", "the article")
+    assert "U+0430 CYRILLIC SMALL LETTER A" in said and "U+0061 LATIN SMALL LETTER A" in said

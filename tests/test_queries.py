@@ -117,3 +117,27 @@ def test_undated(databases):
     assert "st-007" not in ids  # "Oct. 14"
     assert all(r["date"] and r["date"].startswith("[") and r["date_resolved_against"] for r in rows)
     assert all(r["notes"] for r in rows)
+
+
+def test_a_date_open_at_one_end_falls_between_dates_where_it_may(databases):
+    """[..2025-10-14] (on or before 14 October) may be in October, never in 2030; an undated
+    statement is in no period."""
+    _duck, lite = databases
+    path = REPO / "queries" / "examples" / "witkoff_to_ushakov.sql"
+    sql = path.read_text(encoding="utf-8")
+    params = {**example_values(sql_file(path)[0])}
+    lite.execute("SAVEPOINT open_end")
+    try:
+        lite.execute("UPDATE statements SET date = '[..2025-10-14]', date_min = NULL WHERE statement_id = 'st-007'")
+        lite.execute(
+            "UPDATE statements SET date = NULL, date_min = NULL, date_max = NULL WHERE statement_id = 'st-026'"
+        )
+
+        def ids(start, end):
+            return {row[0] for row in lite.execute(sql, {**params, "start": start, "end": end}).fetchall()}
+
+        assert "st-007" in ids("2025-10-01", "2025-10-31") and "st-007" in ids("2025-01-01", "")
+        assert "st-007" not in ids("2025-10-15", "") and "st-007" in ids("", "2020-01-01")
+        assert "st-026" not in ids("2025-10-01", "2025-10-31") and "st-026" in ids("", "")
+    finally:
+        lite.execute("ROLLBACK TO open_end")

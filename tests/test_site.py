@@ -168,3 +168,30 @@ def test_addresses_name_the_repository_or_the_site_never_the_serving_host(curate
     home, card = citations()
     assert f"https://claims.example.org/{DATABASE}/statements/{statement}" in card
     assert "https://claims.example.org" in home and "localhost" not in home + card
+
+
+def test_a_query_s_json_and_csv_say_what_matches_nothing(curated_build):
+    """What a canned query's page says about a parameter that matches nothing (a name no actor has,
+    a date it cannot read, a statement to page on that is not one), its JSON says beside the rows
+    and its JSON and CSV in a header; a parameter that matches says nothing."""
+    import json
+
+    database = curated_build / "claims.db"
+    misspelt, as_array, as_csv, paged, fine = get(
+        database,
+        f"/{DATABASE}/witkoff_to_ushakov.json?speaker=Witkof&addressee=Ushakov&start=Oct+14&end=",
+        f"/{DATABASE}/witkoff_to_ushakov.json?speaker=Witkof&addressee=Ushakov&start=&end=&_shape=array",
+        f"/{DATABASE}/witkoff_to_ushakov.csv?speaker=Witkof&addressee=Ushakov&start=&end=",
+        f"/{DATABASE}/statements_by_actor.json?speaker=Witkoff&addressee=&after=nope",
+        f"/{DATABASE}/witkoff_to_ushakov.json?speaker=Witkoff&addressee=Ushakov&start=&end=",
+    )
+    notes = misspelt.json()["parameter_notes"]
+    assert misspelt.json()["rows"] == [] and json.loads(misspelt.headers["claims-parameter-notes"]) == notes
+    assert notes == [
+        "speaker: no actor is named 'Witkof' — did you mean Witkoff or Steve Witkoff?",
+        "start: 'Oct 14' is not a date this query can read: use YYYY-MM-DD, e.g. 2025-10-14",
+    ]
+    for answer in (as_array, as_csv):
+        assert json.loads(answer.headers["claims-parameter-notes"]) == notes[:1]
+    assert paged.json()["parameter_notes"][0].startswith("after: no statement has the ID 'nope'")
+    assert fine.json()["rows"] and "parameter_notes" not in fine.json() and "claims-parameter-notes" not in fine.headers

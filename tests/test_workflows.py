@@ -1,5 +1,7 @@
 """The GitHub workflows are linted here (actionlint), so a broken workflow fails before the first pull request."""
 
+import fnmatch
+import json
 import shutil
 import subprocess
 import sys
@@ -8,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import Dataset, copy_repository, git
 from test_archive import TOKEN, store  # noqa: F401  (the loopback store fixture)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -50,9 +53,45 @@ def test_the_pull_request_workflow_runs_the_checks():
         assert command in text
 
 
+def pull_request_workflow() -> dict:
+    return yaml.safe_load((REPO / ".github" / "workflows" / "pull-request.yml").read_text())
+
+
 def check_step() -> dict:
-    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "pull-request.yml").read_text())
-    return next(step for step in workflow["jobs"]["data"]["steps"] if "claims check" in step.get("run", ""))
+    return next(
+        step for step in pull_request_workflow()["jobs"]["data"]["steps"] if "claims check" in step.get("run", "")
+    )
+
+
+def test_the_check_step_annotates_the_changed_lines_and_uploads_sarif():
+    """The findings go to the pull request's lines: annotations (github format, the changed lines
+    first, every finding in the job summary) and a SARIF file that the next step uploads."""
+    run = check_step()["run"]
+    commands = [line.strip() for line in run.splitlines() if line.strip().startswith(".venv/bin/claims check")]
+    github = next(command for command in commands if "--format github" in command)
+    assert '--summary "$GITHUB_STEP_SUMMARY"' in github
+    assert 'options+=(--changed-since "$BASE_SHA")' in run
+    assert check_step()["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
+    sarif_file = next(command for command in commands if "--format sarif" in command).split("> ", 1)[1].split()[0]
+    upload = next(
+        step
+        for step in pull_request_workflow()["jobs"]["data"]["steps"]
+        if step.get("uses", "").startswith("github/codeql-action/upload-sarif")
+    )
+    assert upload["with"]["sarif_file"] == sarif_file and sarif_file in upload["if"]
+
+
+def test_the_pull_request_workflow_runs_on_every_file_claims_check_reads():
+    """A pull request that edits only a generated file (datapackage.json, publish/metadata.json,
+    docs/cli.md) or what one is generated from still runs claims check."""
+    from claims.cli import cli_reference
+    from claims.generate import generated_files
+
+    patterns = pull_request_workflow()[True]["pull_request"]["paths"]  # YAML 1.1 reads `on` as true
+    read = [path.relative_to(REPO).as_posix() for path in generated_files(REPO, cli_reference())]
+    read += ["data/statements.csv", "schema/tables.py", "scripts/claims/check.py", "CITATION.cff", "pyproject.toml"]
+    for path in read:
+        assert any(fnmatch.fnmatch(path, pattern) for pattern in patterns), path
 
 
 def run_check_step(tmp_path, **env) -> tuple[subprocess.CompletedProcess, str]:
@@ -126,3 +165,29 @@ def test_a_version_tag_releases_the_bundle_of_that_release():
     # (tests/test_release.py holds that list to the README's table)
     assert 'claims release "${TAG#v}" --rebuild > "$RUNNER_TEMP/assets"' in run
     assert 'gh release create "$TAG" "${assets[@]}"' in run and "RELEASE_NOTES.md" in run
+
+
+def test_findings_beyond_the_annotations_github_shows_are_summarised(tmp_path):
+    """With more findings than GitHub annotates, the one on the line the pull request changed is
+    annotated first, the rest are counted in a warning, the job summary lists them all, and the
+    SARIF file holds every one."""
+    root = copy_repository(tmp_path / "repo")
+    (root / ".venv").symlink_to(REPO / ".venv")  # the workflow's set-up step, done
+    data = Dataset.at(root / "data")
+    for place in data.read("places")[1][:11]:  # findings of the base branch, in a file listed before statements.csv
+        data.edit("places", {"place_id": place["place_id"]}, place_type="planet")
+    git(root, "commit", "-q", "-am", "a base branch with findings")
+    line = data.edit(
+        "statements", {"statement_id": data.read("statements")[1][-1]["statement_id"]}, statement_type="rumour"
+    )
+    result, summary = run_check_step(root, CLAIMS_ARCHIVE="", FROM_FORK="true", BASE_SHA="main")
+    assert result.returncode == 1
+    annotations = [out for out in result.stdout.splitlines() if out.startswith("::error ")]
+    assert len(annotations) == 10
+    assert annotations[0].startswith(f"::error file=data/statements.csv,line={line},title=[enum]::")
+    assert "::warning title=Findings not annotated::12 findings" in result.stdout
+    listed = [row for row in summary.splitlines() if row.startswith("| annotated") or row.startswith("| not annotated")]
+    assert len(listed) == 12 and sum(row.startswith("| not annotated") for row in listed) == 2
+    assert "2 not annotated" in summary and summary.splitlines()[-1].startswith("claims check FAILED")
+    log = json.loads((root / "claims.sarif").read_text(encoding="utf-8"))
+    assert len(log["runs"][0]["results"]) == 12

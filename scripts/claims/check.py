@@ -52,26 +52,43 @@ class CheckResult:
         return f"claims check {verdict}: {parts}; provenance {self.provenance}"
 
 
-def canonical_form(data_dir: Path) -> Step:
+# What `claims fmt` would change that validation reports as well, by the rule that reports it: said once.
+SAID_BY_VALIDATION = {
+    "line-endings": (fmt.LINE_ENDINGS_MADE_LF, fmt.FINAL_BREAK_ADDED),
+    "blank-row": (fmt.BLANK_LINES_REMOVED,),
+    "encoding": (fmt.BOM_REMOVED,),
+}
+
+
+def canonical_form(data_dir: Path, reported: dict[str, set[str]] | None = None) -> Step:
+    """The tables `claims fmt` would change, each with what it would change, less what validation
+    reports in that file already (`reported`: absolute path → the structure rules found there):
+    CRLF line endings are one finding, not two. A file that cannot be formatted because its records
+    cannot be read has that finding already."""
+    reported = reported or {}
     step = Step("canonical form")
     changed, errors = fmt.format_tables(data_dir, check=True)
-    step.findings += [
-        Finding(
-            os.path.relpath(path),
-            1,
-            "-",
-            "canonical-form",
-            f"not in canonical form ({'; '.join(what)})",
-            "run `claims fmt`",
-            "check",
-        )
-        for path, what in changed.items()
-    ]
+    for path, what in changed.items():
+        said = [words for rule in reported.get(os.path.abspath(path), ()) for words in SAID_BY_VALIDATION.get(rule, ())]
+        left = [change for change in what if not any(change.endswith(words) for words in said)]
+        if left:
+            step.findings.append(
+                Finding(
+                    os.path.relpath(path),
+                    1,
+                    "-",
+                    "canonical-form",
+                    f"not in canonical form ({'; '.join(left)})",
+                    "run `claims fmt`",
+                    "check",
+                )
+            )
     step.findings += [
         Finding(
             os.path.relpath(path), 1, "-", "cannot-format", why, "fix the file first (see its other findings)", "check"
         )
         for path, why in errors.items()
+        if os.path.abspath(path) not in reported
     ]
     return step
 
@@ -117,13 +134,10 @@ def coverage_lists(data_dir: Path, archive: Location | None) -> Step:
 
 def check(data_dir: Path, archive: Location | None, cli_reference: str | None = None) -> CheckResult:
     """Run every step (none stops the others) and collect what each found."""
-    formatted = canonical_form(data_dir)
-    steps = [formatted, generated_files(cli_reference)]
     validated, provenance = validation(data_dir, archive)
-    # a file that cannot be formatted because its records cannot be read has that finding already
-    broken = {os.path.abspath(f.path) for f in validated.findings if f.layer == "structure"}
-    formatted.findings = [
-        f for f in formatted.findings if not (f.rule == "cannot-format" and os.path.abspath(f.path) in broken)
-    ]
-    steps += [validated, coverage_lists(data_dir, archive)]
-    return CheckResult(steps, provenance)
+    reported: dict[str, set[str]] = {}
+    for finding in validated.findings:
+        if finding.layer == "structure":
+            reported.setdefault(os.path.abspath(finding.path), set()).add(finding.rule)
+    steps = [canonical_form(data_dir, reported), generated_files(cli_reference), validated]
+    return CheckResult([*steps, coverage_lists(data_dir, archive)], provenance)

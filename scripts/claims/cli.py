@@ -755,10 +755,29 @@ def coverage_command(
     type=click.Choice(["text", "github", "sarif"]),
     default="text",
     show_default=True,
-    help="text: each problem as FILE:LINE: column: [rule] message, with a hint; github: each as a GitHub workflow annotation on its file and line (::error file=…,line=…,title=[rule]::…); sarif: one SARIF 2.1.0 log on standard output, for code scanning (the summary line goes to standard error).",
+    help=f"text: each problem as FILE:LINE: column: [rule] message, with a hint; github: each as a GitHub workflow annotation on its file and line (::error file=…,line=…,title=[rule]::…), the first {report.ANNOTATIONS_PER_STEP} only (GitHub shows no more a step), the rest as plain lines and a warning that counts them; sarif: one SARIF 2.1.0 log on standard output, for code scanning (the summary line goes to standard error).",
+)
+@click.option(
+    "--changed-since",
+    "base",
+    metavar="REF",
+    default=None,
+    help="List first the findings on the lines changed since this git revision (a pull request's base), then those in the files changed, then the rest.",
+)
+@click.option(
+    "--summary",
+    "summary_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also append every finding, how many were annotated, and the summary line to this file, in Markdown (a workflow's $GITHUB_STEP_SUMMARY).",
 )
 def check_command(
-    data_dir: Path | None, archive_location: Location | None, no_archive: bool, output_format: str
+    data_dir: Path | None,
+    archive_location: Location | None,
+    no_archive: bool,
+    output_format: str,
+    base: str | None,
+    summary_file: Path | None,
 ) -> None:
     """Run every check the pull-request workflow runs on the data: canonical form (fmt --check),
     generated files (generate --check), validation (every layer), coverage (data/COVERAGE.md).
@@ -766,15 +785,28 @@ def check_command(
     Lists each problem, then ends with one summary line that also says whether provenance was
     checked. Exits 0 when everything passes, 1 otherwise.
     """
-    result = check(_data_dir(data_dir), _archive(archive_location, no_archive), cli_reference=cli_reference())
     root = project.current().root
+    try:
+        changed = report.changed_lines(root, base) if base else {}
+    except report.RevisionUnknown as unknown:
+        raise click.BadParameter(str(unknown), param_hint="--changed-since") from None
+    result = check(_data_dir(data_dir), _archive(archive_location, no_archive), cli_reference=cli_reference())
+    steps = {id(finding): step.name for step in result.steps for finding in step.findings}
+    findings = report.pull_request_order(result.findings, root, changed)
     if output_format == "sarif":
-        click.echo(json.dumps(report.sarif(result.findings, root), ensure_ascii=False, indent=1))
+        click.echo(json.dumps(report.sarif(findings, root), ensure_ascii=False, indent=1))
+    elif output_format == "github":
+        for line in report.github_annotations(findings, root):
+            click.echo(line)
     else:
-        for step in result.steps:
-            for finding in step.findings:
-                shown = report.github_annotation(finding, root) if output_format == "github" else finding.format()
-                click.echo(shown if output_format == "github" else f"[{step.name}] {shown}")
+        for finding in findings:
+            click.echo(f"[{steps[id(finding)]}] {finding.format()}")
+    if summary_file is not None:
+        try:
+            with summary_file.open("a", encoding="utf-8") as summary:
+                summary.write(report.job_summary(findings, root, result.summary()))
+        except OSError as error:
+            raise click.BadParameter(f"cannot write {summary_file}: {error.strerror}", param_hint="--summary") from None
     click.echo(result.summary(), err=output_format == "sarif")
     sys.exit(0 if result.ok else 1)
 
@@ -874,23 +906,35 @@ def _chars(value: str | None) -> tuple[int, int] | None:
     return int(start), int(end)
 
 
-def _report(draft: add.Draft, data_dir: Path, archive: Location | None, dry_run: bool) -> None:
-    """Print the drafted rows and the notes; unless a dry run, write them and print the checks'
-    findings on them. Exits 1 if there are findings on the rows written."""
+def _add(draft_rows: Callable[[], add.Draft], data_dir: Path, archive: Location | None, dry_run: bool) -> None:
+    """Draft the rows (`draft_rows`) and print them with the notes; unless a dry run, write them —
+    drafted and written under the data folder's lock, so that concurrent runs take different IDs —
+    and print the checks' findings on them. Exits 1 if there are findings on the rows written, 2
+    (one line saying what to fix) if the rows cannot be drafted or written."""
+    try:
+        if dry_run:
+            draft, written = draft_rows(), None
+        else:
+            with add.locked(data_dir):
+                draft = draft_rows()
+                written = add.write(data_dir, archive, draft)
+    except add.AddProblem as problem:
+        raise click.UsageError(str(problem)) from None
     for note in draft.notes:
         click.echo(f"note: {note}", err=True)
-    if dry_run:
+    if written is None:
         for table, new in draft.rows.items():
             for row in new:
                 click.echo(f"{os.path.relpath(data_dir / f'{table}.csv')}: {add.csv_line(row)}")
         return
-    written = add.write(data_dir, archive, draft)
     for table, new in draft.rows.items():
         path = os.path.relpath(data_dir / f"{table}.csv")
         for row, line in zip(new, written.rows[table]):
             click.echo(f"{path}:{line}: {add.csv_line(row)}")
     for changed, what in written.reformatted.items():
         click.echo(f"reformatted {os.path.relpath(changed)}: {'; '.join(what)}", err=True)
+    for unchanged, why in written.not_written.items():
+        click.echo(f"left as it was {os.path.relpath(unchanged)}: {why}", err=True)
     if written.coverage_updated:
         click.echo(f"updated {os.path.relpath(data_dir / coverage.CHECKLIST_NAME)}", err=True)
     for finding in written.findings:
@@ -906,10 +950,13 @@ def _report(draft: add.Draft, data_dir: Path, archive: Location | None, dry_run:
 @cli.group("add")
 def add_group() -> None:
     """Draft rows from the source's own words: the excerpt and its offsets, the next free IDs,
-    names and dates found in it. Options give any column; what the words do not decide is left
-    empty and said (asked for on a terminal). Then the tables are put in canonical form, the
-    coverage checklist is updated, and the checks of the rows written are printed (exit 1 if
-    they have findings)."""
+    names and dates found in it. Options give any column; what the words do not decide beyond
+    doubt is left empty and said (asked for on a terminal): date words that may date another
+    clause, a name known only from context. Every file is checked before any is written, and all
+    are written or none (one claims add at a time per data folder; another waits). Then the tables
+    are in canonical form, the coverage checklist is up to date, and the checks of the rows
+    written are printed (exit 1 if they have findings; exit 2, one line, if the rows cannot be
+    drafted or written)."""
 
 
 def _source_words_command(name: str, table: str, help_text: str):
@@ -921,13 +968,16 @@ def _source_words_command(name: str, table: str, help_text: str):
                 click.argument("source_id"),
                 click.argument("words", required=False),
                 click.option(
-                    "--chars", default=None, metavar="START:END", help="The excerpt by its offsets instead of WORDS."
+                    "--chars",
+                    default=None,
+                    metavar="START:END",
+                    help="The excerpt by its offsets: instead of WORDS, or with them where they occur more than once (they must be the words there).",
                 ),
                 click.option(
                     "--date-against",
                     default=None,
                     metavar="EVENT_ID",
-                    help="Resolve relative date words (two days later, the day before) against this event's day.",
+                    help="Resolve the date words that count from an event (two days later, the day before, later that week) against this event's day; refused where there are none.",
                 ),
                 click.option("--dry-run", is_flag=True, help="Print the rows; write and check nothing."),
                 click.option("--no-input", is_flag=True, help="Never ask, even on a terminal."),
@@ -955,11 +1005,13 @@ def _source_words_command(name: str, table: str, help_text: str):
     its attestation (excerpt, offsets) and its mentions, under the next free IDs.
 
     The speaker of an outlet_claim is the source's author, its date the article's date line; a
-    direct quote's text is the excerpt's quoted words joined with ' […] '. Date words of the
-    excerpt outside its quotations (Oct. 14, Tuesday, this month; two days later with
-    --date-against) give the date columns; without any, the statement is bounded by the source
-    that reports it. Entities named in both the text and the excerpt are mentioned, with their
-    words.""",
+    direct quote's text is the excerpt's quoted words joined with ' […] '. The date comes from the
+    date words that date the statement itself: next to its speech verb (said Tuesday, told
+    reporters Oct. 14) or opening its one sentence (On Oct. 29, …; Two days later, … with
+    --date-against); never words in a quotation. Other date words are offered (--date-text WORDS
+    takes them); without any, the statement is bounded by the source that reports it. Entities
+    the text and the excerpt name by name or alias are mentioned, with their words; one named only
+    by a role or a position's title is offered (--mention).""",
 )
 @click.option(
     "--mention",
@@ -984,8 +1036,8 @@ def add_statement_command(
 ) -> None:
     data_dir = _data_dir(data_dir)
     archive = _required_archive(archive_location)
-    try:
-        draft = add.draft_statement(
+    _add(
+        lambda: add.draft_statement(
             data_dir,
             archive,
             source_id,
@@ -996,10 +1048,11 @@ def add_statement_command(
             not no_suggested_mentions,
             date_against,
             _asker(no_input),
-        )
-    except add.AddProblem as problem:
-        raise click.UsageError(str(problem)) from None
-    _report(draft, data_dir, archive, dry_run)
+        ),
+        data_dir,
+        archive,
+        dry_run,
+    )
 
 
 @_source_words_command(
@@ -1007,8 +1060,9 @@ def add_statement_command(
     "events",
     """Draft an event attested by WORDS (or --chars) of SOURCE_ID's article body: the event and its
     attestation. Its ID is made from its type, date and title unless --id gives one; its date
-    from the excerpt's date words, as for statements; the actors the excerpt names are listed for
-    data/event_participants.csv.""",
+    from the date words that open the excerpt's sentence or name the event (an Oct. 14 phone
+    call), not where the excerpt says it is still to come; the actors the excerpt names are
+    listed for data/event_participants.csv.""",
 )
 def add_event_command(
     source_id: str,
@@ -1023,13 +1077,14 @@ def add_event_command(
 ) -> None:
     data_dir = _data_dir(data_dir)
     archive = _required_archive(archive_location)
-    try:
-        draft = add.draft_event(
+    _add(
+        lambda: add.draft_event(
             data_dir, archive, source_id, words, _chars(chars), _given(columns), date_against, _asker(no_input)
-        )
-    except add.AddProblem as problem:
-        raise click.UsageError(str(problem)) from None
-    _report(draft, data_dir, archive, dry_run)
+        ),
+        data_dir,
+        archive,
+        dry_run,
+    )
 
 
 @add_group.command("actor")
@@ -1042,15 +1097,14 @@ def add_event_command(
 def add_actor_command(
     name: str, dry_run: bool, no_input: bool, data_dir: Path | None, archive_location: Location | None, **columns: str
 ) -> None:
-    """Draft the actor NAME: its ID from the name unless --id gives one; a --role is quoted, with
-    the source's own characters, from the article body of --role-source."""
+    """Draft the actor NAME: its ID from the name unless --id gives one (a name already an actor's
+    name or alias, or without Latin letters, needs one); a --role is quoted, with the source's own
+    characters, from the article body of --role-source."""
     data_dir = _data_dir(data_dir)
     archive = _archive(archive_location)
-    try:
-        draft = add.draft_actor(data_dir, archive, name, _given(columns), _asker(no_input))
-    except add.AddProblem as problem:
-        raise click.UsageError(str(problem)) from None
-    _report(draft, data_dir, archive, dry_run)
+    _add(
+        lambda: add.draft_actor(data_dir, archive, name, _given(columns), _asker(no_input)), data_dir, archive, dry_run
+    )
 
 
 @cli.command("review")

@@ -13,17 +13,22 @@ notes give no reason.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from claims.archive import Archive, Location
 from claims.findings import Finding
+from claims.schema import TABLES_BY_NAME
+from claims.tablefile import TableUnusable, readable_table, replace_files
 
 CHECKLIST_NAME = "COVERAGE.md"
 SOURCE_LINE = re.compile(r"^Source: `([^`]+)`")
-ROW = re.compile(r"^\| L(\d+) \| (.*?) \| ([^|]*) \| (.*) \|$")
+# A row of a checklist: | L<line> | paragraph begins (its pipes escaped) | rows | notes |, with any
+# spaces around the cells (an emptied note may be "| |").
+ROW = re.compile(r"^\|\s*L(\d+)\s*\|((?:[^|\\]|\\.)*)\|([^|]*)\|(.*)\|\s*$")
+# What begins like a row of a checklist: a line of its table, even one that does not read as a row.
+ROW_LIKE = re.compile(r"^\|\s*L\d+\s*\|")
 TABLE_HEADER = "| line | paragraph begins | rows | notes |\n| --- | --- | --- | --- |"
 BEGINS = 48  # characters of a paragraph shown in the checklist
 NO_ROWS = "—"
@@ -42,13 +47,23 @@ class Paragraph:
     rows: list[str] = field(default_factory=list)  # statement and event IDs attested here
 
 
-def _read(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+def _read(data_dir: Path, table: str) -> list[dict[str, str]]:
+    """The rows of a table; a table that cannot be read is a CoverageError saying what to fix."""
+    try:
+        return readable_table(data_dir / f"{table}.csv", TABLES_BY_NAME[table]).rows
+    except TableUnusable as unusable:
+        raise CoverageError(str(unusable)) from None
 
 
-def paragraphs(data_dir: Path, archive: Location | Archive, source_id: str) -> list[Paragraph]:
-    source = next((row for row in _read(data_dir / "sources.csv") if row["source_id"] == source_id), None)
+def paragraphs(
+    data_dir: Path,
+    archive: Location | Archive,
+    source_id: str,
+    attestations: list[dict[str, str]] | None = None,
+) -> list[Paragraph]:
+    """The paragraphs of `source_id`'s article body, each with the rows its attestations quote
+    (those of data/attestations.csv, or `attestations`)."""
+    source = next((row for row in _read(data_dir, "sources") if row["source_id"] == source_id), None)
     if source is None:
         raise CoverageError(f"{source_id!r} is not a source_id in {data_dir / 'sources.csv'}")
     archive = archive if isinstance(archive, Archive) else Archive.open(archive)
@@ -66,9 +81,11 @@ def paragraphs(data_dir: Path, archive: Location | Archive, source_id: str) -> l
         offset = end + 1
         if line.strip() and start < body_end and end > body_start:
             found.append(Paragraph(number, start, end, line.strip()))
-    for attestation in _read(data_dir / "attestations.csv"):
+    for attestation in _read(data_dir, "attestations") if attestations is None else attestations:
         if attestation["source_id"] != source_id:
             continue
+        if not (attestation["char_start"].isdigit() and attestation["char_end"].isdigit()):
+            continue  # offsets that are not numbers: validation reports them
         start, end = int(attestation["char_start"]), int(attestation["char_end"])
         row = attestation["statement_id"] or attestation["event_id"]
         for paragraph in found:
@@ -81,7 +98,7 @@ def paragraphs(data_dir: Path, archive: Location | Archive, source_id: str) -> l
 
 def archived_sources(data_dir: Path) -> list[str]:
     """Sources with an archived text, whose paragraphs a checklist must account for."""
-    return [row["source_id"] for row in _read(data_dir / "sources.csv") if row["archive_sha256"]]
+    return [row["source_id"] for row in _read(data_dir, "sources") if row["archive_sha256"]]
 
 
 @dataclass
@@ -130,7 +147,7 @@ def rewrite(text: str, found: dict[str, list[Paragraph]], titles: dict[str, str]
         heading = SOURCE_LINE.match(line)
         if heading:
             source = heading.group(1)
-        if ROW.match(line) and source in found:
+        if ROW_LIKE.match(line) and source in found:
             if source not in written:  # the first row of the table: write the whole table
                 out += [render_row(p, notes[source].get(p.line, "")) for p in found[source]]
                 written.add(source)
@@ -147,29 +164,54 @@ def rewrite(text: str, found: dict[str, list[Paragraph]], titles: dict[str, str]
     return "\n".join(out)
 
 
+def regenerated(
+    data_dir: Path, archive: Location | Archive, attestations: list[dict[str, str]] | None = None
+) -> tuple[str, str]:
+    """data_dir/COVERAGE.md as it is and with its row lists regenerated from the data (with
+    `attestations` in place of data/attestations.csv, if given)."""
+    path = data_dir / CHECKLIST_NAME
+    opened = archive if isinstance(archive, Archive) else Archive.open(archive)
+    found = {source: paragraphs(data_dir, opened, source, attestations) for source in archived_sources(data_dir)}
+    titles = {row["source_id"]: row["title"] for row in _read(data_dir, "sources")}
+    before = path.read_text(encoding="utf-8") if path.exists() else "# Coverage checklists\n"
+    return before, rewrite(before, found, titles)
+
+
 def write(data_dir: Path, archive: Location) -> bool:
     """Regenerate the row lists of data_dir/COVERAGE.md from the data; True if the file changed."""
-    path = data_dir / CHECKLIST_NAME
-    opened = Archive.open(archive)
-    found = {source: paragraphs(data_dir, opened, source) for source in archived_sources(data_dir)}
-    titles = {row["source_id"]: row["title"] for row in _read(data_dir / "sources.csv")}
-    before = path.read_text(encoding="utf-8") if path.exists() else "# Coverage checklists\n"
-    after = rewrite(before, found, titles)
+    before, after = regenerated(data_dir, archive)
     if after != before:
-        path.write_text(after, encoding="utf-8")
+        replace_files({data_dir / CHECKLIST_NAME: after.encode("utf-8")})
     return after != before
 
 
 def check(data_dir: Path, archive: Location, shown: str | None = None) -> list[Finding]:
-    """Findings where data_dir/COVERAGE.md disagrees with the data or a row-less paragraph has no reason."""
+    """Findings where data_dir/COVERAGE.md disagrees with the data or a row-less paragraph has no
+    reason. Tables that cannot be read give none: validation reports them, once."""
     path = data_dir / CHECKLIST_NAME
     shown = shown or str(path)
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     listed = read_checklists(text)
     opened = Archive.open(archive)
-    findings = []
     regenerate = "run `claims coverage --write` and review the change"
-    for source in archived_sources(data_dir):
+    findings = [
+        Finding(
+            shown,
+            number,
+            "-",
+            "coverage-row",
+            "is not a checklist row: it needs four cells",
+            "write it as | L<line> | paragraph begins | rows | notes | (or run `claims coverage --write`, which keeps the notes of the rows it can read)",
+            "coverage",
+        )
+        for number, line in enumerate(text.split("\n"), start=1)
+        if ROW_LIKE.match(line) and not ROW.match(line)
+    ]
+    try:
+        sources = archived_sources(data_dir)
+    except CoverageError:
+        return findings
+    for source in sources:
         try:
             found = paragraphs(data_dir, opened, source)
         except CoverageError as error:
@@ -199,15 +241,25 @@ def check(data_dir: Path, archive: Location, shown: str | None = None) -> list[F
             )
             continue
         rows = {r.line: r for r in listed[source]}
-        if sorted(rows) != [p.line for p in found]:
-            first = listed[source][0].md_line if listed[source] else 1
+        lines = [p.line for p in found]
+        if sorted(rows) != lines:
+            missing = [line for line in lines if line not in rows]
+            extra = [r for r in listed[source] if r.line not in lines]
+            said = []
+            if missing:
+                said.append(f"lacks {', '.join(f'L{line}' for line in missing)}")
+            if extra:
+                said.append(f"lists {', '.join(f'L{r.line}' for r in extra)}, which the article body does not have")
+            # the place to look: the first row the body does not have, else the row before the first one missing
+            before = [r for r in listed[source] if r.line < missing[0]] if missing else []
+            at = extra[0] if extra else before[-1] if before else next(iter(listed[source]), None)
             findings.append(
                 Finding(
                     shown,
-                    first,
+                    at.md_line if at else 1,
                     "line",
                     "coverage-drift",
-                    f"the checklist of {source} lists other paragraphs than the article body has",
+                    f"the checklist of {source} {' and '.join(said)}",
                     regenerate,
                     "coverage",
                 )

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import difflib
+import json
 import re
 import sqlite3
 from datetime import date, timedelta
@@ -755,9 +756,16 @@ def unknown_name(name: str, value: str, known: list[str]) -> str:
 
 async def parameter_notes(datasette, query: str, args) -> list[str]:
     """For a canned query's page: each parameter that matches nothing — an actor's name no actor
-    has (with the closest names), a date it cannot read (how to write it)."""
+    has (with the closest names), a date it cannot read (how to write it), a statement to page on
+    from that is not one."""
     db = datasette.get_database(DATABASE)
     notes = []
+    after = (args.get(PAGE_AFTER) or "") if query in PAGED else ""
+    if after and not (await db.execute(f"SELECT 1 FROM statements WHERE {PAGE_KEY} = ? LIMIT 1", [after])).rows:
+        notes.append(
+            f"{PAGE_AFTER}: no statement has the ID {after!r}: give the last {PAGE_KEY} of the page before "
+            "(the Next page link does it), or leave it empty for the first page"
+        )
     for name, kind in PARAMETER_KINDS.get(query, {}).items():
         value = args.get(name) or ""
         if not value.strip():
@@ -774,6 +782,65 @@ async def parameter_notes(datasette, query: str, args) -> list[str]:
         known = [n for row in rows.rows for n in [row["name"], *((row["aliases"] or "").split("|"))] if n]
         notes.append(unknown_name(name, value, known))
     return notes
+
+
+# A canned query's answer in JSON or CSV: /claims/QUERY.json, /claims/QUERY.csv
+DATA_ANSWER = re.compile(rf"/{DATABASE}/(?P<query>[^/]+)\.(?P<format>json|csv)$")
+NOTES_HEADER = "claims-parameter-notes"
+
+
+@hookimpl(specname="asgi_wrapper")
+def parameter_notes_in_data(datasette):
+    """A canned query's JSON and CSV say what its page says about parameters that match nothing:
+    the notes in the header `claims-parameter-notes` (a JSON list), and in a JSON object beside
+    its rows (`parameter_notes`), so that a client is not left with an empty answer and no word."""
+
+    def wrap(app):
+        async def wrapped(scope, receive, send):
+            found = DATA_ANSWER.search(scope.get("path", "")) if scope.get("type") == "http" else None
+            if found is None or found["query"] not in PARAMETER_KINDS:
+                return await app(scope, receive, send)
+            args = dict(parse_qsl(scope.get("query_string", b"").decode("utf-8", "replace"), keep_blank_values=True))
+            notes = await parameter_notes(datasette, found["query"], args)
+            if not notes:
+                return await app(scope, receive, send)
+            await app(scope, receive, _with_notes(send, notes, found["format"] == "json"))
+
+        return wrapped
+
+    return wrap
+
+
+def _with_notes(send, notes: list[str], into_json: bool):
+    """`send` with `notes` added to the response: a header; and a key of a JSON object body (read
+    whole: a query's JSON is bounded; a CSV, which may stream, passes through as it comes)."""
+    header = (NOTES_HEADER.encode(), json.dumps(notes).encode())
+    started: dict = {}
+    body: list[bytes] = []
+
+    async def sending(message):
+        if message["type"] == "http.response.start":
+            if not into_json:
+                return await send({**message, "headers": [*message.get("headers", []), header]})
+            started.update(message)
+            return
+        if message["type"] != "http.response.body" or not started:
+            return await send(message)
+        body.append(message.get("body", b""))
+        if message.get("more_body"):
+            return
+        data = b"".join(body)
+        try:
+            answer = json.loads(data) if 200 <= started["status"] < 300 else None
+        except ValueError:
+            answer = None
+        if isinstance(answer, dict):
+            data = json.dumps({**answer, "parameter_notes": notes}, ensure_ascii=False).encode("utf-8")
+        headers = [(name, value) for name, value in started.get("headers", []) if name.lower() != b"content-length"]
+        await send({**started, "headers": [*headers, (b"content-length", str(len(data)).encode()), header]})
+        await send({"type": "http.response.body", "body": data})
+
+    return sending
 
 
 def next_page_url(path: str, query_string: str, page_size: int, rows) -> str | None:

@@ -18,7 +18,14 @@ from pathlib import Path
 
 from claims.schema import TABLES, Row
 from claims.schema.derived import id_columns
-from claims.tablefile import file_problem
+from claims.tablefile import file_problem, replace_files
+
+# What `changes` says of the changes that validation reports as well, each in its own words
+# (`claims check` leaves out a canonical-form finding that says no more than those).
+BOM_REMOVED = "byte-order mark removed"
+LINE_ENDINGS_MADE_LF = "line endings made LF"
+FINAL_BREAK_ADDED = "final line break added"
+BLANK_LINES_REMOVED = "blank line(s) removed"
 
 
 class FormatError(Exception):
@@ -72,19 +79,19 @@ def changes(before: str, after: str, model: type[Row]) -> list[str]:
     (read back from the two texts, whatever rule made each change)."""
     said = []
     if before.startswith("\ufeff"):
-        said.append("byte-order mark removed")
+        said.append(BOM_REMOVED)
     if "\r" in before:
-        said.append("line endings made LF")
+        said.append(LINE_ENDINGS_MADE_LF)
     elif not before.endswith("\n"):
-        said.append("final line break added")
+        said.append(FINAL_BREAK_ADDED)
     old_header, old_rows = _records(before)
     new_header, new_rows = _records(after)
     if old_header != new_header:
         added = [name for name in new_header if name not in old_header]
         said.append(f"columns added: {', '.join(added)}" if added else "columns put in the schema's order")
-    blank = before.replace("\r\n", "\n").count("\n\n")
+    blank = sum(1 for record in csv.reader(io.StringIO(before.removeprefix("\ufeff"), newline="")) if not record)
     if blank:
-        said.append(f"{blank} blank line(s) removed")
+        said.append(f"{blank} {BLANK_LINES_REMOVED}")
     keys = [tuple(row.get(name, "") for name in model.meta.primary_key) for row in new_rows]
     old_keys = {
         tuple(row.get(name, "").strip() for name in model.meta.primary_key): i for i, row in enumerate(old_rows)
@@ -99,10 +106,13 @@ def changes(before: str, after: str, model: type[Row]) -> list[str]:
     return said or ["quoting made minimal"]
 
 
-def format_tables(data_dir: Path, check: bool = False) -> tuple[dict[Path, list[str]], dict[Path, str]]:
-    """Format every table file; return (files changed or that would change, with what changed in
-    each; files that cannot be formatted, with why)."""
-    changed: dict[Path, list[str]] = {}
+def planned(
+    data_dir: Path, appended: dict[str, str] | None = None
+) -> tuple[dict[Path, tuple[bytes, list[str]]], dict[Path, str]]:
+    """Each table file's canonical form where it differs from the file, with what it changes; and
+    the files that cannot be formatted, with why. `appended`: table → CSV records added at the end
+    of its file first (claims add)."""
+    changed: dict[Path, tuple[bytes, list[str]]] = {}
     errors: dict[Path, str] = {}
     for model in TABLES:
         path = data_dir / f"{model.meta.name}.csv"
@@ -119,6 +129,9 @@ def format_tables(data_dir: Path, check: bool = False) -> tuple[dict[Path, list[
         try:
             raw = path.read_bytes()
             text = raw.decode("utf-8")
+            added = (appended or {}).get(model.meta.name, "")
+            if added:
+                text += ("" if text.endswith("\n") or not text else "\n") + added
             formatted = canonical(text, model)
         except OSError as error:
             errors[path] = f"cannot be read: {error.strerror or error}"
@@ -130,7 +143,14 @@ def format_tables(data_dir: Path, check: bool = False) -> tuple[dict[Path, list[
             errors[path] = str(error)
             continue
         if formatted.encode("utf-8") != raw:
-            changed[path] = changes(text, formatted, model)
-            if not check:
-                path.write_bytes(formatted.encode("utf-8"))
+            changed[path] = (formatted.encode("utf-8"), changes(text, formatted, model))
     return changed, errors
+
+
+def format_tables(data_dir: Path, check: bool = False) -> tuple[dict[Path, list[str]], dict[Path, str]]:
+    """Format every table file; return (files changed or that would change, with what changed in
+    each; files that cannot be formatted, with why)."""
+    changed, errors = planned(data_dir)
+    if not check:
+        replace_files({path: data for path, (data, _what) in changed.items()})
+    return {path: what for path, (_data, what) in changed.items()}, errors

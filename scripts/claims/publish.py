@@ -152,7 +152,7 @@ def rtree_tables() -> list[str]:
 # DuckDB too, compares `$X` with date_min or date_max. An actor parameter is looked up in
 # actor_names as `key = lower(trim(:X))`. The site says when such a parameter matches nothing.
 DATE_READ = re.compile(r":_date_(\w+)")
-DATE_COMPARED = re.compile(r"date_(?:min|max)(?: AS VARCHAR\))? [<>]=? \$(\w+)")
+DATE_COMPARED = re.compile(r"date_(?:min|max)(?: AS VARCHAR\))?(?:, '[0-9-]+'\))? [<>]=? \$(\w+)")
 ACTOR_NAMED = re.compile(r"key = lower\(trim\([:$](\w+)\)\)")
 NAMED_PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
 

@@ -4,7 +4,8 @@ maintainers: what the data covers of it, and what a pull request adds.
 The article body's paragraphs are shown as in the archive, each excerpt highlighted and linked to
 the rows it backs (statement type, speaker and text; event type and title), each paragraph
 without rows marked (with the checklist's reason, data/COVERAGE.md), the page furniture around the
-body greyed. With `since` (a git revision) the rows added since then are marked new.
+body greyed. With `since` (a git revision) the rows added since then are marked new, and those
+changed since then changed.
 
 The page holds the archived text itself, which the dataset does not redistribute: it is written
 under build/review/, read from the local archive only, and is never part of the published site.
@@ -12,7 +13,6 @@ under build/review/, read from the local archive only, and is never part of the 
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -21,6 +21,7 @@ from claims import coverage, diff
 from claims.archive import Archive, Location
 from claims.schema import TABLES_BY_NAME
 from claims.sources import SourceProblem, archived_text
+from claims.tablefile import TableUnusable, readable_table
 
 STYLE = """
 body { font: 16px/1.5 Georgia, serif; max-width: 52em; margin: 2em auto; color: #222; }
@@ -33,16 +34,19 @@ header { font-family: sans-serif; border-bottom: 1px solid #ccc; margin-bottom: 
 mark { background: #d6eaf8; padding: 0 1px; }
 mark.overlap { background: #aed6f1; }
 mark.new, li.new { background: #d4efdf; }
+mark.changed, li.changed { background: #fcf3cf; }
 .why { font: italic 13px sans-serif; color: #8a6d00; }
 ul.rows { font: 13px/1.4 sans-serif; margin: .3em 0 0; padding-left: 1.2em; }
 ul.rows a { color: #1a5276; }
 .type { font-variant: small-caps; color: #555; }
 .tag { background: #27ae60; color: #fff; border-radius: 3px; padding: 0 4px; font-size: 11px; }
+.tag.changed { background: #b7950b; }
 """
 
 
 class ReviewError(Exception):
-    """The page cannot be made as asked (unknown source, no archived text, unknown revision)."""
+    """The page cannot be made as asked (unknown source, no archived text, unknown revision, a table
+    that cannot be read, a page that cannot be written)."""
 
 
 @dataclass(frozen=True)
@@ -55,16 +59,19 @@ class Backed:
     row_id: str
     kind: str  # the statement's or the event's type
     label: str  # speaker and text of a statement; title of an event
-    new: bool
+    since: str  # "new" or "changed" since the revision compared with; "" otherwise
 
 
-def _read(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+def _read(data_dir: Path, table: str) -> list[dict[str, str]]:
+    try:
+        return readable_table(data_dir / f"{table}.csv", TABLES_BY_NAME[table]).rows
+    except TableUnusable as unusable:
+        raise ReviewError(str(unusable)) from None
 
 
-def added_since(repo: Path, revision: str, data_dir: Path) -> set[str]:
-    """IDs of the statements, events and attestations added since `revision` (git)."""
+def changed_since(repo: Path, revision: str, data_dir: Path) -> dict[str, str]:
+    """The IDs of the statements, events and attestations added ("new") or changed ("changed")
+    since `revision` (git)."""
     try:
         base = diff.resolve(repo, revision)
     except diff.RevisionError as error:
@@ -73,21 +80,23 @@ def added_since(repo: Path, revision: str, data_dir: Path) -> set[str]:
         data_path = data_dir.resolve().relative_to(repo.resolve()).as_posix()
     except ValueError:
         raise ReviewError(f"--since compares revisions of {repo}: its data folder is not {data_dir}") from None
-    new = set()
+    since: dict[str, str] = {}
     for table in ("statements", "events", "attestations"):
         model = TABLES_BY_NAME[table]
         before = diff.read_table(repo, base, model, data_path)
         after = diff.read_table(repo, None, model, data_path)
-        new |= set(after) - set(before)
-    return new
+        since |= {
+            key: "new" if key not in before else "changed" for key, row in after.items() if before.get(key) != row
+        }
+    return since
 
 
-def backed_rows(data_dir: Path, source_id: str, new: set[str]) -> list[Backed]:
-    actors = {row["actor_id"]: row["name"] for row in _read(data_dir / "actors.csv")}
-    statements = {row["statement_id"]: row for row in _read(data_dir / "statements.csv")}
-    events = {row["event_id"]: row for row in _read(data_dir / "events.csv")}
+def backed_rows(data_dir: Path, source_id: str, since: dict[str, str]) -> list[Backed]:
+    actors = {row["actor_id"]: row["name"] for row in _read(data_dir, "actors")}
+    statements = {row["statement_id"]: row for row in _read(data_dir, "statements")}
+    events = {row["event_id"]: row for row in _read(data_dir, "events")}
     found = []
-    for attestation in _read(data_dir / "attestations.csv"):
+    for attestation in _read(data_dir, "attestations"):
         if attestation["source_id"] != source_id:
             continue
         row_id = attestation["statement_id"] or attestation["event_id"]
@@ -112,10 +121,15 @@ def backed_rows(data_dir: Path, source_id: str, new: set[str]) -> list[Backed]:
                 row_id,
                 kind.replace("_", " "),
                 label,
-                attestation["attestation_id"] in new or row_id in new,
+                _since(since.get(attestation["attestation_id"], ""), since.get(row_id, "")),
             )
         )
     return sorted(found, key=lambda b: (b.start, b.end, b.attestation_id))
+
+
+def _since(*marks: str) -> str:
+    """ "new" if the attestation or its row is new, else "changed" if either changed, else ""."""
+    return "new" if "new" in marks else "changed" if "changed" in marks else ""
 
 
 def _highlighted(text: str, offset: int, backed: list[Backed]) -> str:
@@ -132,7 +146,7 @@ def _highlighted(text: str, offset: int, backed: list[Backed]) -> str:
             parts.append(piece)
             continue
         classes = " ".join(
-            name for name, on in (("overlap", len(covering) > 1), ("new", any(b.new for b in covering))) if on
+            [*(["overlap"] if len(covering) > 1 else []), *({_since(*(b.since for b in covering))} - {""})]
         )
         title = escape("; ".join(f"{b.attestation_id} → {b.row_id}" for b in covering))
         parts.append(
@@ -151,14 +165,16 @@ def page(
         paragraphs = coverage.paragraphs(data_dir, location, source_id)
     except (SourceProblem, coverage.CoverageError) as error:
         raise ReviewError(str(error)) from None
-    new = added_since(repo or data_dir.parent, since, data_dir) if since else set()
-    backed = backed_rows(data_dir, source_id, new)
+    if since is not None and not since.strip():
+        raise ReviewError("--since is empty: give a git revision to compare with, e.g. --since main")
+    marked = changed_since(repo or data_dir.parent, since, data_dir) if since is not None else {}
+    backed = backed_rows(data_dir, source_id, marked)
     checklist = data_dir / coverage.CHECKLIST_NAME
     reasons = {}
     if checklist.is_file():
         listed = coverage.read_checklists(checklist.read_text(encoding="utf-8")).get(source_id, [])
         reasons = {row.line: row.notes for row in listed}
-    title = next((row["title"] for row in _read(data_dir / "sources.csv") if row["source_id"] == source_id), source_id)
+    title = next((row["title"] for row in _read(data_dir, "sources") if row["source_id"] == source_id), source_id)
     covered = sum(1 for p in paragraphs if p.rows)
     out = [
         "<!doctype html>",
@@ -166,7 +182,12 @@ def page(
         f"<title>Review: {escape(title)}</title><style>{STYLE}</style></head><body>",
         f"<header><h1>{escape(title)}</h1><p><code>{escape(source_id)}</code> · {len(paragraphs)} paragraphs of the "
         f"article body, {covered} with rows, {len(paragraphs) - covered} without · {len(backed)} excerpts"
-        + (f" · {sum(b.new for b in backed)} new since <code>{escape(since)}</code>" if since else "")
+        + (
+            f" · {sum(b.since == 'new' for b in backed)} new and {sum(b.since == 'changed' for b in backed)} "
+            f"changed since <code>{escape(since)}</code>"
+            if since is not None
+            else ""
+        )
         + "</p>",
         '<p class="notice">A local review page: it holds the full archived text, which the dataset does not '
         "redistribute. Do not publish it.</p></header>",
@@ -186,9 +207,9 @@ def page(
         else:
             out.append('<ul class="rows">')
             for b in here:
-                tag = ' <span class="tag">new</span>' if b.new else ""
+                tag = f' <span class="tag {b.since}">{b.since}</span>' if b.since else ""
                 out.append(
-                    f'<li id="{escape(b.attestation_id)}" class="{"new" if b.new else ""}">{escape(b.attestation_id)} '
+                    f'<li id="{escape(b.attestation_id)}" class="{b.since}">{escape(b.attestation_id)} '
                     f'→ <b>{escape(b.row_id)}</b>{tag}: <span class="type">{escape(b.kind)}</span> {escape(b.label)}</li>'
                 )
             out.append("</ul>")
@@ -206,6 +227,12 @@ def write(
     since: str | None = None,
     repo: Path | None = None,
 ) -> Path:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(page(data_dir, location, source_id, since, repo), encoding="utf-8")
+    """Write the review page to `out` (made before anything is written: an unknown source or
+    revision leaves no folder behind)."""
+    html = page(data_dir, location, source_id, since, repo)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(html, encoding="utf-8")
+    except OSError as error:
+        raise ReviewError(f"cannot write {out}: {error.strerror or error}; choose another file with --out") from None
     return out

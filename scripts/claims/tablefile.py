@@ -1,6 +1,7 @@
 """Read a CSV table byte by byte, carefully: every problem becomes a finding, nothing is changed.
 
-Each row keeps the physical line where it starts, so that every later layer can point at it.
+Each row keeps the physical line where it starts, so that every later layer can point at it. The
+commands that write tables write them whole or not at all (`replace_files`).
 """
 
 from __future__ import annotations
@@ -8,7 +9,9 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import os
 import stat
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -225,3 +228,60 @@ def read_table(path: Path, model: type[Row], shown: str) -> tuple[Table, list[Fi
         table.lines.append(line)
     table.loaded, table.count = True, len(table.rows)
     return table, findings
+
+
+class TableUnusable(ValueError):
+    """A table file that a command cannot read as its table: the message names the file, the line
+    and what to fix, in one line."""
+
+
+def readable_table(path: Path, model: type[Row], shown: str | None = None) -> Table:
+    """The table in `path`, read as validation reads it, for a command that uses its rows: a file
+    that cannot be read as the table at all (missing, not UTF-8, broken quoting, another header)
+    raises TableUnusable with its first finding. Records whose cells cannot be read are left out of
+    the rows (`Table.unread` keeps them); a byte-order mark is read past."""
+    table, findings = read_table(path, model, shown or os.path.relpath(path))
+    if not table.loaded:
+        first = findings[0]
+        raise TableUnusable(
+            f"{first.path}:{first.line}: [{first.rule}] {first.message}"
+            + (f" ({first.hint})" if first.hint else "")
+            + "; `claims check` lists every problem"
+        )
+    return table
+
+
+def replace_files(contents: dict[Path, bytes]) -> None:
+    """Write each file whole, or leave them all as they were: each to a temporary file beside it
+    (with the mode of the file it replaces), then all renamed into place, so that a reader never
+    sees half a file; if a rename fails, the files renamed before it get their old bytes back."""
+    staged: list[tuple[Path, Path, bytes | None]] = []  # (file, its temporary file, its old bytes)
+    try:
+        for path, data in contents.items():
+            old = path.read_bytes() if path.exists() else None
+            handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+            partial = Path(name)
+            staged.append((path, partial, old))
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            partial.chmod(stat.S_IMODE(path.stat().st_mode) if old is not None else 0o644)
+    except BaseException:
+        for _path, partial, _old in staged:
+            partial.unlink(missing_ok=True)
+        raise
+    renamed: list[tuple[Path, bytes | None]] = []
+    try:
+        for path, partial, old in staged:
+            os.replace(partial, path)
+            renamed.append((path, old))
+    except BaseException:
+        for path, old in renamed:
+            if old is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_bytes(old)
+        for _path, partial, _old in staged:
+            partial.unlink(missing_ok=True)
+        raise

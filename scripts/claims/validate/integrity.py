@@ -235,10 +235,15 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
 
     if not unusable & {"statements", "events", "attestations"}:
         for subject, key in (("statements", "statement_id"), ("events", "event_id")):
+            # an attestation whose row cannot be read, or whose key names no row but is closest to
+            # this one ("st-0630" for st-063), has its own finding: the attestation is there
+            waiting = unread("attestations", key) | _meant(con, "attestations", key, subject)
             for line, value in con.execute(
                 f"SELECT s._line, s.{key} FROM {subject} s WHERE s.{key} IS NOT NULL "
                 f"AND NOT EXISTS (SELECT 1 FROM attestations a WHERE a.{key} = s.{key}) ORDER BY s._line"
             ).fetchall():
+                if value in waiting:
+                    continue
                 add(
                     Finding(
                         shown(subject),
@@ -327,10 +332,13 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
                 )
             )
 
-    if not unusable & {"statements", "event_participants"}:
+    if not unusable & {"statements", "event_participants", "actors", "events"}:
+        # a speaker or an event that names no row has its own finding (foreign-key): no participant to add
         for line, speaker, event in con.execute(
             """SELECT st._line, st.speaker_id, st.event_id FROM statements st
                WHERE st.event_id IS NOT NULL AND st.speaker_id IS NOT NULL
+                 AND EXISTS (SELECT 1 FROM actors a WHERE a.actor_id = st.speaker_id)
+                 AND EXISTS (SELECT 1 FROM events e WHERE e.event_id = st.event_id)
                  AND NOT EXISTS (SELECT 1 FROM event_participants p WHERE p.event_id = st.event_id AND p.actor_id = st.speaker_id)
                ORDER BY st._line"""
         ).fetchall():
@@ -808,6 +816,17 @@ def _id_history(con, run, unusable, add, shown, unread) -> None:
                     LAYER,
                 )
             )
+
+
+def _meant(con, table: str, column: str, target: str) -> set[str]:
+    """The keys of `target` that the dangling references of `table.column` are closest to (what
+    their foreign-key findings suggest: "did you mean 'st-063'?")."""
+    known = [value for (value,) in con.execute(f"SELECT {column} FROM {target} WHERE {column} IS NOT NULL").fetchall()]
+    dangling = con.execute(
+        f"SELECT DISTINCT c.{column} FROM {table} c WHERE c.{column} IS NOT NULL "
+        f"AND NOT EXISTS (SELECT 1 FROM {target} t WHERE t.{column} = c.{column})"
+    ).fetchall()
+    return {close for (value,) in dangling for close in difflib.get_close_matches(value, known, n=1)}
 
 
 def _suggest(value: str, known: list[str], table: str) -> str:

@@ -9,6 +9,7 @@ Without an archive the layer is skipped, and says so.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from claims.archive import Archive, WikidataUnusable, find_all, read_wikidata
@@ -136,15 +137,22 @@ def longest_beginning(words: str, text: str) -> int:
     return low
 
 
+def character(char: str) -> str:
+    """A character with its code point and name, so that look-alikes differ in the message:
+    '‑' (U+2011 NON-BREAKING HYPHEN) is not '-' (U+002D HYPHEN-MINUS), Cyrillic 'а' not Latin 'a'."""
+    return f"{char!r} (U+{ord(char):04X} {unicodedata.name(char, 'without a name')})"
+
+
 def where_they_part(words: str, text: str, name: str) -> str:
     """Where `words` stop following `text` (`name` in the message): both sides shown around that
-    place, e.g. a straight apostrophe where the source has a curly one."""
+    place, and the two characters that differ there with their code points, e.g. a straight
+    apostrophe where the source has a curly one."""
     matched = longest_beginning(words, text)
     if matched == 0:
-        return f"{around(words, 0)}: not even its first character is in {name}"
+        return f"{around(words, 0)}: not even its first character, {character(words[0])}, is in {name}"
     at = text.find(words[:matched]) + matched
-    theirs = f"{name} has {around(text, at)}" if at < len(text) else f"{name} ends there"
-    return f"{around(words, matched)} parts from {name} at {words[matched]!r}: {theirs}"
+    theirs = f"{name} has {around(text, at)}, {character(text[at])}" if at < len(text) else f"{name} ends there"
+    return f"{around(words, matched)} parts from {name} at {character(words[matched])}: {theirs}"
 
 
 def source_findings(
