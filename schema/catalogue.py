@@ -882,6 +882,27 @@ RULES: dict[str, Rule] = {
             *_KEYS,
             "evidence basis `unattributed` only for an unnamed speaker, `unspecified` only for a named one",
         ),
+        Rule(
+            "participant-not-named",
+            *_KEYS,
+            "an event's participant is named, by its name or an alias, as whole words in one of the event's excerpts",
+        ),
+        Rule(
+            "event-words-not-quoted",
+            *_KEYS,
+            "an event's `location`, `duration_text` and `date_text` stand as whole words in one of its own excerpts",
+        ),
+        Rule(
+            "plan-name-not-quoted",
+            *_KEYS,
+            "a plan's title and aliases stand as whole words in an excerpt of a statement that mentions the plan "
+            "or of the event at which it emerged",
+        ),
+        Rule(
+            "provision-topic",
+            *_KEYS,
+            "a statement that gives a plan's term has the topic `peace_plan` and the term's own topic",
+        ),
         Rule("archive-missing", *_ARCHIVE, "the archived text of a source is in the archive"),
         Rule("excerpt-mismatch", *_ARCHIVE, "the excerpt is the archived text at its offsets"),
         Rule("outside-article", *_ARCHIVE, "the excerpt lies inside the article body"),

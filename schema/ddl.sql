@@ -18,8 +18,8 @@ COMMENT ON TABLE actors IS 'People, governments, organisations, outlets and unna
 COMMENT ON COLUMN actors.actor_id IS 'Stable identifier, lower-case words joined by hyphens. Never reused.';
 COMMENT ON COLUMN actors.name IS 'The name the dataset uses for the actor.';
 COMMENT ON COLUMN actors.actor_type IS 'What kind of actor this is. Values: person: A single human being, named or not (an unnamed spokesperson is a person).; organization: A company, fund, party or other non-governmental body.; government: A state''s government or the state itself as an actor (the United States, Russia, Ukraine).; government_body: An institution of a state: a ministry, an office, a parliament, a council.; media_outlet: A news organisation that publishes reporting; it is the speaker of its own claims.; platform: A service that carries others'' posts or publications (a social network).; armed_forces: A state''s military or one of its branches.; group: Several people or bodies the source speaks of together without naming them (US officials).';
-COMMENT ON COLUMN actors.unnamed IS 'true where the sources do not say who the actor is, only describe it ("US officials", "A spokesperson for Dmitriev", "reporters"): its words are unattributed. Empty for an actor they name or identify as a whole ("Ukraine and its European allies").';
-COMMENT ON COLUMN actors.aliases IS 'Other spellings and transliterations, separated by ''|'' (e.g. Zelenskiy|Zelensky).';
+COMMENT ON COLUMN actors.unnamed IS 'true where the sources do not say who the actor is, only describe it ("US officials", "a spokesperson for Dmitriev", "reporters"): the evidence basis of its words is then `unattributed`, or the channel the source names (a `spokesperson`), never `unspecified`. Empty for an actor they name or identify as a whole ("Ukraine and its European allies").';
+COMMENT ON COLUMN actors.aliases IS 'Other names the sources give the actor, verbatim: spellings, transliterations, short forms (e.g. Zelenskiy, Kyiv, the president), separated by ''|''. An event''s excerpts name each of its participants by its name or one of these.';
 COMMENT ON COLUMN actors.role IS 'The actor''s role at the time, in the source''s words (verbatim from `role_source_id`).';
 COMMENT ON COLUMN actors.role_source_id IS 'The archived source whose text contains `role` verbatim.';
 COMMENT ON COLUMN actors.affiliation_id IS 'The actor this one belongs to or works for.';
@@ -129,9 +129,9 @@ COMMENT ON COLUMN events.date_text IS 'The source''s own wording of the date, ve
 COMMENT ON COLUMN events.date_min IS 'Earliest calendar day the date can be (ISO date), within the EDTF value''s bounds.';
 COMMENT ON COLUMN events.date_max IS 'Latest calendar day the date can be (ISO date), within the EDTF value''s bounds.';
 COMMENT ON COLUMN events.date_resolved_against IS 'What the wording was resolved against, e.g. `article date 2025-11-25 (Tuesday)` or `event phone-call-2025-10-14`; without wording, what bounds the date (at the latest, the publication of the source that reports it).';
-COMMENT ON COLUMN events.location IS 'Where it happened, in the source''s words.';
+COMMENT ON COLUMN events.location IS 'Where it happened, in the source''s words: whole words of one of the event''s excerpts.';
 COMMENT ON COLUMN events.place_id IS 'The place where it happened.';
-COMMENT ON COLUMN events.duration_text IS 'How long it lasted, in the source''s words ("a little over five minutes").';
+COMMENT ON COLUMN events.duration_text IS 'How long it lasted, in the source''s words ("a little over five minutes"): whole words of one of the event''s excerpts.';
 COMMENT ON COLUMN events.description IS 'What happened, closely following the source.';
 COMMENT ON COLUMN events.notes IS 'Curator''s notes: how the row was read from the source, caveats.';
 
@@ -146,7 +146,7 @@ CREATE TABLE event_participants (
 );
 COMMENT ON TABLE event_participants IS 'Who took part in each event, and in what role.';
 COMMENT ON COLUMN event_participants.event_id IS 'The event.';
-COMMENT ON COLUMN event_participants.actor_id IS 'The participant.';
+COMMENT ON COLUMN event_participants.actor_id IS 'The participant, named by its name or an alias in one of the event''s excerpts.';
 COMMENT ON COLUMN event_participants.role IS 'The participant''s role in the event. Values: caller: Placed the call.; recipient: Received the call or message.; participant: Took part, without a more specific role the source gives.; host: Received the others at the event.; guest: Was received by the host.; visitor: Travelled to the place or actor visited.; speaker: Spoke to the audience.; audience: Was addressed by the speaker.; author: Wrote or published the post or document.; interviewer: Asked the questions of an interview.; interviewee: Answered the questions of an interview.; subject: Is what the event is about, without taking part in it.';
 COMMENT ON COLUMN event_participants.notes IS 'Curator''s notes: how the row was read from the source, caveats.';
 
@@ -189,7 +189,7 @@ COMMENT ON COLUMN statements.text IS 'What was said. Direct quote: the quoted wo
 COMMENT ON COLUMN statements.language IS 'Language the statement was originally made in (ISO 639-1), only where the source states it or a direct quote makes it evident (see language_basis).';
 COMMENT ON COLUMN statements.language_basis IS 'How the language is known: the source states it, or it is evident from a direct quote. Given exactly when `language` is. Values: stated_by_source: The source names the language, e.g. "spoke by phone in Russian".; evident_from_quote: A direct quote whose own words show the language it was said in, e.g. words kept in the original language inside an article in another language. Not an English quote in an English article: the source may have translated it without saying so.';
 COMMENT ON COLUMN statements.translated IS 'true where the source''s words are a translation of the original.';
-COMMENT ON COLUMN statements.topics IS 'What the statement is about, separated by ''|''.';
+COMMENT ON COLUMN statements.topics IS 'What the statement is about, separated by ''|''. A statement that gives a plan''s term (mentions a provision) has peace_plan and the term''s topic.';
 COMMENT ON COLUMN statements.notes IS 'Curator''s notes: how the row was read from the source, caveats.';
 
 CREATE TABLE attestations (
@@ -235,10 +235,10 @@ CREATE TABLE plans (
     FOREIGN KEY (proposed_by_id) REFERENCES actors (actor_id),
     FOREIGN KEY (event_id) REFERENCES events (event_id)
 );
-COMMENT ON TABLE plans IS 'Peace plans and proposals the sources discuss (the 28-point plan, the Gaza 20-point plan).';
+COMMENT ON TABLE plans IS 'Peace plans and proposals the sources discuss (the 28-point plan, the Gaza peace deal).';
 COMMENT ON COLUMN plans.plan_id IS 'Stable identifier of the plan. Never reused.';
-COMMENT ON COLUMN plans.title IS 'The plan''s name as the sources give it.';
-COMMENT ON COLUMN plans.aliases IS 'Other names the sources use, separated by ''|''.';
+COMMENT ON COLUMN plans.title IS 'The plan''s name as the sources give it: whole words of an excerpt of a statement that mentions the plan, or of its event.';
+COMMENT ON COLUMN plans.aliases IS 'Other names the sources use, separated by ''|'', each found as the title is.';
 COMMENT ON COLUMN plans.status IS 'How far the plan got, as the source reports it. Values: proposed: Put forward for the parties to accept, as the source reports it.; agreed: Accepted by the parties, as the source reports it.; suggested: Floated in conversation, not yet put forward as a proposal.';
 COMMENT ON COLUMN plans.point_count IS 'Number of points, where the source gives it.';
 COMMENT ON COLUMN plans.proposed_by_id IS 'Who drafted or proposed it, per the source.';

@@ -132,10 +132,11 @@ class Actor(CheckedRow):
     actor_type: ActorType = Field(description="What kind of actor this is.")
     unnamed: Bool | None = Field(
         default=None,
-        description='true where the sources do not say who the actor is, only describe it ("US officials", "A spokesperson for Dmitriev", "reporters"): its words are unattributed. Empty for an actor they name or identify as a whole ("Ukraine and its European allies").',
+        description='true where the sources do not say who the actor is, only describe it ("US officials", "a spokesperson for Dmitriev", "reporters"): the evidence basis of its words is then `unattributed`, or the channel the source names (a `spokesperson`), never `unspecified`. Empty for an actor they name or identify as a whole ("Ukraine and its European allies").',
     )
     aliases: TextList | None = Field(
-        default=None, description="Other spellings and transliterations, separated by '|' (e.g. Zelenskiy|Zelensky)."
+        default=None,
+        description="Other names the sources give the actor, verbatim: spellings, transliterations, short forms (e.g. Zelenskiy, Kyiv, the president), separated by '|'. An event's excerpts name each of its participants by its name or one of these.",
     )
     role: Text | None = Field(
         default=None,
@@ -275,12 +276,16 @@ class Event(CheckedRow):
     date_min: DateMin
     date_max: DateMax
     date_resolved_against: DateResolvedAgainst
-    location: Text | None = Field(default=None, description="Where it happened, in the source's words.")
+    location: Text | None = Field(
+        default=None,
+        description="Where it happened, in the source's words: whole words of one of the event's excerpts.",
+    )
     place_id: Id | None = Field(
         default=None, description="The place where it happened.", json_schema_extra=fk("places")
     )
     duration_text: Text | None = Field(
-        default=None, description='How long it lasted, in the source\'s words ("a little over five minutes").'
+        default=None,
+        description="How long it lasted, in the source's words (\"a little over five minutes\"): whole words of one of the event's excerpts.",
     )
     description: Text | None = Field(default=None, description="What happened, closely following the source.")
     notes: Notes
@@ -297,7 +302,10 @@ class EventParticipant(CheckedRow):
     )
 
     event_id: Id = Field(description="The event.", json_schema_extra=fk("events"))
-    actor_id: Id = Field(description="The participant.", json_schema_extra=fk("actors"))
+    actor_id: Id = Field(
+        description="The participant, named by its name or an alias in one of the event's excerpts.",
+        json_schema_extra=fk("actors"),
+    )
     role: ParticipantRole = Field(description="The participant's role in the event.")
     notes: Notes
 
@@ -349,7 +357,10 @@ class Statement(CheckedRow):
     translated: Bool | None = Field(
         default=None, description="true where the source's words are a translation of the original."
     )
-    topics: pipe_list(Topic) | None = Field(default=None, description="What the statement is about, separated by '|'.")  # type: ignore[valid-type]  # a type made by a function
+    topics: pipe_list(Topic) | None = Field(  # type: ignore[valid-type]  # a type made by a function
+        default=None,
+        description="What the statement is about, separated by '|'. A statement that gives a plan's term (mentions a provision) has peace_plan and the term's topic.",
+    )
     notes: Notes
 
 
@@ -398,14 +409,18 @@ class Plan(CheckedRow):
     meta = _meta(
         "plans",
         "Plans",
-        "Peace plans and proposals the sources discuss (the 28-point plan, the Gaza 20-point plan).",
+        "Peace plans and proposals the sources discuss (the 28-point plan, the Gaza peace deal).",
         ("plan_id",),
         label_column="title",
     )
 
     plan_id: Id = Field(description="Stable identifier of the plan. Never reused.")
-    title: Text = Field(description="The plan's name as the sources give it.")
-    aliases: TextList | None = Field(default=None, description="Other names the sources use, separated by '|'.")
+    title: Text = Field(
+        description="The plan's name as the sources give it: whole words of an excerpt of a statement that mentions the plan, or of its event."
+    )
+    aliases: TextList | None = Field(
+        default=None, description="Other names the sources use, separated by '|', each found as the title is."
+    )
     status: PlanStatus = Field(description="How far the plan got, as the source reports it.")
     point_count: Count | None = Field(default=None, description="Number of points, where the source gives it.")
     proposed_by_id: Id | None = Field(

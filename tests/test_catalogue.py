@@ -23,6 +23,7 @@ from claims.schema.catalogue import (
     TEXT_CELL_RULES,
     WHITESPACE_RANGES,
     text_cell_sql,
+    whole_words_in,
 )
 from claims.schema.derived import table_schema
 from claims.validate import validate
@@ -207,6 +208,25 @@ def _unattributed_named_speaker(d):
     edit(d, "attestations", first(d, "attestations", statement_id=lambda s: s in spoken), evidence_basis="unattributed")
 
 
+def _participant_not_named(d):
+    # an actor that no excerpt of the event names, by name or alias, taking part in it
+    event = first(d, "events")["event_id"]
+    excerpts = [a["excerpt"] for a in d.read("attestations")[1] if a["event_id"] == event]
+    taking_part = {p["actor_id"] for p in d.read("event_participants")[1] if p["event_id"] == event}
+
+    def unnamed(actor):
+        names = [actor["name"], *filter(None, actor["aliases"].split("|"))]
+        return not any(whole_words_in(name, excerpt) for name in names for excerpt in excerpts)
+
+    actor = next(a for a in d.read("actors")[1] if a["actor_id"] not in taking_part and unnamed(a))
+    d.append("event_participants", event_id=event, actor_id=actor["actor_id"], role="participant")
+
+
+def _provision_without_topic(d):
+    given = {m["statement_id"] for m in d.read("statement_mentions")[1] if m["entity_type"] == "provision"}
+    edit(d, "statements", first(d, "statements", statement_id=lambda s: s in given), topics="diplomacy")
+
+
 def _title_not_quoted(d):
     source = first(d, "sources", archive_sha256=filled)
     d.append(
@@ -328,6 +348,10 @@ GENERATORS = {
     "addressee-not-named": (_addressee_not_named, ()),
     "date-unbounded": (_date_unbounded, ()),
     "evidence-basis-speaker": (_unattributed_named_speaker, ()),
+    "participant-not-named": (_participant_not_named, ()),
+    "event-words-not-quoted": (lambda d: edit(d, "events", first(d, "events"), location="Nowhere in particular"), ()),
+    "plan-name-not-quoted": (lambda d: edit(d, "plans", first(d, "plans"), title="Grand Plan of Nowhere"), ()),
+    "provision-topic": (_provision_without_topic, ()),
     # the archive
     "archive-missing": (
         lambda d: edit(d, "sources", first(d, "sources", archive_sha256=filled), archive_sha256="0" * 64),

@@ -83,9 +83,10 @@ def test_every_actor_is_referenced(dataset):
 
 
 def test_every_event_has_a_participant(dataset):
-    dataset.delete("event_participants", event_id="remarks-2025-10-14-trump")
-    dataset.edit("statements", {"statement_id": "st-021"}, event_id="")  # else the integrity layer objects first
-    line = dataset.line_of("events", event_id="remarks-2025-10-14-trump")
+    event = "social-media-post-trump-truth-social-28-point-plan"
+    dataset.delete("event_participants", event_id=event)
+    dataset.edit("statements", {"statement_id": "st-016"}, event_id="")  # else the integrity layer objects first
+    line = dataset.line_of("events", event_id=event)
     found, _ = gx_findings(dataset)
     assert ("events.csv", line, "event_id", "event-without-participants") in found
 

@@ -156,8 +156,8 @@ FIXTURES = {
 
 
 def drop_participants(d):
-    d.delete("event_participants", event_id="remarks-2025-10-14-trump")
-    d.edit("statements", {"statement_id": "st-021"}, event_id="")
+    d.delete("event_participants", event_id="social-media-post-trump-truth-social-28-point-plan")
+    d.edit("statements", {"statement_id": "st-016"}, event_id="")
 
 
 def clear_topics(d):

@@ -21,7 +21,7 @@ def test_duplicate_primary_key(dataset):
 
 def test_duplicate_composite_key(dataset):
     line = dataset.append(
-        "event_participants", event_id="remarks-2025-10-14-trump", actor_id="donald-trump", role="speaker"
+        "event_participants", event_id="press-remarks-2025-11-25-trump", actor_id="donald-trump", role="speaker"
     )
     assert ("event_participants.csv", line, "event_id,actor_id,role", "primary-key") in dataset.findings()
 
@@ -62,8 +62,8 @@ def test_unattested_statement(dataset):
 
 
 def test_unattested_event(dataset):
-    dataset.delete("attestations", event_id="remarks-2025-10-14-trump")
-    line = dataset.line_of("events", event_id="remarks-2025-10-14-trump")
+    dataset.delete("attestations", event_id="press-remarks-2025-11-25-trump")
+    line = dataset.line_of("events", event_id="press-remarks-2025-11-25-trump")
     assert ("events.csv", line, "event_id", "unattested") in dataset.findings()
 
 
@@ -508,3 +508,89 @@ def test_a_speaker_or_event_that_names_no_row_is_not_also_a_missing_participant(
             engine,
             run.findings,
         )
+
+
+def test_a_participant_is_named_in_the_event_s_excerpts_by_name_or_alias(dataset):
+    # the talks of Sunday: "Kyiv has since won some concessions … following talks with Secretary of
+    # State Marco Rubio Sunday" names Ukraine only by its alias
+    assert not any(f[3] == "participant-not-named" for f in dataset.findings(with_archive=False))
+    line = dataset.line_of("event_participants", event_id="talks-2025-11-23-ukraine-rubio", actor_id="ukraine")
+    dataset.edit("actors", {"actor_id": "ukraine"}, aliases="")
+    assert ("event_participants.csv", line, "actor_id", "participant-not-named") in dataset.findings(with_archive=False)
+
+
+def test_a_participant_named_only_by_a_pronoun_is_not_named(dataset):
+    # the Security Council meeting: its own sentence says "He told senior officials"; the excerpt
+    # names Putin only because it was widened to the sentence before
+    row = dataset.row("attestations", event_id="meeting-2025-11-russian-security-council")
+    own = row["excerpt"].index("He told")
+    dataset.edit(
+        "attestations",
+        {"attestation_id": row["attestation_id"]},
+        excerpt=row["excerpt"][own:],
+        char_start=str(int(row["char_start"]) + own),
+    )
+    line = dataset.line_of(
+        "event_participants", event_id="meeting-2025-11-russian-security-council", actor_id="vladimir-putin"
+    )
+    assert ("event_participants.csv", line, "actor_id", "participant-not-named") in dataset.findings(with_archive=False)
+
+
+def test_an_event_s_length_is_in_its_own_excerpts(dataset):
+    # the call of Oct. 16 is "two-and-a-half-hour-long" only in the words after its first clause
+    row = dataset.row("attestations", event_id="phone-call-2025-10-16-trump-putin")
+    first_clause = row["excerpt"][: row["excerpt"].index(", and the US president")]
+    dataset.edit(
+        "attestations",
+        {"attestation_id": row["attestation_id"]},
+        excerpt=first_clause,
+        char_end=str(int(row["char_start"]) + len(first_clause)),
+    )
+    line = dataset.line_of("events", event_id="phone-call-2025-10-16-trump-putin")
+    assert ("events.csv", line, "duration_text", "event-words-not-quoted") in dataset.findings(with_archive=False)
+
+
+def test_an_event_s_place_words_are_the_source_s_not_its_parts_joined(dataset):
+    # the photo caption gives the venue, and "in Flushing Meadows, Queens, New York City" apart
+    joined = "USTA Billie Jean King National Tennis Center, Flushing Meadows, Queens, New York City"
+    line = dataset.edit("events", {"event_id": "visit-2025-09-07-us-open-final"}, location=joined)
+    run = dataset.validate(with_archive=False)
+    finding = next(f for f in run.findings if f.rule == "event-words-not-quoted")
+    assert (finding.line, finding.column) == (line, "location")
+
+
+def test_event_words_with_a_space_for_the_source_s_no_break_space_get_a_hint(dataset):
+    line = dataset.edit(
+        "events", {"event_id": "talks-2025-11-23-ukraine-rubio"}, location="talks with Secretary of State"
+    )
+    run = dataset.validate(with_archive=False)
+    finding = next(f for f in run.findings if f.rule == "event-words-not-quoted")
+    assert (finding.line, finding.column) == (line, "location")
+    assert "U+00A0 NO-BREAK SPACE" in finding.hint
+
+
+@pytest.mark.parametrize(
+    "plan, changes, column",
+    [
+        ("russian-paper", {"title": "Russia’s paper"}, "title"),  # the curators' words
+        ("plan-28-point-peace-plan", {"aliases": "28-point plan|28-point peace plan"}, "aliases"),  # a case never used
+    ],
+)
+def test_a_plan_s_names_are_the_sources_words(dataset, plan, changes, column):
+    line = dataset.edit("plans", {"plan_id": plan}, **changes)
+    found = [f for f in dataset.validate(with_archive=False).findings if f.rule == "plan-name-not-quoted"]
+    assert [(f.line, f.column) for f in found] == [(line, column)]
+
+
+@pytest.mark.parametrize(
+    "statement, topics, missing",
+    [
+        ("st-054", "territory|security", "peace_plan"),  # a term of the plan is its contents
+        ("st-053", "peace_plan", "territory"),  # and about what the term's own topic says
+    ],
+)
+def test_a_plan_s_term_is_given_with_its_topics(dataset, statement, topics, missing):
+    line = dataset.edit("statements", {"statement_id": statement}, topics=topics)
+    found = [f for f in dataset.validate(with_archive=False).findings if f.rule == "provision-topic"]
+    assert [(f.line, f.column) for f in found] == [(line, "topics")]
+    assert found[0].message.endswith(f"lacks the topic {missing}")

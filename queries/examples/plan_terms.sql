@@ -1,5 +1,5 @@
 -- title: A plan's terms as reported
--- description: Each provision of a peace plan, with the statements that describe it and who made them. The plan by title or ID (28-point peace plan, plan-28-point-peace-plan).
+-- description: Each provision of a peace plan, with the statements that describe it and who made them. The plan by title, alias or ID (28-point peace proposal, 28-Point Peace Plan, plan-28-point-peace-plan).
 -- example: plan=plan-28-point-peace-plan
 SELECT v.provision_id, v.topic, v.summary, s.statement_id, sp.name AS reported_by
 FROM provisions v

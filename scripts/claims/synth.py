@@ -37,6 +37,7 @@ ROLES = (
 )
 TYPES = ("direct_quote", "direct_quote", "paraphrase", "paraphrase", "partial_quote", "outlet_claim")
 TOPICS = ("territory", "ceasefire", "security", "sanctions", "peace_plan", "negotiation_process", "diplomacy")
+TERMS_PER_PLAN = 4  # each plan's terms take the first topics in turn
 START = date(2025, 1, 1)
 DAYS = 330  # all dates fall inside the 2025 study window, sources included
 
@@ -268,6 +269,9 @@ def synth(statements: int, out: Path, seed: int = 2025, progress=None) -> dict[s
     for i, (speaker, addressee, event_id, day, kind, text) in enumerate(rows):
         # a language only with its basis: here the synthetic sources state it for direct quotes
         language = ("en", "stated_by_source", "false") if kind == "direct_quote" else (None, None, None)
+        topics = rng.sample(TOPICS, 2)
+        if i < n_plans:  # it gives the plan's terms (below): the plan's contents and each term's topic
+            topics = ["peace_plan", *TOPICS[:TERMS_PER_PLAN]]
         emit(
             "statements",
             [
@@ -284,7 +288,7 @@ def synth(statements: int, out: Path, seed: int = 2025, progress=None) -> dict[s
                 kind,
                 text,
                 *language,
-                "|".join(rng.sample(TOPICS, 2)),
+                "|".join(topics),
                 None,
             ],
         )
@@ -308,10 +312,11 @@ def synth(statements: int, out: Path, seed: int = 2025, progress=None) -> dict[s
                 ],
             )
             attestation_no += 1
-    # events rest on an archived chronicle of their own, a sentence each
+    # events rest on an archived chronicle of their own, a sentence each that names the participants
     event_text_parts, offset, event_spans = ["Events\n"], len("Events\n"), []
     for e in range(n_events):
-        sentence = f"Synthetic event {e} took place {date_words(event_date[e])}."
+        people = ", ".join(name_of(person) for person in event_people[e])
+        sentence = f"Synthetic event {e}, with {people}, took place {date_words(event_date[e])}."
         event_spans.append((e, offset, offset + len(sentence), sentence))
         event_text_parts.append(sentence + "\n")
         offset += len(sentence) + 1
@@ -357,8 +362,9 @@ def synth(statements: int, out: Path, seed: int = 2025, progress=None) -> dict[s
 
     step("plans, mentions and relations")
     for p, plan in enumerate(plan_ids):
-        emit("plans", [plan, f"Synthetic plan {p}", None, "proposed", 20, "actor-000001", None, None, None])
-        for k in range(4):
+        # named, like every entity here, by a word of the text of the statement that mentions it (below)
+        emit("plans", [plan, texts[p].split()[0], None, "proposed", 20, "actor-000001", None, None, None])
+        for k in range(TERMS_PER_PLAN):
             emit("provisions", [f"{plan}-term-{k}", plan, f"Term {k} of plan {p}.", TOPICS[k], None])
     for i in range(statements):
         mentions = {("actor", rows[i][0])}
@@ -368,7 +374,7 @@ def synth(statements: int, out: Path, seed: int = 2025, progress=None) -> dict[s
             mentions.add(("place", places[i % n_places]))
         for p in range(i, n_plans, statements):  # every plan and each of its terms is described
             mentions.add(("plan", plan_ids[p]))
-            mentions.update(("provision", f"{plan_ids[p]}-term-{k}") for k in range(4))
+            mentions.update(("provision", f"{plan_ids[p]}-term-{k}") for k in range(TERMS_PER_PLAN))
         named = texts[i].split()[0]  # synthetic: a word of the statement's text stands for each entity's name
         for kind, key in sorted(mentions):
             emit("statement_mentions", [f"st-{i:08d}", kind, key, named, None])

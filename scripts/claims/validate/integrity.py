@@ -6,9 +6,10 @@ statement and event attested, evidence taken from archived sources, statements n
 the sources that report them nor outside their event, statements and events dated no later than
 the earliest dated source reporting them, speakers taking part in their event, the outlet's own
 claims spoken by an outlet, mentions named in the statement's text and excerpt, addressees named
-in an excerpt, the evidence basis `unattributed` only for an unnamed speaker, positions taken
-from archived sources, no statement recorded twice, and the release records in order (each names
-the release before it).
+in an excerpt, an event's participants and words in its own excerpts, a plan's names in the
+excerpts that speak of it, a plan's terms given with their topics, the evidence basis
+`unattributed` only for an unnamed speaker, positions taken from archived sources, no statement
+recorded twice, and the release records in order (each names the release before it).
 """
 
 from __future__ import annotations
@@ -23,11 +24,17 @@ import pyarrow as pa
 
 from claims.findings import Finding
 from claims.schema import ID_TABLES, MENTION_TARGETS, TABLES
-from claims.schema.catalogue import WORD_BOUNDARY_SQL, shorten
+from claims.schema.catalogue import WORD_BOUNDARY_SQL, shorten, sql_string
+from claims.schema.fields import LIST_SEPARATOR
+from claims.schema.vocab import Topic
 from claims.validate.run import Run
 from claims.version import SEMVER, semver
 
 LAYER = "integrity"
+# SQL: what separates the items of a list cell (aliases, topics)
+SEPARATOR = sql_string(LIST_SEPARATOR)
+# The columns of an event that give the source's words for it.
+EVENT_WORDS = ("location", "duration_text", "date_text")
 
 # A pronoun refers to an entity but does not name it: "he" is not a mention of Putin.
 PRONOUNS = (
@@ -357,6 +364,15 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
     if not unusable & {"statements", "attestations", "event_participants"}:  # the events' excerpts count too
         _addressees_named(con, add, shown)
 
+    if not unusable & {"events", "event_participants", "attestations", "actors"}:  # an event's own excerpts
+        _events_backed(con, add, shown)
+
+    if not unusable & {"plans", "statement_mentions", "attestations"}:
+        _plan_names_quoted(con, add, shown)
+
+    if not unusable & {"statements", "statement_mentions", "provisions"}:
+        _provision_topics(con, add, shown)
+
     if not unusable & {"attestations", "sources"}:
         _bounded_by_sources(con, add, shown, [table for table in ("statements", "events") if table not in unusable])
 
@@ -544,6 +560,136 @@ def _addressees_named(con, add, shown) -> None:
                 ),
             )
         add(Finding(shown("statements"), line, "addressee_as", "addressee-not-named", message, hint, LAYER))
+
+
+def _events_backed(con, add, shown) -> None:
+    """An event says only what its own excerpts say, as a statement's mentions do: each participant
+    is named there, by its name or an alias, and its place words, length and date words stand there,
+    as whole words. An event with no excerpt at all has its own finding (`unattested`), and a
+    participant that is not an actor its own (`foreign-key`)."""
+    participants = con.execute(
+        f"""WITH names AS (
+              SELECT actor_id, name AS w FROM actors WHERE name IS NOT NULL
+              UNION ALL SELECT actor_id, unnest(string_split(aliases, {SEPARATOR})) FROM actors WHERE aliases IS NOT NULL),
+            attested AS (SELECT DISTINCT event_id FROM attestations WHERE event_id IS NOT NULL AND excerpt IS NOT NULL),
+            named AS (
+              SELECT p._line, bool_or({_names("a.excerpt", "n.w")}) AS found
+              FROM event_participants p JOIN names n USING (actor_id) JOIN attestations a ON a.event_id = p.event_id
+              WHERE a.excerpt IS NOT NULL GROUP BY p._line)
+            SELECT p._line, p.event_id, p.actor_id FROM event_participants p
+            SEMI JOIN attested USING (event_id) SEMI JOIN actors USING (actor_id)
+            LEFT JOIN named n ON n._line = p._line
+            WHERE NOT coalesce(n.found, FALSE)
+            ORDER BY p._line"""
+    ).fetchall()
+    for line, event, actor in participants:
+        add(
+            Finding(
+                shown("event_participants"),
+                line,
+                "actor_id",
+                "participant-not-named",
+                f"{actor!r} is named, by its name or an alias, in none of the excerpts of event {event!r}",
+                "widen an excerpt of the event to the source's words that name the participant (add the source's "
+                "spelling to the actor's aliases), or remove the participant where the source does not say it took part",
+                LAYER,
+            )
+        )
+    words = " UNION ALL ".join(
+        f"SELECT _line, event_id, '{column}' AS col, {column} AS w FROM events WHERE {column} IS NOT NULL"
+        for column in EVENT_WORDS
+    )
+    broken = con.execute(
+        f"""WITH w AS ({words}),
+            found AS (
+              SELECT w._line, w.col, bool_or({_names("a.excerpt", "w.w")}) AS found
+              FROM w JOIN attestations a ON a.event_id = w.event_id WHERE a.excerpt IS NOT NULL GROUP BY w._line, w.col)
+            SELECT w._line, w.event_id, w.col, w.w, a.excerpt FROM w JOIN found f ON f._line = w._line AND f.col = w.col
+            LEFT JOIN attestations a ON a.event_id = w.event_id
+            WHERE NOT f.found
+            ORDER BY w._line, w.col, a._line"""
+    ).fetchall()
+    for line_and_column, grouped in itertools.groupby(broken, key=lambda row: row[:3]):
+        line, event, column = line_and_column
+        group = list(grouped)
+        value, excerpts = group[0][3], [row[4] for row in group if row[4] is not None]
+        add(
+            Finding(
+                shown("events"),
+                line,
+                column,
+                "event-words-not-quoted",
+                f"{shorten(value)} is in none of the excerpts of event {event!r}: the source does not give it there",
+                _copy_hint(
+                    value,
+                    excerpts,
+                    "the excerpt",
+                    "copy the source's own words from an excerpt of the event (widen it, or attest the event again "
+                    "where the source gives them), or clear the cell",
+                ),
+                LAYER,
+            )
+        )
+
+
+def _plan_names_quoted(con, add, shown) -> None:
+    """A plan's title and aliases are the sources' names for it: each stands, as whole words, in an
+    excerpt of a statement that mentions the plan or of the event at which it emerged. A plan no
+    excerpt reaches is left to the expectation that every plan is attested."""
+    broken = con.execute(
+        f"""WITH names AS (
+              SELECT _line, plan_id, 'title' AS col, title AS w FROM plans WHERE title IS NOT NULL
+              UNION ALL SELECT _line, plan_id, 'aliases', unnest(string_split(aliases, {SEPARATOR}))
+              FROM plans WHERE aliases IS NOT NULL),
+            excerpts AS (
+              SELECT m.entity_id AS plan_id, a.excerpt FROM statement_mentions m
+              JOIN attestations a ON a.statement_id = m.statement_id
+              WHERE m.entity_type = 'plan' AND a.excerpt IS NOT NULL
+              UNION ALL SELECT p.plan_id, a.excerpt FROM plans p JOIN attestations a ON a.event_id = p.event_id
+              WHERE a.excerpt IS NOT NULL)
+            SELECT n._line, n.plan_id, n.col, n.w FROM names n JOIN excerpts e USING (plan_id)
+            GROUP BY n._line, n.plan_id, n.col, n.w HAVING NOT bool_or({_names("e.excerpt", "n.w")})
+            ORDER BY n._line, n.col, n.w"""
+    ).fetchall()
+    for line, plan, column, name in broken:
+        add(
+            Finding(
+                shown("plans"),
+                line,
+                column,
+                "plan-name-not-quoted",
+                f"{shorten(name)} is in none of the excerpts that speak of plan {plan!r}: a plan's names are the sources' words",
+                "use the source's own words for the plan, as an excerpt of a statement that mentions it (or of its "
+                "event) gives them; say in the notes how the dataset describes it otherwise",
+                LAYER,
+            )
+        )
+
+
+def _provision_topics(con, add, shown) -> None:
+    """A statement that gives a plan's term is about the plan's contents (`peace_plan`) and about
+    what the term is about (the provision's `topic`)."""
+    for line, statement, provision, missing in con.execute(
+        f"""WITH given AS (
+              SELECT s._line, s.statement_id, v.provision_id,
+                     list_filter(list_distinct([{sql_string(Topic.peace_plan)}, v.topic]),
+                                 lambda x: x IS NOT NULL AND NOT list_contains(string_split(coalesce(s.topics, ''), {SEPARATOR}), x)) AS missing
+              FROM statements s JOIN statement_mentions m ON m.statement_id = s.statement_id AND m.entity_type = 'provision'
+              JOIN provisions v ON v.provision_id = m.entity_id)
+            SELECT _line, statement_id, provision_id, list_sort(missing) FROM given WHERE len(missing) > 0
+            ORDER BY _line, provision_id"""
+    ).fetchall():
+        add(
+            Finding(
+                shown("statements"),
+                line,
+                "topics",
+                "provision-topic",
+                f"{statement!r} gives the term {provision!r} of a plan but lacks the topic {' and '.join(missing)}",
+                f"a plan's term is the plan's contents ({Topic.peace_plan}) and about what its provision's topic says: add the topics",
+                LAYER,
+            )
+        )
 
 
 def _bounded_by_sources(con, add, shown, tables: list[str]) -> None:
