@@ -132,7 +132,7 @@ class Actor(CheckedRow):
     actor_type: ActorType = Field(description="What kind of actor this is.")
     unnamed: Bool | None = Field(
         default=None,
-        description='true where the sources do not say who the actor is, only describe it ("US officials", "a spokesperson for Dmitriev", "reporters"): the evidence basis of its words is then `unattributed`, or the channel the source names (a `spokesperson`), never `unspecified`. Empty for an actor they name or identify as a whole ("Ukraine and its European allies").',
+        description='true where the sources do not say who the actor is, only describe it ("US officials", "A spokesperson for Dmitriev", "reporters"): the evidence basis of its words is then `unattributed`, or the channel the source names (a `spokesperson`), never `unspecified`. Empty for an actor they name or identify as a whole ("Ukraine and its European allies").',
     )
     aliases: TextList | None = Field(
         default=None,
