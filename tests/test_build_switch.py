@@ -54,10 +54,24 @@ def signature(out: Path) -> tuple:
     )
 
 
+# A build that SIGKILLs itself right after the step named in argv[3] (none: an ordinary build).
+KILLED_BUILD = """
+import os, signal, sys
+from pathlib import Path
+from claims.build import build_all
+
+def after_step(name):
+    if name == sys.argv[3]:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+build_all(Path(sys.argv[1]), Path(sys.argv[2]), after_step=after_step)
+"""
+
+
 def build_in_subprocess(data: Path, out: Path, kill_after: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, build_module.KILL_AFTER_ENV: kill_after} if kill_after else dict(os.environ)
-    code = "import sys; from pathlib import Path; from claims.build import build_all; build_all(Path(sys.argv[1]), Path(sys.argv[2]))"
-    return subprocess.run([sys.executable, "-c", code, str(data), str(out)], env=env, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-c", KILLED_BUILD, str(data), str(out), kill_after or ""], capture_output=True, text=True
+    )
 
 
 @pytest.fixture

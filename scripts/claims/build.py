@@ -13,9 +13,9 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-import signal
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +23,8 @@ from pathlib import Path
 from claims import project
 from claims.archive import Location
 from claims.database import (
+    CsvTables,
+    TableSource,
     create_views,
     export_parquet,
     inspect_counts,
@@ -70,18 +72,12 @@ CURRENT = "current"
 LOCK = ".build.lock"
 PARTIAL = ".partial"
 KEEP_VERSIONS = 2  # the current build and the one before (a reader may still be reading it)
-# Fault injection for tests: the build SIGKILLs itself right after the named step.
-KILL_AFTER_ENV = "CLAIMS_BUILD_KILL_AFTER"
+# The steps a build reports to `after_step` as each ends (tests kill the build there).
 STEPS = ("locked", "duckdb", "parquet", "sqlite", "counts", "sealed", "linked", "switched", "cleaned")
 
 
 class OutputUnusable(Exception):
     """The output folder cannot take a build (busy, read-only, full); the message says what to do."""
-
-
-def _step_done(name: str) -> None:
-    if os.environ.get(KILL_AFTER_ENV) == name:
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @contextmanager
@@ -178,39 +174,41 @@ def _replace_with_symlink(path: Path, target: str) -> None:
     os.replace(temporary, path)
 
 
+def no_step(name: str) -> None:
+    """What a build does between steps unless told otherwise: nothing."""
+
+
 def _write_outputs(
-    data_dir: Path,
+    tables: TableSource,
     folder: Path,
-    archive_dir: Location | None,
     result: BuildResult,
-    step,
-    version: DataVersion | None,
+    step: Callable[[str], None],
+    after_step: Callable[[str], None],
+    version: DataVersion,
 ) -> None:
-    """Every output into `folder` (a fresh, empty folder), stamped with `version` (default: the
-    version of the data as it is now)."""
-    version = version or data_version(project.current(), data_dir)
+    """Every output into `folder` (a fresh, empty folder) from `tables`, stamped with `version`."""
     step("duckdb")
     con = open_duckdb_file(folder / "claims.duckdb")
     try:
         with _timed(result, "duckdb"):
-            result.rows = load_duckdb(con, data_dir)
+            result.rows = load_duckdb(con, tables)
             record_version(con, version)
             create_views(con)
-        _step_done("duckdb")
+        after_step("duckdb")
         step("parquet")
         with _timed(result, "parquet"):
             export_parquet(con, folder / "parquet", version)
-        _step_done("parquet")
+        after_step("parquet")
         step("sqlite")
         with _timed(result, "sqlite"):
-            write_sqlite(con, folder / "claims.db", archive_dir, version)
+            write_sqlite(con, folder / "claims.db", tables.archived_lengths, version)
     finally:
         con.close()
-    _step_done("sqlite")
+    after_step("sqlite")
     step("counts")
     with _timed(result, "counts"):
         inspect_counts(folder / "claims.db", folder / "counts.json")
-    _step_done("counts")
+    after_step("counts")
 
 
 def build_outputs(
@@ -219,18 +217,30 @@ def build_outputs(
     archive_dir: Location | None = None,
     progress=None,
     version: DataVersion | None = None,
+    tables: TableSource | None = None,
 ) -> BuildResult:
-    """Write every output into `folder` as plain files (what a release bundles, stamped with its version)."""
+    """Write every output into `folder` as plain files (what a release bundles, stamped with its
+    version; default: the version of the data as it is now), from `tables` (default: the CSVs in
+    `data_dir` and the texts in `archive_dir`, read here)."""
     folder.mkdir(parents=True, exist_ok=True)
     result = BuildResult(folder)
-    _write_outputs(data_dir, folder, archive_dir, result, progress or (lambda name: None), version)
+    _write_outputs(
+        tables or CsvTables(data_dir, archive_dir),
+        folder,
+        result,
+        progress or no_step,
+        no_step,
+        version or data_version(project.current(), data_dir),
+    )
     result.outputs = [folder / name for name in OUTPUTS]
     return result
 
 
-def _build_and_switch(data_dir: Path, out_dir: Path, archive_dir: Location | None, progress) -> BuildResult:
+def _build_and_switch(
+    tables: TableSource, data_dir: Path, out_dir: Path, progress, after_step: Callable[[str], None]
+) -> BuildResult:
     """Under the lock: build a new version beside the current one, then switch to it in one step."""
-    _step_done("locked")
+    after_step("locked")
     clean_stale(out_dir)
     versions = out_dir / VERSIONS
     versions.mkdir(exist_ok=True)
@@ -239,37 +249,51 @@ def _build_and_switch(data_dir: Path, out_dir: Path, archive_dir: Location | Non
     result = BuildResult(out_dir)
     try:
         partial.mkdir()
-        _write_outputs(data_dir, partial, archive_dir, result, progress or (lambda name: None), None)
+        stamp = data_version(project.current(), data_dir)
+        _write_outputs(tables, partial, result, progress or no_step, after_step, stamp)
         os.replace(partial, versions / version)
     finally:
         shutil.rmtree(partial, ignore_errors=True)
-    _step_done("sealed")
+    after_step("sealed")
     for name in OUTPUTS:  # static symlinks through `current`: in place after the first build
         _replace_with_symlink(out_dir / name, f"{CURRENT}/{name}")
-    _step_done("linked")
+    after_step("linked")
     _replace_with_symlink(out_dir / CURRENT, f"{VERSIONS}/{version}")  # the one switch
-    _step_done("switched")
+    after_step("switched")
     clean_stale(out_dir)
-    _step_done("cleaned")
+    after_step("cleaned")
     result.outputs = [out_dir / name for name in OUTPUTS]
     return result
 
 
-def build_all(data_dir: Path, out_dir: Path, archive_dir: Location | None = None, progress=None) -> BuildResult:
+def build_all(
+    data_dir: Path,
+    out_dir: Path,
+    archive_dir: Location | None = None,
+    progress=None,
+    after_step: Callable[[str], None] = no_step,
+) -> BuildResult:
     """Build every output from CSVs that are already known to validate, and make them current
-    together. Raises OutputUnusable if another build holds the folder."""
+    together. Raises OutputUnusable if another build holds the folder. `after_step` is told each
+    of STEPS as it ends."""
     with output_lock(out_dir):
-        return _build_and_switch(data_dir, out_dir, archive_dir, progress)
+        return _build_and_switch(CsvTables(data_dir, archive_dir), data_dir, out_dir, progress, after_step)
 
 
 def build(
-    data_dir: Path, out_dir: Path, archive_dir: Location | None = None, progress=None, validation_progress=None
+    data_dir: Path,
+    out_dir: Path,
+    archive_dir: Location | None = None,
+    progress=None,
+    validation_progress=None,
+    after_step: Callable[[str], None] = no_step,
 ) -> tuple[Run, BuildResult]:
-    """Check the output folder, validate, then build; raise BuildRefused with the validation run
-    if the data has findings, OutputUnusable if the folder is busy, read-only or full."""
+    """Check the output folder, validate, then build from the tables and texts as validation read
+    them (the data is read once); raise BuildRefused with the validation run if the data has
+    findings, OutputUnusable if the folder is busy, read-only or full."""
     with output_lock(out_dir):
         check_output_folder(out_dir, data_dir)
-        run = validate(data_dir, archive_dir, progress=validation_progress)
+        run = validate(data_dir, archive_dir, progress=validation_progress, keep_cells=True)
         if not run.ok:
             raise BuildRefused(run)
-        return run, _build_and_switch(data_dir, out_dir, archive_dir, progress)
+        return run, _build_and_switch(run, data_dir, out_dir, progress, after_step)

@@ -13,13 +13,16 @@ import json
 import re
 import subprocess
 import sys
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import Any, Protocol
 
 import duckdb
 
 from claims.archive import Archive, Location
 from claims.project import DERIVED_DIR, VIEWS_DIR
-from claims.schema import TABLES, Row
+from claims.schema import TABLES, TABLES_BY_NAME, Row
 from claims.schema.catalogue import sql_string
 from claims.schema.derived import DUCKDB_TYPES, declarable_foreign_keys, id_columns, sql_ddl, table_schema
 from claims.schema.dialect import duckdb_read_csv
@@ -82,16 +85,70 @@ def open_duckdb_file(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def load_duckdb(con: duckdb.DuckDBPyConnection, data_dir: Path) -> dict[str, int]:
-    """Create the typed tables from the schema's DDL and fill them from the CSVs, sorted by key."""
+class TableSource(Protocol):
+    """What the writers write from: each table's cells (a pyarrow table of text columns, empty
+    cells null) and the length in characters of each archived text the sources cite, by SHA-256
+    (None: built without the archive). A validation run is one (claims.validate.Run: the data as
+    validation read it); CsvTables reads the files."""
+
+    @property
+    def archived_lengths(self) -> dict[str, int] | None: ...
+
+    def cells(self, name: str) -> Any: ...
+
+
+@dataclass
+class CsvTables:
+    """The tables read from the CSVs in `data_dir`, for data already known to validate (nothing is
+    checked here), and the lengths of the texts in `archive_dir`."""
+
+    data_dir: Path
+    archive_dir: Location | None = None
+
+    def cells(self, name: str) -> Any:
+        columns = TABLES_BY_NAME[name].columns()
+        reader = duckdb_read_csv(self.data_dir / f"{name}.csv", columns)
+        cells = ", ".join(f"NULLIF({column}, '') AS {column}" for column in columns)
+        with duckdb.connect() as con:
+            return con.sql(f"SELECT {cells} FROM {reader}").to_arrow_table()
+
+    @cached_property
+    def archived_lengths(self) -> dict[str, int] | None:
+        if self.archive_dir is None:
+            return None
+        cited = self.cells("sources").column("archive_sha256").to_pylist()
+        return text_lengths(self.archive_dir, {sha for sha in cited if sha is not None})
+
+
+@dataclass
+class WithTablesRead:
+    """`tables`, but for the tables `names`, read from the CSVs in `data_dir`: those a command writes
+    after validating (a release records itself in releases.csv and published_ids.csv)."""
+
+    tables: TableSource
+    data_dir: Path
+    names: tuple[str, ...]
+
+    @property
+    def archived_lengths(self) -> dict[str, int] | None:
+        return self.tables.archived_lengths
+
+    def cells(self, name: str) -> Any:
+        return CsvTables(self.data_dir).cells(name) if name in self.names else self.tables.cells(name)
+
+
+def load_duckdb(con: duckdb.DuckDBPyConnection, tables: TableSource) -> dict[str, int]:
+    """Create the typed tables from the schema's DDL and fill them with `tables`' cells, sorted by key."""
     con.execute(sql_ddl())
     counts = {}
     for model in TABLES:
         name, types = model.meta.name, field_types(model)
         casts = ", ".join(f"CAST({column} AS {DUCKDB_TYPES[kind]}) AS {column}" for column, kind in types.items())
-        con.execute(
-            f"INSERT INTO {name} SELECT {casts} FROM {duckdb_read_csv(data_dir / f'{name}.csv', list(types))} ORDER BY {', '.join(model.meta.primary_key)}"
-        )
+        con.register("incoming", tables.cells(name))
+        try:
+            con.execute(f"INSERT INTO {name} SELECT {casts} FROM incoming ORDER BY {', '.join(model.meta.primary_key)}")
+        finally:
+            con.unregister("incoming")
         ((counts[name],),) = con.execute(
             f"SELECT count(*) FROM {name}"
         ).fetchall()  # fetched whole: no result left open
@@ -168,12 +225,15 @@ SQLITE_BULK_PRAGMAS = (
 
 
 def write_sqlite(
-    con: duckdb.DuckDBPyConnection, path: Path, archive_dir: Location | None = None, version: DataVersion | None = None
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    archived_lengths: dict[str, int] | None = None,
+    version: DataVersion | None = None,
 ) -> None:
     """The database Datasette serves: keys, an index on every key column, full-text search, views.
     The tables are created with every key, the rows go in, in key order, in one transaction; the
-    indexes and the full-text indexes are built after them; `version` (claims build's) goes into the
-    `dataset_version` table. No VACUUM: nothing is deleted, so the
+    indexes and the full-text indexes are built after them; `archived_lengths` (TableSource's) into
+    `archived_texts`, `version` (claims build's) into the `dataset_version` table. No VACUUM: nothing is deleted, so the
     file has no free pages to reclaim (tests/test_build.py checks it)."""
     import sqlite_utils
 
@@ -188,8 +248,8 @@ def write_sqlite(
         db.table(name).create_index([column], if_not_exists=True)
     for table, columns in FTS_COLUMNS.items():
         db.table(table).enable_fts(columns, create_triggers=False, tokenize=FTS_TOKENIZER)
-    if archive_dir is not None:
-        archive_lengths(con, db, archive_dir)
+    if archived_lengths is not None:
+        write_archived_texts(db, archived_lengths)
     if version is not None:
         row = version.as_row()
         db.table(VERSION_TABLE).insert(row, columns={name: str for name in row})
@@ -258,32 +318,44 @@ def inspect_counts(database: Path, path: Path) -> None:
 def sqlite_from_csvs(data_dir: Path, path: Path, archive_dir: Location | None = None) -> None:
     """The SQLite database `claims build` publishes, straight from the CSVs (no DuckDB file kept):
     what the cross-table expectations and the Data Docs run on."""
+    tables = CsvTables(data_dir, archive_dir)
     con = duckdb.connect()
     try:
-        load_duckdb(con, data_dir)
-        write_sqlite(con, path, archive_dir)
+        load_duckdb(con, tables)
+        write_sqlite(con, path, tables.archived_lengths)
     finally:
         con.close()
 
 
-def archived_text_lengths(con, archive_dir: Location) -> list[tuple[str, int]]:
-    """(SHA-256, length in characters) of each archived text the sources cite and the archive
-    holds: what the offsets are checked against (the texts themselves are not kept)."""
+def text_lengths(archive_dir: Location, cited: set[str]) -> dict[str, int]:
+    """Length in characters of each of the `cited` texts (by SHA-256) that the archive holds: what
+    the offsets are checked against (the texts themselves are not kept)."""
     archive = Archive.open(archive_dir)
-    lengths = []
-    for (sha256,) in con.execute(
-        "SELECT DISTINCT archive_sha256 FROM sources WHERE archive_sha256 IS NOT NULL ORDER BY 1"
-    ).fetchall():
+    lengths = {}
+    for sha256 in sorted(cited):
         text = archive.text(sha256, keep=False)
         if text is not None:
-            lengths.append((sha256, len(text)))
+            lengths[sha256] = len(text)
     return lengths
 
 
-def archive_lengths(con, db, archive_dir: Location) -> None:
+def archived_text_lengths(con, archive_dir: Location) -> list[tuple[str, int]]:
+    """(SHA-256, length in characters) of each archived text that the `sources` table of `con`
+    cites and the archive holds."""
+    cited = {
+        sha256
+        for (sha256,) in con.execute(
+            "SELECT DISTINCT archive_sha256 FROM sources WHERE archive_sha256 IS NOT NULL"
+        ).fetchall()
+    }
+    return list(text_lengths(archive_dir, cited).items())
+
+
+def write_archived_texts(db, lengths: dict[str, int]) -> None:
     """archived_texts: the length of each archived text (not the text), so that offsets can be checked."""
     key, length_column = BUILD_TABLES[ARCHIVED_TEXTS][1]
-    rows = [{key: sha256, length_column: length} for sha256, length in archived_text_lengths(con, archive_dir)]
     # created even when no text could be read, so that queries on it find no row rather than no table
     db.table(ARCHIVED_TEXTS).create({key: str, length_column: int}, pk=key, if_not_exists=True)
-    db.table(ARCHIVED_TEXTS).insert_all(rows, pk=key, replace=True)
+    db.table(ARCHIVED_TEXTS).insert_all(
+        [{key: sha256, length_column: length} for sha256, length in sorted(lengths.items())], pk=key, replace=True
+    )

@@ -42,6 +42,7 @@ import duckdb
 from claims import generate, project
 from claims.archive import Location
 from claims.build import build_outputs
+from claims.database import TableSource, WithTablesRead
 from claims.diff import TableDiff, diff_tables, folder_reader
 from claims.downloads import NAME, csv_zip, write_zip
 from claims.fmt import canonical
@@ -71,6 +72,7 @@ from claims.version import (
 # How many IDs of one kind (added, removed, changed) the release notes list for a table; delta.json lists all.
 NOTES_LIST_LIMIT = 50
 # The files a release writes besides its bundle, for the maintainer to commit before tagging.
+RECORDED_TABLES = ("published_ids", "releases")  # the tables a release writes in data/
 RECORDED = (f"data/{RELEASES_FILE}", "data/published_ids.csv", "CITATION.cff", ".zenodo.json")
 
 
@@ -325,7 +327,7 @@ def release(
     else:
         previous = records[0] if records else None
     step("validating")
-    run = validate(data_dir, archive_dir, progress=lambda layer: step(f"validating: {layer}"))
+    run = validate(data_dir, archive_dir, progress=lambda layer: step(f"validating: {layer}"), keep_cells=True)
     if not run.ok:
         raise ReleaseRefused(f"the data has {len(run.findings)} finding(s): run `claims validate` and fix them")
 
@@ -344,7 +346,9 @@ def release(
             else:
                 record_release(released_data, version, section.date)
             stamped = DataVersion.of_release(version, section.date)
-            _write_bundle(stamped, released_data, staging / "bundle", archive_dir, section.text, before, previous, step)
+            # built from the tables as validation read them, but for the release records just written
+            tables = WithTablesRead(run, released_data, RECORDED_TABLES)
+            _write_bundle(stamped, released_data, staging / "bundle", tables, section.text, before, previous, step)
             step("zipping everything")
             shutil.rmtree(bundle, ignore_errors=True)
             (staging / "bundle").rename(bundle)
@@ -353,7 +357,7 @@ def release(
                 [(f"{bundle_name(version)}/{p.name}", p) for p in bundle.iterdir() if p.is_file()],
             )
             if not rebuild:
-                for table in ("published_ids", "releases"):
+                for table in RECORDED_TABLES:
                     shutil.copyfile(released_data / f"{table}.csv", data_dir / f"{table}.csv")
                 generate.write()  # CITATION.cff and .zenodo.json, from the new record
         finally:
@@ -365,20 +369,20 @@ def _write_bundle(
     version: DataVersion,
     data_dir: Path,
     folder: Path,
-    archive_dir: Location | None,
+    tables: TableSource,
     entry: str,
     before: Path | None,
     previous: ReleaseRecord | None,
     step: Callable[[str], None],
 ) -> None:
     assert version.release is not None
-    build_outputs(data_dir, folder, archive_dir, progress=lambda output: step(f"building {output}"), version=version)
+    build_outputs(data_dir, folder, progress=lambda output: step(f"building {output}"), version=version, tables=tables)
     for parquet in sorted((folder / "parquet").glob("*.parquet")):  # side by side, as the assets are named
         parquet.rename(folder / parquet.name)
     (folder / "parquet").rmdir()
     step("zipping the CSVs")
-    tables = {model.meta.name: (data_dir / f"{model.meta.name}.csv").read_bytes() for model in TABLES}
-    (folder / f"{NAME}-{version.release}-csv.zip").write_bytes(csv_zip(tables, version))
+    files = {model.meta.name: (data_dir / f"{model.meta.name}.csv").read_bytes() for model in TABLES}
+    (folder / f"{NAME}-{version.release}-csv.zip").write_bytes(csv_zip(files, version))
     step("writing JSON-LD and PROV")
     con = duckdb.connect(str(folder / "claims.duckdb"), read_only=True)
     try:

@@ -38,6 +38,7 @@ def check(run: Run) -> None:
     shown_sources = run.tables["sources"].shown
 
     texts: dict[str, str] = {}
+    lengths: dict[str, int] = {}
     for source_id, (source, line) in sources.items():
         if source.archive_sha256 is None:
             continue
@@ -49,6 +50,8 @@ def check(run: Run) -> None:
             add(finding)
         if text is not None:
             texts[source_id] = text
+            lengths[source.archive_sha256] = len(text)  # what the build writes as archived_texts
+    run.archived_lengths = lengths
 
     shown_attestations = run.tables["attestations"].shown
     excerpts_by_statement: dict[str, list[tuple[str, int]]] = {}
