@@ -172,7 +172,7 @@ def dataset(tmp_path: Path) -> Dataset:
 @pytest.fixture(scope="session")
 def synthetic_source(tmp_path_factory) -> Path:
     """A small synthetic dataset with its own archive (claims synth): needs nothing outside the repository."""
-    from claims.synth import synth
+    from claims.bench.synth import synth
 
     out = tmp_path_factory.mktemp("synthetic")
     synth(100, out, seed=11)
@@ -226,7 +226,7 @@ def copy_repository(root: Path) -> Path:
 @pytest.fixture(scope="session")
 def curated_build(tmp_path_factory) -> Path:
     """The curated data built once (claims build's outputs, stamped with the checkout's version)."""
-    from claims.build import build_all
+    from claims.build.outputs import build_all
 
     out = tmp_path_factory.mktemp("curated-build")
     build_all(DATA, out, archive_or_none())

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from claims import project
-from claims.build import build_all
+from claims.build.outputs import build_all
 from claims.citation import render_statement
 from claims.publish import HISTORY_TABLES, example_queries, example_values, sql_file
 from claims.schema import TABLES

@@ -9,11 +9,11 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from claims import build as build_module
 from claims.archive import Archive
-from claims.build import BuildRefused, build, build_all
+from claims.build import outputs as build_module
+from claims.build.outputs import BuildRefused, build, build_all
+from claims.build.tables import CsvTables
 from claims.cli import cli
-from claims.database import CsvTables
 from claims.schema import HISTORY_TABLES, TABLES
 from claims.validate import validate
 from conftest import archive_or_none

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from claims.build import build_all
+from claims.build.outputs import build_all
 from claims.publish import example_values, sql_file
 
 REPO = Path(__file__).resolve().parents[1]

@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from claims.build import build_all
-from claims.database import DUCKDB_STORAGE_VERSION
+from claims.build.outputs import build_all
+from claims.build.tables import DUCKDB_STORAGE_VERSION
 from conftest import archive_or_none
 
 REPO = Path(__file__).resolve().parents[1]

@@ -40,7 +40,7 @@ import duckdb
 import pyarrow as pa
 
 from claims.archive import Archive
-from claims.database import archived_text_lengths
+from claims.build.tables import archived_text_lengths
 from claims.expectations import cross_table_suite, suites_for
 from claims.findings import internal_error
 from claims.schema import TABLES, Row
@@ -839,7 +839,7 @@ def check_expectations(run, con) -> None:
 
 def _archived_lengths(run, con) -> None:
     """archived_texts: the length of each archived text the sources cite (what the cross-table
-    suite checks offsets against), as the published database has it (claims.database)."""
+    suite checks offsets against), as the published database has it (claims.build.sqlite)."""
     lengths = archived_text_lengths(con, run.archive_dir)
     run.archived_lengths = dict(lengths)
     con.execute("CREATE OR REPLACE TABLE archived_texts (archive_sha256 VARCHAR, char_length BIGINT)")
