@@ -176,3 +176,15 @@ def test_the_load_test_target_is_no_errors_and_a_p95_bound():
     # the benchmark's targets are documented with the rest of the scale material, which the README links
     scale = (Path(__file__).resolve().parents[1] / "docs" / "scale.md").read_text(encoding="utf-8")
     assert f"zero errors and a p95 of at most {serving.LOAD_P95_MS} ms" in scale
+
+
+def test_the_build_targets_set_its_outputs_and_the_whole_command_against_validation():
+    """Two build targets: the outputs (each timed by the build) within the validation's time, and
+    `claims build` end to end (validation included) within twice it."""
+    validated = measure.Measure("claims validate", 1000, 5000, 20.0, 500)
+    built = measure.Measure(
+        "claims build", 1000, 5000, 50.0, 600, "", {"duckdb": 4.0, "parquet": 2.0, "sqlite": 20.0, "counts": 4.0}
+    )
+    goals = report.targets([validated, built])
+    assert "- 1,000: build outputs ÷ `claims validate`: 1.5× (target ≤ 1×) — missed by 1.50×" in goals
+    assert "- 1,000: `claims build` ÷ `claims validate`: 2.5× (target ≤ 2×) — missed by 1.25×" in goals
