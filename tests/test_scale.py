@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from claims.bench import benchmark, floor, measure, report, serving
+from claims.bench import benchmark, measure, report, serving
+from claims.bench.floor import honest_floor
 from claims.bench.synth import synth
 from claims.schema.derived import DUCKDB_TYPES
 from claims.validate import validate
@@ -106,7 +107,7 @@ def test_benchmark_runs_end_to_end_on_a_small_size(tmp_path):
 
 def test_honest_floor_finds_a_broken_excerpt_and_a_dangling_key(tmp_path):
     synth(200, tmp_path)
-    assert floor.honest_floor(tmp_path, DUCKDB_TYPES)["problems"] == 0
+    assert honest_floor(tmp_path, DUCKDB_TYPES)["problems"] == 0
     attestations = tmp_path / "data" / "attestations.csv"
     with attestations.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -116,7 +117,7 @@ def test_honest_floor_finds_a_broken_excerpt_and_a_dangling_key(tmp_path):
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    assert floor.honest_floor(tmp_path, DUCKDB_TYPES)["problems"] == 2
+    assert honest_floor(tmp_path, DUCKDB_TYPES)["problems"] == 2
 
 
 def test_each_step_reports_its_own_peak_memory():
