@@ -287,5 +287,7 @@ def test_both_engines_keep_the_cells_they_read():
     reference = validate(REPO / "data", archive, engine="reference", layers=("structure",), keep_cells=True)
     for model in TABLES:
         assert fast.cells(model.meta.name) == reference.cells(model.meta.name), model.meta.name
+    with pytest.raises(ValueError, match="keep_cells"):  # handed over once: not held twice
+        fast.cells("statements")
     with pytest.raises(ValueError, match="keep_cells"):
         validate(REPO / "data", None, layers=("structure",)).cells("statements")

@@ -51,12 +51,15 @@ class Run:
 
     def cells(self, name: str) -> Any:
         """Table `name`'s cells as validation read them: a pyarrow table of text columns, empty
-        cells null. Needs `keep_cells` where the engine holds the rows outside Python."""
+        cells null. Needs `keep_cells` where the engine holds the rows outside Python; kept cells
+        are handed over (the run lets go of them, so that a build does not hold them twice)."""
         if name in self.kept:
-            return self.kept[name]
+            return self.kept.pop(name)
         table = self.tables[name]
         if table.read_by != "python":
-            raise ValueError(f"{name} was read by {table.read_by}: validate with keep_cells=True to build from the run")
+            raise ValueError(
+                f"{name} was read by {table.read_by}: validate with keep_cells=True to build from the run (once)"
+            )
         import pyarrow as pa  # only the build needs it
 
         return pa.table({c: pa.array([row[c] or None for row in table.rows], pa.string()) for c in table.columns})
