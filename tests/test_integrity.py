@@ -287,6 +287,20 @@ def test_every_statement_and_event_is_bounded_by_what_reports_it(dataset, table,
     assert (f"{table}.csv", line, column, "date-unbounded") in dataset.findings(with_archive=False)
 
 
+def test_an_empty_date_max_is_a_date_bounds_finding_not_an_unbounded_date(dataset):
+    # st-004 is dated 2025-10-14: its EDTF value bounds it, whatever its date_max cell says
+    line = dataset.edit("statements", {"statement_id": "st-004"}, date_max="")
+    found = {f[2:] for f in dataset.findings(with_archive=False) if f[:2] == ("statements.csv", line)}
+    assert found == {("date_max", "date-bounds")}
+
+
+def test_a_month_with_an_empty_date_max_may_be_as_late_as_its_last_day(dataset):
+    line = dataset.edit("events", {"event_id": "proposal-2025-11-28-point-plan"}, date_max="")
+    run = dataset.validate(with_archive=False)
+    (finding,) = [f for f in run.findings if f.rule == "date-unbounded"]
+    assert finding.line == line and "may be as late as 2025-11-30 (2025-11)" in finding.message
+
+
 def test_a_statement_dated_after_its_source_is_reported_once(dataset):
     # wholly after the source is `dated-after-source`; `date-unbounded` does not repeat it
     line = dataset.edit(

@@ -26,6 +26,7 @@ from claims.findings import Finding
 from claims.schema import ID_TABLES, MENTION_TARGETS, TABLES
 from claims.schema.catalogue import WORD_BOUNDARY_SQL, shorten, sql_string
 from claims.schema.fields import LIST_SEPARATOR
+from claims.schema.rules import edtf_bounds
 from claims.schema.vocab import Topic
 from claims.validate.run import Run
 from claims.version import SEMVER, semver
@@ -694,8 +695,9 @@ def _provision_topics(con, add, shown) -> None:
 
 def _bounded_by_sources(con, add, shown, tables: list[str]) -> None:
     """Every statement and event is bounded by what reports it: a row reported by a source with a
-    publication date happened on or before it, so its date reaches no further (`date_max`), and a
-    row without date words is at least `[..publication date]`. "Undated" then means only that no
+    publication date happened on or before it, so its date reaches no further (`date_max`, or the EDTF
+    value's upper bound where date_max is empty), and a row without date words is at least
+    `[..publication date]`. "Undated" then means only that no
     source with a date reports it. (A statement dated wholly after a source is `dated-after-source`.)"""
     for table in tables:
         key = "statement_id" if table == "statements" else "event_id"
@@ -719,12 +721,20 @@ def _bounded_by_sources(con, add, shown, tables: list[str]) -> None:
                 GROUP BY r._line, r.{key}, r.date, r.date_max, r.published
                 ORDER BY r._line"""
         ).fetchall():
+            # the latest day: date_max, which may narrow the EDTF value, or else the value's own upper
+            # bound (an empty date_max is date-bounds' finding, not a missing bound)
+            bounds = edtf_bounds(date) if date is not None else None
+            latest = bounds[1] if bounds is not None else None
             if date is None:
                 column, what = "date", "has no date"
-            elif date_max is None:
+            elif date_max is not None:
+                column, what = "date_max", f"may be as late as {date_max}"
+            elif bounds is None or (latest is not None and latest <= published):
+                continue  # not EDTF (the edtf rule reports it), or bounded by the publication
+            elif latest is None:
                 column, what = "date_max", f"has no upper bound ({date})"
             else:
-                column, what = "date_max", f"may be as late as {date_max}"
+                column, what = "date_max", f"may be as late as {latest} ({date})"
             add(
                 Finding(
                     shown(table),
