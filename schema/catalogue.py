@@ -875,7 +875,8 @@ RULES: dict[str, Rule] = {
         Rule(
             "date-unbounded",
             *_KEYS,
-            "a statement or event is dated no later than the earliest publication of the sources reporting it",
+            "a statement or event is dated no later than the earliest publication of the sources reporting it "
+            "(its date_max, or its EDTF date's upper bound where date_max is empty)",
         ),
         Rule(
             "evidence-basis-speaker",
@@ -916,7 +917,9 @@ RULES: dict[str, Rule] = {
         Rule(
             "date-text-not-quoted",
             *_ARCHIVE,
-            "a `date_text` is the source's words: whole words of the article body of a source attesting the row",
+            "a `date_text` is the source's words: a statement's, whole words of its excerpts or its event's (an outlet's "
+            "claim: or its source's dateline, naming the day of publication); an event's, of the article body of a source "
+            "attesting it",
         ),
         Rule("wikidata-unconfirmed", *_ARCHIVE, "a Wikidata ID is confirmed in the archive"),
     ]

@@ -76,7 +76,7 @@ DateText = Annotated[
     Text | None,
     Field(
         default=None,
-        description='The source\'s own wording of the date, verbatim from the article body (its dateline included), e.g. "two days later", "this month", "Tuesday". Empty where the source has no words for the date: `date` is then a bound.',
+        description='The source\'s own wording of the date, verbatim, as whole words of the row\'s own excerpts (a statement at an event: or of the event\'s; an outlet\'s claim: or its source\'s dateline, the words of the article body that give the day and year of publication), e.g. "two days later", "this month", "Tuesday". Empty where the source has no words for the date: `date` is then a bound.',
     ),
 ]
 DateMin = Annotated[
