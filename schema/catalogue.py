@@ -870,7 +870,8 @@ RULES: dict[str, Rule] = {
             "addressee-not-named",
             *_KEYS,
             "a statement's `addressee_as` names its addressee, not a pronoun, as whole words in one of its excerpts "
-            "or of the excerpts of an event the addressee takes part in",
+            "or of the excerpts of an event the addressee takes part in; it is or holds the addressee's name, an alias, "
+            "its role or a position's title, and is not one of the speaker's names",
         ),
         Rule(
             "date-unbounded",

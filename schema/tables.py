@@ -330,7 +330,7 @@ class Statement(CheckedRow):
     )
     addressee_as: Text | None = Field(
         default=None,
-        description="The source's words that name the addressee, verbatim (e.g. Ushakov, his Russian counterpart, reporters), from the statement's excerpt or from that of the event it was made at, where the addressee takes part; given exactly when addressee_id is, never a bare pronoun.",
+        description="The source's words that name the addressee, verbatim (e.g. Ushakov, a senior Kremlin official, reporters), from the statement's excerpt or from that of the event it was made at, where the addressee takes part; given exactly when addressee_id is. They are, or hold as whole words, one of the addressee's names: its name, an alias, its role or the title of a position it holds (a description without one, such as his Russian counterpart, goes to notes); never a pronoun, in any case, nor one of the speaker's names.",
     )
     event_id: Id | None = Field(
         default=None,

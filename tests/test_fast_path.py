@@ -187,6 +187,10 @@ FIXTURES = {
     "date-text-inside-a-word": edit("statements", S7, date_text="Oct. 1"),
     "date-text-not-the-dateline": edit("statements", {"statement_id": "st-001"}, date_text="Sunday"),
     "date-text-without-the-event": edit("statements", {"statement_id": "st-060"}, event_id=""),
+    "addressee-is-the-speaker": edit("statements", {"statement_id": "st-004"}, addressee_as="Witkoff"),
+    "addressee-description-without-a-name": edit(
+        "statements", {"statement_id": "st-022"}, addressee_as="his Russian counterpart"
+    ),
     "duplicated-source-after": source_copy(before=False, body_char_end="2000"),
     "duplicated-source-before": source_copy(before=True, body_char_end="2000"),
     "title-not-quoted": edit(

@@ -266,6 +266,63 @@ def test_the_addressee_words_are_not_a_pronoun_or_part_of_a_word(dataset, words)
     assert ("statements.csv", line, "addressee_as", "addressee-not-named") in dataset.findings(with_archive=False)
 
 
+@pytest.mark.parametrize("words", ["his", "His", "HIS", "he"])
+def test_a_pronoun_of_the_excerpt_is_reported_as_a_pronoun_in_any_case(dataset, words):
+    # st-022's excerpt has "his" and "he" as words: the words are there, and still do not name Ushakov
+    assert f" {words.lower()} " in dataset.row("attestations", statement_id="st-022")["excerpt"]
+    line = dataset.edit("statements", {"statement_id": "st-022"}, addressee_as=words)
+    messages = [f.message for f in dataset.validate(with_archive=False).findings if f.line == line]
+    assert messages == [f"{words!r} is a pronoun: it refers to the addressee but does not name it"]
+
+
+def test_a_reflexive_pronoun_names_no_one(dataset):
+    line = dataset.edit("statement_mentions", {"statement_id": "st-024", "entity_id": "russia"}, mentioned_as="himself")
+    messages = [f.message for f in dataset.validate(with_archive=False).findings if f.line == line]
+    assert messages == ["'himself' is a pronoun: it refers to the entity but does not name it"]
+
+
+@pytest.mark.parametrize(
+    "statement, changes, says",
+    [
+        # the speaker's own name, though the excerpt has it
+        ("st-027", {"addressee_as": "Yuri Ushakov"}, "is a name of the speaker 'yuri-ushakov'"),
+        ("st-004", {"addressee_as": "Witkoff"}, "is a name of the speaker 'steve-witkoff'"),
+        # someone else named in the excerpt
+        ("st-003", {"addressee_as": "Trump"}, "does not name the addressee 'yuri-ushakov'"),
+        # words of the excerpt that name no one
+        ("st-041", {"addressee_id": "bloomberg", "addressee_as": "comment"}, "does not name the addressee 'bloomberg'"),
+        ("st-022", {"addressee_as": "his Russian counterpart"}, "does not name the addressee 'yuri-ushakov'"),
+    ],
+)
+def test_the_addressee_words_name_the_addressee_and_not_the_speaker(dataset, statement, changes, says):
+    line = dataset.edit("statements", {"statement_id": statement}, **changes)
+    messages = [
+        f.message
+        for f in dataset.validate(with_archive=False).findings
+        if (f.line, f.rule) == (line, "addressee-not-named")
+    ]
+    assert len(messages) == 1 and says in messages[0]
+
+
+@pytest.mark.parametrize(
+    "statement, words",
+    [
+        ("st-003", "a senior Kremlin official"),  # holds the title of a position Ushakov holds
+        ("st-014", "senior officials at a meeting of the Russian Security Council"),  # holds the name
+        ("st-024", "Trump"),  # an alias
+    ],
+)
+def test_words_that_hold_a_name_alias_role_or_title_name_the_addressee(dataset, statement, words):
+    line = dataset.line_of("statements", statement_id=statement)
+    assert dataset.row("statements", statement_id=statement)["addressee_as"] == words
+    assert not [f for f in dataset.validate(with_archive=False).findings if f.line == line]
+    # without that name, alias or title the same words name no one
+    dataset.edit("positions", {"title": "senior Kremlin official"}, title="senior official of the Kremlin")
+    dataset.edit("actors", {"actor_id": "russian-security-council"}, name="Security Council of Russia")
+    dataset.edit("actors", {"actor_id": "donald-trump"}, aliases="President Trump")
+    assert ("statements.csv", line, "addressee_as", "addressee-not-named") in dataset.findings(with_archive=False)
+
+
 @pytest.mark.parametrize(
     "table, match, changes, column",
     [

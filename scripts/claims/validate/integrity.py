@@ -58,6 +58,18 @@ PRONOUNS = (
     "i",
     "me",
     "my",
+    "mine",
+    "ours",
+    "yours",
+    "theirs",
+    "myself",
+    "yourself",
+    "yourselves",
+    "himself",
+    "herself",
+    "itself",
+    "ourselves",
+    "themselves",
 )
 
 
@@ -365,6 +377,9 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
     if not unusable & {"statements", "attestations", "event_participants"}:  # the events' excerpts count too
         _addressees_named(con, add, shown)
 
+    if not unusable & {"statements", "actors", "positions"}:
+        _addressees_described(con, add, shown)
+
     if not unusable & {"events", "event_participants", "attestations", "actors"}:  # an event's own excerpts
         _events_backed(con, add, shown)
 
@@ -425,8 +440,11 @@ def _outlet_claims(con, add, shown) -> None:
         )
 
 
-# as written, lower case or capitalised: "US" (the United States) is not "us"
-PRONOUN_FORMS = ", ".join(f"'{form}'" for p in PRONOUNS for form in (p, p.capitalize()))
+def _pronoun(words: str) -> str:
+    """SQL: `words` are a pronoun, in any case ("HIM", "Himself"), except two capitals, which are an
+    abbreviation: "US" (the United States) is not "us", "IT" not "it"."""
+    listed = ", ".join(f"'{p}'" for p in PRONOUNS)
+    return f"(lower({words}) IN ({listed}) AND NOT ({words} = upper({words}) AND length({words}) = 2))"
 
 
 def _spelled_otherwise(words: str, haystacks: list[str]) -> str | None:
@@ -478,7 +496,7 @@ def _mentions_named(con, add, shown) -> None:
               SELECT m._line, bool_or({_names("a.excerpt", "m.w")}) AS found
               FROM m JOIN attestations a ON a.statement_id = m.statement_id WHERE a.excerpt IS NOT NULL GROUP BY m._line),
             checked AS (
-              SELECT m._line, m.statement_id, m.w, m.w IN ({PRONOUN_FORMS}) AS pronoun,
+              SELECT m._line, m.statement_id, m.w, {_pronoun("m.w")} AS pronoun,
                      {_names("s.text", "m.w")} AS in_text, e.found AS in_excerpt, s.text
               FROM m JOIN statements s USING (statement_id) LEFT JOIN in_excerpt e ON e._line = m._line
               WHERE s.text IS NOT NULL)
@@ -536,10 +554,10 @@ def _addressees_named(con, add, shown) -> None:
               FROM pending p
               JOIN event_participants ep ON ep.event_id = p.event_id AND ep.actor_id = p.addressee_id
               JOIN attestations a ON a.event_id = p.event_id WHERE a.excerpt IS NOT NULL GROUP BY p._line)
-            SELECT s._line, s.statement_id, s.w, s.w IN ({PRONOUN_FORMS}) AS pronoun, a.excerpt
+            SELECT s._line, s.statement_id, s.w, {_pronoun("s.w")} AS pronoun, a.excerpt
             FROM s LEFT JOIN own o ON o._line = s._line LEFT JOIN by_event e ON e._line = s._line
             LEFT JOIN attestations a ON a.statement_id = s.statement_id
-            WHERE s.w IN ({PRONOUN_FORMS}) OR (o.found IS NOT NULL AND NOT (o.found OR coalesce(e.found, FALSE)))
+            WHERE {_pronoun("s.w")} OR (o.found IS NOT NULL AND NOT (o.found OR coalesce(e.found, FALSE)))
             ORDER BY s._line, a._line"""
     ).fetchall()
     for (line, statement, words, pronoun), excerpts in _with_excerpts(broken):
@@ -561,6 +579,53 @@ def _addressees_named(con, add, shown) -> None:
                 ),
             )
         add(Finding(shown("statements"), line, "addressee_as", "addressee-not-named", message, hint, LAYER))
+
+
+def _addressees_described(con, add, shown) -> None:
+    """The addressee's words name the addressee, not someone else: `addressee_as` holds, as whole
+    words, one of its names: its name, an alias, its role or the title of a position it holds
+    ("a senior Kremlin official" holds the title "senior Kremlin official"); and it is not one of the
+    speaker's names (a statement is not addressed to its speaker, in words either). A pronoun is
+    reported as one (`_addressees_named`)."""
+    for line, words, addressee, speaker, speaker_named in con.execute(
+        f"""WITH names AS (
+              SELECT actor_id, name AS n FROM actors WHERE name IS NOT NULL
+              UNION ALL SELECT actor_id, unnest(string_split(aliases, {SEPARATOR})) FROM actors WHERE aliases IS NOT NULL
+              UNION ALL SELECT actor_id, role FROM actors WHERE role IS NOT NULL
+              UNION ALL SELECT actor_id, title FROM positions WHERE actor_id IS NOT NULL AND title IS NOT NULL),
+            s AS (
+              SELECT _line, speaker_id, addressee_id, addressee_as AS w FROM statements
+              WHERE addressee_as IS NOT NULL AND addressee_id IS NOT NULL AND NOT {_pronoun("addressee_as")}
+                AND addressee_id IN (SELECT actor_id FROM actors)),
+            named AS (
+              SELECT s._line, bool_or({_names("s.w", "n.n")}) AS found
+              FROM s JOIN names n ON n.actor_id = s.addressee_id GROUP BY s._line),
+            spoken AS (
+              SELECT DISTINCT s._line FROM s JOIN names n ON n.actor_id = s.speaker_id AND n.n = s.w)
+            SELECT s._line, s.w, s.addressee_id, s.speaker_id, s._line IN (SELECT _line FROM spoken)
+            FROM s LEFT JOIN named d ON d._line = s._line
+            WHERE NOT coalesce(d.found, FALSE) OR s._line IN (SELECT _line FROM spoken)
+            ORDER BY s._line"""
+    ).fetchall():
+        if speaker_named:
+            message = f"{words!r} is a name of the speaker {speaker!r}, not of the addressee {addressee!r}"
+        else:
+            message = (
+                f"{words!r} does not name the addressee {addressee!r}: it holds none of its names, aliases, "
+                "role or position titles"
+            )
+        add(
+            Finding(
+                shown("statements"),
+                line,
+                "addressee_as",
+                "addressee-not-named",
+                message,
+                "give the source's words that name the addressee (its name, an alias, its role or a position's "
+                "title, or words that hold one), or correct addressee_id",
+                LAYER,
+            )
+        )
 
 
 def _events_backed(con, add, shown) -> None:
