@@ -877,7 +877,8 @@ RULES: dict[str, Rule] = {
             "date-unbounded",
             *_KEYS,
             "a statement or event is dated no later than the earliest publication of the sources reporting it "
-            "(its date_max, or its EDTF date's upper bound where date_max is empty)",
+            "(its date_max, or its EDTF date's upper bound where date_max is empty); an event the sources report as "
+            "yet to take place is dated wholly after them",
         ),
         Rule(
             "evidence-basis-speaker",

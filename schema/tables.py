@@ -69,7 +69,7 @@ DateEdtf = Annotated[
     Edtf | None,
     Field(
         default=None,
-        description="The date as EDTF (Extended Date/Time Format, ISO 8601-2): 2025-10-14, 2025-11, 2025-10-24/2025-10-26, 2025-10-16~, or a bound, one day in a span: [2025-10-16..2025-11-25], [..2025-11-25]. At the latest the publication of the earliest source reporting the row; empty only where no source with a date reports it.",
+        description="The date as EDTF (Extended Date/Time Format, ISO 8601-2): 2025-10-14, 2025-11, 2025-10-24/2025-10-26, 2025-10-16~, or a bound, one day in a span: [2025-10-16..2025-11-25], [..2025-11-25]. At the latest the publication of the earliest source reporting the row; empty only where no source with a date reports it. An event the source reports as yet to take place (a planned summit) is dated after that publication, without an upper bound unless the source gives one: [2025-11-26..], with date_min the day after it.",
     ),
 ]
 DateText = Annotated[

@@ -358,6 +358,35 @@ def test_a_month_with_an_empty_date_max_may_be_as_late_as_its_last_day(dataset):
     assert finding.line == line and "may be as late as 2025-11-30 (2025-11)" in finding.message
 
 
+@pytest.mark.parametrize(
+    "date, date_min, unbounded", [("[2025-11-26..]", "2025-11-26", False), ("[2025-11-20..]", "2025-11-20", True)]
+)
+def test_an_event_reported_as_yet_to_take_place_is_dated_after_the_report(dataset, date, date_min, unbounded):
+    # the article's summit in Budapest, "a summit that is yet to take place"
+    line = dataset.append(
+        "events",
+        event_id="meeting-planned-trump-putin-budapest",
+        event_type="meeting",
+        title="Trump–Putin summit in Budapest, announced",
+        date=date,
+        date_min=date_min,
+        date_resolved_against="after the article date 2025-11-25, which reports the summit as yet to take place",
+        location="Budapest",
+    )
+    dataset.append(
+        "attestations",
+        attestation_id="att-planned",
+        event_id="meeting-planned-trump-putin-budapest",
+        source_id="fortune-2025-11-25-witkoff-advised-russia",
+        excerpt="he announced plans to meet with the Russian leader in Budapest, a summit that is yet to take place",
+        char_start="0",
+        char_end="1",
+        evidence_basis="outlet_own_reporting",
+    )
+    found = {f[2:] for f in dataset.findings(with_archive=False) if f[:2] == ("events.csv", line)}
+    assert (("date_max", "date-unbounded") in found) == unbounded
+
+
 def test_a_statement_dated_after_its_source_is_reported_once(dataset):
     # wholly after the source is `dated-after-source`; `date-unbounded` does not repeat it
     line = dataset.edit(

@@ -762,11 +762,14 @@ def _bounded_by_sources(con, add, shown, tables: list[str]) -> None:
     """Every statement and event is bounded by what reports it: a row reported by a source with a
     publication date happened on or before it, so its date reaches no further (`date_max`, or the EDTF
     value's upper bound where date_max is empty), and a row without date words is at least
-    `[..publication date]`. "Undated" then means only that no
-    source with a date reports it. (A statement dated wholly after a source is `dated-after-source`.)"""
+    `[..publication date]`. "Undated" then means only that no source with a date reports it. (A
+    statement dated wholly after a source is `dated-after-source`; an event dated wholly after the
+    sources reporting it is one they report as yet to take place, and has no bound.)"""
     for table in tables:
         key = "statement_id" if table == "statements" else "event_id"
-        after_source = "TRY_CAST(t.date_min AS DATE) > b.published" if table == "statements" else "FALSE"
+        # wholly after its report: a statement is `dated-after-source`; an event is one the source
+        # reports as yet to take place (a planned summit, `[2025-11-26..]`), which no report bounds
+        after_source = "TRY_CAST(t.date_min AS DATE) > b.published"
         # the earliest publication per row first; which source that is, only for the rows reported
         for line, row_id, date, date_max, source, published in con.execute(
             f"""WITH published AS (
