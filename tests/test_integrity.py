@@ -448,7 +448,7 @@ def test_whole_word_shortcuts_agree_with_the_rule_as_written():
     """_names decides most rows without a regular expression, and _names_in by substring tests; on
     every kind of neighbour, of words and of whitespace both must say what the regular expression
     (the rule as written) says, and what catalogue.whole_words_in (the same rule in Python) says."""
-    rule = "regexp_matches(h, '(^|[^\\p{L}\\p{N}])' || regexp_escape(w) || '([^\\p{L}\\p{N}]|$)')"
+    rule = "regexp_matches(h, '(^|[^\\p{L}\\p{M}\\p{N}])' || regexp_escape(w) || '([^\\p{L}\\p{M}\\p{N}]|$)')"
     haystacks = [
         "peace plan talks",
         "“peace plan,” he said.",
@@ -468,6 +468,9 @@ def test_whole_word_shortcuts_agree_with_the_rule_as_written():
         "talks\u00a0with Kyiv",
         "plan\tplan",
         "éplan plan",
+        "Cafe\u0301 open",  # a combining accent belongs to the word before it
+        "Putin\u0301a said",
+        "plan\u0301 plan",
         "plan",
         "",
     ]
@@ -486,6 +489,7 @@ def test_whole_word_shortcuts_agree_with_the_rule_as_written():
         "lensk",
         "peace now",
         "peace plan",
+        "Cafe",
     ]
     con = duckdb.connect()
     con.execute("CREATE TABLE t (h VARCHAR, w VARCHAR)")
@@ -510,6 +514,10 @@ def test_whole_word_shortcuts_agree_with_the_rule_as_written():
     assert by_rule[("peace\u00a0plan talks", "peace plan")] is False
     assert by_rule[("talks\u00a0with Kyiv", "talks\u00a0with")] is True
     assert by_rule[("talks\u00a0with Kyiv", "talks with")] is False
+    # a combining mark is part of its word: "Cafe" is not a whole word of "Café" written with U+0301
+    assert by_rule[("Cafe\u0301 open", "Cafe")] is False
+    assert by_rule[("Putin\u0301a said", "Putin")] is False
+    assert by_rule[("plan\u0301 plan", "plan")] is True
 
 
 def test_whole_words_within_a_span_see_only_that_span():
@@ -694,3 +702,19 @@ def test_a_plan_s_term_is_given_with_its_topics(dataset, statement, topics, miss
     found = [f for f in dataset.validate(with_archive=False).findings if f.rule == "provision-topic"]
     assert [(f.line, f.column) for f in found] == [(line, "topics")]
     assert found[0].message.endswith(f"lacks the topic {missing}")
+
+
+@pytest.mark.parametrize(
+    "words, says",
+    [
+        ("Steve  Witkoff", "writes these words with other spacing ('Steve Witkoff')"),  # one space too many
+        (" ", "copy the words that name the entity"),  # whitespace only: no spelling to point at
+    ],
+)
+def test_a_hint_says_how_the_source_spaces_the_words(dataset, words, says):
+    line = dataset.edit(
+        "statement_mentions", {"statement_id": "st-002", "entity_id": "steve-witkoff"}, mentioned_as=words
+    )
+    run = dataset.validate(with_archive=False)
+    hints = [f.hint for f in run.findings if (f.line, f.rule) == (line, "mention-not-named")]
+    assert len(hints) == 1 and says in hints[0], hints

@@ -111,8 +111,8 @@ def _names_in(haystack: str, words: str) -> str:
     return f"CASE WHEN {plain} AND ({found}) THEN TRUE ELSE {regex} END"
 
 
-NOT_IN_WORD = WORD_BOUNDARY_SQL  # a character that is neither a letter nor a digit
-OTHER_CHARACTER = "[^\\p{L}\\p{N} ]"  # neither a letter, a digit nor a plain space
+NOT_IN_WORD = WORD_BOUNDARY_SQL  # a character that is neither a letter, a combining mark nor a digit
+OTHER_CHARACTER = "[^\\p{L}\\p{M}\\p{N} ]"  # neither a letter, a combining mark, a digit nor a plain space
 BOUNDARY = "\x1f"  # what other characters become for the substring tests (any one not a letter, digit or space)
 
 # The comparison form of a statement's text, for finding duplicates: NFC, lower case, and every
@@ -450,6 +450,8 @@ def _pronoun(words: str) -> str:
 def _spelled_otherwise(words: str, haystacks: list[str]) -> str | None:
     """How a haystack writes `words` where it differs from them only in its whitespace (a no-break
     space for a space), or None: for a hint that says which character to copy."""
+    if not words.split():
+        return None  # only whitespace: nothing to find
     pattern = r"\s+".join(re.escape(part) for part in words.split())
     for haystack in haystacks:
         for found in re.finditer(pattern, haystack):
@@ -473,8 +475,9 @@ def _copy_hint(words: str, haystacks: list[str], where: str, otherwise: str) -> 
     characters = ", ".join(
         f"U+{ord(c):04X} {unicodedata.name(c, '')}".strip() for c in sorted(set(spelled) - set(words)) if c.isspace()
     )
+    spacing = characters or "other spacing"  # the same whitespace characters, as many times as the source has them
     return (
-        f"{where} writes these words with {characters} ({spelled!r}): verbatim means code point for code point, "
+        f"{where} writes these words with {spacing} ({spelled!r}): verbatim means code point for code point, "
         "so copy them as the source writes them (`claims locate` prints its own characters)"
     )
 
