@@ -401,10 +401,44 @@ def test_a_statement_dated_after_its_source_is_reported_once(dataset):
 
 
 def test_a_source_without_a_date_bounds_nothing(dataset):
-    # st-010 reported only by a source that has no publication date: "undated" means no bound is known
+    # st-010 reported only by sources that have no publication date: "undated" means no bound is known
     dataset.edit("sources", {"source_id": "fortune-2025-11-25-witkoff-advised-russia"}, published_at="")
+    dataset.edit("sources", {"source_id": "bloomberg-2025-11-25-witkoff-advised-russia"}, published_at="")
     dataset.edit("statements", {"statement_id": "st-010"}, date="", date_max="", date_resolved_against="")
     assert not any(f[3] == "date-unbounded" for f in dataset.findings(with_archive=False))
+
+
+def test_a_republication_is_bounded_by_the_article_it_republishes(dataset):
+    # the Fortune page without its date still republishes Bloomberg's article of 2025-11-25
+    dataset.edit("sources", {"source_id": "fortune-2025-11-25-witkoff-advised-russia"}, published_at="")
+    line = dataset.edit("statements", {"statement_id": "st-010"}, date="", date_max="", date_resolved_against="")
+    run = dataset.validate(with_archive=False)
+    (finding,) = [f for f in run.findings if f.rule == "date-unbounded"]
+    assert (
+        finding.line == line
+        and "'bloomberg-2025-11-25-witkoff-advised-russia', published 2025-11-25" in finding.message
+    )
+
+
+def test_the_earliest_source_bounds_a_row(dataset):
+    # a later source reporting st-057 too does not loosen the bound of the article of 2025-11-25
+    dataset.edit("sources", {"source_id": "axios-interview-dmitriev"}, published_at="2025-12-20")
+    dataset.edit("attestations", {"statement_id": "st-057"}, via_source_id="axios-interview-dmitriev")
+    line = dataset.edit("statements", {"statement_id": "st-057"}, date_max="2025-12-01")
+    (finding,) = [f for f in dataset.validate(with_archive=False).findings if f.rule == "date-unbounded"]
+    assert finding.line == line and "published 2025-11-25" in finding.message
+
+
+def test_a_source_the_words_came_through_bounds_a_row(dataset):
+    # st-057 reported through a source dated before the article: that source's date is the bound
+    dataset.edit("sources", {"source_id": "axios-interview-dmitriev"}, published_at="2025-11-20")
+    dataset.edit("attestations", {"statement_id": "st-057"}, via_source_id="axios-interview-dmitriev")
+    line = dataset.line_of("statements", statement_id="st-057")
+    run = dataset.validate(with_archive=False)
+    (finding,) = [
+        f for f in run.findings if (f.path, f.line, f.rule) == (str(dataset.path("statements")), line, "date-unbounded")
+    ]
+    assert "'axios-interview-dmitriev', published 2025-11-20" in finding.message
 
 
 @pytest.mark.parametrize(

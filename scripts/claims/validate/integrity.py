@@ -765,7 +765,8 @@ def _bounded_by_sources(con, add, shown, tables: list[str]) -> None:
     """Every statement and event is bounded by what reports it: a row reported by a source with a
     publication date happened on or before it, so its date reaches no further (`date_max`, or the EDTF
     value's upper bound where date_max is empty), and a row without date words is at least
-    `[..publication date]`. "Undated" then means only that no source with a date reports it. (A
+    `[..publication date]`; a source reports it by its own date and by that of the article it
+    republishes. "Undated" then means only that no source with a date reports it. (A
     statement dated wholly after a source is `dated-after-source`; an event dated wholly after the
     sources reporting it is one they report as yet to take place, and has no bound.)"""
     for table in tables:
@@ -778,9 +779,14 @@ def _bounded_by_sources(con, add, shown, tables: list[str]) -> None:
             f"""WITH published AS (
                   SELECT source_id, TRY_CAST(left(published_at, 10) AS DATE) AS published FROM sources
                   WHERE TRY_CAST(left(published_at, 10) AS DATE) IS NOT NULL),
-                cited AS (
+                attesting AS (
                   SELECT {key}, source_id FROM attestations WHERE {key} IS NOT NULL
                   UNION ALL SELECT {key}, via_source_id FROM attestations WHERE {key} IS NOT NULL AND via_source_id IS NOT NULL),
+                -- a republication reports what the article it republishes reported, by that article's date
+                cited AS (
+                  SELECT * FROM attesting
+                  UNION ALL SELECT a.{key}, s.republishes_id FROM attesting a JOIN sources s ON s.source_id = a.source_id
+                  WHERE s.republishes_id IS NOT NULL),
                 earliest AS (
                   SELECT c.{key}, min(p.published) AS published FROM cited c JOIN published p ON p.source_id = c.source_id GROUP BY c.{key}),
                 reported AS (
