@@ -649,19 +649,15 @@ def _statement_date_texts(run, con, archive) -> None:
     statements are judged by the reference's statement_date_text_findings, with the same excerpts."""
     con.execute(
         """CREATE OR REPLACE TABLE _statement_excerpts AS
-           SELECT t._line, e.excerpt, e._line AS att_line FROM _ok_statements t JOIN _evidence e ON e.statement_id = t.statement_id
+           SELECT t._line, t.date_text, e.excerpt, e._line AS att_line FROM _ok_statements t JOIN _evidence e ON e.statement_id = t.statement_id
            WHERE t.date_text IS NOT NULL
            UNION ALL
-           SELECT t._line, e.excerpt, e._line FROM _ok_statements t JOIN _evidence e ON e.event_id = t.event_id
+           SELECT t._line, t.date_text, e.excerpt, e._line FROM _ok_statements t JOIN _evidence e ON e.event_id = t.event_id
            WHERE t.date_text IS NOT NULL AND t.event_id IS NOT NULL"""
     )
     unsettled = con.execute(
-        f"""SELECT t._line, t.date_text FROM _ok_statements t
-           WHERE t.date_text IS NOT NULL AND t._line IN (SELECT _line FROM _statement_excerpts)
-             AND t._line NOT IN (
-               SELECT x._line FROM _statement_excerpts x JOIN _ok_statements s ON s._line = x._line
-               WHERE {_plainly_in("x.excerpt", "s.date_text")})
-           ORDER BY t._line"""
+        f"""SELECT _line, any_value(date_text) FROM _statement_excerpts GROUP BY _line
+           HAVING NOT bool_or({_plainly_in("excerpt", "date_text")}) ORDER BY _line"""
     ).fetchall()
     if not unsettled:
         return
