@@ -83,10 +83,16 @@ def test_the_folder_holds_what_a_host_needs(site):
         "source/pyproject.toml",
         "source/scripts/claims/datasette_plugin.py",
         "source/scripts/claims/hardening.py",
-        "source/publish/static/claims.css",
+        "source/scripts/claims/site/static/claims.css",
     } <= names
-    assert any(name.startswith("source/queries/canned/") for name in names) and not any(
+    assert any(name.startswith("source/scripts/claims/queries/canned/") for name in names) and not any(
         name.startswith("source/tests/") for name in names
+    )
+    # the package reaches the schema through its committed link, copied as a link
+    schema_link = site / "source" / "scripts" / "claims" / "schema"
+    assert (
+        schema_link.is_symlink()
+        and (schema_link / "tables.py").read_text() == (REPO / "schema" / "tables.py").read_text()
     )
     assert json.loads((site / "settings.json").read_text()) == publish.SETTINGS
     assert json.loads((site / "inspect-data.json").read_text())["claims"]["file"] == "claims.db"
