@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from claims.datasette_plugin import timeline_svg
-from claims.publish import DATABASE, HISTORY_TABLES
 from claims.schema import TABLES
+from claims.site.charts import timeline_svg
+from claims.site.metadata import DATABASE, HISTORY_TABLES
 from conftest import datasette_site
 
 

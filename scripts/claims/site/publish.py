@@ -5,7 +5,7 @@ The folder is a Datasette configuration directory (https://docs.datasette.io/en/
     claims.db            the database, served immutable (inspect-data.json names it)
     inspect-data.json    table counts measured at build time, no local path in it
     metadata.json        titles, descriptions, licence, canned queries (claims/site/metadata.json)
-    settings.json        the public read-only settings of claims.publish.SETTINGS
+    settings.json        the public read-only settings of claims.site.serve.SETTINGS
     templates/           the chart page template
     source/              the project's tracked files (not tests/, docs/, CI), installed editable:
                          the plugin (charts, cards, hardening) reads the package's site/ and
@@ -34,7 +34,7 @@ from claims import project
 from claims.archive import Location
 from claims.build import build_outputs
 from claims.project import SITE_DIR
-from claims.publish import SETTINGS
+from claims.site.serve import SETTINGS
 
 # What the served folder needs installed: Datasette, and what the plugin's imports reach.
 SERVING_NEEDS = ("datasette", "pydantic")
