@@ -16,6 +16,8 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import sqlite3
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -127,21 +129,26 @@ def database_file(datasette) -> Path:
 
 
 async def served_version(datasette) -> DataVersion:
-    """The version of the served data: the `dataset_version` row `claims build` wrote into the
-    database; for a database built without one, the project's data as it is now."""
+    """The version of the served data (read in a thread, once per database file)."""
     database = database_file(datasette)
-    key = (database, database.stat().st_mtime)
-    if key not in _SERVED_VERSIONS:
-        db = datasette.get_database(DATABASE)
-        if await db.table_exists(VERSION_TABLE):
-            row = (await db.execute(f"SELECT * FROM {VERSION_TABLE}")).rows[0]
-            _SERVED_VERSIONS[key] = DataVersion.from_row(dict(row))
-        else:
-            _SERVED_VERSIONS[key] = data_version(project.current())
-    return _SERVED_VERSIONS[key]
+    return await asyncio.to_thread(stored_version, database, database.stat().st_mtime)
 
 
-_SERVED_VERSIONS: dict[tuple[Path, float], DataVersion] = {}
+# The served database is immutable: what is read from it is read once per file (and modification time).
+@lru_cache(maxsize=4)
+def stored_version(database: Path, _mtime: float) -> DataVersion:
+    """The `dataset_version` row `claims build` wrote into `database`; for a database built
+    without one, the project's data as it is now."""
+    con = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    con.row_factory = sqlite3.Row
+    try:
+        stamped = con.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [VERSION_TABLE]
+        ).fetchone()
+        row = con.execute(f"SELECT * FROM {VERSION_TABLE}").fetchone() if stamped else None
+    finally:
+        con.close()
+    return DataVersion.from_row(dict(row)) if row is not None else data_version(project.current())
 
 
 async def download(request, datasette):
@@ -220,16 +227,18 @@ async def home_facts(datasette, request) -> dict:
 
 
 async def speakers(datasette) -> int:
-    """How many actors speak (once per served database: it never changes)."""
+    """How many actors speak (counted in a thread, once per database file)."""
     database = database_file(datasette)
-    key = (database, database.stat().st_mtime)
-    if key not in _SPEAKERS:
-        found = await datasette.get_database(DATABASE).execute("SELECT count(DISTINCT speaker_id) FROM statements")
-        _SPEAKERS[key] = found.rows[0][0]
-    return _SPEAKERS[key]
+    return await asyncio.to_thread(speaker_count, database, database.stat().st_mtime)
 
 
-_SPEAKERS: dict[tuple[Path, float], int] = {}
+@lru_cache(maxsize=4)
+def speaker_count(database: Path, _mtime: float) -> int:
+    con = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        return con.execute("SELECT count(DISTINCT speaker_id) FROM statements").fetchone()[0]
+    finally:
+        con.close()
 
 
 def retired_row(datasette, request, exception):
