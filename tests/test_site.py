@@ -248,4 +248,4 @@ def test_loading_the_plugin_reads_no_query_file():
     # the files are read when asked for
     from claims.site import parameters
 
-    assert parameters.paged_queries() and parameters.canned_parameter_kinds()
+    assert parameters.page_sizes() and parameters.canned_parameter_kinds()

@@ -23,7 +23,7 @@ SUGGESTIONS_READ = 20_000  # names a did-you-mean compares, at most (a large bui
 
 # Read from the query files when first asked, not at import: importing the plugin reads no file.
 @cache
-def paged_queries() -> dict[str, int]:
+def page_sizes() -> dict[str, int]:
     """The canned queries shown a page at a time, and their page size in statements."""
     return metadata.paged_queries()
 
@@ -84,7 +84,7 @@ async def parameter_notes(datasette, query: str, args) -> list[str]:
     from that is not one."""
     db = datasette.get_database(DATABASE)
     notes = []
-    after = (args.get(PAGE_AFTER) or "") if query in paged_queries() else ""
+    after = (args.get(PAGE_AFTER) or "") if query in page_sizes() else ""
     if after and not (await db.execute(f"SELECT 1 FROM statements WHERE {PAGE_KEY} = ? LIMIT 1", [after])).rows:
         notes.append(
             f"{PAGE_AFTER}: no statement has the ID {after!r}: give the last {PAGE_KEY} of the page before "
@@ -180,7 +180,7 @@ async def query_page_vars(datasette, query: str, request) -> dict:
     """What a canned query's page shows beside its rows: the notes on its parameters, and for a
     paged query the link to its next page (site/templates/query-claims.html)."""
     found: dict = {"claims_parameter_notes": await parameter_notes(datasette, query, request.args)}
-    page_size = paged_queries().get(query)
+    page_size = page_sizes().get(query)
     if page_size:
         found["claims_next_page"] = lambda rows: next_page_url(request.path, request.query_string, page_size, rows)
     return found

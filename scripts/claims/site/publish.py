@@ -4,7 +4,7 @@ The folder is a Datasette configuration directory (https://docs.datasette.io/en/
 
     claims.db            the database, served immutable (inspect-data.json names it)
     inspect-data.json    table counts measured at build time, no local path in it
-    metadata.json        titles, descriptions, licence, canned queries (claims/site/metadata.json)
+    metadata.json        titles, descriptions, licence, canned queries (scripts/claims/site/metadata.json)
     settings.json        the public read-only settings of claims.site.serve.SETTINGS
     templates/           the chart page template
     source/              the project's tracked files (not tests/, docs/, CI), installed editable:
