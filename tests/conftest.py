@@ -215,9 +215,10 @@ def git(cwd: Path, *args: str) -> str:
 def copy_repository(root: Path) -> Path:
     """The repository's tracked files in `root`, a new git repository with them committed as `main`."""
     for name in git(REPO, "ls-files", "-z").split("\0"):
-        if name and (REPO / name).is_file():
+        if name and ((REPO / name).is_file() or (REPO / name).is_symlink()):
             (root / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / name, root / name)
+            # a committed link (scripts/claims/schema -> ../../schema) stays a link, to the copy's own schema
+            shutil.copy2(REPO / name, root / name, follow_symlinks=False)
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "the repository's files")
