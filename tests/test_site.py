@@ -249,3 +249,11 @@ def test_loading_the_plugin_reads_no_query_file():
     from claims.site import parameters
 
     assert parameters.page_sizes() and parameters.canned_parameter_kinds()
+
+
+def test_boolean_cells_read_yes_or_no(curated_build):
+    import re
+
+    (page,) = get(curated_build / "claims.db", f"/{DATABASE}/statements?_col=translated&_size=max")
+    stated = re.findall(r'<td class="col-translated type-int">([^<]*)</td>', page.text)  # the empty ones are type-none
+    assert stated and set(stated) <= {"yes", "no"}

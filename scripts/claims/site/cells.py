@@ -4,6 +4,7 @@ to its row; a mention's entity_id as a link to what it names, with its name. All
 
 from __future__ import annotations
 
+from functools import cache
 from html import escape
 
 from markupsafe import Markup
@@ -16,14 +17,18 @@ from claims.schema.vocab import StatementType
 
 # A key column in a query's or a view's results (statement_id, source_id, …) links to its row.
 KEY_TABLES = {key: table for table, key in ID_TABLES.items()}
-# (table, column) of every boolean column in the schema: shown as yes/no.
-BOOLEAN_COLUMNS = {
-    (model.meta.name, field["name"])
-    for model in TABLES
-    for field in table_schema(model)["fields"]
-    if field["type"] == "boolean"
-}
 STATEMENT_TYPES = {kind.value for kind in StatementType}
+
+
+@cache  # derived from the schema when a page first asks, not on every import of the plugin
+def boolean_columns() -> frozenset[tuple[str, str]]:
+    """(table, column) of every boolean column in the schema: shown as yes/no."""
+    return frozenset(
+        (model.meta.name, field["name"])
+        for model in TABLES
+        for field in table_schema(model)["fields"]
+        if field["type"] == "boolean"
+    )
 
 
 def rendered_cell(row, value, column, table, database, datasette):
@@ -37,7 +42,7 @@ def rendered_cell(row, value, column, table, database, datasette):
         words = render_statement(row["statement_type"], value)
         key = f' data-statement="{escape(str(row["statement_id"]))}"' if "statement_id" in named else ""
         return Markup(f'<span class="claims-statement"{key}>{escape(words.line)}</span>')
-    if (table, column) in BOOLEAN_COLUMNS and value in (0, 1):
+    if (table, column) in boolean_columns() and value in (0, 1):
         return "yes" if value else "no"
     if table not in TABLES_BY_NAME and column in KEY_TABLES and isinstance(value, str) and value:
         # str(): Datasette's URL string looks up dir(str) on every method call, and escaping calls
