@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from claims.bench.measure import Measure
-from claims.publish import datasette_command, free_port
+from claims.site.serve import datasette_command, free_port
 
 
 def get(url: str) -> tuple[float, bool]:

@@ -13,9 +13,9 @@ import duckdb
 from claims.build.linked_data import write_exports
 from claims.build.outputs import build_outputs
 from claims.build.tables import TableSource
-from claims.downloads import NAME, csv_zip
 from claims.release.delta import delta, release_notes
 from claims.schema import TABLES
+from claims.site.downloads import NAME, csv_zip
 from claims.version import DataVersion, ReleaseRecord
 
 

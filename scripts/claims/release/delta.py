@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from claims.diff import TableDiff, diff_tables, folder_reader
-from claims.downloads import NAME
 from claims.schema import TABLES_BY_NAME
+from claims.site.downloads import NAME
 
 # How many IDs of one kind (added, removed, changed) the release notes list for a table; delta.json lists all.
 NOTES_LIST_LIMIT = 50

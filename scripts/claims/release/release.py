@@ -37,10 +37,10 @@ from pathlib import Path
 from claims import generate, project
 from claims.archive import Location
 from claims.build.tables import WithTablesRead
-from claims.downloads import write_zip
 from claims.project import Project
 from claims.release.bundle import bundle_name, release_assets, write_bundle
 from claims.release.records import RECORDED_TABLES, ReleaseRefused, record_release, write_release_records
+from claims.site.downloads import write_zip
 from claims.validate import validate
 from claims.version import (
     RELEASES_FILE,
