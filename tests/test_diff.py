@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from claims.cli import cli
 from claims.diff import diff, diff_tables, folder_reader, markdown, summary_line
 from claims.release import delta
-from conftest import Dataset
+from helpers import Dataset
 
 REPO = Path(__file__).resolve().parents[1]
 

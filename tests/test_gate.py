@@ -12,14 +12,9 @@ from click.testing import CliRunner
 
 from claims.cli import cli
 from claims.validate import validate
-from conftest import FAST_LAYERS
+from helpers import FAST_LAYERS, full
 
 ENGINES = ("reference", "fast")
-
-
-def full(run) -> list[tuple]:
-    """Everything a finding says: file, line, column, rule, message and hint (and how many)."""
-    return sorted((Path(f.path).name, f.line, f.column, f.rule, f.message, f.hint) for f in run.findings)
 
 
 def both(dataset, layers=FAST_LAYERS):

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from test_cli import run_claims
+from helpers import run_claims
 
 REPO = Path(__file__).resolve().parents[1]
 

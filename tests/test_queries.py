@@ -16,7 +16,7 @@ EXAMPLES = sorted((REPO / "queries" / "examples").glob("*.sql"))
 
 @pytest.fixture(scope="module")
 def databases(tmp_path_factory):
-    from conftest import archive_or_none
+    from helpers import archive_or_none
 
     out = tmp_path_factory.mktemp("queries")
     build_all(REPO / "data", out, archive_or_none())

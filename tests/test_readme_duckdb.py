@@ -16,7 +16,7 @@ import pytest
 
 from claims.build import build_all
 from claims.database import DUCKDB_STORAGE_VERSION
-from conftest import archive_or_none
+from helpers import archive_or_none
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")

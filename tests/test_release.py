@@ -29,7 +29,7 @@ from claims import dictionary
 from claims.release import ReleaseRefused, release, release_assets
 from claims.schema import TABLES, TABLES_BY_NAME
 from claims.version import data_digest, latest_release, release_records
-from conftest import Dataset, copy_repository, git
+from helpers import Dataset, copy_repository, git
 
 REPO = Path(__file__).resolve().parents[1]
 FIRST, SECOND = "0.1.0", "0.2.0"

@@ -196,7 +196,7 @@ def test_the_job_summary_shows_what_the_data_says_as_text():
 
 
 def test_changed_lines_are_read_from_git(tmp_path):
-    from conftest import git
+    from helpers import git
 
     root = tmp_path / "repo"
     (root / "data").mkdir(parents=True)

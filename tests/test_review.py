@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from claims import add, coverage, review
 from claims.cli import cli
-from conftest import Dataset
+from helpers import Dataset
 
 REPO = Path(__file__).resolve().parents[1]
 FORTUNE = "fortune-2025-11-25-witkoff-advised-russia"

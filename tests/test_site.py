@@ -14,7 +14,7 @@ import pytest
 from claims.datasette_plugin import timeline_svg
 from claims.publish import DATABASE, HISTORY_TABLES
 from claims.schema import TABLES
-from conftest import datasette_site
+from helpers import datasette_site
 
 
 def get(database: Path, *paths: str) -> list:

@@ -24,17 +24,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from claims import hardening
-from test_datasette import Server, curated_db  # noqa: F401 - the session fixture
-from test_hardening import (
+from helpers import Server, fetch, get_from, peak_rss_mb
+from site_requests import (
     HOSTILE_PATHS,
     HOSTILE_SQL,
     MATCH_BUILT_IN_SQL,
     MAX_SERVER_RSS_MB,
     TWO_THOUSAND_ROWS,
-    fetch,
-    get_from,
     hostile_requests,
-    peak_rss_mb,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -150,7 +147,7 @@ def nine_slow_queries(server) -> tuple[list, list, str]:
     )
 
 
-def test_soak_mixed_hostile_ordinary_long_searches_and_slow_queries(curated_db, capsys):  # noqa: F811
+def test_soak_mixed_hostile_ordinary_long_searches_and_slow_queries(curated_db, capsys):
     server = Server(curated_db)
     try:
         answers, first = mixed(server)

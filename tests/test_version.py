@@ -33,7 +33,7 @@ from claims.version import (
     release_records,
     semver,
 )
-from conftest import REPO, Dataset, copy_repository, datasette_site, git
+from helpers import REPO, Dataset, copy_repository, datasette_site, git
 
 CHANGELOG = "# Changelog\n\n## 0.2.0 — unreleased\n\n- next\n\n## 0.1.0 — 2026-11-29\n\nFirst.\n"
 

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import Dataset, copy_repository, git
-from test_archive import TOKEN, store  # noqa: F401  (the loopback store fixture)
+from helpers import STORE_TOKEN, Dataset, copy_repository, git
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
@@ -133,7 +132,7 @@ def test_a_fork_pull_request_says_in_one_line_that_provenance_was_not_checked(pr
 
 def test_a_pull_request_with_the_secret_reads_the_store(project_copy, store):
     result, summary = run_check_step(
-        project_copy, CLAIMS_ARCHIVE=store.url, CLAIMS_ARCHIVE_TOKEN=TOKEN, FROM_FORK="false"
+        project_copy, CLAIMS_ARCHIVE=store.url, CLAIMS_ARCHIVE_TOKEN=STORE_TOKEN, FROM_FORK="false"
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "NOT checked" not in summary
