@@ -26,7 +26,7 @@ test: setup lint
 
 # The checks a change to the data or the docs can break, within two minutes: lint, `claims check`
 # and the tests of the curated data, the docs and the commands a contributor runs. Left out by their
-# pytest markers (tests/conftest.py): the slow suites (browser, Spark, scale, Datasette server, GX
+# pytest markers (declared in each test file): the slow suites (browser, Spark, scale, Datasette server, GX
 # and engine comparisons) and the toolchain's rule-by-rule suites, which only a change to the code
 # can break (`make test` runs everything).
 SLOW_TESTS := browser or spark or scale or server or slow or rules

@@ -25,52 +25,6 @@ from helpers import (
     archive_or_none,
 )
 
-# The slow tests, by file (or file::test): `make check` leaves them out with -m "not (browser or
-# spark or scale or server or slow or rules)"; `make test` runs them all. "slow" marks the suites
-# that run Great Expectations or both validation engines fixture by fixture (seconds per test);
-# "rules" the suites that break a copy of the data one rule or one failure at a time to test the
-# toolchain itself: a change to the data or the docs cannot break them, a change to the code can
-# (`make test`, and CI, run them). Markers are given here so that each rule is written once.
-SLOW = {
-    "test_gate.py": "rules",
-    "test_rows.py": "rules",
-    "test_integrity.py": "rules",
-    "test_structure.py": "rules",
-    "test_provenance.py": "rules",
-    "test_archive.py": "rules",
-    "test_exit_codes.py": "rules",
-    "test_build.py": "rules",
-    "test_cli.py": "rules",
-    "test_browser.py": "browser",
-    "test_spark.py": "spark",
-    "test_scale.py": "scale",
-    "test_datasette.py": "server",
-    "test_expectations.py": "slow",
-    "test_fast_path.py": "slow",
-    "test_layers_agree.py": "slow",
-    "test_release.py": "slow",
-    "test_catalogue.py": "slow",  # every rule id, both engines, curated and synthetic data
-    "test_fuzz.py": "slow",
-    "test_soak.py": "server",
-    "test_deploy.py": "server",
-    "test_hardening.py": "server",
-    "test_build_switch.py": "slow",  # a build killed after each step, in subprocesses
-    "test_data_docs_offline.py": "browser",
-    "test_version.py::test_unreleased_rows_carry_the_development_version_and_commit_everywhere": "slow",
-    "test_workflows.py::test_a_fork_pull_request_says_in_one_line_that_provenance_was_not_checked": "slow",
-    "test_workflows.py::test_a_pull_request_with_the_secret_reads_the_store": "slow",
-    "test_workflows.py::test_a_refused_token_fails_the_pull_request": "slow",
-    "test_workflows.py::test_findings_beyond_the_annotations_github_shows_are_summarised": "slow",
-    "test_add.py::test_concurrent_runs_wait_for_each_other_and_take_their_own_ids": "rules",  # two claims add processes
-}
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        marker = SLOW.get(item.path.name) or SLOW.get(f"{item.path.name}::{item.originalname}")
-        if marker:
-            item.add_marker(getattr(pytest.mark, marker))
-
 
 @pytest.fixture(scope="session")
 def archive() -> Path:

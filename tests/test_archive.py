@@ -16,6 +16,8 @@ from claims.archive import Archive, sha256_file
 from claims.cli import cli
 from claims.validate import validate
 
+pytestmark = pytest.mark.rules
+
 FORTUNE = "fortune-2025-11-25-witkoff-advised-russia"
 LAYERS = ("structure", "rows", "integrity", "provenance")
 

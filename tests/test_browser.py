@@ -20,6 +20,8 @@ from claims.publish import HISTORY_TABLES, example_queries, example_values, sql_
 from claims.schema import TABLES
 from helpers import Server, shot
 
+pytestmark = pytest.mark.browser
+
 REPO = Path(__file__).resolve().parents[1]
 
 

@@ -15,6 +15,8 @@ from claims.cli import cli
 from claims.schema import HISTORY_TABLES, TABLES
 from helpers import archive_or_none
 
+pytestmark = pytest.mark.rules
+
 REPO = Path(__file__).resolve().parents[1]
 
 

@@ -28,6 +28,8 @@ from claims.validate.fast import COMPILED_EXPECTATIONS, _cell_selector, _judges,
 from helpers import FAST_LAYERS, full
 from rule_breakers import GENERATORS
 
+pytestmark = pytest.mark.slow  # every rule id, both engines, curated and synthetic data
+
 
 def suite_rules() -> set[str]:
     """The rule ids that the expectation suites name in their meta."""

@@ -11,6 +11,8 @@ from click.testing import CliRunner
 from claims.cli import cli
 from helpers import run_claims
 
+pytestmark = pytest.mark.rules
+
 FAST = ("--layers", "structure,rows,integrity,provenance")
 FINDING = re.compile(r"^(?P<path>[^:\n]+\.csv):(?P<line>\d+): (?P<column>[^:\n]+): \[(?P<rule>[a-z0-9-]+)\] .+$", re.M)
 

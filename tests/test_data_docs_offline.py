@@ -10,6 +10,8 @@ from claims.docs import build_docs
 from claims.vendor import EXTERNAL_LOAD, PACKAGES, integrity_of
 from helpers import shot
 
+pytestmark = pytest.mark.browser
+
 REPO = Path(__file__).resolve().parents[1]
 
 

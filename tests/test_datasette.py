@@ -16,6 +16,8 @@ from claims import publish
 from claims.datasette_plugin import matrix_svg, timeline_svg
 from helpers import Server, wait_until_up
 
+pytestmark = pytest.mark.server
+
 REPO = Path(__file__).resolve().parents[1]
 
 

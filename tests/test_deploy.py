@@ -4,8 +4,12 @@ hostile-request tests of tests/test_hardening.py run against it too, through the
 import json
 from pathlib import Path
 
+import pytest
+
 from claims import publish
 from helpers import fetch
+
+pytestmark = pytest.mark.server
 
 REPO = Path(__file__).resolve().parents[1]
 

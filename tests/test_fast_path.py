@@ -7,6 +7,8 @@ import pytest
 
 from claims.validate import validate
 
+pytestmark = pytest.mark.slow
+
 FORTUNE = "fortune-2025-11-25-witkoff-advised-russia"
 
 

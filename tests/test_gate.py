@@ -14,6 +14,8 @@ from claims.cli import cli
 from claims.validate import validate
 from helpers import FAST_LAYERS, full
 
+pytestmark = pytest.mark.rules
+
 ENGINES = ("reference", "fast")
 
 

@@ -44,6 +44,8 @@ from site_requests import (
     hostile_requests,
 )
 
+pytestmark = pytest.mark.server
+
 
 @pytest.fixture(scope="module", params=["claims serve", "claims publish"])
 def any_server(request):

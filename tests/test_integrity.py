@@ -9,6 +9,8 @@ import pytest
 from claims.schema.catalogue import whole_words_in
 from claims.validate import integrity
 
+pytestmark = pytest.mark.rules
+
 
 def test_curated_data_has_no_integrity_findings(dataset):
     assert [f for f in dataset.validate().findings if f.layer == "integrity"] == []

@@ -9,6 +9,8 @@ from click.testing import CliRunner
 from claims.cli import cli
 from claims.validate import validate
 
+pytestmark = pytest.mark.rules
+
 FORTUNE = "fortune-2025-11-25-witkoff-advised-russia"
 
 

@@ -31,6 +31,8 @@ from claims.schema import TABLES, TABLES_BY_NAME
 from claims.version import data_digest, latest_release, release_records
 from helpers import Dataset, copy_repository, git
 
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[1]
 FIRST, SECOND = "0.1.0", "0.2.0"
 

@@ -23,6 +23,8 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
 from claims import hardening
 from helpers import Server, fetch, get_from, peak_rss_mb
 from site_requests import (
@@ -33,6 +35,8 @@ from site_requests import (
     TWO_THOUSAND_ROWS,
     hostile_requests,
 )
+
+pytestmark = pytest.mark.server
 
 REPO = Path(__file__).resolve().parents[1]
 REQUESTS = 300

@@ -20,6 +20,8 @@ from claims.validate import validate
 from helpers import Dataset, full
 from rule_breakers import GENERATORS
 
+pytestmark = pytest.mark.spark
+
 REPO = Path(__file__).resolve().parents[1]
 
 

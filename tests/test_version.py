@@ -252,6 +252,7 @@ def test_every_release_record_is_the_data_of_a_commit_of_the_history():
             assert found == record.git_commit
 
 
+@pytest.mark.slow
 def test_unreleased_rows_carry_the_development_version_and_commit_everywhere(released, archive):
     """After a release, a contributor's row: the version, the command line, the site's home page,
     the three citation formats, the download names and the datapackage.json they hold all say
