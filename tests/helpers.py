@@ -19,6 +19,7 @@ import urllib.request
 from pathlib import Path
 
 from claims import publish
+from claims.add import next_id
 from claims.archive import default_archive
 from claims.validate import validate
 
@@ -118,6 +119,14 @@ class Dataset:
 
     def validate(self, with_archive: bool = True, layers=FAST_LAYERS):
         return validate(self.dir, self.archive if with_archive else None, layers=layers)
+
+    def next_id(self, table: str) -> str:
+        """The ID the next row of `table` takes, as `claims add` gives it: one above the highest the
+        data has ever used. A test that adds a row takes it, so that a contribution taking the next
+        ID in the live data never breaks a test."""
+        found = next_id(self.dir, table)
+        assert found is not None, f"{table} numbers none of its IDs"
+        return found
 
     def findings(self, with_archive: bool = True, layers=FAST_LAYERS) -> set[tuple[str, int, str, str]]:
         """(file name, line, column, rule) of every finding."""

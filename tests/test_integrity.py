@@ -117,11 +117,12 @@ def test_speaker_takes_part_in_the_event(dataset):
 
 def test_duplicate_statement_same_speaker_date_and_normalised_text(dataset):
     original = dataset.row("statements", statement_id="st-030")
-    copy = dict(original, statement_id="st-999", text=original["text"].replace("’", "'").upper() + "!")
+    statement, attestation = dataset.next_id("statements"), dataset.next_id("attestations")
+    copy = dict(original, statement_id=statement, text=original["text"].replace("’", "'").upper() + "!")
     line = dataset.append("statements", **copy)
     dataset.append(
         "attestations",
-        **dict(dataset.row("attestations", statement_id="st-030"), attestation_id="att-999", statement_id="st-999"),
+        **dict(dataset.row("attestations", statement_id="st-030"), attestation_id=attestation, statement_id=statement),
     )
     assert ("statements.csv", line, "text", "duplicate-statement") in dataset.findings()
 
