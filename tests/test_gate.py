@@ -1,5 +1,5 @@
-"""The gate cannot be broken by its input: regression tests for every disagreement between the
-engines found in issue 11, the `--layers` false pass, the build crash, links and odd files, and the
+"""The gate cannot be broken by its input: regression tests for every disagreement found between
+the engines, the `--layers` false pass, the build crash, links and odd files, and the
 Unicode and formula cases. Each test failed before the rule catalogue and the one cell model."""
 
 from __future__ import annotations

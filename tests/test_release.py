@@ -512,15 +512,10 @@ def test_data_with_findings_is_refused_with_nothing_written(tmp_path):
     assert snapshot(root) == before
 
 
-def test_release_refuses_before_writing_anything(tmp_path):
+def test_release_refuses_before_writing_anything(tmp_path, monkeypatch):
     """The Python API refuses as the command line does."""
     root = copy_repository(tmp_path / "repo")
-    from claims import project
-
-    chosen = project.use(root)
-    try:
-        with pytest.raises(ReleaseRefused, match="already released"):
-            release(latest_release(chosen.data_dir).version)
-    finally:
-        project._chosen = None
+    monkeypatch.chdir(root)  # the API works on the project it is run in, as the command line does
+    with pytest.raises(ReleaseRefused, match="already released"):
+        release(latest_release(root / "data").version)
     assert not (root / "dist").exists()
