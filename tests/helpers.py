@@ -19,8 +19,8 @@ import urllib.request
 from pathlib import Path
 
 from claims import publish
-from claims.add import next_id
 from claims.archive import default_archive
+from claims.contrib.add import next_id
 from claims.validate import validate
 
 REPO = Path(__file__).resolve().parents[1]

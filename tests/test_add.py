@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from claims import add, datewords, tablefile
+from claims import tablefile
 from claims.cli import cli
+from claims.contrib import add, datewords
 from claims.schema import TABLES_BY_NAME
 
 FORTUNE = "fortune-2025-11-25-witkoff-advised-russia"

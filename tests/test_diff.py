@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from claims.cli import cli
-from claims.diff import diff, diff_tables, folder_reader, markdown, summary_line
+from claims.contrib.diff import diff, diff_tables, folder_reader, markdown, summary_line
 from claims.release import delta
 from helpers import Dataset
 

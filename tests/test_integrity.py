@@ -451,7 +451,7 @@ def integrity_run(dataset, engine):
 def test_mentions_of_a_statement_without_excerpt_follow_from_it(dataset):
     """A statement with mentions but no attestation is one finding (unattested), not one more for
     each mention "in none of its excerpts"."""
-    from claims.add import next_id
+    from claims.contrib.add import next_id
 
     header, statements = dataset.read("statements")
     _, mentions = dataset.read("statement_mentions")

@@ -83,7 +83,7 @@ class Changes:
         self.statement = data.read("statements")[1][0]["statement_id"]
 
     def apply(self, data: Dataset) -> None:
-        from claims.fmt import format_tables
+        from claims.contrib.fmt import format_tables
 
         data.append("actors", actor_id=self.actor, name="A Contributor", actor_type="person")
         data.append("event_participants", event_id=self.event, actor_id=self.actor, role="subject")

@@ -12,9 +12,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from claims.add import next_id
-from claims.findings import Finding
-from claims.report import (
+from claims.contrib.add import next_id
+from claims.contrib.report import (
     ANNOTATIONS_PER_STEP,
     RevisionUnknown,
     changed_lines,
@@ -24,6 +23,7 @@ from claims.report import (
     pull_request_order,
     sarif,
 )
+from claims.findings import Finding
 from claims.schema import TABLES_BY_NAME
 
 COLUMNS = TABLES_BY_NAME["statements"].columns()

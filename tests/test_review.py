@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from claims import add, coverage, review
+from claims import coverage
 from claims.cli import cli
+from claims.contrib import add, review
 from helpers import Dataset
 
 REPO = Path(__file__).resolve().parents[1]

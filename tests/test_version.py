@@ -18,7 +18,7 @@ import pytest
 import yaml
 from packaging.version import Version
 
-from claims.fmt import format_tables
+from claims.contrib.fmt import format_tables
 from claims.project import Project
 from claims.release import record_release
 from claims.version import (

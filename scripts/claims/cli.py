@@ -22,15 +22,16 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from claims import add, bench, coverage, generate, project, report, review
+from claims import bench, coverage, generate, project
 from claims.archive import Location, LocationError, default_archive, default_cache, is_url, parse_location
 from claims.archive import add as archive_capture
 from claims.build import BuildRefused, OutputUnusable, build
 from claims.check import check
+from claims.contrib import add, report, review
+from claims.contrib.diff import RevisionError, UnreadableTable, diff, lost_ids, markdown, summary_line
+from claims.contrib.fmt import format_tables
 from claims.deploy import publish
-from claims.diff import RevisionError, UnreadableTable, diff, lost_ids, markdown, summary_line
 from claims.docs import build_docs, engines_disagree
-from claims.fmt import format_tables
 from claims.progress import progress
 from claims.publish import datasette_command, free_port, port_is_free
 from claims.release import RECORDED, ReleaseRefused, release
