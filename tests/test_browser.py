@@ -26,12 +26,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    from helpers import archive_or_none
-
-    out = tmp_path_factory.mktemp("site")
-    build_all(REPO / "data", out, archive_or_none())
-    server = Server(out / "claims.db")
+def site(curated_build):
+    server = Server(curated_build / "claims.db")
     yield server
     server.stop()
 
