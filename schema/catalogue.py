@@ -115,28 +115,33 @@ def _in_word(char: str) -> bool:
     return unicodedata.category(char)[0] in "LM"
 
 
-def _letter_or_digit(char: str) -> bool:
-    """What may not touch whole words on either side (Unicode categories L and N)."""
-    return unicodedata.category(char)[0] in "LN"
+def _in_word_or_digit(char: str) -> bool:
+    """What may not touch whole words on either side (Unicode categories L, M and N): a letter, a
+    digit, or a combining mark, which belongs to the letter before it ("Café" written with U+0301)."""
+    return unicodedata.category(char)[0] in "LMN"
 
 
 def whole_words_in(words: str, text: str, start: int = 0, end: int | None = None) -> bool:
     """Whether `words` stand in `text[start:end]` as whole words, code point for code point: no
-    letter or digit (Unicode categories L and N) of that span touches them on either side, so
-    "Russia" is not in "Russian", and nothing is folded: a space is not a no-break space. The
-    integrity layer's SQL writes the same test with RE2's [^\\p{L}\\p{N}] (WORD_BOUNDARY_SQL)."""
+    letter, combining mark or digit (Unicode categories L, M and N) of that span touches them on
+    either side, so "Russia" is not in "Russian" nor "Cafe" in "Café" written with a combining
+    accent, and nothing is folded: a space is not a no-break space. The integrity layer's SQL writes
+    the same test with RE2's [^\\p{L}\\p{M}\\p{N}] (WORD_BOUNDARY_SQL)."""
     end = len(text) if end is None else min(end, len(text))
     at = text.find(words, start, end) if words else -1
     while at >= 0:
         after = at + len(words)
-        if (at == start or not _letter_or_digit(text[at - 1])) and (after == end or not _letter_or_digit(text[after])):
+        if (at == start or not _in_word_or_digit(text[at - 1])) and (
+            after == end or not _in_word_or_digit(text[after])
+        ):
             return True
         at = text.find(words, at + 1, end)
     return False
 
 
-# A character that is neither a letter nor a digit, in RE2's syntax (the boundary of whole words).
-WORD_BOUNDARY_SQL = "[^\\p{L}\\p{N}]"
+# A character that is neither a letter, a combining mark nor a digit, in RE2's syntax (the boundary
+# of whole words).
+WORD_BOUNDARY_SQL = "[^\\p{L}\\p{M}\\p{N}]"
 
 
 def _invisible(value: str) -> bool:
@@ -451,13 +456,14 @@ LOW, HIGH = EdtfBound(True), EdtfBound(False)
 
 @dataclass(frozen=True)
 class BoundShown(Expr):
-    """A bound as messages show it: the date, or '..' for an open end (only formatted, never compiled)."""
+    """A bound as messages show it: the date, or nothing for an open end, so that "{low}..{high}"
+    reads as EDTF does ("..2025-11-30", not "....2025-11-30"; only formatted, never compiled)."""
 
     bound: EdtfBound
 
     def value(self, row):
         value = self.bound.value(row)
-        return ".." if value is None else value
+        return "" if value is None else value
 
 
 BOUNDS: dict[str, Expr] = {"low": BoundShown(LOW), "high": BoundShown(HIGH)}
@@ -870,12 +876,15 @@ RULES: dict[str, Rule] = {
             "addressee-not-named",
             *_KEYS,
             "a statement's `addressee_as` names its addressee, not a pronoun, as whole words in one of its excerpts "
-            "or of the excerpts of an event the addressee takes part in",
+            "or of the excerpts of an event the addressee takes part in; it is or holds the addressee's name, an alias, "
+            "its role or a position's title, and is not one of the speaker's names",
         ),
         Rule(
             "date-unbounded",
             *_KEYS,
-            "a statement or event is dated no later than the earliest publication of the sources reporting it",
+            "a statement or event is dated no later than the earliest publication of the sources reporting it "
+            "(its date_max, or its EDTF date's upper bound where date_max is empty); an event the sources report as "
+            "yet to take place is dated wholly after them",
         ),
         Rule(
             "evidence-basis-speaker",
@@ -916,7 +925,9 @@ RULES: dict[str, Rule] = {
         Rule(
             "date-text-not-quoted",
             *_ARCHIVE,
-            "a `date_text` is the source's words: whole words of the article body of a source attesting the row",
+            "a `date_text` is the source's words: a statement's, whole words of its excerpts or its event's (an outlet's "
+            "claim: or its source's dateline, naming the day of publication); an event's, of the article body of a source "
+            "attesting it",
         ),
         Rule("wikidata-unconfirmed", *_ARCHIVE, "a Wikidata ID is confirmed in the archive"),
     ]

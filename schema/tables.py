@@ -69,14 +69,14 @@ DateEdtf = Annotated[
     Edtf | None,
     Field(
         default=None,
-        description="The date as EDTF (Extended Date/Time Format, ISO 8601-2): 2025-10-14, 2025-11, 2025-10-24/2025-10-26, 2025-10-16~, or a bound, one day in a span: [2025-10-16..2025-11-25], [..2025-11-25]. At the latest the publication of the earliest source reporting the row; empty only where no source with a date reports it.",
+        description="The date as EDTF (Extended Date/Time Format, ISO 8601-2): 2025-10-14, 2025-11, 2025-10-24/2025-10-26, 2025-10-16~, or a bound, one day in a span: [2025-10-16..2025-11-25], [..2025-11-25]. At the latest the publication of the earliest source reporting the row; empty only where no source with a date reports it. An event the source reports as yet to take place (a planned summit) is dated after that publication, without an upper bound unless the source gives one: [2025-11-26..], with date_min the day after it.",
     ),
 ]
 DateText = Annotated[
     Text | None,
     Field(
         default=None,
-        description='The source\'s own wording of the date, verbatim from the article body (its dateline included), e.g. "two days later", "this month", "Tuesday". Empty where the source has no words for the date: `date` is then a bound.',
+        description='The source\'s own wording of the date, verbatim, as whole words of the row\'s own excerpts (a statement at an event: or of the event\'s; an outlet\'s claim: or its source\'s dateline, the words of the article body that give the day and year of publication), e.g. "two days later", "this month", "Tuesday". Empty where the source has no words for the date: `date` is then a bound.',
     ),
 ]
 DateMin = Annotated[
@@ -330,7 +330,7 @@ class Statement(CheckedRow):
     )
     addressee_as: Text | None = Field(
         default=None,
-        description="The source's words that name the addressee, verbatim (e.g. Ushakov, his Russian counterpart, reporters), from the statement's excerpt or from that of the event it was made at, where the addressee takes part; given exactly when addressee_id is, never a bare pronoun.",
+        description="The source's words that name the addressee, verbatim (e.g. Ushakov, a senior Kremlin official, reporters), from the statement's excerpt or from that of the event it was made at, where the addressee takes part; given exactly when addressee_id is. They are, or hold as whole words, one of the addressee's names: its name, an alias, its role or the title of a position it holds (a description without one, such as his Russian counterpart, goes to notes); never a pronoun, in any case, nor one of the speaker's names.",
     )
     event_id: Id | None = Field(
         default=None,
@@ -388,7 +388,11 @@ class Attestation(CheckedRow):
     )
     source_id: Id = Field(description="The archived source the excerpt is taken from.", json_schema_extra=fk("sources"))
     excerpt: Text = Field(
-        description="Verbatim span of the archived text, with its original characters (curly quotes included)."
+        description=(
+            "Verbatim span of the archived text, with its original characters (curly quotes included): the sentence"
+            " that gives the row, widened only as far as the words a mention, addressee or participant needs (a"
+            " speaker the sentence calls he or she is named in the statement's notes)."
+        )
     )
     char_start: Offset = Field(description="Code-point offset of the excerpt's first character in the archived text.")
     char_end: Offset = Field(
@@ -465,7 +469,13 @@ class StatementMention(CheckedRow):
     entity_type: EntityType = Field(description="Which table entity_id refers to.")
     entity_id: Id = Field(description="The key of the mentioned row in the table that entity_type names.")
     mentioned_as: Text = Field(
-        description="The words of the statement's text that name or describe the entity, verbatim (e.g. Zelenskiy’s, the Russian leader, that call); a bare pronoun does not count."
+        description=(
+            "The words of the statement's text that name or describe the entity, verbatim (e.g. Zelenskiy’s, the"
+            " Russian leader, that call); a bare pronoun does not count. Whatever the text names is linked, its"
+            " speaker and addressee included, and so is an entity named inside a longer name (Gaza in Gaza deal),"
+            " except inside words that only anchor a date (At the time of the Witkoff-Ushakov call), where the"
+            " anchor alone is linked."
+        )
     )
     notes: Notes
 

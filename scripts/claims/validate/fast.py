@@ -65,12 +65,15 @@ from claims.validate import rows as reference_rows
 from claims.validate.expectations import cross_table_finding, summary_finding, unexpected_finding
 from claims.validate.provenance import (
     SKIPPED_WITHOUT_ARCHIVE,
+    Dateline,
     date_text_finding,
     date_text_quoted,
     excerpt_findings,
+    publication_day,
     quote_findings,
     role_findings,
     source_findings,
+    statement_date_text_findings,
     title_findings,
     wikidata_findings,
     wikidata_list,
@@ -468,32 +471,52 @@ def _offset(column: str) -> str:
     return f"coalesce(TRY_CAST({column} AS BIGINT), TRY_CAST(regexp_replace({column}, {_q('^' + WS_SQL + '+|' + WS_SQL + '+$')}, '', 'g') AS BIGINT))"
 
 
+def _usable_rows(run, con, table: str) -> None:
+    """_ok_{table}: the rows of a table that passed the rows layer (_all_{table}: all its rows), or
+    no rows if the table could not be read: the rules that need it find nothing to judge, and the
+    others still run, as in the reference."""
+    if run.tables[table].loaded:
+        rows = f"SELECT * FROM {table}"
+    else:
+        model = next(m for m in TABLES if m.meta.name == table)
+        rows = (
+            "SELECT "
+            + ", ".join(f"NULL::VARCHAR AS {c}" for c in model.columns())
+            + ", NULL::BIGINT AS _line WHERE FALSE"
+        )
+    con.execute(f"CREATE OR REPLACE VIEW _all_{table} AS {rows}")
+    con.execute(
+        f"CREATE OR REPLACE VIEW _ok_{table} AS SELECT * FROM _all_{table} WHERE _line NOT IN (SELECT _line FROM _bad_{table})"
+    )
+
+
 def check_provenance(run, con, archive: Archive | None = None) -> None:
     """The provenance layer's rules on the rows that passed the rows layer: SQL and a streamed
     excerpt comparison select, the reference's checks (claims.validate.provenance) judge."""
     if run.archive_dir is None:
         run.skipped["provenance"] = SKIPPED_WITHOUT_ARCHIVE
         return
-    needed = {"sources", "attestations", "statements", "actors"}
-    if any(not run.tables[t].loaded for t in needed):
-        return
+    needed = ("sources", "attestations", "statements", "events", "actors", "positions")
     for table in needed:
-        con.execute(
-            f"CREATE OR REPLACE VIEW _ok_{table} AS SELECT * FROM {table} WHERE _line NOT IN (SELECT _line FROM _bad_{table})"
-        )
+        _usable_rows(run, con, table)
     archive = archive or Archive.open(run.archive_dir)
     add = run.findings.add
     shown = {t: run.tables[t].shown for t in needed}
     sources = con.execute(
         f"SELECT _line, archive_sha256, {_offset('body_char_end')} FROM _ok_sources WHERE archive_sha256 IS NOT NULL ORDER BY _line"
     ).fetchall()
+    # a source whose key is duplicated is reported by primary-key; no row is judged against it
+    con.execute(
+        """CREATE OR REPLACE VIEW _keyed_sources AS SELECT * FROM _ok_sources WHERE source_id IN (
+              SELECT source_id FROM _all_sources GROUP BY source_id HAVING count(*) = 1)"""
+    )
     available = sorted({sha for _line, sha, _end in sources if archive.fetch(sha) is not None})
     _put(con, "_available", {"sha": pa.array(available, pa.string())})
     con.execute(
         f"""CREATE OR REPLACE TABLE _cited AS
            SELECT a._line, a.statement_id, a.event_id, a.source_id, a.excerpt, {_offset("a.char_start")} AS cs, {_offset("a.char_end")} AS ce,
                   {_offset("s.body_char_start")} AS bs, {_offset("s.body_char_end")} AS be, s.archive_sha256 AS sha
-           FROM _ok_attestations a JOIN _ok_sources s ON s.source_id = a.source_id
+           FROM _ok_attestations a JOIN _keyed_sources s ON s.source_id = a.source_id
            WHERE s.archive_sha256 IN (SELECT sha FROM _available)"""
     )
     # each text is read once: by the excerpt comparison, or here if no attestation quotes it
@@ -558,7 +581,7 @@ def check_provenance(run, con, archive: Archive | None = None) -> None:
                 add(finding)
     roles = con.execute(
         f"""SELECT a._line, a.role, a.role_source_id, s.archive_sha256, {_offset("s.body_char_start")}, {_offset("s.body_char_end")}
-           FROM _ok_actors a JOIN _ok_sources s ON s.source_id = a.role_source_id
+           FROM _ok_actors a JOIN _keyed_sources s ON s.source_id = a.role_source_id
            WHERE a.role IS NOT NULL AND s.archive_sha256 IN (SELECT sha FROM _lengths) ORDER BY s.archive_sha256, a._line"""
     ).fetchall()
     for line, role, source_id, sha, body_start, body_end in roles:  # grouped by text: each is read once
@@ -566,8 +589,7 @@ def check_provenance(run, con, archive: Archive | None = None) -> None:
             shown["actors"], line, role, source_id, archive.text(sha, keep=False), body_start, body_end
         ):
             add(finding)
-    if run.tables["positions"].loaded:
-        _titles(run, con, archive)
+    _titles(run, con, archive)
     _date_texts(run, con, archive)
     wikidata = wikidata_list(archive)
     if not wikidata.given:
@@ -588,12 +610,9 @@ def check_provenance(run, con, archive: Archive | None = None) -> None:
 
 def _titles(run, con, archive) -> None:
     """Positions' titles quoted verbatim from the article body of their source (the reference's check, on the rows SQL selects)."""
-    con.execute(
-        "CREATE OR REPLACE VIEW _ok_positions AS SELECT * FROM positions WHERE _line NOT IN (SELECT _line FROM _bad_positions)"
-    )
     titles = con.execute(
         f"""SELECT p._line, p.title, p.source_id, s.archive_sha256, {_offset("s.body_char_start")}, {_offset("s.body_char_end")}
-           FROM _ok_positions p JOIN _ok_sources s ON s.source_id = p.source_id
+           FROM _ok_positions p JOIN _keyed_sources s ON s.source_id = p.source_id
            WHERE s.archive_sha256 IN (SELECT sha FROM _lengths) ORDER BY s.archive_sha256, p._line"""
     ).fetchall()
     for line, title, source_id, sha, body_start, body_end in titles:  # grouped by text: each is read once
@@ -607,35 +626,84 @@ def _titles(run, con, archive) -> None:
 PLAIN_NEIGHBOURS = ((" ", " "), (" ", "."), (" ", ","))
 
 
-def _date_texts(run, con, archive) -> None:
-    """Date wording quoted from the article body of a source attesting the row (the reference's
-    test, date_text_quoted, on what SQL cannot settle). A row is settled in SQL when one of its
-    excerpts, matching its archived text inside the body, holds the wording with a space before it
-    and a space, comma or full stop after it (PLAIN_NEIGHBOURS: then it is whole words in the body
-    too; at the excerpt's ends its neighbours in the text are unknown here). For the other rows each
-    distinct (text, body, wording) is judged once, each text read once; a row none of whose sources
-    holds its wording is reported with the reference's finding."""
-    # substring tests, not Unicode classes or code-point arithmetic (several times slower a row)
-    settled = " OR ".join(
-        f"contains(e.excerpt, {_q(left)} || t.date_text || {_q(right)})" for left, right in PLAIN_NEIGHBOURS
+def _plainly_in(column: str, words: str) -> str:
+    """SQL: `words` stand in `column` between PLAIN_NEIGHBOURS, so whole words (at the ends of the
+    column their neighbours are unknown: the reference's test decides). Substring tests, not Unicode
+    classes or code-point arithmetic (several times slower a row)."""
+    return (
+        "("
+        + " OR ".join(f"contains({column}, {_q(left)} || {words} || {_q(right)})" for left, right in PLAIN_NEIGHBOURS)
+        + ")"
     )
-    dated = []
-    for table, key in (("statements", "statement_id"), ("events", "event_id")):
-        if table == "events":
-            if not run.tables["events"].loaded:
-                continue
-            con.execute(
-                "CREATE OR REPLACE VIEW _ok_events AS SELECT * FROM events WHERE _line NOT IN (SELECT _line FROM _bad_events)"
-            )
-        dated.append(
-            f"""SELECT '{table}' AS tbl, t._line, t.date_text, e.source_id, e.sha, e.bs, e.be,
-                  e.matches AND (e.bs IS NULL OR (e.bs <= e.cs AND e.ce <= e.be)) AND ({settled}) AS settled
-               FROM _ok_{table} t JOIN _evidence e ON e.{key} = t.{key} WHERE t.date_text IS NOT NULL"""
-        )
+
+
+def _date_texts(run, con, archive) -> None:
+    """Date wording quoted by the source (the reference's tests on what SQL cannot settle)."""
+    _statement_date_texts(run, con, archive)
+    _event_date_texts(run, con, archive)
+
+
+def _statement_date_texts(run, con, archive) -> None:
+    """A statement's date wording in its own excerpts or its event's, or (an outlet's claim) its
+    source's dateline. Settled in SQL where an excerpt holds it between PLAIN_NEIGHBOURS; the other
+    statements are judged by the reference's statement_date_text_findings, with the same excerpts."""
+    con.execute(
+        """CREATE OR REPLACE TABLE _statement_excerpts AS
+           SELECT t._line, t.date_text, e.excerpt, e._line AS att_line FROM _ok_statements t JOIN _evidence e ON e.statement_id = t.statement_id
+           WHERE t.date_text IS NOT NULL
+           UNION ALL
+           SELECT t._line, t.date_text, e.excerpt, e._line FROM _ok_statements t JOIN _evidence e ON e.event_id = t.event_id
+           WHERE t.date_text IS NOT NULL AND t.event_id IS NOT NULL"""
+    )
+    unsettled = con.execute(
+        f"""SELECT _line, any_value(date_text) FROM _statement_excerpts GROUP BY _line
+           HAVING NOT bool_or({_plainly_in("excerpt", "date_text")}) ORDER BY _line"""
+    ).fetchall()
+    if not unsettled:
+        return
+    lines = pa.array([row[0] for row in unsettled], pa.int64())
+    _put(con, "_unsettled", {"_line": lines})
+    excerpts: dict[int, list[tuple[str, int]]] = {}
+    for line, excerpt, att_line in con.execute(
+        "SELECT _line, excerpt, att_line FROM _statement_excerpts WHERE _line IN (SELECT _line FROM _unsettled) ORDER BY _line, att_line"
+    ).fetchall():
+        excerpts.setdefault(line, []).append((excerpt, att_line))
+    datelines: dict[int, list[Dateline]] = {}
+    for line, sha, published_at, body_start, body_end in con.execute(
+        """SELECT DISTINCT t._line, e.sha, s.published_at, e.bs, e.be
+           FROM _ok_statements t JOIN _evidence e ON e.statement_id = t.statement_id JOIN _keyed_sources s ON s.source_id = e.source_id
+           WHERE t._line IN (SELECT _line FROM _unsettled) AND t.statement_type = 'outlet_claim'
+           ORDER BY e.sha, t._line"""
+    ).fetchall():
+        published, text = publication_day(published_at), archive.text(sha, keep=False)
+        if published is not None and text is not None:
+            datelines.setdefault(line, []).append(Dateline(published, text, body_start, body_end))
+    for line, date_text in unsettled:
+        for finding in statement_date_text_findings(
+            run.tables["statements"].shown,
+            line,
+            date_text,
+            excerpts.get(line, []),
+            datelines.get(line, []),
+            run.tables["attestations"].shown,
+        ):
+            run.findings.add(finding)
+
+
+def _event_date_texts(run, con, archive) -> None:
+    """An event's date wording quoted from the article body of a source attesting it (the
+    reference's test, date_text_quoted, on what SQL cannot settle). An event is settled in SQL when
+    one of its excerpts, matching its archived text inside the body, holds the wording between
+    PLAIN_NEIGHBOURS (then it is whole words in the body too). For the other events each distinct
+    (text, body, wording) is judged once, each text read once; an event none of whose sources holds
+    its wording is reported with the reference's finding."""
     con.execute(
         f"""CREATE OR REPLACE TABLE _dated AS
-           WITH attested AS ({" UNION ALL ".join(dated)})
-           SELECT * FROM attested WHERE (tbl, _line) NOT IN (SELECT (tbl, _line) FROM attested WHERE settled)"""
+           WITH attested AS (
+             SELECT t._line, t.date_text, e.source_id, e.sha, e.bs, e.be,
+                  e.matches AND (e.bs IS NULL OR (e.bs <= e.cs AND e.ce <= e.be)) AND {_plainly_in("e.excerpt", "t.date_text")} AS settled
+             FROM _ok_events t JOIN _evidence e ON e.event_id = t.event_id WHERE t.date_text IS NOT NULL)
+           SELECT * FROM attested WHERE _line NOT IN (SELECT _line FROM attested WHERE settled)"""
     )
     quoted = []
     current, text = None, None
@@ -658,15 +726,15 @@ def _date_texts(run, con, archive) -> None:
     )
     unquoted = con.execute(
         """WITH judged AS (
-             SELECT d.tbl, d._line, d.date_text, d.source_id, q.sha IS NOT NULL AS quoted FROM _dated d
+             SELECT d._line, d.date_text, d.source_id, q.sha IS NOT NULL AS quoted FROM _dated d
              LEFT JOIN _quoted_dates q ON q.sha = d.sha AND q.date_text = d.date_text
                AND q.bs IS NOT DISTINCT FROM d.bs AND q.be IS NOT DISTINCT FROM d.be)
-           SELECT DISTINCT tbl, _line, date_text, source_id FROM judged
-           WHERE (tbl, _line) NOT IN (SELECT (tbl, _line) FROM judged WHERE quoted)
-           ORDER BY tbl, _line, source_id"""
+           SELECT DISTINCT _line, date_text, source_id FROM judged
+           WHERE _line NOT IN (SELECT _line FROM judged WHERE quoted)
+           ORDER BY _line, source_id"""
     ).fetchall()
-    for (table, line, words), group in itertools.groupby(unquoted, key=lambda row: row[:3]):
-        run.findings.add(date_text_finding(run.tables[table].shown, line, words, [row[3] for row in group]))
+    for (line, words), group in itertools.groupby(unquoted, key=lambda row: row[:2]):
+        run.findings.add(date_text_finding(run.tables["events"].shown, line, words, [row[2] for row in group]))
 
 
 # --- expectations, compiled ------------------------------------------------------------------------

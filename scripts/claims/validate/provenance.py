@@ -9,8 +9,11 @@ Without an archive the layer is skipped, and says so.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 from claims.archive import Archive, WikidataUnusable, find_all, read_wikidata
 from claims.findings import Finding
@@ -34,11 +37,14 @@ def check(run: Run) -> None:
         return
     archive = Archive.open(run.archive_dir)
     add = run.findings.add
-    sources = {row.source_id: (row, line) for row, line in run.models.get("sources", [])}
+    source_rows = run.models.get("sources", [])
+    # a source whose key is duplicated is reported by primary-key; no row is judged against it
+    keys = Counter(row["source_id"] for row in run.tables["sources"].rows)
+    sources = {row.source_id: (row, line) for row, line in source_rows if keys[row.source_id] == 1}
     shown_sources = run.tables["sources"].shown
 
     texts: dict[str, str] = {}
-    for source_id, (source, line) in sources.items():
+    for source, line in source_rows:
         if source.archive_sha256 is None:
             continue
         text = archive.text(source.archive_sha256)
@@ -47,8 +53,8 @@ def check(run: Run) -> None:
             shown_sources, line, source.archive_sha256, source.body_char_end, length, archive
         ):
             add(finding)
-        if text is not None:
-            texts[source_id] = text
+        if text is not None and source.source_id in sources:
+            texts[source.source_id] = text
 
     shown_attestations = run.tables["attestations"].shown
     excerpts_by_statement: dict[str, list[tuple[str, int]]] = {}
@@ -367,37 +373,136 @@ def date_text_quoted(date_text: str, text: str, body_start: int | None, body_end
 
 
 def date_text_finding(shown: str, line: int, date_text: str, source_ids: list[str]) -> Finding:
-    """A row whose `date_text` is in the body of none of the archived sources attesting it."""
+    """An event whose `date_text` is in the body of none of the archived sources attesting it."""
     return Finding(
         shown,
         line,
         "date_text",
         "date-text-not-quoted",
         f"the date_text {shorten(date_text)} is not in the article text of {', '.join(repr(s) for s in source_ids)}",
-        "copy the source's own words for the date (its dateline counts); what you inferred goes to "
-        "date_resolved_against, and date_text stays empty where the source has no words for the date",
+        "copy the source's own words for the date; what you inferred goes to date_resolved_against, and "
+        "date_text stays empty where the source has no words for the date",
         LAYER,
     )
 
 
+def publication_day(published_at: str | None) -> date | None:
+    """The calendar day of a source's `published_at` (an ISO date or date-time), or None."""
+    try:
+        return date.fromisoformat(published_at[:10]) if published_at else None
+    except ValueError:
+        return None
+
+
+def names_day(words: str, day: date) -> bool:
+    """Whether `words` give the day's year and its day of the month as numbers of their own, as a
+    dateline does ("November 25, 2025, 5:04 PM ET" for 2025-11-25)."""
+    numbers = {int(number) for number in re.findall(r"[0-9]+", words)}
+    return {day.year, day.day} <= numbers
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """A source attesting an outlet's claim: its publication day and its article body."""
+
+    published: date
+    text: str
+    body_start: int | None
+    body_end: int | None
+
+    def quotes(self, date_text: str) -> bool:
+        """`date_text` is this source's dateline: words of its body naming its publication day."""
+        return names_day(date_text, self.published) and date_text_quoted(
+            date_text, self.text, self.body_start, self.body_end
+        )
+
+
+def statement_date_text_findings(
+    shown: str,
+    line: int,
+    date_text: str,
+    excerpts: list[tuple[str, int]],
+    datelines: list[Dateline],
+    shown_attestations: str,
+) -> list[Finding]:
+    """A statement's `date_text` stands as whole words in one of its excerpts (`excerpts`: its own
+    attestations' and, at an event, the event's, as (excerpt, line) in order of line); an outlet's
+    claim may instead give the dateline of a source attesting it (`datelines`, empty for any other
+    statement). Nothing is found for a statement without excerpts: it is `unattested`."""
+    if not excerpts or any(whole_words_in(date_text, excerpt) for excerpt, _line in excerpts):
+        return []
+    if any(dateline.quotes(date_text) for dateline in datelines):
+        return []
+    excerpt, at_line = max(excerpts, key=lambda item: longest_beginning(date_text, item[0]))
+    name = f"the excerpt of {shown_attestations}:{at_line}"
+    if date_text in excerpt:
+        where = f"{name} has it only inside longer words: {around(excerpt, excerpt.find(date_text))}"
+    elif longest_beginning(date_text, excerpt) * 2 >= len(date_text):  # most of it: show where it parts
+        where = where_they_part(date_text, excerpt, name)
+    else:
+        where = f"no excerpt has more than its first characters ({len(excerpts)} read)"
+    return [
+        Finding(
+            shown,
+            line,
+            "date_text",
+            "date-text-not-quoted",
+            f"the date_text {shorten(date_text)} is not whole words of the statement's excerpts or its event's: {where}",
+            "copy the source's own words for the date from an excerpt of the statement or of its event (an outlet's "
+            "claim may give its source's dateline); widen the excerpt if the words are next to it; what you "
+            "inferred goes to date_resolved_against, and date_text stays empty where the source has no words for the date",
+            LAYER,
+        )
+    ]
+
+
 def _date_texts(run, texts, sources) -> None:
-    """The date wording of statements and events is the source's: whole words of the article body of
-    an archived source that attests the row."""
+    """The date wording is the source's: a statement's, whole words of its own excerpts or its
+    event's (an outlet's claim: or its source's dateline); an event's, whole words of the article
+    body of an archived source that attests it (its own excerpts: event-words-not-quoted)."""
+    shown_attestations = run.tables["attestations"].shown
+    excerpts: dict[tuple[str, str], list[tuple[str, int]]] = {}
     attesting: dict[tuple[str, str], list[str]] = {}
-    for attestation, _line in run.models.get("attestations", []):
+    for attestation, line in run.models.get("attestations", []):
         if attestation.source_id not in texts:
             continue
         for table, row_id in (("statements", attestation.statement_id), ("events", attestation.event_id)):
             if row_id is not None:
+                excerpts.setdefault((table, row_id), []).append((attestation.excerpt, line))
                 attesting.setdefault((table, row_id), []).append(attestation.source_id)
-    for table, key in (("statements", "statement_id"), ("events", "event_id")):
-        shown = run.tables[table].shown
-        for row, line in run.models.get(table, []):
-            cited = sorted(set(attesting.get((table, getattr(row, key)), [])))
-            if row.date_text is None or not cited:
-                continue
-            if not any(
-                date_text_quoted(row.date_text, texts[s], sources[s][0].body_char_start, sources[s][0].body_char_end)
-                for s in cited
-            ):
-                run.findings.add(date_text_finding(shown, line, row.date_text, cited))
+
+    shown = run.tables["statements"].shown
+    for statement, line in run.models.get("statements", []):
+        if statement.date_text is None:
+            continue
+        own = ("statements", statement.statement_id)
+        datelines = []
+        if statement.statement_type == "outlet_claim":
+            for source_id in sorted(set(attesting.get(own, []))):
+                source, _ = sources[source_id]
+                published = publication_day(source.published_at)
+                if published is not None:
+                    datelines.append(
+                        Dateline(published, texts[source_id], source.body_char_start, source.body_char_end)
+                    )
+        at_event = excerpts.get(("events", statement.event_id), []) if statement.event_id else []
+        for finding in statement_date_text_findings(
+            shown,
+            line,
+            statement.date_text,
+            sorted(excerpts.get(own, []) + at_event, key=lambda item: item[1]),
+            datelines,
+            shown_attestations,
+        ):
+            run.findings.add(finding)
+
+    shown = run.tables["events"].shown
+    for event, line in run.models.get("events", []):
+        cited = sorted(set(attesting.get(("events", event.event_id), [])))
+        if event.date_text is None or not cited:
+            continue
+        if not any(
+            date_text_quoted(event.date_text, texts[s], sources[s][0].body_char_start, sources[s][0].body_char_end)
+            for s in cited
+        ):
+            run.findings.add(date_text_finding(shown, line, event.date_text, cited))
