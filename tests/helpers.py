@@ -9,6 +9,7 @@ import http.client
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -127,6 +128,13 @@ class Dataset:
         found = next_id(self.dir, table)
         assert found is not None, f"{table} numbers none of its IDs"
         return found
+
+    def alias_in_excerpts_of(self, event_id: str) -> str:
+        """A capitalised word of the event's excerpts that names no actor yet: an alias a new
+        participant can take, since a participant is named in its event's excerpts."""
+        names = {n for r in self.read("actors")[1] for n in [r["name"], *r["aliases"].split("|")] if n}
+        excerpts = [r["excerpt"] for r in self.read("attestations")[1] if r["event_id"] == event_id]
+        return next(w for w in re.findall(r"\b[A-Z][a-z]{3,}\b", " ".join(excerpts)) if w not in names)
 
     def findings(self, with_archive: bool = True, layers=FAST_LAYERS) -> set[tuple[str, int, str, str]]:
         """(file name, line, column, rule) of every finding."""

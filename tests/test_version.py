@@ -119,8 +119,10 @@ def _add_row(root: Path) -> None:
     data = Dataset.at(root / "data")
     taken = {r["actor_id"] for r in data.read("actors")[1]} | {r["id"] for r in data.read("retired_ids")[1]}
     actor = next(f"contributor-{n}" for n in range(1000) if f"contributor-{n}" not in taken)
-    data.append("actors", actor_id=actor, name="A Contributor", actor_type="person")
-    data.append("event_participants", event_id=data.read("events")[1][0]["event_id"], actor_id=actor, role="subject")
+    event = data.read("events")[1][0]["event_id"]
+    alias = data.alias_in_excerpts_of(event)
+    data.append("actors", actor_id=actor, name="A Contributor", actor_type="person", aliases=alias)
+    data.append("event_participants", event_id=event, actor_id=actor, role="subject")
     format_tables(data.dir)
 
 
