@@ -99,7 +99,7 @@ def hardened_server(curated_db):
 @pytest.fixture(scope="session")
 def deployed_site(tmp_path_factory) -> Path:
     """`claims publish`'s deployable folder of the curated data."""
-    from claims.deploy import publish as write_site
+    from claims.site.publish import publish as write_site
 
     folder = tmp_path_factory.mktemp("deploy") / "site"
     write_site(REPO / "data", folder, archive_or_none())

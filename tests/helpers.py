@@ -4,6 +4,7 @@ site's tests start, and how a finding is compared."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import http.client
 import http.server
@@ -19,9 +20,9 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from claims import publish
 from claims.archive import default_archive
 from claims.contrib.add import next_id
+from claims.site import serve
 from claims.validate import validate
 
 REPO = Path(__file__).resolve().parents[1]
@@ -172,9 +173,10 @@ def git(cwd: Path, *args: str) -> str:
 def copy_repository(root: Path) -> Path:
     """The repository's tracked files in `root`, a new git repository with them committed as `main`."""
     for name in git(REPO, "ls-files", "-z").split("\0"):
-        if name and (REPO / name).is_file():
+        if name and ((REPO / name).is_file() or (REPO / name).is_symlink()):
             (root / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / name, root / name)
+            # a committed link (scripts/claims/schema -> ../../schema) stays a link, to the copy's own schema
+            shutil.copy2(REPO / name, root / name, follow_symlinks=False)
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "the repository's files")
@@ -194,9 +196,30 @@ def datasette_site(database: Path):
         immutables=[str(database)],
         metadata=json.loads((SITE_DIR / "metadata.json").read_text(encoding="utf-8")),
         template_dir=str(SITE_DIR / "templates"),
-        settings=publish.SETTINGS,
+        settings=serve.SETTINGS,
         inspect_data=json.loads(counts.read_text(encoding="utf-8")) if counts.is_file() else None,
     )
+
+
+class InProcessSite:
+    """The site as `claims serve` configures it, answered by Datasette's in-process client (no
+    server, no port), its startup hooks run as a server runs them: for tests of what the pages say,
+    where no real server is under test. `get` answers as a server's client would: (status, JSON or text)."""
+
+    def __init__(self, database: Path):
+        self.datasette = datasette_site(database)
+        self.loop = asyncio.new_event_loop()  # one loop for the site's life: its SQL threads are bound to it
+        self.loop.run_until_complete(self.datasette.invoke_startup())
+
+    def get(self, path: str) -> tuple[int, dict | list | str]:
+        response = self.loop.run_until_complete(self.datasette.client.get(path))
+        try:
+            return response.status_code, response.json()
+        except ValueError:
+            return response.status_code, response.text
+
+    def close(self) -> None:
+        self.loop.close()
 
 
 def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
@@ -218,10 +241,10 @@ class Server:
     """`claims serve`'s Datasette command over `database`, on a free local port."""
 
     def __init__(self, database: Path):
-        self.port = publish.free_port()
+        self.port = serve.free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            publish.datasette_command(database, self.port), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+            serve.datasette_command(database, self.port), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
         )
         wait_until_up(self.url + "/-/versions.json", self.process)
 
@@ -246,7 +269,7 @@ class SiteServer:
     """The deployable folder's own serve.sh, with the environment's datasette on PATH."""
 
     def __init__(self, folder: Path):
-        self.port = publish.free_port()
+        self.port = serve.free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
             **os.environ,

@@ -4,7 +4,7 @@ memory bound)."""
 
 import urllib.parse
 
-from claims import hardening
+from claims.site import hardening
 
 # The server's resident memory never exceeds this (VmHWM, the peak), hostile requests included.
 MAX_SERVER_RSS_MB = hardening.MAX_SERVER_RSS_MB

@@ -15,6 +15,7 @@ import duckdb
 import pytest
 
 from claims.database import DUCKDB_STORAGE_VERSION
+from claims.project import EXAMPLES_DIR
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -66,7 +67,7 @@ def workdir(tmp_path_factory, curated_build):
     """A folder laid out like the repository after `claims build` (the session's build, copied)."""
     root = tmp_path_factory.mktemp("readme")
     shutil.copytree(REPO / "data", root / "data")
-    shutil.copytree(REPO / "queries", root / "queries")
+    shutil.copytree(EXAMPLES_DIR, root / "scripts" / "claims" / "queries" / "examples")
     shutil.copytree(curated_build, root / "build")
     return root
 

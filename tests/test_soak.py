@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from claims import hardening
+from claims.site import hardening
 from helpers import Server, fetch, get_from, peak_rss_mb
 from site_requests import (
     HOSTILE_PATHS,

@@ -3,8 +3,8 @@
 Generated files (committed, never edited by hand; .gitattributes marks them linguist-generated):
 - datapackage.json: the frictionless Data Package descriptor (Table Schema per CSV);
 - schema/ddl.sql: the SQL DDL used to build typed databases;
-- gx/expectations/columns.<table>.json: the column-level Great Expectations suites;
-- publish/metadata.json: the Datasette metadata;
+- scripts/claims/gx/expectations/columns.<table>.json: the column-level Great Expectations suites;
+- scripts/claims/site/metadata.json: the Datasette metadata;
 - docs/data-dictionary.md: every table, column, constraint and vocabulary term (claims.dictionary);
 - CITATION.cff's `version` and `date-released`: the latest release's, from data/releases.csv (the
   rest of the file is written by hand);
@@ -27,12 +27,12 @@ import yaml
 from claims import dictionary, project
 from claims.citation import cff_with_version
 from claims.expectations import column_suite
-from claims.project import Project
-from claims.publish import datasette_metadata
+from claims.project import PACKAGE_SOURCE, Project
 from claims.schema import TABLES
 from claims.schema.derived import sql_ddl, table_schema
 from claims.schema.dialect import DATAPACKAGE_DIALECT
 from claims.schema.package import PACKAGE_META
+from claims.site.metadata import datasette_metadata
 from claims.version import latest_release
 
 # datapackage.json says it is generated in a "$comment" (the Data Package spec allows properties of
@@ -128,7 +128,8 @@ def generated_files(root: Path | None = None, cli_reference: str | None = None) 
     files = {
         root / project.DESCRIPTOR_NAME: json.dumps(datapackage(where), indent=2, ensure_ascii=False) + "\n",
         root / "schema" / "ddl.sql": sql_ddl(),
-        root / "publish" / "metadata.json": json.dumps(datasette_metadata(), indent=2, ensure_ascii=False) + "\n",
+        root / PACKAGE_SOURCE / "site" / "metadata.json": json.dumps(datasette_metadata(), indent=2, ensure_ascii=False)
+        + "\n",
         root / "docs" / "data-dictionary.md": dictionary.markdown(),
         root / "CITATION.cff": citation_file(where),
         root / ".zenodo.json": json.dumps(zenodo(where), indent=2, ensure_ascii=False) + "\n",
@@ -136,7 +137,7 @@ def generated_files(root: Path | None = None, cli_reference: str | None = None) 
     if cli_reference is not None:
         files[root / CLI_REFERENCE] = cli_reference
     for model in TABLES:
-        files[root / "gx" / "expectations" / f"columns.{model.meta.name}.json"] = (
+        files[root / PACKAGE_SOURCE / "gx" / "expectations" / f"columns.{model.meta.name}.json"] = (
             json.dumps(column_suite(model), indent=2, ensure_ascii=False) + "\n"
         )
     return files
