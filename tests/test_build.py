@@ -16,7 +16,9 @@ from claims.build.tables import CsvTables
 from claims.cli import cli
 from claims.schema import HISTORY_TABLES, TABLES
 from claims.validate import validate
-from conftest import archive_or_none
+from helpers import archive_or_none
+
+pytestmark = pytest.mark.rules
 
 REPO = Path(__file__).resolve().parents[1]
 

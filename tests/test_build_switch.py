@@ -19,6 +19,8 @@ from claims.build import versions as output_folder
 from claims.build.outputs import STEPS, build, build_all
 from claims.build.versions import KEEP_VERSIONS, OUTPUTS, OutputUnusable, output_lock
 
+pytestmark = pytest.mark.slow  # a build killed after each step, in subprocesses
+
 REPO = Path(__file__).resolve().parents[1]
 
 

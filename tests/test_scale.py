@@ -13,6 +13,8 @@ from claims.bench.synth import synth
 from claims.schema.derived import DUCKDB_TYPES
 from claims.validate import validate
 
+pytestmark = pytest.mark.scale
+
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory) -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from claims.diff import TableDiff, diff_tables, folder_reader
+from claims.contrib.diff import TableDiff, diff_tables, folder_reader
 from claims.schema import TABLES_BY_NAME
 from claims.site.downloads import NAME
 

@@ -7,7 +7,7 @@ import csv
 import io
 from pathlib import Path
 
-from claims.fmt import canonical
+from claims.contrib.fmt import canonical
 from claims.schema import TABLES_BY_NAME
 from claims.version import (
     RELEASES_FILE,
