@@ -22,23 +22,27 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from claims import bench, coverage, generate, project
+from claims import coverage, generate, project
 from claims.archive import Location, LocationError, default_archive, default_cache, is_url, parse_location
 from claims.archive import add as archive_capture
-from claims.build import BuildRefused, OutputUnusable, build
+from claims.bench import benchmark
+from claims.bench import report as bench_report
+from claims.bench.synth import synth
+from claims.build.outputs import BuildRefused, build
+from claims.build.versions import OutputUnusable
 from claims.check import check
 from claims.contrib import add, report, review
 from claims.contrib.diff import RevisionError, UnreadableTable, diff, lost_ids, markdown, summary_line
 from claims.contrib.fmt import format_tables
 from claims.docs import build_docs, engines_disagree
 from claims.progress import progress
-from claims.release import RECORDED, ReleaseRefused, release
+from claims.release.records import RECORDED, ReleaseRefused
+from claims.release.release import release
 from claims.schema import HISTORY_TABLES, TABLES_BY_NAME
 from claims.site.publish import publish
 from claims.site.serve import datasette_command, free_port, port_is_free
 from claims.sources import SourceProblem, known_source, locate, pull
 from claims.stats import TablesMissing, stats
-from claims.synth import synth
 from claims.validate import ENGINE_NAMES, LAYER_NAMES, Run, validate
 from claims.vendor import VendorMissing
 from claims.version import ChangelogError, data_version, toolchain_version
@@ -630,15 +634,15 @@ def bench_command(
     console = Console(stderr=True)
     load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
     with progress("claims bench", console) as step:
-        results = bench.bench(
+        results = benchmark.bench(
             numbers, work_dir, frictionless_budget, step_budget, datasette=not no_datasette, progress=step
         )
     load_after = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    table = bench.markdown(results)
-    goals = "\n".join(bench.targets(results))
+    table = bench_report.markdown(results)
+    goals = "\n".join(bench_report.targets(results))
     click.echo(table)
     click.echo(goals)
-    written = bench.write_report(results, out_dir, sizes, load_before, load_after)
+    written = bench_report.write_report(results, out_dir, sizes, load_before, load_after)
     console.print(f"wrote {os.path.relpath(written)} and {written.with_suffix('.svg').name}")
 
 

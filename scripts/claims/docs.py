@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from claims.archive import Location
-from claims.database import sqlite_from_csvs
+from claims.build.sqlite import sqlite_from_csvs
 from claims.expectations import cross_table_suite, quiet_gx, suites_for, to_gx_suite
 from claims.project import GX_DIR
 from claims.schema import TABLES

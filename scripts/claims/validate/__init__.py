@@ -70,15 +70,17 @@ def validate(
     progress: Callable[[str], None] | None = None,
     layers: tuple[str, ...] | None = None,
     engine: str = "fast",
+    keep_cells: bool = False,
 ) -> Run:
     """Run the layers (all by default, always in order) on the CSVs in `data_dir`.
 
     `archive_dir` holds the captured source texts. Each layer runs with the layers it needs (LAYER_NEEDS): the others
     read the tables it loads. `engine`: "fast" (the rules and suites compiled to DuckDB SQL, see
     fast.py), "reference" (frictionless, pydantic and Great Expectations, row by row) or "spark"
-    (the fast engine's SQL transpiled to Spark SQL, see spark.py).
+    (the fast engine's SQL transpiled to Spark SQL, see spark.py). `keep_cells`: the run keeps
+    every table's cells for the build to write from (Run.cells).
     """
-    run = Run(Path(data_dir), parse_location(archive_dir))
+    run = Run(Path(data_dir), parse_location(archive_dir), keep_cells=keep_cells)
     wanted = set(with_needs(layers))
     for name in sorted(wanted - set(layers or LAYER_NAMES), key=LAYER_NAMES.index):
         run.notes.append(f"the {name} layer ran too: a layer asked for needs it")

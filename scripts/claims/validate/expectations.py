@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from claims.database import sqlite_from_csvs
+from claims.build.sqlite import sqlite_from_csvs
 from claims.expectations import RULES, cross_table_suite, quiet_gx, suites_for, to_gx_suite
 from claims.findings import Finding
 from claims.schema import TABLES

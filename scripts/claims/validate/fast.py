@@ -40,7 +40,7 @@ import duckdb
 import pyarrow as pa
 
 from claims.archive import Archive
-from claims.database import archived_text_lengths
+from claims.build.tables import archived_text_lengths
 from claims.expectations import cross_table_suite, suites_for
 from claims.findings import internal_error
 from claims.schema import TABLES, Row
@@ -524,6 +524,7 @@ def check_provenance(run, con, archive: Archive | None = None) -> None:
     for sha in available:
         if sha not in lengths and (text := archive.text(sha, keep=False)) is not None:
             lengths[sha] = len(text)
+    run.archived_lengths = lengths
     for line, sha, body_end in sources:
         for finding in source_findings(shown["sources"], line, sha, body_end, lengths.get(sha), archive):
             add(finding)
@@ -906,14 +907,26 @@ def check_expectations(run, con) -> None:
 
 def _archived_lengths(run, con) -> None:
     """archived_texts: the length of each archived text the sources cite (what the cross-table
-    suite checks offsets against), as the published database has it (claims.database)."""
+    suite checks offsets against), as the published database has it (claims.build.sqlite)."""
     lengths = archived_text_lengths(con, run.archive_dir)
+    run.archived_lengths = dict(lengths)
     con.execute("CREATE OR REPLACE TABLE archived_texts (archive_sha256 VARCHAR, char_length BIGINT)")
     if lengths:
         con.executemany("INSERT INTO archived_texts VALUES (?, ?)", lengths)
 
 
 # --- the whole fast path ---------------------------------------------------------------------------
+
+
+def keep_cells(run, con) -> None:
+    """Each table's cells into `run.kept` (Run.cells), for the build; each is dropped from DuckDB
+    once kept, so that the rows are held about once while they move."""
+    for model in TABLES:
+        name, table = model.meta.name, run.tables[model.meta.name]
+        if not table.loaded:
+            continue
+        run.kept[name] = con.sql(f"SELECT {', '.join(model.columns())} FROM {name}").to_arrow_table()
+        con.execute(f"DROP TABLE _file_{name}" if table.read_by == "duckdb" else f"DROP TABLE {name}")
 
 
 def validate_fast(run, layers, progress=None) -> None:
@@ -950,5 +963,7 @@ def validate_fast(run, layers, progress=None) -> None:
                 run.findings.add(internal_error(name, error))
             run.timings[name] = time.perf_counter() - started
             run.counts[name] = len(run.findings) - before
+        if run.keep_cells:
+            keep_cells(run, con)
         run.con = None
         con.close()

@@ -44,17 +44,21 @@ def check(run: Run) -> None:
     shown_sources = run.tables["sources"].shown
 
     texts: dict[str, str] = {}
+    lengths: dict[str, int] = {}
     for source, line in source_rows:
         if source.archive_sha256 is None:
             continue
         text = archive.text(source.archive_sha256)
         length = None if text is None else len(text)
+        if length is not None:
+            lengths[source.archive_sha256] = length  # what the build writes as archived_texts
         for finding in source_findings(
             shown_sources, line, source.archive_sha256, source.body_char_end, length, archive
         ):
             add(finding)
         if text is not None and source.source_id in sources:
             texts[source.source_id] = text
+    run.archived_lengths = lengths
 
     shown_attestations = run.tables["attestations"].shown
     excerpts_by_statement: dict[str, list[tuple[str, int]]] = {}

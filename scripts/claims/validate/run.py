@@ -30,6 +30,12 @@ class Run:
     notes: list[str] = field(default_factory=list)
     engine: str = "reference"
     con: duckdb.DuckDBPyConnection | None = None  # the fast path's DuckDB connection while it runs
+    # What the build writes its outputs from, so that it reads the data no second time: with
+    # `keep_cells`, the engine keeps each table's cells (a pyarrow table) in `kept`; the provenance
+    # layer records each archived text's length in characters, by SHA-256.
+    keep_cells: bool = False
+    kept: dict[str, Any] = field(default_factory=dict)
+    archived_lengths: dict[str, int] | None = None
 
     def shown(self, path: Path) -> str:
         """A path as findings print it: relative to the working directory where possible."""
@@ -42,6 +48,21 @@ class Run:
     @property
     def ok(self) -> bool:
         return not self.findings
+
+    def cells(self, name: str) -> Any:
+        """Table `name`'s cells as validation read them: a pyarrow table of text columns, empty
+        cells null. Needs `keep_cells` where the engine holds the rows outside Python; kept cells
+        are handed over (the run lets go of them, so that a build does not hold them twice)."""
+        if name in self.kept:
+            return self.kept.pop(name)
+        table = self.tables[name]
+        if table.read_by != "python":
+            raise ValueError(
+                f"{name} was read by {table.read_by}: validate with keep_cells=True to build from the run (once)"
+            )
+        import pyarrow as pa  # only the build needs it
+
+        return pa.table({c: pa.array([row[c] or None for row in table.rows], pa.string()) for c in table.columns})
 
 
 class Layer(Protocol):
