@@ -15,20 +15,8 @@ from typing import Annotated, Any, ClassVar, cast
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from .catalogue import (
-    CONTROL_RANGES,
-    FORMULA_PREFIXES,
-    ID_MAX_LENGTH,
-    ID_PATTERN,
-    INTEGER_MAX,
-    INVISIBLE_RANGES,
-    TEXT_CELL_RULES,
-    WHITESPACE_RANGES,
-    char_class,
-)
-from .rules import edtf_bounds
-
-__all__ = ["CONTROL_RANGES", "FORMULA_PREFIXES", "ID_MAX_LENGTH", "INVISIBLE_RANGES", "WHITESPACE_RANGES", "char_class"]
+from .catalogue import ID_MAX_LENGTH, ID_PATTERN, INTEGER_MAX, TEXT_CELL_RULES
+from .dates import edtf_bounds
 
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 WIKIDATA_PATTERN = r"^Q[1-9][0-9]*$"

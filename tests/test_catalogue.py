@@ -15,17 +15,9 @@ import pytest
 
 from claims.project import SUITES_DIR
 from claims.schema import TABLES
-from claims.schema.catalogue import (
-    CELL_MAX_CHARS,
-    CONTROL_RANGES,
-    INVISIBLE_RANGES,
-    RULES,
-    TEXT_CELL_RULES,
-    WHITESPACE_RANGES,
-    text_cell_sql,
-    whole_words_in,
-)
+from claims.schema.catalogue import CELL_MAX_CHARS, RULES, TEXT_CELL_RULES, text_cell_sql
 from claims.schema.derived import table_schema
+from claims.schema.text import CONTROL_RANGES, WHITESPACE_RANGES, invisible_ranges, whole_words_in
 from claims.validate import validate
 from claims.validate.fast import COMPILED_EXPECTATIONS, _cell_selector, _judges, _kinds, reference_rejects
 from conftest import FAST_LAYERS
@@ -475,7 +467,7 @@ def test_text_cell_sql_selects_every_cell_a_text_rule_rejects():
 
     values = ["plain text", "", "a", "ü", "=SUM(A1)", "+1", "-x", "@x", "x\u200dy", "ب\u200cب", "Kyiv\u00ad"]
     values += [f"{c}word" for c in one_of(WHITESPACE_RANGES)] + [f"word{c}" for c in one_of(WHITESPACE_RANGES)]
-    values += [f"in{c}side" for c in one_of(WHITESPACE_RANGES + INVISIBLE_RANGES + CONTROL_RANGES)] + [" ", "\t"]
+    values += [f"in{c}side" for c in one_of(WHITESPACE_RANGES + invisible_ranges() + CONTROL_RANGES)] + [" ", "\t"]
     con = duckdb.connect()
     con.execute("CREATE TABLE t (v VARCHAR)")
     con.executemany("INSERT INTO t VALUES (?)", [(v,) for v in values])

@@ -6,7 +6,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from claims.schema.catalogue import whole_words_in
+from claims.schema.text import whole_words_in
 from claims.validate import integrity
 
 
@@ -347,7 +347,7 @@ def test_a_position_comes_from_an_archived_source(dataset):
 def test_whole_word_shortcuts_agree_with_the_rule_as_written():
     """_names decides most rows without a regular expression, and _names_in by substring tests; on
     every kind of neighbour, of words and of whitespace both must say what the regular expression
-    (the rule as written) says, and what catalogue.whole_words_in (the same rule in Python) says."""
+    (the rule as written) says, and what text.whole_words_in (the same rule in Python) says."""
     rule = "regexp_matches(h, '(^|[^\\p{L}\\p{N}])' || regexp_escape(w) || '([^\\p{L}\\p{N}]|$)')"
     haystacks = [
         "peace plan talks",

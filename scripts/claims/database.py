@@ -20,9 +20,8 @@ import duckdb
 from claims.archive import Archive, Location
 from claims.project import DERIVED_DIR, VIEWS_DIR
 from claims.schema import TABLES, Row
-from claims.schema.catalogue import sql_string
 from claims.schema.derived import DUCKDB_TYPES, declarable_foreign_keys, id_columns, sql_ddl, table_schema
-from claims.schema.dialect import duckdb_read_csv
+from claims.schema.dialect import duckdb_read_csv, sql_string
 from claims.schema.package import PACKAGE_META
 from claims.schema.presentation import (
     ARCHIVED_TEXTS,

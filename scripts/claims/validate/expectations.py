@@ -15,9 +15,8 @@ from typing import Any
 
 from claims.database import sqlite_from_csvs
 from claims.expectations import RULES, cross_table_suite, quiet_gx, suites_for, to_gx_suite
-from claims.findings import Finding
+from claims.findings import Finding, short_repr
 from claims.schema import TABLES
-from claims.schema.catalogue import shorten
 from claims.validate.run import Run
 
 LAYER = "expectations"
@@ -109,7 +108,7 @@ def _rule_and_hint(kind: str, kwargs: dict, meta: dict) -> tuple[str, str]:
 def unexpected_finding(shown: str, kind: str, kwargs: dict, meta: dict, line: int, value) -> Finding:
     """One unexpected cell (or, for compound keys, row)."""
     rule, hint = _rule_and_hint(kind, kwargs, meta)
-    message = f"{shorten(value)} fails {kind}" if value is not None else f"fails {kind}"
+    message = f"{short_repr(value)} fails {kind}" if value is not None else f"fails {kind}"
     return Finding(shown, line, expectation_column(kind, kwargs, meta), rule, message, hint, LAYER)
 
 
@@ -121,7 +120,7 @@ def summary_finding(
     if filled is not None:
         message = f"only {filled:.0%} of rows are filled; at least {kwargs['mostly']:.0%} expected"
     elif observed is not None:
-        message = f"{kind}: observed {shorten(observed)} ({_kwargs(kwargs)})"
+        message = f"{kind}: observed {short_repr(observed)} ({_kwargs(kwargs)})"
     else:
         message = f"{kind} failed ({_kwargs(kwargs)})"
     return Finding(shown, 1, expectation_column(kind, kwargs, meta), rule, message, hint, LAYER)

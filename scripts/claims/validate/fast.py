@@ -44,21 +44,13 @@ from claims.database import archived_text_lengths
 from claims.expectations import cross_table_suite, suites_for
 from claims.findings import internal_error
 from claims.schema import TABLES, Row
-from claims.schema.catalogue import (
-    CELL_MAX_CHARS,
-    ELISION,
-    ID_PATTERN,
-    WS_SQL,
-    id_cell_sql,
-    quotations_sql,
-    row_rules,
-    sql_string,
-    text_cell_sql,
-)
+from claims.schema.catalogue import CELL_MAX_CHARS, ID_PATTERN, id_cell_sql, row_rules, text_cell_sql
+from claims.schema.dates import edtf_bounds
 from claims.schema.derived import DUCKDB_TYPES, table_schema
-from claims.schema.dialect import duckdb_read_csv
+from claims.schema.dialect import duckdb_read_csv, sql_string
+from claims.schema.expressions import SqlScope
 from claims.schema.fields import LIST_SEPARATOR
-from claims.schema.rules import edtf_bounds
+from claims.schema.text import ELISION, WHITESPACE_SQL, quotations_sql
 from claims.tablefile import Table, file_problem, read_table
 from claims.validate import integrity
 from claims.validate import rows as reference_rows
@@ -364,10 +356,12 @@ def _judges(model: type[Row], column: str):
     )
 
 
-def row_selector(model: type[Row]) -> str:
-    """SQL that is TRUE whenever a row rule of the catalogue may fire (generated from its conditions)."""
+def row_selector(model: type[Row], edtf_low: str | None = None, edtf_high: str | None = None) -> str:
+    """SQL that is TRUE whenever a row rule of the catalogue may fire (generated from its conditions);
+    `edtf_low` and `edtf_high` are the query's SQL for the bounds of the row's EDTF `date`."""
     types = {f["name"]: DUCKDB_TYPES[f["type"]] for f in table_schema(model)["fields"]}
-    conditions = [f"coalesce({rule.when.sql(types)}, FALSE)" for rule in row_rules(model.meta.name)]
+    scope = SqlScope(types, edtf_low, edtf_high)
+    conditions = [f"coalesce({rule.when.sql(scope)}, FALSE)" for rule in row_rules(model.meta.name)]
     return " OR ".join(conditions) or "FALSE"
 
 
@@ -413,11 +407,11 @@ def check_rows(run, con) -> None:
                 constraints = schema[column].get("constraints", {})
                 selectors.append(_cell_selector(f"t.{column}", kind, bool(constraints.get("required")), constraints))
         edtf_join = "LEFT JOIN _edtf ON _edtf.value = t.date" if "date" in schema else ""
-        bounds_columns = ", _edtf.lo AS _lo, _edtf.hi AS _hi" if edtf_join else ""
+        bounds_columns = ", _edtf.lo AS _date_low, _edtf.hi AS _date_high" if edtf_join else ""
         columns = model.columns()
         query = (
             f"WITH c AS (SELECT t.* {bounds_columns}, {' OR '.join(selectors) or 'FALSE'} AS _cells FROM {name} t {' '.join(joins)} {edtf_join}) "
-            f"SELECT _line, {', '.join(columns)} FROM c WHERE _cells OR {row_selector(model)} ORDER BY _line"
+            f"SELECT _line, {', '.join(columns)} FROM c WHERE _cells OR {row_selector(model, '_date_low', '_date_high')} ORDER BY _line"
         )
         selected = con.execute(query).fetchall()
         if not selected:
@@ -465,7 +459,7 @@ def _offset(column: str) -> str:
     """SQL: an integer cell the rows layer accepted, as a BIGINT. The reference reads it with
     Python's int(), which also strips Unicode whitespace (a no-break space, say) that DuckDB's
     cast rejects; a cell that still does not convert is NULL, never an error."""
-    return f"coalesce(TRY_CAST({column} AS BIGINT), TRY_CAST(regexp_replace({column}, {_q('^' + WS_SQL + '+|' + WS_SQL + '+$')}, '', 'g') AS BIGINT))"
+    return f"coalesce(TRY_CAST({column} AS BIGINT), TRY_CAST(regexp_replace({column}, {_q('^' + WHITESPACE_SQL + '+|' + WHITESPACE_SQL + '+$')}, '', 'g') AS BIGINT))"
 
 
 def check_provenance(run, con, archive: Archive | None = None) -> None:

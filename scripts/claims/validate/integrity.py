@@ -22,10 +22,11 @@ import unicodedata
 import duckdb
 import pyarrow as pa
 
-from claims.findings import Finding
+from claims.findings import Finding, short_repr
 from claims.schema import ID_TABLES, MENTION_TARGETS, TABLES
-from claims.schema.catalogue import WORD_BOUNDARY_SQL, shorten, sql_string
+from claims.schema.dialect import sql_string
 from claims.schema.fields import LIST_SEPARATOR
+from claims.schema.text import WORD_BOUNDARY_SQL
 from claims.schema.vocab import Topic
 from claims.validate.run import Run
 from claims.version import SEMVER, semver
@@ -62,7 +63,7 @@ PRONOUNS = (
 
 def _names(haystack: str, words: str) -> str:
     """SQL: `words` occur in `haystack` as whole words (no letter or digit either side), code point
-    for code point (catalogue.whole_words_in is the same test in Python), decided without a
+    for code point (schema.text.whole_words_in is the same test in Python), decided without a
     regular expression where that is exact:
 
     - the words between two spaces somewhere in the haystack (one substring test): TRUE;
@@ -201,7 +202,7 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
                         line,
                         column,
                         "foreign-key",
-                        f"{shorten(value)} is not among the {ref} values of {shown(key_def.table)}",
+                        f"{short_repr(value)} is not among the {ref} values of {shown(key_def.table)}",
                         _suggest(value, known, key_def.table),
                         LAYER,
                     )
@@ -228,7 +229,7 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
                         line,
                         "entity_id",
                         "foreign-key",
-                        f"{shorten(value)} is not among the {ref} values of {shown(target)} (entity_type {entity_type})",
+                        f"{short_repr(value)} is not among the {ref} values of {shown(target)} (entity_type {entity_type})",
                         _suggest(value, known, target),
                         LAYER,
                     )
@@ -619,7 +620,7 @@ def _events_backed(con, add, shown) -> None:
                 line,
                 column,
                 "event-words-not-quoted",
-                f"{shorten(value)} is in none of the excerpts of event {event!r}: the source does not give it there",
+                f"{short_repr(value)} is in none of the excerpts of event {event!r}: the source does not give it there",
                 _copy_hint(
                     value,
                     excerpts,
@@ -658,7 +659,7 @@ def _plan_names_quoted(con, add, shown) -> None:
                 line,
                 column,
                 "plan-name-not-quoted",
-                f"{shorten(name)} is in none of the excerpts that speak of plan {plan!r}: a plan's names are the sources' words",
+                f"{short_repr(name)} is in none of the excerpts that speak of plan {plan!r}: a plan's names are the sources' words",
                 "use the source's own words for the plan, as an excerpt of a statement that mentions it (or of its "
                 "event) gives them; say in the notes how the dataset describes it otherwise",
                 LAYER,

@@ -13,8 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from claims.archive import Archive, WikidataUnusable, find_all, read_wikidata
-from claims.findings import Finding
-from claims.schema.catalogue import quotations, quote_segments, shorten, whole_words_in
+from claims.findings import Finding, short_repr
+from claims.schema.text import quotations, quote_segments, whole_words_in
 from claims.validate.run import Run
 
 LAYER = "provenance"
@@ -373,7 +373,7 @@ def date_text_finding(shown: str, line: int, date_text: str, source_ids: list[st
         line,
         "date_text",
         "date-text-not-quoted",
-        f"the date_text {shorten(date_text)} is not in the article text of {', '.join(repr(s) for s in source_ids)}",
+        f"the date_text {short_repr(date_text)} is not in the article text of {', '.join(repr(s) for s in source_ids)}",
         "copy the source's own words for the date (its dateline counts); what you inferred goes to "
         "date_resolved_against, and date_text stays empty where the source has no words for the date",
         LAYER,

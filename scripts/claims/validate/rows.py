@@ -7,11 +7,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from claims.findings import Finding
+from claims.findings import Finding, short_repr
 from claims.schema import TABLES
-from claims.schema.catalogue import TEXT_CELL_RULES, shorten
+from claims.schema.broken import RuleErrors
+from claims.schema.catalogue import TEXT_CELL_RULES
 from claims.schema.fields import ID_PATTERN, TIMESTAMP_PATTERN, URL_PATTERN
-from claims.schema.rules import RuleErrors
 from claims.validate.run import Run
 
 LAYER = "rows"
@@ -74,13 +74,13 @@ def _translate(error: ValidationError, shown: str, line: int) -> list[Finding]:
         message = detail["msg"].removeprefix("Value error, ")
         hint = ""
         if kind == "string_pattern_mismatch":
-            message = f"{shorten(value)} does not match the column's pattern"
+            message = f"{short_repr(value)} does not match the column's pattern"
             hint = PATTERN_HINTS.get(str(context.get("pattern")), f"pattern: {context.get('pattern')}")
         elif kind == "enum":
-            message = f"{shorten(value)} is not an allowed value"
+            message = f"{short_repr(value)} is not an allowed value"
             hint = f"use one of: {context.get('expected')}"
         elif kind not in CUSTOM_RULES:
-            message = f"{message} (got {shorten(value)})"
+            message = f"{message} (got {short_repr(value)})"
         rule = rule_of(detail)
         findings.append(Finding(shown, line, column, rule, message, hint, LAYER))
     return findings

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 
-from claims.findings import Finding
+from claims.findings import Finding, short_repr
 from claims.schema import TABLES
-from claims.schema.catalogue import shorten
 from claims.schema.derived import table_schema
 from claims.tablefile import read_table
 from claims.validate.rows import PATTERN_HINTS
@@ -65,7 +64,7 @@ def frictionless_findings(model, table) -> list[Finding]:
                 rule, value = constraint.groups()
                 message, hint = _constraint_message(rule, value, cell)
             elif cell not in (None, ""):
-                message = f"{message} (cell {shorten(cell)})"
+                message = f"{message} (cell {short_repr(cell)})"
             findings.append(Finding(table.shown, line, column, rule, message, hint, LAYER))
     return findings
 
@@ -89,9 +88,12 @@ def _constraint_message(rule: str, value: str, cell) -> tuple[str, str]:
     if rule == "required":
         return "is empty but required", "fill in the cell"
     if rule == "pattern":
-        return f"{shorten(cell)} does not match the column's pattern", PATTERN_HINTS.get(
+        return f"{short_repr(cell)} does not match the column's pattern", PATTERN_HINTS.get(
             f"^{value}$", f"pattern: {value}"
         )
     if rule == "enum":
-        return f"{shorten(cell)} is not an allowed value", f"use one of: {value.strip('[]')}"
-    return f"{shorten(cell)} breaks the {rule} constraint ({value})", "see the column's constraints in datapackage.json"
+        return f"{short_repr(cell)} is not an allowed value", f"use one of: {value.strip('[]')}"
+    return (
+        f"{short_repr(cell)} breaks the {rule} constraint ({value})",
+        "see the column's constraints in datapackage.json",
+    )
