@@ -19,7 +19,7 @@ from claims.schema.catalogue import CELL_MAX_CHARS, RULES, TEXT_CELL_RULES, text
 from claims.schema.derived import table_schema
 from claims.schema.text import CONTROL_RANGES, WHITESPACE_RANGES, invisible_ranges, whole_words_in
 from claims.validate import validate
-from claims.validate.fast import COMPILED_EXPECTATIONS, _cell_selector, _judges, _kinds, reference_rejects
+from claims.validate.fast import COMPILED_EXPECTATIONS, cell_judges, cell_selector, reference_rejects, selection_kinds
 from conftest import FAST_LAYERS
 from test_gate import full
 
@@ -490,7 +490,7 @@ def test_integer_selector_leaves_out_only_cells_the_reference_accepts():
     values += ["-1", "-0", "007", "+5", " 5", "5 ", "1e3", "5.0", "1_000", "١٢", "0x10", "five", None]
     checked = 0
     for model in TABLES:
-        for column, kind in _kinds(model).items():
+        for column, kind in selection_kinds(model).items():
             if kind != "integer":
                 continue
             field = next(f for f in table_schema(model)["fields"] if f["name"] == column)
@@ -498,9 +498,9 @@ def test_integer_selector_leaves_out_only_cells_the_reference_accepts():
             con = duckdb.connect()
             con.execute("CREATE TABLE t (v VARCHAR)")
             con.executemany("INSERT INTO t VALUES (?)", [(v,) for v in values])
-            selector = _cell_selector("v", kind, bool(constraints.get("required")), constraints)
+            selector = cell_selector("v", kind, bool(constraints.get("required")), constraints)
             selected = dict(con.execute(f"SELECT v, {selector} FROM t").fetchall())
-            read_cell, adapter = _judges(model, column)
+            read_cell, adapter = cell_judges(model, column)
             for value in values:
                 if reference_rejects(value, read_cell, adapter):
                     assert selected[value], (model.meta.name, column, value)

@@ -28,8 +28,6 @@ import itertools
 import re
 import tempfile
 import time
-import types
-import typing
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
@@ -49,7 +47,7 @@ from claims.schema.dates import edtf_bounds
 from claims.schema.derived import DUCKDB_TYPES, table_schema
 from claims.schema.dialect import duckdb_read_csv, sql_string
 from claims.schema.expressions import SqlScope
-from claims.schema.fields import LIST_SEPARATOR
+from claims.schema.fields import LIST_SEPARATOR, FreeText, column_metadata
 from claims.schema.text import ELISION, WHITESPACE_SQL, quotations_sql
 from claims.tablefile import Table, file_problem, read_table
 from claims.validate import integrity
@@ -256,49 +254,35 @@ def load(run, con) -> None:
 # --- rows: select with SQL from the catalogue, judge with the reference ----------------------------
 
 
-def _bounded_int(info) -> bool:
+def bounded_int(info) -> bool:
     """Whether a pydantic field is `int` (or None) with bounds only (annotated_types Ge, Le, Gt,
     Lt): lax validation then accepts every canonical decimal within the bounds."""
-    annotation, metadata = info.annotation, list(info.metadata)
-    members = [a for a in typing.get_args(annotation) if a is not type(None)] if _is_union(annotation) else [annotation]
-    if len(members) != 1:
-        return False
-    (member,) = members
-    if typing.get_origin(member) is typing.Annotated:
-        member, *extras = typing.get_args(member)
-        for extra in extras:
-            metadata += getattr(extra, "metadata", [extra])
-    return member is int and all(
+    annotation, metadata = column_metadata(info)
+    return annotation is int and all(
         isinstance(m, (annotated_types.Ge, annotated_types.Le, annotated_types.Gt, annotated_types.Lt))
         for m in metadata
     )
 
 
-def _is_union(annotation) -> bool:
-    return typing.get_origin(annotation) in (typing.Union, types.UnionType)
-
-
-def _kinds(model: type[Row]) -> dict[str, str]:
-    """How each column's cells are selected: 'id' and 'text' by the catalogue's SQL, 'integer'
-    (bounded, nothing else) by canonical form and bounds, 'distinct' by the reference's verdict
-    on each distinct value."""
+def selection_kinds(model: type[Row]) -> dict[str, str]:
+    """How each column's cells are selected: 'id' and 'text' (a FreeText column) by the catalogue's
+    SQL, 'integer' (bounded, nothing else) by canonical form and bounds, 'distinct' by the
+    reference's verdict on each distinct value."""
     kinds = {}
     for field in table_schema(model)["fields"]:
         constraints = field.get("constraints", {})
         info = model.model_fields[field["name"]]
-        text_rules = "check_cell_text" in repr(info.annotation) + repr(info.metadata)
+        _annotation, metadata = column_metadata(info)
         if constraints.get("pattern") == ID_PATTERN.strip("^$"):
             kinds[field["name"]] = "id"
         elif (
-            field["type"] == "integer" and set(constraints) <= {"required", "minimum", "maximum"} and _bounded_int(info)
+            field["type"] == "integer" and set(constraints) <= {"required", "minimum", "maximum"} and bounded_int(info)
         ):
             kinds[field["name"]] = "integer"
         elif (
             field["type"] == "string"
-            and text_rules
+            and any(isinstance(m, FreeText) for m in metadata)
             and set(constraints) <= {"required", "minLength"}
-            and "split_list" not in repr(info.annotation)
-            and "check_edtf" not in repr(info.annotation)
         ):
             kinds[field["name"]] = "text"
         else:
@@ -326,7 +310,7 @@ def reference_rejects(value: str | None, read_cell, adapter) -> bool:
 CANONICAL_INTEGER = "0|[1-9][0-9]{0,17}"
 
 
-def _cell_selector(column: str, kind: str, required: bool, constraints: dict) -> str:
+def cell_selector(column: str, kind: str, required: bool, constraints: dict) -> str:
     """SQL that is TRUE whenever the reference may reject the cell (ID, text and integer columns)."""
     if required:
         empty = f"{column} IS NULL"
@@ -344,7 +328,7 @@ def _cell_selector(column: str, kind: str, required: bool, constraints: dict) ->
 
 
 @cache
-def _judges(model: type[Row], column: str):
+def cell_judges(model: type[Row], column: str):
     """frictionless's cell reader and a pydantic validator for one column, built once."""
     from frictionless import Field
     from pydantic import TypeAdapter
@@ -388,9 +372,9 @@ def check_rows(run, con) -> None:
             continue
         schema = {f["name"]: f for f in table_schema(model)["fields"]}
         joins, selectors = [], []
-        for index, (column, kind) in enumerate(_kinds(model).items()):
+        for index, (column, kind) in enumerate(selection_kinds(model).items()):
             if kind == "distinct":
-                read_cell, adapter = _judges(model, column)
+                read_cell, adapter = cell_judges(model, column)
                 rejected = [
                     (value,)
                     for (value,) in con.execute(f"SELECT DISTINCT {column} FROM {name}").fetchall()
@@ -405,7 +389,7 @@ def check_rows(run, con) -> None:
                     selectors.append(f"_v{index}.bad IS NOT NULL")
             else:
                 constraints = schema[column].get("constraints", {})
-                selectors.append(_cell_selector(f"t.{column}", kind, bool(constraints.get("required")), constraints))
+                selectors.append(cell_selector(f"t.{column}", kind, bool(constraints.get("required")), constraints))
         edtf_join = "LEFT JOIN _edtf ON _edtf.value = t.date" if "date" in schema else ""
         bounds_columns = ", _edtf.lo AS _date_low, _edtf.hi AS _date_high" if edtf_join else ""
         columns = model.columns()
