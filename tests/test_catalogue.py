@@ -19,7 +19,8 @@ from claims.schema.catalogue import CELL_MAX_CHARS, RULES, TEXT_CELL_RULES, text
 from claims.schema.derived import table_schema
 from claims.schema.text import CONTROL_RANGES, WHITESPACE_RANGES, invisible_ranges, whole_words_in
 from claims.validate import validate
-from claims.validate.fast import COMPILED_EXPECTATIONS, cell_judges, cell_selector, reference_rejects, selection_kinds
+from claims.validate.expectations import COMPILED_EXPECTATIONS
+from claims.validate.rows import cell_judges, cell_selector, reference_rejects, selection_kinds
 from conftest import FAST_LAYERS
 from test_gate import full
 

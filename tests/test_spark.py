@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from claims.expectations import run_on_spark
+from claims.suites import run_on_spark
 from claims.synth import synth
 from claims.validate import validate
 from conftest import Dataset

@@ -443,7 +443,7 @@ def docs_command(data_dir: Path | None, out_dir: Path | None, archive_location: 
         for line in disagreements:
             click.echo(line, err=True)
         raise click.ClickException(
-            f"the engines disagree on {len(disagreements)} finding(s): a bug in the rule catalogue or the compiled suites (schema/catalogue.py, claims/validate/fast.py)"
+            f"the engines disagree on {len(disagreements)} finding(s): a bug in the rule catalogue or the compiled suites (schema/catalogue.py, the layer modules of claims/validate/)"
         )
     click.echo(f"the fast engine and the reference (Great Expectations) agree: {count} finding(s) each")
 

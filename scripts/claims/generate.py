@@ -26,13 +26,13 @@ import yaml
 
 from claims import dictionary, project
 from claims.citation import cff_with_version
-from claims.expectations import column_suite
 from claims.project import Project
 from claims.publish import datasette_metadata
 from claims.schema import TABLES
 from claims.schema.derived import sql_ddl, table_schema
 from claims.schema.dialect import DATAPACKAGE_DIALECT
 from claims.schema.package import PACKAGE_META
+from claims.suites import column_suite
 from claims.version import latest_release
 
 # datapackage.json says it is generated in a "$comment" (the Data Package spec allows properties of

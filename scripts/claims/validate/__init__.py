@@ -10,15 +10,14 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from claims.archive import Location, parse_location
-from claims.findings import internal_error
 
 from . import expectations, fast, integrity, provenance, rows, structure
-from .run import Layer, Run
+from .run import Layer, Run, run_layers
 
 __all__ = ["ENGINE_NAMES", "LAYERS", "LAYER_NAMES", "Layer", "Run", "validate", "with_needs"]
 
@@ -93,17 +92,5 @@ def validate(
 
         validate_spark(run, wanted, progress)
         return run
-    for name, layer in LAYERS:
-        if name not in wanted:
-            continue
-        before = len(run.findings)
-        started = time.perf_counter()
-        if progress:
-            progress(name)
-        try:
-            layer.check(run)
-        except Exception as error:  # a bug in a layer must still end in a finding, not a traceback
-            run.findings.add(internal_error(name, error))
-        run.timings[name] = time.perf_counter() - started
-        run.counts[name] = len(run.findings) - before
+    run_layers(run, [(name, partial(layer.check, run)) for name, layer in LAYERS if name in wanted], progress)
     return run

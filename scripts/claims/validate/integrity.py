@@ -20,7 +20,6 @@ import re
 import unicodedata
 
 import duckdb
-import pyarrow as pa
 
 from claims.findings import Finding, short_repr
 from claims.schema import ID_TABLES, MENTION_TARGETS, TABLES
@@ -28,7 +27,7 @@ from claims.schema.dialect import sql_string
 from claims.schema.fields import LIST_SEPARATOR
 from claims.schema.text import WORD_BOUNDARY_SQL
 from claims.schema.vocab import Topic
-from claims.validate.run import Run
+from claims.validate.run import Run, register_table
 from claims.version import SEMVER, semver
 
 LAYER = "integrity"
@@ -109,33 +108,15 @@ BOUNDARY = "\x1f"  # what other characters become for the substring tests (any o
 NORMALISED_TEXT = r"trim(regexp_replace(lower(nfc_normalize(text)), '[^\p{L}\p{N}]+', ' ', 'g'))"
 
 
-def connect(run) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with every loaded table as text columns plus `_line`."""
-    con = duckdb.connect(":memory:")
-    for model in TABLES:
-        table = run.tables[model.meta.name]
-        columns = {name: [row[name] or None for row in table.rows] for name in table.columns}
-        columns["_line"] = table.lines
-        arrow = pa.table(
-            {
-                name: pa.array(values, type=pa.int64() if name == "_line" else pa.string())
-                for name, values in columns.items()
-            }
-        )
-        con.register(f"_{model.meta.name}_arrow", arrow)
-        con.execute(f"CREATE TABLE {model.meta.name} AS SELECT * FROM _{model.meta.name}_arrow")
-        con.unregister(f"_{model.meta.name}_arrow")
-    return con
-
-
 def check(run: Run) -> None:
-    con = getattr(run, "con", None) or connect(run)
-    check_tables(run, con)
-    if getattr(run, "con", None) is None:
-        con.close()
+    """The reference engine: the tables read into an in-memory DuckDB, then the same SQL."""
+    with duckdb.connect(":memory:") as con:
+        for model in TABLES:
+            register_table(con, model.meta.name, run.tables[model.meta.name])
+        check_sql(run, con)
 
 
-def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
+def check_sql(run: Run, con: duckdb.DuckDBPyConnection) -> None:
     """The integrity rules, on tables named as in the schema with a `_line` column."""
     add = run.findings.add
 
