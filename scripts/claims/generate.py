@@ -6,6 +6,7 @@ Generated files (committed, never edited by hand; .gitattributes marks them ling
 - gx/expectations/columns.<table>.json: the column-level Great Expectations suites;
 - publish/metadata.json: the Datasette metadata;
 - docs/data-dictionary.md: every table, column, constraint and vocabulary term (claims.dictionary);
+- docs/rules.md: every rule id with its scope, layer, summary and example finding (claims.rules_reference);
 - CITATION.cff's `version` and `date-released`: the latest release's, from data/releases.csv (the
   rest of the file is written by hand);
 - .zenodo.json: the archive record Zenodo makes of each GitHub release (with a DOI), from CITATION.cff;
@@ -24,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from claims import dictionary, project
+from claims import dictionary, project, rules_reference
 from claims.citation import cff_with_version
 from claims.project import Project
 from claims.publish import datasette_metadata
@@ -130,6 +131,7 @@ def generated_files(root: Path | None = None, cli_reference: str | None = None) 
         root / "schema" / "ddl.sql": sql_ddl(),
         root / "publish" / "metadata.json": json.dumps(datasette_metadata(), indent=2, ensure_ascii=False) + "\n",
         root / "docs" / "data-dictionary.md": dictionary.markdown(),
+        root / "docs" / "rules.md": rules_reference.markdown(),
         root / "CITATION.cff": citation_file(where),
         root / ".zenodo.json": json.dumps(zenodo(where), indent=2, ensure_ascii=False) + "\n",
     }
