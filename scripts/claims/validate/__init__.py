@@ -73,8 +73,8 @@ def validate(
     """Run the layers (all by default, always in order) on the CSVs in `data_dir`.
 
     `archive_dir` holds the captured source texts. Each layer runs with the layers it needs (LAYER_NEEDS): the others
-    read the tables it loads. `engine`: "fast" (the rules and suites compiled to DuckDB SQL, see
-    fast.py), "reference" (frictionless, pydantic and Great Expectations, row by row) or "spark"
+    read the tables it loads. `engine`: "fast" (each layer's `check_sql`: the rules and suites
+    compiled to DuckDB SQL, see fast.py), "reference" (frictionless, pydantic and Great Expectations, row by row) or "spark"
     (the fast engine's SQL transpiled to Spark SQL, see spark.py).
     """
     run = Run(Path(data_dir), parse_location(archive_dir))

@@ -1,7 +1,7 @@
 """The Spark engine of `claims validate`: the fast engine's rules, run on Spark SQL.
 
 For data that outgrows one machine. Nothing here restates a rule: the steps are the fast engine's
-own (claims.validate.fast and the shared integrity layer), run against `SparkConnection`, which
+own (each layer's `check_sql`, as claims.validate.fast runs them), run against `SparkConnection`, which
 answers what they ask of a DuckDB connection with a Spark session. Each statement, with the
 catalogue's compiled SQL in it, is transpiled from DuckDB's dialect to Spark SQL by sqlglot; the
 few forms sqlglot leaves in DuckDB's vocabulary are rewritten in `spark_forms`. Tables are Spark
