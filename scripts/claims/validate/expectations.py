@@ -4,7 +4,9 @@ Column and dataset suites run on pandas frames loaded through DuckDB/Arrow (cell
 them, indexed by line number, so that every unexpected value points at its line). The cross-table
 suite runs as SQL on the SQLite database that `claims build` writes, built here into a temporary
 folder by the same code, so that what is validated is what is served; it needs data that passed
-the earlier layers and is skipped, saying so, when it did not.
+the earlier layers and is skipped, saying so, when it did not (cross_table_skipped, for every
+engine). The fast engines (`check_sql`) run every suite as SQL: each expectation kind compiled
+(COMPILED_EXPECTATIONS), its findings worded by the functions the reference uses.
 """
 
 from __future__ import annotations
@@ -226,7 +228,7 @@ def _cross_table(run, gx, context) -> None:
         source.get_engine().dispose()  # release the file before the folder is removed
 
 
-# --- the fast engines: every expectation kind compiled to SQL ------------------------------------------------------------------------
+# --- the fast engines: every expectation kind compiled to SQL -------------------------------------
 
 
 def _unexpected_by_value(con, name: str, column: str, fails) -> list[tuple[int, object]]:

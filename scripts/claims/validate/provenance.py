@@ -4,7 +4,9 @@ Every archived source's file must be there (found by SHA-256), every excerpt mus
 offsets inside the article body, every quoted word of a statement must lie inside the excerpts
 that attest it, actors' roles, positions' titles and the date wording of statements and events
 must be quoted verbatim, and Wikidata IDs must be confirmed ones.
-Without an archive the layer is skipped, and says so.
+Without an archive the layer is skipped, and says so. The fast engines (`check_sql`) join the
+archived texts in SQL and compare excerpts in one streamed pass; the rows they select are judged by
+the same checks as the reference's.
 """
 
 from __future__ import annotations
@@ -409,7 +411,7 @@ def _date_texts(run, texts, sources) -> None:
                 run.findings.add(date_text_finding(shown, line, row.date_text, cited))
 
 
-# --- the fast engines: SQL and a streamed excerpt comparison select, the checks above judge ----------------------------------------------------------------------------------
+# --- the fast engines: SQL and a streamed excerpt comparison select, the checks above judge -------
 
 
 def _excerpt_mismatches(con, archive: Archive) -> tuple[list[tuple[int, str]], dict[str, int]]:

@@ -1,4 +1,8 @@
-"""Layer 2, rows: each row through its pydantic model (types, patterns, cross-field rules, EDTF)."""
+"""Layer 2, rows: each row through its pydantic model (types, patterns, cross-field rules, EDTF).
+
+The fast engines (`check_sql`) select, with SQL generated from the rule catalogue, the rows that may
+break a cell or row rule (never fewer than the models would reject); only those go through the
+structure layer's frictionless check and the models, so every finding is the reference's own."""
 
 from __future__ import annotations
 
@@ -88,7 +92,7 @@ def _translate(error: ValidationError, shown: str, line: int) -> list[Finding]:
     return findings
 
 
-# --- the fast engines: select with SQL from the catalogue, judge with the reference ----------------------------
+# --- the fast engines: select with SQL from the catalogue, judge with the reference ---------------
 
 
 def bounded_int(info) -> bool:

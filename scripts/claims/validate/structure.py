@@ -1,7 +1,9 @@
 """Layer 1, structure and types: read each CSV carefully, then frictionless against the descriptor.
 
 Keys (primary and foreign) are left to the integrity layer (DuckDB), which reports each broken
-key once; frictionless checks types, required cells, lengths, patterns and enums.
+key once; frictionless checks types, required cells, lengths, patterns and enums. The fast engines
+(`check_sql`) scan each file's bytes and let DuckDB read the plain ones; any file the two CSV
+readers could read differently is read by the reference reader, so its findings are the reference's.
 """
 
 from __future__ import annotations
@@ -113,6 +115,8 @@ def _constraint_message(rule: str, value: str, cell) -> tuple[str, str]:
     )
 
 
+# --- the fast engines: DuckDB reads the plain files, the reference reader the others ---------
+
 CHUNK = 16 << 20
 # A well-formed quoted cell, as Python's csv module and DuckDB both read it: a quote at the start of
 # a cell (after a delimiter or a line break), quoted text with inner quotes doubled, and the closing
@@ -124,9 +128,6 @@ QUOTED_CELL = re.compile(rb'"(?<![^,\n]")[^"]*(?:""[^"]*)*"(?![^,\n])')
 # are still open after that many more bytes has a quote out of place.
 MAX_CELL_BYTES = 4 * CELL_MAX_CHARS
 NULL_MARKER = "\x01"  # the fast reader's NULL string: a file that contains it is read by the reference
-
-
-# --- the fast engines: DuckDB reads the plain files, the reference reader the others ------------------------------------------------------------------------------------
 
 
 def quote_out_of_place(chunk: bytes) -> bool:
