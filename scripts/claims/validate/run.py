@@ -83,7 +83,8 @@ def put_table(con, name: str, columns: dict[str, pa.Array]) -> None:
 
 
 def register_table(con, name: str, table: Table) -> None:
-    """A table read by the reference reader, into DuckDB (only for files that need it)."""
+    """A table the reference reader read, into the connection: text columns, empty cells NULL, and
+    `_line` (the reference engine's integrity layer, and the fast engines for files they hand over)."""
     columns = {
         column: pa.array([row[column] or None for row in table.rows], type=pa.string()) for column in table.columns
     }
