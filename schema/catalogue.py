@@ -1,13 +1,15 @@
 """The rule catalogue: every rule of the dataset declared once, as data.
 
 Each rule has an id (printed in findings as `[id]`), a scope (file, cell, row, table, cross-table,
-archive) and the layer that reports it. Its executable forms are derived from the declaration:
+archive), the layer that reports it and a summary of what it asks (`RULES`; docs/rules.md is
+generated from them). Its executable forms are derived from the declaration:
 
-- cell rules of text cells (`TEXT_CELL_RULES`) are code-point classes and prefixes: the Python
-  check (schema/fields.py) and the fast engine's SQL prefilter are both generated from them;
-- row rules (`ROW_RULES`) are conditions written in a small expression language (`Col`, `Eq`,
-  `And`, …) that evaluates in Python, with SQL's three-valued logic, for the pydantic models
-  (the reference), and compiles to DuckDB SQL for the fast engine;
+- cell rules of text cells (`TEXT_CELL_RULES`) are code-point classes (schema/text.py) and
+  prefixes: the Python check (schema/fields.py) and the fast engine's SQL prefilter are both
+  generated from them;
+- row rules (`ROW_RULES`) are conditions written in the expression language of
+  schema/expressions.py (`Col`, `Eq`, `And`, …) that evaluates in Python, with SQL's three-valued
+  logic, for the pydantic models (the reference), and compiles to DuckDB SQL for the fast engine;
 - the other rules are implemented once by the library made for them (frictionless, pydantic,
   the shared integrity SQL, the provenance layer, Great Expectations); the catalogue lists them
   so that every id is known, documented and covered by a generated test case.
