@@ -214,7 +214,7 @@ COMMENT ON COLUMN attestations.attestation_id IS 'Stable identifier of the attes
 COMMENT ON COLUMN attestations.statement_id IS 'The statement this excerpt backs (exactly one of statement_id, event_id).';
 COMMENT ON COLUMN attestations.event_id IS 'The event this excerpt backs (exactly one of statement_id, event_id).';
 COMMENT ON COLUMN attestations.source_id IS 'The archived source the excerpt is taken from.';
-COMMENT ON COLUMN attestations.excerpt IS 'Verbatim span of the archived text, with its original characters (curly quotes included).';
+COMMENT ON COLUMN attestations.excerpt IS 'Verbatim span of the archived text, with its original characters (curly quotes included): the sentence that gives the row, widened only as far as the words a mention, addressee or participant needs (a speaker the sentence calls he or she is named in the statement''s notes).';
 COMMENT ON COLUMN attestations.char_start IS 'Code-point offset of the excerpt''s first character in the archived text.';
 COMMENT ON COLUMN attestations.char_end IS 'Code-point offset just after the excerpt''s last character: archived[char_start:char_end] == excerpt.';
 COMMENT ON COLUMN attestations.via_source_id IS 'The source the reporting source relies on (a transcript, a recording, an interview).';
@@ -275,7 +275,7 @@ COMMENT ON TABLE statement_mentions IS 'Links from statements to the actors, pla
 COMMENT ON COLUMN statement_mentions.statement_id IS 'The statement.';
 COMMENT ON COLUMN statement_mentions.entity_type IS 'Which table entity_id refers to. Values: actor: entity_id is an actor_id of `actors`.; place: entity_id is a place_id of `places`.; plan: entity_id is a plan_id of `plans`.; provision: entity_id is a provision_id of `provisions`.; event: entity_id is an event_id of `events`.';
 COMMENT ON COLUMN statement_mentions.entity_id IS 'The key of the mentioned row in the table that entity_type names.';
-COMMENT ON COLUMN statement_mentions.mentioned_as IS 'The words of the statement''s text that name or describe the entity, verbatim (e.g. Zelenskiy’s, the Russian leader, that call); a bare pronoun does not count.';
+COMMENT ON COLUMN statement_mentions.mentioned_as IS 'The words of the statement''s text that name or describe the entity, verbatim (e.g. Zelenskiy’s, the Russian leader, that call); a bare pronoun does not count. Whatever the text names is linked, its speaker and addressee included, and so is an entity named inside a longer name (Gaza in Gaza deal), except inside words that only anchor a date (At the time of the Witkoff-Ushakov call), where the anchor alone is linked.';
 COMMENT ON COLUMN statement_mentions.notes IS 'Curator''s notes: how the row was read from the source, caveats.';
 
 CREATE TABLE statement_relations (

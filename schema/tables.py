@@ -388,7 +388,11 @@ class Attestation(CheckedRow):
     )
     source_id: Id = Field(description="The archived source the excerpt is taken from.", json_schema_extra=fk("sources"))
     excerpt: Text = Field(
-        description="Verbatim span of the archived text, with its original characters (curly quotes included)."
+        description=(
+            "Verbatim span of the archived text, with its original characters (curly quotes included): the sentence"
+            " that gives the row, widened only as far as the words a mention, addressee or participant needs (a"
+            " speaker the sentence calls he or she is named in the statement's notes)."
+        )
     )
     char_start: Offset = Field(description="Code-point offset of the excerpt's first character in the archived text.")
     char_end: Offset = Field(
@@ -465,7 +469,13 @@ class StatementMention(CheckedRow):
     entity_type: EntityType = Field(description="Which table entity_id refers to.")
     entity_id: Id = Field(description="The key of the mentioned row in the table that entity_type names.")
     mentioned_as: Text = Field(
-        description="The words of the statement's text that name or describe the entity, verbatim (e.g. Zelenskiy’s, the Russian leader, that call); a bare pronoun does not count."
+        description=(
+            "The words of the statement's text that name or describe the entity, verbatim (e.g. Zelenskiy’s, the"
+            " Russian leader, that call); a bare pronoun does not count. Whatever the text names is linked, its"
+            " speaker and addressee included, and so is an entity named inside a longer name (Gaza in Gaza deal),"
+            " except inside words that only anchor a date (At the time of the Witkoff-Ushakov call), where the"
+            " anchor alone is linked."
+        )
     )
     notes: Notes
 

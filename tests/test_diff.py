@@ -42,13 +42,17 @@ def history(tmp_path, dataset):
         topics="diplomacy",
     )
     dataset.edit("actors", {"actor_id": "axios"}, notes="An outlet.")
-    dataset.delete("statement_relations", statement_id="st-028")
+    removed = dataset.read("statement_relations")[1][0]  # one relation, whatever the data holds
+    dataset.delete(
+        "statement_relations", **{k: removed[k] for k in ("statement_id", "relation", "object_statement_id")}
+    )
+    (tmp_path / "removed_relation.txt").write_text(removed["object_statement_id"], encoding="utf-8")
     git(repo, "add", ".")
     git(repo, "commit", "-q", "-m", "change")
     return repo
 
 
-def test_diff_finds_exactly_the_known_changes(history):
+def test_diff_finds_exactly_the_known_changes(history, tmp_path):
     by_table = {d.table: d for d in diff(history, "HEAD~1", "HEAD")}
     assert [r["statement_id"] for r in by_table["statements"].added] == ["st-900"]
     (changed,) = by_table["actors"].changed
@@ -57,7 +61,8 @@ def test_diff_finds_exactly_the_known_changes(history):
         {"notes": ["", "An outlet."]},
         "An outlet.",
     )
-    assert [r["object_statement_id"] for r in by_table["statement_relations"].removed] == ["st-027"]
+    removed_object = (tmp_path / "removed_relation.txt").read_text(encoding="utf-8")
+    assert [r["object_statement_id"] for r in by_table["statement_relations"].removed] == [removed_object]
     untouched = [d for name, d in by_table.items() if name not in {"statements", "actors", "statement_relations"}]
     assert all(d.empty for d in untouched)
 

@@ -68,6 +68,10 @@ class Changes:
         taken = {r["actor_id"] for r in data.read("actors")[1]} | {r["id"] for r in data.read("retired_ids")[1]}
         self.actor = next(f"contributor-{n}" for n in range(1000) if f"contributor-{n}" not in taken)
         self.event = data.read("events")[1][0]["event_id"]
+        # a participant is named in its event's excerpts: the contributor's alias is a word of one
+        names = {n for r in data.read("actors")[1] for n in [r["name"], *r["aliases"].split("|")] if n}
+        excerpts = [r["excerpt"] for r in data.read("attestations")[1] if r["event_id"] == self.event]
+        self.alias = next(w for w in re.findall(r"\b[A-Z][a-z]{3,}\b", " ".join(excerpts)) if w not in names)
         # a position: nothing refers to one; its body must stay referred to by another row
         referred = {r["actor_id"] for r in data.read("event_participants")[1]}
         referred |= {r["affiliation_id"] for r in data.read("actors")[1]}
@@ -83,7 +87,7 @@ class Changes:
     def apply(self, data: Dataset) -> None:
         from claims.fmt import format_tables
 
-        data.append("actors", actor_id=self.actor, name="A Contributor", actor_type="person")
+        data.append("actors", actor_id=self.actor, name="A Contributor", actor_type="person", aliases=self.alias)
         data.append("event_participants", event_id=self.event, actor_id=self.actor, role="subject")
         data.delete("positions", position_id=self.position)
         data.append(

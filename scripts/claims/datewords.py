@@ -79,7 +79,7 @@ RELATIVE = {"days-from", "day-around", "that-week"}
 # The date line of an article: "November 25, 2025, 5:04 PM ET"
 DATELINE = re.compile(rf"\b{_month('month')} {_DAY}, {_YEAR}(?:, [0-9]{{1,2}}:[0-9]{{2}} ?[AP]M(?: [A-Z]{{2,4}})?)?")
 # What an outlet's own statements are dated by (the README's convention, as the curated rows say it).
-DATELINE_RESOLUTION = "the dateline of the article (outlet statements are dated when published)"
+DATELINE_RESOLUTION = "the dateline of the article (outlet statements are dated when published: the day only; the time may be a republisher’s)"
 
 
 @dataclass(frozen=True)
