@@ -629,7 +629,7 @@ def bench_command(
 def generate_command(check: bool) -> None:
     """Regenerate everything derived from the schema and the release records: datapackage.json,
     schema/ddl.sql, the generated GX suites, publish/metadata.json, docs/data-dictionary.md,
-    docs/cli.md, and CITATION.cff's version and date (the latest release in data/releases.csv) with
+    docs/rules.md (from the rule catalogue), docs/cli.md, and CITATION.cff's version and date (the latest release in data/releases.csv) with
     .zenodo.json from it."""
     changed = (
         generate.drifted(cli_reference=cli_reference()) if check else generate.write(cli_reference=cli_reference())
