@@ -624,12 +624,15 @@ RULES: dict[str, Rule] = {
             "addressee-not-named",
             *_KEYS,
             "a statement's `addressee_as` names its addressee, not a pronoun, as whole words in one of its excerpts "
-            "or of the excerpts of an event the addressee takes part in",
+            "or of the excerpts of an event the addressee takes part in; it is or holds the addressee's name, an alias, "
+            "its role or a position's title, and is not one of the speaker's names",
         ),
         Rule(
             "date-unbounded",
             *_KEYS,
-            "a statement or event is dated no later than the earliest publication of the sources reporting it",
+            "a statement or event is dated no later than the earliest publication of the sources reporting it "
+            "(its date_max, or its EDTF date's upper bound where date_max is empty); an event the sources report as "
+            "yet to take place is dated wholly after them",
         ),
         Rule(
             "evidence-basis-speaker",
@@ -670,7 +673,9 @@ RULES: dict[str, Rule] = {
         Rule(
             "date-text-not-quoted",
             *_ARCHIVE,
-            "a `date_text` is the source's words: whole words of the article body of a source attesting the row",
+            "a `date_text` is the source's words: a statement's, whole words of its excerpts or its event's (an outlet's "
+            "claim: or its source's dateline, naming the day of publication); an event's, of the article body of a source "
+            "attesting it",
         ),
         Rule("wikidata-unconfirmed", *_ARCHIVE, "a Wikidata ID is confirmed in the archive"),
     ]

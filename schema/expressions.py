@@ -86,13 +86,14 @@ class EdtfBound(Expr):
 
 @dataclass(frozen=True)
 class BoundShown(Expr):
-    """A bound as messages show it: the date, or '..' for an open end (only formatted, never compiled)."""
+    """A bound as messages show it: the date, or nothing for an open end, so that "{low}..{high}"
+    reads as EDTF does ("..2025-11-30", not "....2025-11-30"; only formatted, never compiled)."""
 
     bound: EdtfBound
 
     def value(self, row):
         value = self.bound.value(row)
-        return ".." if value is None else value
+        return "" if value is None else value
 
 
 @dataclass(frozen=True)

@@ -69,14 +69,14 @@ DateEdtf = Annotated[
     Edtf | None,
     Field(
         default=None,
-        description="The date as EDTF (Extended Date/Time Format, ISO 8601-2): 2025-10-14, 2025-11, 2025-10-24/2025-10-26, 2025-10-16~, or a bound, one day in a span: [2025-10-16..2025-11-25], [..2025-11-25]. At the latest the publication of the earliest source reporting the row; empty only where no source with a date reports it.",
+        description="The date as EDTF (Extended Date/Time Format, ISO 8601-2): 2025-10-14, 2025-11, 2025-10-24/2025-10-26, 2025-10-16~, or a bound, one day in a span: [2025-10-16..2025-11-25], [..2025-11-25]. At the latest the publication of the earliest source reporting the row; empty only where no source with a date reports it. An event the source reports as yet to take place (a planned summit) is dated after that publication, without an upper bound unless the source gives one: [2025-11-26..], with date_min the day after it.",
     ),
 ]
 DateText = Annotated[
     Text | None,
     Field(
         default=None,
-        description='The source\'s own wording of the date, verbatim from the article body (its dateline included), e.g. "two days later", "this month", "Tuesday". Empty where the source has no words for the date: `date` is then a bound.',
+        description='The source\'s own wording of the date, verbatim, as whole words of the row\'s own excerpts (a statement at an event: or of the event\'s; an outlet\'s claim: or its source\'s dateline, the words of the article body that give the day and year of publication), e.g. "two days later", "this month", "Tuesday". Empty where the source has no words for the date: `date` is then a bound.',
     ),
 ]
 DateMin = Annotated[
@@ -330,7 +330,7 @@ class Statement(CheckedRow):
     )
     addressee_as: Text | None = Field(
         default=None,
-        description="The source's words that name the addressee, verbatim (e.g. Ushakov, his Russian counterpart, reporters), from the statement's excerpt or from that of the event it was made at, where the addressee takes part; given exactly when addressee_id is, never a bare pronoun.",
+        description="The source's words that name the addressee, verbatim (e.g. Ushakov, a senior Kremlin official, reporters), from the statement's excerpt or from that of the event it was made at, where the addressee takes part; given exactly when addressee_id is. They are, or hold as whole words, one of the addressee's names: its name, an alias, its role or the title of a position it holds (a description without one, such as his Russian counterpart, goes to notes); never a pronoun, in any case, nor one of the speaker's names.",
     )
     event_id: Id | None = Field(
         default=None,

@@ -43,8 +43,9 @@ WHITESPACE_RANGES: Ranges = (
 )
 # Zero-width joiner and non-joiner: some scripts (Persian, Indic) need them between letters.
 JOINERS = ("\u200c", "\u200d")
-# A character that is neither a letter nor a digit, in RE2's syntax (the boundary of whole words).
-WORD_BOUNDARY_SQL = "[^\\p{L}\\p{N}]"
+# A character that is neither a letter, a combining mark nor a digit, in RE2's syntax (the boundary
+# of whole words).
+WORD_BOUNDARY_SQL = "[^\\p{L}\\p{M}\\p{N}]"
 
 
 def char_class(ranges: Ranges, re2: bool = False) -> str:
@@ -86,9 +87,10 @@ def in_word(char: str) -> bool:
     return unicodedata.category(char)[0] in "LM"
 
 
-def letter_or_digit(char: str) -> bool:
-    """What may not touch whole words on either side (Unicode categories L and N)."""
-    return unicodedata.category(char)[0] in "LN"
+def in_word_or_digit(char: str) -> bool:
+    """What may not touch whole words on either side (Unicode categories L, M and N): a letter, a
+    digit, or a combining mark, which belongs to the letter before it ("Café" written with U+0301)."""
+    return unicodedata.category(char)[0] in "LMN"
 
 
 def has_invisible(value: str) -> bool:
@@ -107,14 +109,15 @@ def has_control(value: str) -> bool:
 
 def whole_words_in(words: str, text: str, start: int = 0, end: int | None = None) -> bool:
     """Whether `words` stand in `text[start:end]` as whole words, code point for code point: no
-    letter or digit (Unicode categories L and N) of that span touches them on either side, so
-    "Russia" is not in "Russian", and nothing is folded: a space is not a no-break space. The
-    integrity layer's SQL writes the same test with RE2's [^\\p{L}\\p{N}] (WORD_BOUNDARY_SQL)."""
+    letter, combining mark or digit (Unicode categories L, M and N) of that span touches them on
+    either side, so "Russia" is not in "Russian" nor "Cafe" in "Café" written with a combining
+    accent, and nothing is folded: a space is not a no-break space. The integrity layer's SQL writes
+    the same test with RE2's [^\\p{L}\\p{M}\\p{N}] (WORD_BOUNDARY_SQL)."""
     end = len(text) if end is None else min(end, len(text))
     at = text.find(words, start, end) if words else -1
     while at >= 0:
         after = at + len(words)
-        if (at == start or not letter_or_digit(text[at - 1])) and (after == end or not letter_or_digit(text[after])):
+        if (at == start or not in_word_or_digit(text[at - 1])) and (after == end or not in_word_or_digit(text[after])):
             return True
         at = text.find(words, at + 1, end)
     return False

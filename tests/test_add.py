@@ -218,8 +218,33 @@ def test_an_event_still_to_come_is_not_bounded_by_the_article(dataset, needs_arc
         given={"events": {"event_type": "summit", "title": "Budapest summit"}},
     )
     (event,) = draft.rows["events"]
-    assert event["date"] == "" and event["event_id"] == "summit-budapest"
+    # reported as yet to take place: after the article, as the data dictionary says a planned event is dated
+    assert (event["date"], event["date_min"], event["date_max"]) == ("[2025-11-26..]", "2025-11-26", "")
+    assert event["event_id"] == "summit-budapest"
     assert any("still to come" in note for note in draft.notes)
+
+
+def test_a_statement_at_an_event_without_date_words_takes_the_event_s_date(dataset, needs_archive):
+    draft = add.draft_statement(
+        dataset.dir,
+        dataset.archive,
+        FORTUNE,
+        "He later assured Ushakov that he would stick to what he was told to say",
+        given={
+            "statements": {
+                "speaker_id": "kirill-dmitriev",
+                "event_id": "phone-call-2025-10-29-dmitriev-ushakov",
+                "statement_type": "paraphrase",
+                "text": "He would stick to what he was told to say.",
+            }
+        },
+    )
+    (statement,) = draft.rows["statements"]
+    event = dataset.row("events", event_id="phone-call-2025-10-29-dmitriev-ushakov")
+    assert [statement[c] for c in ("date", "date_text", "date_min", "date_max")] == [
+        event[c] for c in ("date", "date_text", "date_min", "date_max")
+    ]
+    assert "phone-call-2025-10-29-dmitriev-ushakov" in statement["date_resolved_against"]
 
 
 def test_a_terminal_is_offered_the_date_words_and_the_mentions_by_context(dataset, needs_archive):

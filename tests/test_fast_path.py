@@ -35,7 +35,34 @@ def shift(attestation_id, by):
     return apply
 
 
+def unreadable(table):
+    """The table's file replaced by a folder: it cannot be read at all."""
+
+    def apply(d):
+        d.path(table).unlink()
+        d.path(table).mkdir()
+
+    return apply
+
+
+def source_copy(before: bool, **changes):
+    """A second row with the Fortune source's key, after or before the original."""
+
+    def apply(d):
+        header, rows = d.read("sources")
+        at = next(i for i, row in enumerate(rows) if row["source_id"] == FORTUNE)
+        rows.insert(at if before else len(rows), {**rows[at], **changes})
+        d.write("sources", header, rows)
+
+    return apply
+
+
+def each(*steps):
+    return lambda d: [step(d) for step in steps]
+
+
 S7 = {"statement_id": "st-007"}
+RUBIO_TALKS = {"event_id": "talks-2025-11-23-ukraine-rubio"}
 FIXTURES = {
     "clean": lambda d: None,
     "missing-file": lambda d: d.path("places").unlink(),
@@ -149,6 +176,23 @@ FIXTURES = {
     "position-unarchived-source": edit(
         "positions", {"position_id": "kirill-dmitriev-heads-rdif"}, source_id="axios-interview-dmitriev"
     ),
+    "unreadable-actors": each(
+        unreadable("actors"), edit("events", RUBIO_TALKS, date_text="Thursday"), shift("att-015", 3)
+    ),
+    "unreadable-attestations": each(
+        unreadable("attestations"), edit("actors", {"actor_id": "kirill-dmitriev"}, role="Putin’s envoy for everything")
+    ),
+    "unreadable-statements": each(unreadable("statements"), shift("att-015", 3)),
+    "date-text-of-another-paragraph": edit("statements", {"statement_id": "st-015"}, date_text="Sunday"),
+    "date-text-inside-a-word": edit("statements", S7, date_text="Oct. 1"),
+    "date-text-not-the-dateline": edit("statements", {"statement_id": "st-001"}, date_text="Sunday"),
+    "date-text-without-the-event": edit("statements", {"statement_id": "st-060"}, event_id=""),
+    "addressee-is-the-speaker": edit("statements", {"statement_id": "st-004"}, addressee_as="Witkoff"),
+    "addressee-description-without-a-name": edit(
+        "statements", {"statement_id": "st-022"}, addressee_as="his Russian counterpart"
+    ),
+    "duplicated-source-after": source_copy(before=False, body_char_end="2000"),
+    "duplicated-source-before": source_copy(before=True, body_char_end="2000"),
     "title-not-quoted": edit(
         "positions", {"position_id": "kirill-dmitriev-heads-rdif"}, title="head of the Russian Direct Investment Fund"
     ),

@@ -266,6 +266,63 @@ def test_the_addressee_words_are_not_a_pronoun_or_part_of_a_word(dataset, words)
     assert ("statements.csv", line, "addressee_as", "addressee-not-named") in dataset.findings(with_archive=False)
 
 
+@pytest.mark.parametrize("words", ["his", "His", "HIS", "he"])
+def test_a_pronoun_of_the_excerpt_is_reported_as_a_pronoun_in_any_case(dataset, words):
+    # st-022's excerpt has "his" and "he" as words: the words are there, and still do not name Ushakov
+    assert f" {words.lower()} " in dataset.row("attestations", statement_id="st-022")["excerpt"]
+    line = dataset.edit("statements", {"statement_id": "st-022"}, addressee_as=words)
+    messages = [f.message for f in dataset.validate(with_archive=False).findings if f.line == line]
+    assert messages == [f"{words!r} is a pronoun: it refers to the addressee but does not name it"]
+
+
+def test_a_reflexive_pronoun_names_no_one(dataset):
+    line = dataset.edit("statement_mentions", {"statement_id": "st-024", "entity_id": "russia"}, mentioned_as="himself")
+    messages = [f.message for f in dataset.validate(with_archive=False).findings if f.line == line]
+    assert messages == ["'himself' is a pronoun: it refers to the entity but does not name it"]
+
+
+@pytest.mark.parametrize(
+    "statement, changes, says",
+    [
+        # the speaker's own name, though the excerpt has it
+        ("st-027", {"addressee_as": "Yuri Ushakov"}, "is a name of the speaker 'yuri-ushakov'"),
+        ("st-004", {"addressee_as": "Witkoff"}, "is a name of the speaker 'steve-witkoff'"),
+        # someone else named in the excerpt
+        ("st-003", {"addressee_as": "Trump"}, "does not name the addressee 'yuri-ushakov'"),
+        # words of the excerpt that name no one
+        ("st-041", {"addressee_id": "bloomberg", "addressee_as": "comment"}, "does not name the addressee 'bloomberg'"),
+        ("st-022", {"addressee_as": "his Russian counterpart"}, "does not name the addressee 'yuri-ushakov'"),
+    ],
+)
+def test_the_addressee_words_name_the_addressee_and_not_the_speaker(dataset, statement, changes, says):
+    line = dataset.edit("statements", {"statement_id": statement}, **changes)
+    messages = [
+        f.message
+        for f in dataset.validate(with_archive=False).findings
+        if (f.line, f.rule) == (line, "addressee-not-named")
+    ]
+    assert len(messages) == 1 and says in messages[0]
+
+
+@pytest.mark.parametrize(
+    "statement, words",
+    [
+        ("st-003", "a senior Kremlin official"),  # holds the title of a position Ushakov holds
+        ("st-014", "senior officials at a meeting of the Russian Security Council"),  # holds the name
+        ("st-024", "Trump"),  # an alias
+    ],
+)
+def test_words_that_hold_a_name_alias_role_or_title_name_the_addressee(dataset, statement, words):
+    line = dataset.line_of("statements", statement_id=statement)
+    assert dataset.row("statements", statement_id=statement)["addressee_as"] == words
+    assert not [f for f in dataset.validate(with_archive=False).findings if f.line == line]
+    # without that name, alias or title the same words name no one
+    dataset.edit("positions", {"title": "senior Kremlin official"}, title="senior official of the Kremlin")
+    dataset.edit("actors", {"actor_id": "russian-security-council"}, name="Security Council of Russia")
+    dataset.edit("actors", {"actor_id": "donald-trump"}, aliases="President Trump")
+    assert ("statements.csv", line, "addressee_as", "addressee-not-named") in dataset.findings(with_archive=False)
+
+
 @pytest.mark.parametrize(
     "table, match, changes, column",
     [
@@ -287,6 +344,49 @@ def test_every_statement_and_event_is_bounded_by_what_reports_it(dataset, table,
     assert (f"{table}.csv", line, column, "date-unbounded") in dataset.findings(with_archive=False)
 
 
+def test_an_empty_date_max_is_a_date_bounds_finding_not_an_unbounded_date(dataset):
+    # st-004 is dated 2025-10-14: its EDTF value bounds it, whatever its date_max cell says
+    line = dataset.edit("statements", {"statement_id": "st-004"}, date_max="")
+    found = {f[2:] for f in dataset.findings(with_archive=False) if f[:2] == ("statements.csv", line)}
+    assert found == {("date_max", "date-bounds")}
+
+
+def test_a_month_with_an_empty_date_max_may_be_as_late_as_its_last_day(dataset):
+    line = dataset.edit("events", {"event_id": "proposal-2025-11-28-point-plan"}, date_max="")
+    run = dataset.validate(with_archive=False)
+    (finding,) = [f for f in run.findings if f.rule == "date-unbounded"]
+    assert finding.line == line and "may be as late as 2025-11-30 (2025-11)" in finding.message
+
+
+@pytest.mark.parametrize(
+    "date, date_min, unbounded", [("[2025-11-26..]", "2025-11-26", False), ("[2025-11-20..]", "2025-11-20", True)]
+)
+def test_an_event_reported_as_yet_to_take_place_is_dated_after_the_report(dataset, date, date_min, unbounded):
+    # the article's summit in Budapest, "a summit that is yet to take place"
+    line = dataset.append(
+        "events",
+        event_id="meeting-planned-trump-putin-budapest",
+        event_type="meeting",
+        title="Trump–Putin summit in Budapest, announced",
+        date=date,
+        date_min=date_min,
+        date_resolved_against="after the article date 2025-11-25, which reports the summit as yet to take place",
+        location="Budapest",
+    )
+    dataset.append(
+        "attestations",
+        attestation_id="att-planned",
+        event_id="meeting-planned-trump-putin-budapest",
+        source_id="fortune-2025-11-25-witkoff-advised-russia",
+        excerpt="he announced plans to meet with the Russian leader in Budapest, a summit that is yet to take place",
+        char_start="0",
+        char_end="1",
+        evidence_basis="outlet_own_reporting",
+    )
+    found = {f[2:] for f in dataset.findings(with_archive=False) if f[:2] == ("events.csv", line)}
+    assert (("date_max", "date-unbounded") in found) == unbounded
+
+
 def test_a_statement_dated_after_its_source_is_reported_once(dataset):
     # wholly after the source is `dated-after-source`; `date-unbounded` does not repeat it
     line = dataset.edit(
@@ -301,10 +401,44 @@ def test_a_statement_dated_after_its_source_is_reported_once(dataset):
 
 
 def test_a_source_without_a_date_bounds_nothing(dataset):
-    # st-010 reported only by a source that has no publication date: "undated" means no bound is known
+    # st-010 reported only by sources that have no publication date: "undated" means no bound is known
     dataset.edit("sources", {"source_id": "fortune-2025-11-25-witkoff-advised-russia"}, published_at="")
+    dataset.edit("sources", {"source_id": "bloomberg-2025-11-25-witkoff-advised-russia"}, published_at="")
     dataset.edit("statements", {"statement_id": "st-010"}, date="", date_max="", date_resolved_against="")
     assert not any(f[3] == "date-unbounded" for f in dataset.findings(with_archive=False))
+
+
+def test_a_republication_is_bounded_by_the_article_it_republishes(dataset):
+    # the Fortune page without its date still republishes Bloomberg's article of 2025-11-25
+    dataset.edit("sources", {"source_id": "fortune-2025-11-25-witkoff-advised-russia"}, published_at="")
+    line = dataset.edit("statements", {"statement_id": "st-010"}, date="", date_max="", date_resolved_against="")
+    run = dataset.validate(with_archive=False)
+    (finding,) = [f for f in run.findings if f.rule == "date-unbounded"]
+    assert (
+        finding.line == line
+        and "'bloomberg-2025-11-25-witkoff-advised-russia', published 2025-11-25" in finding.message
+    )
+
+
+def test_the_earliest_source_bounds_a_row(dataset):
+    # a later source reporting st-057 too does not loosen the bound of the article of 2025-11-25
+    dataset.edit("sources", {"source_id": "axios-interview-dmitriev"}, published_at="2025-12-20")
+    dataset.edit("attestations", {"statement_id": "st-057"}, via_source_id="axios-interview-dmitriev")
+    line = dataset.edit("statements", {"statement_id": "st-057"}, date_max="2025-12-01")
+    (finding,) = [f for f in dataset.validate(with_archive=False).findings if f.rule == "date-unbounded"]
+    assert finding.line == line and "published 2025-11-25" in finding.message
+
+
+def test_a_source_the_words_came_through_bounds_a_row(dataset):
+    # st-057 reported through a source dated before the article: that source's date is the bound
+    dataset.edit("sources", {"source_id": "axios-interview-dmitriev"}, published_at="2025-11-20")
+    dataset.edit("attestations", {"statement_id": "st-057"}, via_source_id="axios-interview-dmitriev")
+    line = dataset.line_of("statements", statement_id="st-057")
+    run = dataset.validate(with_archive=False)
+    (finding,) = [
+        f for f in run.findings if (f.path, f.line, f.rule) == (str(dataset.path("statements")), line, "date-unbounded")
+    ]
+    assert "'axios-interview-dmitriev', published 2025-11-20" in finding.message
 
 
 @pytest.mark.parametrize(
@@ -348,7 +482,7 @@ def test_whole_word_shortcuts_agree_with_the_rule_as_written():
     """_names decides most rows without a regular expression, and _names_in by substring tests; on
     every kind of neighbour, of words and of whitespace both must say what the regular expression
     (the rule as written) says, and what text.whole_words_in (the same rule in Python) says."""
-    rule = "regexp_matches(h, '(^|[^\\p{L}\\p{N}])' || regexp_escape(w) || '([^\\p{L}\\p{N}]|$)')"
+    rule = "regexp_matches(h, '(^|[^\\p{L}\\p{M}\\p{N}])' || regexp_escape(w) || '([^\\p{L}\\p{M}\\p{N}]|$)')"
     haystacks = [
         "peace plan talks",
         "“peace plan,” he said.",
@@ -368,6 +502,9 @@ def test_whole_word_shortcuts_agree_with_the_rule_as_written():
         "talks\u00a0with Kyiv",
         "plan\tplan",
         "éplan plan",
+        "Cafe\u0301 open",  # a combining accent belongs to the word before it
+        "Putin\u0301a said",
+        "plan\u0301 plan",
         "plan",
         "",
     ]
@@ -386,6 +523,7 @@ def test_whole_word_shortcuts_agree_with_the_rule_as_written():
         "lensk",
         "peace now",
         "peace plan",
+        "Cafe",
     ]
     con = duckdb.connect()
     con.execute("CREATE TABLE t (h VARCHAR, w VARCHAR)")
@@ -410,6 +548,10 @@ def test_whole_word_shortcuts_agree_with_the_rule_as_written():
     assert by_rule[("peace\u00a0plan talks", "peace plan")] is False
     assert by_rule[("talks\u00a0with Kyiv", "talks\u00a0with")] is True
     assert by_rule[("talks\u00a0with Kyiv", "talks with")] is False
+    # a combining mark is part of its word: "Cafe" is not a whole word of "Café" written with U+0301
+    assert by_rule[("Cafe\u0301 open", "Cafe")] is False
+    assert by_rule[("Putin\u0301a said", "Putin")] is False
+    assert by_rule[("plan\u0301 plan", "plan")] is True
 
 
 def test_whole_words_within_a_span_see_only_that_span():
@@ -594,3 +736,19 @@ def test_a_plan_s_term_is_given_with_its_topics(dataset, statement, topics, miss
     found = [f for f in dataset.validate(with_archive=False).findings if f.rule == "provision-topic"]
     assert [(f.line, f.column) for f in found] == [(line, "topics")]
     assert found[0].message.endswith(f"lacks the topic {missing}")
+
+
+@pytest.mark.parametrize(
+    "words, says",
+    [
+        ("Steve  Witkoff", "writes these words with other spacing ('Steve Witkoff')"),  # one space too many
+        (" ", "copy the words that name the entity"),  # whitespace only: no spelling to point at
+    ],
+)
+def test_a_hint_says_how_the_source_spaces_the_words(dataset, words, says):
+    line = dataset.edit(
+        "statement_mentions", {"statement_id": "st-002", "entity_id": "steve-witkoff"}, mentioned_as=words
+    )
+    run = dataset.validate(with_archive=False)
+    hints = [f.hint for f in run.findings if (f.line, f.rule) == (line, "mention-not-named")]
+    assert len(hints) == 1 and says in hints[0], hints

@@ -212,6 +212,48 @@ def test_the_dateline_is_the_source_s_words_too(dataset):
     assert not [f for f in dataset.validate().findings if f.rule == "date-text-not-quoted"]
 
 
+@pytest.mark.parametrize(
+    "statement, words",
+    [
+        ("st-015", "Sunday"),  # another paragraph's day: in the article body, not in st-015's excerpt
+        ("st-015", "Recommended Video"),  # page furniture inside the body span
+        ("st-015", "November 25, 2025, 5:04 PM ET"),  # the dateline, but st-015 is not the outlet's claim
+        ("st-001", "Sunday"),  # an outlet's claim: the dateline counts, other words of the body do not
+        ("st-043", "Oct. 14"),  # another event's date
+    ],
+)
+def test_a_statement_s_date_text_is_whole_words_of_its_own_excerpts(dataset, statement, words):
+    line = dataset.edit("statements", {"statement_id": statement}, date_text=words)
+    findings = [f for f in dataset.validate().findings if f.rule == "date-text-not-quoted"]
+    assert [(Path(f.path).name, f.line) for f in findings] == [("statements.csv", line)]
+    assert "excerpts" in findings[0].message
+
+
+def test_date_words_inside_longer_words_are_shown_where_they_stand(dataset):
+    line = dataset.edit("statements", {"statement_id": "st-007"}, date_text="Oct. 1")
+    (finding,) = [f for f in dataset.validate().findings if f.rule == "date-text-not-quoted"]
+    assert finding.line == line
+    assert "only inside longer words" in finding.message and "Oct. 14" in finding.message
+
+
+def test_a_statement_at_an_event_may_take_its_date_words_from_the_event_s_excerpts(dataset):
+    # st-060's excerpt is a quote; "during their call last month" dates the call (the event's excerpt)
+    assert "last month" not in dataset.row("attestations", statement_id="st-060")["excerpt"]
+    assert not [f for f in dataset.validate().findings if f.rule == "date-text-not-quoted"]
+    dataset.edit("statements", {"statement_id": "st-060"}, event_id="")
+    lines = [f.line for f in dataset.validate().findings if f.rule == "date-text-not-quoted"]
+    assert lines == [dataset.line_of("statements", statement_id="st-060")]
+
+
+def test_the_dateline_counts_only_where_it_names_the_day_of_publication(dataset):
+    # an outlet's claim keeps the dateline while the source is dated that day, not once it is not
+    dataset.edit(
+        "sources", {"source_id": "fortune-2025-11-25-witkoff-advised-russia"}, published_at="2025-11-24T17:04:00-05:00"
+    )
+    lines = {f.line for f in dataset.validate().findings if f.rule == "date-text-not-quoted"}
+    assert dataset.line_of("statements", statement_id="st-001") in lines
+
+
 def test_a_cut_quote_shows_where_it_parts_from_the_excerpt(dataset):
     """A straight apostrophe typed for the source's curly one, far into a long quote: the message
     shows that place on both sides, not the quote's first sixty characters."""

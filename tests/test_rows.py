@@ -349,3 +349,14 @@ def test_a_date_open_at_both_ends_is_no_date(dataset):
 def test_a_position_is_not_held_in_the_actor_itself(dataset):
     line = dataset.edit("positions", {"position_id": "kirill-dmitriev-heads-rdif"}, organization_id="kirill-dmitriev")
     assert ("positions.csv", line, "organization_id", "self-reference") in dataset.findings(with_archive=False)
+
+
+def test_the_bounds_of_an_open_start_read_as_edtf(dataset):
+    # "[..2025-10-13]": on or before 13 October, so a date_min after it is outside "..2025-10-13"
+    line = dataset.edit("events", HOSTAGES, date_min="2025-10-20")
+    (finding,) = [
+        f
+        for f in dataset.validate(with_archive=False).findings
+        if (f.line, f.column, f.rule) == (line, "date_min", "date-bounds")
+    ]
+    assert "(..2025-10-13)" in finding.message and "within ..2025-10-13" in finding.hint

@@ -36,7 +36,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from claims import coverage, datewords, fmt
@@ -599,11 +599,30 @@ def date_cells(
         draft.notes.append(f"date: the excerpt's date words disagree ({listed}): pass --date-text WORDS to choose")
     draft.notes += [f"date: not resolved: {why}" for why in results if isinstance(why, str)]
     if coming is not None:
+        after = (day + timedelta(days=1)).isoformat()
         draft.notes.append(
-            f"date: left empty: the excerpt says the event is still to come ({coming.group()!r}), so the source's "
-            "date does not bound it: give the date columns"
+            f"date: after {day}: the excerpt says the event is still to come ({coming.group()!r}), so the source's "
+            "date does not bound it (give the date columns if the source says when)"
         )
-        return {}
+        return {
+            "date": f"[{after}..]",
+            "date_text": "",  # the source's words only: it gives none for the day
+            "date_min": after,
+            "date_max": "",
+            "date_resolved_against": f"after the {source.described} of {found.source_id}, which reports it as still to come",
+        }
+    event_id = given.get("event_id")
+    event = next((r for r in rows(data_dir, "events") if r["event_id"] == event_id), None) if event_id else None
+    if statement and event is not None and event["date"] and not resolved:
+        # said at the event: on its day, in its words (which stand in its excerpts)
+        draft.notes.append(f"date: the date of the event {event_id}, at which it was said")
+        return {
+            "date": event["date"],
+            "date_text": event["date_text"],
+            "date_min": event["date_min"],
+            "date_max": event["date_max"],
+            "date_resolved_against": f"the date of the event {event_id}, at which it was said",
+        }
     if not found_words:
         draft.notes.append(
             f"date: the excerpt has no date words that claims add reads ({', '.join(EXAMPLE_DATE_WORDS)})"

@@ -23,6 +23,7 @@ import duckdb
 
 from claims.findings import Finding, short_repr
 from claims.schema import ID_TABLES, MENTION_TARGETS, TABLES
+from claims.schema.dates import edtf_bounds
 from claims.schema.dialect import sql_string
 from claims.schema.fields import LIST_SEPARATOR
 from claims.schema.text import WORD_BOUNDARY_SQL
@@ -57,6 +58,18 @@ PRONOUNS = (
     "i",
     "me",
     "my",
+    "mine",
+    "ours",
+    "yours",
+    "theirs",
+    "myself",
+    "yourself",
+    "yourselves",
+    "himself",
+    "herself",
+    "itself",
+    "ourselves",
+    "themselves",
 )
 
 
@@ -98,8 +111,8 @@ def _names_in(haystack: str, words: str) -> str:
     return f"CASE WHEN {plain} AND ({found}) THEN TRUE ELSE {regex} END"
 
 
-NOT_IN_WORD = WORD_BOUNDARY_SQL  # a character that is neither a letter nor a digit
-OTHER_CHARACTER = "[^\\p{L}\\p{N} ]"  # neither a letter, a digit nor a plain space
+NOT_IN_WORD = WORD_BOUNDARY_SQL  # a character that is neither a letter, a combining mark nor a digit
+OTHER_CHARACTER = "[^\\p{L}\\p{M}\\p{N} ]"  # neither a letter, a combining mark, a digit nor a plain space
 BOUNDARY = "\x1f"  # what other characters become for the substring tests (any one not a letter, digit or space)
 
 # The comparison form of a statement's text, for finding duplicates: NFC, lower case, and every
@@ -346,6 +359,9 @@ def check_sql(run: Run, con: duckdb.DuckDBPyConnection) -> None:
     if not unusable & {"statements", "attestations", "event_participants"}:  # the events' excerpts count too
         _addressees_named(con, add, shown)
 
+    if not unusable & {"statements", "actors", "positions"}:
+        _addressees_described(con, add, shown)
+
     if not unusable & {"events", "event_participants", "attestations", "actors"}:  # an event's own excerpts
         _events_backed(con, add, shown)
 
@@ -406,13 +422,18 @@ def _outlet_claims(con, add, shown) -> None:
         )
 
 
-# as written, lower case or capitalised: "US" (the United States) is not "us"
-PRONOUN_FORMS = ", ".join(f"'{form}'" for p in PRONOUNS for form in (p, p.capitalize()))
+def _pronoun(words: str) -> str:
+    """SQL: `words` are a pronoun, in any case ("HIM", "Himself"), except two capitals, which are an
+    abbreviation: "US" (the United States) is not "us", "IT" not "it"."""
+    listed = ", ".join(f"'{p}'" for p in PRONOUNS)
+    return f"(lower({words}) IN ({listed}) AND NOT ({words} = upper({words}) AND length({words}) = 2))"
 
 
 def _spelled_otherwise(words: str, haystacks: list[str]) -> str | None:
     """How a haystack writes `words` where it differs from them only in its whitespace (a no-break
     space for a space), or None: for a hint that says which character to copy."""
+    if not words.split():
+        return None  # only whitespace: nothing to find
     pattern = r"\s+".join(re.escape(part) for part in words.split())
     for haystack in haystacks:
         for found in re.finditer(pattern, haystack):
@@ -436,8 +457,9 @@ def _copy_hint(words: str, haystacks: list[str], where: str, otherwise: str) -> 
     characters = ", ".join(
         f"U+{ord(c):04X} {unicodedata.name(c, '')}".strip() for c in sorted(set(spelled) - set(words)) if c.isspace()
     )
+    spacing = characters or "other spacing"  # the same whitespace characters, as many times as the source has them
     return (
-        f"{where} writes these words with {characters} ({spelled!r}): verbatim means code point for code point, "
+        f"{where} writes these words with {spacing} ({spelled!r}): verbatim means code point for code point, "
         "so copy them as the source writes them (`claims locate` prints its own characters)"
     )
 
@@ -459,7 +481,7 @@ def _mentions_named(con, add, shown) -> None:
               SELECT m._line, bool_or({_names("a.excerpt", "m.w")}) AS found
               FROM m JOIN attestations a ON a.statement_id = m.statement_id WHERE a.excerpt IS NOT NULL GROUP BY m._line),
             checked AS (
-              SELECT m._line, m.statement_id, m.w, m.w IN ({PRONOUN_FORMS}) AS pronoun,
+              SELECT m._line, m.statement_id, m.w, {_pronoun("m.w")} AS pronoun,
                      {_names("s.text", "m.w")} AS in_text, e.found AS in_excerpt, s.text
               FROM m JOIN statements s USING (statement_id) LEFT JOIN in_excerpt e ON e._line = m._line
               WHERE s.text IS NOT NULL)
@@ -517,10 +539,10 @@ def _addressees_named(con, add, shown) -> None:
               FROM pending p
               JOIN event_participants ep ON ep.event_id = p.event_id AND ep.actor_id = p.addressee_id
               JOIN attestations a ON a.event_id = p.event_id WHERE a.excerpt IS NOT NULL GROUP BY p._line)
-            SELECT s._line, s.statement_id, s.w, s.w IN ({PRONOUN_FORMS}) AS pronoun, a.excerpt
+            SELECT s._line, s.statement_id, s.w, {_pronoun("s.w")} AS pronoun, a.excerpt
             FROM s LEFT JOIN own o ON o._line = s._line LEFT JOIN by_event e ON e._line = s._line
             LEFT JOIN attestations a ON a.statement_id = s.statement_id
-            WHERE s.w IN ({PRONOUN_FORMS}) OR (o.found IS NOT NULL AND NOT (o.found OR coalesce(e.found, FALSE)))
+            WHERE {_pronoun("s.w")} OR (o.found IS NOT NULL AND NOT (o.found OR coalesce(e.found, FALSE)))
             ORDER BY s._line, a._line"""
     ).fetchall()
     for (line, statement, words, pronoun), excerpts in _with_excerpts(broken):
@@ -542,6 +564,53 @@ def _addressees_named(con, add, shown) -> None:
                 ),
             )
         add(Finding(shown("statements"), line, "addressee_as", "addressee-not-named", message, hint, LAYER))
+
+
+def _addressees_described(con, add, shown) -> None:
+    """The addressee's words name the addressee, not someone else: `addressee_as` holds, as whole
+    words, one of its names: its name, an alias, its role or the title of a position it holds
+    ("a senior Kremlin official" holds the title "senior Kremlin official"); and it is not one of the
+    speaker's names (a statement is not addressed to its speaker, in words either). A pronoun is
+    reported as one (`_addressees_named`)."""
+    for line, words, addressee, speaker, speaker_named in con.execute(
+        f"""WITH names AS (
+              SELECT actor_id, name AS n FROM actors WHERE name IS NOT NULL
+              UNION ALL SELECT actor_id, unnest(string_split(aliases, {SEPARATOR})) FROM actors WHERE aliases IS NOT NULL
+              UNION ALL SELECT actor_id, role FROM actors WHERE role IS NOT NULL
+              UNION ALL SELECT actor_id, title FROM positions WHERE actor_id IS NOT NULL AND title IS NOT NULL),
+            s AS (
+              SELECT _line, speaker_id, addressee_id, addressee_as AS w FROM statements
+              WHERE addressee_as IS NOT NULL AND addressee_id IS NOT NULL AND NOT {_pronoun("addressee_as")}
+                AND addressee_id IN (SELECT actor_id FROM actors)),
+            named AS (
+              SELECT s._line, bool_or({_names("s.w", "n.n")}) AS found
+              FROM s JOIN names n ON n.actor_id = s.addressee_id GROUP BY s._line),
+            spoken AS (
+              SELECT DISTINCT s._line FROM s JOIN names n ON n.actor_id = s.speaker_id AND n.n = s.w)
+            SELECT s._line, s.w, s.addressee_id, s.speaker_id, s._line IN (SELECT _line FROM spoken)
+            FROM s LEFT JOIN named d ON d._line = s._line
+            WHERE NOT coalesce(d.found, FALSE) OR s._line IN (SELECT _line FROM spoken)
+            ORDER BY s._line"""
+    ).fetchall():
+        if speaker_named:
+            message = f"{words!r} is a name of the speaker {speaker!r}, not of the addressee {addressee!r}"
+        else:
+            message = (
+                f"{words!r} does not name the addressee {addressee!r}: it holds none of its names, aliases, "
+                "role or position titles"
+            )
+        add(
+            Finding(
+                shown("statements"),
+                line,
+                "addressee_as",
+                "addressee-not-named",
+                message,
+                "give the source's words that name the addressee (its name, an alias, its role or a position's "
+                "title, or words that hold one), or correct addressee_id",
+                LAYER,
+            )
+        )
 
 
 def _events_backed(con, add, shown) -> None:
@@ -676,20 +745,30 @@ def _provision_topics(con, add, shown) -> None:
 
 def _bounded_by_sources(con, add, shown, tables: list[str]) -> None:
     """Every statement and event is bounded by what reports it: a row reported by a source with a
-    publication date happened on or before it, so its date reaches no further (`date_max`), and a
-    row without date words is at least `[..publication date]`. "Undated" then means only that no
-    source with a date reports it. (A statement dated wholly after a source is `dated-after-source`.)"""
+    publication date happened on or before it, so its date reaches no further (`date_max`, or the EDTF
+    value's upper bound where date_max is empty), and a row without date words is at least
+    `[..publication date]`; a source reports it by its own date and by that of the article it
+    republishes. "Undated" then means only that no source with a date reports it. (A
+    statement dated wholly after a source is `dated-after-source`; an event dated wholly after the
+    sources reporting it is one they report as yet to take place, and has no bound.)"""
     for table in tables:
         key = "statement_id" if table == "statements" else "event_id"
-        after_source = "TRY_CAST(t.date_min AS DATE) > b.published" if table == "statements" else "FALSE"
+        # wholly after its report: a statement is `dated-after-source`; an event is one the source
+        # reports as yet to take place (a planned summit, `[2025-11-26..]`), which no report bounds
+        after_source = "TRY_CAST(t.date_min AS DATE) > b.published"
         # the earliest publication per row first; which source that is, only for the rows reported
         for line, row_id, date, date_max, source, published in con.execute(
             f"""WITH published AS (
                   SELECT source_id, TRY_CAST(left(published_at, 10) AS DATE) AS published FROM sources
                   WHERE TRY_CAST(left(published_at, 10) AS DATE) IS NOT NULL),
-                cited AS (
+                attesting AS (
                   SELECT {key}, source_id FROM attestations WHERE {key} IS NOT NULL
                   UNION ALL SELECT {key}, via_source_id FROM attestations WHERE {key} IS NOT NULL AND via_source_id IS NOT NULL),
+                -- a republication reports what the article it republishes reported, by that article's date
+                cited AS (
+                  SELECT * FROM attesting
+                  UNION ALL SELECT a.{key}, s.republishes_id FROM attesting a JOIN sources s ON s.source_id = a.source_id
+                  WHERE s.republishes_id IS NOT NULL),
                 earliest AS (
                   SELECT c.{key}, min(p.published) AS published FROM cited c JOIN published p ON p.source_id = c.source_id GROUP BY c.{key}),
                 reported AS (
@@ -701,12 +780,20 @@ def _bounded_by_sources(con, add, shown, tables: list[str]) -> None:
                 GROUP BY r._line, r.{key}, r.date, r.date_max, r.published
                 ORDER BY r._line"""
         ).fetchall():
+            # the latest day: date_max, which may narrow the EDTF value, or else the value's own upper
+            # bound (an empty date_max is date-bounds' finding, not a missing bound)
+            bounds = edtf_bounds(date) if date is not None else None
+            latest = bounds[1] if bounds is not None else None
             if date is None:
                 column, what = "date", "has no date"
-            elif date_max is None:
+            elif date_max is not None:
+                column, what = "date_max", f"may be as late as {date_max}"
+            elif bounds is None or (latest is not None and latest <= published):
+                continue  # not EDTF (the edtf rule reports it), or bounded by the publication
+            elif latest is None:
                 column, what = "date_max", f"has no upper bound ({date})"
             else:
-                column, what = "date_max", f"may be as late as {date_max}"
+                column, what = "date_max", f"may be as late as {latest} ({date})"
             add(
                 Finding(
                     shown(table),

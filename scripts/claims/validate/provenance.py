@@ -12,13 +12,17 @@ the same checks as the reference's.
 from __future__ import annotations
 
 import itertools
+import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 import pyarrow as pa
 
 from claims.archive import Archive, WikidataUnusable, find_all, read_wikidata
 from claims.findings import Finding, short_repr
+from claims.schema import TABLES
 from claims.schema.dialect import sql_string
 from claims.schema.fields import LIST_SEPARATOR
 from claims.schema.text import ELISION, WHITESPACE_SQL, quotations, quotations_sql, quote_segments, whole_words_in
@@ -42,11 +46,14 @@ def check(run: Run) -> None:
         return
     archive = Archive.open(run.archive_dir)
     add = run.findings.add
-    sources = {row.source_id: (row, line) for row, line in run.models.get("sources", [])}
+    source_rows = run.models.get("sources", [])
+    # a source whose key is duplicated is reported by primary-key; no row is judged against it
+    keys = Counter(row["source_id"] for row in run.tables["sources"].rows)
+    sources = {row.source_id: (row, line) for row, line in source_rows if keys[row.source_id] == 1}
     shown_sources = run.tables["sources"].shown
 
     texts: dict[str, str] = {}
-    for source_id, (source, line) in sources.items():
+    for source, line in source_rows:
         if source.archive_sha256 is None:
             continue
         text = archive.text(source.archive_sha256)
@@ -55,8 +62,8 @@ def check(run: Run) -> None:
             shown_sources, line, source.archive_sha256, source.body_char_end, length, archive
         ):
             add(finding)
-        if text is not None:
-            texts[source_id] = text
+        if text is not None and source.source_id in sources:
+            texts[source.source_id] = text
 
     shown_attestations = run.tables["attestations"].shown
     excerpts_by_statement: dict[str, list[tuple[str, int]]] = {}
@@ -375,40 +382,139 @@ def date_text_quoted(date_text: str, text: str, body_start: int | None, body_end
 
 
 def date_text_finding(shown: str, line: int, date_text: str, source_ids: list[str]) -> Finding:
-    """A row whose `date_text` is in the body of none of the archived sources attesting it."""
+    """An event whose `date_text` is in the body of none of the archived sources attesting it."""
     return Finding(
         shown,
         line,
         "date_text",
         "date-text-not-quoted",
         f"the date_text {short_repr(date_text)} is not in the article text of {', '.join(repr(s) for s in source_ids)}",
-        "copy the source's own words for the date (its dateline counts); what you inferred goes to "
-        "date_resolved_against, and date_text stays empty where the source has no words for the date",
+        "copy the source's own words for the date; what you inferred goes to date_resolved_against, and "
+        "date_text stays empty where the source has no words for the date",
         LAYER,
     )
 
 
+def publication_day(published_at: str | None) -> date | None:
+    """The calendar day of a source's `published_at` (an ISO date or date-time), or None."""
+    try:
+        return date.fromisoformat(published_at[:10]) if published_at else None
+    except ValueError:
+        return None
+
+
+def names_day(words: str, day: date) -> bool:
+    """Whether `words` give the day's year and its day of the month as numbers of their own, as a
+    dateline does ("November 25, 2025, 5:04 PM ET" for 2025-11-25)."""
+    numbers = {int(number) for number in re.findall(r"[0-9]+", words)}
+    return {day.year, day.day} <= numbers
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """A source attesting an outlet's claim: its publication day and its article body."""
+
+    published: date
+    text: str
+    body_start: int | None
+    body_end: int | None
+
+    def quotes(self, date_text: str) -> bool:
+        """`date_text` is this source's dateline: words of its body naming its publication day."""
+        return names_day(date_text, self.published) and date_text_quoted(
+            date_text, self.text, self.body_start, self.body_end
+        )
+
+
+def statement_date_text_findings(
+    shown: str,
+    line: int,
+    date_text: str,
+    excerpts: list[tuple[str, int]],
+    datelines: list[Dateline],
+    shown_attestations: str,
+) -> list[Finding]:
+    """A statement's `date_text` stands as whole words in one of its excerpts (`excerpts`: its own
+    attestations' and, at an event, the event's, as (excerpt, line) in order of line); an outlet's
+    claim may instead give the dateline of a source attesting it (`datelines`, empty for any other
+    statement). Nothing is found for a statement without excerpts: it is `unattested`."""
+    if not excerpts or any(whole_words_in(date_text, excerpt) for excerpt, _line in excerpts):
+        return []
+    if any(dateline.quotes(date_text) for dateline in datelines):
+        return []
+    excerpt, at_line = max(excerpts, key=lambda item: longest_beginning(date_text, item[0]))
+    name = f"the excerpt of {shown_attestations}:{at_line}"
+    if date_text in excerpt:
+        where = f"{name} has it only inside longer words: {around(excerpt, excerpt.find(date_text))}"
+    elif longest_beginning(date_text, excerpt) * 2 >= len(date_text):  # most of it: show where it parts
+        where = where_they_part(date_text, excerpt, name)
+    else:
+        where = f"no excerpt has more than its first characters ({len(excerpts)} read)"
+    return [
+        Finding(
+            shown,
+            line,
+            "date_text",
+            "date-text-not-quoted",
+            f"the date_text {short_repr(date_text)} is not whole words of the statement's excerpts or its event's: {where}",
+            "copy the source's own words for the date from an excerpt of the statement or of its event (an outlet's "
+            "claim may give its source's dateline); widen the excerpt if the words are next to it; what you "
+            "inferred goes to date_resolved_against, and date_text stays empty where the source has no words for the date",
+            LAYER,
+        )
+    ]
+
+
 def _date_texts(run, texts, sources) -> None:
-    """The date wording of statements and events is the source's: whole words of the article body of
-    an archived source that attests the row."""
+    """The date wording is the source's: a statement's, whole words of its own excerpts or its
+    event's (an outlet's claim: or its source's dateline); an event's, whole words of the article
+    body of an archived source that attests it (its own excerpts: event-words-not-quoted)."""
+    shown_attestations = run.tables["attestations"].shown
+    excerpts: dict[tuple[str, str], list[tuple[str, int]]] = {}
     attesting: dict[tuple[str, str], list[str]] = {}
-    for attestation, _line in run.models.get("attestations", []):
+    for attestation, line in run.models.get("attestations", []):
         if attestation.source_id not in texts:
             continue
         for table, row_id in (("statements", attestation.statement_id), ("events", attestation.event_id)):
             if row_id is not None:
+                excerpts.setdefault((table, row_id), []).append((attestation.excerpt, line))
                 attesting.setdefault((table, row_id), []).append(attestation.source_id)
-    for table, key in (("statements", "statement_id"), ("events", "event_id")):
-        shown = run.tables[table].shown
-        for row, line in run.models.get(table, []):
-            cited = sorted(set(attesting.get((table, getattr(row, key)), [])))
-            if row.date_text is None or not cited:
-                continue
-            if not any(
-                date_text_quoted(row.date_text, texts[s], sources[s][0].body_char_start, sources[s][0].body_char_end)
-                for s in cited
-            ):
-                run.findings.add(date_text_finding(shown, line, row.date_text, cited))
+
+    shown = run.tables["statements"].shown
+    for statement, line in run.models.get("statements", []):
+        if statement.date_text is None:
+            continue
+        own = ("statements", statement.statement_id)
+        datelines = []
+        if statement.statement_type == "outlet_claim":
+            for source_id in sorted(set(attesting.get(own, []))):
+                source, _ = sources[source_id]
+                published = publication_day(source.published_at)
+                if published is not None:
+                    datelines.append(
+                        Dateline(published, texts[source_id], source.body_char_start, source.body_char_end)
+                    )
+        at_event = excerpts.get(("events", statement.event_id), []) if statement.event_id else []
+        for finding in statement_date_text_findings(
+            shown,
+            line,
+            statement.date_text,
+            sorted(excerpts.get(own, []) + at_event, key=lambda item: item[1]),
+            datelines,
+            shown_attestations,
+        ):
+            run.findings.add(finding)
+
+    shown = run.tables["events"].shown
+    for event, line in run.models.get("events", []):
+        cited = sorted(set(attesting.get(("events", event.event_id), [])))
+        if event.date_text is None or not cited:
+            continue
+        if not any(
+            date_text_quoted(event.date_text, texts[s], sources[s][0].body_char_start, sources[s][0].body_char_end)
+            for s in cited
+        ):
+            run.findings.add(date_text_finding(shown, line, event.date_text, cited))
 
 
 # --- the fast engines: SQL and a streamed excerpt comparison select, the checks above judge -------
@@ -445,32 +551,52 @@ def _offset(column: str) -> str:
     return f"coalesce(TRY_CAST({column} AS BIGINT), TRY_CAST(regexp_replace({column}, {sql_string('^' + WHITESPACE_SQL + '+|' + WHITESPACE_SQL + '+$')}, '', 'g') AS BIGINT))"
 
 
+def _usable_rows(run, con, table: str) -> None:
+    """_ok_{table}: the rows of a table that passed the rows layer (_all_{table}: all its rows), or
+    no rows if the table could not be read: the rules that need it find nothing to judge, and the
+    others still run, as in the reference."""
+    if run.tables[table].loaded:
+        rows = f"SELECT * FROM {table}"
+    else:
+        model = next(m for m in TABLES if m.meta.name == table)
+        rows = (
+            "SELECT "
+            + ", ".join(f"NULL::VARCHAR AS {c}" for c in model.columns())
+            + ", NULL::BIGINT AS _line WHERE FALSE"
+        )
+    con.execute(f"CREATE OR REPLACE VIEW _all_{table} AS {rows}")
+    con.execute(
+        f"CREATE OR REPLACE VIEW _ok_{table} AS SELECT * FROM _all_{table} WHERE _line NOT IN (SELECT _line FROM _bad_{table})"
+    )
+
+
 def check_sql(run: Run, con, archive: Archive | None = None) -> None:
     """The provenance layer's rules on the rows that passed the rows layer: SQL and a streamed
     excerpt comparison select, the reference's checks (claims.validate.provenance) judge."""
     if run.archive_dir is None:
         run.skipped["provenance"] = SKIPPED_WITHOUT_ARCHIVE
         return
-    needed = {"sources", "attestations", "statements", "actors"}
-    if any(not run.tables[t].loaded for t in needed):
-        return
+    needed = ("sources", "attestations", "statements", "events", "actors", "positions")
     for table in needed:
-        con.execute(
-            f"CREATE OR REPLACE VIEW _ok_{table} AS SELECT * FROM {table} WHERE _line NOT IN (SELECT _line FROM _bad_{table})"
-        )
+        _usable_rows(run, con, table)
     archive = archive or Archive.open(run.archive_dir)
     add = run.findings.add
     shown = {t: run.tables[t].shown for t in needed}
     sources = con.execute(
         f"SELECT _line, archive_sha256, {_offset('body_char_end')} FROM _ok_sources WHERE archive_sha256 IS NOT NULL ORDER BY _line"
     ).fetchall()
+    # a source whose key is duplicated is reported by primary-key; no row is judged against it
+    con.execute(
+        """CREATE OR REPLACE VIEW _keyed_sources AS SELECT * FROM _ok_sources WHERE source_id IN (
+              SELECT source_id FROM _all_sources GROUP BY source_id HAVING count(*) = 1)"""
+    )
     available = sorted({sha for _line, sha, _end in sources if archive.fetch(sha) is not None})
     put_table(con, "_available", {"sha": pa.array(available, pa.string())})
     con.execute(
         f"""CREATE OR REPLACE TABLE _cited AS
            SELECT a._line, a.statement_id, a.event_id, a.source_id, a.excerpt, {_offset("a.char_start")} AS cs, {_offset("a.char_end")} AS ce,
                   {_offset("s.body_char_start")} AS bs, {_offset("s.body_char_end")} AS be, s.archive_sha256 AS sha
-           FROM _ok_attestations a JOIN _ok_sources s ON s.source_id = a.source_id
+           FROM _ok_attestations a JOIN _keyed_sources s ON s.source_id = a.source_id
            WHERE s.archive_sha256 IN (SELECT sha FROM _available)"""
     )
     # each text is read once: by the excerpt comparison, or here if no attestation quotes it
@@ -536,7 +662,7 @@ def check_sql(run: Run, con, archive: Archive | None = None) -> None:
                 add(finding)
     roles = con.execute(
         f"""SELECT a._line, a.role, a.role_source_id, s.archive_sha256, {_offset("s.body_char_start")}, {_offset("s.body_char_end")}
-           FROM _ok_actors a JOIN _ok_sources s ON s.source_id = a.role_source_id
+           FROM _ok_actors a JOIN _keyed_sources s ON s.source_id = a.role_source_id
            WHERE a.role IS NOT NULL AND s.archive_sha256 IN (SELECT sha FROM _lengths) ORDER BY s.archive_sha256, a._line"""
     ).fetchall()
     for line, role, source_id, sha, body_start, body_end in roles:  # grouped by text: each is read once
@@ -545,8 +671,7 @@ def check_sql(run: Run, con, archive: Archive | None = None) -> None:
             continue
         for finding in role_findings(shown["actors"], line, role, source_id, text, body_start, body_end):
             add(finding)
-    if run.tables["positions"].loaded:
-        _titles_sql(run, con, archive)
+    _titles_sql(run, con, archive)
     _date_texts_sql(run, con, archive)
     wikidata = wikidata_list(archive)
     if not wikidata.given:
@@ -567,12 +692,9 @@ def check_sql(run: Run, con, archive: Archive | None = None) -> None:
 
 def _titles_sql(run, con, archive) -> None:
     """Positions' titles quoted verbatim from the article body of their source (the reference's check, on the rows SQL selects)."""
-    con.execute(
-        "CREATE OR REPLACE VIEW _ok_positions AS SELECT * FROM positions WHERE _line NOT IN (SELECT _line FROM _bad_positions)"
-    )
     titles = con.execute(
         f"""SELECT p._line, p.title, p.source_id, s.archive_sha256, {_offset("s.body_char_start")}, {_offset("s.body_char_end")}
-           FROM _ok_positions p JOIN _ok_sources s ON s.source_id = p.source_id
+           FROM _ok_positions p JOIN _keyed_sources s ON s.source_id = p.source_id
            WHERE s.archive_sha256 IN (SELECT sha FROM _lengths) ORDER BY s.archive_sha256, p._line"""
     ).fetchall()
     for line, title, source_id, sha, body_start, body_end in titles:  # grouped by text: each is read once
@@ -586,36 +708,87 @@ def _titles_sql(run, con, archive) -> None:
 PLAIN_NEIGHBOURS = ((" ", " "), (" ", "."), (" ", ","))
 
 
-def _date_texts_sql(run, con, archive) -> None:
-    """Date wording quoted from the article body of a source attesting the row (the reference's
-    test, date_text_quoted, on what SQL cannot settle). A row is settled in SQL when one of its
-    excerpts, matching its archived text inside the body, holds the wording with a space before it
-    and a space, comma or full stop after it (PLAIN_NEIGHBOURS: then it is whole words in the body
-    too; at the excerpt's ends its neighbours in the text are unknown here). For the other rows each
-    distinct (text, body, wording) is judged once, each text read once; a row none of whose sources
-    holds its wording is reported with the reference's finding."""
-    # substring tests, not Unicode classes or code-point arithmetic (several times slower a row)
-    settled = " OR ".join(
-        f"contains(e.excerpt, {sql_string(left)} || t.date_text || {sql_string(right)})"
-        for left, right in PLAIN_NEIGHBOURS
-    )
-    dated = []
-    for table, key in (("statements", "statement_id"), ("events", "event_id")):
-        if table == "events":
-            if not run.tables["events"].loaded:
-                continue
-            con.execute(
-                "CREATE OR REPLACE VIEW _ok_events AS SELECT * FROM events WHERE _line NOT IN (SELECT _line FROM _bad_events)"
-            )
-        dated.append(
-            f"""SELECT '{table}' AS tbl, t._line, t.date_text, e.source_id, e.sha, e.bs, e.be,
-                  e.matches AND (e.bs IS NULL OR (e.bs <= e.cs AND e.ce <= e.be)) AND ({settled}) AS settled
-               FROM _ok_{table} t JOIN _evidence e ON e.{key} = t.{key} WHERE t.date_text IS NOT NULL"""
+def _plainly_in(column: str, words: str) -> str:
+    """SQL: `words` stand in `column` between PLAIN_NEIGHBOURS, so whole words (at the ends of the
+    column their neighbours are unknown: the reference's test decides). Substring tests, not Unicode
+    classes or code-point arithmetic (several times slower a row)."""
+    return (
+        "("
+        + " OR ".join(
+            f"contains({column}, {sql_string(left)} || {words} || {sql_string(right)})"
+            for left, right in PLAIN_NEIGHBOURS
         )
+        + ")"
+    )
+
+
+def _date_texts_sql(run, con, archive) -> None:
+    """Date wording quoted by the source (the reference's tests on what SQL cannot settle)."""
+    _statement_date_texts_sql(run, con, archive)
+    _event_date_texts_sql(run, con, archive)
+
+
+def _statement_date_texts_sql(run, con, archive) -> None:
+    """A statement's date wording in its own excerpts or its event's, or (an outlet's claim) its
+    source's dateline. Settled in SQL where an excerpt holds it between PLAIN_NEIGHBOURS; the other
+    statements are judged by the reference's statement_date_text_findings, with the same excerpts."""
+    con.execute(
+        """CREATE OR REPLACE TABLE _statement_excerpts AS
+           SELECT t._line, t.date_text, e.excerpt, e._line AS att_line FROM _ok_statements t JOIN _evidence e ON e.statement_id = t.statement_id
+           WHERE t.date_text IS NOT NULL
+           UNION ALL
+           SELECT t._line, t.date_text, e.excerpt, e._line FROM _ok_statements t JOIN _evidence e ON e.event_id = t.event_id
+           WHERE t.date_text IS NOT NULL AND t.event_id IS NOT NULL"""
+    )
+    unsettled = con.execute(
+        f"""SELECT _line, any_value(date_text) FROM _statement_excerpts GROUP BY _line
+           HAVING NOT bool_or({_plainly_in("excerpt", "date_text")}) ORDER BY _line"""
+    ).fetchall()
+    if not unsettled:
+        return
+    lines = pa.array([row[0] for row in unsettled], pa.int64())
+    put_table(con, "_unsettled", {"_line": lines})
+    excerpts: dict[int, list[tuple[str, int]]] = {}
+    for line, excerpt, att_line in con.execute(
+        "SELECT _line, excerpt, att_line FROM _statement_excerpts WHERE _line IN (SELECT _line FROM _unsettled) ORDER BY _line, att_line"
+    ).fetchall():
+        excerpts.setdefault(line, []).append((excerpt, att_line))
+    datelines: dict[int, list[Dateline]] = {}
+    for line, sha, published_at, body_start, body_end in con.execute(
+        """SELECT DISTINCT t._line, e.sha, s.published_at, e.bs, e.be
+           FROM _ok_statements t JOIN _evidence e ON e.statement_id = t.statement_id JOIN _keyed_sources s ON s.source_id = e.source_id
+           WHERE t._line IN (SELECT _line FROM _unsettled) AND t.statement_type = 'outlet_claim'
+           ORDER BY e.sha, t._line"""
+    ).fetchall():
+        published, text = publication_day(published_at), archive.text(sha, keep=False)
+        if published is not None and text is not None:
+            datelines.setdefault(line, []).append(Dateline(published, text, body_start, body_end))
+    for line, date_text in unsettled:
+        for finding in statement_date_text_findings(
+            run.tables["statements"].shown,
+            line,
+            date_text,
+            excerpts.get(line, []),
+            datelines.get(line, []),
+            run.tables["attestations"].shown,
+        ):
+            run.findings.add(finding)
+
+
+def _event_date_texts_sql(run, con, archive) -> None:
+    """An event's date wording quoted from the article body of a source attesting it (the
+    reference's test, date_text_quoted, on what SQL cannot settle). An event is settled in SQL when
+    one of its excerpts, matching its archived text inside the body, holds the wording between
+    PLAIN_NEIGHBOURS (then it is whole words in the body too). For the other events each distinct
+    (text, body, wording) is judged once, each text read once; an event none of whose sources holds
+    its wording is reported with the reference's finding."""
     con.execute(
         f"""CREATE OR REPLACE TABLE _dated AS
-           WITH attested AS ({" UNION ALL ".join(dated)})
-           SELECT * FROM attested WHERE (tbl, _line) NOT IN (SELECT (tbl, _line) FROM attested WHERE settled)"""
+           WITH attested AS (
+             SELECT t._line, t.date_text, e.source_id, e.sha, e.bs, e.be,
+                  e.matches AND (e.bs IS NULL OR (e.bs <= e.cs AND e.ce <= e.be)) AND {_plainly_in("e.excerpt", "t.date_text")} AS settled
+             FROM _ok_events t JOIN _evidence e ON e.event_id = t.event_id WHERE t.date_text IS NOT NULL)
+           SELECT * FROM attested WHERE _line NOT IN (SELECT _line FROM attested WHERE settled)"""
     )
     quoted = []
     current, text = None, None
@@ -638,12 +811,12 @@ def _date_texts_sql(run, con, archive) -> None:
     )
     unquoted = con.execute(
         """WITH judged AS (
-             SELECT d.tbl, d._line, d.date_text, d.source_id, q.sha IS NOT NULL AS quoted FROM _dated d
+             SELECT d._line, d.date_text, d.source_id, q.sha IS NOT NULL AS quoted FROM _dated d
              LEFT JOIN _quoted_dates q ON q.sha = d.sha AND q.date_text = d.date_text
                AND q.bs IS NOT DISTINCT FROM d.bs AND q.be IS NOT DISTINCT FROM d.be)
-           SELECT DISTINCT tbl, _line, date_text, source_id FROM judged
-           WHERE (tbl, _line) NOT IN (SELECT (tbl, _line) FROM judged WHERE quoted)
-           ORDER BY tbl, _line, source_id"""
+           SELECT DISTINCT _line, date_text, source_id FROM judged
+           WHERE _line NOT IN (SELECT _line FROM judged WHERE quoted)
+           ORDER BY _line, source_id"""
     ).fetchall()
-    for (table, line, words), group in itertools.groupby(unquoted, key=lambda row: row[:3]):
-        run.findings.add(date_text_finding(run.tables[table].shown, line, words, [row[3] for row in group]))
+    for (line, words), group in itertools.groupby(unquoted, key=lambda row: row[:2]):
+        run.findings.add(date_text_finding(run.tables["events"].shown, line, words, [row[2] for row in group]))
