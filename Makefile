@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 # The archive of captured source texts (not redistributed) is found at ../shared/sources beside the
 # repository, or wherever CLAIMS_ARCHIVE points.
 
-.PHONY: serve test check lint layout setup browser lock clean
+.PHONY: serve test check lint setup browser lock clean
 
 serve: setup
 	$(BIN)/claims stats
@@ -35,24 +35,12 @@ check: setup lint
 	$(BIN)/python -m pytest -q -m "not ($(SLOW_TESTS))"
 
 # The code's habits: ruff (lint), the import layers (import-linter, contracts in pyproject.toml) and
-# mypy, on the package as it installs (schema/ is claims.schema: see `layout`).
-lint: setup layout
-	$(BIN)/ruff check scripts schema tests gx publish queries
-	$(BIN)/ruff format --check scripts schema tests gx publish queries
-	PYTHONPATH=$(LAYOUT) $(BIN)/lint-imports
-	MYPYPATH=$(LAYOUT) $(BIN)/mypy
-
-# The package as it installs, as a tree of links (build/layout/claims/, with schema/ as
-# claims/schema/), for the tools that read packages from folders: the editable install maps the
-# folders with an import hook, which neither mypy nor import-linter follows. A finding in
-# build/layout/claims/X is in scripts/claims/X (build/layout/claims/schema/X: in schema/X).
-LAYOUT := build/layout
-layout:
-	rm -rf $(LAYOUT)
-	mkdir -p $(LAYOUT)
-	cp -rs $(CURDIR)/scripts/claims $(LAYOUT)/claims
-	cp -rs $(CURDIR)/schema $(LAYOUT)/claims/schema
-	find $(LAYOUT) -name __pycache__ -prune -exec rm -rf {} +
+# mypy, on the package as it installs (scripts/claims/, with schema/ linked in as claims.schema).
+lint: setup
+	$(BIN)/ruff check scripts schema tests
+	$(BIN)/ruff format --check scripts schema tests
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # Debian's chromium for the browser tests (Playwright drives it; it downloads no browser of its own).
 # Needs root or sudo; .ci/run calls it.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import json
 import os
@@ -214,9 +215,10 @@ def git(cwd: Path, *args: str) -> str:
 def copy_repository(root: Path) -> Path:
     """The repository's tracked files in `root`, a new git repository with them committed as `main`."""
     for name in git(REPO, "ls-files", "-z").split("\0"):
-        if name and (REPO / name).is_file():
+        if name and ((REPO / name).is_file() or (REPO / name).is_symlink()):
             (root / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / name, root / name)
+            # a committed link (scripts/claims/schema -> ../../schema) stays a link, to the copy's own schema
+            shutil.copy2(REPO / name, root / name, follow_symlinks=False)
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "the repository's files")
@@ -239,7 +241,7 @@ def datasette_site(database: Path):
     from datasette.app import Datasette
 
     from claims.project import SITE_DIR
-    from claims.publish import SETTINGS
+    from claims.site.serve import SETTINGS
 
     counts = database.with_name("counts.json")
     return Datasette(
@@ -250,3 +252,24 @@ def datasette_site(database: Path):
         settings=SETTINGS,
         inspect_data=json.loads(counts.read_text(encoding="utf-8")) if counts.is_file() else None,
     )
+
+
+class InProcessSite:
+    """The site as `claims serve` configures it, answered by Datasette's in-process client (no
+    server, no port), its startup hooks run as a server runs them: for tests of what the pages say,
+    where no real server is under test. `get` answers as a server's client would: (status, JSON or text)."""
+
+    def __init__(self, database: Path):
+        self.datasette = datasette_site(database)
+        self.loop = asyncio.new_event_loop()  # one loop for the site's life: its SQL threads are bound to it
+        self.loop.run_until_complete(self.datasette.invoke_startup())
+
+    def get(self, path: str) -> tuple[int, dict | list | str]:
+        response = self.loop.run_until_complete(self.datasette.client.get(path))
+        try:
+            return response.status_code, response.json()
+        except ValueError:
+            return response.status_code, response.text
+
+    def close(self) -> None:
+        self.loop.close()

@@ -18,8 +18,9 @@ import pytest
 from claims import project
 from claims.build import build_all
 from claims.citation import render_statement
-from claims.publish import HISTORY_TABLES, example_queries, example_values, sql_file
+from claims.project import EXAMPLES_DIR
 from claims.schema import TABLES
+from claims.site.metadata import HISTORY_TABLES, example_queries, example_values, sql_file
 from test_datasette import Server
 
 REPO = Path(__file__).resolve().parents[1]
@@ -234,7 +235,7 @@ def test_booleans_read_yes_or_no(site, page):
     assert page.errors == []
 
 
-@pytest.mark.parametrize("path", sorted((REPO / "queries" / "examples").glob("*.sql")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", sorted(EXAMPLES_DIR.glob("*.sql")), ids=lambda p: p.stem)
 def test_every_research_question_returns_rows(site, page, path):
     values = example_values(sql_file(path)[0])
     page.goto(site.url + f"/claims/{path.stem}?" + urllib.parse.urlencode(values))

@@ -75,9 +75,9 @@ def before(tmp_path, archive):
     def copy(name: str) -> Path:
         root = tmp_path / name
         for file in git(REPO, "ls-files", "-z").split("\0"):
-            if file and (REPO / file).is_file():
+            if file and ((REPO / file).is_file() or (REPO / file).is_symlink()):
                 (root / file).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(REPO / file, root / file)
+                shutil.copy2(REPO / file, root / file, follow_symlinks=False)  # the schema link stays a link
         statement, attestation = example_ids()
         data = root / "data"
         drop_rows(data / "statements.csv", lambda r: r["statement_id"] != statement)

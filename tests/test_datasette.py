@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from claims import publish
-from claims.datasette_plugin import matrix_svg, timeline_svg
+from claims.site import metadata as site_metadata
+from claims.site import serve
+from claims.site.charts import matrix_svg, timeline_svg
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -35,10 +36,10 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> N
 
 class Server:
     def __init__(self, database: Path):
-        self.port = publish.free_port()
+        self.port = serve.free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            publish.datasette_command(database, self.port), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+            serve.datasette_command(database, self.port), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
         )
         wait_until_up(self.url + "/-/versions.json", self.process)
 
@@ -71,8 +72,18 @@ def server(curated_db):
     running.stop()
 
 
+@pytest.fixture(scope="module")
+def site(curated_db):
+    """The curated site in process, for what its pages and answers say (no server under test)."""
+    from conftest import InProcessSite
+
+    answering = InProcessSite(curated_db)
+    yield answering
+    answering.close()
+
+
 def test_metadata_is_generated_from_the_schema():
-    metadata = publish.datasette_metadata()
+    metadata = site_metadata.datasette_metadata()
     tables = metadata["databases"]["claims"]["tables"]
     assert tables["statements"]["label_column"] == "text"
     assert tables["actors"]["label_column"] == "name"
@@ -82,91 +93,91 @@ def test_metadata_is_generated_from_the_schema():
     queries = metadata["databases"]["claims"]["queries"]
     assert set(queries) >= {"statements_by_actor", "statements_between_dates", "search", "attribution_of_statement"}
     # every research question of queries/examples/ is a canned query, with its parameters named
-    assert {path.stem for path in publish.EXAMPLES_DIR.glob("*.sql")} <= set(queries)
+    assert {path.stem for path in site_metadata.EXAMPLES_DIR.glob("*.sql")} <= set(queries)
     assert queries["witkoff_to_ushakov"]["params"] == ["speaker", "addressee", "start", "end"]
     # no canned query hides the view of the same name (the timeline chart links to the view)
-    assert not set(queries) & {path.stem for path in publish.VIEWS_DIR.glob("*.sql")}
+    assert not set(queries) & {path.stem for path in site_metadata.VIEWS_DIR.glob("*.sql")}
 
 
 def test_public_read_only_settings(server):
     _, settings = server.get("/-/settings.json")
-    assert settings["sql_time_limit_ms"] == publish.SETTINGS["sql_time_limit_ms"]
-    assert settings["max_returned_rows"] == publish.SETTINGS["max_returned_rows"]
+    assert settings["sql_time_limit_ms"] == serve.SETTINGS["sql_time_limit_ms"]
+    assert settings["max_returned_rows"] == serve.SETTINGS["max_returned_rows"]
     assert settings["allow_download"] is True and settings["allow_csv_stream"] is True
     _, databases = server.get("/-/databases.json")
     assert databases[0]["is_mutable"] is False
 
 
-def test_labels_show_names_for_foreign_keys(server):
-    _, page = server.get("/claims/statements.json?statement_id=st-007&_shape=objects&_labels=on")
+def test_labels_show_names_for_foreign_keys(site):
+    _, page = site.get("/claims/statements.json?statement_id=st-007&_shape=objects&_labels=on")
     speaker = page["rows"][0]["speaker_id"]
     assert speaker == {"value": "steve-witkoff", "label": "Steve Witkoff"}
 
 
-def test_canned_queries_with_parameters(server):
-    _, rows = server.get("/claims/statements_by_actor.json?_shape=array&speaker=yuri-ushakov")
+def test_canned_queries_with_parameters(site):
+    _, rows = site.get("/claims/statements_by_actor.json?_shape=array&speaker=yuri-ushakov")
     assert any(r["text"] == "Ok […] That sounds good." for r in rows)
-    _, by_id = server.get("/claims/statements_by_actor.json?_shape=array&speaker=steve-witkoff&addressee=")
-    _, by_name = server.get("/claims/statements_by_actor.json?_shape=array&speaker=Steve+Witkoff")
+    _, by_id = site.get("/claims/statements_by_actor.json?_shape=array&speaker=steve-witkoff&addressee=")
+    _, by_name = site.get("/claims/statements_by_actor.json?_shape=array&speaker=Steve+Witkoff")
     assert by_id and by_id == by_name
-    _, to_ushakov = server.get(
+    _, to_ushakov = site.get(
         "/claims/statements_by_actor.json?_shape=array&speaker=Steve+Witkoff&addressee=Yuri+Ushakov"
     )
     assert to_ushakov and len(to_ushakov) < len(by_id) and {r["addressee"] for r in to_ushakov} == {"Yuri Ushakov"}
-    _, rows = server.get("/claims/statements_between_dates.json?_shape=array&start=2025-10-29&end=2025-10-29")
+    _, rows = site.get("/claims/statements_between_dates.json?_shape=array&start=2025-10-29&end=2025-10-29")
     assert {"Yuri Ushakov", "Kirill Dmitriev"} <= {r["speaker"] for r in rows}
     # ranges that overlap the day count too, and ranges open at one end ([..2025-11-25]) that reach it
     assert all((r["date_min"] or "") <= "2025-10-29" <= (r["date_max"] or "9999") for r in rows)
-    _, rows = server.get("/claims/attribution_of_statement.json?_shape=array&statement_id=st-007")
+    _, rows = site.get("/claims/attribution_of_statement.json?_shape=array&statement_id=st-007")
     assert rows[0]["relies_on_type"] == "recording" and rows[0]["evidence_basis"] == "recording_reviewed_by_outlet"
 
 
-def test_dates_open_at_one_end_are_between_dates(server):
+def test_dates_open_at_one_end_are_between_dates(site):
     """A date open at its start ([..2025-10-14], one day on or before 14 October) overlaps October."""
     open_start = [row for row in curated_statements() if row["date"].startswith("[..")]
     assert open_start
-    _, rows = server.get("/claims/statements_between_dates.json?_shape=array&start=2025-10-01&end=2025-10-31")
+    _, rows = site.get("/claims/statements_between_dates.json?_shape=array&start=2025-10-01&end=2025-10-31")
     found = {r["statement_id"] for r in rows}
     for row in open_start:
         assert (row["statement_id"] in found) == (row["date_max"] >= "2025-10-01"), row["statement_id"]
-    _, everything = server.get("/claims/statements_between_dates.json?_shape=array&start=&end=")
+    _, everything = site.get("/claims/statements_between_dates.json?_shape=array&start=&end=")
     assert {r["statement_id"] for r in everything} == {r["statement_id"] for r in curated_statements() if r["date"]}
 
 
 @pytest.mark.parametrize("start", ["1 Dec 2025", "2025-13-45", "Oct 14", "2025-10"])
-def test_unreadable_dates_are_refused_with_how_to_write_them(server, start):
+def test_unreadable_dates_are_refused_with_how_to_write_them(site, start):
     query = urllib.parse.urlencode({"start": start, "end": "2025-12-31"})
-    status, body = server.get(f"/claims/statements_between_dates.json?{query}")
+    status, body = site.get(f"/claims/statements_between_dates.json?{query}")
     assert status == 400 and "use YYYY-MM-DD" in body["error"] and body["rows"] == []
-    status, page = server.get(f"/claims/statements_between_dates?{query}")
+    status, page = site.get(f"/claims/statements_between_dates?{query}")
     assert status == 400 and "use YYYY-MM-DD" in page and "rows-and-columns" not in page
 
 
-def test_a_name_no_actor_has_is_said_with_the_closest_names(server):
-    status, page = server.get("/claims/statements_by_actor?speaker=Witkof&addressee=")
+def test_a_name_no_actor_has_is_said_with_the_closest_names(site):
+    status, page = site.get("/claims/statements_by_actor?speaker=Witkof&addressee=")
     assert status == 200
     assert "speaker: no actor is named &#39;Witkof&#39; — did you mean Witkoff or Steve Witkoff?" in page
-    _, page = server.get("/claims/statements_by_actor?speaker=Witkoff&addressee=")
+    _, page = site.get("/claims/statements_by_actor?speaker=Witkoff&addressee=")
     assert "claims-parameter-note" not in page  # a known alias is not questioned
-    _, page = server.get("/claims/witkoff_to_ushakov?speaker=Witkoff&addressee=Ushakov&start=Oct+14&end=")
+    _, page = site.get("/claims/witkoff_to_ushakov?speaker=Witkoff&addressee=Ushakov&start=Oct+14&end=")
     assert "start: &#39;Oct 14&#39; is not a date this query can read: use YYYY-MM-DD" in page
 
 
-def test_results_come_before_the_folded_sql(server):
-    _, page = server.get("/claims/search?q=dealmaker")
+def test_results_come_before_the_folded_sql(site):
+    _, page = site.get("/claims/search?q=dealmaker")
     results, sql = page.find('<table class="rows-and-columns"'), page.find('<details class="claims-sql">')
     assert 0 < results < sql and 'id="sql-query"' not in page
 
 
-def test_search_tolerates_punctuation_and_finds_excerpts(server):
-    _, rows = server.get("/claims/search.json?_shape=array&q=" + urllib.parse.quote("I'm thinking"))
+def test_search_tolerates_punctuation_and_finds_excerpts(site):
+    _, rows = site.get("/claims/search.json?_shape=array&q=" + urllib.parse.quote("I'm thinking"))
     assert any(r["statement_id"] == "st-007" for r in rows)
-    _, rows = server.get("/claims/search.json?_shape=array&q=" + urllib.parse.quote('"peace man'))
+    _, rows = site.get("/claims/search.json?_shape=array&q=" + urllib.parse.quote('"peace man'))
     assert any(r["statement_id"] == "st-033" for r in rows)
 
 
-def test_table_search_on_actor_aliases(server):
-    _, page = server.get(
+def test_table_search_on_actor_aliases(site):
+    _, page = site.get(
         "/claims/actors.json?_shape=array&_search=Zelenskiy"
     )  # the article's spelling, an alias: the name is Zelenskyy
     assert [r["actor_id"] for r in page] == ["volodymyr-zelenskyy"]
@@ -179,10 +190,10 @@ def test_csv_export_and_database_download(server):
         assert response.read(16) == b"SQLite format 3\x00"
 
 
-def test_runaway_query_is_stopped_by_the_time_limit(server):
+def test_runaway_query_is_stopped_by_the_time_limit(site):
     runaway = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
     started = time.monotonic()
-    status, body = server.get("/claims.json?sql=" + urllib.parse.quote(runaway))
+    status, body = site.get("/claims.json?sql=" + urllib.parse.quote(runaway))
     assert status == 400 and "too long" in json.dumps(body).lower()
     assert time.monotonic() - started < 30
 
@@ -196,10 +207,10 @@ def test_runaway_query_is_stopped_by_the_time_limit(server):
         "INSERT INTO places (place_id, name, place_type) VALUES ('a', 'b', 'city')",
     ],
 )
-def test_write_sql_is_refused(server, sql):
-    status, body = server.get("/claims.json?sql=" + urllib.parse.quote(sql))
+def test_write_sql_is_refused(site, sql):
+    status, body = site.get("/claims.json?sql=" + urllib.parse.quote(sql))
     assert status == 400
-    _, count = server.get("/claims.json?_shape=array&sql=" + urllib.parse.quote("SELECT count(*) AS n FROM actors"))
+    _, count = site.get("/claims.json?_shape=array&sql=" + urllib.parse.quote("SELECT count(*) AS n FROM actors"))
     assert count[0]["n"] > 20
 
 
@@ -231,7 +242,7 @@ def test_claims_serve_builds_and_serves(tmp_path):
     from conftest import archive_or_none
 
     archive = archive_or_none()
-    port = publish.free_port()
+    port = serve.free_port()
     process = subprocess.Popen(
         [
             sys.executable,
@@ -294,42 +305,40 @@ def curated_statements() -> list[dict]:
         return list(csv.DictReader(handle))
 
 
-def test_tables_open_dated_first_in_date_order(server):
-    _, page = server.get("/claims/statements.json?_shape=objects&_size=max")
+def test_tables_open_dated_first_in_date_order(site):
+    _, page = site.get("/claims/statements.json?_shape=objects&_size=max")
     days = [r["date_min"] for r in page["rows"]]
     dated = [d for d in days if d]
     assert dated == sorted(dated) and days == dated + [None] * (len(days) - len(dated))
     assert len(days) == len(curated_statements()) and None in days
 
 
-def test_topics_are_faceted_one_by_one(server):
+def test_topics_are_faceted_one_by_one(site):
     from collections import Counter
 
     expected = Counter(
         topic for row in curated_statements() for topic in (row["topics"].split("|") if row["topics"] else [])
     )
-    _, page = server.get("/claims/statements.json?_facet_size=max")
+    _, page = site.get("/claims/statements.json?_facet_size=max")
     counts = {item["value"]: item["count"] for item in page["facet_results"]["topic_list"]["results"]}
     assert counts == dict(expected)
 
 
-def test_housekeeping_tables_are_hidden_but_queryable(server):
-    _, databases = server.get("/claims.json")
+def test_housekeeping_tables_are_hidden_but_queryable(site):
+    _, databases = site.get("/claims.json")
     hidden = {t["name"] for t in databases["tables"] if t["hidden"]}
     assert {"published_ids", "retired_ids", "statements_fts", "statements_dates", "statements_dates_node"} <= hidden
-    _, rows = server.get("/claims/published_ids.json?_shape=array&_size=1")
+    _, rows = site.get("/claims/published_ids.json?_shape=array&_size=1")
     assert rows and set(rows[0]) >= {"table_name", "id"}
 
 
-def test_every_foreign_key_shows_a_label(server):
+def test_every_foreign_key_shows_a_label(site):
     from claims.schema import TABLES
 
     for model in TABLES:
         for key in model.foreign_keys():
             column = key.fields[0]
-            _, page = server.get(
-                f"/claims/{model.meta.name}.json?_shape=objects&_labels=on&_size=1&{column}__notblank=1"
-            )
+            _, page = site.get(f"/claims/{model.meta.name}.json?_shape=objects&_labels=on&_size=1&{column}__notblank=1")
             if not page["rows"]:
                 continue  # no row uses this key yet
             cell = page["rows"][0][column]
@@ -340,8 +349,8 @@ def test_every_foreign_key_shows_a_label(server):
             )
 
 
-def test_mentions_link_to_what_they_name(server):
-    status, html = server.get("/claims/statement_mentions?statement_id=st-007&entity_type=actor")
+def test_mentions_link_to_what_they_name(site):
+    status, html = site.get("/claims/statement_mentions?statement_id=st-007&entity_type=actor")
     assert status == 200 and '<a href="/claims/actors/donald-trump">Donald Trump</a>' in html
 
 
@@ -445,17 +454,19 @@ def open_published(path: Path):
 def canned_sql(name: str, **constants: int) -> str:
     """A canned query's SQL as Datasette runs it, with its header's numbers, or the ones given, and
     its dates (`:_date_X`, which the plugin reads from X and checks) taken from X as given."""
-    header, sql = publish.sql_file(REPO / "queries" / "canned" / f"{name}.sql")
-    return publish.with_constants(sql, {**publish.query_constants(header), **constants}).replace(":_date_", ":")
+    header, sql = site_metadata.sql_file(site_metadata.CANNED_DIR / f"{name}.sql")
+    return site_metadata.with_constants(sql, {**site_metadata.query_constants(header), **constants}).replace(
+        ":_date_", ":"
+    )
 
 
 def every_page(db, name: str, params: dict, **constants: int) -> list[str]:
     """The statement IDs of every page of a paged canned query, following `after` as the Next page
     link does, until a page holds fewer statements than a full page."""
-    sql, size = canned_sql(name, **constants), constants.get("page_size", publish.paged_queries()[name])
+    sql, size = canned_sql(name, **constants), constants.get("page_size", site_metadata.paged_queries()[name])
     shown, after = [], ""
     for _ in range(1000):
-        rows = db.execute(sql, {**params, publish.PAGE_AFTER: after}).fetchall()
+        rows = db.execute(sql, {**params, site_metadata.PAGE_AFTER: after}).fetchall()
         page = list(dict.fromkeys(row[0] for row in rows))
         shown += page
         if len(page) < size:
@@ -499,7 +510,7 @@ def test_every_page_together_is_every_row(synthetic_db):
         "statements_by_actor": {"speaker": speaker, "addressee": ""},
         "search": {"q": "sanctions"},
     }
-    assert set(cases) == set(publish.paged_queries())
+    assert set(cases) == set(site_metadata.paged_queries())
     for name, params in cases.items():
         expected = [row[0] for row in db.execute(DEFINITIONS[name], params)]
         assert len(expected) > 7, name
@@ -530,7 +541,7 @@ def test_search_reads_a_bounded_number_of_matches_and_still_finds_rare_words(syn
 
 
 def test_next_page_link_carries_the_parameters_and_the_last_statement():
-    from claims.datasette_plugin import next_page_url
+    from claims.site.parameters import next_page_url
 
     rows = [{"statement_id": f"st-{i}"} for i in (1, 1, 2, 3)]  # a statement with two excerpts is one
     assert next_page_url("/claims/search", "q=peace&after=st-0", 3, rows) == "/claims/search?q=peace&after=st-3"
@@ -544,7 +555,7 @@ def test_a_table_search_reads_a_bounded_number_of_matches(synthetic_db, monkeypa
 
     from datasette.app import Datasette
 
-    from claims import datasette_plugin
+    from claims.site import search as site_search
 
     unbounded = {
         row[0]
@@ -554,16 +565,16 @@ def test_a_table_search_reads_a_bounded_number_of_matches(synthetic_db, monkeypa
         )
     }
     assert len(unbounded) > 20
-    datasette = Datasette([str(synthetic_db)], metadata=publish.datasette_metadata(), settings=publish.SETTINGS)
+    datasette = Datasette([str(synthetic_db)], metadata=site_metadata.datasette_metadata(), settings=serve.SETTINGS)
 
     async def search(path: str) -> dict:
         await datasette.invoke_startup()
         return (await datasette.client.get(path)).json()
 
     path = "/claims/statements.json?_search=sanctions&_shape=objects&_size=max"
-    monkeypatch.setattr(datasette_plugin, "SEARCH_CANDIDATES", 5)
+    monkeypatch.setattr(site_search, "search_candidates", lambda: 5)
     page = asyncio.run(search(path))
     assert page["filtered_table_rows_count"] == 5 and {row["statement_id"] for row in page["rows"]} <= unbounded
     assert "reads at most the first 5 matches" in page["human_description_en"]
-    monkeypatch.setattr(datasette_plugin, "SEARCH_CANDIDATES", 1000)  # below the bound: every match
+    monkeypatch.setattr(site_search, "search_candidates", lambda: 1000)  # below the bound: every match
     assert {row["statement_id"] for row in asyncio.run(search(path))["rows"]} == unbounded

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from claims import publish
-from claims.deploy import publish as write_site
+from claims.site import serve
+from claims.site.publish import publish as write_site
 from test_datasette import wait_until_up
 from test_hardening import (  # noqa: F401 - collected again here, against the deployed folder
     fetch,
@@ -35,7 +35,7 @@ class SiteServer:
     """The folder's own serve.sh, with the environment's datasette on PATH."""
 
     def __init__(self, folder: Path):
-        self.port = publish.free_port()
+        self.port = serve.free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
             **os.environ,
@@ -81,14 +81,20 @@ def test_the_folder_holds_what_a_host_needs(site):
     # the plugin reads these at run time from beside the package
     assert {
         "source/pyproject.toml",
-        "source/scripts/claims/datasette_plugin.py",
-        "source/scripts/claims/hardening.py",
-        "source/publish/static/claims.css",
+        "source/scripts/claims/site/plugin.py",
+        "source/scripts/claims/site/hardening.py",
+        "source/scripts/claims/site/static/claims.css",
     } <= names
-    assert any(name.startswith("source/queries/canned/") for name in names) and not any(
+    assert any(name.startswith("source/scripts/claims/queries/canned/") for name in names) and not any(
         name.startswith("source/tests/") for name in names
     )
-    assert json.loads((site / "settings.json").read_text()) == publish.SETTINGS
+    # the package reaches the schema through its committed link, copied as a link
+    schema_link = site / "source" / "scripts" / "claims" / "schema"
+    assert (
+        schema_link.is_symlink()
+        and (schema_link / "tables.py").read_text() == (REPO / "schema" / "tables.py").read_text()
+    )
+    assert json.loads((site / "settings.json").read_text()) == serve.SETTINGS
     assert json.loads((site / "inspect-data.json").read_text())["claims"]["file"] == "claims.db"
     requirements = (site / "requirements.txt").read_text()
     pins = [line for line in requirements.splitlines() if "==" in line]
@@ -96,7 +102,7 @@ def test_the_folder_holds_what_a_host_needs(site):
     assert requirements.count("--hash=sha256:") >= len(pins)
     dockerfile = (site / "Dockerfile").read_text()
     assert 'CMD ["datasette", "serve", "/site"' in dockerfile and "-e /site/source" in dockerfile
-    assert 'claims = "claims.datasette_plugin"' in (site / "source" / "pyproject.toml").read_text()
+    assert 'claims = "claims.site.plugin"' in (site / "source" / "pyproject.toml").read_text()
 
 
 def test_no_local_path_in_the_folder(site):
@@ -108,7 +114,7 @@ def test_no_local_path_in_the_folder(site):
 def test_served_immutable_with_the_hardened_settings(hardened_server):
     _status, _headers, body, _ = fetch(hardened_server.url + "/-/settings.json")
     settings = json.loads(body)
-    assert all(settings[key] == value for key, value in publish.SETTINGS.items())
+    assert all(settings[key] == value for key, value in serve.SETTINGS.items())
     _status, _headers, body, _ = fetch(hardened_server.url + "/-/databases.json")
     assert json.loads(body)[0]["is_mutable"] is False and json.loads(body)[0]["path"] == "claims.db"
     status, _headers, body, _ = fetch(hardened_server.url + "/-/timeline")

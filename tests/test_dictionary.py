@@ -48,7 +48,7 @@ def test_the_dictionary_names_everything_the_published_database_holds(curated_bu
     """Every table, view and column of the SQLite database the site serves — the curated tables, the
     columns it generates, the tables the build adds, the views — is in the dictionary; only the
     full-text and date-range indexes are left out (they are how searches run, not data)."""
-    from claims.publish import FTS_COLUMNS, rtree_tables
+    from claims.site.metadata import FTS_COLUMNS, rtree_tables
 
     text = dictionary.markdown()
     indexes = (*(f"{name}_fts" for name in FTS_COLUMNS), *rtree_tables())

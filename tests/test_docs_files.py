@@ -8,9 +8,9 @@ from pathlib import Path
 import yaml
 
 from claims import project
-from claims.cards import statement_card
 from claims.citation import dataset_plain
 from claims.schema.package import AUTHOR
+from claims.site.cards import statement_card
 from claims.version import DataVersion, latest_release, release_records, semver
 from conftest import datasette_site
 

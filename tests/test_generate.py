@@ -26,8 +26,9 @@ def test_drift_is_detected(tmp_path):
     descriptor = json.loads(descriptor_path.read_text())
     descriptor["resources"][0]["schema"]["fields"][0]["description"] = "edited by hand"
     descriptor_path.write_text(json.dumps(descriptor))
-    (tmp_path / "publish" / "metadata.json").unlink()
-    assert sorted(generate.drifted(tmp_path)) == [descriptor_path, tmp_path / "publish" / "metadata.json"]
+    metadata_path = tmp_path / "scripts" / "claims" / "site" / "metadata.json"
+    metadata_path.unlink()
+    assert sorted(generate.drifted(tmp_path)) == [descriptor_path, metadata_path]
 
 
 def test_the_help_of_claims_generate_names_every_generated_file():
@@ -38,7 +39,7 @@ def test_the_help_of_claims_generate_names_every_generated_file():
     shown = " ".join(CliRunner().invoke(cli, ["generate", "--help"]).output.split())
     for path in generate.generated_files(REPO, cli_reference=""):
         name = path.relative_to(REPO).as_posix()
-        assert ("the generated GX suites" if name.startswith("gx/") else name) in shown, name
+        assert ("the generated GX suites" if name.startswith("scripts/claims/gx/") else name) in shown, name
 
 
 def test_a_citation_file_that_is_not_the_latest_release_has_drifted(tmp_path):

@@ -1,4 +1,4 @@
-"""Hardening of the served database (scripts/claims/hardening.py): hostile requests get a 4xx within
+"""Hardening of the served database (scripts/claims/site/hardening.py): hostile requests get a 4xx within
 seconds, the server stays under a stated memory bound, ordinary pages stay fast, security headers
 on every response, no absolute path served.
 
@@ -22,8 +22,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claims import hardening, publish
 from claims.schema.presentation import FTS_TOKENIZER
+from claims.site import hardening, serve
 from conftest import FUZZ_CAMPAIGN, FUZZ_EXAMPLES
 from test_datasette import Server, curated_db, wait_until_up  # noqa: F401 - the session fixture
 
@@ -490,10 +490,10 @@ def test_the_site_does_not_take_a_forwarded_address_from_a_local_process(curated
     unless the deployment names it ($FORWARDED_ALLOW_IPS)."""
     log = tmp_path / "access.log"
     with log.open("w") as out:
-        port = publish.free_port()
+        port = serve.free_port()
         environment = {k: v for k, v in os.environ.items() if k != hardening.PROXIES_VARIABLE}
         process = subprocess.Popen(
-            publish.datasette_command(curated_db, port), stdout=out, stderr=subprocess.STDOUT, env=environment
+            serve.datasette_command(curated_db, port), stdout=out, stderr=subprocess.STDOUT, env=environment
         )
         try:
             wait_until_up(f"http://127.0.0.1:{port}/-/versions.json", process)

@@ -113,3 +113,26 @@ def test_outside_any_project_the_error_says_what_to_do(installed, tmp_path):
     assert result.returncode == 2
     assert "no claims project" in result.stderr and "--project" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_site_and_the_schema_come_with_the_package(installed):
+    """The wheel holds the schema (linked into the package from the top-level schema/), the site's
+    templates, styles and metadata, and the plugin Datasette finds by its entry point."""
+    shown = subprocess.run(
+        [
+            str(installed / "python"),
+            "-c",
+            "from importlib.metadata import entry_points; import claims.schema.tables as t, claims.project as p; "
+            "(plugin,) = entry_points(group='datasette', name='claims'); plugin.load(); "
+            "print(t.__file__); print(p.SITE_DIR); print(plugin.value)",
+        ],
+        capture_output=True,
+        text=True,
+        cwd="/",
+    )
+    assert shown.returncode == 0, shown.stderr
+    tables, site, plugin = shown.stdout.splitlines()
+    assert "site-packages" in tables and str(REPO) not in tables and plugin == "claims.site.plugin"
+    assert {"metadata.json", "templates/index.html", "static/claims.css"} <= {
+        path.relative_to(site).as_posix() for path in Path(site).rglob("*") if path.is_file()
+    }

@@ -3,13 +3,13 @@ refuses or questions, names no actor has (tests/test_datasette.py asks the serve
 
 import pytest
 
-from claims import publish
-from claims.datasette_plugin import unknown_name, unreadable_date
+from claims.site import metadata as site_metadata
+from claims.site.parameters import unknown_name, unreadable_date
 
 
 def test_parameter_kinds_are_read_from_the_sql():
-    queries = publish.canned_queries()
-    kinds = {name: publish.parameter_kinds(query["sql"]) for name, query in queries.items()}
+    queries = site_metadata.canned_queries()
+    kinds = {name: site_metadata.parameter_kinds(query["sql"]) for name, query in queries.items()}
     assert kinds["statements_between_dates"] == {"start": "date", "end": "date"}
     assert kinds["statements_by_actor"] == {"speaker": "actor", "addressee": "actor"}
     assert kinds["witkoff_to_ushakov"] == {"speaker": "actor", "addressee": "actor", "start": "date", "end": "date"}

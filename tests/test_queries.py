@@ -1,4 +1,4 @@
-"""The example queries in queries/examples/ run on the built databases and return what they say."""
+"""The example queries in scripts/claims/queries/examples/ run on the built databases and return what they say."""
 
 import re
 import sqlite3
@@ -8,10 +8,11 @@ import duckdb
 import pytest
 
 from claims.build import build_all
-from claims.publish import example_values, sql_file
+from claims.project import EXAMPLES_DIR
+from claims.site.metadata import example_values, sql_file
 
 REPO = Path(__file__).resolve().parents[1]
-EXAMPLES = sorted((REPO / "queries" / "examples").glob("*.sql"))
+EXAMPLES = sorted(EXAMPLES_DIR.glob("*.sql"))
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,7 @@ def databases(tmp_path_factory):
 
 def run(databases, name, **values):
     """Run an example on both databases with the values of its `-- example:` header, overridden by `values`."""
-    path = REPO / "queries" / "examples" / f"{name}.sql"
+    path = EXAMPLES_DIR / f"{name}.sql"
     sql = path.read_text(encoding="utf-8")
     params = {**example_values(sql_file(path)[0]), **values}
     duck, lite = databases
@@ -123,7 +124,7 @@ def test_a_date_open_at_one_end_falls_between_dates_where_it_may(databases):
     """[..2025-10-14] (on or before 14 October) may be in October, never in 2030; an undated
     statement is in no period."""
     _duck, lite = databases
-    path = REPO / "queries" / "examples" / "witkoff_to_ushakov.sql"
+    path = EXAMPLES_DIR / "witkoff_to_ushakov.sql"
     sql = path.read_text(encoding="utf-8")
     params = {**example_values(sql_file(path)[0])}
     lite.execute("SAVEPOINT open_end")

@@ -16,6 +16,7 @@ import pytest
 
 from claims.build import build_all
 from claims.database import DUCKDB_STORAGE_VERSION
+from claims.project import EXAMPLES_DIR
 from conftest import archive_or_none
 
 REPO = Path(__file__).resolve().parents[1]
@@ -68,7 +69,7 @@ def workdir(tmp_path_factory):
     """A folder laid out like the repository after `claims build`."""
     root = tmp_path_factory.mktemp("readme")
     shutil.copytree(REPO / "data", root / "data")
-    shutil.copytree(REPO / "queries", root / "queries")
+    shutil.copytree(EXAMPLES_DIR, root / "scripts" / "claims" / "queries" / "examples")
     build_all(REPO / "data", root / "build", archive_or_none())
     return root
 

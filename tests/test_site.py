@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from claims.datasette_plugin import timeline_svg
-from claims.publish import DATABASE, HISTORY_TABLES
 from claims.schema import TABLES
+from claims.site.charts import timeline_svg
+from claims.site.metadata import DATABASE, HISTORY_TABLES
 from conftest import datasette_site
 
 
@@ -228,3 +228,32 @@ def test_a_query_s_json_and_csv_say_what_matches_nothing(curated_build):
         assert json.loads(answer.headers["claims-parameter-notes"]) == notes[:1]
     assert paged.json()["parameter_notes"][0].startswith("after: no statement has the ID 'nope'")
     assert fine.json()["rows"] and "parameter_notes" not in fine.json() and "claims-parameter-notes" not in fine.headers
+
+
+def test_loading_the_plugin_reads_no_query_file():
+    """Datasette loads the plugin in every worker and `claims --help` need not wait for it: the
+    canned queries' files are read when a page first asks, not at import."""
+    import subprocess
+    import sys
+
+    watch = (
+        "import sys\n"
+        "opened = []\n"
+        "sys.addaudithook(lambda event, args: opened.append(str(args[0])) if event == 'open' else None)\n"
+        "import claims.site.plugin\n"
+        "print([path for path in opened if path.endswith('.sql')])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", watch], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+    # the files are read when asked for
+    from claims.site import parameters
+
+    assert parameters.page_sizes() and parameters.canned_parameter_kinds()
+
+
+def test_boolean_cells_read_yes_or_no(curated_build):
+    import re
+
+    (page,) = get(curated_build / "claims.db", f"/{DATABASE}/statements?_col=translated&_size=max")
+    stated = re.findall(r'<td class="col-translated type-int">([^<]*)</td>', page.text)  # the empty ones are type-none
+    assert stated and set(stated) <= {"yes", "no"}

@@ -23,7 +23,7 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from claims import hardening
+from claims.site import hardening
 from test_datasette import Server, curated_db  # noqa: F401 - the session fixture
 from test_hardening import (
     HOSTILE_PATHS,

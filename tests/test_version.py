@@ -8,6 +8,7 @@ import asyncio
 import html
 import io
 import json
+import re
 import subprocess
 import sys
 import tarfile
@@ -119,8 +120,13 @@ def _add_row(root: Path) -> None:
     data = Dataset.at(root / "data")
     taken = {r["actor_id"] for r in data.read("actors")[1]} | {r["id"] for r in data.read("retired_ids")[1]}
     actor = next(f"contributor-{n}" for n in range(1000) if f"contributor-{n}" not in taken)
-    data.append("actors", actor_id=actor, name="A Contributor", actor_type="person")
-    data.append("event_participants", event_id=data.read("events")[1][0]["event_id"], actor_id=actor, role="subject")
+    event = data.read("events")[1][0]["event_id"]
+    # a participant is named in its event's excerpts: the contributor's alias is a word of one
+    names = {n for r in data.read("actors")[1] for n in [r["name"], *r["aliases"].split("|")] if n}
+    excerpts = [r["excerpt"] for r in data.read("attestations")[1] if r["event_id"] == event]
+    alias = next(w for w in re.findall(r"\b[A-Z][a-z]{3,}\b", " ".join(excerpts)) if w not in names)
+    data.append("actors", actor_id=actor, name="A Contributor", actor_type="person", aliases=alias)
+    data.append("event_participants", event_id=event, actor_id=actor, role="subject")
     format_tables(data.dir)
 
 

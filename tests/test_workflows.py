@@ -82,7 +82,7 @@ def test_the_check_step_annotates_the_changed_lines_and_uploads_sarif():
 
 
 def test_the_pull_request_workflow_runs_on_every_file_claims_check_reads():
-    """A pull request that edits only a generated file (datapackage.json, publish/metadata.json,
+    """A pull request that edits only a generated file (datapackage.json, scripts/claims/site/metadata.json,
     docs/cli.md) or what one is generated from still runs claims check."""
     from claims.cli import cli_reference
     from claims.generate import generated_files

@@ -30,9 +30,9 @@ from pathlib import Path
 import duckdb
 
 from claims import project
-from claims.publish import datasette_command, free_port
 from claims.schema.derived import DUCKDB_TYPES
 from claims.schema.dialect import duckdb_read_csv
+from claims.site.serve import datasette_command, free_port
 
 PYTHON = sys.executable
 HONEST_FLOOR = "floor: honest (typed tables, keys, excerpts)"

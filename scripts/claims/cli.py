@@ -27,14 +27,14 @@ from claims.archive import Location, LocationError, default_archive, default_cac
 from claims.archive import add as archive_capture
 from claims.build import BuildRefused, OutputUnusable, build
 from claims.check import check
-from claims.deploy import publish
 from claims.diff import RevisionError, UnreadableTable, diff, lost_ids, markdown, summary_line
 from claims.docs import build_docs, engines_disagree
 from claims.fmt import format_tables
 from claims.progress import progress
-from claims.publish import datasette_command, free_port, port_is_free
 from claims.release import RECORDED, ReleaseRefused, release
 from claims.schema import HISTORY_TABLES, TABLES_BY_NAME
+from claims.site.publish import publish
+from claims.site.serve import datasette_command, free_port, port_is_free
 from claims.sources import SourceProblem, known_source, locate, pull
 from claims.stats import TablesMissing, stats
 from claims.synth import synth
@@ -628,7 +628,7 @@ def bench_command(
 )
 def generate_command(check: bool) -> None:
     """Regenerate everything derived from the schema and the release records: datapackage.json,
-    schema/ddl.sql, the generated GX suites, publish/metadata.json, docs/data-dictionary.md,
+    schema/ddl.sql, the generated GX suites, scripts/claims/site/metadata.json, docs/data-dictionary.md,
     docs/rules.md (from the rule catalogue), docs/cli.md, and CITATION.cff's version and date (the latest release in data/releases.csv) with
     .zenodo.json from it."""
     changed = (

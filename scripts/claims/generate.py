@@ -3,8 +3,8 @@
 Generated files (committed, never edited by hand; .gitattributes marks them linguist-generated):
 - datapackage.json: the frictionless Data Package descriptor (Table Schema per CSV);
 - schema/ddl.sql: the SQL DDL used to build typed databases;
-- gx/expectations/columns.<table>.json: the column-level Great Expectations suites;
-- publish/metadata.json: the Datasette metadata;
+- scripts/claims/gx/expectations/columns.<table>.json: the column-level Great Expectations suites;
+- scripts/claims/site/metadata.json: the Datasette metadata;
 - docs/data-dictionary.md: every table, column, constraint and vocabulary term (claims.dictionary);
 - docs/rules.md: every rule id with its scope, layer, summary and example finding (claims.rules_reference);
 - CITATION.cff's `version` and `date-released`: the latest release's, from data/releases.csv (the
@@ -27,12 +27,12 @@ import yaml
 
 from claims import dictionary, project, rules_reference
 from claims.citation import cff_with_version
-from claims.project import Project
-from claims.publish import datasette_metadata
+from claims.project import PACKAGE_SOURCE, Project
 from claims.schema import TABLES
 from claims.schema.derived import sql_ddl, table_schema
 from claims.schema.dialect import DATAPACKAGE_DIALECT
 from claims.schema.package import PACKAGE_META
+from claims.site.metadata import datasette_metadata
 from claims.suites import column_suite
 from claims.version import latest_release
 
@@ -129,7 +129,8 @@ def generated_files(root: Path | None = None, cli_reference: str | None = None) 
     files = {
         root / "datapackage.json": json.dumps(datapackage(where), indent=2, ensure_ascii=False) + "\n",
         root / "schema" / "ddl.sql": sql_ddl(),
-        root / "publish" / "metadata.json": json.dumps(datasette_metadata(), indent=2, ensure_ascii=False) + "\n",
+        root / PACKAGE_SOURCE / "site" / "metadata.json": json.dumps(datasette_metadata(), indent=2, ensure_ascii=False)
+        + "\n",
         root / "docs" / "data-dictionary.md": dictionary.markdown(),
         root / "docs" / "rules.md": rules_reference.markdown(),
         root / "CITATION.cff": citation_file(where),
@@ -138,7 +139,7 @@ def generated_files(root: Path | None = None, cli_reference: str | None = None) 
     if cli_reference is not None:
         files[root / CLI_REFERENCE] = cli_reference
     for model in TABLES:
-        files[root / "gx" / "expectations" / f"columns.{model.meta.name}.json"] = (
+        files[root / PACKAGE_SOURCE / "gx" / "expectations" / f"columns.{model.meta.name}.json"] = (
             json.dumps(column_suite(model), indent=2, ensure_ascii=False) + "\n"
         )
     return files

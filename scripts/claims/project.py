@@ -22,10 +22,11 @@ def _package_folder(package: str) -> Path:
 
 
 # The toolchain's own files, installed with the package (package data; in a checkout they are the
-# top-level folders gx/, publish/ and queries/, which `claims generate` writes into).
+# folders gx/, site/ and queries/ of PACKAGE_SOURCE, which `claims generate` writes into).
+PACKAGE_SOURCE = Path("scripts", "claims")
 GX_DIR = _package_folder("claims.gx")
 SUITES_DIR = GX_DIR / "expectations"
-SITE_DIR = _package_folder("claims.site")  # publish/: Datasette templates, static files, metadata
+SITE_DIR = _package_folder("claims.site")  # Datasette templates, static files, metadata
 QUERIES_DIR = _package_folder("claims.queries")
 VIEWS_DIR = QUERIES_DIR / "views"  # SQL views created in every database build
 DERIVED_DIR = QUERIES_DIR / "derived"  # generated columns the Datasette pages sort and facet by

@@ -43,11 +43,11 @@ from claims import generate, project
 from claims.archive import Location
 from claims.build import build_outputs
 from claims.diff import TableDiff, diff_tables, folder_reader
-from claims.downloads import NAME, csv_zip, write_zip
 from claims.fmt import canonical
 from claims.linked_data import write_exports
 from claims.project import Project
 from claims.schema import TABLES, TABLES_BY_NAME
+from claims.site.downloads import NAME, csv_zip, write_zip
 from claims.validate import validate
 from claims.version import (
     RELEASES_FILE,

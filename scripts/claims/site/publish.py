@@ -4,12 +4,12 @@ The folder is a Datasette configuration directory (https://docs.datasette.io/en/
 
     claims.db            the database, served immutable (inspect-data.json names it)
     inspect-data.json    table counts measured at build time, no local path in it
-    metadata.json        titles, descriptions, licence, canned queries (publish/metadata.json)
-    settings.json        the public read-only settings of claims.publish.SETTINGS
+    metadata.json        titles, descriptions, licence, canned queries (scripts/claims/site/metadata.json)
+    settings.json        the public read-only settings of claims.site.serve.SETTINGS
     templates/           the chart page template
     source/              the project's tracked files (not tests/, docs/, CI), installed editable:
-                         the plugin (charts, cards, hardening) reads publish/ and queries/ at run
-                         time, so the package cannot live apart from them
+                         the plugin (charts, cards, hardening) reads the package's site/ and
+                         queries/ folders and the project's data at run time
     requirements.txt     what the plugin needs, pinned with hashes (a subset of requirements.lock)
     Dockerfile           installs those and serves the folder on port 8001
     serve.sh             the same serve command without a container ($HOST, $PORT)
@@ -34,7 +34,7 @@ from claims import project
 from claims.archive import Location
 from claims.build import build_outputs
 from claims.project import SITE_DIR
-from claims.publish import SETTINGS
+from claims.site.serve import SETTINGS
 
 # What the served folder needs installed: Datasette, and what the plugin's imports reach.
 SERVING_NEEDS = ("datasette", "pydantic")
@@ -105,10 +105,12 @@ def copy_source(folder: Path) -> None:
     if listed.returncode != 0:
         raise RuntimeError(f"git ls-files failed in {root}: {listed.stderr.strip()}")
     for name in filter(None, listed.stdout.split("\0")):
-        if name.startswith(NOT_SERVED) or not (root / name).is_file():
+        source = root / name
+        if name.startswith(NOT_SERVED) or not (source.is_file() or source.is_symlink()):
             continue
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(root / name, folder / name)
+        # scripts/claims/schema is a committed link to schema/: copied as the link it is
+        shutil.copy2(source, folder / name, follow_symlinks=False)
 
 
 def publish(data_dir: Path, out_dir: Path, archive_dir: Location | None = None) -> list[Path]:

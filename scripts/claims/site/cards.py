@@ -1,5 +1,5 @@
 """The cards of the Datasette row pages: a statement, an event, an actor or a source with
-everything around it, as plain data for the templates (publish/templates/row-claims-*.html).
+everything around it, as plain data for the templates (site/templates/row-claims-*.html).
 
 Each card is read from the published SQLite database with a few SELECTs; names come with the IDs
 so that the templates can link every row they mention. Every statement a card shows, its own or
@@ -23,9 +23,6 @@ from claims.citation import (
 )
 from claims.schema import MENTION_TARGETS, TABLES_BY_NAME
 from claims.version import DataVersion
-
-CARD_TABLES = ("statements", "events", "actors", "sources")
-
 
 # A source card lists the first statements it backs (a large source backs many thousands).
 LISTED_STATEMENTS = 100

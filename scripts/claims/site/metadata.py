@@ -1,6 +1,6 @@
-"""Publishing with Datasette: metadata generated from the schema, and the read-only server.
+"""What Datasette is told about the data: metadata generated from the schema, and the canned queries.
 
-publish/metadata.json is generated (`claims generate`) from the pydantic schema and the SQL files in
+site/metadata.json is generated (`claims generate`) from the pydantic schema and the SQL files in
 queries/canned/: titles, descriptions, licence and source, per-table and per-column descriptions,
 label columns so that foreign keys show names, sort orders, facets, and canned queries.
 """
@@ -8,13 +8,10 @@ label columns so that foreign keys show names, sort orders, facets, and canned q
 from __future__ import annotations
 
 import re
-import socket
 from html import escape
-from pathlib import Path
 from typing import Any
 
-from claims import project
-from claims.project import CANNED_DIR, DERIVED_DIR, EXAMPLES_DIR, SITE_DIR, VIEWS_DIR
+from claims.project import CANNED_DIR, DATABASE, DERIVED_DIR, EXAMPLES_DIR, VIEWS_DIR
 from claims.queryfile import sql_file
 from claims.schema import HISTORY_TABLES, TABLES
 from claims.schema.derived import table_schema
@@ -28,23 +25,6 @@ from claims.schema.presentation import (
     SORT,
     SORTABLE,
 )
-
-DATABASE = project.DATABASE
-
-# Settings for a public, read-only instance.
-SETTINGS = {
-    "sql_time_limit_ms": 2000,  # a runaway query is stopped
-    "max_returned_rows": 2000,
-    "default_page_size": 50,
-    "allow_download": True,  # the whole SQLite file can be downloaded
-    "allow_csv_stream": True,  # CSV export of full tables and queries
-    # A facet too slow on a large table is skipped, not waited for: the statements page asks for five,
-    # and at a million rows each needs a full scan (about 50 ms), so five of them would eat the page's
-    # 100 ms budget; within 10 ms a facet completes up to some 30,000 rows, or on any filtered page.
-    "facet_time_limit_ms": 10,
-    "suggest_facets": False,  # suggestions run a query per column: too slow on large tables
-    "num_sql_threads": 3,
-}
 
 # The columns a reader wants first, in this order, on the table pages (the rest follow in schema order).
 READING_ORDER = {
@@ -225,7 +205,7 @@ def datasette_metadata() -> dict[str, Any]:
     source = PACKAGE_META["sources"][0]
     return {
         "title": PACKAGE_META["title"],
-        # the home page's lede (publish/templates/index.html)
+        # the home page's lede (site/templates/index.html)
         "description_html": (
             "<p>Who said what, to whom, when, and according to which source, in the autumn-2025 US–Russia–Ukraine "
             "peace-plan negotiations. Every statement is backed by a verbatim excerpt of an archived source, with "
@@ -244,48 +224,3 @@ def datasette_metadata() -> dict[str, Any]:
             }
         },
     }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
-    """Whether a server could listen on host:port now (SO_REUSEADDR, as uvicorn binds)."""
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError:
-            return False
-    return True
-
-
-def datasette_command(database: Path, port: int, host: str = "127.0.0.1") -> list[str]:
-    """The `datasette serve` command line for a public, read-only instance of `database`."""
-    import sys
-
-    command = [
-        sys.executable,
-        "-m",
-        "datasette",
-        "serve",
-        "--immutable",
-        str(database),
-        "--host",
-        host,
-        "--port",
-        str(port),
-        "--metadata",
-        str(SITE_DIR / "metadata.json"),
-        "--template-dir",
-        str(SITE_DIR / "templates"),
-    ]
-    counts = database.with_name("counts.json")
-    if counts.is_file():  # table sizes counted at build time: pages of large tables need not count rows
-        command += ["--inspect-file", str(counts)]
-    for key, value in SETTINGS.items():
-        command += ["--setting", key, str(value).lower() if isinstance(value, bool) else str(value)]
-    return command

@@ -5,7 +5,7 @@
 -- coalesce(date_max, '9999-12-31') >= start AND coalesce(date_min, '0000-01-01') <= end, so that an
 -- open end (an empty bound of a dated row) reaches as far as it can; undated rows never overlap.
 -- :_date_start and :_date_end are the parameters start and end as the plugin reads them (its `date`
--- magic parameter, scripts/claims/datasette_plugin.py): an ISO date, '' for no bound; anything else
+-- magic parameter, scripts/claims/site/parameters.py): an ISO date, '' for no bound; anything else
 -- is refused with a message before the query runs. A page is read in two parts, each bounded,
 -- instead of walking the date index from the first day on: the ranges that begin before the start
 -- and reach it, found through the R*Tree of day numbers of the ranges longer than a day and the

@@ -64,8 +64,9 @@ import sqlite3
 import threading
 import time
 import weakref
-from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
+from json.encoder import encode_basestring_ascii
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl
 
 from markupsafe import escape
@@ -255,7 +256,7 @@ def budgeted_rows(make_row):
     """A row factory that stops a query once its rows, as a response writes them, exceed
     MAX_RESULT_BYTES: each cell's value escaped, and its column's name (JSON's objects and HTML's
     cells repeat it on every row)."""
-    state = {"cursor": None, "used": 0, "names": 0}
+    state: dict[str, Any] = {"cursor": None, "used": 0, "names": 0}
 
     def factory(cursor, row):
         if state["cursor"] is None or state["cursor"]() is not cursor:
@@ -602,7 +603,7 @@ def share_sql_threads(datasette) -> None:
         return await sharing.run(OWN_SQL.get(), lambda: run(self, fn))
 
     execute_fn.shared = True  # type: ignore[attr-defined]
-    Database.execute_fn = execute_fn  # type: ignore[method-assign]
+    Database.execute_fn = execute_fn
 
 
 def keep_own_sql_errors_out_of_the_log() -> None:
@@ -620,7 +621,7 @@ def keep_own_sql_errors_out_of_the_log() -> None:
         return await execute(self, *args, log_sql_errors=log_sql_errors and not OWN_SQL.get(), **kwargs)
 
     quiet_execute.keeps_own_sql_out = True  # type: ignore[attr-defined]
-    Database.execute = quiet_execute  # type: ignore[method-assign]
+    Database.execute = quiet_execute
 
 
 def database_folders(datasette) -> list[str]:

@@ -1,1 +1,0 @@
-"""Package data of `claims`, installed with it: the Datasette templates, styles and (generated) metadata."""
