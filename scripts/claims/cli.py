@@ -467,7 +467,7 @@ def docs_command(data_dir: Path | None, out_dir: Path | None, archive_location: 
         for line in disagreements:
             click.echo(line, err=True)
         raise click.ClickException(
-            f"the engines disagree on {len(disagreements)} finding(s): a bug in the rule catalogue or the compiled suites (schema/catalogue.py, claims/validate/fast.py)"
+            f"the engines disagree on {len(disagreements)} finding(s): a bug in the rule catalogue or the compiled suites (schema/catalogue.py, the layer modules of claims/validate/)"
         )
     click.echo(f"the fast engine and the reference (Great Expectations) agree: {count} finding(s) each")
 
@@ -653,7 +653,7 @@ def bench_command(
 def generate_command(check: bool) -> None:
     """Regenerate everything derived from the schema and the release records: datapackage.json,
     schema/ddl.sql, the generated GX suites, scripts/claims/site/metadata.json, docs/data-dictionary.md,
-    docs/cli.md, and CITATION.cff's version and date (the latest release in data/releases.csv) with
+    docs/rules.md (from the rule catalogue), docs/cli.md, and CITATION.cff's version and date (the latest release in data/releases.csv) with
     .zenodo.json from it."""
     changed = (
         generate.drifted(cli_reference=cli_reference()) if check else generate.write(cli_reference=cli_reference())
