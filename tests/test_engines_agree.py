@@ -7,7 +7,8 @@ rule, message, hint) and as many times, through one comparison (helpers.engines_
   (tests/rule_breakers.py) on the curated tables and on a synthetic dataset with its own archive;
 - the broken fixtures below: files that cannot be read, odd bytes, duplicated keys, edits that only
   the expectation suites catch;
-- random cell values and random bytes (hypothesis, with the budget of tests/helpers.py);
+- random cell values and random bytes (hypothesis, with the budget of tests/helpers.py; every
+  disagreement found becomes a named regression test in tests/test_gate.py);
 - the Spark engine against the fast engine, several rules broken at once (the `spark` marker).
 
 Each case also checks that it broke what it means to break: an agreement on no findings proves

@@ -256,7 +256,7 @@ def test_long_values_are_cut_short_in_messages(dataset):
     assert messages and all(len(message) < 200 for message in messages)
 
 
-# --- found by fuzzing (tests/test_fuzz.py) ---------------------------------------------------------------
+# --- found by fuzzing (tests/test_engines_agree.py) ------------------------------------------------------
 
 
 def test_fuzz_an_empty_key_that_a_mention_points_at(synthetic):
