@@ -24,7 +24,7 @@ from pathlib import Path
 from claims.archive import default_archive
 from claims.contrib.add import next_id
 from claims.site import serve
-from claims.validate import validate
+from claims.validate import Run, validate
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -159,7 +159,7 @@ def scratch_data_copy(source: Path) -> Path:
 
 def engines_agree(
     data_dir: Path, archive: Path | None, layers: tuple[str, ...], engines: tuple[str, ...] = ("reference", "fast")
-):
+) -> Run:
     """Run every engine on the same data and layers: each must report what the first reports, finding
     by finding in full (file, line, column, rule, message, hint) and as many times. Returns the first
     engine's run."""
