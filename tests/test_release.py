@@ -26,9 +26,10 @@ import yaml
 from prov.model import ProvDocument
 
 from claims import dictionary
+from claims.citation import dataset_plain
 from claims.release import ReleaseRefused, release, release_assets
 from claims.schema import TABLES, TABLES_BY_NAME
-from claims.version import data_digest, latest_release, release_records
+from claims.version import DataVersion, data_digest, latest_release, release_records
 from conftest import Dataset, copy_repository, git
 
 REPO = Path(__file__).resolve().parents[1]
@@ -179,6 +180,10 @@ def test_the_csv_zip_carries_the_package_the_dictionary_the_citation_and_the_lic
         assert (str(citation["version"]), str(citation["date-released"])) == (FIRST, "2026-11-29")
         readme = archive.read("README.md").decode()
         assert readme.startswith(f"# {dictionary.TITLE}") and f"version {FIRST}" in readme
+        # the citation is CITATION.cff's, year and licence included, and the version is named once
+        cited = dataset_plain(DataVersion.of_release(FIRST, "2026-11-29"))
+        assert f"Cite it as: {cited}." in readme and "(2026)" in cited and "Data licence: " in cited
+        assert f"version {FIRST} ({FIRST})" not in readme
         assert all(f"### {model.meta.name}" in readme for model in TABLES)
         assert "CC-BY-4.0" in archive.read("LICENSE.md").decode()
 
