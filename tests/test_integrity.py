@@ -578,7 +578,24 @@ def test_an_unquoted_comma_is_one_finding_not_a_cascade_of_foreign_keys(dataset)
     path.write_text(path.read_text(encoding="utf-8").replace("CELLBREAK", "in two, parts"), encoding="utf-8")
     for engine in ("fast", "reference"):
         run = dataset.validate() if engine == "fast" else integrity_run(dataset, engine)
-        assert [(f.line, f.rule) for f in run.findings] == [(line, "cell-count")], (engine, run.findings)
+        assert [(f.line, f.column, f.rule) for f in run.findings] == [(line, "date_text", "cell-count")], (
+            engine,
+            run.findings,
+        )
+        assert "this cell probably holds a comma" in run.findings[0].message
+
+
+@pytest.mark.parametrize("column", ["notes", "text", "excerpt"])
+def test_an_unquoted_comma_names_the_cell_it_split(dataset, column):
+    """The cell-count finding names the column whose cell the comma split, and says to quote it."""
+    table, key = ("attestations", "attestation_id") if column == "excerpt" else ("statements", "statement_id")
+    first = dataset.read(table)[1][0][key]
+    line = dataset.edit(table, {key: first}, **{column: "CELLBREAK"})
+    path = dataset.path(table)
+    path.write_text(path.read_text(encoding="utf-8").replace("CELLBREAK", "words, and more words"), encoding="utf-8")
+    (finding,) = dataset.validate().findings
+    assert (finding.line, finding.column, finding.rule) == (line, column, "cell-count")
+    assert finding.hint.startswith('wrap that cell in double quotes ("…")')
 
 
 def integrity_run(dataset, engine):
@@ -613,8 +630,8 @@ def test_an_attestation_that_cannot_be_read_leaves_its_statement_attested(datase
     path.write_text(path.read_text(encoding="utf-8").replace("CELLBREAK", "in two, parts"), encoding="utf-8")
     for engine in ("fast", "reference"):
         run = dataset.validate() if engine == "fast" else integrity_run(dataset, engine)
-        assert [(Path(f.path).name, f.line, f.rule) for f in run.findings] == [
-            ("attestations.csv", line, "cell-count")
+        assert [(Path(f.path).name, f.line, f.column, f.rule) for f in run.findings] == [
+            ("attestations.csv", line, "excerpt", "cell-count")
         ], (engine, run.findings)
 
 
