@@ -246,10 +246,10 @@ def read_table(path: Path, model: type[Row], shown: str) -> tuple[Table, list[Fi
     return table, findings
 
 
-def _fits(field: dict, cell: str) -> int:
+def _fits(column: dict, cell: str) -> int:
     """+1 where `cell` is a value its column takes by its constraints, -1 where it is not, 0 where
     the column takes any text (or the cell is an empty optional one)."""
-    constraints = field.get("constraints") or {}
+    constraints = column.get("constraints") or {}
     if not cell:
         return -1 if constraints.get("required") else 0
     if "enum" in constraints:
@@ -257,8 +257,8 @@ def _fits(field: dict, cell: str) -> int:
     if "pattern" in constraints:
         return 1 if re.fullmatch(constraints["pattern"], cell) else -1
     checks = {"integer": r"-?[0-9]+", "boolean": r"true|false", "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}"}
-    if field["type"] in checks:
-        return 1 if re.fullmatch(checks[field["type"]], cell) else -1
+    if column["type"] in checks:
+        return 1 if re.fullmatch(checks[column["type"]], cell) else -1
     return 0
 
 
@@ -267,16 +267,16 @@ def split_columns(model: type[Row], record: list[str]) -> list[str]:
     than columns: each column's cell is put back together in turn, and the columns where the
     cells then fit their columns best (IDs, terms, dates, numbers in their places) win. Words split
     at a comma leave no part empty, and those after it mostly begin with a space ("25, 2025")."""
-    fields = table_schema(model)["fields"]
-    extra = len(record) - len(fields)
+    columns = table_schema(model)["fields"]
+    extra = len(record) - len(columns)
     scores = {}
-    for at, field in enumerate(fields):
+    for at, column in enumerate(columns):
         parts = record[at : at + extra + 1]
         if not all(parts):
             continue
         cells = record[:at] + [",".join(parts)] + record[at + extra + 1 :]
         spaced = 2 if all(part[:1].isspace() for part in parts[1:]) else 0
-        scores[field["name"]] = spaced + sum(_fits(f, cell) for f, cell in zip(fields, cells))
+        scores[column["name"]] = spaced + sum(_fits(each, cell) for each, cell in zip(columns, cells))
     best = max(scores.values(), default=None)
     return [name for name, score in scores.items() if score == best]
 
