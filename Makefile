@@ -20,13 +20,18 @@ serve: setup
 
 # Tests that need the archive or Chromium skip, saying why, where they are absent; CLAIMS_REQUIRE_ARCHIVE=1
 # and CLAIMS_REQUIRE_BROWSER=1 (set by .ci/run) make them fail instead.
+#
+# The suites that measure a server, a browser or the benchmark (answer times, peak memory) run on
+# their own; all the others run side by side, one pytest-xdist worker a core.
+MEASURED_TESTS := server or browser or scale
 test: setup lint
 	$(BIN)/claims check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto -m "not ($(MEASURED_TESTS))"
+	$(BIN)/python -m pytest -m "$(MEASURED_TESTS)"
 
 # The checks a change to the data or the docs can break, within two minutes: lint, `claims check`
 # and the tests of the curated data, the docs and the commands a contributor runs. Left out by their
-# pytest markers (tests/conftest.py): the slow suites (browser, Spark, scale, Datasette server, GX
+# pytest markers (declared in each test file): the slow suites (browser, Spark, scale, Datasette server, GX
 # and engine comparisons) and the toolchain's rule-by-rule suites, which only a change to the code
 # can break (`make test` runs everything).
 SLOW_TESTS := browser or spark or scale or server or slow or rules

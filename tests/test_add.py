@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from claims import add, datewords, tablefile
+from claims import tablefile
 from claims.cli import cli
+from claims.contrib import add, datewords
 from claims.schema import TABLES_BY_NAME
 
 FORTUNE = "fortune-2025-11-25-witkoff-advised-russia"
@@ -628,6 +629,7 @@ def test_files_are_replaced_whole_or_not_at_all(tmp_path, monkeypatch):
     assert sorted(path.name for path in tmp_path.iterdir()) == ["a.csv", "b.csv"]  # no partial files left
 
 
+@pytest.mark.rules  # two claims add processes
 def test_concurrent_runs_wait_for_each_other_and_take_their_own_ids(dataset, needs_archive):
     """While one claims add holds the data folder, another waits, then takes the next free IDs."""
     command = [sys.executable, "-m", "claims", "add", "statement", FORTUNE, "--statement-type", "outlet_claim"]

@@ -2,9 +2,7 @@
 against their SHA-256 and cached; a missing file, an altered file, a refused token or a silent
 store is a finding (file, line, column, rule, hint), never a traceback. And `claims archive add`."""
 
-import functools
 import http.server
-import shutil
 import subprocess
 import sys
 import threading
@@ -18,51 +16,10 @@ from claims.archive import Archive, sha256_file
 from claims.cli import cli
 from claims.validate import validate
 
+pytestmark = pytest.mark.rules
+
 FORTUNE = "fortune-2025-11-25-witkoff-advised-russia"
-TOKEN = "s3cret-read-token"
 LAYERS = ("structure", "rows", "integrity", "provenance")
-
-
-class Store(http.server.SimpleHTTPRequestHandler):
-    """Serves the store folder; asks for the bearer token; `delay` seconds before each answer."""
-
-    token = TOKEN
-    delay = 0.0
-
-    def do_GET(self):
-        time.sleep(self.delay)
-        if self.token and self.headers.get("Authorization") != f"Bearer {self.token}":
-            self.send_error(401, "Unauthorized")
-            return
-        super().do_GET()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def store(archive, tmp_path, monkeypatch):
-    """A content-addressed copy of the archive (BASE/<sha256>, BASE/wikidata.csv) served on 127.0.0.1,
-    and an empty cache."""
-    folder = tmp_path / "store"
-    folder.mkdir()
-    for path in Path(archive).iterdir():
-        if path.name == "wikidata.csv":
-            shutil.copyfile(path, folder / "wikidata.csv")
-        elif path.suffix == ".txt":
-            shutil.copyfile(path, folder / sha256_file(path))
-    handler = type("Handler", (Store,), {})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    monkeypatch.setenv("CLAIMS_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setenv("CLAIMS_ARCHIVE_TOKEN", TOKEN)
-    monkeypatch.delenv("CLAIMS_ARCHIVE_TIMEOUT", raising=False)
-    server.folder, server.handler, server.cache = folder, handler, tmp_path / "cache"
-    server.url = f"http://127.0.0.1:{server.server_address[1]}/"
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:

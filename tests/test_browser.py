@@ -7,8 +7,6 @@ it is not on the PATH these tests skip and say so, unless CLAIMS_REQUIRE_BROWSER
 
 import csv
 import json
-import os
-import shutil
 import urllib.parse
 from collections import Counter
 from pathlib import Path
@@ -21,46 +19,16 @@ from claims.citation import render_statement
 from claims.project import EXAMPLES_DIR
 from claims.schema import TABLES
 from claims.site.metadata import HISTORY_TABLES, example_queries, example_values, sql_file
-from test_datasette import Server
+from helpers import Server, shot
+
+pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[1]
-SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
-CHROMIUM = shutil.which("chromium")
-# Flags for a root, sandboxless, offline machine: no GPU, no background connections.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 
 
 @pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        message = "chromium is not installed (not on the PATH): install it with `sudo apt-get install chromium` or scripts/install-browser.sh; CLAIMS_REQUIRE_BROWSER=1 makes this a failure"
-        if os.environ.get("CLAIMS_REQUIRE_BROWSER"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    from conftest import archive_or_none
-
-    out = tmp_path_factory.mktemp("site")
-    build_all(REPO / "data", out, archive_or_none())
-    server = Server(out / "claims.db")
+def site(curated_build):
+    server = Server(curated_build / "claims.db")
     yield server
     server.stop()
 
@@ -74,11 +42,6 @@ def page(browser):
     opened.on("console", lambda message: opened.errors.append(message.text) if message.type == "error" else None)
     yield opened
     context.close()
-
-
-def shot(page, name: str, full_page: bool = False) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
 def curated(table: str) -> list[dict[str, str]]:

@@ -13,7 +13,9 @@ from claims import build as build_module
 from claims.build import BuildRefused, build, build_all
 from claims.cli import cli
 from claims.schema import HISTORY_TABLES, TABLES
-from conftest import archive_or_none
+from helpers import archive_or_none
+
+pytestmark = pytest.mark.rules
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -17,6 +17,8 @@ import pytest
 from claims import build as build_module
 from claims.build import STEPS, OutputUnusable, build, build_all, output_lock
 
+pytestmark = pytest.mark.slow  # a build killed after each step, in subprocesses
+
 REPO = Path(__file__).resolve().parents[1]
 
 

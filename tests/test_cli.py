@@ -1,34 +1,23 @@
 """The command line: exit codes, the finding format, no tracebacks, nothing modified."""
 
 import hashlib
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from claims.cli import cli
+from helpers import run_claims
+
+pytestmark = pytest.mark.rules
 
 FAST = ("--layers", "structure,rows,integrity,provenance")
 FINDING = re.compile(r"^(?P<path>[^:\n]+\.csv):(?P<line>\d+): (?P<column>[^:\n]+): \[(?P<rule>[a-z0-9-]+)\] .+$", re.M)
 
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def run_claims(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run the installed CLI as a user would, in a separate process (`env` adds to the environment)."""
-    return subprocess.run(
-        [sys.executable, "-m", "claims", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**os.environ, "COLUMNS": "120", **(env or {})},
-    )
 
 
 def test_validate_clean_data_exits_0(archive):

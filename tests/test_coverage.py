@@ -44,7 +44,7 @@ def test_a_new_attestation_is_drift_until_write_lists_it_keeping_the_notes(datas
     row = dataset.row("attestations", attestation_id="att-007")
     dataset.append(
         "attestations",
-        attestation_id="att-900",
+        attestation_id=dataset.next_id("attestations"),
         statement_id="st-001",
         source_id=SOURCE,
         excerpt=row["excerpt"],

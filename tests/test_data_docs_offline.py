@@ -8,14 +8,16 @@ import pytest
 
 from claims.docs import build_docs
 from claims.vendor import EXTERNAL_LOAD, PACKAGES, integrity_of
-from test_browser import browser, shot  # noqa: F401 - the module fixture
+from helpers import shot
+
+pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def data_docs(tmp_path_factory) -> Path:
-    from conftest import archive_or_none
+    from helpers import archive_or_none
 
     out = tmp_path_factory.mktemp("docs")
     return build_docs(REPO / "data", out, archive_or_none()).parent
@@ -32,7 +34,7 @@ def test_no_page_loads_anything_from_elsewhere(data_docs):
             assert (page.parent / local).is_file(), (page.name, local)
 
 
-def test_the_pages_render_with_the_network_blocked(browser, data_docs):  # noqa: F811
+def test_the_pages_render_with_the_network_blocked(browser, data_docs):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     blocked, errors = [], []
     context.route(

@@ -15,54 +15,11 @@ import pytest
 from claims.site import metadata as site_metadata
 from claims.site import serve
 from claims.site.charts import matrix_svg, timeline_svg
+from helpers import Server, wait_until_up
+
+pytestmark = pytest.mark.server
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(
-                f"the server exited with {process.returncode}: {process.stderr.read()[-2000:] if process.stderr else ''}"
-            )
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.3)
-    raise TimeoutError(f"{url} did not answer within {seconds} s")
-
-
-class Server:
-    def __init__(self, database: Path):
-        self.port = serve.free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            serve.datasette_command(database, self.port), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-        )
-        wait_until_up(self.url + "/-/versions.json", self.process)
-
-    def get(self, path: str) -> tuple[int, dict | str]:
-        try:
-            with urllib.request.urlopen(self.url + path, timeout=30) as response:
-                body = response.read().decode()
-                status = response.status
-        except urllib.error.HTTPError as error:
-            body, status = error.read().decode(), error.code
-        try:
-            return status, json.loads(body)
-        except json.JSONDecodeError:
-            return status, body
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def curated_db(curated_build) -> Path:
-    return curated_build / "claims.db"
 
 
 @pytest.fixture(scope="session")
@@ -75,7 +32,7 @@ def server(curated_db):
 @pytest.fixture(scope="module")
 def site(curated_db):
     """The curated site in process, for what its pages and answers say (no server under test)."""
-    from conftest import InProcessSite
+    from helpers import InProcessSite
 
     answering = InProcessSite(curated_db)
     yield answering
@@ -239,7 +196,7 @@ def test_svg_charts_escape_text():
 
 
 def test_claims_serve_builds_and_serves(tmp_path):
-    from conftest import archive_or_none
+    from helpers import archive_or_none
 
     archive = archive_or_none()
     port = serve.free_port()

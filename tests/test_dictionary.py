@@ -13,7 +13,7 @@ from claims import dictionary
 from claims.generate import generated_files
 from claims.schema import TABLES, vocab
 from claims.schema.vocab import DESCRIPTIONS
-from conftest import REPO, datasette_site
+from helpers import REPO, datasette_site
 
 VOCABULARIES = [
     member

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from claims.cli import cli
-from claims.diff import diff, diff_tables, folder_reader, markdown, summary_line
+from claims.contrib.diff import diff, diff_tables, folder_reader, markdown, summary_line
 from claims.release import delta
-from conftest import Dataset
+from helpers import Dataset
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -25,7 +25,13 @@ def git(repo: Path, *args: str) -> None:
 
 
 @pytest.fixture
-def history(tmp_path, dataset):
+def new_statement(dataset) -> str:
+    """The ID of the statement the history's second commit adds: the next free one."""
+    return dataset.next_id("statements")
+
+
+@pytest.fixture
+def history(tmp_path, dataset, new_statement):
     """A git repository whose second commit adds a statement, changes an actor and removes a relation."""
     repo = tmp_path / "repo"
     shutil.copytree(dataset.dir, repo / "data")
@@ -35,7 +41,7 @@ def history(tmp_path, dataset):
     dataset.dir = repo / "data"
     dataset.append(
         "statements",
-        statement_id="st-900",
+        statement_id=new_statement,
         speaker_id="donald-trump",
         statement_type="paraphrase",
         text="A new statement.",
@@ -52,9 +58,9 @@ def history(tmp_path, dataset):
     return repo
 
 
-def test_diff_finds_exactly_the_known_changes(history, tmp_path):
+def test_diff_finds_exactly_the_known_changes(history, new_statement, tmp_path):
     by_table = {d.table: d for d in diff(history, "HEAD~1", "HEAD")}
-    assert [r["statement_id"] for r in by_table["statements"].added] == ["st-900"]
+    assert [r["statement_id"] for r in by_table["statements"].added] == [new_statement]
     (changed,) = by_table["actors"].changed
     assert (changed["key"], changed["changes"], changed["row"]["notes"]) == (
         "axios",
@@ -67,12 +73,12 @@ def test_diff_finds_exactly_the_known_changes(history, tmp_path):
     assert all(d.empty for d in untouched)
 
 
-def test_markdown_and_one_line_summary(history):
+def test_markdown_and_one_line_summary(history, new_statement):
     diffs = diff(history, "HEAD~1", "HEAD")
     assert summary_line(diffs) == "actors ~1; statements +1; statement_relations −1"
     text = markdown(diffs, "HEAD~1", "HEAD")
     assert "| statements | 1 | 0 | 0 |" in text
-    assert "- added `st-900` — A new statement." in text
+    assert f"- added `{new_statement}` — A new statement." in text
     assert "  - `notes`:  → An outlet." in text
 
 
@@ -140,13 +146,14 @@ def test_rewriting_or_removing_a_release_record_is_caught_against_the_base(histo
     assert result.exit_code == 1 and f"releases: {record['version']}" in result.output
 
 
-def test_adding_one_statement_with_its_evidence_passes_every_check(history, dataset):
-    dataset.delete("statements", statement_id="st-900")  # the fixture's unattested statement: a clean base first
+def test_adding_one_statement_with_its_evidence_passes_every_check(history, dataset, new_statement):
+    dataset.delete("statements", statement_id=new_statement)  # the fixture's unattested statement: a clean base first
     git(history, "commit", "-q", "-am", "clean base")
     text = "He’s got to sell this to Ukraine."
+    statement, attestation = dataset.next_id("statements"), dataset.next_id("attestations")
     dataset.append(
         "statements",
-        statement_id="st-901",
+        statement_id=statement,
         speaker_id="donald-trump",
         addressee_id="reporters",
         addressee_as="reporters",  # "Trump told reporters Tuesday"
@@ -161,7 +168,7 @@ def test_adding_one_statement_with_its_evidence_passes_every_check(history, data
         topics="negotiation_process",
     )
     evidence = dataset.row("attestations", statement_id="st-009")
-    dataset.append("attestations", **dict(evidence, attestation_id="att-901", statement_id="st-901"))
+    dataset.append("attestations", **dict(evidence, attestation_id=attestation, statement_id=statement))
     header, rows = dataset.read("statements")
     dataset.write("statements", header, sorted(rows, key=lambda r: r["statement_id"]))
     result = CliRunner().invoke(cli, ["diff", "HEAD", "--repo", str(history), "--summary", "--strict-ids"])

@@ -15,7 +15,7 @@ from claims.project import VIEWS_DIR
 from claims.schema.package import AUTHOR
 from claims.site.cards import statement_card
 from claims.version import DataVersion, latest_release, release_records, semver
-from conftest import datasette_site
+from helpers import datasette_site
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")

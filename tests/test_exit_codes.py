@@ -17,6 +17,8 @@ from click.testing import CliRunner
 from claims import build as build_module
 from claims.cli import cli
 
+pytestmark = pytest.mark.rules
+
 REPO = Path(__file__).resolve().parents[1]
 FINDING = re.compile(r"^[^:\n]+\.csv:\d+: [^:\n]+: \[[a-z0-9-]+\] .+$")
 

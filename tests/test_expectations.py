@@ -7,6 +7,8 @@ import pytest
 from claims import expectations
 from claims.schema import TABLES
 
+pytestmark = pytest.mark.slow
+
 ALL = ("structure", "rows", "integrity", "provenance", "expectations")
 # Cross-table rules that the integrity or provenance layer also checks: the reference suite is
 # exercised alone, so that it is not silently skipped behind the earlier finding. (`--layers`

@@ -7,6 +7,8 @@ import pytest
 
 from claims.validate import validate
 
+pytestmark = pytest.mark.slow
+
 FORTUNE = "fortune-2025-11-25-witkoff-advised-russia"
 
 
@@ -138,7 +140,7 @@ FIXTURES = {
     ),
     "role-not-quoted": edit("actors", {"actor_id": "yuri-ushakov"}, role="Putin's top foreign policy aide"),
     "wikidata": edit("actors", {"actor_id": "steve-witkoff"}, wikidata_id="Q22686"),
-    # issue 16: the rules an independent fact-check showed were missing
+    # the rules a fact-check of the rows against the article showed were missing
     "outlet-claim-speaker": edit("statements", {"statement_id": "st-002"}, speaker_id="steve-witkoff"),
     "mention-not-named": append(
         "statement_mentions", statement_id="st-003", entity_type="place", entity_id="gaza", mentioned_as="Gaza"

@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 
 from claims.archive import sha256_file
 from claims.cli import cli
-from claims.fmt import FormatError, canonical, format_tables
+from claims.contrib.fmt import FormatError, canonical, format_tables
 from claims.schema import TABLES
 from claims.schema.tables import Actor, StatementMention
 from claims.validate import validate
-from conftest import FUZZ_CAMPAIGN, FUZZ_EXAMPLES
+from helpers import FUZZ_CAMPAIGN, FUZZ_EXAMPLES
 
 FORTUNE = "fortune-2025-11-25-witkoff-advised-russia"
 

@@ -12,13 +12,15 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from claims.schema.catalogue import CELL_MAX_CHARS, INTEGER_MAX
 from claims.validate import validate
-from conftest import FUZZ_CAMPAIGN, FUZZ_EXAMPLES
-from test_gate import full
+from helpers import FUZZ_CAMPAIGN, FUZZ_EXAMPLES, full
+
+pytestmark = pytest.mark.slow
 
 FUZZ = settings(
     max_examples=FUZZ_EXAMPLES, deadline=None, derandomize=not FUZZ_CAMPAIGN, suppress_health_check=list(HealthCheck)

@@ -1,5 +1,5 @@
-"""The gate cannot be broken by its input: regression tests for every disagreement between the
-engines found in issue 11, the `--layers` false pass, the build crash, links and odd files, and the
+"""The gate cannot be broken by its input: regression tests for every disagreement found between
+the engines, the `--layers` false pass, the build crash, links and odd files, and the
 Unicode and formula cases. Each test failed before the rule catalogue and the one cell model."""
 
 from __future__ import annotations
@@ -12,14 +12,11 @@ from click.testing import CliRunner
 
 from claims.cli import cli
 from claims.validate import validate
-from conftest import FAST_LAYERS
+from helpers import FAST_LAYERS, full
+
+pytestmark = pytest.mark.rules
 
 ENGINES = ("reference", "fast")
-
-
-def full(run) -> list[tuple]:
-    """Everything a finding says: file, line, column, rule, message and hint (and how many)."""
-    return sorted((Path(f.path).name, f.line, f.column, f.rule, f.message, f.hint) for f in run.findings)
 
 
 def both(dataset, layers=FAST_LAYERS):

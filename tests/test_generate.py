@@ -46,7 +46,7 @@ def test_a_citation_file_that_is_not_the_latest_release_has_drifted(tmp_path):
     """CITATION.cff's version and date are the latest release's (data/releases.csv)."""
     import sys
 
-    from conftest import copy_repository
+    from helpers import copy_repository
 
     root = copy_repository(tmp_path / "repo")
     citation = root / "CITATION.cff"

@@ -2,12 +2,11 @@
 seconds, the server stays under a stated memory bound, ordinary pages stay fast, security headers
 on every response, no absolute path served.
 
-The tests take a `hardened_server` fixture; tests/test_deploy.py imports them and runs them again
-against the deployable bundle's own serve command.
+The tests take a `hardened_server` fixture; those that take `any_server` run again against the
+deployable bundle's own serve command.
 """
 
 import asyncio
-import http.client
 import json
 import os
 import sqlite3
@@ -24,141 +23,37 @@ from hypothesis import strategies as st
 
 from claims.schema.presentation import FTS_TOKENIZER
 from claims.site import hardening, serve
-from conftest import FUZZ_CAMPAIGN, FUZZ_EXAMPLES
-from test_datasette import Server, curated_db, wait_until_up  # noqa: F401 - the session fixture
-
-# The server's resident memory never exceeds this (VmHWM, the peak), hostile requests included.
-MAX_SERVER_RSS_MB = hardening.MAX_SERVER_RSS_MB
-ORDINARY_PAGE = "/claims/statements"
-
-TWO_THOUSAND_ROWS = "(with recursive r(i) as (select 1 union all select i + 1 from r where i < 2000) select i from r)"
-EXPENSIVE_STEPS = (
-    "with recursive n(i, x) as (select 1, (select group_concat('aaaaaaaaaa', '') from (with recursive r(i) as "
-    "(select 1 union all select i + 1 from r where i < 24000) select i from r)) union all select i + 1, x from n "
-    "where i < 600) select count(*) from n where "
-    + " + ".join(f"length(replace(x, 'a' || i, 'b{k}'))" for k in range(40))
-    + " > 0"
+from helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    FUZZ_CAMPAIGN,
+    FUZZ_EXAMPLES,
+    Server,
+    fetch,
+    get_from,
+    peak_rss_mb,
+    wait_until_up,
 )
-# Each asks SQLite for seconds of work or gigabytes inside one step (measured before the
-# hardening: printf 22.8 s, randomblob(4e8) a 533 MB answer and 3 GB resident).
-HOSTILE_SQL = {
-    "printf-precision": "select length(printf('%.*c', 300000000, 'x'))",
-    "printf-width": "select length(printf('%300000000d', 1))",
-    "format-precision": "select length(format('%.*c', 300000000, 'x'))",
-    "printf-blob-format": "select length(printf(cast('%.*c' as blob), '300000000abc', 'x'))",
-    "sort-big-cross-join": "select a.text, b.text, c.text from statements a, statements b, statements c, statements d, statements e order by random() limit 1",
-    "randomblob": "select randomblob(400000000)",
-    "randomblob-1e9": "select length(randomblob(1000000000))",
-    "zeroblob": "select length(zeroblob(400000000))",
-    "fts3-tokenizer": "select fts3_tokenizer('simple')",
-    "fts3-tokenizer-register": "select fts3_tokenizer('evil', x'4141414141414141')",
-    "doubling-string": "with recursive r(i, x) as (select 0, 'x' union all select i + 1, x || x from r where i < 40) select max(length(x)) from r",
-    # 2,000 rows of 4 × 160 kB: 1.3 GB of cells, stopped by the result budget
-    "wide-result": "with recursive r(i, x) as (select 0, 'xxxxxxxxxx' union all select i + 1, x || x from r where i < 14) select a.x, a.x, a.x, a.x from (select x from r where i = 14) a, statements, statements",
-    "like-pattern": "select 'x' like (select group_concat('%a', '') from statements a, statements b)",
-    "deep-expression": "select " + "1 + " * 1500 + "1",
-    "runaway-recursion": "with recursive n(i) as (select 1 union all select i + 1 from n) select count(*) from n",
-    "load-extension": "select load_extension('/lib/x86_64-linux-gnu/libc.so.6')",
-    # few SQLite instructions, each slow (40 replace() over 240 kB a row): 200 after 16.9 s, when
-    # the clock was looked at every 1.25 M instructions
-    "expensive-steps": EXPENSIVE_STEPS,
-    # 2,000 rows of 50 NULLs whose 1,548-character names JSON repeats on every row (155 MB written)
-    "long-column-names": "select "
-    + ", ".join(f'null as "{k:02d}{"x" * 1546}"' for k in range(50))
-    + f" from {TWO_THOUSAND_ROWS}",
-    # 2,000 rows of 2,400 emoji: under 5 M characters, but twelve bytes each in JSON (57 MB)
-    "emoji-cells": "select (select group_concat(char(128512), '') from (with recursive r(i) as (select 1 union all "
-    f"select i + 1 from r where i < 2400) select i from r)) as e from {TWO_THOUSAND_ROWS}",
-}
-MATCH_BUILT_IN_SQL = (
-    "select count(*) as n from statements_fts where statements_fts match (select group_concat('the', ' ') from "
-    "(with recursive r(i) as (select 1 union all select i + 1 from r where i < %d) select i from r))"
+from site_requests import (
+    EXPENSIVE_STEPS,
+    HOSTILE_PATHS,
+    HOSTILE_SQL,
+    MATCH_BUILT_IN_SQL,
+    MAX_SERVER_RSS_MB,
+    ORDINARY_PAGE,
+    hostile_requests,
 )
-MATCH_PARAMETER = "select count(*) as n from statements_fts where statements_fts match :q"
-HOSTILE_PATHS = {
-    "sort-nonexistent": "/claims/statements?_sort=nonexistent",
-    "sort-desc-nonexistent": "/claims/statements.json?_sort_desc=nonexistent",
-    "sort-and-sort-desc": "/claims/statements?_sort=text&_sort_desc=text",
-    "through-not-json": "/claims/statements?_through=notjson",
-    "through-missing-keys": "/claims/statements?_through=" + urllib.parse.quote('{"table": "x"}'),
-    "in-not-json": "/claims/statements.json?statement_id__in=" + urllib.parse.quote("["),
-    "size-too-big": "/claims/statements.json?_size=100000",
-    # a raw search is FTS5's own syntax (a search box's text is escaped: a lone quote there finds nothing)
-    "fts-syntax": "/claims/statements.json?_searchmode=raw&_search=" + urllib.parse.quote('"'),
-    # Datasette 0.65 answered 500 for hiding the column the page is sorted by (default or asked)
-    "nocol-default-sort": "/claims/statements?_nocol=date_order",
-    "nocol-asked-sort": "/claims/statements?_sort=speaker_id&_nocol=speaker_id",
-    # filter values SQLite cannot bind (a 500, "type 'dict' is not supported", in Datasette 0.65)
-    "in-objects": "/claims/statements.json?speaker_id__in=" + urllib.parse.quote("[{}]"),
-    "in-nested-list": "/claims/statements.json?speaker_id__in=" + urllib.parse.quote("[[1]]"),
-    "in-nested-5000-deep": "/claims/statements.json?speaker_id__in=" + urllib.parse.quote("[" * 5000 + "]" * 5000),
-    # a CSV export of a query that fails: 200 with an empty body, or a 500 past the time limit, before
-    "csv-missing-table": "/claims.csv?sql=" + urllib.parse.quote("select * from nonexistent"),
-    "csv-denied-function": "/claims.csv?sql=" + urllib.parse.quote("select randomblob(3)"),
-    "csv-past-the-time-limit": "/claims.csv?sql=" + urllib.parse.quote(HOSTILE_SQL["runaway-recursion"]),
-    # full-text searches of 15,000 words: FTS5 holds an iterator a word (the server grew by 100 MB)
-    "search-15000-words": "/claims/search.json?q=" + urllib.parse.quote("the " * 15000),
-    "table-search-15000-words": "/claims/statements.json?_search=" + urllib.parse.quote("the " * 15000),
-    "raw-search-15000-words": "/claims/statements.json?_searchmode=raw&_search=" + urllib.parse.quote("the " * 15000),
-    # a MATCH of 40,000 terms built in SQL: past SQLite's heap bound
-    "sql-match-40000-terms": "/claims.json?sql=" + urllib.parse.quote(MATCH_BUILT_IN_SQL % 40000),
-    # a MATCH of 15,000 terms given as a parameter: refused before it runs, as a search box is
-    "sql-match-parameter-15000-terms": "/claims.json?sql="
-    + urllib.parse.quote(MATCH_PARAMETER)
-    + "&q="
-    + urllib.parse.quote("the " * 15000),
-    # private-use characters are words to FTS5 (200 in 0.3 s when they were not counted)
-    "search-private-use-1000-words": "/claims/search.json?q=" + urllib.parse.quote("\ue000 " * 1000),
-    "table-search-private-use-1000-words": "/claims/statements.json?_search=" + urllib.parse.quote("\ue000 " * 1000),
-    "raw-search-emoji-1000-words": "/claims/statements.json?_searchmode=raw&_search="
-    + urllib.parse.quote("\U0001f970 " * 1000),
-    # 1,000 facets of a text column: 102 s, a 374 MB body and 2.3 GB resident
-    "facets-1000": "/claims/statements.json?" + "&".join(["_facet=text"] * 1000),
-    # facet settings that are not a column's name (500s: a KeyError or TypeError in Datasette's facets)
-    "facet-date-null": "/claims/statements.json?_facet=" + urllib.parse.quote('{"date": null}'),
-    "facet-simple-object": "/claims/statements.json?_facet=" + urllib.parse.quote('{"simple": {}}'),
-    "facet-date-of-table": "/claims/statements.json?_facet_date=" + urllib.parse.quote('{"table": 1}'),
-    "facet-array-object": "/claims/statements.json?_facet_array=" + urllib.parse.quote('{"array": {}}'),
-    # a 50 kB ?_next= repeated into every facet and sort link (a 2.4 MB page)
-    "next-50kB-in-links": "/claims/statements?_next=" + "1" * 50_000,
-    "timelimit-not-a-number": "/claims/statements.json?_timelimit=x",
-    "integer-past-sqlite": "/claims/statements.json?date_order__gt=99999999999999999999",
-    # another table's index matches rows of this table by rowid, silently
-    "fts-table-of-another-table": "/claims/statements.json?_fts_table=actors_fts&_search=witkoff",
-}
+
+pytestmark = pytest.mark.server
 
 
-def hostile_requests() -> dict[str, str]:
-    return {
-        **{name: "/claims.json?sql=" + urllib.parse.quote(sql) for name, sql in HOSTILE_SQL.items()},
-        **HOSTILE_PATHS,
-    }
-
-
-@pytest.fixture(scope="module")
-def hardened_server(curated_db):  # noqa: F811 - the imported fixture
-    running = Server(curated_db)
-    yield running
-    running.stop()
-
-
-def fetch(url: str | urllib.request.Request, timeout: float = 30) -> tuple[int, dict, bytes, float]:
-    """(status, headers, body, seconds) of one request (a GET, given a URL)."""
-    started = time.monotonic()
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            status, headers, body = response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        status, headers, body = error.code, dict(error.headers), error.read()
-    return status, {k.lower(): v for k, v in headers.items()}, body, time.monotonic() - started
-
-
-def peak_rss_mb(pid: int) -> float:
-    """The process's peak resident memory (VmHWM), in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmHWM")
+@pytest.fixture(scope="module", params=["claims serve", "claims publish"])
+def any_server(request):
+    """The server of `claims serve`, then that of the deployable folder `claims publish` writes: the
+    tests that take it hold for both."""
+    return request.getfixturevalue(
+        {"claims serve": "hardened_server", "claims publish": "deployed_server"}[request.param]
+    )
 
 
 def ordinary_page_seconds(server) -> float:
@@ -167,34 +62,32 @@ def ordinary_page_seconds(server) -> float:
 
 
 @pytest.mark.parametrize("name", sorted(hostile_requests()))
-def test_hostile_request_gets_4xx_quickly_and_ordinary_pages_stay_fast(hardened_server, name):
-    status, _headers, body, seconds = fetch(hardened_server.url + hostile_requests()[name])
+def test_hostile_request_gets_4xx_quickly_and_ordinary_pages_stay_fast(any_server, name):
+    status, _headers, body, seconds = fetch(any_server.url + hostile_requests()[name])
     assert 400 <= status < 500, (status, body[:300])
     assert seconds < 5, seconds
     assert len(body) < 100_000
-    assert peak_rss_mb(hardened_server.process.pid) < MAX_SERVER_RSS_MB
-    assert ordinary_page_seconds(hardened_server) < 0.2
+    assert peak_rss_mb(any_server.process.pid) < MAX_SERVER_RSS_MB
+    assert ordinary_page_seconds(any_server) < 0.2
 
 
-def test_ordinary_queries_still_work(hardened_server):
+def test_ordinary_queries_still_work(any_server):
     for sql in [
         "select printf('%5.2f|%-8s|%d', 3.14159, 'ab', 7) as v",
         "select format('%s-%s', 'a', 'b') as v",
         "select count(*) as v from statements",
     ]:
-        status, _headers, body, _ = fetch(
-            hardened_server.url + "/claims.json?_shape=array&sql=" + urllib.parse.quote(sql)
-        )
+        status, _headers, body, _ = fetch(any_server.url + "/claims.json?_shape=array&sql=" + urllib.parse.quote(sql))
         assert status == 200, body
     status, _h, body, _ = fetch(
-        hardened_server.url
+        any_server.url
         + "/claims.json?_shape=array&sql="
         + urllib.parse.quote("select printf('%5.2f|%-8s|%d', 3.14159, 'ab', 7) as v")
     )
     assert b'" 3.14|ab      |7"' in body
 
 
-def test_security_headers_on_every_kind_of_response(hardened_server):
+def test_security_headers_on_every_kind_of_response(any_server):
     for path in [
         "/",
         "/claims/statements",
@@ -205,7 +98,7 @@ def test_security_headers_on_every_kind_of_response(hardened_server):
         "/claims/nonexistent",
         "/claims.json?sql=select+randomblob(1)",
     ]:
-        _status, headers, _body, _ = fetch(hardened_server.url + path)
+        _status, headers, _body, _ = fetch(any_server.url + path)
         assert "script-src 'self' 'sha256-" in headers["content-security-policy"], path
         assert "unsafe-inline" not in headers["content-security-policy"].split("script-src")[1].split(";")[0], path
         assert "frame-ancestors 'none'" in headers["content-security-policy"]
@@ -213,7 +106,7 @@ def test_security_headers_on_every_kind_of_response(hardened_server):
         assert headers["referrer-policy"] == "no-referrer", path
 
 
-def test_no_absolute_path_is_served(hardened_server, curated_db):  # noqa: F811
+def test_no_absolute_path_is_served(hardened_server, curated_db):
     # the served name is a symlink into build/.versions/: neither folder may show
     folders = [
         str(Path(curated_db).absolute().parent).encode(),
@@ -304,8 +197,6 @@ def test_content_security_policy_allows_exactly_datasettes_inline_scripts():
 def test_datasettes_own_inline_scripts_run_under_the_policy(hardened_server):
     """The SQL editor (CodeMirror, started by an inline script) and the "SQL Interrupted" page run
     in Chromium with the policy on, and the console reports no violation."""
-    from test_browser import CHROMIUM, CHROMIUM_ARGS
-
     if not Path(CHROMIUM).exists():
         pytest.skip("chromium is not installed: run scripts/install-browser.sh")
     from playwright.sync_api import sync_playwright
@@ -397,7 +288,7 @@ def test_memory_a_large_match_took_goes_back(hardened_server):
     assert resident_now_mb(hardened_server.process.pid) < before + hardening.FreedMemory.GROWTH_MB
 
 
-def test_failed_exports_and_bad_filters_print_no_traceback(curated_db):  # noqa: F811
+def test_failed_exports_and_bad_filters_print_no_traceback(curated_db):
     """The requests that were 500s answer 4xx with their reason, and the server log has no traceback
     (a refusal inside escape_fts or printf printed one too)."""
     running = Server(curated_db)
@@ -419,20 +310,6 @@ def test_failed_exports_and_bad_filters_print_no_traceback(curated_db):  # noqa:
     assert "Traceback" not in log and "Caught this error" not in log, log[-2000:]
     # nor the failing SQL of a client's own, in full (up to 100 kB a request; a full pipe stopped the server)
     assert "nonexistent" not in log, log[-2000:]
-
-
-def get_from(url: str, source: str, timeout: float = 60, headers: dict | None = None) -> tuple[int, float]:
-    """(status, seconds) of one GET sent from the local address `source` (another client)."""
-    parts = urllib.parse.urlsplit(url)
-    started = time.monotonic()
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout, source_address=(source, 0))
-    try:
-        connection.request("GET", parts.path + ("?" + parts.query if parts.query else ""), headers=headers or {})
-        response = connection.getresponse()
-        response.read()
-    finally:
-        connection.close()
-    return response.status, time.monotonic() - started
 
 
 def test_slow_queries_of_any_clients_leave_a_thread_to_ordinary_pages(hardened_server):
@@ -485,7 +362,7 @@ def test_other_clients_searches_succeed_while_others_fill_sqlites_heap(hardened_
     assert [status for status, _seconds in searches if status != 200] == []
 
 
-def test_the_site_does_not_take_a_forwarded_address_from_a_local_process(curated_db, tmp_path):  # noqa: F811
+def test_the_site_does_not_take_a_forwarded_address_from_a_local_process(curated_db, tmp_path):
     """uvicorn took X-Forwarded-For from 127.0.0.1 for the client's address; no proxy is trusted
     unless the deployment names it ($FORWARDED_ALLOW_IPS)."""
     log = tmp_path / "access.log"

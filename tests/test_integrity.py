@@ -9,6 +9,8 @@ import pytest
 from claims.schema.catalogue import whole_words_in
 from claims.validate import integrity
 
+pytestmark = pytest.mark.rules
+
 
 def test_curated_data_has_no_integrity_findings(dataset):
     assert [f for f in dataset.validate().findings if f.layer == "integrity"] == []
@@ -115,11 +117,12 @@ def test_speaker_takes_part_in_the_event(dataset):
 
 def test_duplicate_statement_same_speaker_date_and_normalised_text(dataset):
     original = dataset.row("statements", statement_id="st-030")
-    copy = dict(original, statement_id="st-999", text=original["text"].replace("’", "'").upper() + "!")
+    statement, attestation = dataset.next_id("statements"), dataset.next_id("attestations")
+    copy = dict(original, statement_id=statement, text=original["text"].replace("’", "'").upper() + "!")
     line = dataset.append("statements", **copy)
     dataset.append(
         "attestations",
-        **dict(dataset.row("attestations", statement_id="st-030"), attestation_id="att-999", statement_id="st-999"),
+        **dict(dataset.row("attestations", statement_id="st-030"), attestation_id=attestation, statement_id=statement),
     )
     assert ("statements.csv", line, "text", "duplicate-statement") in dataset.findings()
 
@@ -607,7 +610,7 @@ def integrity_run(dataset, engine):
 def test_mentions_of_a_statement_without_excerpt_follow_from_it(dataset):
     """A statement with mentions but no attestation is one finding (unattested), not one more for
     each mention "in none of its excerpts"."""
-    from claims.add import next_id
+    from claims.contrib.add import next_id
 
     header, statements = dataset.read("statements")
     _, mentions = dataset.read("statement_mentions")

@@ -10,6 +10,8 @@ import pytest
 from claims.schema import TABLES_BY_NAME
 from claims.validate import Run, expectations, rows, structure
 
+pytestmark = pytest.mark.slow
+
 DEFECTS = [
     ("actors", {"actor_id": "axios"}, "actor_type", "newspaper"),  # enum
     ("actors", {"actor_id": "axios"}, "actor_id", "Axios"),  # ID pattern

@@ -9,7 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from test_cli import run_claims
+import pytest
+from click.testing import CliRunner
+
+from claims import project
+from claims.cli import cli
+from helpers import run_claims
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -47,3 +52,19 @@ def test_a_datapackage_folder_is_not_a_project(tmp_path):
     (tmp_path / "datapackage.json").mkdir()
     (tmp_path / "data").mkdir()
     assert_usage_error(run_claims("--project", str(tmp_path), "stats"))
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_a_project_given_to_a_command_holds_for_that_command_only(project_copy, tmp_path_factory, monkeypatch, where):
+    """--project is kept in the command's click context: the next command, run in the same process
+    from a folder that is no project, finds none."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("elsewhere"))
+    monkeypatch.delenv("CLAIMS_PROJECT", raising=False)
+    runner = CliRunner()
+    option = ["--project", str(project_copy)]
+    given = runner.invoke(cli, option + ["stats"] if where == "before" else ["stats"] + option)
+    assert given.exit_code == 0, given.output
+    after = runner.invoke(cli, ["stats"])
+    assert after.exit_code == 2 and "no claims project" in after.output, after.output
+    with pytest.raises(project.ProjectNotFound):
+        project.current()

@@ -9,6 +9,8 @@ from click.testing import CliRunner
 from claims.cli import cli
 from claims.validate import validate
 
+pytestmark = pytest.mark.rules
+
 FORTUNE = "fortune-2025-11-25-witkoff-advised-russia"
 
 
@@ -101,7 +103,7 @@ def test_words_a_paraphrase_puts_in_quotation_marks_lie_inside_the_excerpt(datas
 def test_words_in_quotation_marks_of_any_kind_lie_inside_the_excerpt(dataset, engine, words):
     """Straight, single and angled quotation marks mean verbatim as curly ones do."""
     from claims.validate import validate
-    from conftest import FAST_LAYERS
+    from helpers import FAST_LAYERS
 
     statement = next(r for r in dataset.read("statements")[1] if r["statement_type"] == "paraphrase")
     key = {"statement_id": statement["statement_id"]}

@@ -1,13 +1,13 @@
 """The example queries in scripts/claims/queries/examples/ run on the built databases and return what they say."""
 
 import re
+import shutil
 import sqlite3
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from claims.build import build_all
 from claims.project import EXAMPLES_DIR
 from claims.site.metadata import example_values, sql_file
 
@@ -16,12 +16,11 @@ EXAMPLES = sorted(EXAMPLES_DIR.glob("*.sql"))
 
 
 @pytest.fixture(scope="module")
-def databases(tmp_path_factory):
-    from conftest import archive_or_none
-
-    out = tmp_path_factory.mktemp("queries")
-    build_all(REPO / "data", out, archive_or_none())
-    return duckdb.connect(str(out / "claims.duckdb"), read_only=True), sqlite3.connect(out / "claims.db")
+def databases(curated_build, tmp_path_factory):
+    """The session's build of the curated data; the SQLite file copied, since a test edits it."""
+    sqlite_copy = tmp_path_factory.mktemp("queries") / "claims.db"
+    shutil.copyfile(curated_build / "claims.db", sqlite_copy)
+    return duckdb.connect(str(curated_build / "claims.duckdb"), read_only=True), sqlite3.connect(sqlite_copy)
 
 
 def run(databases, name, **values):

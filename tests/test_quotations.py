@@ -32,7 +32,7 @@ from claims.archive import Archive
 from claims.project import EXAMPLES_DIR
 from claims.schema import ID_TABLES, TABLES
 from claims.site.metadata import DATABASE, canned_queries, example_queries, example_values, sql_file
-from conftest import datasette_site
+from helpers import datasette_site
 
 # Table cells whose words are the source's, checked against the row's excerpts alone.
 SOURCE_WORDS = {"text", "excerpt"}

@@ -14,10 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from claims.build import build_all
 from claims.database import DUCKDB_STORAGE_VERSION
 from claims.project import EXAMPLES_DIR
-from conftest import archive_or_none
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -65,12 +63,12 @@ def run_cli_line(line: str) -> list:
 
 
 @pytest.fixture(scope="module")
-def workdir(tmp_path_factory):
-    """A folder laid out like the repository after `claims build`."""
+def workdir(tmp_path_factory, curated_build):
+    """A folder laid out like the repository after `claims build` (the session's build, copied)."""
     root = tmp_path_factory.mktemp("readme")
     shutil.copytree(REPO / "data", root / "data")
     shutil.copytree(EXAMPLES_DIR, root / "scripts" / "claims" / "queries" / "examples")
-    build_all(REPO / "data", root / "build", archive_or_none())
+    shutil.copytree(curated_build, root / "build")
     return root
 
 

@@ -30,7 +30,9 @@ from claims.citation import dataset_plain
 from claims.release import ReleaseRefused, release, release_assets
 from claims.schema import TABLES, TABLES_BY_NAME
 from claims.version import DataVersion, data_digest, latest_release, release_records
-from conftest import Dataset, copy_repository, git
+from helpers import Dataset, copy_repository, git
+
+pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[1]
 FIRST, SECOND = "0.1.0", "0.2.0"
@@ -69,10 +71,7 @@ class Changes:
         taken = {r["actor_id"] for r in data.read("actors")[1]} | {r["id"] for r in data.read("retired_ids")[1]}
         self.actor = next(f"contributor-{n}" for n in range(1000) if f"contributor-{n}" not in taken)
         self.event = data.read("events")[1][0]["event_id"]
-        # a participant is named in its event's excerpts: the contributor's alias is a word of one
-        names = {n for r in data.read("actors")[1] for n in [r["name"], *r["aliases"].split("|")] if n}
-        excerpts = [r["excerpt"] for r in data.read("attestations")[1] if r["event_id"] == self.event]
-        self.alias = next(w for w in re.findall(r"\b[A-Z][a-z]{3,}\b", " ".join(excerpts)) if w not in names)
+        self.alias = data.alias_in_excerpts_of(self.event)
         # a position: nothing refers to one; its body must stay referred to by another row
         referred = {r["actor_id"] for r in data.read("event_participants")[1]}
         referred |= {r["affiliation_id"] for r in data.read("actors")[1]}
@@ -86,7 +85,7 @@ class Changes:
         self.statement = data.read("statements")[1][0]["statement_id"]
 
     def apply(self, data: Dataset) -> None:
-        from claims.fmt import format_tables
+        from claims.contrib.fmt import format_tables
 
         data.append("actors", actor_id=self.actor, name="A Contributor", actor_type="person", aliases=self.alias)
         data.append("event_participants", event_id=self.event, actor_id=self.actor, role="subject")
@@ -519,15 +518,10 @@ def test_data_with_findings_is_refused_with_nothing_written(tmp_path):
     assert snapshot(root) == before
 
 
-def test_release_refuses_before_writing_anything(tmp_path):
+def test_release_refuses_before_writing_anything(tmp_path, monkeypatch):
     """The Python API refuses as the command line does."""
     root = copy_repository(tmp_path / "repo")
-    from claims import project
-
-    chosen = project.use(root)
-    try:
-        with pytest.raises(ReleaseRefused, match="already released"):
-            release(latest_release(chosen.data_dir).version)
-    finally:
-        project._chosen = None
+    monkeypatch.chdir(root)  # the API works on the project it is run in, as the command line does
+    with pytest.raises(ReleaseRefused, match="already released"):
+        release(latest_release(root / "data").version)
     assert not (root / "dist").exists()

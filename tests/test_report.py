@@ -12,9 +12,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from claims.add import next_id
-from claims.findings import Finding
-from claims.report import (
+from claims.contrib.add import next_id
+from claims.contrib.report import (
     ANNOTATIONS_PER_STEP,
     RevisionUnknown,
     changed_lines,
@@ -24,6 +23,7 @@ from claims.report import (
     pull_request_order,
     sarif,
 )
+from claims.findings import Finding
 from claims.schema import TABLES_BY_NAME
 
 COLUMNS = TABLES_BY_NAME["statements"].columns()
@@ -217,7 +217,7 @@ def test_the_job_summary_shows_what_the_data_says_as_text():
 
 
 def test_changed_lines_are_read_from_git(tmp_path):
-    from conftest import git
+    from helpers import git
 
     root = tmp_path / "repo"
     (root / "data").mkdir(parents=True)

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from claims import add, coverage, review
+from claims import coverage
 from claims.cli import cli
-from conftest import Dataset
+from claims.contrib import add, review
+from helpers import Dataset
 
 REPO = Path(__file__).resolve().parents[1]
 FORTUNE = "fortune-2025-11-25-witkoff-advised-russia"

@@ -2,6 +2,8 @@
 
 import pytest
 
+pytestmark = pytest.mark.rules
+
 W = {"statement_id": "st-007"}  # a direct quote from the Oct. 14 call
 
 

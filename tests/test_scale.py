@@ -12,6 +12,8 @@ from claims.schema.derived import DUCKDB_TYPES
 from claims.synth import synth
 from claims.validate import validate
 
+pytestmark = pytest.mark.scale
+
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory) -> Path:

@@ -14,7 +14,7 @@ import pytest
 from claims.schema import TABLES
 from claims.site.charts import timeline_svg
 from claims.site.metadata import DATABASE, HISTORY_TABLES
-from conftest import datasette_site
+from helpers import datasette_site
 
 
 def get(database: Path, *paths: str) -> list:

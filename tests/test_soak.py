@@ -23,19 +23,20 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
 from claims.site import hardening
-from test_datasette import Server, curated_db  # noqa: F401 - the session fixture
-from test_hardening import (
+from helpers import Server, fetch, get_from, peak_rss_mb
+from site_requests import (
     HOSTILE_PATHS,
     HOSTILE_SQL,
     MATCH_BUILT_IN_SQL,
     MAX_SERVER_RSS_MB,
     TWO_THOUSAND_ROWS,
-    fetch,
-    get_from,
     hostile_requests,
-    peak_rss_mb,
 )
+
+pytestmark = pytest.mark.server
 
 REPO = Path(__file__).resolve().parents[1]
 REQUESTS = 300
@@ -150,7 +151,7 @@ def nine_slow_queries(server) -> tuple[list, list, str]:
     )
 
 
-def test_soak_mixed_hostile_ordinary_long_searches_and_slow_queries(curated_db, capsys):  # noqa: F811
+def test_soak_mixed_hostile_ordinary_long_searches_and_slow_queries(curated_db, capsys):
     server = Server(curated_db)
     try:
         answers, first = mixed(server)

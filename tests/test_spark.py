@@ -3,7 +3,7 @@
 `claims validate --engine spark` runs the fast engine's steps with each statement transpiled to
 Spark SQL; here it must report exactly the fast engine's findings (file, line, column, rule,
 message, hint, and as many times) on synthetic data, valid and broken by the rule catalogue's own
-breakage generators (tests/test_catalogue.py), several rules broken at once to keep the number of
+breakage generators (tests/rule_breakers.py), several rules broken at once to keep the number of
 Spark runs small."""
 
 import os
@@ -17,9 +17,10 @@ import pytest
 from claims.expectations import run_on_spark
 from claims.synth import synth
 from claims.validate import validate
-from conftest import Dataset
-from test_catalogue import GENERATORS
-from test_gate import full
+from helpers import Dataset, full
+from rule_breakers import GENERATORS
+
+pytestmark = pytest.mark.spark
 
 REPO = Path(__file__).resolve().parents[1]
 

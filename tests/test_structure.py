@@ -4,6 +4,8 @@ import pytest
 
 from claims.validate import fast, validate
 
+pytestmark = pytest.mark.rules
+
 
 def test_curated_data_has_no_structure_findings(dataset):
     run = dataset.validate()

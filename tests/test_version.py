@@ -8,7 +8,6 @@ import asyncio
 import html
 import io
 import json
-import re
 import subprocess
 import sys
 import tarfile
@@ -19,7 +18,7 @@ import pytest
 import yaml
 from packaging.version import Version
 
-from claims.fmt import format_tables
+from claims.contrib.fmt import format_tables
 from claims.project import Project
 from claims.release import record_release
 from claims.version import (
@@ -34,7 +33,7 @@ from claims.version import (
     release_records,
     semver,
 )
-from conftest import REPO, Dataset, copy_repository, datasette_site, git
+from helpers import REPO, Dataset, copy_repository, datasette_site, git
 
 CHANGELOG = "# Changelog\n\n## 0.2.0 — unreleased\n\n- next\n\n## 0.1.0 — 2026-11-29\n\nFirst.\n"
 
@@ -121,10 +120,7 @@ def _add_row(root: Path) -> None:
     taken = {r["actor_id"] for r in data.read("actors")[1]} | {r["id"] for r in data.read("retired_ids")[1]}
     actor = next(f"contributor-{n}" for n in range(1000) if f"contributor-{n}" not in taken)
     event = data.read("events")[1][0]["event_id"]
-    # a participant is named in its event's excerpts: the contributor's alias is a word of one
-    names = {n for r in data.read("actors")[1] for n in [r["name"], *r["aliases"].split("|")] if n}
-    excerpts = [r["excerpt"] for r in data.read("attestations")[1] if r["event_id"] == event]
-    alias = next(w for w in re.findall(r"\b[A-Z][a-z]{3,}\b", " ".join(excerpts)) if w not in names)
+    alias = data.alias_in_excerpts_of(event)
     data.append("actors", actor_id=actor, name="A Contributor", actor_type="person", aliases=alias)
     data.append("event_participants", event_id=event, actor_id=actor, role="subject")
     format_tables(data.dir)
@@ -258,6 +254,7 @@ def test_every_release_record_is_the_data_of_a_commit_of_the_history():
             assert found == record.git_commit
 
 
+@pytest.mark.slow
 def test_unreleased_rows_carry_the_development_version_and_commit_everywhere(released, archive):
     """After a release, a contributor's row: the version, the command line, the site's home page,
     the three citation formats, the download names and the datapackage.json they hold all say

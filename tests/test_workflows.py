@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import Dataset, copy_repository, git
-from test_archive import TOKEN, store  # noqa: F401  (the loopback store fixture)
+from helpers import STORE_TOKEN, Dataset, copy_repository, git
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
@@ -117,6 +116,7 @@ def run_check_step(tmp_path, **env) -> tuple[subprocess.CompletedProcess, str]:
     return result, summary.read_text()
 
 
+@pytest.mark.slow
 def test_a_fork_pull_request_says_in_one_line_that_provenance_was_not_checked(project_copy):
     result, summary = run_check_step(
         project_copy, CLAIMS_ARCHIVE="https://store.example/claims", CLAIMS_ARCHIVE_TOKEN="", FROM_FORK="true"
@@ -131,9 +131,10 @@ def test_a_fork_pull_request_says_in_one_line_that_provenance_was_not_checked(pr
     )
 
 
+@pytest.mark.slow
 def test_a_pull_request_with_the_secret_reads_the_store(project_copy, store):
     result, summary = run_check_step(
-        project_copy, CLAIMS_ARCHIVE=store.url, CLAIMS_ARCHIVE_TOKEN=TOKEN, FROM_FORK="false"
+        project_copy, CLAIMS_ARCHIVE=store.url, CLAIMS_ARCHIVE_TOKEN=STORE_TOKEN, FROM_FORK="false"
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "NOT checked" not in summary
@@ -143,6 +144,7 @@ def test_a_pull_request_with_the_secret_reads_the_store(project_copy, store):
     )
 
 
+@pytest.mark.slow
 def test_a_refused_token_fails_the_pull_request(project_copy, store):
     result, summary = run_check_step(
         project_copy, CLAIMS_ARCHIVE=store.url, CLAIMS_ARCHIVE_TOKEN="expired", FROM_FORK="false"
@@ -168,6 +170,7 @@ def test_a_version_tag_releases_the_bundle_of_that_release():
     assert 'gh release create "$TAG" "${assets[@]}"' in run and "RELEASE_NOTES.md" in run
 
 
+@pytest.mark.slow
 def test_findings_beyond_the_annotations_github_shows_are_summarised(tmp_path):
     """With more findings than GitHub annotates, the one on the line the pull request changed is
     annotated first, the rest are counted in a warning, the job summary lists them all, and the

@@ -5,7 +5,7 @@ with the schema (`claims generate --check`), CHANGELOG.md's sections in step wit
 records (data/releases.csv), every validation layer (`claims validate`), and the coverage
 checklists in step with the data (`claims coverage`). Each step's problems are findings
 (file, line, column, rule), so that they can be shown on the lines of a pull request
-(claims.report); the run ends with one summary line, which also says whether provenance was
+(claims.contrib.report); the run ends with one summary line, which also says whether provenance was
 checked and, if not, why.
 """
 
@@ -15,8 +15,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from claims import coverage, fmt, generate, project
+from claims import coverage, generate, project
 from claims.archive import Location
+from claims.contrib import fmt
 from claims.findings import Finding
 from claims.validate import validate
 from claims.version import history_problems

@@ -22,14 +22,15 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from claims import add, bench, coverage, generate, project, report, review
+from claims import bench, coverage, generate, project
 from claims.archive import Location, LocationError, default_archive, default_cache, is_url, parse_location
 from claims.archive import add as archive_capture
 from claims.build import BuildRefused, OutputUnusable, build
 from claims.check import check
-from claims.diff import RevisionError, UnreadableTable, diff, lost_ids, markdown, summary_line
+from claims.contrib import add, report, review
+from claims.contrib.diff import RevisionError, UnreadableTable, diff, lost_ids, markdown, summary_line
+from claims.contrib.fmt import format_tables
 from claims.docs import build_docs, engines_disagree
-from claims.fmt import format_tables
 from claims.progress import progress
 from claims.release import RECORDED, ReleaseRefused, release
 from claims.schema import HISTORY_TABLES, TABLES_BY_NAME
@@ -93,9 +94,50 @@ def _under_project(out_dir: Path | None, *parts: str) -> Path:
     return out_dir if out_dir is not None else project.current().root.joinpath(*parts)
 
 
-class ClaimsGroup(click.Group):
+def _choose_project(context: click.Context, _param: click.Parameter, folder: Path | None) -> Path | None:
+    """--project: the project is kept in the command's click context, where project.current() finds it."""
+    if folder is not None:
+        try:
+            context.obj = project.at(folder)
+        except project.ProjectNotFound as error:
+            raise click.BadParameter(str(error), param_hint="--project") from None
+    return folder
+
+
+def project_option() -> click.Option:
+    return click.Option(
+        ["--project"],
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        envvar="CLAIMS_PROJECT",
+        default=None,
+        expose_value=False,
+        is_eager=True,
+        callback=_choose_project,
+        help=f"The data repository to work on (a folder with {project.DESCRIPTOR_NAME} and {project.DATA_FOLDER}/). Default: $CLAIMS_PROJECT, else found from the working directory upwards.",
+    )
+
+
+# Accepted before the command (`claims --project DIR validate`) and after it (`claims validate
+# --project DIR`): every command and group is of these classes, which declare the option.
+class ProjectCommand(click.Command):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.append(project_option())
+
+
+class ProjectGroup(click.Group):
+    command_class = ProjectCommand
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.append(project_option())
+
+
+class ClaimsGroup(ProjectGroup):
     """Turns an unexpected error into one clear line (exit 3) instead of a traceback;
     CLAIMS_DEBUG=1 shows the traceback."""
+
+    group_class = ProjectGroup
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -159,29 +201,6 @@ def environment_problem(error: BaseException | None) -> str | None:
     return None
 
 
-def _use_project(_context: click.Context, _param: click.Parameter, folder: Path | None) -> Path | None:
-    if folder is not None:
-        try:
-            project.use(folder)
-        except project.ProjectNotFound as error:
-            raise click.BadParameter(str(error), param_hint="--project") from None
-    return folder
-
-
-# Accepted before the command (`claims --project DIR validate`) and after it (`claims validate
-# --project DIR`): the same option, defined once here and given to every command below.
-project_option = click.option(
-    "--project",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    envvar="CLAIMS_PROJECT",
-    default=None,
-    expose_value=False,
-    is_eager=True,
-    callback=_use_project,
-    help="The data repository to work on (a folder with datapackage.json and data/). Default: $CLAIMS_PROJECT, else found from the working directory upwards.",
-)
-
-
 def _print_versions(context: click.Context, _param: click.Parameter, value: bool) -> None:
     """--version: the toolchain's version and, apart, the version of the project's data."""
     if not value or context.resilient_parsing:
@@ -210,7 +229,6 @@ def _print_versions(context: click.Context, _param: click.Parameter, value: bool
     callback=_print_versions,
     help="Show the toolchain's version and the version of the project's data (a release, or unreleased data after one, with its commit), and exit.",
 )
-@project_option
 def cli() -> None:
     """Validate, build and publish the source-anchored claims dataset."""
 
@@ -383,9 +401,11 @@ def serve_command(
     with progress("claims serve") as step:
         step("starting Datasette")
         command = datasette_command(database, port)
-    os.environ["CLAIMS_PROJECT"] = str(project.current().root)  # for the plugin, wherever Datasette runs
+    # The plugin finds the project as every claims process does, from $CLAIMS_PROJECT, which the
+    # Datasette process is given here (as the published folder's serve.sh gives it), wherever it runs.
+    served = {**os.environ, "CLAIMS_PROJECT": str(project.current().root)}
     click.echo(f"serving {os.path.relpath(database)} at http://127.0.0.1:{port}/  (Ctrl-C to stop)", err=True)
-    os.execv(command[0], command)
+    os.execve(command[0], command, served)
 
 
 @cli.command("publish")
@@ -602,7 +622,7 @@ def bench_command(
 
     Prints a Markdown table (wall time, peak memory, ratios to the honest floor, the bare scan and
     frictionless; each layer and each build output; Datasette p50/p95 and a load test of 200
-    requests, 8 at a time) and issue 12's targets, met or missed by how much; writes
+    requests, 8 at a time) and the speed targets, met or missed by how much; writes
     OUT/benchmark.md and a log-log plot OUT/benchmark.svg. Datasets in WORK are reused.
     """
     numbers = [int(size) for size in sizes.split(",")]
@@ -1219,17 +1239,6 @@ def archive_pull(folder: Path, data_dir: Path | None, archive_location: Location
         f"{got} of {pulled.wanted} archived texts in {folder}" + ("" if pulled.wikidata else " (no wikidata.csv)")
     )
     sys.exit(1 if pulled.unavailable or pulled.wikidata_unusable else 0)
-
-
-def _every_command(group: click.Group):
-    for command in group.commands.values():
-        yield command
-        if isinstance(command, click.Group):
-            yield from _every_command(command)
-
-
-for _command in _every_command(cli):
-    project_option(_command)
 
 
 def cli_reference() -> str:

@@ -126,7 +126,7 @@ def generated_files(root: Path | None = None, cli_reference: str | None = None) 
     where = project.current()
     root = where.root if root is None else root
     files = {
-        root / "datapackage.json": json.dumps(datapackage(where), indent=2, ensure_ascii=False) + "\n",
+        root / project.DESCRIPTOR_NAME: json.dumps(datapackage(where), indent=2, ensure_ascii=False) + "\n",
         root / "schema" / "ddl.sql": sql_ddl(),
         root / PACKAGE_SOURCE / "site" / "metadata.json": json.dumps(datasette_metadata(), indent=2, ensure_ascii=False)
         + "\n",

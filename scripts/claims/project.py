@@ -1,8 +1,9 @@
 """The data repository the toolchain works on: its folders and files, named once.
 
 The project is found as git finds its root: from the working directory upwards, the first folder
-holding both datapackage.json and data/; or it is given (`claims --project DIR`, `use(DIR)`). The
-package itself can be installed anywhere (`pip install .`): nothing is looked for beside the code.
+holding both datapackage.json and data/; or it is given (`claims --project DIR`, kept in the
+command's click context; $CLAIMS_PROJECT). The package itself can be installed anywhere (`pip
+install .`): nothing is looked for beside the code.
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-# A folder is a claims project when it holds both of these.
-MARKERS = ("datapackage.json", "data")
+import click
+
+# A folder is a claims project when it holds both of these: the package descriptor and the data folder.
+DESCRIPTOR_NAME = "datapackage.json"
+DATA_FOLDER = "data"
 
 
 def _package_folder(package: str) -> Path:
@@ -48,11 +52,11 @@ class Project:
 
     @property
     def data_dir(self) -> Path:
-        return self.root / "data"
+        return self.root / DATA_FOLDER
 
     @property
     def descriptor(self) -> Path:
-        return self.root / "datapackage.json"
+        return self.root / DESCRIPTOR_NAME
 
     @property
     def changelog(self) -> Path:
@@ -114,7 +118,8 @@ class Project:
 
 
 def is_project(folder: Path) -> bool:
-    return (folder / "datapackage.json").is_file() and (folder / "data").is_dir()
+    candidate = Project(folder)
+    return candidate.descriptor.is_file() and candidate.data_dir.is_dir()
 
 
 def find_project(start: Path | None = None) -> Project:
@@ -131,33 +136,28 @@ def find_project(start: Path | None = None) -> Project:
         if is_project(folder):
             return Project(folder)
     raise ProjectNotFound(
-        f"no claims project at or above {start} (a folder with datapackage.json and data/): "
+        f"no claims project at or above {start} (a folder with {DESCRIPTOR_NAME} and {DATA_FOLDER}/): "
         "run the command inside a checkout of the dataset, or pass --project DIR (or set $CLAIMS_PROJECT)"
     )
-
-
-_chosen: Project | None = None
 
 
 def at(root: Path | str) -> Project:
     """The project at `root`, which must be one."""
     folder = Path(root).resolve()
     if not is_project(folder):
-        raise ProjectNotFound(f"{folder} is not a claims project: it needs datapackage.json and a data/ folder")
+        raise ProjectNotFound(
+            f"{folder} is not a claims project: it needs {DESCRIPTOR_NAME} and a {DATA_FOLDER}/ folder"
+        )
     return Project(folder)
 
 
-def use(root: Path | str) -> Project:
-    """Work on the project at `root` from now on (what `claims --project DIR` does)."""
-    global _chosen
-    _chosen = at(root)
-    return _chosen
-
-
 def current() -> Project:
-    """The project chosen with `use`, else $CLAIMS_PROJECT, else the one found from the working directory."""
-    if _chosen is not None:
-        return _chosen
+    """The project of the running command (`claims --project DIR`, kept in its click context), else
+    $CLAIMS_PROJECT, else the one found from the working directory."""
+    context = click.get_current_context(silent=True)
+    given = context.find_object(Project) if context is not None else None
+    if given is not None:
+        return given
     if os.environ.get("CLAIMS_PROJECT"):
         return at(os.environ["CLAIMS_PROJECT"])
     return find_project()

@@ -42,8 +42,8 @@ import duckdb
 from claims import generate, project
 from claims.archive import Location
 from claims.build import build_outputs
-from claims.diff import TableDiff, diff_tables, folder_reader
-from claims.fmt import canonical
+from claims.contrib.diff import TableDiff, diff_tables, folder_reader
+from claims.contrib.fmt import canonical
 from claims.linked_data import write_exports
 from claims.project import Project
 from claims.schema import TABLES, TABLES_BY_NAME

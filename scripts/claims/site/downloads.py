@@ -22,7 +22,7 @@ from typing import BinaryIO
 
 from claims import dictionary, project
 from claims.citation import cff_with_version, dataset_plain
-from claims.fmt import canonical
+from claims.contrib.fmt import canonical
 from claims.schema import TABLES
 from claims.schema.derived import table_schema
 from claims.schema.package import PACKAGE_META

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from claims import coverage, diff
+from claims import coverage
 from claims.archive import Archive, Location
+from claims.contrib import diff
 from claims.schema import TABLES_BY_NAME
 from claims.sources import SourceProblem, archived_text
 from claims.tablefile import TableUnusable, readable_table

@@ -7,7 +7,7 @@ them by hand.
   entities the excerpt names by their names and aliases (and places' and plans' names) mentioned,
   each with its `mentioned_as` words, those named only by a role or a position's title (known to
   be theirs only from context) suggested; the date from the date words that date the statement
-  itself (claims.datewords: next to its speech verb, "said Tuesday", or opening its one sentence,
+  itself (claims.contrib.datewords: next to its speech verb, "said Tuesday", or opening its one sentence,
   "On Oct. 29, …"), resolved against the source's date or a named event, or the bound of the
   reporting source where there are none;
 - `event SOURCE_ID WORDS`: the event and its attestation, the same way (an event the excerpt says
@@ -39,8 +39,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from claims import coverage, datewords, fmt
+from claims import coverage
 from claims.archive import Archive, Location, find_all
+from claims.contrib import datewords, fmt
 from claims.findings import Finding
 from claims.schema import MENTION_TARGETS, TABLES_BY_NAME
 from claims.schema.catalogue import ELISION
