@@ -36,7 +36,7 @@ from claims.release import RECORDED, ReleaseRefused, release
 from claims.schema import HISTORY_TABLES, TABLES_BY_NAME
 from claims.site.publish import publish
 from claims.site.serve import datasette_command, free_port, port_is_free
-from claims.sources import SourceProblem, known_source, locate, pull
+from claims.sources import SourceProblem, archived_text, closest_said, known_source, locate, pull
 from claims.stats import TablesMissing, stats
 from claims.synth import synth
 from claims.validate import ENGINE_NAMES, LAYER_NAMES, Run, validate
@@ -683,7 +683,9 @@ def locate_command(source_id: str, words: str, data_dir: Path | None, archive_lo
     except SourceProblem as problem:
         raise click.UsageError(str(problem)) from None
     if not spans:
-        click.echo(f"not found in {source_id}: {words!r}", err=True)
+        text, body = archived_text(_data_dir(data_dir), location, source_id)
+        nearest = closest_said(text, body, words)
+        click.echo(f"not found in {source_id}: {words!r}" + (f"; {nearest}" if nearest else ""), err=True)
         sys.exit(1)
     for span in spans:
         found = {"char_start": span.char_start, "char_end": span.char_end, "excerpt": span.excerpt}

@@ -102,11 +102,11 @@ def locate(data_dir: Path, location: Location, source_id: str, words: str) -> li
 CLOSEST_RATIO = 0.6
 
 
-def closest(data_dir: Path, location: Location | Archive, source_id: str, words: str) -> Span | None:
-    """The passage of the article body of `source_id` most like `words` (as many words long), for
-    words that are not in it verbatim: a typo, a changed word, straight quotes for curly ones. None
-    where no passage is alike enough (CLOSEST_RATIO)."""
-    text, (body_start, body_end) = archived_text(data_dir, location, source_id)
+def closest(text: str, body: tuple[int, int], words: str) -> Span | None:
+    """The passage of the article body (`body`: start, end in `text`) most like `words`, as many
+    words long, for words that are not in it verbatim: a typo, a changed word, straight quotes for
+    curly ones. None where no passage is alike enough (CLOSEST_RATIO)."""
+    body_start, body_end = body
     tokens = [match.span() for match in re.finditer(r"\S+", text[body_start:body_end])]
     size = min(len(words.split()), len(tokens))
     best, best_ratio = None, CLOSEST_RATIO
@@ -118,8 +118,26 @@ def closest(data_dir: Path, location: Location | Archive, source_id: str, words:
         if matcher.real_quick_ratio() >= best_ratio and matcher.quick_ratio() >= best_ratio:
             ratio = matcher.ratio()
             if ratio > best_ratio or (best is None and ratio == best_ratio):  # the first of equals
+                blocks = [block for block in matcher.get_matching_blocks() if block.size]
+                # trimmed to what matches: the words may begin or end inside a word of the text
+                start, end = start + blocks[0].a, start + blocks[-1].a + blocks[-1].size
                 best, best_ratio = Span(start, end, text[start:end]), ratio
     return best
+
+
+def closest_said(text: str, body: tuple[int, int], words: str) -> str:
+    """Where the closest passage to `words` is and where they part, in words for a message; "" where
+    no passage is alike enough."""
+    span = closest(text, body, words)
+    if span is None:
+        return ""
+    at = len(os.path.commonprefix([words, span.excerpt]))
+    ours = repr(words[at]) if at < len(words) else "their end"
+    theirs = repr(span.excerpt[at]) if at < len(span.excerpt) else "its end"
+    return (
+        f"the closest passage of the article is char_start={span.char_start} char_end={span.char_end}: "
+        f"{span.excerpt!r}, which parts from the words at character {at} ({ours} where it has {theirs})"
+    )
 
 
 def archived_text(data_dir: Path, location: Location | Archive, source_id: str) -> tuple[str, tuple[int, int]]:
