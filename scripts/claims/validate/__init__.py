@@ -87,12 +87,18 @@ def validate(
     run.engine = engine
     if run.engine == "fast":
         fast.validate_fast(run, wanted, progress)
-        return run
-    if run.engine == "spark":  # pyspark and a Java runtime are needed only here
+    elif run.engine == "spark":  # pyspark and a Java runtime are needed only here
         from claims.validate.spark import validate_spark
 
         validate_spark(run, wanted, progress)
-        return run
+    else:
+        _validate_reference(run, wanted, progress)
+    if "provenance" in wanted:
+        provenance.locate_offsets(run)
+    return run
+
+
+def _validate_reference(run: Run, wanted: set[str], progress: Callable[[str], None] | None) -> None:
     for name, layer in LAYERS:
         if name not in wanted:
             continue
@@ -106,4 +112,3 @@ def validate(
             run.findings.add(internal_error(name, error))
         run.timings[name] = time.perf_counter() - started
         run.counts[name] = len(run.findings) - before
-    return run
