@@ -32,7 +32,7 @@ from claims.contrib.diff import RevisionError, UnreadableTable, diff, lost_ids, 
 from claims.contrib.fmt import format_tables
 from claims.docs import build_docs, engines_disagree
 from claims.progress import progress
-from claims.release import RECORDED, ReleaseRefused, release
+from claims.release import ReleaseRefused, next_steps, release
 from claims.schema import HISTORY_TABLES, TABLES_BY_NAME
 from claims.site.publish import publish
 from claims.site.serve import datasette_command, free_port, port_is_free
@@ -336,7 +336,7 @@ def build_command(
     try:
         with progress("claims build", console) as step:
             step("validating")
-            _run, result = build(
+            run, result = build(
                 data_dir,
                 out_dir,
                 archive,
@@ -352,6 +352,8 @@ def build_command(
         sys.exit(1)
     for path in result.outputs:
         console.print(f"wrote {os.path.relpath(path)}")
+    if "provenance" in run.skipped:  # as `claims check` says it
+        click.echo(f"provenance NOT checked: {run.skipped['provenance']}", err=True)
     data = {name: count for name, count in result.rows.items() if name not in HISTORY_TABLES}
     history = {name: result.rows[name] for name in HISTORY_TABLES if name in result.rows}
     console.print(
@@ -546,7 +548,8 @@ def release_command(version: str, dist_dir: Path | None, archive_location: Locat
     release; otherwise the command says why in one line and writes nothing. It records the release
     (data/releases.csv: version, date, the release before it, the SHA-256 of its data), the IDs it
     publishes first (data/published_ids.csv), and its version and date in CITATION.cff and
-    .zenodo.json: commit those files, then tag the commit vVERSION. The previous release's data, for
+    .zenodo.json; then it prints the commands that commit those files with CHANGELOG.md, tag the
+    commit vVERSION and push the tag. The previous release's data, for
     delta.json, is found in the git history by its digest.
     """
     try:
@@ -560,7 +563,8 @@ def release_command(version: str, dist_dir: Path | None, archive_location: Locat
     for path in assets:
         click.echo(os.path.relpath(path))
     if not rebuild:
-        click.echo(f"released {version}; commit {', '.join(RECORDED)}, then tag the commit v{version}", err=True)
+        steps = "\n".join(f"  {number}. {step}" for number, step in enumerate(next_steps(version), 3))
+        click.echo(f'released {version}; next (docs/maintaining.md, "Releases"):\n{steps}', err=True)
 
 
 @cli.command("synth")
