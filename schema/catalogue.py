@@ -1,13 +1,15 @@
 """The rule catalogue: every rule of the dataset declared once, as data.
 
 Each rule has an id (printed in findings as `[id]`), a scope (file, cell, row, table, cross-table,
-archive) and the layer that reports it. Its executable forms are derived from the declaration:
+archive), the layer that reports it and a summary of what it asks (`RULES`; docs/rules.md is
+generated from them). Its executable forms are derived from the declaration:
 
-- cell rules of text cells (`TEXT_CELL_RULES`) are code-point classes and prefixes: the Python
-  check (schema/fields.py) and the fast engine's SQL prefilter are both generated from them;
-- row rules (`ROW_RULES`) are conditions written in a small expression language (`Col`, `Eq`,
-  `And`, …) that evaluates in Python, with SQL's three-valued logic, for the pydantic models
-  (the reference), and compiles to DuckDB SQL for the fast engine;
+- cell rules of text cells (`TEXT_CELL_RULES`) are code-point classes (schema/text.py) and
+  prefixes: the Python check (schema/fields.py) and the fast engine's SQL prefilter are both
+  generated from them;
+- row rules (`ROW_RULES`) are conditions written in the expression language of
+  schema/expressions.py (`Col`, `Eq`, `And`, …) that evaluates in Python, with SQL's three-valued
+  logic, for the pydantic models (the reference), and compiles to DuckDB SQL for the fast engine;
 - the other rules are implemented once by the library made for them (frictionless, pydantic,
   the shared integrity SQL, the provenance layer, Great Expectations); the catalogue lists them
   so that every id is known, documented and covered by a generated test case.
@@ -20,13 +22,42 @@ superset, which tests/test_catalogue.py checks for every rule id on generated da
 
 from __future__ import annotations
 
-import re
-import sys
-import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
-from .rules import edtf_bounds
+from .dialect import sql_string
+from .expressions import (
+    And,
+    BoundShown,
+    Col,
+    Const,
+    EdtfBound,
+    Eq,
+    Expr,
+    Gt,
+    HasBlankQuotePart,
+    HasQuotedFragment,
+    IsBound,
+    IsNull,
+    Le,
+    Len,
+    Lt,
+    Minus,
+    Ne,
+    Not,
+    NotNull,
+    Or,
+)
+from .text import (
+    CONTROL_RANGES,
+    ELISION,
+    WHITESPACE_SQL,
+    Ranges,
+    char_class,
+    has_control,
+    has_invisible,
+    invisible_ranges,
+)
 
 # --- constants of the cell rules (each written once) ---------------------------------------------
 
@@ -42,146 +73,40 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CELL_MAX_CHARS = 131072
 # Every integer column is stored as a signed 64-bit integer by DuckDB, SQLite and Parquet.
 INTEGER_MAX = 2**63 - 1
-# A direct quote joins the parts of one utterance that the source splits with this marker.
-ELISION = " […] "
-# The words a partial quote puts in curly quotes.
-QUOTED_FRAGMENT_PATTERN = "“([^”]+)”"
-QUOTED_FRAGMENT = re.compile(QUOTED_FRAGMENT_PATTERN)
-# Words put in quotation marks of any kind, marks included (each mark is one character): curly
-# double, straight double, single curly and guillemets. A ’ followed by a letter is an apostrophe
-# inside a word (“it’s”), not the closing mark. Written once for Python and RE2 (DuckDB) alike.
-QUOTATION_PATTERN = '“[^”]+”|"[^"]+"|‘(?:[^’]|’[A-Za-zÀ-ɏ])+’|«[^»]+»'
-QUOTATION = re.compile(QUOTATION_PATTERN)
-
-# Character classes as code-point ranges, so that the Python checks and the SQL of the fast
-# engine test exactly the same characters.
-# Unicode category Cc (C0 and C1 controls, DEL) except the line break:
-CONTROL_RANGES = ((0x00, 0x09), (0x0B, 0x1F), (0x7F, 0x9F))
-# What str.isspace() counts as whitespace:
-WHITESPACE_RANGES = (
-    (0x09, 0x0D),
-    (0x1C, 0x20),
-    (0x85, 0x85),
-    (0xA0, 0xA0),
-    (0x1680, 0x1680),
-    (0x2000, 0x200A),
-    (0x2028, 0x2029),
-    (0x202F, 0x202F),
-    (0x205F, 0x205F),
-    (0x3000, 0x3000),
-)
-# Zero-width joiner and non-joiner: some scripts (Persian, Indic) need them between letters.
-JOINERS = ("\u200c", "\u200d")
 
 
-def _category_ranges(category: str) -> tuple[tuple[int, int], ...]:
-    """The code points of a Unicode general category, as ranges (from Python's Unicode tables)."""
-    ranges: list[list[int]] = []
-    for code in range(sys.maxunicode + 1):
-        if unicodedata.category(chr(code)) == category:
-            if ranges and ranges[-1][1] == code - 1:
-                ranges[-1][1] = code
-            else:
-                ranges.append([code, code])
-    return tuple((lo, hi) for lo, hi in ranges)
-
-
-# Characters that render as nothing and make equal-looking text differ: every format character
-# (category Cf: zero-width spaces, bidi controls and isolates, soft hyphen, tag characters, BOM),
-# and the line and paragraph separators U+2028/U+2029.
-INVISIBLE_RANGES = tuple(sorted(_category_ranges("Cf") + ((0x2028, 0x2029),)))
-
-
-def char_class(ranges, re2: bool = False) -> str:
-    """A regex character class for the ranges, in Python re syntax or RE2 syntax."""
-
-    def char(code: int) -> str:
-        return f"\\x{{{code:x}}}" if re2 else f"\\U{code:08x}"
-
-    return "[" + "".join(char(lo) if lo == hi else f"{char(lo)}-{char(hi)}" for lo, hi in ranges) + "]"
-
-
-INVISIBLE = re.compile(char_class(INVISIBLE_RANGES))
-CONTROL = re.compile(char_class(CONTROL_RANGES))
-
-
-def sql_string(text: str) -> str:
-    """A DuckDB string literal."""
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _in_word(char: str) -> bool:
-    """A letter or a combining mark (an Indic virama before a joiner is a mark)."""
-    return unicodedata.category(char)[0] in "LM"
-
-
-def _in_word_or_digit(char: str) -> bool:
-    """What may not touch whole words on either side (Unicode categories L, M and N): a letter, a
-    digit, or a combining mark, which belongs to the letter before it ("Café" written with U+0301)."""
-    return unicodedata.category(char)[0] in "LMN"
-
-
-def whole_words_in(words: str, text: str, start: int = 0, end: int | None = None) -> bool:
-    """Whether `words` stand in `text[start:end]` as whole words, code point for code point: no
-    letter, combining mark or digit (Unicode categories L, M and N) of that span touches them on
-    either side, so "Russia" is not in "Russian" nor "Cafe" in "Café" written with a combining
-    accent, and nothing is folded: a space is not a no-break space. The integrity layer's SQL writes
-    the same test with RE2's [^\\p{L}\\p{M}\\p{N}] (WORD_BOUNDARY_SQL)."""
-    end = len(text) if end is None else min(end, len(text))
-    at = text.find(words, start, end) if words else -1
-    while at >= 0:
-        after = at + len(words)
-        if (at == start or not _in_word_or_digit(text[at - 1])) and (
-            after == end or not _in_word_or_digit(text[after])
-        ):
-            return True
-        at = text.find(words, at + 1, end)
-    return False
-
-
-# A character that is neither a letter, a combining mark nor a digit, in RE2's syntax (the boundary
-# of whole words).
-WORD_BOUNDARY_SQL = "[^\\p{L}\\p{M}\\p{N}]"
-
-
-def _invisible(value: str) -> bool:
-    """An invisible character, except a joiner between two letters (documented exception)."""
-    for found in INVISIBLE.finditer(value):
-        at = found.start()
-        if found.group() in JOINERS and 0 < at < len(value) - 1 and _in_word(value[at - 1]) and _in_word(value[at + 1]):
-            continue
-        return True
-    return False
-
-
-def shorten(value: Any, limit: int = 60) -> str:
-    """repr() of a value for a message, cut short: a finding never prints a whole long cell."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+# --- cell rules of free text ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class CellRule:
     """A rule every free-text cell must keep: a Python test and an SQL prefilter from one
-    declaration. A rule that looks for characters gives them as `chars` (code-point ranges), and
-    its SQL is a search for any of them."""
+    declaration. A rule that looks for characters gives them as `chars` (a function returning
+    code-point ranges, read when first needed), and its SQL is a search for any of them; any other
+    gives `sql` (column expression -> SQL boolean that is TRUE whenever `test` is, or more often)."""
 
     id: str
+    summary: str
     message: str
-    test: Any  # str -> bool: True when the value breaks the rule
-    sql: Any = None  # column expression -> SQL boolean that is TRUE whenever `test` is (it may be TRUE more often)
-    chars: tuple[tuple[int, int], ...] = ()
+    test: Callable[[str], bool]  # True when the value breaks the rule
+    sql: Callable[[str], str] | None = None
+    chars: Callable[[], Ranges] | None = None
 
     def select(self, column: str) -> str:
-        if self.chars:
-            return f"regexp_matches({column}, {sql_string(char_class(self.chars, re2=True))})"
+        if self.chars is not None:
+            return f"regexp_matches({column}, {sql_string(char_class(self.chars(), re2=True))})"
+        assert self.sql is not None, f"cell rule {self.id} declares neither chars nor sql"
         return self.sql(column)
 
 
-WS_SQL = char_class(WHITESPACE_RANGES, re2=True)
+def control_ranges() -> Ranges:
+    return CONTROL_RANGES
+
+
 TEXT_CELL_RULES = (
     CellRule(
         "formula-injection",
+        "a text cell does not start with a character that makes a spreadsheet run it as a formula",
         "starts with "
         + ", ".join(repr(p) for p in FORMULA_PREFIXES)
         + ", which spreadsheets run as a formula; reword so the cell starts with another character",
@@ -190,22 +115,25 @@ TEXT_CELL_RULES = (
     ),
     CellRule(
         "padding",
+        "a text cell has no leading or trailing whitespace",
         "has leading or trailing whitespace; remove it",
         lambda v: v != v.strip(),  # str.strip() removes exactly WHITESPACE_RANGES
         # the first and last characters only: searching the whole cell for '^ws|ws$' scans all of it
-        lambda c: f"regexp_matches(left({c}, 1) || right({c}, 1), {sql_string(WS_SQL)})",
+        lambda c: f"regexp_matches(left({c}, 1) || right({c}, 1), {sql_string(WHITESPACE_SQL)})",
     ),
     CellRule(
         "invisible-character",
+        "a text cell has no invisible formatting character, except a joiner between two letters",
         "contains an invisible formatting character (zero-width, bidi control, soft hyphen, tag character); delete it",
-        _invisible,
-        chars=INVISIBLE_RANGES,
+        has_invisible,
+        chars=invisible_ranges,
     ),
     CellRule(
         "control-character",
+        "a text cell has no control character other than the line break",
         "contains a control character; only line breaks are allowed in text",
-        lambda v: CONTROL.search(v) is not None,
-        chars=CONTROL_RANGES,
+        has_control,
+        chars=control_ranges,
     ),
 )
 
@@ -213,8 +141,8 @@ TEXT_CELL_RULES = (
 def text_cell_sql(column: str) -> str:
     """SQL that is TRUE whenever a text cell may break a rule of TEXT_CELL_RULES, in one scan of
     the cell: the rules that look for characters share one character class."""
-    chars = tuple(sorted(span for rule in TEXT_CELL_RULES for span in rule.chars))
-    others = [f"({rule.select(column)})" for rule in TEXT_CELL_RULES if not rule.chars]
+    chars = tuple(sorted(span for rule in TEXT_CELL_RULES if rule.chars for span in rule.chars()))
+    others = [f"({rule.select(column)})" for rule in TEXT_CELL_RULES if rule.chars is None]
     return " OR ".join([*others, f"regexp_matches({column}, {sql_string(char_class(chars, re2=True))})"])
 
 
@@ -223,207 +151,6 @@ def id_cell_sql(column: str) -> str:
     return (
         f"(NOT regexp_full_match({column}, {sql_string(ID_PATTERN.strip('^$'))}) OR length({column}) > {ID_MAX_LENGTH})"
     )
-
-
-def quote_segments(text: str) -> list[str]:
-    """A direct quote may join the parts of one utterance that the source splits, with ' […] '."""
-    return text.split(ELISION)
-
-
-def quoted_fragments(text: str) -> list[str]:
-    """The words a partial quote puts in curly quotes."""
-    return QUOTED_FRAGMENT.findall(text)
-
-
-def quotations(text: str) -> list[str]:
-    """The words a text puts in quotation marks of any kind (QUOTATION_PATTERN), without the marks."""
-    return [found.group(0)[1:-1] for found in QUOTATION.finditer(text)]
-
-
-def quotations_sql(column: str) -> str:
-    """`quotations` in DuckDB SQL: the list of the words `column` puts in quotation marks."""
-    return f"list_transform(regexp_extract_all({column}, {sql_string(QUOTATION_PATTERN)}, 0), lambda q: substr(q, 2, length(q) - 2))"
-
-
-# --- the expression language of row rules ----------------------------------------------------------
-# Python evaluation follows SQL's three-valued logic: None is unknown, a comparison with an unknown
-# side is unknown, and a rule fires only when its condition is TRUE, in both engines.
-
-
-class Expr:
-    def value(self, row) -> Any:
-        raise NotImplementedError
-
-    def sql(self, types: dict[str, str]) -> str:
-        raise NotImplementedError
-
-    def columns(self) -> set[str]:
-        return set().union(*(part.columns() for part in getattr(self, "parts", ())))
-
-
-@dataclass(frozen=True)
-class Col(Expr):
-    """A cell, typed as its column (dates, integers, booleans); None when empty."""
-
-    name: str
-
-    def value(self, row):
-        return getattr(row, self.name)
-
-    def sql(self, types):
-        kind = types[self.name]
-        return self.name if kind == "VARCHAR" else f"TRY_CAST({self.name} AS {kind})"
-
-    def columns(self):
-        return {self.name}
-
-
-@dataclass(frozen=True)
-class Const(Expr):
-    constant: Any
-
-    def value(self, row):
-        return self.constant
-
-    def sql(self, types):
-        if isinstance(self.constant, bool):
-            return "TRUE" if self.constant else "FALSE"
-        return sql_string(self.constant) if isinstance(self.constant, str) else str(self.constant)
-
-
-@dataclass(frozen=True)
-class EdtfBound(Expr):
-    """The lower (`low=True`) or upper calendar bound of the EDTF value in `date`."""
-
-    low: bool
-
-    def value(self, row):
-        bounds = edtf_bounds(row.date) if row.date is not None else None
-        return None if bounds is None else bounds[0 if self.low else 1]
-
-    def sql(self, types):
-        return "_lo" if self.low else "_hi"
-
-    def columns(self):
-        return {"date"}
-
-
-class _Op(Expr):
-    parts: tuple = ()
-
-    def __init__(self, *parts):
-        object.__setattr__(self, "parts", parts)
-
-    def __repr__(self):
-        return f"{type(self).__name__}{self.parts!r}"
-
-
-def _known(values, function):
-    return None if any(v is None for v in values) else function(*values)
-
-
-class IsNull(_Op):
-    def value(self, row):
-        return self.parts[0].value(row) is None
-
-    def sql(self, types):
-        return f"({self.parts[0].sql(types)} IS NULL)"
-
-
-class NotNull(_Op):
-    def value(self, row):
-        return self.parts[0].value(row) is not None
-
-    def sql(self, types):
-        return f"({self.parts[0].sql(types)} IS NOT NULL)"
-
-
-def _comparison(symbol: str, function):
-    class Comparison(_Op):
-        def value(self, row):
-            return _known([p.value(row) for p in self.parts], function)
-
-        def sql(self, types):
-            return f"({self.parts[0].sql(types)} {symbol} {self.parts[1].sql(types)})"
-
-    return Comparison
-
-
-Eq = _comparison("=", lambda a, b: a == b)
-Ne = _comparison("<>", lambda a, b: a != b)
-Lt = _comparison("<", lambda a, b: a < b)
-Le = _comparison("<=", lambda a, b: a <= b)
-Gt = _comparison(">", lambda a, b: a > b)
-Sub = _comparison("-", lambda a, b: a - b)
-
-
-class Len(_Op):
-    """Length in code points (DuckDB's length() counts code points too)."""
-
-    def value(self, row):
-        return _known([self.parts[0].value(row)], len)
-
-    def sql(self, types):
-        return f"length({self.parts[0].sql(types)})"
-
-
-class And(_Op):
-    def value(self, row):
-        values = [p.value(row) for p in self.parts]
-        return False if False in values else (None if None in values else True)
-
-    def sql(self, types):
-        return "(" + " AND ".join(p.sql(types) for p in self.parts) + ")"
-
-
-class Or(_Op):
-    def value(self, row):
-        values = [p.value(row) for p in self.parts]
-        return True if True in values else (None if None in values else False)
-
-    def sql(self, types):
-        return "(" + " OR ".join(p.sql(types) for p in self.parts) + ")"
-
-
-class Not(_Op):
-    def value(self, row):
-        value = self.parts[0].value(row)
-        return None if value is None else not value
-
-    def sql(self, types):
-        return f"(NOT {self.parts[0].sql(types)})"
-
-
-class HasQuotedFragment(_Op):
-    """The text puts some words in curly quotes."""
-
-    def value(self, row):
-        return _known([self.parts[0].value(row)], lambda t: bool(quoted_fragments(t)))
-
-    def sql(self, types):
-        return f"regexp_matches({self.parts[0].sql(types)}, {sql_string(QUOTED_FRAGMENT_PATTERN)})"
-
-
-class HasBlankQuotePart(_Op):
-    """A part of a direct quote, split at the elision marker, is empty or only whitespace."""
-
-    def value(self, row):
-        return _known([self.parts[0].value(row)], lambda t: any(not part.strip() for part in quote_segments(t)))
-
-    def sql(self, types):
-        blank = sql_string(WS_SQL + "*")
-        return f"list_bool_or(list_transform(string_split({self.parts[0].sql(types)}, {sql_string(ELISION)}), lambda part: regexp_full_match(part, {blank})))"
-
-
-class IsBound(_Op):
-    """An EDTF one-of-a-set (`[2025-10-16..2025-11-25]`, `[..2025-11-25]`): one day in a span, which
-    is how a date is written that rests on a bound rather than on words of the source."""
-
-    def value(self, row):
-        return _known([self.parts[0].value(row)], lambda value: value.startswith("["))
-
-    def sql(self, types):
-        return f"(left({self.parts[0].sql(types)}, 1) = '[')"
 
 
 # --- row rules ----------------------------------------------------------------------------------------
@@ -452,22 +179,7 @@ class RowRule:
 
 
 LOW, HIGH = EdtfBound(True), EdtfBound(False)
-
-
-@dataclass(frozen=True)
-class BoundShown(Expr):
-    """A bound as messages show it: the date, or nothing for an open end, so that "{low}..{high}"
-    reads as EDTF does ("..2025-11-30", not "....2025-11-30"; only formatted, never compiled)."""
-
-    bound: EdtfBound
-
-    def value(self, row):
-        value = self.bound.value(row)
-        return "" if value is None else value
-
-
 BOUNDS: dict[str, Expr] = {"low": BoundShown(LOW), "high": BoundShown(HIGH)}
-DATED = ("events", "statements")
 
 
 def _date_rules(table: str) -> list[RowRule]:
@@ -772,10 +484,10 @@ ROW_RULES: tuple[RowRule, ...] = (
         "attestations",
         "char_end",
         "offsets",
-        And(Gt(Col("char_end"), Col("char_start")), Ne(Sub(Col("char_end"), Col("char_start")), Len(Col("excerpt")))),
+        And(Gt(Col("char_end"), Col("char_start")), Ne(Minus(Col("char_end"), Col("char_start")), Len(Col("excerpt")))),
         "char_end - char_start = {span} but the excerpt has {length} characters",
         "run `claims locate` to get the offsets",
-        {"span": Sub(Col("char_end"), Col("char_start")), "length": Len(Col("excerpt"))},
+        {"span": Minus(Col("char_end"), Col("char_start")), "length": Len(Col("excerpt"))},
     ),
     _self_reference(
         "attestations",
@@ -819,6 +531,7 @@ class Rule:
 _FILE = "file", "structure"
 _CELL = "cell", "structure"
 _TEXT = "cell", "rows"
+_ROW = "row", "rows"
 _KEYS = "cross-table", "integrity"
 _ARCHIVE = "archive", "provenance"
 RULES: dict[str, Rule] = {
@@ -849,11 +562,46 @@ RULES: dict[str, Rule] = {
         Rule("maxLength", *_CELL, f"an ID has at most {ID_MAX_LENGTH} characters"),
         Rule("minimum", *_CELL, "an integer is not below the column's minimum"),
         Rule("maximum", *_CELL, f"an integer is at most {INTEGER_MAX} (64-bit storage)"),
-        *(Rule(cell.id, *_TEXT, cell.message) for cell in TEXT_CELL_RULES),
+        *(Rule(cell.id, *_TEXT, cell.summary) for cell in TEXT_CELL_RULES),
         Rule("edtf", *_TEXT, "a valid EDTF date"),
         Rule("timestamp", *_TEXT, "an ISO 8601 date or date-time with offset"),
         Rule("list", *_TEXT, "a '|' list without empty, padded or repeated items"),
-        *{rule.id: Rule(rule.id, "row", "rows", rule.message) for rule in ROW_RULES}.values(),
+        # the row rules (ROW_RULES): one id may stand for several conditions, each with its message
+        Rule("role-source", *_ROW, "an actor's role wording and the source it is quoted from are given together"),
+        Rule("self-reference", *_ROW, "a row does not refer to itself (affiliation, part of, replaced by, …)"),
+        Rule(
+            "body-span",
+            *_ROW,
+            "a source's article body is two offsets into an archived text, the end after the start",
+        ),
+        Rule("date-missing", *_ROW, "a date's wording, bounds and resolution are given only with the EDTF `date`"),
+        Rule(
+            "date-wording",
+            *_ROW,
+            "a date keeps the source's words for it (unless it is a bound) and says what it was resolved against",
+        ),
+        Rule(
+            "date-bounds",
+            *_ROW,
+            "`date_min` and `date_max` lie within the EDTF value's bounds, `date_min` not after `date_max`",
+        ),
+        Rule("speaker-is-addressee", *_ROW, "a statement's addressee is not its speaker"),
+        Rule("addressee-wording", *_ROW, "an addressee is given exactly when the source's words for it are"),
+        Rule("translation-language", *_ROW, "a translated statement gives its original language"),
+        Rule(
+            "language-basis",
+            *_ROW,
+            "a statement's language is given with how it is known; evident from the quote only for an "
+            "untranslated direct quote",
+        ),
+        Rule(
+            "quote-shape",
+            *_ROW,
+            f"a direct quote has no empty part around {ELISION.strip()!r}; a partial quote puts the source's "
+            "words in curly quotes",
+        ),
+        Rule("attests-one", *_ROW, "an attestation backs exactly one statement or one event"),
+        Rule("offsets", *_ROW, "an excerpt's offsets span exactly its characters, the end after the start"),
         Rule("primary-key", "table", "integrity", "no key twice"),
         Rule("foreign-key", *_KEYS, "every reference names an existing row"),
         Rule("unattested", *_KEYS, "every statement and event has an attestation"),

@@ -11,7 +11,7 @@ import copy
 from functools import cache
 from typing import Any
 
-from .catalogue import sql_string
+from .dialect import sql_string
 from .fields import ID_PATTERN, ForeignKey, Row
 from .tables import TABLES
 from .vocab import DESCRIPTIONS

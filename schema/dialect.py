@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .catalogue import sql_string
-
 DELIMITER = ","
 QUOTE = '"'
 # The Table Schema dialect of datapackage.json (a doubled quote stands for one quote inside a cell).
 DATAPACKAGE_DIALECT = {"delimiter": DELIMITER, "quoteChar": QUOTE, "doubleQuote": True, "header": True}
+
+
+def sql_string(text: str) -> str:
+    """A DuckDB string literal."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def duckdb_read_csv(path: Path | str, columns: list[str], types: dict[str, str] | None = None, **options: str) -> str:

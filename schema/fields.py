@@ -8,27 +8,18 @@ annotation and metadata, so there is no second list to keep in step.
 from __future__ import annotations
 
 import re
+import types
+import typing
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, ClassVar, cast
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
-from .catalogue import (
-    CONTROL_RANGES,
-    FORMULA_PREFIXES,
-    ID_MAX_LENGTH,
-    ID_PATTERN,
-    INTEGER_MAX,
-    INVISIBLE_RANGES,
-    TEXT_CELL_RULES,
-    WHITESPACE_RANGES,
-    char_class,
-)
-from .rules import edtf_bounds
-
-__all__ = ["CONTROL_RANGES", "FORMULA_PREFIXES", "ID_MAX_LENGTH", "INVISIBLE_RANGES", "WHITESPACE_RANGES", "char_class"]
+from .catalogue import ID_MAX_LENGTH, ID_PATTERN, INTEGER_MAX, TEXT_CELL_RULES
+from .dates import edtf_bounds
 
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 WIKIDATA_PATTERN = r"^Q[1-9][0-9]*$"
@@ -96,8 +87,29 @@ def split_list(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class FreeText:
+    """Marks a column of free text: its cells keep the catalogue's text-cell rules and no other
+    constraint than being filled, so that the fast engine selects them with those rules' SQL."""
+
+
+def column_metadata(info: FieldInfo) -> tuple[Any, list[Any]]:
+    """A field's type without `None`, and all the metadata declared on it: pydantic's own
+    (`info.metadata`) and that of a column type used as `Type | None` (Annotated inside the union)."""
+    annotation, metadata = info.annotation, list(info.metadata)
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        members = [member for member in typing.get_args(annotation) if member is not type(None)]
+        if len(members) == 1:
+            annotation = members[0]
+    if typing.get_origin(annotation) is Annotated:
+        annotation, *extras = typing.get_args(annotation)
+        for extra in extras:
+            metadata += getattr(extra, "metadata", [extra])
+    return annotation, metadata
+
+
 # --- column types -------------------------------------------------------------------------------
-Text = Annotated[str, Field(min_length=1), AfterValidator(check_cell_text)]
+Text = Annotated[str, Field(min_length=1), AfterValidator(check_cell_text), FreeText()]
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)]
 Edtf = Annotated[str, AfterValidator(check_cell_text), AfterValidator(check_edtf)]
 Url = Annotated[str, Field(pattern=URL_PATTERN)]

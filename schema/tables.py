@@ -11,6 +11,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
+from .broken import Broken, raise_if
 from .catalogue import row_rules
 from .fields import (
     COUNTRY_PATTERN,
@@ -32,7 +33,6 @@ from .fields import (
     fk,
     pipe_list,
 )
-from .rules import Broken, raise_if
 from .vocab import (
     ActorType,
     EntityType,

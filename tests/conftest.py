@@ -45,7 +45,7 @@ def dataset(tmp_path: Path) -> Dataset:
 @pytest.fixture(scope="session")
 def synthetic_source(tmp_path_factory) -> Path:
     """A small synthetic dataset with its own archive (claims synth): needs nothing outside the repository."""
-    from claims.synth import synth
+    from claims.bench.synth import synth
 
     out = tmp_path_factory.mktemp("synthetic")
     synth(100, out, seed=11)
@@ -76,7 +76,7 @@ def project_copy(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def curated_build(tmp_path_factory) -> Path:
     """The curated data built once (claims build's outputs, stamped with the checkout's version)."""
-    from claims.build import build_all
+    from claims.build.outputs import build_all
 
     out = tmp_path_factory.mktemp("curated-build")
     build_all(REPO / "data", out, archive_or_none())

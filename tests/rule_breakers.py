@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from claims.schema.catalogue import CELL_MAX_CHARS, whole_words_in
+from claims.schema.catalogue import CELL_MAX_CHARS
+from claims.schema.text import whole_words_in
 
 
 def first(d, table, **wanted):

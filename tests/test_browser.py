@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from claims import project
-from claims.build import build_all
+from claims.build.outputs import build_all
 from claims.citation import render_statement
 from claims.project import EXAMPLES_DIR
 from claims.schema import TABLES

@@ -9,10 +9,13 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from claims import build as build_module
-from claims.build import BuildRefused, build, build_all
+from claims.archive import Archive
+from claims.build import outputs as build_module
+from claims.build.outputs import BuildRefused, build, build_all
+from claims.build.tables import CsvTables
 from claims.cli import cli
 from claims.schema import HISTORY_TABLES, TABLES
+from claims.validate import validate
 from helpers import archive_or_none
 
 pytestmark = pytest.mark.rules
@@ -256,3 +259,51 @@ def test_two_builds_give_identical_parquet(tmp_path):
     build_all(REPO / "data", tmp_path / "b", archive)
     for path in sorted((tmp_path / "a" / "parquet").iterdir()):
         assert digest(path) == digest(tmp_path / "b" / "parquet" / path.name), path.name
+
+
+def sqlite_rows(database: Path) -> dict[str, list[tuple]]:
+    """Every row of every table of a SQLite database, in a fixed order."""
+    lite = sqlite3.connect(database)
+    names = [name for (name,) in lite.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    return {name: sorted(lite.execute(f"SELECT * FROM [{name}]").fetchall(), key=repr) for name in names}
+
+
+def test_the_build_writes_what_validation_read(tmp_path, monkeypatch):
+    """`claims build` reads the CSVs and the archive once, in validation: the outputs are written
+    from the run's tables and text lengths, and hold what a build straight from the files holds."""
+    archive = archive_or_none()
+    build_all(REPO / "data", tmp_path / "from-files", archive)
+
+    def no_second_read(self, name):
+        raise AssertionError(f"{name}.csv read again by the build")
+
+    opened = []
+    open_archive = Archive.open.__func__
+    monkeypatch.setattr(CsvTables, "cells", no_second_read)
+    monkeypatch.setattr(
+        Archive, "open", classmethod(lambda cls, where: opened.append(where) or open_archive(cls, where))
+    )
+    run, _result = build(REPO / "data", tmp_path / "from-run", archive)
+    assert len(opened) == (0 if archive is None else 1)
+    assert (run.archived_lengths is None) == (archive is None)
+    from_run, from_files = (
+        sqlite_rows(tmp_path / "from-run" / "claims.db"),
+        sqlite_rows(tmp_path / "from-files" / "claims.db"),
+    )
+    assert from_run == from_files
+    assert from_run["statements"] and ("archived_texts" in from_run) == (archive is not None)
+    for path in sorted((tmp_path / "from-files" / "parquet").iterdir()):
+        assert digest(path) == digest(tmp_path / "from-run" / "parquet" / path.name), path.name
+
+
+def test_both_engines_keep_the_cells_they_read():
+    """Run.cells is the same table whichever engine read the data (the build writes from either)."""
+    archive = archive_or_none()
+    fast = validate(REPO / "data", archive, keep_cells=True)
+    reference = validate(REPO / "data", archive, engine="reference", layers=("structure",), keep_cells=True)
+    for model in TABLES:
+        assert fast.cells(model.meta.name) == reference.cells(model.meta.name), model.meta.name
+    with pytest.raises(ValueError, match="keep_cells"):  # handed over once: not held twice
+        fast.cells("statements")
+    with pytest.raises(ValueError, match="keep_cells"):
+        validate(REPO / "data", None, layers=("structure",)).cells("statements")

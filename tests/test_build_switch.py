@@ -14,8 +14,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from claims import build as build_module
-from claims.build import STEPS, OutputUnusable, build, build_all, output_lock
+from claims.build import outputs as build_module
+from claims.build import versions as output_folder
+from claims.build.outputs import STEPS, build, build_all
+from claims.build.versions import KEEP_VERSIONS, OUTPUTS, OutputUnusable, output_lock
 
 pytestmark = pytest.mark.slow  # a build killed after each step, in subprocesses
 
@@ -56,10 +58,24 @@ def signature(out: Path) -> tuple:
     )
 
 
+# A build that SIGKILLs itself right after the step named in argv[3] (none: an ordinary build).
+KILLED_BUILD = """
+import os, signal, sys
+from pathlib import Path
+from claims.build.outputs import build_all
+
+def after_step(name):
+    if name == sys.argv[3]:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+build_all(Path(sys.argv[1]), Path(sys.argv[2]), after_step=after_step)
+"""
+
+
 def build_in_subprocess(data: Path, out: Path, kill_after: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, build_module.KILL_AFTER_ENV: kill_after} if kill_after else dict(os.environ)
-    code = "import sys; from pathlib import Path; from claims.build import build_all; build_all(Path(sys.argv[1]), Path(sys.argv[2]))"
-    return subprocess.run([sys.executable, "-c", code, str(data), str(out)], env=env, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-c", KILLED_BUILD, str(data), str(out), kill_after or ""], capture_output=True, text=True
+    )
 
 
 @pytest.fixture
@@ -96,7 +112,7 @@ def test_a_build_killed_after_any_step_leaves_a_whole_set(old_and_new, step):
     assert signature(out) == new
     versions = sorted(p.name for p in (out / ".versions").iterdir())
     assert not [name for name in versions if name.endswith(".partial") or name.startswith(".")], versions
-    assert len(versions) <= build_module.KEEP_VERSIONS
+    assert len(versions) <= KEEP_VERSIONS
 
 
 def test_a_reader_never_sees_a_mix_while_builds_switch(old_and_new):
@@ -109,7 +125,7 @@ def test_a_reader_never_sees_a_mix_while_builds_switch(old_and_new):
             sys.executable,
             "-c",
             (
-                "import sys; from pathlib import Path; from claims.build import build_all\n"
+                "import sys; from pathlib import Path; from claims.build.outputs import build_all\n"
                 "for i in range(2): build_all(Path(sys.argv[1 + i % 2]), Path(sys.argv[3]))"
             ),
             str(new_data),
@@ -132,7 +148,7 @@ def test_old_layout_is_taken_over(tmp_path):
     out = tmp_path / "out"
     build_module.build_outputs(REPO / "data", out)
     build_all(REPO / "data", out)
-    for name in build_module.OUTPUTS:
+    for name in OUTPUTS:
         assert (out / name).is_symlink() and (out / name).exists(), name
     assert signature(out)[0] is not None and len(set(signature(out))) == 1
 
@@ -171,7 +187,7 @@ def test_folder_is_checked_before_validation(tmp_path, monkeypatch):
     """Short of space: refused at once, before the (slow) validation runs."""
     validated = []
     monkeypatch.setattr(build_module, "validate", lambda *a, **k: validated.append(1))
-    monkeypatch.setattr(build_module, "needed_bytes", lambda data_dir: 1 << 62)
+    monkeypatch.setattr(output_folder, "needed_bytes", lambda data_dir: 1 << 62)
     with pytest.raises(OutputUnusable, match="free some space"):
         build(REPO / "data", tmp_path / "out")
     assert validated == []

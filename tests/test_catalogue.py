@@ -14,17 +14,12 @@ import pytest
 
 from claims.project import SUITES_DIR
 from claims.schema import TABLES
-from claims.schema.catalogue import (
-    CONTROL_RANGES,
-    INVISIBLE_RANGES,
-    RULES,
-    TEXT_CELL_RULES,
-    WHITESPACE_RANGES,
-    text_cell_sql,
-)
+from claims.schema.catalogue import RULES, TEXT_CELL_RULES, text_cell_sql
 from claims.schema.derived import table_schema
+from claims.schema.text import CONTROL_RANGES, WHITESPACE_RANGES, invisible_ranges
 from claims.validate import validate
-from claims.validate.fast import COMPILED_EXPECTATIONS, _cell_selector, _judges, _kinds, reference_rejects
+from claims.validate.expectations import COMPILED_EXPECTATIONS
+from claims.validate.rows import cell_judges, cell_selector, reference_rejects, selection_kinds
 from helpers import FAST_LAYERS, full
 from rule_breakers import GENERATORS
 
@@ -105,7 +100,7 @@ def test_text_cell_sql_selects_every_cell_a_text_rule_rejects():
 
     values = ["plain text", "", "a", "ü", "=SUM(A1)", "+1", "-x", "@x", "x\u200dy", "ب\u200cب", "Kyiv\u00ad"]
     values += [f"{c}word" for c in one_of(WHITESPACE_RANGES)] + [f"word{c}" for c in one_of(WHITESPACE_RANGES)]
-    values += [f"in{c}side" for c in one_of(WHITESPACE_RANGES + INVISIBLE_RANGES + CONTROL_RANGES)] + [" ", "\t"]
+    values += [f"in{c}side" for c in one_of(WHITESPACE_RANGES + invisible_ranges() + CONTROL_RANGES)] + [" ", "\t"]
     con = duckdb.connect()
     con.execute("CREATE TABLE t (v VARCHAR)")
     con.executemany("INSERT INTO t VALUES (?)", [(v,) for v in values])
@@ -128,7 +123,7 @@ def test_integer_selector_leaves_out_only_cells_the_reference_accepts():
     values += ["-1", "-0", "007", "+5", " 5", "5 ", "1e3", "5.0", "1_000", "١٢", "0x10", "five", None]
     checked = 0
     for model in TABLES:
-        for column, kind in _kinds(model).items():
+        for column, kind in selection_kinds(model).items():
             if kind != "integer":
                 continue
             field = next(f for f in table_schema(model)["fields"] if f["name"] == column)
@@ -136,9 +131,9 @@ def test_integer_selector_leaves_out_only_cells_the_reference_accepts():
             con = duckdb.connect()
             con.execute("CREATE TABLE t (v VARCHAR)")
             con.executemany("INSERT INTO t VALUES (?)", [(v,) for v in values])
-            selector = _cell_selector("v", kind, bool(constraints.get("required")), constraints)
+            selector = cell_selector("v", kind, bool(constraints.get("required")), constraints)
             selected = dict(con.execute(f"SELECT v, {selector} FROM t").fetchall())
-            read_cell, adapter = _judges(model, column)
+            read_cell, adapter = cell_judges(model, column)
             for value in values:
                 if reference_rejects(value, read_cell, adapter):
                     assert selected[value], (model.meta.name, column, value)

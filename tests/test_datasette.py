@@ -372,13 +372,14 @@ def synthetic_db(tmp_path_factory):
 
     import duckdb
 
-    from claims.database import load_duckdb, write_sqlite
-    from claims.synth import synth
+    from claims.bench.synth import synth
+    from claims.build.sqlite import write_sqlite
+    from claims.build.tables import CsvTables, load_duckdb
 
     out = tmp_path_factory.mktemp("synthetic-serve")
     synth(400, out)
     con = duckdb.connect()
-    load_duckdb(con, out / "data")
+    load_duckdb(con, CsvTables(out / "data"))
     rng = random.Random(12)
     dates = []
     for (statement_id,) in con.execute("SELECT statement_id FROM statements ORDER BY 1").fetchall():

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from claims.cli import cli
 from claims.contrib.diff import diff, diff_tables, folder_reader, markdown, summary_line
-from claims.release import delta
+from claims.release.delta import delta
 from helpers import Dataset
 
 REPO = Path(__file__).resolve().parents[1]

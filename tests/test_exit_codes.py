@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from claims import build as build_module
+from claims.build import versions
 from claims.cli import cli
 
 pytestmark = pytest.mark.rules
@@ -84,7 +84,7 @@ def test_full_disk_before_the_build_is_refused_before_validation(tmp_path):
 
 def test_full_disk_during_the_build_exits_1_with_advice(tmp_path, monkeypatch):
     """The space check passes (told a build needs nothing) but the disk fills while writing."""
-    monkeypatch.setattr(build_module, "needed_bytes", lambda data_dir: 0)
+    monkeypatch.setattr(versions, "needed_bytes", lambda data_dir: 0)
     with tmpfs(tmp_path / "small", "3m") as folder:
         result = CliRunner().invoke(cli, ["build", "--out", str(folder), "--no-archive"])
         leftovers = [p.name for p in (folder / ".versions").iterdir()] if (folder / ".versions").exists() else []

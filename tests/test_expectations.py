@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from claims import expectations
+from claims import suites
 from claims.schema import TABLES
 
 pytestmark = pytest.mark.slow
@@ -42,7 +42,7 @@ def test_curated_data_meets_every_expectation(dataset):
 
 def test_generated_suites_cover_every_column_rule():
     for model in TABLES:
-        suite = expectations.column_suite(model)
+        suite = suites.column_suite(model)
         kinds = {(e["type"], e["kwargs"].get("column")) for e in suite["expectations"]}
         for column in model.columns():
             info = model.model_fields[column]
@@ -51,9 +51,9 @@ def test_generated_suites_cover_every_column_rule():
 
 
 def test_suites_are_gx_json_that_gx_loads():
-    gx, _context = expectations.quiet_gx()
-    for path in sorted(expectations.SUITES_DIR.glob("*.json")):
-        suite = expectations.to_gx_suite(gx, json.loads(path.read_text()))
+    gx, _context = suites.quiet_gx()
+    for path in sorted(suites.SUITES_DIR.glob("*.json")):
+        suite = suites.to_gx_suite(gx, json.loads(path.read_text()))
         assert suite.expectations, path.name
 
 
@@ -170,7 +170,7 @@ def test_reference_findings_do_not_repeat_earlier_ones(dataset):
 
 
 def _hand_written():
-    for path in sorted(expectations.SUITES_DIR.glob("dataset.*.json")):
+    for path in sorted(suites.SUITES_DIR.glob("dataset.*.json")):
         suite = json.loads(path.read_text())
         for item in suite["expectations"]:
             yield suite["meta"]["table"], item

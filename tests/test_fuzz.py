@@ -169,7 +169,7 @@ integers = st.one_of(
 def test_data_that_validates_always_builds(synthetic_source, counts):
     """Every integer column is bounded to what DuckDB, SQLite and Parquet store: if the reference
     passes the data, the build (DuckDB, Parquet, SQLite) succeeds."""
-    from claims.build import build_all
+    from claims.build.outputs import build_all
 
     folder = _copy(synthetic_source)
     try:

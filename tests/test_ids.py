@@ -7,7 +7,7 @@ release are normal and must pass every check.
 
 import pytest
 
-from claims.release import record_published_ids
+from claims.release.records import record_published_ids
 
 
 @pytest.fixture

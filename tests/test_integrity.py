@@ -6,7 +6,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from claims.schema.catalogue import whole_words_in
+from claims.schema.text import whole_words_in
 from claims.validate import integrity
 
 pytestmark = pytest.mark.rules
@@ -526,9 +526,9 @@ def test_a_position_comes_from_an_archived_source(dataset):
 
 
 def test_whole_word_shortcuts_agree_with_the_rule_as_written():
-    """_names decides most rows without a regular expression, and _names_in by substring tests; on
+    """whole_words_sql decides most rows without a regular expression, and whole_words_fallback_sql by substring tests; on
     every kind of neighbour, of words and of whitespace both must say what the regular expression
-    (the rule as written) says, and what catalogue.whole_words_in (the same rule in Python) says."""
+    (the rule as written) says, and what text.whole_words_in (the same rule in Python) says."""
     rule = "regexp_matches(h, '(^|[^\\p{L}\\p{M}\\p{N}])' || regexp_escape(w) || '([^\\p{L}\\p{M}\\p{N}]|$)')"
     haystacks = [
         "peace plan talks",
@@ -576,11 +576,11 @@ def test_whole_word_shortcuts_agree_with_the_rule_as_written():
     con.execute("CREATE TABLE t (h VARCHAR, w VARCHAR)")
     con.executemany("INSERT INTO t VALUES (?, ?)", [(h, w) for h in haystacks for w in words])
     differ = con.execute(
-        f"SELECT h, w FROM t WHERE ({integrity._names('h', 'w')}) IS DISTINCT FROM ({rule})"
+        f"SELECT h, w FROM t WHERE ({integrity.whole_words_sql('h', 'w')}) IS DISTINCT FROM ({rule})"
     ).fetchall()
     assert differ == []
     differ = con.execute(
-        f"SELECT h, w FROM t WHERE ({integrity._names_in('h', 'w')}) IS DISTINCT FROM ({rule})"
+        f"SELECT h, w FROM t WHERE ({integrity.whole_words_fallback_sql('h', 'w')}) IS DISTINCT FROM ({rule})"
     ).fetchall()
     assert differ == []
     by_rule = {(h, w): found for h, w, found in con.execute(f"SELECT h, w, {rule} FROM t").fetchall()}

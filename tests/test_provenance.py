@@ -138,7 +138,7 @@ def test_words_in_quotation_marks_of_any_kind_lie_inside_the_excerpt(dataset, en
 
 
 def test_an_apostrophe_is_not_a_quotation_mark():
-    from claims.schema.catalogue import quotations
+    from claims.schema.text import quotations
 
     assert quotations("It’s the ‘secret’ paper, and the leaders’ plan; Putin’s “words”.") == ["secret", "words"]
     assert quotations('‘it’s fine’ and "this" and «cela»') == ["it’s fine", "this", "cela"]

@@ -467,7 +467,7 @@ def misquoted_claims(database: Path, evidence: Evidence) -> list[str]:
     one of the statement's excerpts."""
     import duckdb
 
-    from claims.linked_data import claims_jsonld
+    from claims.build.linked_data import claims_jsonld
 
     con = duckdb.connect(str(database.with_name("claims.duckdb")), read_only=True)
     try:

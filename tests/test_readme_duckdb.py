@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from claims.database import DUCKDB_STORAGE_VERSION
+from claims.build.tables import DUCKDB_STORAGE_VERSION
 from claims.project import EXAMPLES_DIR
 
 REPO = Path(__file__).resolve().parents[1]

@@ -28,7 +28,9 @@ from prov.model import ProvDocument
 
 from claims import dictionary
 from claims.citation import dataset_plain
-from claims.release import ReleaseRefused, release, release_assets
+from claims.release.bundle import release_assets
+from claims.release.records import ReleaseRefused
+from claims.release.release import release
 from claims.schema import TABLES, TABLES_BY_NAME
 from claims.version import DataVersion, data_digest, latest_release, release_records
 from helpers import Dataset, copy_repository, git

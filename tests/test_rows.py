@@ -271,7 +271,7 @@ def test_a_retired_id_cannot_replace_itself(dataset):
     assert ("retired_ids.csv", line, "replaced_by", "self-reference") in dataset.findings()
 
 
-# --- the language of a statement is given only with its basis (schema/rules.py language_basis_rule)
+# --- the language of a statement is given only with its basis (schema/catalogue.py, language-basis)
 TRUMP_TO_REPORTERS = {"statement_id": "st-009"}  # direct quote in English; the article states no language
 OCT29 = {"statement_id": "st-044"}  # paraphrase of the call "in Russian": ru, stated_by_source, translated
 EVIDENT = {"language": "ru", "language_basis": "evident_from_quote", "translated": "false"}

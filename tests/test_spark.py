@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from claims.expectations import run_on_spark
-from claims.synth import synth
+from claims.bench.synth import synth
+from claims.suites import run_on_spark
 from claims.validate import validate
 from helpers import Dataset, full
 from rule_breakers import GENERATORS

@@ -2,7 +2,7 @@
 
 import pytest
 
-from claims.validate import fast, validate
+from claims.validate import structure, validate
 
 pytestmark = pytest.mark.rules
 
@@ -181,19 +181,19 @@ QUOTES = {
 
 @pytest.mark.parametrize("chunk, out_of_place", QUOTES.values(), ids=QUOTES.keys())
 def test_a_quote_out_of_place_is_found(chunk, out_of_place):
-    assert fast.quote_out_of_place(chunk) is out_of_place
+    assert structure.quote_out_of_place(chunk) is out_of_place
 
 
 def test_the_byte_scan_reads_whole_quoted_cells_across_its_chunks(tmp_path, monkeypatch):
     """Chunks end outside quoted cells, so a cell over many lines is never cut; and a stray quote
     early in the file cannot hide a padded quote in a later chunk (counting quotes could)."""
-    monkeypatch.setattr(fast, "CHUNK", 16)
+    monkeypatch.setattr(structure, "CHUNK", 16)
     path = tmp_path / "t.csv"
     path.write_bytes(b'id,text\n1,"one\n, ""two""\nthree"\n2,"x, ""y"""\n')
-    facts = fast.byte_scan(path)
+    facts = structure.byte_scan(path)
     assert not facts["ambiguous"] and facts["newlines"] == 5 and facts["final_newline"]
     path.write_bytes(b'id,text\n1,5" tall\n' + b"2,plain\n" * 20 + b'3, "padded"\n')
-    assert fast.byte_scan(path)["ambiguous"]
+    assert structure.byte_scan(path)["ambiguous"]
 
 
 @pytest.mark.parametrize("engine", ["fast", "reference"])

@@ -20,7 +20,7 @@ from packaging.version import Version
 
 from claims.contrib.fmt import format_tables
 from claims.project import Project
-from claims.release import record_release
+from claims.release.records import record_release
 from claims.version import (
     ChangelogError,
     changelog_sections,

@@ -25,7 +25,7 @@ from edtf import parse_edtf
 
 from claims import project
 from claims.schema import ID_TABLES
-from claims.schema.catalogue import ELISION
+from claims.schema.text import ELISION
 from claims.version import DataVersion
 
 URN_PREFIX = "urn:claims:"

@@ -22,23 +22,27 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from claims import bench, coverage, generate, project
+from claims import coverage, generate, project
 from claims.archive import Location, LocationError, default_archive, default_cache, is_url, parse_location
 from claims.archive import add as archive_capture
-from claims.build import BuildRefused, OutputUnusable, build
+from claims.bench import benchmark
+from claims.bench import report as bench_report
+from claims.bench.synth import synth
+from claims.build.outputs import BuildRefused, build
+from claims.build.versions import OutputUnusable
 from claims.check import check
 from claims.contrib import add, report, review
 from claims.contrib.diff import RevisionError, UnreadableTable, diff, lost_ids, markdown, summary_line
 from claims.contrib.fmt import format_tables
 from claims.docs import build_docs, engines_disagree
 from claims.progress import progress
-from claims.release import ReleaseRefused, next_steps, release
+from claims.release.records import ReleaseRefused, next_steps
+from claims.release.release import release
 from claims.schema import HISTORY_TABLES, TABLES_BY_NAME
 from claims.site.publish import publish
 from claims.site.serve import datasette_command, free_port, port_is_free
 from claims.sources import SourceProblem, archived_text, closest_said, known_source, locate, pull
 from claims.stats import TablesMissing, stats
-from claims.synth import synth
 from claims.validate import ENGINE_NAMES, LAYER_NAMES, Run, validate
 from claims.vendor import VendorMissing
 from claims.version import ChangelogError, data_version, toolchain_version
@@ -465,7 +469,7 @@ def docs_command(data_dir: Path | None, out_dir: Path | None, archive_location: 
         for line in disagreements:
             click.echo(line, err=True)
         raise click.ClickException(
-            f"the engines disagree on {len(disagreements)} finding(s): a bug in the rule catalogue or the compiled suites (schema/catalogue.py, claims/validate/fast.py)"
+            f"the engines disagree on {len(disagreements)} finding(s): a bug in the rule catalogue or the compiled suites (schema/catalogue.py, the layer modules of claims/validate/)"
         )
     click.echo(f"the fast engine and the reference (Great Expectations) agree: {count} finding(s) each")
 
@@ -634,15 +638,15 @@ def bench_command(
     console = Console(stderr=True)
     load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
     with progress("claims bench", console) as step:
-        results = bench.bench(
+        results = benchmark.bench(
             numbers, work_dir, frictionless_budget, step_budget, datasette=not no_datasette, progress=step
         )
     load_after = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    table = bench.markdown(results)
-    goals = "\n".join(bench.targets(results))
+    table = bench_report.markdown(results)
+    goals = "\n".join(bench_report.targets(results))
     click.echo(table)
     click.echo(goals)
-    written = bench.write_report(results, out_dir, sizes, load_before, load_after)
+    written = bench_report.write_report(results, out_dir, sizes, load_before, load_after)
     console.print(f"wrote {os.path.relpath(written)} and {written.with_suffix('.svg').name}")
 
 
@@ -653,7 +657,7 @@ def bench_command(
 def generate_command(check: bool) -> None:
     """Regenerate everything derived from the schema and the release records: datapackage.json,
     schema/ddl.sql, the generated GX suites, scripts/claims/site/metadata.json, docs/data-dictionary.md,
-    docs/cli.md, and CITATION.cff's version and date (the latest release in data/releases.csv) with
+    docs/rules.md (from the rule catalogue), docs/cli.md, and CITATION.cff's version and date (the latest release in data/releases.csv) with
     .zenodo.json from it."""
     changed = (
         generate.drifted(cli_reference=cli_reference()) if check else generate.write(cli_reference=cli_reference())

@@ -18,10 +18,10 @@ import tempfile
 from pathlib import Path
 
 from claims.archive import Location
-from claims.database import sqlite_from_csvs
-from claims.expectations import cross_table_suite, quiet_gx, suites_for, to_gx_suite
+from claims.build.sqlite import sqlite_from_csvs
 from claims.project import GX_DIR
 from claims.schema import TABLES
+from claims.suites import cross_table_suite, quiet_gx, suites_for, to_gx_suite
 from claims.tablefile import read_table
 from claims.validate import validate
 from claims.vendor import localise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, order=True)
@@ -61,3 +62,9 @@ class Findings(list):
         elif finding.layer not in REFERENCE_LAYERS:
             self._reported.add(cell)
         self.append(finding)
+
+
+def short_repr(value: Any, limit: int = 60) -> str:
+    """repr() of a value for a message, cut short: a finding never prints a whole long cell."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -6,6 +6,7 @@ Generated files (committed, never edited by hand; .gitattributes marks them ling
 - scripts/claims/gx/expectations/columns.<table>.json: the column-level Great Expectations suites;
 - scripts/claims/site/metadata.json: the Datasette metadata;
 - docs/data-dictionary.md: every table, column, constraint and vocabulary term (claims.dictionary);
+- docs/rules.md: every rule id with its scope, layer, summary and example finding (claims.rules_reference);
 - CITATION.cff's `version` and `date-released`: the latest release's, from data/releases.csv (the
   rest of the file is written by hand);
 - .zenodo.json: the archive record Zenodo makes of each GitHub release (with a DOI), from CITATION.cff;
@@ -24,15 +25,15 @@ from typing import Any
 
 import yaml
 
-from claims import dictionary, project
+from claims import dictionary, project, rules_reference
 from claims.citation import cff_with_version
-from claims.expectations import column_suite
 from claims.project import PACKAGE_SOURCE, Project
 from claims.schema import TABLES
 from claims.schema.derived import sql_ddl, table_schema
 from claims.schema.dialect import DATAPACKAGE_DIALECT
 from claims.schema.package import PACKAGE_META
 from claims.site.metadata import datasette_metadata
+from claims.suites import column_suite
 from claims.version import latest_release
 
 # datapackage.json says it is generated in a "$comment" (the Data Package spec allows properties of
@@ -131,6 +132,7 @@ def generated_files(root: Path | None = None, cli_reference: str | None = None) 
         root / PACKAGE_SOURCE / "site" / "metadata.json": json.dumps(datasette_metadata(), indent=2, ensure_ascii=False)
         + "\n",
         root / "docs" / "data-dictionary.md": dictionary.markdown(),
+        root / "docs" / "rules.md": rules_reference.markdown(),
         root / "CITATION.cff": citation_file(where),
         root / ".zenodo.json": json.dumps(zenodo(where), indent=2, ensure_ascii=False) + "\n",
     }

@@ -44,8 +44,8 @@ from claims.archive import Archive, Location, find_all
 from claims.contrib import datewords, fmt
 from claims.findings import Finding
 from claims.schema import MENTION_TARGETS, TABLES_BY_NAME
-from claims.schema.catalogue import ELISION
 from claims.schema.fields import LIST_SEPARATOR
+from claims.schema.text import ELISION
 from claims.sources import SourceProblem, archived_text, closest_said, known_source
 from claims.tablefile import Table, TableUnusable, read_table, readable_table, replace_files
 from claims.validate import validate

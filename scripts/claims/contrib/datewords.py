@@ -1,7 +1,7 @@
 """Date words in a source's text ("Oct. 14", "Tuesday", "two days later", "this month"), and what
 they resolve to against the source's date or a named event's: rule 3, dates keep their wording.
 
-A resolution is an EDTF value (checked and bounded by the edtf library, claims.schema.rules), its
+A resolution is an EDTF value (checked and bounded by the edtf library, claims.schema.dates), its
 calendar bounds, the words themselves and what they were resolved against. Words that need an
 anchor the caller did not give ("two days later" without the event it counts from), that point
 both ways (a weekday counted from an event: the one before or the one after?), or that look back or
@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from claims.schema.rules import edtf_bounds
+from claims.schema.dates import edtf_bounds
 
 MONTHS = (
     "January",

@@ -32,7 +32,7 @@ from packaging.utils import canonicalize_name
 
 from claims import project
 from claims.archive import Location
-from claims.build import build_outputs
+from claims.build.outputs import build_outputs
 from claims.project import SITE_DIR
 from claims.site.serve import SETTINGS
 

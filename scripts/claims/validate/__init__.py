@@ -10,15 +10,14 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from claims.archive import Location, parse_location
-from claims.findings import internal_error
 
 from . import expectations, fast, integrity, provenance, rows, structure
-from .run import Layer, Run
+from .run import Layer, Run, run_layers
 
 __all__ = ["ENGINE_NAMES", "LAYERS", "LAYER_NAMES", "Layer", "Run", "validate", "with_needs"]
 
@@ -70,15 +69,17 @@ def validate(
     progress: Callable[[str], None] | None = None,
     layers: tuple[str, ...] | None = None,
     engine: str = "fast",
+    keep_cells: bool = False,
 ) -> Run:
     """Run the layers (all by default, always in order) on the CSVs in `data_dir`.
 
     `archive_dir` holds the captured source texts. Each layer runs with the layers it needs (LAYER_NEEDS): the others
-    read the tables it loads. `engine`: "fast" (the rules and suites compiled to DuckDB SQL, see
-    fast.py), "reference" (frictionless, pydantic and Great Expectations, row by row) or "spark"
-    (the fast engine's SQL transpiled to Spark SQL, see spark.py).
+    read the tables it loads. `engine`: "fast" (each layer's `check_sql`: the rules and suites
+    compiled to DuckDB SQL, see fast.py), "reference" (frictionless, pydantic and Great Expectations,
+    row by row) or "spark" (the fast engine's SQL transpiled to Spark SQL, see spark.py).
+    `keep_cells`: the run keeps every table's cells for the build to write from (Run.cells).
     """
-    run = Run(Path(data_dir), parse_location(archive_dir))
+    run = Run(Path(data_dir), parse_location(archive_dir), keep_cells=keep_cells)
     wanted = set(with_needs(layers))
     for name in sorted(wanted - set(layers or LAYER_NAMES), key=LAYER_NAMES.index):
         run.notes.append(f"the {name} layer ran too: a layer asked for needs it")
@@ -92,23 +93,7 @@ def validate(
 
         validate_spark(run, wanted, progress)
     else:
-        _validate_reference(run, wanted, progress)
+        run_layers(run, [(name, partial(layer.check, run)) for name, layer in LAYERS if name in wanted], progress)
     if "provenance" in wanted:
         provenance.locate_offsets(run)
     return run
-
-
-def _validate_reference(run: Run, wanted: set[str], progress: Callable[[str], None] | None) -> None:
-    for name, layer in LAYERS:
-        if name not in wanted:
-            continue
-        before = len(run.findings)
-        started = time.perf_counter()
-        if progress:
-            progress(name)
-        try:
-            layer.check(run)
-        except Exception as error:  # a bug in a layer must still end in a finding, not a traceback
-            run.findings.add(internal_error(name, error))
-        run.timings[name] = time.perf_counter() - started
-        run.counts[name] = len(run.findings) - before

@@ -20,15 +20,15 @@ import re
 import unicodedata
 
 import duckdb
-import pyarrow as pa
 
-from claims.findings import Finding
+from claims.findings import Finding, short_repr
 from claims.schema import ID_TABLES, MENTION_TARGETS, TABLES
-from claims.schema.catalogue import WORD_BOUNDARY_SQL, shorten, sql_string
+from claims.schema.dates import edtf_bounds
+from claims.schema.dialect import sql_string
 from claims.schema.fields import LIST_SEPARATOR
-from claims.schema.rules import edtf_bounds
+from claims.schema.text import WORD_BOUNDARY_SQL
 from claims.schema.vocab import Topic
-from claims.validate.run import Run
+from claims.validate.run import Run, register_table
 from claims.version import SEMVER, semver
 
 LAYER = "integrity"
@@ -73,15 +73,15 @@ PRONOUNS = (
 )
 
 
-def _names(haystack: str, words: str) -> str:
+def whole_words_sql(haystack: str, words: str) -> str:
     """SQL: `words` occur in `haystack` as whole words (no letter or digit either side), code point
-    for code point (catalogue.whole_words_in is the same test in Python), decided without a
+    for code point (schema.text.whole_words_in is the same test in Python), decided without a
     regular expression where that is exact:
 
     - the words between two spaces somewhere in the haystack (one substring test): TRUE;
     - the words' first occurrence in the haystack, with no letter or digit either side: TRUE;
     - words that are not in the haystack at all: FALSE;
-    - anything else (a first occurrence inside a longer word): `_names_in`."""
+    - anything else (a first occurrence inside a longer word): `whole_words_fallback_sql`."""
     position = f"instr({haystack}, {words})"
     around = (
         f"(CASE WHEN {position} > 1 THEN substr({haystack}, {position} - 1, 1) ELSE '' END"
@@ -90,10 +90,10 @@ def _names(haystack: str, words: str) -> str:
     first_whole = f"({words} <> '' AND {position} > 0 AND regexp_full_match({around}, '{NOT_IN_WORD}*'))"
     absent = f"(NOT contains({haystack}, {words}))"
     spaced = f"contains({haystack}, ' ' || {words} || ' ')"
-    return f"CASE WHEN {spaced} THEN TRUE WHEN {first_whole} THEN TRUE WHEN {absent} THEN FALSE ELSE {_names_in(haystack, words)} END"
+    return f"CASE WHEN {spaced} THEN TRUE WHEN {first_whole} THEN TRUE WHEN {absent} THEN FALSE ELSE {whole_words_fallback_sql(haystack, words)} END"
 
 
-def _names_in(haystack: str, words: str) -> str:
+def whole_words_fallback_sql(haystack: str, words: str) -> str:
     """SQL: `words` occur in `haystack` as whole words (no letter or digit either side).
 
     DuckDB compiles a regular expression whose pattern is not a constant anew on every row, and
@@ -121,33 +121,15 @@ BOUNDARY = "\x1f"  # what other characters become for the substring tests (any o
 NORMALISED_TEXT = r"trim(regexp_replace(lower(nfc_normalize(text)), '[^\p{L}\p{N}]+', ' ', 'g'))"
 
 
-def connect(run) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with every loaded table as text columns plus `_line`."""
-    con = duckdb.connect(":memory:")
-    for model in TABLES:
-        table = run.tables[model.meta.name]
-        columns = {name: [row[name] or None for row in table.rows] for name in table.columns}
-        columns["_line"] = table.lines
-        arrow = pa.table(
-            {
-                name: pa.array(values, type=pa.int64() if name == "_line" else pa.string())
-                for name, values in columns.items()
-            }
-        )
-        con.register(f"_{model.meta.name}_arrow", arrow)
-        con.execute(f"CREATE TABLE {model.meta.name} AS SELECT * FROM _{model.meta.name}_arrow")
-        con.unregister(f"_{model.meta.name}_arrow")
-    return con
-
-
 def check(run: Run) -> None:
-    con = getattr(run, "con", None) or connect(run)
-    check_tables(run, con)
-    if getattr(run, "con", None) is None:
-        con.close()
+    """The reference engine: the tables read into an in-memory DuckDB, then the same SQL."""
+    with duckdb.connect(":memory:") as con:
+        for model in TABLES:
+            register_table(con, model.meta.name, run.tables[model.meta.name])
+        check_sql(run, con)
 
 
-def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
+def check_sql(run: Run, con: duckdb.DuckDBPyConnection) -> None:
     """The integrity rules, on tables named as in the schema with a `_line` column."""
     add = run.findings.add
 
@@ -214,7 +196,7 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
                         line,
                         column,
                         "foreign-key",
-                        f"{shorten(value)} is not among the {ref} values of {shown(key_def.table)}",
+                        f"{short_repr(value)} is not among the {ref} values of {shown(key_def.table)}",
                         _suggest(value, known, key_def.table),
                         LAYER,
                     )
@@ -241,7 +223,7 @@ def check_tables(run: Run, con: duckdb.DuckDBPyConnection) -> None:
                         line,
                         "entity_id",
                         "foreign-key",
-                        f"{shorten(value)} is not among the {ref} values of {shown(target)} (entity_type {entity_type})",
+                        f"{short_repr(value)} is not among the {ref} values of {shown(target)} (entity_type {entity_type})",
                         _suggest(value, known, target),
                         LAYER,
                     )
@@ -520,11 +502,11 @@ def _mentions_named(con, add, shown) -> None:
     broken = con.execute(
         f"""WITH m AS (SELECT _line, statement_id, mentioned_as AS w FROM statement_mentions WHERE mentioned_as IS NOT NULL),
             in_excerpt AS (
-              SELECT m._line, bool_or({_names("a.excerpt", "m.w")}) AS found
+              SELECT m._line, bool_or({whole_words_sql("a.excerpt", "m.w")}) AS found
               FROM m JOIN attestations a ON a.statement_id = m.statement_id WHERE a.excerpt IS NOT NULL GROUP BY m._line),
             checked AS (
               SELECT m._line, m.statement_id, m.w, {_pronoun("m.w")} AS pronoun,
-                     {_names("s.text", "m.w")} AS in_text, e.found AS in_excerpt, s.text
+                     {whole_words_sql("s.text", "m.w")} AS in_text, e.found AS in_excerpt, s.text
               FROM m JOIN statements s USING (statement_id) LEFT JOIN in_excerpt e ON e._line = m._line
               WHERE s.text IS NOT NULL)
             SELECT c._line, c.statement_id, c.w, c.pronoun, c.in_text, c.text, a.excerpt FROM checked c
@@ -573,11 +555,11 @@ def _addressees_named(con, add, shown) -> None:
         f"""WITH s AS (
               SELECT _line, statement_id, event_id, addressee_id, addressee_as AS w FROM statements WHERE addressee_as IS NOT NULL),
             own AS (
-              SELECT s._line, bool_or({_names("a.excerpt", "s.w")}) AS found
+              SELECT s._line, bool_or({whole_words_sql("a.excerpt", "s.w")}) AS found
               FROM s JOIN attestations a ON a.statement_id = s.statement_id WHERE a.excerpt IS NOT NULL GROUP BY s._line),
             pending AS (SELECT s.* FROM s LEFT JOIN own o ON o._line = s._line WHERE NOT coalesce(o.found, FALSE)),
             by_event AS (
-              SELECT p._line, bool_or({_names("a.excerpt", "p.w")}) AS found
+              SELECT p._line, bool_or({whole_words_sql("a.excerpt", "p.w")}) AS found
               FROM pending p
               JOIN event_participants ep ON ep.event_id = p.event_id AND ep.actor_id = p.addressee_id
               JOIN attestations a ON a.event_id = p.event_id WHERE a.excerpt IS NOT NULL GROUP BY p._line)
@@ -625,7 +607,7 @@ def _addressees_described(con, add, shown) -> None:
               WHERE addressee_as IS NOT NULL AND addressee_id IS NOT NULL AND NOT {_pronoun("addressee_as")}
                 AND addressee_id IN (SELECT actor_id FROM actors)),
             named AS (
-              SELECT s._line, bool_or({_names("s.w", "n.n")}) AS found
+              SELECT s._line, bool_or({whole_words_sql("s.w", "n.n")}) AS found
               FROM s JOIN names n ON n.actor_id = s.addressee_id GROUP BY s._line),
             spoken AS (
               SELECT DISTINCT s._line FROM s JOIN names n ON n.actor_id = s.speaker_id AND n.n = s.w)
@@ -666,7 +648,7 @@ def _events_backed(con, add, shown) -> None:
               UNION ALL SELECT actor_id, unnest(string_split(aliases, {SEPARATOR})) FROM actors WHERE aliases IS NOT NULL),
             attested AS (SELECT DISTINCT event_id FROM attestations WHERE event_id IS NOT NULL AND excerpt IS NOT NULL),
             named AS (
-              SELECT p._line, bool_or({_names("a.excerpt", "n.w")}) AS found
+              SELECT p._line, bool_or({whole_words_sql("a.excerpt", "n.w")}) AS found
               FROM event_participants p JOIN names n USING (actor_id) JOIN attestations a ON a.event_id = p.event_id
               WHERE a.excerpt IS NOT NULL GROUP BY p._line)
             SELECT p._line, p.event_id, p.actor_id FROM event_participants p
@@ -695,7 +677,7 @@ def _events_backed(con, add, shown) -> None:
     broken = con.execute(
         f"""WITH w AS ({words}),
             found AS (
-              SELECT w._line, w.col, bool_or({_names("a.excerpt", "w.w")}) AS found
+              SELECT w._line, w.col, bool_or({whole_words_sql("a.excerpt", "w.w")}) AS found
               FROM w JOIN attestations a ON a.event_id = w.event_id WHERE a.excerpt IS NOT NULL GROUP BY w._line, w.col)
             SELECT w._line, w.event_id, w.col, w.w, a.excerpt FROM w JOIN found f ON f._line = w._line AND f.col = w.col
             LEFT JOIN attestations a ON a.event_id = w.event_id
@@ -712,7 +694,7 @@ def _events_backed(con, add, shown) -> None:
                 line,
                 column,
                 "event-words-not-quoted",
-                f"{shorten(value)} is in none of the excerpts of event {event!r}: the source does not give it there",
+                f"{short_repr(value)} is in none of the excerpts of event {event!r}: the source does not give it there",
                 _copy_hint(
                     value,
                     excerpts,
@@ -741,7 +723,7 @@ def _plan_names_quoted(con, add, shown) -> None:
               UNION ALL SELECT p.plan_id, a.excerpt FROM plans p JOIN attestations a ON a.event_id = p.event_id
               WHERE a.excerpt IS NOT NULL)
             SELECT n._line, n.plan_id, n.col, n.w FROM names n JOIN excerpts e USING (plan_id)
-            GROUP BY n._line, n.plan_id, n.col, n.w HAVING NOT bool_or({_names("e.excerpt", "n.w")})
+            GROUP BY n._line, n.plan_id, n.col, n.w HAVING NOT bool_or({whole_words_sql("e.excerpt", "n.w")})
             ORDER BY n._line, n.col, n.w"""
     ).fetchall()
     for line, plan, column, name in broken:
@@ -751,7 +733,7 @@ def _plan_names_quoted(con, add, shown) -> None:
                 line,
                 column,
                 "plan-name-not-quoted",
-                f"{shorten(name)} is in none of the excerpts that speak of plan {plan!r}: a plan's names are the sources' words",
+                f"{short_repr(name)} is in none of the excerpts that speak of plan {plan!r}: a plan's names are the sources' words",
                 "use the source's own words for the plan, as an excerpt of a statement that mentions it (or of its "
                 "event) gives them; say in the notes how the dataset describes it otherwise",
                 LAYER,

@@ -4,25 +4,33 @@ Every archived source's file must be there (found by SHA-256), every excerpt mus
 offsets inside the article body, every quoted word of a statement must lie inside the excerpts
 that attest it, actors' roles, positions' titles and the date wording of statements and events
 must be quoted verbatim, and Wikidata IDs must be confirmed ones.
-Without an archive the layer is skipped, and says so.
+Without an archive the layer is skipped, and says so. The fast engines (`check_sql`) join the
+archived texts in SQL and compare excerpts in one streamed pass; the rows they select are judged by
+the same checks as the reference's.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+import pyarrow as pa
+
 from claims.archive import Archive, WikidataUnusable, find_all, read_wikidata
-from claims.findings import Finding
-from claims.schema import TABLES_BY_NAME
-from claims.schema.catalogue import quotations, quote_segments, shorten, whole_words_in
+from claims.findings import Finding, short_repr
+from claims.schema import TABLES, TABLES_BY_NAME
+from claims.schema.dialect import sql_string
+from claims.schema.fields import LIST_SEPARATOR
+from claims.schema.text import ELISION, WHITESPACE_SQL, quotations, quotations_sql, quote_segments, whole_words_in
 from claims.tablefile import read_table
-from claims.validate.run import Run
+from claims.validate.run import Run, put_table
 
 LAYER = "provenance"
+EXCERPT_BATCH = 100_000  # attestations per batch of the excerpt comparison (fast engines)
 SKIPPED_WITHOUT_ARCHIVE = (
     "no archive of source texts was given; the dataset does not redistribute full source texts. "
     "Pass --archive DIR (e.g. ../shared/sources) to check excerpts and offsets."
@@ -88,17 +96,21 @@ def check(run: Run) -> None:
     shown_sources = run.tables["sources"].shown
 
     texts: dict[str, str] = {}
+    lengths: dict[str, int] = {}
     for source, line in source_rows:
         if source.archive_sha256 is None:
             continue
         text = archive.text(source.archive_sha256)
         length = None if text is None else len(text)
+        if length is not None:
+            lengths[source.archive_sha256] = length  # what the build writes as archived_texts
         for finding in source_findings(
             shown_sources, line, source.archive_sha256, source.body_char_end, length, archive
         ):
             add(finding)
         if text is not None and source.source_id in sources:
             texts[source.source_id] = text
+    run.archived_lengths = lengths
 
     shown_attestations = run.tables["attestations"].shown
     excerpts_by_statement: dict[str, list[tuple[str, int]]] = {}
@@ -423,7 +435,7 @@ def date_text_finding(shown: str, line: int, date_text: str, source_ids: list[st
         line,
         "date_text",
         "date-text-not-quoted",
-        f"the date_text {shorten(date_text)} is not in the article text of {', '.join(repr(s) for s in source_ids)}",
+        f"the date_text {short_repr(date_text)} is not in the article text of {', '.join(repr(s) for s in source_ids)}",
         "copy the source's own words for the date; what you inferred goes to date_resolved_against, and "
         "date_text stays empty where the source has no words for the date",
         LAYER,
@@ -491,7 +503,7 @@ def statement_date_text_findings(
             line,
             "date_text",
             "date-text-not-quoted",
-            f"the date_text {shorten(date_text)} is not whole words of the statement's excerpts or its event's: {where}",
+            f"the date_text {short_repr(date_text)} is not whole words of the statement's excerpts or its event's: {where}",
             "copy the source's own words for the date from an excerpt of the statement or of its event (an outlet's "
             "claim may give its source's dateline); widen the excerpt if the words are next to it; what you "
             "inferred goes to date_resolved_against, and date_text stays empty where the source has no words for the date",
@@ -550,3 +562,309 @@ def _date_texts(run, texts, sources) -> None:
             for s in cited
         ):
             run.findings.add(date_text_finding(shown, line, event.date_text, cited))
+
+
+# --- the fast engines: SQL and a streamed excerpt comparison select, the checks above judge -------
+
+
+def _excerpt_mismatches(con, archive: Archive) -> tuple[list[tuple[int, str]], dict[str, int]]:
+    """(line, archive hash) of the attestations in `_cited` whose excerpt is not the archived text
+    at their offsets: the reference's own comparison (Python slicing, O(1) per code point), each
+    text decoded once, the attestations streamed in batches in order of text; and the length in
+    characters of each text read."""
+    mismatches: list[tuple[int, str]] = []
+    lengths: dict[str, int] = {}
+    current: str | None = None
+    text: str | None = ""
+    reader = con.sql("SELECT _line, sha, cs, ce, excerpt FROM _cited ORDER BY sha, _line").to_arrow_reader(
+        EXCERPT_BATCH
+    )
+    for batch in reader:
+        lines, shas, starts, ends, excerpts = (batch.column(i).to_pylist() for i in range(5))
+        for line, sha, start, end, excerpt in zip(lines, shas, starts, ends, excerpts):
+            if sha != current:
+                current, text = sha, archive.text(sha, keep=False)
+                if text is not None:  # else gone since the archive was indexed: its source is reported
+                    lengths[sha] = len(text)
+            if text is not None and text[start:end] != excerpt:
+                mismatches.append((line, sha))
+    return mismatches, lengths
+
+
+def _offset(column: str) -> str:
+    """SQL: an integer cell the rows layer accepted, as a BIGINT. The reference reads it with
+    Python's int(), which also strips Unicode whitespace (a no-break space, say) that DuckDB's
+    cast rejects; a cell that still does not convert is NULL, never an error."""
+    return f"coalesce(TRY_CAST({column} AS BIGINT), TRY_CAST(regexp_replace({column}, {sql_string('^' + WHITESPACE_SQL + '+|' + WHITESPACE_SQL + '+$')}, '', 'g') AS BIGINT))"
+
+
+def _usable_rows(run, con, table: str) -> None:
+    """_ok_{table}: the rows of a table that passed the rows layer (_all_{table}: all its rows), or
+    no rows if the table could not be read: the rules that need it find nothing to judge, and the
+    others still run, as in the reference."""
+    if run.tables[table].loaded:
+        rows = f"SELECT * FROM {table}"
+    else:
+        model = next(m for m in TABLES if m.meta.name == table)
+        rows = (
+            "SELECT "
+            + ", ".join(f"NULL::VARCHAR AS {c}" for c in model.columns())
+            + ", NULL::BIGINT AS _line WHERE FALSE"
+        )
+    con.execute(f"CREATE OR REPLACE VIEW _all_{table} AS {rows}")
+    con.execute(
+        f"CREATE OR REPLACE VIEW _ok_{table} AS SELECT * FROM _all_{table} WHERE _line NOT IN (SELECT _line FROM _bad_{table})"
+    )
+
+
+def check_sql(run: Run, con, archive: Archive | None = None) -> None:
+    """The provenance layer's rules on the rows that passed the rows layer: SQL and a streamed
+    excerpt comparison select, the reference's checks (claims.validate.provenance) judge."""
+    if run.archive_dir is None:
+        run.skipped["provenance"] = SKIPPED_WITHOUT_ARCHIVE
+        return
+    needed = ("sources", "attestations", "statements", "events", "actors", "positions")
+    for table in needed:
+        _usable_rows(run, con, table)
+    archive = archive or Archive.open(run.archive_dir)
+    add = run.findings.add
+    shown = {t: run.tables[t].shown for t in needed}
+    sources = con.execute(
+        f"SELECT _line, archive_sha256, {_offset('body_char_end')} FROM _ok_sources WHERE archive_sha256 IS NOT NULL ORDER BY _line"
+    ).fetchall()
+    # a source whose key is duplicated is reported by primary-key; no row is judged against it
+    con.execute(
+        """CREATE OR REPLACE VIEW _keyed_sources AS SELECT * FROM _ok_sources WHERE source_id IN (
+              SELECT source_id FROM _all_sources GROUP BY source_id HAVING count(*) = 1)"""
+    )
+    available = sorted({sha for _line, sha, _end in sources if archive.fetch(sha) is not None})
+    put_table(con, "_available", {"sha": pa.array(available, pa.string())})
+    con.execute(
+        f"""CREATE OR REPLACE TABLE _cited AS
+           SELECT a._line, a.statement_id, a.event_id, a.source_id, a.excerpt, {_offset("a.char_start")} AS cs, {_offset("a.char_end")} AS ce,
+                  {_offset("s.body_char_start")} AS bs, {_offset("s.body_char_end")} AS be, s.archive_sha256 AS sha
+           FROM _ok_attestations a JOIN _keyed_sources s ON s.source_id = a.source_id
+           WHERE s.archive_sha256 IN (SELECT sha FROM _available)"""
+    )
+    # each text is read once: by the excerpt comparison, or here if no attestation quotes it
+    mismatches, lengths = _excerpt_mismatches(con, archive)
+    for sha in available:
+        if sha not in lengths and (text := archive.text(sha, keep=False)) is not None:
+            lengths[sha] = len(text)
+    run.archived_lengths = lengths  # what the build writes as archived_texts
+    for line, sha, body_end in sources:
+        for finding in source_findings(shown["sources"], line, sha, body_end, lengths.get(sha), archive):
+            add(finding)
+    put_table(
+        con,
+        "_lengths",
+        {"sha": pa.array(list(lengths), pa.string()), "length": pa.array(list(lengths.values()), pa.int64())},
+    )
+    # what the cross-table expectations check offsets against, made before any row is judged
+    con.execute(
+        "CREATE OR REPLACE TABLE archived_texts AS SELECT sha AS archive_sha256, length AS char_length FROM _lengths"
+    )
+    mismatched = sorted(set(mismatches))  # a (line, text) pair twice if two sources share a key and a text
+    put_table(
+        con,
+        "_mismatched",
+        {
+            "_line": pa.array([m[0] for m in mismatched], pa.int64()),
+            "sha": pa.array([m[1] for m in mismatched], pa.string()),
+        },
+    )
+    # a view: the attestations' excerpts are held once, in _cited
+    con.execute(
+        """CREATE OR REPLACE VIEW _evidence AS
+           SELECT c.*, m._line IS NULL AS matches
+           FROM _cited c LEFT JOIN _mismatched m ON m._line = c._line AND m.sha = c.sha"""
+    )
+    # SQL selects the attestations that may break a rule; the reference's checks judge them
+    for line, excerpt, start, end, body_start, body_end, sha in con.execute(
+        "SELECT _line, excerpt, cs, ce, bs, be, sha FROM _evidence WHERE NOT matches OR (bs IS NOT NULL AND NOT (bs <= cs AND ce <= be)) ORDER BY _line"
+    ).fetchall():
+        text = archive.text(sha, keep=False)
+        if text is None:  # gone since the archive was indexed: its source is reported
+            continue
+        for finding in excerpt_findings(shown["attestations"], line, excerpt, start, end, body_start, body_end, text):
+            add(finding)
+    suspects = con.execute(
+        f"""SELECT DISTINCT s._line, s.statement_id, s.statement_type, s.text FROM _ok_statements s JOIN _evidence e ON e.statement_id = s.statement_id AND e.matches
+            WHERE NOT list_bool_and(list_transform(
+                    CASE WHEN s.statement_type = 'direct_quote' THEN string_split(s.text, {sql_string(ELISION)}) ELSE {quotations_sql("s.text")} END,
+                    lambda f: contains(e.excerpt, f)))
+            ORDER BY s._line"""
+    ).fetchall()
+    if suspects:
+        con.register("_suspects", pa.table({"statement_id": [row[1] for row in suspects]}))
+        excerpts: dict[str, list[tuple[str, int]]] = {}
+        for statement_id, excerpt, line in con.execute(
+            "SELECT statement_id, excerpt, _line FROM _evidence WHERE matches AND statement_id IN (SELECT statement_id FROM _suspects) ORDER BY _line"
+        ).fetchall():
+            excerpts.setdefault(statement_id, []).append((excerpt, line))
+        con.unregister("_suspects")
+        for line, statement_id, statement_type, text in suspects:
+            for finding in quote_findings(
+                shown["statements"], line, statement_type, text, excerpts.get(statement_id, []), shown["attestations"]
+            ):
+                add(finding)
+    roles = con.execute(
+        f"""SELECT a._line, a.role, a.role_source_id, s.archive_sha256, {_offset("s.body_char_start")}, {_offset("s.body_char_end")}
+           FROM _ok_actors a JOIN _keyed_sources s ON s.source_id = a.role_source_id
+           WHERE a.role IS NOT NULL AND s.archive_sha256 IN (SELECT sha FROM _lengths) ORDER BY s.archive_sha256, a._line"""
+    ).fetchall()
+    for line, role, source_id, sha, body_start, body_end in roles:  # grouped by text: each is read once
+        text = archive.text(sha, keep=False)
+        if text is None:  # gone since the archive was indexed: its source is reported
+            continue
+        for finding in role_findings(shown["actors"], line, role, source_id, text, body_start, body_end):
+            add(finding)
+    _titles_sql(run, con, archive)
+    _date_texts_sql(run, con, archive)
+    wikidata = wikidata_list(archive)
+    if not wikidata.given:
+        run.notes.append(wikidata_not_checked(run.archive_dir))
+    else:
+        for line, wikidata_id, name, aliases in con.execute(
+            "SELECT _line, wikidata_id, name, aliases FROM _ok_actors WHERE wikidata_id IS NOT NULL ORDER BY _line"
+        ).fetchall():
+            for finding in wikidata_findings(
+                shown["actors"],
+                line,
+                wikidata_id,
+                {name, *(aliases.split(LIST_SEPARATOR) if aliases else ())},
+                wikidata,
+            ):
+                add(finding)
+
+
+def _titles_sql(run, con, archive) -> None:
+    """Positions' titles quoted verbatim from the article body of their source (the reference's check, on the rows SQL selects)."""
+    titles = con.execute(
+        f"""SELECT p._line, p.title, p.source_id, s.archive_sha256, {_offset("s.body_char_start")}, {_offset("s.body_char_end")}
+           FROM _ok_positions p JOIN _keyed_sources s ON s.source_id = p.source_id
+           WHERE s.archive_sha256 IN (SELECT sha FROM _lengths) ORDER BY s.archive_sha256, p._line"""
+    ).fetchall()
+    for line, title, source_id, sha, body_start, body_end in titles:  # grouped by text: each is read once
+        for finding in title_findings(
+            run.tables["positions"].shown, line, title, source_id, archive.text(sha, keep=False), body_start, body_end
+        ):
+            run.findings.add(finding)
+
+
+# Neighbours that make words whole words wherever they stand (the commonest around a date's words).
+PLAIN_NEIGHBOURS = ((" ", " "), (" ", "."), (" ", ","))
+
+
+def _plainly_in(column: str, words: str) -> str:
+    """SQL: `words` stand in `column` between PLAIN_NEIGHBOURS, so whole words (at the ends of the
+    column their neighbours are unknown: the reference's test decides). Substring tests, not Unicode
+    classes or code-point arithmetic (several times slower a row)."""
+    return (
+        "("
+        + " OR ".join(
+            f"contains({column}, {sql_string(left)} || {words} || {sql_string(right)})"
+            for left, right in PLAIN_NEIGHBOURS
+        )
+        + ")"
+    )
+
+
+def _date_texts_sql(run, con, archive) -> None:
+    """Date wording quoted by the source (the reference's tests on what SQL cannot settle)."""
+    _statement_date_texts_sql(run, con, archive)
+    _event_date_texts_sql(run, con, archive)
+
+
+def _statement_date_texts_sql(run, con, archive) -> None:
+    """A statement's date wording in its own excerpts or its event's, or (an outlet's claim) its
+    source's dateline. Settled in SQL where an excerpt holds it between PLAIN_NEIGHBOURS; the other
+    statements are judged by the reference's statement_date_text_findings, with the same excerpts."""
+    con.execute(
+        """CREATE OR REPLACE TABLE _statement_excerpts AS
+           SELECT t._line, t.date_text, e.excerpt, e._line AS att_line FROM _ok_statements t JOIN _evidence e ON e.statement_id = t.statement_id
+           WHERE t.date_text IS NOT NULL
+           UNION ALL
+           SELECT t._line, t.date_text, e.excerpt, e._line FROM _ok_statements t JOIN _evidence e ON e.event_id = t.event_id
+           WHERE t.date_text IS NOT NULL AND t.event_id IS NOT NULL"""
+    )
+    unsettled = con.execute(
+        f"""SELECT _line, any_value(date_text) FROM _statement_excerpts GROUP BY _line
+           HAVING NOT bool_or({_plainly_in("excerpt", "date_text")}) ORDER BY _line"""
+    ).fetchall()
+    if not unsettled:
+        return
+    lines = pa.array([row[0] for row in unsettled], pa.int64())
+    put_table(con, "_unsettled", {"_line": lines})
+    excerpts: dict[int, list[tuple[str, int]]] = {}
+    for line, excerpt, att_line in con.execute(
+        "SELECT _line, excerpt, att_line FROM _statement_excerpts WHERE _line IN (SELECT _line FROM _unsettled) ORDER BY _line, att_line"
+    ).fetchall():
+        excerpts.setdefault(line, []).append((excerpt, att_line))
+    datelines: dict[int, list[Dateline]] = {}
+    for line, sha, published_at, body_start, body_end in con.execute(
+        """SELECT DISTINCT t._line, e.sha, s.published_at, e.bs, e.be
+           FROM _ok_statements t JOIN _evidence e ON e.statement_id = t.statement_id JOIN _keyed_sources s ON s.source_id = e.source_id
+           WHERE t._line IN (SELECT _line FROM _unsettled) AND t.statement_type = 'outlet_claim'
+           ORDER BY e.sha, t._line"""
+    ).fetchall():
+        published, text = publication_day(published_at), archive.text(sha, keep=False)
+        if published is not None and text is not None:
+            datelines.setdefault(line, []).append(Dateline(published, text, body_start, body_end))
+    for line, date_text in unsettled:
+        for finding in statement_date_text_findings(
+            run.tables["statements"].shown,
+            line,
+            date_text,
+            excerpts.get(line, []),
+            datelines.get(line, []),
+            run.tables["attestations"].shown,
+        ):
+            run.findings.add(finding)
+
+
+def _event_date_texts_sql(run, con, archive) -> None:
+    """An event's date wording quoted from the article body of a source attesting it (the
+    reference's test, date_text_quoted, on what SQL cannot settle). An event is settled in SQL when
+    one of its excerpts, matching its archived text inside the body, holds the wording between
+    PLAIN_NEIGHBOURS (then it is whole words in the body too). For the other events each distinct
+    (text, body, wording) is judged once, each text read once; an event none of whose sources holds
+    its wording is reported with the reference's finding."""
+    con.execute(
+        f"""CREATE OR REPLACE TABLE _dated AS
+           WITH attested AS (
+             SELECT t._line, t.date_text, e.source_id, e.sha, e.bs, e.be,
+                  e.matches AND (e.bs IS NULL OR (e.bs <= e.cs AND e.ce <= e.be)) AND {_plainly_in("e.excerpt", "t.date_text")} AS settled
+             FROM _ok_events t JOIN _evidence e ON e.event_id = t.event_id WHERE t.date_text IS NOT NULL)
+           SELECT * FROM attested WHERE _line NOT IN (SELECT _line FROM attested WHERE settled)"""
+    )
+    quoted = []
+    current, text = None, None
+    for sha, body_start, body_end, words in con.execute(
+        "SELECT DISTINCT sha, bs, be, date_text FROM _dated ORDER BY sha"
+    ).fetchall():
+        if sha != current:
+            current, text = sha, archive.text(sha, keep=False)
+        if text is not None and date_text_quoted(words, text, body_start, body_end):
+            quoted.append((sha, body_start, body_end, words))
+    put_table(
+        con,
+        "_quoted_dates",
+        {
+            "sha": pa.array([q[0] for q in quoted], pa.string()),
+            "bs": pa.array([q[1] for q in quoted], pa.int64()),
+            "be": pa.array([q[2] for q in quoted], pa.int64()),
+            "date_text": pa.array([q[3] for q in quoted], pa.string()),
+        },
+    )
+    unquoted = con.execute(
+        """WITH judged AS (
+             SELECT d._line, d.date_text, d.source_id, q.sha IS NOT NULL AS quoted FROM _dated d
+             LEFT JOIN _quoted_dates q ON q.sha = d.sha AND q.date_text = d.date_text
+               AND q.bs IS NOT DISTINCT FROM d.bs AND q.be IS NOT DISTINCT FROM d.be)
+           SELECT DISTINCT _line, date_text, source_id FROM judged
+           WHERE _line NOT IN (SELECT _line FROM judged WHERE quoted)
+           ORDER BY _line, source_id"""
+    ).fetchall()
+    for (line, words), group in itertools.groupby(unquoted, key=lambda row: row[:2]):
+        run.findings.add(date_text_finding(run.tables["events"].shown, line, words, [row[2] for row in group]))

@@ -1,14 +1,14 @@
 """The Spark engine of `claims validate`: the fast engine's rules, run on Spark SQL.
 
 For data that outgrows one machine. Nothing here restates a rule: the steps are the fast engine's
-own (claims.validate.fast and the shared integrity layer), run against `SparkConnection`, which
+own (each layer's `check_sql`, as claims.validate.fast runs them), run against `SparkConnection`, which
 answers what they ask of a DuckDB connection with a Spark session. Each statement, with the
 catalogue's compiled SQL in it, is transpiled from DuckDB's dialect to Spark SQL by sqlglot; the
 few forms sqlglot leaves in DuckDB's vocabulary are rewritten in `spark_forms`. Tables are Spark
 temporary views, materialised when written. As in the fast engine, SQL only selects the rows that
 may break a rule; the rows Spark selects are collected and judged by the same Python reference code.
 
-- structure: each file's bytes are scanned as in the fast engine (fast.byte_scan); a clean file is
+- structure: each file's bytes are scanned as in the fast engine (structure.byte_scan); a clean file is
   read by Spark's CSV reader as text cells with its line numbers, anything unusual by the reference
   reader (then registered in Spark), so that file-level findings are the reference's own;
 - the column types of the schema are applied where the rules need them, by the catalogue's
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import time
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -34,11 +33,11 @@ from pyspark.sql.pandas.types import from_arrow_schema
 from pyspark.sql.types import StringType, StructField, StructType
 from sqlglot import exp
 
-from claims.findings import internal_error
 from claims.schema import TABLES
 from claims.schema.catalogue import CELL_MAX_CHARS
 from claims.tablefile import Table, file_problem, read_table
-from claims.validate import fast, integrity
+from claims.validate import expectations, integrity, provenance, rows, structure
+from claims.validate.run import register_table, run_layers
 
 # The master of the session `claims validate --engine spark` starts when none is running
 # (`local[*]`: every core of this machine; a cluster's URL to run there).
@@ -244,7 +243,7 @@ class SparkConnection:
 def _spark_read(con: SparkConnection, path: Path, name: str, columns: list[str], facts: dict) -> int | None:
     """Read a clean file with Spark's CSV reader into table `name`; its row count, or None if the
     reference reader must read it (a record Spark reads otherwise, a cell too long)."""
-    # As in fast._duckdb_read: one column more than the schema catches a record with too many
+    # As in structure.duckdb_read: one column more than the schema catches a record with too many
     # cells, an empty last column one with too few, and a quote out of place fails the read.
     schema = StructType([StructField(c, StringType()) for c in [*columns, "_extra", "_corrupt"]])
     raw = con.spark.read.csv(
@@ -262,7 +261,7 @@ def _spark_read(con: SparkConnection, path: Path, name: str, columns: list[str],
         maxCharsPerColumn=-1,
         ignoreLeadingWhiteSpace=False,
         ignoreTrailingWhiteSpace=False,
-        nullValue=fast.NULL_MARKER,
+        nullValue=structure.NULL_MARKER,
     )
     # a file read whole is one partition, in file order: the record's index gives its line
     cells = [F.expr(f"NULLIF({c}, '')").alias(c) for c in columns]
@@ -295,10 +294,10 @@ def load(run, con: SparkConnection) -> None:
         rows = None
         if path.exists() and file_problem(path) is None:
             try:
-                facts = fast.byte_scan(path)
+                facts = structure.byte_scan(path)
             except OSError:  # vanished or unreadable since: the reference reader says why
                 facts = None
-            if fast.plain_file(facts, columns):
+            if structure.plain_file(facts, columns):
                 rows = _spark_read(con, path, name, columns, facts)
         if rows is not None:
             table.loaded, table.count, table.read_by = True, rows, "spark"
@@ -308,7 +307,7 @@ def load(run, con: SparkConnection) -> None:
         for finding in findings:
             run.findings.add(finding)
         if table.loaded:
-            fast._register(con, name, table)
+            register_table(con, name, table)
 
 
 # --- the whole Spark path ------------------------------------------------------------------------------
@@ -320,23 +319,12 @@ def validate_spark(run, layers, progress=None, spark: SparkSession | None = None
     con = SparkConnection(spark or spark_session())
     steps = {
         "structure": lambda: load(run, con),
-        "rows": lambda: fast.check_rows(run, con),
-        "integrity": lambda: integrity.check_tables(run, con),
-        "provenance": lambda: fast.check_provenance(run, con),
-        "expectations": lambda: fast.check_expectations(run, con),
+        "rows": lambda: rows.check_sql(run, con),
+        "integrity": lambda: integrity.check_sql(run, con),
+        "provenance": lambda: provenance.check_sql(run, con),
+        "expectations": lambda: expectations.check_sql(run, con),
     }
     try:
-        for name, step in steps.items():
-            if name not in layers:
-                continue
-            before, started = len(run.findings), time.perf_counter()
-            if progress:
-                progress(name)
-            try:
-                step()
-            except Exception as error:  # as in the other engines: a bug ends in a finding, not exit 3
-                run.findings.add(internal_error(name, error))
-            run.timings[name] = time.perf_counter() - started
-            run.counts[name] = len(run.findings) - before
+        run_layers(run, [(name, step) for name, step in steps.items() if name in layers], progress)
     finally:
         con.close()

@@ -1,39 +1,12 @@
-"""What the row rules of the catalogue (catalogue.py) raise, and the EDTF bounds they use.
-
-A rule that fails names the column to fix and a short rule id, so that `claims validate` can print
-`data/FILE.csv:LINE: column: [rule] message`. All failures of a row are raised together.
-"""
+"""The calendar bounds of an EDTF value, as the date rules (catalogue.py) and the tools read them."""
 
 from __future__ import annotations
 
 import contextlib
 import io
 import re
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-
-
-@dataclass(frozen=True)
-class Broken:
-    column: str
-    rule: str
-    message: str
-    hint: str = ""
-
-
-class RuleErrors(ValueError):
-    """Raised from a model validator; pydantic keeps it in the error's context."""
-
-    def __init__(self, broken: list[Broken]):
-        self.broken = broken
-        super().__init__("; ".join(f"{b.column}: {b.message}" for b in broken))
-
-
-def raise_if(broken: list[Broken]) -> None:
-    if broken:
-        raise RuleErrors(broken)
-
 
 CALENDAR_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 

@@ -23,10 +23,7 @@ byte-identical files (fixed zip timestamps and order), claims.duckdb apart (READ
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import io
-import json
 import shutil
 import signal
 import subprocess
@@ -37,17 +34,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import duckdb
-
 from claims import generate, project
 from claims.archive import Location
-from claims.build import build_outputs
-from claims.contrib.diff import TableDiff, diff_tables, folder_reader
-from claims.contrib.fmt import canonical
-from claims.linked_data import write_exports
+from claims.build.tables import WithTablesRead
 from claims.project import Project
-from claims.schema import TABLES, TABLES_BY_NAME
-from claims.site.downloads import NAME, csv_zip, write_zip
+from claims.release.bundle import bundle_name, release_assets, write_bundle
+from claims.release.records import RECORDED_TABLES, ReleaseRefused, record_release, write_release_records
+from claims.site.downloads import write_zip
 from claims.validate import validate
 from claims.version import (
     RELEASES_FILE,
@@ -60,87 +53,12 @@ from claims.version import (
     data_digest,
     history_problems,
     next_patch,
-    published_rows,
     release_commit,
     release_records,
     semver,
     tag_exists,
     tagged_versions,
-    unpublished_ids,
 )
-
-# How many IDs of one kind (added, removed, changed) the release notes list for a table; delta.json lists all.
-NOTES_LIST_LIMIT = 50
-# The files a release writes besides its bundle, for the maintainer to commit before tagging.
-RECORDED = (f"data/{RELEASES_FILE}", "data/published_ids.csv", "CITATION.cff", ".zenodo.json")
-# What the release commit holds: the dated CHANGELOG.md section with the records, which `claims
-# check` holds together (a commit without the section fails it, and the workflow's rebuild refuses).
-COMMITTED = ("CHANGELOG.md", *RECORDED)
-
-
-def next_steps(version: str) -> list[str]:
-    """The commands that follow `claims release VERSION` (docs/maintaining.md's checklist, steps 3
-    to 5): commit what the release changed, tag that commit, push the tag."""
-    return [
-        f'git commit -m "Release {version}" {" ".join(COMMITTED)}',
-        f"git tag v{version}",
-        f"git push origin v{version}",
-    ]
-
-
-class ReleaseRefused(Exception):
-    """The release cannot be made; the message says what to do, in one line."""
-
-
-def _write_table(data_dir: Path, table: str, rows: list[dict[str, str]]) -> None:
-    model = TABLES_BY_NAME[table]
-    out = io.StringIO()
-    writer = csv.DictWriter(out, model.columns(), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    (data_dir / f"{table}.csv").write_text(canonical(out.getvalue(), model), encoding="utf-8")
-
-
-def record_published_ids(data_dir: Path, version: str) -> int:
-    """Add every ID not yet in published_ids.csv, first published in `version`. Returns how many."""
-    new = unpublished_ids(data_dir)
-    if new:
-        rows = published_rows(data_dir) + [{"table_name": t, "id": i, "first_version": version} for t, i in new]
-        _write_table(data_dir, "published_ids", rows)
-    return len(new)
-
-
-def write_release_records(data_dir: Path, records: list[ReleaseRecord]) -> None:
-    """data/releases.csv with `records` (in canonical order)."""
-    _write_table(data_dir, "releases", [record.as_row() for record in records])
-
-
-def record_release(data_dir: Path, version: str, released_on: str) -> ReleaseRecord:
-    """Record release `version` of the data in `data_dir`, after the latest release recorded there:
-    the IDs it publishes first, then its row of releases.csv with the digest of the data. Raises
-    ReleaseRefused, having written nothing, where the data is a release already."""
-    records = release_records(data_dir)
-    published = published_rows(data_dir)
-    record_published_ids(data_dir, version)
-    digest = data_digest(data_dir)
-    same = next((record for record in records if record.data_sha256 == digest), None)
-    if same:
-        _write_table(data_dir, "published_ids", published)
-        raise ReleaseRefused(
-            f"the data is release {same.version}'s, unchanged: a release is new data; change the data to release it"
-        )
-    record = ReleaseRecord(version, released_on, digest, records[0].version if records else None)
-    write_release_records(data_dir, [record, *records])
-    return record
-
-
-def sha256sums(folder: Path) -> str:
-    """SHA256SUMS of the files in `folder`, by name (the bundle keeps its files side by side)."""
-    lines = []
-    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.name != "SHA256SUMS"):
-        with path.open("rb") as handle:
-            lines.append(f"{hashlib.file_digest(handle, 'sha256').hexdigest()}  {path.name}")
-    return "\n".join(lines) + "\n"
 
 
 def refusal(version: str, data_dir: Path) -> str | None:
@@ -240,89 +158,6 @@ def _termination_as_exit() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def delta(version: str, previous: str | None, before: Path | None, data_dir: Path) -> dict:
-    """delta.json: per table, the rows added, removed and changed (with the columns that changed)
-    since the previous release (its data in `before`), each row named by its key."""
-    diffs = diff_tables(folder_reader(before) if before else (lambda model: {}), folder_reader(data_dir))
-    return {
-        "name": NAME,
-        "version": version,
-        "previous_version": previous,
-        "tables": {d.table: _table_delta(d) for d in diffs},
-    }
-
-
-def _table_delta(d: TableDiff) -> dict:
-    key = TABLES_BY_NAME[d.table].meta.primary_key
-
-    def named(row: dict) -> dict:
-        return {column: row.get(column) for column in key}
-
-    return {
-        "key": list(key),
-        "added": [named(row) for row in d.added],
-        "removed": [named(row) for row in d.removed],
-        "changed": [{**named(change["row"]), "columns": sorted(change["changes"])} for change in d.changed],
-        "columns_added": d.columns_added,
-        "columns_removed": d.columns_removed,
-    }
-
-
-def release_notes(version: str, entry: str, changes: dict) -> str:
-    """RELEASE_NOTES.md: the changelog entry, then the changes in the data, written from delta.json."""
-    previous = changes["previous_version"]
-    heading = f"Changes in the data since {previous}" if previous else "The data of the first release"
-    lines = [f"# {NAME} {version}", "", entry, "", f"## {heading}", ""]
-    changed = {name: table for name, table in changes["tables"].items() if _any_change(table)}
-    if not changed:
-        return "\n".join([*lines, "No row was added, removed or changed.", ""])
-    lines += [
-        "From `delta.json`, which lists every change by key, so that a copy can be updated without re-reading everything.",
-        "",
-        "| table | added | removed | changed |",
-        "| --- | ---: | ---: | ---: |",
-    ]
-    lines += [
-        f"| {name} | {len(table['added'])} | {len(table['removed'])} | {len(table['changed'])} |"
-        for name, table in changed.items()
-    ]
-    for name, table in changed.items():
-        lines += ["", f"### {name}", ""]
-        if table["columns_added"] or table["columns_removed"]:
-            lines.append(
-                f"- columns added: {', '.join(table['columns_added']) or '—'}; removed: {', '.join(table['columns_removed']) or '—'}"
-            )
-        for kind in ("added", "removed", "changed"):
-            rows = table[kind]
-            if not rows:
-                continue
-            shown = [
-                "`"
-                + " / ".join(str(row[k]) for k in table["key"])
-                + "`"
-                + (f" ({', '.join(row['columns'])})" if kind == "changed" else "")
-                for row in rows[:NOTES_LIST_LIMIT]
-            ]
-            more = f", and {len(rows) - NOTES_LIST_LIMIT} more" if len(rows) > NOTES_LIST_LIMIT else ""
-            lines.append(f"- {kind}: {', '.join(shown)}{more}")
-    return "\n".join(lines) + "\n"
-
-
-def _any_change(table: dict) -> bool:
-    return any(table[kind] for kind in ("added", "removed", "changed", "columns_added", "columns_removed"))
-
-
-def bundle_name(version: str) -> str:
-    return f"{NAME}-{version}"
-
-
-def release_assets(dist_dir: Path, version: str) -> list[Path]:
-    """The files a GitHub release attaches: every file of the bundle (a Parquet file per table among
-    them), and the all-in-one zip. The README's table lists the same (a test holds them together)."""
-    bundle = dist_dir / bundle_name(version)
-    return sorted(p for p in bundle.iterdir() if p.is_file()) + [dist_dir / f"{bundle_name(version)}.zip"]
-
-
 def release(
     version: str,
     data_dir: Path | None = None,
@@ -352,7 +187,7 @@ def release(
     else:
         previous = records[0] if records else None
     step("validating")
-    run = validate(data_dir, archive_dir, progress=lambda layer: step(f"validating: {layer}"))
+    run = validate(data_dir, archive_dir, progress=lambda layer: step(f"validating: {layer}"), keep_cells=True)
     if not run.ok:
         raise ReleaseRefused(f"the data has {len(run.findings)} finding(s): run `claims validate` and fix them")
 
@@ -371,7 +206,9 @@ def release(
             else:
                 record_release(released_data, version, section.date)
             stamped = DataVersion.of_release(version, section.date)
-            _write_bundle(stamped, released_data, staging / "bundle", archive_dir, section.text, before, previous, step)
+            # built from the tables as validation read them, but for the release records just written
+            tables = WithTablesRead(run, released_data, RECORDED_TABLES)
+            write_bundle(stamped, released_data, staging / "bundle", tables, section.text, before, previous, step)
             step("zipping everything")
             shutil.rmtree(bundle, ignore_errors=True)
             (staging / "bundle").rename(bundle)
@@ -380,41 +217,9 @@ def release(
                 [(f"{bundle_name(version)}/{p.name}", p) for p in bundle.iterdir() if p.is_file()],
             )
             if not rebuild:
-                for table in ("published_ids", "releases"):
+                for table in RECORDED_TABLES:
                     shutil.copyfile(released_data / f"{table}.csv", data_dir / f"{table}.csv")
                 generate.write()  # CITATION.cff and .zenodo.json, from the new record
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return release_assets(dist_dir, version)
-
-
-def _write_bundle(
-    version: DataVersion,
-    data_dir: Path,
-    folder: Path,
-    archive_dir: Location | None,
-    entry: str,
-    before: Path | None,
-    previous: ReleaseRecord | None,
-    step: Callable[[str], None],
-) -> None:
-    assert version.release is not None
-    build_outputs(data_dir, folder, archive_dir, progress=lambda output: step(f"building {output}"), version=version)
-    for parquet in sorted((folder / "parquet").glob("*.parquet")):  # side by side, as the assets are named
-        parquet.rename(folder / parquet.name)
-    (folder / "parquet").rmdir()
-    step("zipping the CSVs")
-    tables = {model.meta.name: (data_dir / f"{model.meta.name}.csv").read_bytes() for model in TABLES}
-    (folder / f"{NAME}-{version.release}-csv.zip").write_bytes(csv_zip(tables, version))
-    step("writing JSON-LD and PROV")
-    con = duckdb.connect(str(folder / "claims.duckdb"), read_only=True)
-    try:
-        write_exports(con, folder)
-    finally:
-        con.close()
-    step("writing the delta since the previous release")
-    changes = delta(version.release, previous.version if previous else None, before, data_dir)
-    (folder / "delta.json").write_text(json.dumps(changes, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    (folder / "RELEASE_NOTES.md").write_text(release_notes(version.release, entry, changes), encoding="utf-8")
-    step("checksums")
-    (folder / "SHA256SUMS").write_text(sha256sums(folder), encoding="utf-8")

@@ -1,11 +1,5 @@
-"""The database writers: the CSVs into typed DuckDB tables (schema DDL, keys, comments), the views
-(queries/views/), Parquet, and the SQLite database Datasette serves (keys, indexes, full-text
-search, the same views), with Datasette's inspect file.
-
-`claims build` (build.py) calls these into a staged folder and switches it in whole; the reference
-engine's cross-table suite and `claims docs` write the same SQLite database with them. They sit
-below validation, so that validation can use them without importing the build.
-"""
+"""The SQLite database Datasette serves (keys, indexes, full-text search, the views, the lengths of
+the archived texts), and Datasette's inspect file."""
 
 from __future__ import annotations
 
@@ -17,13 +11,11 @@ from pathlib import Path
 
 import duckdb
 
-from claims.archive import Archive, Location
-from claims.project import DERIVED_DIR, VIEWS_DIR
+from claims.archive import Location
+from claims.build.tables import CsvTables, field_types, load_duckdb, views
+from claims.project import DERIVED_DIR
 from claims.schema import TABLES, Row
-from claims.schema.catalogue import sql_string
-from claims.schema.derived import DUCKDB_TYPES, declarable_foreign_keys, id_columns, sql_ddl, table_schema
-from claims.schema.dialect import duckdb_read_csv
-from claims.schema.package import PACKAGE_META
+from claims.schema.derived import declarable_foreign_keys, id_columns, table_schema
 from claims.schema.presentation import (
     ARCHIVED_TEXTS,
     BUILD_TABLES,
@@ -37,17 +29,6 @@ from claims.schema.presentation import (
 from claims.version import DataVersion
 
 SQLITE_TYPES = {"string": str, "integer": int, "boolean": int, "date": str}
-
-
-def field_types(model: type[Row]) -> dict[str, str]:
-    """Column name → frictionless type, from the generated Table Schema."""
-    return {f["name"]: f["type"] for f in table_schema(model)["fields"]}
-
-
-def views() -> list[tuple[str, str]]:
-    """(name, CREATE VIEW statement) for each file in queries/views/, in name order."""
-    return [(path.stem, path.read_text(encoding="utf-8")) for path in sorted(VIEWS_DIR.glob("*.sql"))]
-
 
 MATERIALIZE = re.compile(r"^-- materialize in SQLite, indexed on: (.+)$", re.M)
 
@@ -64,74 +45,6 @@ def materialize_view(db, name: str, statement: str) -> None:
         db.execute(f"DROP VIEW {name}")
         db.execute(f"ALTER TABLE _{name} RENAME TO {name}")
         db.execute(f"CREATE INDEX idx_{name}_{'_'.join(columns)} ON {name} ({', '.join(columns)})")
-
-
-# The on-disk format claims.duckdb is written in: DuckDB 1.0 and every later version read it
-# (the format of the DuckDB that writes, 2.x, cannot be read by 1.x). tests/test_readme_duckdb.py
-# checks the file's version number.
-DUCKDB_STORAGE_VERSION = "v1.0.0"
-
-
-def open_duckdb_file(path: Path) -> duckdb.DuckDBPyConnection:
-    """A connection whose default database is a new file at `path`, in DUCKDB_STORAGE_VERSION."""
-    con = duckdb.connect()
-    con.execute(
-        f"ATTACH '{path.as_posix().replace(chr(39), chr(39) * 2)}' AS claims (STORAGE_VERSION '{DUCKDB_STORAGE_VERSION}')"
-    )
-    con.execute("USE claims")
-    return con
-
-
-def load_duckdb(con: duckdb.DuckDBPyConnection, data_dir: Path) -> dict[str, int]:
-    """Create the typed tables from the schema's DDL and fill them from the CSVs, sorted by key."""
-    con.execute(sql_ddl())
-    counts = {}
-    for model in TABLES:
-        name, types = model.meta.name, field_types(model)
-        casts = ", ".join(f"CAST({column} AS {DUCKDB_TYPES[kind]}) AS {column}" for column, kind in types.items())
-        con.execute(
-            f"INSERT INTO {name} SELECT {casts} FROM {duckdb_read_csv(data_dir / f'{name}.csv', list(types))} ORDER BY {', '.join(model.meta.primary_key)}"
-        )
-        ((counts[name],),) = con.execute(
-            f"SELECT count(*) FROM {name}"
-        ).fetchall()  # fetched whole: no result left open
-    return counts
-
-
-def record_version(con: duckdb.DuckDBPyConnection, version: DataVersion) -> None:
-    """The `dataset_version` table of a DuckDB database."""
-    row = version.as_row()
-    con.execute(f"CREATE TABLE {VERSION_TABLE} ({', '.join(f'{name} VARCHAR' for name in row)})")
-    con.execute(f"INSERT INTO {VERSION_TABLE} VALUES ({', '.join('?' for _ in row)})", list(row.values()))
-
-
-def create_views(con) -> None:
-    for _name, statement in views():
-        con.execute(statement)
-
-
-def export_parquet(con: duckdb.DuckDBPyConnection, folder: Path, version: DataVersion) -> list[Path]:
-    """One Parquet file a table, rows in key order: load_duckdb inserted them sorted by key and a
-    scan keeps insertion order (preserve_insertion_order), so they are not sorted again. Each file
-    names the dataset, its table and the data's version in its key-value metadata, so that a file
-    on its own says which data it holds."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for model in TABLES:
-        path = folder / f"{model.meta.name}.parquet"
-        facts = {
-            "dataset": PACKAGE_META["name"],
-            "table": model.meta.name,
-            "version": version.version,
-            "version_label": version.label,
-        }
-        metadata = ", ".join(f"{sql_string(key)}: {sql_string(value)}" for key, value in facts.items())
-        con.execute(
-            f"COPY (SELECT * FROM {model.meta.name}) TO {sql_string(path.as_posix())} "
-            f"(FORMAT parquet, COMPRESSION zstd, KV_METADATA {{{metadata}}})"
-        )
-        written.append(path)
-    return written
 
 
 def _sqlite_columns(model: type[Row]) -> str:
@@ -154,7 +67,6 @@ def _copy_rows(con: duckdb.DuckDBPyConnection, db, name: str, model: type[Row]) 
 
 SQLITE_BATCH_ROWS = 20_000  # a batch's Python objects stay small beside the SQLite cache
 
-
 # A fresh file that nobody reads until the build switches it in whole: no rollback journal, no
 # syncing, one connection holding it, freed pages not zeroed (secure_delete is on in Debian's
 # SQLite). None of these is stored in the file. The page cache stays at its default: measured at
@@ -168,12 +80,15 @@ SQLITE_BULK_PRAGMAS = (
 
 
 def write_sqlite(
-    con: duckdb.DuckDBPyConnection, path: Path, archive_dir: Location | None = None, version: DataVersion | None = None
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    archived_lengths: dict[str, int] | None = None,
+    version: DataVersion | None = None,
 ) -> None:
     """The database Datasette serves: keys, an index on every key column, full-text search, views.
     The tables are created with every key, the rows go in, in key order, in one transaction; the
-    indexes and the full-text indexes are built after them; `version` (claims build's) goes into the
-    `dataset_version` table. No VACUUM: nothing is deleted, so the
+    indexes and the full-text indexes are built after them; `archived_lengths` (TableSource's) into
+    `archived_texts`, `version` (claims build's) into the `dataset_version` table. No VACUUM: nothing is deleted, so the
     file has no free pages to reclaim (tests/test_build.py checks it)."""
     import sqlite_utils
 
@@ -188,8 +103,8 @@ def write_sqlite(
         db.table(name).create_index([column], if_not_exists=True)
     for table, columns in FTS_COLUMNS.items():
         db.table(table).enable_fts(columns, create_triggers=False, tokenize=FTS_TOKENIZER)
-    if archive_dir is not None:
-        archive_lengths(con, db, archive_dir)
+    if archived_lengths is not None:
+        write_archived_texts(db, archived_lengths)
     if version is not None:
         row = version.as_row()
         db.table(VERSION_TABLE).insert(row, columns={name: str for name in row})
@@ -238,6 +153,16 @@ def derive_for_pages(db) -> None:
         db.conn.executescript(path.read_text(encoding="utf-8"))
 
 
+def write_archived_texts(db, lengths: dict[str, int]) -> None:
+    """archived_texts: the length of each archived text (not the text), so that offsets can be checked."""
+    key, length_column = BUILD_TABLES[ARCHIVED_TEXTS][1]
+    # created even when no text could be read, so that queries on it find no row rather than no table
+    db.table(ARCHIVED_TEXTS).create({key: str, length_column: int}, pk=key, if_not_exists=True)
+    db.table(ARCHIVED_TEXTS).insert_all(
+        [{key: sha256, length_column: length} for sha256, length in sorted(lengths.items())], pk=key, replace=True
+    )
+
+
 def inspect_counts(database: Path, path: Path) -> None:
     """Datasette's inspect file: the row count of each table of the immutable database, so that a
     table page need not count a million rows on every view. The file is named without its folder:
@@ -258,32 +183,10 @@ def inspect_counts(database: Path, path: Path) -> None:
 def sqlite_from_csvs(data_dir: Path, path: Path, archive_dir: Location | None = None) -> None:
     """The SQLite database `claims build` publishes, straight from the CSVs (no DuckDB file kept):
     what the cross-table expectations and the Data Docs run on."""
+    tables = CsvTables(data_dir, archive_dir)
     con = duckdb.connect()
     try:
-        load_duckdb(con, data_dir)
-        write_sqlite(con, path, archive_dir)
+        load_duckdb(con, tables)
+        write_sqlite(con, path, tables.archived_lengths)
     finally:
         con.close()
-
-
-def archived_text_lengths(con, archive_dir: Location) -> list[tuple[str, int]]:
-    """(SHA-256, length in characters) of each archived text the sources cite and the archive
-    holds: what the offsets are checked against (the texts themselves are not kept)."""
-    archive = Archive.open(archive_dir)
-    lengths = []
-    for (sha256,) in con.execute(
-        "SELECT DISTINCT archive_sha256 FROM sources WHERE archive_sha256 IS NOT NULL ORDER BY 1"
-    ).fetchall():
-        text = archive.text(sha256, keep=False)
-        if text is not None:
-            lengths.append((sha256, len(text)))
-    return lengths
-
-
-def archive_lengths(con, db, archive_dir: Location) -> None:
-    """archived_texts: the length of each archived text (not the text), so that offsets can be checked."""
-    key, length_column = BUILD_TABLES[ARCHIVED_TEXTS][1]
-    rows = [{key: sha256, length_column: length} for sha256, length in archived_text_lengths(con, archive_dir)]
-    # created even when no text could be read, so that queries on it find no row rather than no table
-    db.table(ARCHIVED_TEXTS).create({key: str, length_column: int}, pk=key, if_not_exists=True)
-    db.table(ARCHIVED_TEXTS).insert_all(rows, pk=key, replace=True)

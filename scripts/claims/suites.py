@@ -25,7 +25,7 @@ from claims.schema.derived import table_schema
 
 # integer columns are checked as text (the reference reads cells as the CSV has them)
 INTEGER_PATTERNS = {0: r"^(0|[1-9][0-9]*)$", 1: r"^[1-9][0-9]*$"}
-RULES = {
+RULE_OF_KIND = {
     "expect_column_values_to_not_be_null": "required",
     "expect_column_values_to_match_regex": "pattern",
     "expect_column_values_to_be_in_set": "enum",
