@@ -65,8 +65,10 @@ def locate_offsets(run: Run) -> None:
     for index in wanted[:LOCATED_OFFSETS_MAX]:
         finding = run.findings[index]
         row = by_line.get(finding.line)
-        text = archive.text(archived[row["source_id"]]) if row and row["source_id"] in archived else None
-        spans = find_all(text, row["excerpt"]) if text and row["excerpt"] else []
+        if row is None or row["source_id"] not in archived or not row["excerpt"]:
+            continue
+        text = archive.text(archived[row["source_id"]])
+        spans = find_all(text, row["excerpt"]) if text else []
         if not spans:
             continue
         start, end = spans[0]
