@@ -8,7 +8,7 @@ with its archived text by slicing the decoded text), the bare count(*) scan as a
 package, `claims build` (with each output's time), and Datasette on the built database: each page's
 p50/p95, then a load test of mixed pages, 8 at a time. Every step runs in its own process under a
 small launcher, so that its peak resident memory is its own. Prints a Markdown table and the
-targets of issue 12, met or missed by how much, and writes them and a log-log plot (SVG).
+project's speed and memory targets, met or missed by how much, and writes them and a log-log plot (SVG).
 """
 
 from __future__ import annotations

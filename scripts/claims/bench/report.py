@@ -81,7 +81,7 @@ def verdict(name: str, figure: float | None, limit: float, unit: str, at_most: b
 
 
 def targets(results: list[Measure]) -> list[str]:
-    """Issue 12's targets, each with the measured figure, met or missed by how much; ratios are
+    """The project's speed and memory targets, each with the measured figure, met or missed by how much; ratios are
     taken against the honest floor."""
     out = []
     curated = next((m for m in results if m.step == CURATED), None)
