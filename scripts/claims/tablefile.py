@@ -264,19 +264,19 @@ def _fits(column: dict, cell: str) -> int:
 
 def split_columns(model: type[Row], record: list[str]) -> list[str]:
     """The columns whose cell an unquoted comma most likely split, for a record with more cells
-    than columns: each column's cell is put back together in turn, and the columns where the
-    cells then fit their columns best (IDs, terms, dates, numbers in their places) win. Words split
-    at a comma leave no part empty, and those after it mostly begin with a space ("25, 2025")."""
+    than columns; none where nothing looks split. Words split at a comma leave no part empty, and
+    those after it begin with a space ("November 25, 2025"); of the columns where that is so, the
+    ones where the cells, the split one put back together, then fit their columns best (IDs,
+    terms, dates, numbers in their places) win."""
     columns = table_schema(model)["fields"]
     extra = len(record) - len(columns)
     scores = {}
     for at, column in enumerate(columns):
         parts = record[at : at + extra + 1]
-        if not all(parts):
+        if not parts[0] or not all(part[:1].isspace() and part.strip() for part in parts[1:]):
             continue
         cells = record[:at] + [",".join(parts)] + record[at + extra + 1 :]
-        spaced = 2 if all(part[:1].isspace() for part in parts[1:]) else 0
-        scores[column["name"]] = spaced + sum(_fits(each, cell) for each, cell in zip(columns, cells))
+        scores[column["name"]] = sum(_fits(each, cell) for each, cell in zip(columns, cells))
     best = max(scores.values(), default=None)
     return [name for name, score in scores.items() if score == best]
 
