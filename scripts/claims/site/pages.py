@@ -243,7 +243,8 @@ def speaker_count(database: Path, _mtime: float) -> int:
         con.close()
 
 
-# A word that could be an ID (the ID pattern of the schema, bounded by anything but ID characters).
+# A word of a reason that could be an ID: the schema's ID pattern with at least one hyphen (a one-word
+# ID reads like any other word), bounded by anything but ID characters.
 ID_WORD = re.compile(r"(?<![a-z0-9-])[a-z0-9]+(?:-[a-z0-9]+)+(?![a-z0-9-])")
 
 
