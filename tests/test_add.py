@@ -448,6 +448,20 @@ def test_words_outside_the_article_body_are_refused(dataset, needs_archive):
     assert dataset.path("statements").read_bytes() == before
 
 
+def test_words_with_a_typo_are_refused_with_the_closest_passage(dataset, needs_archive):
+    """Words that are not in the article: the refusal shows the passage most like them, with its
+    offsets, and where the two part."""
+    attestation = dataset.row("attestations", attestation_id="att-063")
+    excerpt, start = attestation["excerpt"], int(attestation["char_start"])
+    at = next(i for i in range(len(excerpt) // 2, len(excerpt)) if excerpt[i].isalpha())
+    typo = excerpt[:at] + ("x" if excerpt[at] != "x" else "y") + excerpt[at + 1 :]
+    result = claims_add(dataset, "statement", FORTUNE, typo, "--dry-run")
+    assert result.exit_code == 2 and "is not in the archived text" in result.output
+    said = " ".join(result.output.split())
+    assert f"char_start={start} char_end={start + len(excerpt)}" in said
+    assert f"parts from the words at character {at}" in said
+
+
 def test_words_found_twice_ask_for_the_offsets(dataset, needs_archive):
     result = claims_add(dataset, "statement", FORTUNE, "Witkoff", "--dry-run")
     assert result.exit_code == 2 and "--chars START:END" in result.output

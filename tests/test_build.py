@@ -143,6 +143,20 @@ def test_build_refuses_data_that_does_not_validate(dataset, tmp_path):
     assert "actor_type" in result.output
 
 
+def test_build_without_the_archive_says_provenance_was_not_checked(dataset, tmp_path):
+    """Built without the archive, the data's excerpts were not checked against the sources: the
+    command says so, as `claims check` does, and says nothing of it when they were."""
+    from claims.validate.provenance import SKIPPED_WITHOUT_ARCHIVE
+
+    out = ["build", "--data", str(dataset.dir), "--out", str(tmp_path / "out")]
+    without = CliRunner().invoke(cli, [*out, "--no-archive"])
+    assert without.exit_code == 0, without.output
+    assert f"provenance NOT checked: {SKIPPED_WITHOUT_ARCHIVE}" in without.stderr
+    if dataset.archive:
+        with_archive = CliRunner().invoke(cli, [*out, *dataset.archive_args()])
+        assert with_archive.exit_code == 0 and "provenance NOT checked" not in with_archive.stderr
+
+
 def test_build_counts_the_data_apart_from_the_history(dataset, tmp_path):
     """What `claims build` says it wrote: the data's rows, and the history's rows apart."""
     result = CliRunner().invoke(

@@ -115,6 +115,21 @@ def test_locate_reports_words_not_found(archive):
     assert result.exit_code == 1
 
 
+def test_locate_shows_the_closest_passage_to_words_not_found(archive):
+    """Words with a typo: not found, and the passage meant is shown with its offsets and where the
+    words part from it."""
+    source = "fortune-2025-11-25-witkoff-advised-russia"
+    text = next(archive.glob("fortune-*.txt")).read_text(encoding="utf-8")
+    found = text.index("Witkoff")
+    passage = text[found : text.index(" ", found + 40)]
+    at = next(i for i in range(20, len(passage)) if passage[i].isalpha())
+    typo = passage[:at] + ("x" if passage[at] != "x" else "y") + passage[at + 1 :]
+    result = CliRunner().invoke(cli, ["locate", source, typo, "--archive", str(archive)])
+    assert result.exit_code == 1
+    assert f"char_start={found} char_end={found + len(passage)}" in result.stderr
+    assert f"parts from the words at character {at}" in result.stderr
+
+
 def test_locate_marks_and_warns_about_matches_outside_the_article_body(archive):
     """Words of the page furniture (after the article body) are found, marked and warned about."""
     from claims.sources import archived_text, known_source

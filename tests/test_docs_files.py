@@ -3,12 +3,15 @@
 import asyncio
 import json
 import re
+import sqlite3
 from pathlib import Path
 
+import duckdb
 import yaml
 
 from claims import project
 from claims.citation import dataset_plain
+from claims.project import VIEWS_DIR
 from claims.schema.package import AUTHOR
 from claims.site.cards import statement_card
 from claims.version import DataVersion, latest_release, release_records, semver
@@ -16,6 +19,29 @@ from helpers import datasette_site
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_readmes_table_of_views_is_what_each_database_holds(curated_build):
+    """Each file of queries/views/ is a row of the README's table, which says what it is in each
+    database: a view, or (for a name looked up by index) a table."""
+    table = README.split("| name | in `claims.duckdb` | in `claims.db` |", 1)[1].split("\n\n", 1)[0]
+    said = {}
+    for line in table.strip().splitlines()[2:]:
+        name, in_duckdb, in_sqlite = (cell.strip().strip("`") for cell in line.split("|")[1:4])
+        said[name] = (in_duckdb, in_sqlite)
+    assert set(said) == {path.stem for path in VIEWS_DIR.glob("*.sql")}
+    duck = duckdb.connect(str(curated_build / "claims.duckdb"), read_only=True)
+    lite = sqlite3.connect(curated_build / "claims.db")
+    try:
+        for name, (in_duckdb, in_sqlite) in said.items():
+            (duck_type,) = duck.execute(
+                "SELECT table_type FROM information_schema.tables WHERE table_name = ?", [name]
+            ).fetchone()
+            (lite_type,) = lite.execute("SELECT type FROM sqlite_master WHERE name = ?", (name,)).fetchone()
+            assert ({"VIEW": "view", "BASE TABLE": "table"}[duck_type], lite_type) == (in_duckdb, in_sqlite), name
+    finally:
+        duck.close()
+        lite.close()
 
 
 def test_first_two_commands_are_serve_and_test():

@@ -39,6 +39,7 @@ def installed(tmp_path_factory) -> Path:
         text=True,
     )
     assert built.returncode == 0, built.stderr[-3000:]
+    (work / "wheel-build.log").write_text(built.stdout + built.stderr, encoding="utf-8")
     base_python = Path(getattr(sys, "_base_executable", sys.executable))
     subprocess.run([str(base_python), "-m", "venv", "--without-pip", str(work / "venv")], check=True)
     venv_python = work / "venv" / "bin" / "python"
@@ -62,6 +63,13 @@ def installed(tmp_path_factory) -> Path:
     script.write_text(f"#!{venv_python}\nimport sys\nfrom claims.cli import cli\nsys.exit(cli())\n", encoding="utf-8")
     script.chmod(0o755)
     return work / "venv" / "bin"
+
+
+def test_the_build_declares_every_folder_it_packages(installed):
+    """setuptools warns, at every install, of a folder it packages that is not declared as a package
+    (package data in a folder Python could import): the configuration declares them all."""
+    log = (installed.parents[1] / "wheel-build.log").read_text(encoding="utf-8")
+    assert "Warning" not in log, log[:3000]
 
 
 def run(bin_dir: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:

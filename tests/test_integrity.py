@@ -127,6 +127,50 @@ def test_duplicate_statement_same_speaker_date_and_normalised_text(dataset):
     assert ("statements.csv", line, "text", "duplicate-statement") in dataset.findings()
 
 
+def test_a_copy_at_the_same_event_is_a_duplicate_whatever_its_date(dataset):
+    """The same words by the same speaker at the same event are one statement, even where the copy
+    carries another date (a bound instead of the event's day)."""
+    original = next(row for row in dataset.read("statements")[1] if row["event_id"] and row["date_text"])
+    statement, attestation = dataset.next_id("statements"), dataset.next_id("attestations")
+    bound = f"[..{original['date_max']}]"
+    copy = dict(original, statement_id=statement, date=bound, date_text="", date_min="", date_resolved_against="x")
+    line = dataset.append("statements", **copy)
+    dataset.append(
+        "attestations",
+        **dict(
+            dataset.row("attestations", statement_id=original["statement_id"]),
+            attestation_id=attestation,
+            statement_id=statement,
+        ),
+    )
+    for engine in ("fast", "reference"):
+        run = dataset.validate() if engine == "fast" else integrity_run(dataset, engine)
+        (finding,) = [f for f in run.findings if f.rule == "duplicate-statement"]
+        assert finding.line == line and f"at the same event ({original['event_id']})" in finding.message, engine
+
+
+def test_the_same_words_at_no_event_on_days_that_cannot_be_one_are_two_statements(dataset):
+    """At no event, a copy is a duplicate while its dates may be the other's day; on another day
+    (their date ranges apart) the words may have been said twice."""
+    original = next(row for row in dataset.read("statements")[1] if not row["event_id"] and row["date_min"])
+    statement, attestation = dataset.next_id("statements"), dataset.next_id("attestations")
+    copy = dict(original, statement_id=statement, event_id="")
+    line = dataset.append("statements", **copy)
+    dataset.append(
+        "attestations",
+        **dict(
+            dataset.row("attestations", statement_id=original["statement_id"]),
+            attestation_id=attestation,
+            statement_id=statement,
+        ),
+    )
+    assert ("statements.csv", line, "text", "duplicate-statement") in dataset.findings()
+    day = original["date_min"]
+    earlier = f"{int(day[:4]) - 1}{day[4:]}"
+    dataset.edit("statements", {"statement_id": statement}, date=earlier, date_min=earlier, date_max=earlier)
+    assert not any(f[1] == line and f[3] == "duplicate-statement" for f in dataset.findings())
+
+
 def test_same_words_by_different_speakers_are_not_duplicates(dataset):
     # st-057 and st-058: Ukraine and its European allies both insist on the same thing
     assert not any(f[3] == "duplicate-statement" for f in dataset.findings())
@@ -581,7 +625,24 @@ def test_an_unquoted_comma_is_one_finding_not_a_cascade_of_foreign_keys(dataset)
     path.write_text(path.read_text(encoding="utf-8").replace("CELLBREAK", "in two, parts"), encoding="utf-8")
     for engine in ("fast", "reference"):
         run = dataset.validate() if engine == "fast" else integrity_run(dataset, engine)
-        assert [(f.line, f.rule) for f in run.findings] == [(line, "cell-count")], (engine, run.findings)
+        assert [(f.line, f.column, f.rule) for f in run.findings] == [(line, "date_text", "cell-count")], (
+            engine,
+            run.findings,
+        )
+        assert "this cell probably holds a comma" in run.findings[0].message
+
+
+@pytest.mark.parametrize("column", ["notes", "text", "excerpt"])
+def test_an_unquoted_comma_names_the_cell_it_split(dataset, column):
+    """The cell-count finding names the column whose cell the comma split, and says to quote it."""
+    table, key = ("attestations", "attestation_id") if column == "excerpt" else ("statements", "statement_id")
+    first = dataset.read(table)[1][0][key]
+    line = dataset.edit(table, {key: first}, **{column: "CELLBREAK"})
+    path = dataset.path(table)
+    path.write_text(path.read_text(encoding="utf-8").replace("CELLBREAK", "words, and more words"), encoding="utf-8")
+    (finding,) = dataset.validate().findings
+    assert (finding.line, finding.column, finding.rule) == (line, column, "cell-count")
+    assert finding.hint.startswith('wrap that cell in double quotes ("…")')
 
 
 def integrity_run(dataset, engine):
@@ -616,8 +677,8 @@ def test_an_attestation_that_cannot_be_read_leaves_its_statement_attested(datase
     path.write_text(path.read_text(encoding="utf-8").replace("CELLBREAK", "in two, parts"), encoding="utf-8")
     for engine in ("fast", "reference"):
         run = dataset.validate() if engine == "fast" else integrity_run(dataset, engine)
-        assert [(Path(f.path).name, f.line, f.rule) for f in run.findings] == [
-            ("attestations.csv", line, "cell-count")
+        assert [(Path(f.path).name, f.line, f.column, f.rule) for f in run.findings] == [
+            ("attestations.csv", line, "excerpt", "cell-count")
         ], (engine, run.findings)
 
 

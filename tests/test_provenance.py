@@ -40,6 +40,23 @@ def test_excerpt_must_sit_at_its_offsets(dataset):
     assert f"char_start={row['char_start']}" in finding.hint
 
 
+@pytest.mark.parametrize("engine", ["fast", "reference"])
+def test_offsets_that_do_not_span_the_excerpt_are_given_where_it_is(dataset, engine):
+    """A char_start off by one: the offsets finding blames char_start, not char_end, and gives the
+    offsets where the excerpt is, as the mismatch finding does."""
+    from claims.validate import validate
+
+    row = dataset.row("attestations", attestation_id="att-004")
+    line = dataset.edit("attestations", {"attestation_id": "att-004"}, char_start=str(int(row["char_start"]) + 1))
+    run = validate(dataset.dir, dataset.archive, engine=engine)
+    (finding,) = [f for f in run.findings if f.rule == "offsets"]
+    assert (finding.line, finding.column) == (line, "char_start")
+    assert finding.hint == f"the excerpt is at char_start={row['char_start']} char_end={row['char_end']}"
+    without_archive = validate(dataset.dir, None, engine=engine)
+    (finding,) = [f for f in without_archive.findings if f.rule == "offsets"]
+    assert finding.column == "char_end" and "claims locate" in finding.hint
+
+
 def test_excerpt_must_be_verbatim(dataset):
     row = dataset.row("attestations", attestation_id="att-007")
     line = dataset.edit("attestations", {"attestation_id": "att-007"}, excerpt=row["excerpt"].replace("’", "'"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -26,11 +27,12 @@ import yaml
 from prov.model import ProvDocument
 
 from claims import dictionary
+from claims.citation import dataset_plain
 from claims.release.bundle import release_assets
 from claims.release.records import ReleaseRefused
 from claims.release.release import release
 from claims.schema import TABLES, TABLES_BY_NAME
-from claims.version import data_digest, latest_release, release_records
+from claims.version import DataVersion, data_digest, latest_release, release_records
 from helpers import Dataset, copy_repository, git
 
 pytestmark = pytest.mark.slow
@@ -122,13 +124,53 @@ def fixture(tmp_path_factory, archive):
     git(root, "commit", "-q", "-am", f"release {FIRST}")  # not tagged: the record is what counts
     changes = Changes(data)
     changes.apply(data)
-    (root / "CHANGELOG.md").write_text(changelog((SECOND, "2027-01-15"), (FIRST, "2026-11-29")), encoding="utf-8")
+    (root / "CHANGELOG.md").write_text(changelog((SECOND, "unreleased"), (FIRST, "2026-11-29")), encoding="utf-8")
     git(root, "commit", "-q", "-am", "a contributor's rows, a retired position, a changed note")
-    done = claims(root, "release", SECOND, "--archive", str(archive))
+    # the second release follows docs/maintaining.md's checklist, step by step, to a pushed tag
+    git(base, "init", "-q", "--bare", "origin.git")
+    git(root, "remote", "add", "origin", str(base / "origin.git"))
+    steps = {number: command.replace("X.Y.Z", SECOND) for number, command in release_checklist().items()}
+    changelog_file = root / "CHANGELOG.md"
+    changelog_file.write_text(  # 1. date the waiting section
+        changelog_file.read_text(encoding="utf-8").replace(f"## {SECOND} — unreleased", f"## {SECOND} — 2027-01-15"),
+        encoding="utf-8",
+    )
+    assert steps[2] == f"claims release {SECOND}"
+    done = claims(root, *shlex.split(steps[2])[1:], "--archive", str(archive))
     assert done.returncode == 0, done.stderr
-    git(root, "commit", "-q", "-am", f"release {SECOND}")
-    git(root, "tag", f"v{SECOND}")
-    return {"root": root, "clone": clone, "changes": changes, "first_assets": first_assets, "printed": done.stdout}
+    for number in (3, 4, 5):  # git commands, run as the test user
+        command = shlex.split(steps[number])
+        assert command[0] == "git", steps[number]
+        git(root, *command[1:])
+    return {
+        "root": root,
+        "clone": clone,
+        "changes": changes,
+        "first_assets": first_assets,
+        "printed": done.stdout,
+        "told": done.stderr,
+        "steps": steps,
+        "left": git(root, "status", "--porcelain", "--untracked-files=no"),
+        "pushed": git(base / "origin.git", "tag", "--list"),
+    }
+
+
+def release_checklist() -> dict[int, str]:
+    """docs/maintaining.md's release steps: number → the first command of the step (X.Y.Z for the
+    version)."""
+    text = (REPO / "docs" / "maintaining.md").read_text(encoding="utf-8").split("## Releases", 1)[1]
+    steps = re.findall(r"^(\d+)\. (.*(?:\n   .*)*)", text.split("\n\n- ", 1)[0], re.M)
+    return {int(number): re.search(r"`([^`]+)`", body).group(1) for number, body in steps}
+
+
+def test_a_release_by_the_checklist_leaves_nothing_uncommitted_and_says_what_comes_next(fixture):
+    """After the checklist's commit, nothing `claims release` changed is left out of it (CHANGELOG.md
+    included), and the tag is pushed; what the command prints after a release is steps 3 to 5."""
+    assert fixture["left"] == "", fixture["left"]
+    assert f"v{SECOND}" in fixture["pushed"].split()
+    told = fixture["told"].strip().splitlines()
+    assert told[-3:] == [f"  {number}. {fixture['steps'][number]}" for number in (3, 4, 5)]
+    assert "CHANGELOG.md" in fixture["steps"][3]
 
 
 def bundle(root: Path, version: str) -> Path:
@@ -180,6 +222,10 @@ def test_the_csv_zip_carries_the_package_the_dictionary_the_citation_and_the_lic
         assert (str(citation["version"]), str(citation["date-released"])) == (FIRST, "2026-11-29")
         readme = archive.read("README.md").decode()
         assert readme.startswith(f"# {dictionary.TITLE}") and f"version {FIRST}" in readme
+        # the citation is CITATION.cff's, year and licence included, and the version is named once
+        cited = dataset_plain(DataVersion.of_release(FIRST, "2026-11-29"))
+        assert f"Cite it as: {cited}." in readme and "(2026)" in cited and "Data licence: " in cited
+        assert f"version {FIRST} ({FIRST})" not in readme
         assert all(f"### {model.meta.name}" in readme for model in TABLES)
         assert "CC-BY-4.0" in archive.read("LICENSE.md").decode()
 
@@ -342,6 +388,13 @@ def test_a_released_version_is_refused_in_one_line_with_nothing_written(fixture,
         refused = claims(root, "release", version, "--archive", str(archive))
         assert refused.returncode == 1
         assert refused.stderr.strip().count("\n") == 0 and "already released" in refused.stderr, refused.stderr
+        # what would work: not a new section for the same data
+        assert f"the data is release {SECOND}'s, unchanged: a release is new data" in refused.stderr
+    # a version below the latest, without a section: adding one would not help, so it is not asked for
+    older = "0.1.9"
+    refused = claims(root, "release", older, "--archive", str(archive))
+    assert refused.returncode == 1 and f"{SECOND} is already released, after {older}" in refused.stderr
+    assert "section" not in refused.stderr.split(";")[0], refused.stderr
     assert snapshot(root) == before
 
 
@@ -375,6 +428,7 @@ def test_a_release_that_adds_no_id_is_recorded_and_never_made_again(fixture, arc
     before = snapshot(work)
     refused = claims(work, "release", "0.3.0", "--archive", str(archive))
     assert refused.returncode == 1 and "0.3.0 is already released" in refused.stderr, refused.stderr
+    assert "add a dated section ## 0.3.1 above 0.3.0's and release that" in refused.stderr, refused.stderr
     assert "unreleased data after 0.3.0" in claims(work, "--version").stdout
 
     data.edit("statements", key, notes="A note changed for 0.3.0.")  # back to 0.3.0's data

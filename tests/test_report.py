@@ -78,9 +78,9 @@ def test_a_broken_row_is_annotated_on_its_line(broken_row):
     assert result.returncode == 1
     annotations = [out for out in result.stdout.splitlines() if out.startswith("::")]
     assert (
-        f"::error file=data/statements.csv,line={line},title=[cell-count]::has {len(COLUMNS) + 1} cells, "
-        f"more than the {len(COLUMNS)} columns"
-        " — hint: check for an unquoted comma or a missing cell"
+        f"::error file=data/statements.csv,line={line},title=[cell-count]::date_text: has {len(COLUMNS) + 1} cells, "
+        f"more than the {len(COLUMNS)} columns: this cell probably holds a comma"
+        ' — hint: wrap that cell in double quotes ("…"), doubling any " inside it'
     ) in annotations
     assert len(annotations) == 1, annotations  # one cause, one finding
     assert result.stdout.splitlines()[-1].startswith("claims check FAILED")
@@ -156,6 +156,27 @@ def test_what_validation_reports_is_not_reported_again_as_canonical_form(dataset
     path.write_bytes(damage(path.read_text(encoding="utf-8")).encode("utf-8"))
     found = [(Path(f.path).name, f.rule) for f in check(dataset.dir, None).findings]
     assert found == [("places.csv", rule)]
+
+
+def test_a_stray_quote_is_shown_where_fmt_would_change_and_fixed_before_fmt(dataset):
+    """A quote left in an unquoted cell: the canonical-form finding is on the line `claims fmt`
+    would change, and, since that row has a finding of its own that fmt would keep, it says to fix
+    that first rather than to run fmt. A file whose rows are all valid is simply to be formatted."""
+    from claims.check import check
+
+    header, actors = dataset.read("actors")
+    line = dataset.edit("actors", {"actor_id": actors[-1]["actor_id"]}, actor_type="STRAY")
+    path = dataset.path("actors")
+    path.write_text(path.read_text(encoding="utf-8").replace("STRAY", 'person"'), encoding="utf-8")
+    found = check(dataset.dir, None).findings
+    (canonical,) = [f for f in found if f.rule == "canonical-form"]
+    assert any(f.line == line and f.rule != "canonical-form" for f in found)
+    assert canonical.line == line and "run `claims fmt`" not in canonical.hint
+    assert canonical.hint.startswith(f"fix this file's other findings first (line {line})")
+    dataset.edit("actors", {"actor_id": actors[-1]["actor_id"]}, actor_type=actors[-1]["actor_type"], notes="QUOTE")
+    path.write_text(path.read_text(encoding="utf-8").replace("QUOTE", 'a "quoted" word'), encoding="utf-8")
+    (canonical,) = [f for f in check(dataset.dir, None).findings if f.rule == "canonical-form"]
+    assert (canonical.line, canonical.hint) == (line, "run `claims fmt`")
 
 
 def test_the_findings_on_changed_lines_come_first(dataset):

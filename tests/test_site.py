@@ -35,17 +35,21 @@ def query(database: Path, sql: str) -> list[tuple]:
 
 @pytest.fixture(scope="module")
 def with_retirements(curated_build, tmp_path_factory) -> Path:
-    """The curated database with two more retired IDs: one replaced by a row that exists, one not
-    replaced (the curated ID history need not hold either kind)."""
+    """The curated database with three more retired IDs: one replaced by a row that exists, one not
+    replaced, and one split into two rows that its reason names (the curated ID history need not
+    hold any of these kinds)."""
     database = tmp_path_factory.mktemp("retired") / "claims.db"
     shutil.copyfile(curated_build / "claims.db", database)
     ((statement,),) = query(database, "SELECT min(statement_id) FROM statements")
+    ((first, second),) = query(database, "SELECT min(statement_id), max(statement_id) FROM statements")
+    split_reason = f"Two claims in one row: now {second} and {first} (not st-no-such-row)."
     con = sqlite3.connect(database)
     con.executemany(
         "INSERT INTO retired_ids (table_name, id, retired_on, reason, replaced_by) VALUES (?, ?, ?, ?, ?)",
         [
             ("statements", "st-retired-replaced", "2027-01-10", "Merged into another statement.", statement),
             ("statements", "st-retired-gone", "2027-01-10", "Not supported by the source.", None),
+            ("statements", "st-retired-split", "2027-01-10", split_reason, None),
         ],
     )
     con.commit()
@@ -110,6 +114,25 @@ def test_a_retired_id_without_replacement_answers_gone_with_the_reason(with_reti
     )
     assert html.status_code == 410 and "Not supported by the source." in html.text and "no replacement" in html.text
     assert json_page.status_code == 410 and json_page.json()["replaced_by"] is None
+
+
+def test_a_split_retired_id_links_each_row_its_reason_names(with_retirements):
+    """A split ID has no one replacement: its page links every live row of its table that its
+    reason names, in the reason's order, and does not say it has no replacement."""
+    ((first, second),) = query(with_retirements, "SELECT min(statement_id), max(statement_id) FROM statements")
+    html, json_page, csv_page = get(
+        with_retirements,
+        f"/{DATABASE}/statements/st-retired-split",
+        f"/{DATABASE}/statements/st-retired-split.json",
+        f"/{DATABASE}/statements/st-retired-split.csv",
+    )
+    assert html.status_code == 410 and "no replacement" not in html.text
+    links = [f'href="/{DATABASE}/statements/{key}"' for key in (second, first)]
+    assert all(link in html.text for link in links)
+    assert html.text.index(links[0]) < html.text.index(links[1])
+    assert "st-no-such-row</a>" not in html.text
+    assert json_page.json()["named_rows"] == [second, first]
+    assert f"{second}|{first}" in csv_page.text
 
 
 def test_every_curated_retired_id_still_answers(curated_build):
@@ -177,6 +200,22 @@ def test_the_home_page_counts_speakers_and_actors_data_and_history_apart(curated
     text = " ".join(page.text.split())
     assert f"{counts['statements']:,} statements by {speakers:,} speakers; {counts['actors']:,} actors" in text
     assert f"{sum(data.values()):,} data rows in {len(data)} tables, and {history:,} rows of history" in text
+
+
+def test_the_home_page_names_a_release_once_and_unreleased_data_with_its_version(curated_build, tmp_path):
+    """A release's label already gives its version ("version 0.1.0"); unreleased data's label does
+    not, so its version number follows it."""
+    database = tmp_path / "claims.db"
+    shutil.copyfile(curated_build / "claims.db", database)
+    ((label, version),) = query(database, "SELECT label, version FROM dataset_version")
+    (unreleased,) = get(database, "/")
+    assert f"This is <strong>{label} ({version})</strong>." in unreleased.text
+    con = sqlite3.connect(database)
+    con.execute("UPDATE dataset_version SET version = '9.8.7', release = '9.8.7', label = 'version 9.8.7'")
+    con.commit()
+    con.close()
+    (released,) = get(database, "/")
+    assert "This is <strong>version 9.8.7</strong>." in released.text and "(9.8.7)" not in released.text
 
 
 def test_addresses_name_the_repository_or_the_site_never_the_serving_host(curated_build, monkeypatch):

@@ -191,3 +191,16 @@ def test_the_byte_scan_reads_whole_quoted_cells_across_its_chunks(tmp_path, monk
     assert not facts["ambiguous"] and facts["newlines"] == 5 and facts["final_newline"]
     path.write_bytes(b'id,text\n1,5" tall\n' + b"2,plain\n" * 20 + b'3, "padded"\n')
     assert structure.byte_scan(path)["ambiguous"]
+
+
+@pytest.mark.parametrize("engine", ["fast", "reference"])
+def test_a_list_of_terms_that_is_not_names_the_terms_not_the_expression(dataset, engine):
+    """A stray quote after a topic: the hint lists the terms the column takes, not its regex."""
+    from claims.schema.vocab import Topic
+
+    statement = dataset.read("statements")[1][0]["statement_id"]
+    line = dataset.edit("statements", {"statement_id": statement}, topics='diplomacy"')
+    run = validate(dataset.dir, None, engine=engine)
+    (finding,) = [f for f in run.findings if f.line == line and f.column == "topics"]
+    assert finding.rule == "pattern" and "(?:" not in finding.hint
+    assert finding.hint == f"use one or more of: {', '.join(t.value for t in Topic)} (separated by '|')"

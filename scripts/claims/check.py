@@ -63,26 +63,44 @@ SAID_BY_VALIDATION = {
 }
 
 
-def canonical_form(data_dir: Path, reported: dict[str, set[str]] | None = None) -> Step:
-    """The tables `claims fmt` would change, each with what it would change, less what validation
-    reports in that file already (`reported`: absolute path → the structure rules found there):
-    CRLF line endings are one finding, not two. A file that cannot be formatted because its records
-    cannot be read has that finding already."""
-    reported = reported or {}
+def first_changed_line(before: bytes, after: bytes) -> int:
+    """The first line of `before` that `after` does not have the same (1 where only the very start
+    differs, such as a byte-order mark)."""
+    old, new = before.splitlines(), after.splitlines()
+    return next((number for number, (a, b) in enumerate(zip(old, new), 1) if a != b), min(len(old), len(new)) + 1)
+
+
+def canonical_form(
+    data_dir: Path, reported: dict[str, set[str]] | None = None, found: dict[str, list[int]] | None = None
+) -> Step:
+    """The tables `claims fmt` would change, each at the first line it would change, with what it
+    would change, less what validation reports in that file already (`reported`: absolute path →
+    the structure rules found there): CRLF line endings are one finding, not two. Where validation
+    found problems in the file (`found`: absolute path → their lines), those are fixed first:
+    `claims fmt` keeps every cell as it is, so a stray quote it would wrap in quotes stays an error.
+    A file that cannot be formatted because its records cannot be read has that finding already."""
+    reported, found = reported or {}, found or {}
     step = Step("canonical form")
-    changed, errors = fmt.format_tables(data_dir, check=True)
-    for path, what in changed.items():
+    changed, errors = fmt.planned(data_dir)
+    for path, (data, what) in changed.items():
         said = [words for rule in reported.get(os.path.abspath(path), ()) for words in SAID_BY_VALIDATION.get(rule, ())]
         left = [change for change in what if not any(change.endswith(words) for words in said)]
         if left:
+            lines = found.get(os.path.abspath(path))
+            hint = (
+                f"fix this file's other findings first (line {', '.join(map(str, lines[:3]))}"
+                f"{', …' if len(lines) > 3 else ''}): `claims fmt` keeps every cell as it is; then run it"
+                if lines
+                else "run `claims fmt`"
+            )
             step.findings.append(
                 Finding(
                     os.path.relpath(path),
-                    1,
+                    first_changed_line(Path(path).read_bytes(), data),
                     "-",
                     "canonical-form",
                     f"not in canonical form ({'; '.join(left)})",
-                    "run `claims fmt`",
+                    hint,
                     "check",
                 )
             )
@@ -158,8 +176,16 @@ def check(data_dir: Path, archive: Location | None, cli_reference: str | None = 
     """Run every step (none stops the others) and collect what each found."""
     validated, provenance = validation(data_dir, archive)
     reported: dict[str, set[str]] = {}
+    found: dict[str, list[int]] = {}
     for finding in validated.findings:
         if finding.layer == "structure":
             reported.setdefault(os.path.abspath(finding.path), set()).add(finding.rule)
-    steps = [canonical_form(data_dir, reported), generated_files(cli_reference), release_history(data_dir), validated]
+        found.setdefault(os.path.abspath(finding.path), []).append(finding.line)
+    found = {path: sorted(set(lines)) for path, lines in found.items()}
+    steps = [
+        canonical_form(data_dir, reported, found),
+        generated_files(cli_reference),
+        release_history(data_dir),
+        validated,
+    ]
     return CheckResult([*steps, coverage_lists(data_dir, archive)], provenance)

@@ -36,12 +36,12 @@ from claims.contrib.diff import RevisionError, UnreadableTable, diff, lost_ids, 
 from claims.contrib.fmt import format_tables
 from claims.docs import build_docs, engines_disagree
 from claims.progress import progress
-from claims.release.records import RECORDED, ReleaseRefused
+from claims.release.records import ReleaseRefused, next_steps
 from claims.release.release import release
 from claims.schema import HISTORY_TABLES, TABLES_BY_NAME
 from claims.site.publish import publish
 from claims.site.serve import datasette_command, free_port, port_is_free
-from claims.sources import SourceProblem, known_source, locate, pull
+from claims.sources import SourceProblem, archived_text, closest_said, known_source, locate, pull
 from claims.stats import TablesMissing, stats
 from claims.validate import ENGINE_NAMES, LAYER_NAMES, Run, validate
 from claims.vendor import VendorMissing
@@ -340,7 +340,7 @@ def build_command(
     try:
         with progress("claims build", console) as step:
             step("validating")
-            _run, result = build(
+            run, result = build(
                 data_dir,
                 out_dir,
                 archive,
@@ -356,6 +356,8 @@ def build_command(
         sys.exit(1)
     for path in result.outputs:
         console.print(f"wrote {os.path.relpath(path)}")
+    if "provenance" in run.skipped:  # as `claims check` says it
+        click.echo(f"provenance NOT checked: {run.skipped['provenance']}", err=True)
     data = {name: count for name, count in result.rows.items() if name not in HISTORY_TABLES}
     history = {name: result.rows[name] for name in HISTORY_TABLES if name in result.rows}
     console.print(
@@ -550,7 +552,8 @@ def release_command(version: str, dist_dir: Path | None, archive_location: Locat
     release; otherwise the command says why in one line and writes nothing. It records the release
     (data/releases.csv: version, date, the release before it, the SHA-256 of its data), the IDs it
     publishes first (data/published_ids.csv), and its version and date in CITATION.cff and
-    .zenodo.json: commit those files, then tag the commit vVERSION. The previous release's data, for
+    .zenodo.json; then it prints the commands that commit those files with CHANGELOG.md, tag the
+    commit vVERSION and push the tag. The previous release's data, for
     delta.json, is found in the git history by its digest.
     """
     try:
@@ -564,7 +567,8 @@ def release_command(version: str, dist_dir: Path | None, archive_location: Locat
     for path in assets:
         click.echo(os.path.relpath(path))
     if not rebuild:
-        click.echo(f"released {version}; commit {', '.join(RECORDED)}, then tag the commit v{version}", err=True)
+        steps = "\n".join(f"  {number}. {step}" for number, step in enumerate(next_steps(version), 3))
+        click.echo(f'released {version}; next (docs/maintaining.md, "Releases"):\n{steps}', err=True)
 
 
 @cli.command("synth")
@@ -687,7 +691,9 @@ def locate_command(source_id: str, words: str, data_dir: Path | None, archive_lo
     except SourceProblem as problem:
         raise click.UsageError(str(problem)) from None
     if not spans:
-        click.echo(f"not found in {source_id}: {words!r}", err=True)
+        text, body = archived_text(_data_dir(data_dir), location, source_id)
+        nearest = closest_said(text, body, words)
+        click.echo(f"not found in {source_id}: {words!r}" + (f"; {nearest}" if nearest else ""), err=True)
         sys.exit(1)
     for span in spans:
         found = {"char_start": span.char_start, "char_end": span.char_end, "excerpt": span.excerpt}

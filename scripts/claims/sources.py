@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import difflib
 import io
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,6 +95,49 @@ def locate(data_dir: Path, location: Location, source_id: str, words: str) -> li
     return [
         Span(start, end, text[start:end], body[0] <= start and end <= body[1]) for start, end in find_all(text, words)
     ]
+
+
+# How alike words and a passage of the source must be (difflib's ratio) for the passage to be shown
+# as the closest match: below it, a passage shares too little with the words to help find them.
+CLOSEST_RATIO = 0.6
+
+
+def closest(text: str, body: tuple[int, int], words: str) -> Span | None:
+    """The passage of the article body (`body`: start, end in `text`) most like `words`, as many
+    words long, for words that are not in it verbatim: a typo, a changed word, straight quotes for
+    curly ones. None where no passage is alike enough (CLOSEST_RATIO)."""
+    body_start, body_end = body
+    tokens = [match.span() for match in re.finditer(r"\S+", text[body_start:body_end])]
+    size = min(len(words.split()), len(tokens))
+    best, best_ratio = None, CLOSEST_RATIO
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(words)
+    for first in range(len(tokens) - size + 1):
+        start, end = body_start + tokens[first][0], body_start + tokens[first + size - 1][1]
+        matcher.set_seq1(text[start:end])
+        if matcher.real_quick_ratio() >= best_ratio and matcher.quick_ratio() >= best_ratio:
+            ratio = matcher.ratio()
+            if ratio > best_ratio or (best is None and ratio == best_ratio):  # the first of equals
+                blocks = [block for block in matcher.get_matching_blocks() if block.size]
+                # trimmed to what matches: the words may begin or end inside a word of the text
+                start, end = start + blocks[0].a, start + blocks[-1].a + blocks[-1].size
+                best, best_ratio = Span(start, end, text[start:end]), ratio
+    return best
+
+
+def closest_said(text: str, body: tuple[int, int], words: str) -> str:
+    """Where the closest passage to `words` is and where they part, in words for a message; "" where
+    no passage is alike enough."""
+    span = closest(text, body, words)
+    if span is None:
+        return ""
+    at = len(os.path.commonprefix([words, span.excerpt]))
+    ours = repr(words[at]) if at < len(words) else "their end"
+    theirs = repr(span.excerpt[at]) if at < len(span.excerpt) else "its end"
+    return (
+        f"the closest passage of the article is char_start={span.char_start} char_end={span.char_end}: "
+        f"{span.excerpt!r}, which parts from the words at character {at} ({ours} where it has {theirs})"
+    )
 
 
 def archived_text(data_dir: Path, location: Location | Archive, source_id: str) -> tuple[str, tuple[int, int]]:

@@ -10,6 +10,7 @@ import csv
 import difflib
 import io
 import os
+import re
 import stat
 import tempfile
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from pathlib import Path
 from claims.findings import Finding
 from claims.schema import Row
 from claims.schema.catalogue import CELL_MAX_CHARS
+from claims.schema.derived import table_schema
 
 LAYER = "structure"
 # The cell model (README, "What a cell is"): Python's csv reader reads any cell, whatever its size;
@@ -203,14 +205,26 @@ def read_table(path: Path, model: type[Row], shown: str) -> tuple[Table, list[Fi
         if not record:
             report(line, "-", "blank-row", "is a blank line", "delete the line")
             continue
-        if len(record) != len(expected):
-            which = "more" if len(record) > len(expected) else "fewer"
+        if len(record) > len(expected):
+            columns = split_columns(model, record)
+            column = columns[0] if len(columns) == 1 else "-"
+            which = "this cell" if len(columns) == 1 else f"the cell of {' or '.join(columns)}" if columns else "a cell"
+            report(
+                line,
+                column,
+                "cell-count",
+                f"has {len(record)} cells, more than the {len(expected)} columns: {which} probably holds a comma",
+                'wrap that cell in double quotes ("…"), doubling any " inside it',
+            )
+            table.unread[line] = record
+            continue
+        if len(record) < len(expected):
             report(
                 line,
                 "-",
                 "cell-count",
-                f"has {len(record)} cells, {which} than the {len(expected)} columns",
-                "check for an unquoted comma or a missing cell",
+                f"has {len(record)} cells, fewer than the {len(expected)} columns",
+                "add the missing cells: each row has one per column, empty ones included (a comma each)",
             )
             table.unread[line] = record
             continue
@@ -230,6 +244,41 @@ def read_table(path: Path, model: type[Row], shown: str) -> tuple[Table, list[Fi
         table.lines.append(line)
     table.loaded, table.count = True, len(table.rows)
     return table, findings
+
+
+def _fits(column: dict, cell: str) -> int:
+    """+1 where `cell` is a value its column takes by its constraints, -1 where it is not, 0 where
+    the column takes any text (or the cell is an empty optional one)."""
+    constraints = column.get("constraints") or {}
+    if not cell:
+        return -1 if constraints.get("required") else 0
+    if "enum" in constraints:
+        return 1 if cell in constraints["enum"] else -1
+    if "pattern" in constraints:
+        return 1 if re.fullmatch(constraints["pattern"], cell) else -1
+    checks = {"integer": r"-?[0-9]+", "boolean": r"true|false", "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}"}
+    if column["type"] in checks:
+        return 1 if re.fullmatch(checks[column["type"]], cell) else -1
+    return 0
+
+
+def split_columns(model: type[Row], record: list[str]) -> list[str]:
+    """The columns whose cell an unquoted comma most likely split, for a record with more cells
+    than columns; none where nothing looks split. Words split at a comma leave no part empty, and
+    those after it begin with a space ("November 25, 2025"); of the columns where that is so, the
+    ones where the cells, the split one put back together, then fit their columns best (IDs,
+    terms, dates, numbers in their places) win."""
+    columns = table_schema(model)["fields"]
+    extra = len(record) - len(columns)
+    scores = {}
+    for at, column in enumerate(columns):
+        parts = record[at : at + extra + 1]
+        if not parts[0] or not all(part[:1].isspace() and part.strip() for part in parts[1:]):
+            continue
+        cells = record[:at] + [",".join(parts)] + record[at + extra + 1 :]
+        scores[column["name"]] = sum(_fits(each, cell) for each, cell in zip(columns, cells))
+    best = max(scores.values(), default=None)
+    return [name for name, score in scores.items() if score == best]
 
 
 class TableUnusable(ValueError):

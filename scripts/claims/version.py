@@ -356,6 +356,12 @@ class DataVersion:
         return f"unreleased data{since}{commit}"
 
     @property
+    def label_and_version(self) -> str:
+        """The label with the version number where the label does not already give it: "version
+        0.1.0"; "unreleased data after 0.1.0 (commit 1a2b3c4) (0.2.0.dev0+g1a2b3c4)"."""
+        return self.label if self.release else f"{self.label} ({self.version})"
+
+    @property
     def year(self) -> str | None:
         return self.date[:4] if self.date else None
 

@@ -46,7 +46,7 @@ from claims.findings import Finding
 from claims.schema import MENTION_TARGETS, TABLES_BY_NAME
 from claims.schema.fields import LIST_SEPARATOR
 from claims.schema.text import ELISION
-from claims.sources import SourceProblem, archived_text, known_source
+from claims.sources import SourceProblem, archived_text, closest_said, known_source
 from claims.tablefile import Table, TableUnusable, read_table, readable_table, replace_files
 from claims.validate import validate
 
@@ -423,7 +423,10 @@ def excerpt(
             elif spans:
                 where = f"only outside the article body ({body_start}:{body_end}), in page furniture, which is not data"
             else:
-                where = "not in the archived text: copy them from the article (`claims locate` finds words)"
+                nearest = closest_said(text, (body_start, body_end), words)
+                where = "not in the archived text: copy them from the article (`claims locate` finds words)" + (
+                    f"; {nearest}" if nearest else ""
+                )
             raise AddProblem(f"{words!r} is {where}")
         if len(inside) > 1:
             listed = ", ".join(f"{s}:{e}" for s, e in inside[:5])

@@ -21,6 +21,19 @@ from claims.version import (
 # The files a release writes besides its bundle, for the maintainer to commit before tagging.
 RECORDED_TABLES = ("published_ids", "releases")  # the tables a release writes in data/
 RECORDED = (f"data/{RELEASES_FILE}", "data/published_ids.csv", "CITATION.cff", ".zenodo.json")
+# What the release commit holds: the dated CHANGELOG.md section with the records, which `claims
+# check` holds together (a commit without the section fails it, and the workflow's rebuild refuses).
+COMMITTED = ("CHANGELOG.md", *RECORDED)
+
+
+def next_steps(version: str) -> list[str]:
+    """The commands that follow `claims release VERSION` (docs/maintaining.md's checklist, steps 3
+    to 5): commit what the release changed, tag that commit, push the tag."""
+    return [
+        f'git commit -m "Release {version}" {" ".join(COMMITTED)}',
+        f"git tag v{version}",
+        f"git push origin v{version}",
+    ]
 
 
 class ReleaseRefused(Exception):

@@ -52,6 +52,7 @@ from claims.version import (
     changelog_sections,
     data_digest,
     history_problems,
+    next_patch,
     release_commit,
     release_records,
     semver,
@@ -61,7 +62,10 @@ from claims.version import (
 
 
 def refusal(version: str, data_dir: Path) -> str | None:
-    """Why `version` cannot be released from the current project and `data_dir`; None when it can."""
+    """Why `version` cannot be released from the current project and `data_dir`; None when it can.
+    A version already released, tagged or below one is refused before its section is looked for
+    (adding one would not help), and the message says what would: a version above the latest, with
+    data that is no release's."""
     where = project.current()
     if not SEMVER.match(version):
         return f"{version!r} is not a version like 1.2.3"
@@ -69,24 +73,34 @@ def refusal(version: str, data_dir: Path) -> str | None:
         sections = changelog_sections(where)
     except ChangelogError as error:
         return str(error)
+    records = release_records(data_dir)
+    released = [record.version for record in records] + tagged_versions(where)
+    latest = max(released, key=semver, default=None)
+    digest = data_digest(data_dir)
+    unchanged = next((record.version for record in records if record.data_sha256 == digest), None)
+    if unchanged:
+        then = f"the data is release {unchanged}'s, unchanged: a release is new data; change the data to release it"
+    elif latest:
+        then = f"to release the data as it is, add a dated section ## {next_patch(latest)} above {latest}'s and release that"
+    else:
+        then = ""
+    recorded = next((record for record in records if record.version == version), None)
+    if recorded:
+        return f"{version} is already released (data/{RELEASES_FILE}, {recorded.released_on}) and a release never changes; {then}"
+    if tag_exists(where, version):
+        return f"{version} is already published (the git tag v{version}) and a release never changes; {then}"
+    if latest and semver(latest) > semver(version):
+        return f"{latest} is already released, after {version}: versions only go up; {then}"
     section = next((s for s in sections if s.version == version), None)
     if section is None:
         return f"CHANGELOG.md has no '## {version}' section: add one that says what changed, dated when you release"
-    records = release_records(data_dir)
-    recorded = next((record for record in records if record.version == version), None)
-    if recorded:
-        return f"{version} is already released (data/{RELEASES_FILE}, {recorded.released_on}): a release never changes; add a new section to release the data again"
-    if tag_exists(where, version):
-        return f"{version} is already published (the git tag v{version}): a release never changes; add a new section to release the data again"
     if section.date is None:
         return f"the CHANGELOG.md section {version} is not dated: date it (## {version} — YYYY-MM-DD) to release it"
     newer = sections[: sections.index(section)]
     if newer:
         return f"CHANGELOG.md has a newer section ({newer[0].version}) above {version}: only the newest section is released"
-    released = [record.version for record in records] + tagged_versions(where)
-    later = max(released, key=semver, default=None)
-    if later and semver(later) > semver(version):
-        return f"{later} is already released, after {version}: release a version above it"
+    if unchanged:
+        return then
     problems = history_problems(where, data_dir)
     return problems[0][1] if problems else None
 

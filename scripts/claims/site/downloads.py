@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from claims import dictionary, project
-from claims.citation import cff_with_version, dataset_citation
+from claims.citation import cff_with_version, dataset_plain
 from claims.contrib.fmt import canonical
 from claims.schema import TABLES
 from claims.schema.derived import table_schema
@@ -91,11 +91,9 @@ def licence_text() -> str:
 
 def readme(version: DataVersion) -> str:
     """The zip's README: which data this is and how to cite it, then the data dictionary."""
-    cited = dataset_citation()
     preface = (
-        f"{PACKAGE_META['title']}: {version.label} ({version.version}). {PACKAGE_META['description']}\n\n"
-        f"Cite it as: {', '.join(cited.authors)}. {cited.title}, {version.label}. "
-        f"{project.current().repository_url()}. CITATION.cff has the same for reference managers; "
+        f"{PACKAGE_META['title']}: {version.label_and_version}. {PACKAGE_META['description']}\n\n"
+        f"Cite it as: {dataset_plain(version)}. CITATION.cff has the same for reference managers; "
         "cite the original source of each statement too (its attestation)."
     )
     return dictionary.markdown(preface)

@@ -8,7 +8,8 @@ download zips, the home page's facts, and the page of a retired ID.
   version (the `dataset_version` table `claims build` writes);
 - the home page's facts: what this is, how big, downloads, citation, where to start;
 - a retired ID's page answers "retired on DATE: REASON", with a 301 to its replacement where there
-  is one (HTML, JSON and CSV).
+  is one (HTML, JSON and CSV), and links the rows of its table that its reason names (the rows a
+  split ID became).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import re
 import sqlite3
 from functools import lru_cache
 from pathlib import Path
@@ -241,6 +243,27 @@ def speaker_count(database: Path, _mtime: float) -> int:
         con.close()
 
 
+# A word of a reason that could be an ID: the schema's ID pattern with at least one hyphen (a one-word
+# ID reads like any other word), bounded by anything but ID characters.
+ID_WORD = re.compile(r"(?<![a-z0-9-])[a-z0-9]+(?:-[a-z0-9]+)+(?![a-z0-9-])")
+
+
+async def named_rows(datasette, table: str, key: str, *texts: str | None) -> list[str]:
+    """The IDs of rows of `table` that the texts name (other than `key`), in the order they are
+    named: where a retired ID was split, the rows it became, which its reason names."""
+    words = [w for text in texts if text for w in ID_WORD.findall(text) if w != key]
+    candidates = list(dict.fromkeys(words))
+    if not candidates:
+        return []
+    id_column = ID_TABLES[table]
+    marks = ", ".join("?" for _ in candidates)
+    found = await datasette.get_database(DATABASE).execute(
+        f'SELECT "{id_column}" FROM "{table}" WHERE "{id_column}" IN ({marks})', candidates
+    )
+    live = {row[0] for row in found.rows}
+    return [word for word in candidates if word in live]
+
+
 def retired_row(datasette, request, exception):
     """For a row page that is not found (404) because its ID was retired: a function that answers
     "retired on DATE: REASON", with a 301 to the replacement where there is one; else None."""
@@ -271,13 +294,14 @@ def retired_row(datasette, request, exception):
         status, headers = (301, {"Location": replacement}) if replacement else (410, {})
         facts = {"table": table, "id": key, "retired": True, **row, "replaced_by_url": replacement}
         facts["address"] = stable_address(table, key).urn
+        facts["named_rows"] = await named_rows(datasette, table, key, row["reason"], row["notes"])
         if wanted == "json":
             return Response.json(facts, status=status, headers=headers)
         if wanted == "csv":
             out = io.StringIO()
             writer = csv.DictWriter(out, list(facts), lineterminator="\n")
             writer.writeheader()
-            writer.writerow(facts)
+            writer.writerow({**facts, "named_rows": "|".join(facts["named_rows"])})
             return Response(out.getvalue(), status=status, headers=headers, content_type="text/csv; charset=utf-8")
         html = await datasette.render_template(
             "claims_retired.html", {"retired": facts, "database": DATABASE}, request=request

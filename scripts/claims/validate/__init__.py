@@ -88,11 +88,12 @@ def validate(
     run.engine = engine
     if run.engine == "fast":
         fast.validate_fast(run, wanted, progress)
-        return run
-    if run.engine == "spark":  # pyspark and a Java runtime are needed only here
+    elif run.engine == "spark":  # pyspark and a Java runtime are needed only here
         from claims.validate.spark import validate_spark
 
         validate_spark(run, wanted, progress)
-        return run
-    run_layers(run, [(name, partial(layer.check, run)) for name, layer in LAYERS if name in wanted], progress)
+    else:
+        run_layers(run, [(name, partial(layer.check, run)) for name, layer in LAYERS if name in wanted], progress)
+    if "provenance" in wanted:
+        provenance.locate_offsets(run)
     return run

@@ -384,23 +384,47 @@ def check_sql(run: Run, con: duckdb.DuckDBPyConnection) -> None:
         _release_order(con, add, shown)
 
     if "statements" not in unusable:
-        for line, first_line, first_id in con.execute(
-            f"""SELECT _line, first_line, first_id FROM (
-                 SELECT _line, first_value(_line) OVER w AS first_line, first_value(statement_id) OVER w AS first_id
-                 FROM (SELECT *, {NORMALISED_TEXT} AS _norm FROM statements) WINDOW w AS (PARTITION BY speaker_id, coalesce(date, ''), _norm ORDER BY _line))
-               WHERE _line <> first_line ORDER BY _line"""
-        ).fetchall():
-            add(
-                Finding(
-                    shown("statements"),
-                    line,
-                    "text",
-                    "duplicate-statement",
-                    f"repeats statement {first_id!r} (line {first_line}): same speaker, date and text",
-                    "attest the existing statement again instead of adding a copy",
-                    LAYER,
-                )
+        _duplicate_statements(con, add, shown)
+
+
+def _duplicate_statements(con, add, shown) -> None:
+    """A statement is recorded once: the same speaker and text (NORMALISED_TEXT) is a copy when
+    nothing tells the two apart — at the same event, whatever dates the rows give it; or, where one
+    of them is at no event, on dates that may be the same day (their date_min..date_max overlap, an
+    empty bound open). The same words at two events, or on two days that cannot be one, may have
+    been said twice."""
+    for line, event_id, first_line, first_id, first_event in con.execute(
+        f"""WITH s AS (
+             SELECT _line, statement_id, speaker_id, event_id, date_min, date_max, {NORMALISED_TEXT} AS _norm
+             FROM statements),
+           repeats AS (
+             SELECT b._line, b.event_id, min(a._line) AS first_line
+             FROM s a JOIN s b ON a.speaker_id = b.speaker_id AND a._norm = b._norm AND a._line < b._line
+             WHERE a.event_id = b.event_id
+                OR ((a.event_id IS NULL OR b.event_id IS NULL)
+                    AND (a.date_max IS NULL OR b.date_min IS NULL OR a.date_max >= b.date_min)
+                    AND (b.date_max IS NULL OR a.date_min IS NULL OR b.date_max >= a.date_min))
+             GROUP BY b._line, b.event_id)
+           SELECT r._line, r.event_id, r.first_line, f.statement_id, f.event_id
+           FROM repeats r JOIN s f ON f._line = r.first_line
+           ORDER BY r._line"""
+    ).fetchall():
+        add(
+            Finding(
+                shown("statements"),
+                line,
+                "text",
+                "duplicate-statement",
+                f"repeats statement {first_id!r} (line {first_line}): the same speaker and text, "
+                + (
+                    f"at the same event ({event_id})"
+                    if event_id and event_id == first_event
+                    else "on dates that may be the same day"
+                ),
+                "attest the existing statement again instead of adding a copy",
+                LAYER,
             )
+        )
 
 
 def _outlet_claims(con, add, shown) -> None:

@@ -22,10 +22,11 @@ import pyarrow as pa
 
 from claims.archive import Archive, WikidataUnusable, find_all, read_wikidata
 from claims.findings import Finding, short_repr
-from claims.schema import TABLES
+from claims.schema import TABLES, TABLES_BY_NAME
 from claims.schema.dialect import sql_string
 from claims.schema.fields import LIST_SEPARATOR
 from claims.schema.text import ELISION, WHITESPACE_SQL, quotations, quotations_sql, quote_segments, whole_words_in
+from claims.tablefile import read_table
 from claims.validate.run import Run, put_table
 
 LAYER = "provenance"
@@ -38,6 +39,50 @@ SKIPPED_WITHOUT_ARCHIVE = (
 
 def wikidata_not_checked(archive_dir) -> str:
     return f"Wikidata IDs were not checked: the archive {archive_dir} has no wikidata.csv"
+
+
+# At most this many `offsets` findings are given the offsets where their excerpt is (each reads the
+# archived text): enough for a contributor's rows; a run with more has a broader problem.
+LOCATED_OFFSETS_MAX = 100
+
+
+def locate_offsets(run: Run) -> None:
+    """Where an excerpt's offsets do not span it (rule `offsets`, which the rows layer reports
+    without the archive), find the excerpt in its archived text: the finding then names the
+    offsets where it is, and blames the offset that differs from them. Both engines' findings
+    pass through here, so that they stay the same."""
+    if run.archive_dir is None or "attestations" not in run.tables:
+        return
+    shown = run.tables["attestations"].shown
+    wanted = [i for i, f in enumerate(run.findings) if f.rule == "offsets" and f.path == shown]
+    if not wanted:
+        return
+    attestations, _ = read_table(run.tables["attestations"].path, TABLES_BY_NAME["attestations"], shown)
+    sources, _ = read_table(run.tables["sources"].path, TABLES_BY_NAME["sources"], run.tables["sources"].shown)
+    by_line = dict(zip(attestations.lines, attestations.rows))
+    archived = {row["source_id"]: row["archive_sha256"] for row in sources.rows if row["archive_sha256"]}
+    archive = Archive.open(run.archive_dir)
+    for index in wanted[:LOCATED_OFFSETS_MAX]:
+        finding = run.findings[index]
+        row = by_line.get(finding.line)
+        if row is None or row["source_id"] not in archived or not row["excerpt"]:
+            continue
+        text = archive.text(archived[row["source_id"]])
+        spans = find_all(text, row["excerpt"]) if text else []
+        if not spans:
+            continue
+        start, end = spans[0]
+        column = "char_start" if row["char_start"] != str(start) and row["char_end"] == str(end) else "char_end"
+        located = ", ".join(f"char_start={s} char_end={e}" for s, e in spans[:3])
+        run.findings[index] = Finding(
+            finding.path,
+            finding.line,
+            column,
+            finding.rule,
+            finding.message,
+            f"the excerpt is at {located}",
+            finding.layer,
+        )
 
 
 def check(run: Run) -> None:

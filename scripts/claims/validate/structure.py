@@ -100,10 +100,22 @@ def rule_of(notes: dict) -> str:
     return "type-error" if first == "type" else first
 
 
+# The pattern of a column that lists terms of a vocabulary (claims.schema.derived writes it so):
+# (?:a|b|c)(?:\|(?:a|b|c))*, whose terms the hint lists instead of the expression.
+TERM_LIST = re.compile(r"\(\?:([\w|]+)\)\(\?:\\\|\(\?:\1\)\)\*")
+
+
 def _constraint_message(rule: str, value: str, cell) -> tuple[str, str]:
     if rule == "required":
         return "is empty but required", "fill in the cell"
     if rule == "pattern":
+        terms = TERM_LIST.fullmatch(value)
+        if terms:
+            allowed = terms.group(1).replace("|", ", ")
+            return (
+                f"{short_repr(cell)} is not a list of the column's terms",
+                f"use one or more of: {allowed} (separated by '|')",
+            )
         return f"{short_repr(cell)} does not match the column's pattern", PATTERN_HINTS.get(
             f"^{value}$", f"pattern: {value}"
         )
