@@ -2,7 +2,7 @@
 
 import pytest
 
-from claims.validate import structure
+from claims.validate import structure, validate
 from helpers import engines_agree
 
 pytestmark = pytest.mark.rules
