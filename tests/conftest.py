@@ -12,8 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from claims.archive import default_archive, sha256_file
-from helpers import (
+# helpers.engines_agree asserts: show its differences as pytest shows a test's own.
+pytest.register_assert_rewrite("helpers")
+
+from claims.archive import default_archive, sha256_file  # noqa: E402
+from helpers import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
     REPO,
@@ -24,6 +27,22 @@ from helpers import (
     Store,
     archive_or_none,
 )
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local Spark session for the run (skipped where pyspark is not installed)."""
+    pyspark = pytest.importorskip("pyspark.sql")
+    session = (
+        pyspark.SparkSession.builder.master("local[2]")
+        .appName("claims-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
 
 
 @pytest.fixture(scope="session")

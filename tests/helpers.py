@@ -1,6 +1,6 @@
 """What the test modules share besides fixtures (those are in conftest.py): the repository's paths,
 a scratch copy of the data with helpers to break it, git in a scratch repository, the servers the
-site's tests start, and how a finding is compared."""
+site's tests start, how a finding is compared, and the one comparison of the engines."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -23,7 +24,7 @@ from pathlib import Path
 from claims.archive import default_archive
 from claims.contrib.add import next_id
 from claims.site import serve
-from claims.validate import validate
+from claims.validate import Run, validate
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -146,6 +147,28 @@ class Dataset:
 def full(run) -> list[tuple]:
     """Everything a finding says: file, line, column, rule, message and hint (and how many)."""
     return sorted((Path(f.path).name, f.line, f.column, f.rule, f.message, f.hint) for f in run.findings)
+
+
+def scratch_data_copy(source: Path) -> Path:
+    """A temporary folder holding a copy of `source`/data (hypothesis runs many examples per test, so
+    pytest's tmp_path, one per test, will not do); the caller removes it."""
+    folder = Path(tempfile.mkdtemp(prefix="claims-fuzz-"))
+    shutil.copytree(source / "data", folder / "data")
+    return folder
+
+
+def engines_agree(
+    data_dir: Path, archive: Path | None, layers: tuple[str, ...], engines: tuple[str, ...] = ("reference", "fast")
+) -> Run:
+    """Run every engine on the same data and layers: each must report what the first reports, finding
+    by finding in full (file, line, column, rule, message, hint) and as many times. Returns the first
+    engine's run."""
+    first = validate(data_dir, archive, layers=layers, engine=engines[0])
+    for engine in engines[1:]:
+        assert full(validate(data_dir, archive, layers=layers, engine=engine)) == full(first), (
+            f"the {engine} engine disagrees with the {engines[0]} engine"
+        )
+    return first
 
 
 def run_claims(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:

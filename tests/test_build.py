@@ -296,6 +296,22 @@ def test_the_build_writes_what_validation_read(tmp_path, monkeypatch):
         assert digest(path) == digest(tmp_path / "from-run" / "parquet" / path.name), path.name
 
 
+def test_publish_writes_what_validation_read(tmp_path, monkeypatch):
+    """`claims publish` reads the CSVs once, in validation: its database is written from the run's
+    tables, and holds what a build straight from the files holds."""
+    build_all(REPO / "data", tmp_path / "from-files", archive_or_none())
+
+    def no_second_read(self, name):
+        raise AssertionError(f"{name}.csv read again by publish")
+
+    monkeypatch.setattr(CsvTables, "cells", no_second_read)
+    archive = archive_or_none()
+    where = ["--archive", str(archive)] if archive else []
+    result = CliRunner().invoke(cli, ["publish", "--data", str(REPO / "data"), "--out", str(tmp_path / "site"), *where])
+    assert result.exit_code == 0, result.output
+    assert sqlite_rows(tmp_path / "site" / "claims.db") == sqlite_rows(tmp_path / "from-files" / "claims.db")
+
+
 def test_both_engines_keep_the_cells_they_read():
     """Run.cells is the same table whichever engine read the data (the build writes from either)."""
     archive = archive_or_none()

@@ -1,9 +1,7 @@
-"""Equal by construction, proved by generation: for every rule id of the catalogue (and every rule
-the expectation suites name) a generator breaks that rule in a copy of the data, on the curated
-tables and on a synthetic dataset with its own archive; both engines must then report the same
-findings, in full (file, line, column, rule, message, hint) and as many times.
-
-A meta-test fails when a rule has no generator, or an expectation kind has no compiled form."""
+"""Equal by construction: every rule id of the catalogue (and every rule the expectation suites name)
+has a generator that breaks it (tests/rule_breakers.py; tests/test_engines_agree.py runs each on
+every engine), every expectation kind has a compiled form, and the fast engine's SQL selects every
+cell a rule's Python test rejects."""
 
 from __future__ import annotations
 
@@ -17,13 +15,11 @@ from claims.schema import TABLES
 from claims.schema.catalogue import RULES, TEXT_CELL_RULES, text_cell_sql
 from claims.schema.derived import table_schema
 from claims.schema.text import CONTROL_RANGES, WHITESPACE_RANGES, invisible_ranges
-from claims.validate import validate
 from claims.validate.expectations import COMPILED_EXPECTATIONS
 from claims.validate.rows import cell_judges, cell_selector, reference_rejects, selection_kinds
-from helpers import FAST_LAYERS, full
 from rule_breakers import GENERATORS
 
-pytestmark = pytest.mark.slow  # every rule id, both engines, curated and synthetic data
+pytestmark = pytest.mark.slow
 
 
 def suite_rules() -> set[str]:
@@ -56,39 +52,6 @@ def test_every_rule_has_a_generator():
 
 def test_every_expectation_kind_has_a_compiled_form():
     assert sorted(suite_kinds() - set(COMPILED_EXPECTATIONS)) == []
-
-
-def run_both(d, needs):
-    layers = FAST_LAYERS + (("expectations",) if "expectations" in needs else ())
-    archive = d.archive if "archive" in needs or "expectations" in needs else None
-    reference = validate(d.dir, archive, layers=layers, engine="reference")
-    fast = validate(d.dir, archive, layers=layers, engine="fast")
-    return full(reference), full(fast)
-
-
-@pytest.mark.parametrize("rule", sorted(GENERATORS))
-def test_engines_agree_on_synthetic_data(synthetic, rule):
-    generate, needs = GENERATORS[rule]
-    generate(synthetic)
-    reference, fast = run_both(synthetic, needs)
-    assert fast == reference
-    assert rule in {finding[3] for finding in reference}, f"the generator must break {rule}"
-
-
-@pytest.mark.parametrize("rule", sorted(GENERATORS))
-def test_engines_agree_on_curated_data(dataset, rule):
-    generate, needs = GENERATORS[rule]
-    if "archive" in needs and dataset.archive is None:
-        pytest.skip("the curated sources' archive is not here; the synthetic test covers this rule")
-    generate(dataset)
-    reference, fast = run_both(dataset, needs)
-    assert fast == reference
-    assert rule in {finding[3] for finding in reference}, f"the generator must break {rule}"
-
-
-def test_both_engines_pass_clean_synthetic_data(synthetic):
-    reference, fast = run_both(synthetic, ("expectations", "archive"))
-    assert fast == reference == []
 
 
 def test_text_cell_sql_selects_every_cell_a_text_rule_rejects():

@@ -429,13 +429,13 @@ def publish_command(data_dir: Path | None, out_dir: Path | None, archive_locatio
     """
     data_dir, out_dir = _data_dir(data_dir), _under_project(out_dir, "dist", "site")
     archive = _archive(archive_location)
-    run = validate(data_dir, archive)
+    run = validate(data_dir, archive, keep_cells=True)
     if not run.ok:
         click.echo(
             f"claims publish: the data has {len(run.findings)} finding(s): run `claims validate` and fix them", err=True
         )
         sys.exit(1)
-    files = publish(data_dir, out_dir, archive)
+    files = publish(data_dir, out_dir, archive, tables=run)
     for path in files:
         click.echo(f"wrote {os.path.relpath(path)}")
     click.echo(

@@ -33,6 +33,7 @@ from packaging.utils import canonicalize_name
 from claims import project
 from claims.archive import Location
 from claims.build.outputs import build_outputs
+from claims.build.tables import TableSource
 from claims.project import SITE_DIR
 from claims.site.serve import SETTINGS
 
@@ -113,13 +114,17 @@ def copy_source(folder: Path) -> None:
         shutil.copy2(source, folder / name, follow_symlinks=False)
 
 
-def publish(data_dir: Path, out_dir: Path, archive_dir: Location | None = None) -> list[Path]:
-    """Write the deployable folder `out_dir` (replaced whole); return its files."""
+def publish(
+    data_dir: Path, out_dir: Path, archive_dir: Location | None = None, tables: TableSource | None = None
+) -> list[Path]:
+    """Write the deployable folder `out_dir` (replaced whole); return its files. The database is
+    written from `tables` (`claims publish` hands over its validation run, kept with its cells, so
+    the data is read once; default: the CSVs in `data_dir` and the texts in `archive_dir`, read here)."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
     try:
         with tempfile.TemporaryDirectory() as scratch:
-            build_outputs(data_dir, Path(scratch), archive_dir)
+            build_outputs(data_dir, Path(scratch), archive_dir, tables=tables)
             shutil.copy2(Path(scratch) / "claims.db", staging / "claims.db")
             shutil.copy2(Path(scratch) / "counts.json", staging / "inspect-data.json")
         shutil.copy2(SITE_DIR / "metadata.json", staging / "metadata.json")

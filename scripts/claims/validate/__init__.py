@@ -57,7 +57,7 @@ def with_needs(layers) -> tuple[str, ...]:
 # The fast engine is the default at every size: on the curated tables it runs the whole gate,
 # suites included, in about two seconds, where the reference engine spends most of ten importing
 # Great Expectations. The reference is kept as what the fast engine is proved equal to:
-# tests/test_catalogue.py compares them finding by finding, and `claims docs` compares them on the
+# tests/test_engines_agree.py compares them finding by finding, and `claims docs` compares them on the
 # current data. "spark" runs the fast engine's SQL, transpiled, on a Spark session (spark.py): for
 # data beyond one machine. `validate` and `claims validate --engine` accept these.
 ENGINE_NAMES = ("fast", "reference", "spark")

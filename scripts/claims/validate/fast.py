@@ -17,7 +17,7 @@ SQL only *selects*; the reference still *judges*:
 - provenance joins the archived texts in SQL; the dataset and cross-table expectation suites are
   run as SQL in the same database.
 
-tests/test_catalogue.py generates, for every rule id, data that breaks it, and compares the two
+tests/test_engines_agree.py generates, for every rule id, data that breaks it, and compares the two
 engines finding by finding.
 """
 
