@@ -680,3 +680,18 @@ RULES: dict[str, Rule] = {
         Rule("wikidata-unconfirmed", *_ARCHIVE, "a Wikidata ID is confirmed in the archive"),
     ]
 }
+
+# What a store of archived texts (`--archive https://…`) answers about itself rather than about a
+# row: reported on the sources.csv row whose file could not be used, never made by data.
+STORE_RULES: dict[str, Rule] = {
+    rule.id: rule
+    for rule in [
+        Rule(
+            "archive-unreachable",
+            *_ARCHIVE,
+            "the store answers within its time limit, over http(s), with a whole answer",
+        ),
+        Rule("archive-access-refused", *_ARCHIVE, "the store accepts the read token given in $CLAIMS_ARCHIVE_TOKEN"),
+        Rule("archive-hash-mismatch", *_ARCHIVE, "the file the store serves has the SHA-256 the source names"),
+    ]
+}

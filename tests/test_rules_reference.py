@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 from claims import rules_reference
 from claims.generate import generated_files
-from claims.schema.catalogue import ROW_RULES, RULES, TEXT_CELL_RULES
+from claims.project import SUITES_DIR
+from claims.schema.catalogue import ROW_RULES, RULES, STORE_RULES, TEXT_CELL_RULES
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -73,3 +76,24 @@ def test_the_invisible_characters_are_unicode_format_characters_and_the_separato
     for low, high in ranges:
         for code in (low, high):
             assert unicodedata.category(chr(code)) == "Cf" or code in (0x2028, 0x2029)
+
+
+def test_every_rule_a_finding_can_name_is_in_the_reference():
+    """The catalogue's rules, what an archive store reports about itself, and the rules of the
+    hand-written suites: each id a finding can carry has its line in docs/rules.md."""
+    text = rules_reference.markdown()
+    suites = set()
+    for path in SUITES_DIR.glob("*.json"):
+        for item in json.loads(path.read_text(encoding="utf-8"))["expectations"]:
+            suites.add((item.get("meta") or {}).get("rule"))
+    ids = set(RULES) | set(STORE_RULES) | (suites - {None})
+    assert {"unreferenced-actor", "row-count", "archive-unreachable"} <= ids
+    assert [rule for rule in sorted(ids) if f"| `{rule}` |" not in text] == []
+
+
+def test_every_rule_the_archive_reports_is_declared():
+    """The archive module names its findings' rules in strings: each is a rule of the catalogue."""
+    source = (REPO / "scripts" / "claims" / "archive.py").read_text(encoding="utf-8")
+    named = set(re.findall(r'"(archive-[a-z-]+)"', source))
+    assert "archive-unreachable" in named
+    assert sorted(named - set(RULES) - set(STORE_RULES)) == []
