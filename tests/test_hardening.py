@@ -339,12 +339,24 @@ def test_slow_queries_of_any_clients_leave_a_thread_to_ordinary_pages(hardened_s
     assert all(status == 200 and seconds < 1.5 for status, seconds in ordinary), ordinary
 
 
-def test_other_clients_searches_succeed_while_others_fill_sqlites_heap(hardened_server):
+def test_other_clients_searches_succeed_while_others_fill_sqlites_heap(curated_db):
     """MATCHes of 24,000 terms built in SQL (about 60 MB of SQLite's heap each, six at a time from
     three addresses) fill the heap that all queries share; another client's searches still answer
-    (34 of 834 failed before, 'the query needs more memory than the server gives all queries')."""
-    until = time.monotonic() + 8
+    (34 of 834 failed before, 'the query needs more memory than the server gives all queries').
+    A server of its own: SQLite's page caches, grown by earlier requests, share the same heap."""
+    hardened_server = Server(curated_db)
+    try:
+        heap_filled_by_others(hardened_server)
+    finally:
+        hardened_server.stop()
+
+
+def heap_filled_by_others(hardened_server) -> None:
     path = "/claims.json?sql=" + urllib.parse.quote(MATCH_BUILT_IN_SQL % 24_000)
+    # one such MATCH alone fits the heap and answers: the load below is of real queries, whichever
+    # of them the full heap then refuses
+    assert get_from(hardened_server.url + path, "127.0.0.1")[0] == 200
+    until = time.monotonic() + 8
 
     def hostile_client(source):
         statuses = []
@@ -358,7 +370,7 @@ def test_other_clients_searches_succeed_while_others_fill_sqlites_heap(hardened_
         while time.monotonic() < until:
             searches.append(get_from(hardened_server.url + "/claims/search.json?q=peace+deal+witkoff", "127.0.0.2"))
         statuses = {status for future in hostile for status in future.result()}
-    assert statuses <= {200, 400} and 200 in statuses
+    assert statuses <= {200, 400}
     assert [status for status, _seconds in searches if status != 200] == []
 
 
