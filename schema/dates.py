@@ -38,3 +38,20 @@ def edtf_bounds(value: str) -> tuple[date | None, date | None] | None:
         )
     except Exception:
         return None
+
+
+# The months in English, as the sources and the citations write them (not the locale's names).
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)

@@ -25,6 +25,7 @@ from edtf import parse_edtf
 
 from claims import project
 from claims.schema import ID_TABLES
+from claims.schema.dates import MONTHS
 from claims.schema.text import ELISION
 from claims.version import DataVersion
 
@@ -162,20 +163,6 @@ def _who(facts: StatementFacts) -> str:
     return f"{facts.speaker} to {facts.addressee}" if facts.addressee else facts.speaker
 
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 QUALIFIED = {"?": "{} (uncertain)", "~": "about {}", "%": "about {} (uncertain)"}
 
 
